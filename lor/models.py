@@ -1,0 +1,438 @@
+"""The vocabulary of LOR Planner: pydantic models for students, mentors, applications and letters.
+
+Every model validates what a user can type (names, lengths, emails, dates) and raises
+``pydantic.ValidationError``; ``plain_errors`` turns that into sentences a student can read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal, get_args
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+NAME_MAX = 200
+NOTES_MAX = 5_000
+SHORT_TEXT_MAX = 500
+
+Role = Literal[
+    "department_chair",
+    "program_director",
+    "clerkship_director",
+    "division_chief",
+    "attending",
+    "research_mentor",
+    "science_faculty",
+    "non_science_faculty",
+    "supervisor",
+    "resident",
+    "committee",
+    "other",
+]
+Setting = Literal["rotation", "longitudinal", "lab", "course", "project", "clinic", "job", "volunteer", "other"]
+OneOnOne = Literal["none", "some", "frequent"]
+Performance = Literal["outstanding", "strong", "average", "inconsistent"]
+Pathway = Literal["medical_school", "residency", "fellowship", "job", "scholarship", "research"]
+Portal = Literal["ERAS", "ResidencyCAS", "AMCAS", "AACOMAS", "TMDSAS", "Interfolio", "other"]
+LetterType = Literal["narrative", "sloe", "eslor", "chair", "committee", "packet"]
+Status = Literal[
+    "planned", "asked", "agreed", "declined", "packet_sent", "submitted", "thanked", "updated", "withdrawn"
+]
+Severity = Literal["avoid", "caution"]
+MilestoneKind = Literal[
+    "check_in", "ask", "packet", "reminder_1", "reminder_2", "status_check", "deadline", "thank_you", "update"
+]
+Tier = Literal["strong", "possible", "weak"]
+TouchpointKind = Literal["feedback", "check_in", "update", "meeting", "other"]
+Version = Literal["general", "tailored"]
+
+ROLES: tuple[str, ...] = get_args(Role)
+SETTINGS: tuple[str, ...] = get_args(Setting)
+ONE_ON_ONE: tuple[str, ...] = get_args(OneOnOne)
+PERFORMANCES: tuple[str, ...] = get_args(Performance)
+PATHWAYS: tuple[str, ...] = get_args(Pathway)
+PORTALS: tuple[str, ...] = get_args(Portal)
+LETTER_TYPES: tuple[str, ...] = get_args(LetterType)
+STATUSES: tuple[str, ...] = get_args(Status)
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+MILESTONE_KINDS: tuple[str, ...] = get_args(MilestoneKind)
+TOUCHPOINT_KINDS: tuple[str, ...] = get_args(TouchpointKind)
+
+SPECIALTIES: tuple[str, ...] = (
+    "anesthesiology",
+    "dermatology",
+    "emergency_medicine",
+    "family_medicine",
+    "general_surgery",
+    "internal_medicine",
+    "neurology",
+    "neurosurgery",
+    "obstetrics_gynecology",
+    "ophthalmology",
+    "orthopaedic_surgery",
+    "otolaryngology",
+    "pathology",
+    "pediatrics",
+    "physical_medicine_rehabilitation",
+    "plastic_surgery",
+    "psychiatry",
+    "radiation_oncology",
+    "radiology",
+    "urology",
+    "vascular_surgery",
+    "cardiology",
+    "gastroenterology",
+    "pulmonary_critical_care",
+    "hematology_oncology",
+    "other",
+)
+
+# The packet checklist from DOMAIN.md, in the order a student assembles it.
+PACKET_ITEMS: dict[str, str] = {
+    "cv": "CV or résumé",
+    "personal_statement": "Personal statement or a 1–2 page summary of goals",
+    "letter_purpose": "What the letter is for: program type, portal, instructions, letter ID, due date",
+    "strengths": "Strengths or episodes you hope they can speak to",
+    "brag_sheet": "Brag sheet: 5–7 things this writer saw you do",
+}
+
+LABELS: dict[str, str] = {
+    # Human labels for slugs shown in the UI; anything missing falls back to title case.
+    "medical_school": "Medical school",
+    "obstetrics_gynecology": "OB/GYN",
+    "orthopaedic_surgery": "Orthopaedic surgery",
+    "physical_medicine_rehabilitation": "PM&R",
+    "pulmonary_critical_care": "Pulmonary & critical care",
+    "hematology_oncology": "Hematology & oncology",
+    "sloe": "SLOE",
+    "eslor": "eSLOR",
+    "chair": "Department chair letter",
+    "committee": "Committee letter",
+    "packet": "Letter packet",
+    "narrative": "Narrative letter",
+    "packet_sent": "Packet sent",
+    "reminder_1": "Reminder 1",
+    "reminder_2": "Reminder 2 (final)",
+    "status_check": "Status check",
+    "check_in": "Goal conversation",
+    "thank_you": "Thank-you",
+    "one_on_one": "One-on-one",
+    "non_science_faculty": "Non-science faculty",
+    "ERAS": "ERAS",
+    "AMCAS": "AMCAS",
+}
+
+
+def label(slug: str | None) -> str:
+    """A readable label for a slug ("internal_medicine" -> "Internal medicine")."""
+    if slug is None:
+        return "—"
+    return LABELS.get(slug, slug.replace("_", " ").capitalize())
+
+
+def new_id() -> str:
+    """A short random id for a new record."""
+    return uuid.uuid4().hex[:12]
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("can't be empty")
+    if len(value) > NAME_MAX:
+        raise ValueError(f"is too long ({len(value):,} characters; the limit is {NAME_MAX})")
+    return value
+
+
+def _notes(value: str) -> str:
+    if len(value) > NOTES_MAX:
+        raise ValueError(f"is too long ({len(value):,} characters; the limit is {NOTES_MAX:,})")
+    return value
+
+
+def _short(value: str) -> str:
+    value = value.strip()
+    if len(value) > SHORT_TEXT_MAX:
+        raise ValueError(f"is too long ({len(value):,} characters; the limit is {SHORT_TEXT_MAX})")
+    return value
+
+
+def _email(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return validate_email(value.strip(), check_deliverability=False, test_environment=True).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"is not an email address: {str(exc).rstrip('.')}") from None
+
+
+def _id(value: object) -> object:
+    # Ids are strings; accept ints from callers that number their records.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Name = Annotated[str, AfterValidator(_name)]
+Notes = Annotated[str, AfterValidator(_notes)]
+ShortText = Annotated[str, AfterValidator(_short)]
+Email = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
+Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=64)]
+Slug = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, str_max_length=NOTES_MAX * 4)
+
+
+class BusyPeriod(_Model):
+    """A stretch of days (inclusive) when a writer should not, or preferably not, be asked."""
+
+    name: Name
+    start: date
+    end: date
+    severity: Severity = "avoid"
+    who: ShortText = "everyone"
+    source: ShortText = ""
+    key: ShortText = ""  # stable id of a default period ("july_transition"); empty for the user's own
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BusyPeriod:
+        if self.end < self.start:
+            raise ValueError(f"'{self.name}' ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def contains(self, day: date) -> bool:
+        """True when ``day`` falls inside this period (both ends included)."""
+        return self.start <= day <= self.end
+
+
+class Touchpoint(_Model):
+    """A dated contact with a mentor: feedback asked, a check-in, an update sent."""
+
+    day: date
+    kind: TouchpointKind = "check_in"
+    note: ShortText = ""
+
+
+class Student(_Model):
+    """The student whose plan this is."""
+
+    name: Name
+    email: Email = None
+    school: ShortText = ""
+    graduation_year: int | None = Field(default=None, ge=1950, le=2100)
+    target_specialty: Slug = None
+    phone: ShortText = ""
+
+
+class Mentor(_Model):
+    """A candidate letter writer and what they have seen of the student."""
+
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    email: Email = None
+    role: Role = "attending"
+    specialty: Slug = None
+    setting: Setting = "rotation"
+    weeks_known: int = Field(default=0, ge=0, le=10_000)
+    one_on_one: OneOnOne = "some"
+    performance: Performance = "strong"
+    observed: list[ShortText] = Field(default_factory=list, max_length=50)
+    last_worked: date | None = None
+    busy: list[BusyPeriod] = Field(default_factory=list, max_length=200)
+    notes: Notes = ""
+    touchpoints: list[Touchpoint] = Field(default_factory=list, max_length=500)
+    title: ShortText = ""  # e.g. "Associate Professor of Medicine", shown on drafts
+    unavailable: bool = False  # on leave or otherwise unable to write this cycle
+
+    @field_validator("observed")
+    @classmethod
+    def _drop_blank(cls, items: list[str]) -> list[str]:
+        return [item for item in items if item]
+
+    def last_contact(self) -> date | None:
+        """The most recent day the student worked with or spoke to this mentor, if known."""
+        days = [t.day for t in self.touchpoints]
+        if self.last_worked:
+            days.append(self.last_worked)
+        return max(days) if days else None
+
+
+class Program(_Model):
+    """One program (or school) an application goes to, with its own letter rules."""
+
+    name: Name
+    deadline: date | None = None
+    max_letters: int = Field(default=4, ge=1, le=10)
+    required_types: list[LetterType] = Field(default_factory=list)
+    assigned: list[Id] = Field(default_factory=list)
+
+
+class Application(_Model):
+    """One application cycle: a pathway, a portal, a deadline for letters, and its programs."""
+
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    pathway: Pathway = "residency"
+    specialty: Slug = None
+    portal: Portal = "ERAS"
+    deadline: date
+    academic: bool = False
+    programs: list[Program] = Field(default_factory=list, max_length=200)
+    notes: Notes = ""
+
+
+class LetterRequest(_Model):
+    """One letter: who writes it, for which application, and where it is in its life."""
+
+    id: Id = Field(default_factory=new_id)
+    mentor_id: Id
+    application_id: Id
+    letter_type: LetterType = "narrative"
+    status: Status = "planned"
+    asked_on: date | None = None
+    agreed_on: date | None = None
+    declined_on: date | None = None
+    packet_sent_on: date | None = None
+    reminder_1_on: date | None = None
+    reminder_2_on: date | None = None
+    submitted_on: date | None = None
+    thanked_on: date | None = None
+    updated_on: date | None = None
+    withdrawn_on: date | None = None
+    waived: bool | None = None
+    letter_id: Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=100)] = None
+    version: Version = "general"
+    tailored_for: ShortText = ""
+    packet: dict[str, bool] = Field(default_factory=dict)
+    brag_sheet: list[ShortText] = Field(default_factory=list, max_length=30)
+    strengths: Notes = ""
+    due: date | None = None  # the date given to the writer, if earlier than the application's
+    notes: Notes = ""
+
+    @field_validator("packet", mode="before")
+    @classmethod
+    def _packet(cls, value: object) -> object:
+        # A list of finished items is accepted too: ["cv", "brag_sheet"].
+        if isinstance(value, (list, tuple, set)):
+            return {str(item): True for item in value}
+        return value
+
+    @field_validator("brag_sheet")
+    @classmethod
+    def _drop_blank(cls, items: list[str]) -> list[str]:
+        return [item for item in items if item]
+
+
+class Milestone(_Model):
+    """One dated step of a letter's plan."""
+
+    kind: MilestoneKind
+    day: date
+    title: ShortText
+    note: Notes = ""
+    request_id: str | None = None  # the LetterRequest this step belongs to
+    mentor_id: str | None = None
+    application_id: str | None = None
+    done: bool = False
+
+    @property
+    def uid(self) -> str:
+        """A stable id for this step: the same letter and kind always give the same uid."""
+        return f"{self.request_id or 'plan'}-{self.kind}"
+
+
+class Reason(_Model):
+    """Signed points of a mentor's score and the sentence that explains them."""
+
+    points: int
+    text: str
+
+
+class MentorScore(_Model):
+    """An explainable recommender score: the reasons add up to the score."""
+
+    score: int = Field(ge=0, le=100)
+    tier: Tier
+    reasons: list[Reason] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class MixCheck(_Model):
+    """One rule of the letter mix, whether it passes, and what to do about it."""
+
+    rule: str
+    ok: bool
+    required: bool
+    message: str
+    source: str = ""
+
+
+class MixReport(_Model):
+    """Whether a set of writers gives an application the letters it needs."""
+
+    ok: bool
+    checks: list[MixCheck] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class Plan(_Model):
+    """The dated milestones of one letter, sorted by day, and what the planner had to compromise."""
+
+    milestones: list[Milestone] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+FIELD_LABELS = {
+    "weeks_known": "Weeks known",
+    "one_on_one": "One-on-one time",
+    "last_worked": "Last worked together",
+    "mentor_id": "Writer",
+    "application_id": "Application",
+    "letter_id": "Letter ID",
+    "graduation_year": "Graduation year",
+    "max_letters": "Maximum letters",
+}
+
+
+def plain_errors(exc: ValidationError) -> list[str]:
+    """Turn a ValidationError into short sentences a student can act on."""
+    out = []
+    for err in exc.errors():
+        where = [str(p) for p in err["loc"] if not isinstance(p, int)]
+        field = where[-1] if where else ""
+        name = FIELD_LABELS.get(field, field.replace("_", " ").capitalize()) if field else "This entry"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "literal_error":
+            msg = "must be one of the listed choices"
+        elif err["type"] == "greater_than_equal":
+            msg = f"can't be below {err['ctx']['ge']}"
+        elif err["type"] == "less_than_equal":
+            msg = f"can't be above {err['ctx']['le']}"
+        elif err["type"] == "missing":
+            msg = "is required"
+        elif err["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+            msg = "must be a date (YYYY-MM-DD)"
+        elif err["type"] == "too_long":
+            msg = "has too many entries"
+        elif err["type"] == "string_too_long":
+            msg = "is too long"
+        if not field:  # model-level check: the message is already a sentence
+            out.append(msg[0].upper() + msg[1:] if msg else "This entry is not valid.")
+        else:
+            out.append(f"{name} {msg}.")
+    return out
