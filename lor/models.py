@@ -191,7 +191,7 @@ Notes = Annotated[str, AfterValidator(_notes)]
 ShortText = Annotated[str, AfterValidator(_short)]
 Email = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
 Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=64)]
-Slug = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=64)]
+Slug = Annotated[Annotated[str, Field(max_length=64)] | None, BeforeValidator(_blank_to_none)]
 
 
 class _Model(BaseModel):
@@ -315,7 +315,7 @@ class LetterRequest(_Model):
     updated_on: date | None = None
     withdrawn_on: date | None = None
     waived: bool | None = None
-    letter_id: Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=100)] = None
+    letter_id: Annotated[Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank_to_none)] = None
     version: Version = "general"
     tailored_for: ShortText = ""
     packet: dict[str, bool] = Field(default_factory=dict)

@@ -1,0 +1,23 @@
+"""LOR Planner: choose letter writers, ask them at the right time, track every letter, thank them."""
+
+import streamlit as st
+
+from lor import ui
+
+st.set_page_config(page_title="LOR Planner", page_icon="✉️", layout="wide")
+
+workspace = ui.resolve_workspace()
+if workspace is None:
+    st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon="🔗")]).run()
+else:
+    ui.sidebar(workspace)
+    st.navigation(
+        [
+            st.Page("pages/dashboard.py", title="Dashboard", icon="🏠", default=True),
+            st.Page("pages/recommenders.py", title="Choose recommenders", icon="🧭"),
+            st.Page("pages/letters.py", title="Letters", icon="✉️"),
+            st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
+            st.Page("pages/faq.py", title="FAQ guidance", icon="💡"),
+            st.Page("pages/share.py", title="Share & backup", icon="🔗"),
+        ]
+    ).run()

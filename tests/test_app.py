@@ -1,0 +1,37 @@
+"""Every page runs, on an empty workspace and on the example plan, and shows its title."""
+
+import subprocess
+import sys
+
+import pytest
+
+PAGES = {
+    "dashboard": "Dashboard",
+    "recommenders": "Choose recommenders",
+    "letters": "Letters",
+    "timeline": "Timeline",
+    "faq": "FAQ guidance",
+    "share": "Share & backup",
+}
+
+
+@pytest.mark.parametrize("example", [False, True], ids=["empty", "example"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_runs_and_shows_its_title(open_page, page, example):
+    at = open_page(page, example=example)
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title][:1] == [PAGES[page]]
+
+
+def test_empty_dashboard_offers_first_steps_and_loads_the_example(open_page):
+    at = open_page("dashboard", example=False)
+    assert any("first steps" in s.value for s in at.subheader)
+    at.button(key="dashboard-load-example").click().run()
+    assert not at.exception
+    assert not any("first steps" in s.value for s in at.subheader)
+
+
+def test_core_imports_no_streamlit():
+    code = "import sys, lor.models, lor.store; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
