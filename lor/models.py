@@ -40,7 +40,9 @@ Role = Literal[
     "committee",
     "other",
 ]
-Setting = Literal["rotation", "longitudinal", "lab", "course", "project", "clinic", "job", "volunteer", "other"]
+Setting = Literal[
+    "rotation", "longitudinal", "lab", "course", "project", "clinic", "job", "volunteer", "other"
+]
 OneOnOne = Literal["none", "some", "frequent"]
 Performance = Literal["outstanding", "strong", "average", "inconsistent"]
 Pathway = Literal["medical_school", "residency", "fellowship", "job", "scholarship", "research"]

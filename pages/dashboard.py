@@ -8,7 +8,9 @@ from lor import ui
 from lor.example import load_example
 from lor.models import STATUSES, label
 
-ws = ui.page_header("Dashboard", "Your letters at a glance: what to do this week and what each application still needs.")
+ws = ui.page_header(
+    "Dashboard", "Your letters at a glance: what to do this week and what each application still needs."
+)
 
 if ws.is_empty():
     st.subheader("Welcome: three first steps")

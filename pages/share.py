@@ -9,7 +9,9 @@ ws = ui.page_header("Share & backup", "Share your plan read-only with an advisor
 store = ws.store
 
 st.subheader("Backup")
-st.write("A backup is one JSON file holding your whole plan. Keep it somewhere safe; restore it here at any time.")
+st.write(
+    "A backup is one JSON file holding your whole plan. Keep it somewhere safe; restore it here at any time."
+)
 st.download_button(
     "Download backup (JSON)",
     data=store.export_json(ws),
@@ -33,9 +35,9 @@ if not ws.read_only:
                 f"{len(parsed['applications'])} applications and {len(parsed['letters'])} letters. "
                 "Restoring replaces everything in your current plan."
             )
-            if st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm") and st.button(
-                "Restore", key="share-restore", type="primary"
-            ):
+            if st.checkbox(
+                "Yes, replace my current plan with this backup", key="share-restore-confirm"
+            ) and st.button("Restore", key="share-restore", type="primary"):
                 store.import_json(ws, upload.getvalue())
                 st.success("Restored. Your plan now holds the backup's contents.")
 

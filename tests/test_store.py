@@ -1,0 +1,166 @@
+"""The SQLite store: round trips, isolation between workspaces, links, read-only, restore, migrations."""
+
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+from conftest import TODAY
+
+from lor.example import example_document
+from lor.models import Application, LetterRequest, Mentor, Student
+from lor.store import SCHEMA, Store, hash_token, migrations
+
+
+def test_export_import_export_is_identical(store, example_ws):
+    first = store.export_json(example_ws)
+    edit, _ = store.create_workspace()
+    other = store.open(edit)
+    store.import_json(other, first)
+    assert store.export_json(other) == first
+
+
+def test_export_is_deterministic_and_has_the_documented_shape(store, example_ws):
+    text = store.export_json(example_ws)
+    assert text == store.export_json(example_ws)
+    doc = json.loads(text)
+    assert doc["schema"] == SCHEMA
+    assert {"student", "mentors", "applications", "letters"} <= doc.keys()
+    assert len(doc["mentors"]) == 6
+
+
+def test_migrations_run_twice_are_harmless(tmp_path):
+    path = tmp_path / "twice.db"
+    ws = Store(path).default_workspace()
+    ws.save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    Store(path)  # applies migrations again
+    from sqlite_utils import Database
+
+    db = Database(path)
+    migrations.apply(db)
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    assert [m.name for m in Store(path).default_workspace().mentors()] == ["Dr. Lee"]
+
+
+def test_data_survives_a_new_store_on_the_same_file(tmp_path):
+    path = tmp_path / "keep.db"
+    Store(path).default_workspace().save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    assert Store(path).default_workspace().mentors()[0].name == "Dr. Lee"
+
+
+def test_two_workspaces_never_see_each_others_rows(store):
+    a = store.open(store.create_workspace()[0])
+    b = store.open(store.create_workspace()[0])
+    a.save_mentor(Mentor(id="same-id", name="Only in A"))
+    a.save_student(Student(name="Student A"))
+    a.set_setting("buffer_days", 7)
+    assert b.mentors() == [] and b.student() is None and b.get_setting("buffer_days") is None
+    b.save_mentor(Mentor(id="same-id", name="Only in B"))
+    assert [m.name for m in a.mentors()] == ["Only in A"]
+    b.delete_mentor("same-id")
+    assert [m.name for m in a.mentors()] == ["Only in A"]
+
+
+def test_a_view_token_opens_read_only_and_cannot_write(store):
+    edit, view = store.create_workspace()
+    store.open(edit).save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    viewer = store.open(view)
+    assert viewer.read_only and [m.name for m in viewer.mentors()] == ["Dr. Lee"]
+    for write in (
+        lambda: viewer.save_mentor(Mentor(name="X")),
+        lambda: viewer.delete_mentor("m1"),
+        lambda: viewer.set_setting("k", 1),
+        lambda: viewer.clear(),
+        lambda: store.import_json(viewer, store.export_json(viewer)),
+    ):
+        with pytest.raises(PermissionError):
+            write()
+    assert [m.name for m in store.open(edit).mentors()] == ["Dr. Lee"]
+
+
+def test_unknown_tampered_or_revoked_tokens_open_nothing(store):
+    edit, view = store.create_workspace()
+    for bad in ("", "x", edit[:-1] + ("A" if edit[-1] != "A" else "B"), "A" * 32, hash_token(edit)):
+        with pytest.raises(KeyError):
+            store.open(bad)
+    new_view = store.regenerate_link(store.open(edit), "view")
+    with pytest.raises(KeyError):
+        store.open(view)
+    assert store.open(new_view).read_only
+
+
+def test_tokens_are_long_random_and_stored_only_as_hashes(store):
+    edit, view = store.create_workspace()
+    assert len(edit) >= 22 and edit != view  # 22 url-safe chars = 132 bits; ours are 32 (192 bits)
+    files = [store.path, store.path.with_name(store.path.name + "-wal")]
+    raw = b"".join(f.read_bytes() for f in files if f.exists())
+    assert edit.encode() not in raw and view.encode() not in raw
+    conn = sqlite3.connect(store.path)
+    hashes = {r[0] for r in conn.execute("SELECT edit_hash FROM workspaces")} | {
+        r[0] for r in conn.execute("SELECT view_hash FROM workspaces")
+    }
+    assert hash_token(edit) in hashes and edit not in hashes
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"schema": 1, "mentors": [', "not valid JSON"),
+        ("[]", "no 'schema'"),
+        ('{"mentors": []}', "no 'schema'"),
+        ('{"schema": 99}', "newer version"),
+        ('{"schema": "one"}', "unknown 'schema'"),
+        ('{"schema": 1, "app": "other-app"}', "another app"),
+        ('{"schema": 1, "mentors": [{"name": ""}]}', "Name can't be empty"),
+        ('{"schema": 1, "mentors": "many"}', "must be a list"),
+        (
+            '{"schema": 1, "letters": [{"mentor_id": "x", "application_id": "y"}]}',
+            "writer or application is missing",
+        ),
+        ("[" * 5000 + "]" * 5000, "nested far too deeply"),
+    ],
+)
+def test_a_broken_import_raises_a_reason_and_leaves_data_unchanged(store, example_ws, text, reason):
+    before = store.export_json(example_ws)
+    with pytest.raises(ValueError, match=reason):
+        store.import_json(example_ws, text)
+    assert store.export_json(example_ws) == before
+
+
+def test_a_huge_backup_is_refused_before_parsing(store, example_ws):
+    before = store.export_json(example_ws)
+    with pytest.raises(ValueError, match="too large"):
+        store.import_json(example_ws, b" " * 50_000_000)
+    assert store.export_json(example_ws) == before
+
+
+def test_save_updates_by_id_and_delete_cascades_to_letters(ws):
+    ws.save_application(Application(id="a", name="IM", deadline=date(2027, 9, 1)))
+    ws.save_mentor(Mentor(id="m", name="Dr. Lee"))
+    ws.save_letter(LetterRequest(id="l", mentor_id="m", application_id="a"))
+    ws.save_mentor(Mentor(id="m", name="Dr. Lee-Park"))
+    assert [m.name for m in ws.mentors()] == ["Dr. Lee-Park"]
+    ws.delete_mentor("m")
+    assert ws.letters() == []
+
+
+def test_every_write_bumps_the_version(ws):
+    v0 = ws.version()
+    ws.save_mentor(Mentor(id="m", name="A"))
+    ws.set_setting("x", [1])
+    assert ws.version() == v0 + 2
+
+
+def test_example_plan_loads_with_dates_around_today(ws):
+    ws.store.import_json(ws, example_document(TODAY))
+    assert len(ws.mentors()) == 6 and {r.status for r in ws.letters()} >= {"planned", "asked", "declined"}
+    assert ws.applications()[0].deadline > TODAY
+    later = date(2027, 6, 2)
+    ws.store.import_json(ws, example_document(later))
+    assert ws.applications()[0].deadline > later
+
+
+def test_clear_empties_the_workspace(example_ws):
+    example_ws.clear()
+    assert example_ws.is_empty() and example_ws.student() is None
