@@ -8,16 +8,16 @@ st.set_page_config(page_title="LOR Planner", page_icon="✉️", layout="wide")
 
 workspace = ui.resolve_workspace()
 if workspace is None:
-    st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon="🔗")]).run()
+    st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon=":material/link_off:")]).run()
 else:
     ui.sidebar(workspace)
     st.navigation(
         [
-            st.Page("pages/dashboard.py", title="Dashboard", icon="🏠", default=True),
-            st.Page("pages/recommenders.py", title="Choose recommenders", icon="🧭"),
-            st.Page("pages/letters.py", title="Letters", icon="✉️"),
-            st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
-            st.Page("pages/faq.py", title="FAQ guidance", icon="💡"),
-            st.Page("pages/share.py", title="Share & backup", icon="🔗"),
+            st.Page("pages/dashboard.py", title="Dashboard", icon=":material/home:", default=True),
+            st.Page("pages/recommenders.py", title="Choose recommenders", icon=":material/person_search:"),
+            st.Page("pages/letters.py", title="Letters", icon=":material/mail:"),
+            st.Page("pages/timeline.py", title="Timeline", icon=":material/calendar_month:"),
+            st.Page("pages/faq.py", title="FAQ guidance", icon=":material/help:"),
+            st.Page("pages/share.py", title="Share & backup", icon=":material/share:"),
         ]
     ).run()

@@ -1,0 +1,43 @@
+"""Real-browser fixtures: a live `streamlit run app.py` server and Playwright driving Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pwhelpers import CHROMIUM_FLAGS, Server, find_chromium
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    executable = find_chromium()
+    with sync_api.sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        except Exception as exc:  # no browser at all on this machine
+            pytest.skip(f"NO BROWSER: could not start Chromium ({executable or 'playwright default'}): {exc}")
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def local_server(tmp_path_factory) -> Iterator[Server]:
+    server = Server(tmp_path_factory.mktemp("local"), shared=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory) -> Iterator[Server]:
+    server = Server(tmp_path_factory.mktemp("shared"), shared=True)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
