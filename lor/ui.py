@@ -28,6 +28,14 @@ def store() -> Store:
     return _store_at(str(database_path()))
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md(text: object) -> str:
+    """User text made safe to place inside st.markdown: every Markdown/HTML-significant character escaped."""
+    return str(text).translate(_MD_SPECIAL)
+
+
 def shared_mode() -> bool:
     """True on a class deployment: LOR_SHARED=1 or [lor] shared = true in secrets."""
     env = os.environ.get("LOR_SHARED", "").strip().lower()
@@ -132,3 +140,25 @@ def sidebar(ws: Workspace) -> None:
                 mime="application/json",
                 key="sidebar-backup",
             )
+
+
+def link_to(param: str, token: str) -> str:
+    """The full address that opens this app with ``?param=token`` (private or advisor link)."""
+    try:
+        base = (st.context.url or "").split("?")[0]
+    except (AttributeError, RuntimeError):
+        base = ""
+    return f"{base or 'http://localhost:8501/'}?{param}={token}"
+
+
+def private_link_notice() -> None:
+    """Right after a new plan is made in shared mode: show its private link once, with the advice to keep it."""
+    links = st.session_state.get(NEW_LINKS_KEY)
+    if not links or not shared_mode():
+        return
+    st.success(
+        "A new private plan was made for you. Bookmark this link: it is the only way back to your plan "
+        "(anyone with it can edit the plan, so keep it to yourself).",
+        icon="🔖",
+    )
+    st.code(link_to("w", links["edit"]), language=None)

@@ -1,16 +1,19 @@
 """Dashboard: the student's whole situation on one screen."""
 
-from collections import Counter
-
 import streamlit as st
+from pydantic import ValidationError
 
 from lor import ui
 from lor.example import load_example
-from lor.models import STATUSES, label
+from lor.guidance import context_cards
+from lor.models import STATUSES, Student, label
+from lor.overview import mark_step_done, overview_of
 
 ws = ui.page_header(
     "Dashboard", "Your letters at a glance: what to do this week and what each application still needs."
 )
+today = ui.today()
+ui.private_link_notice()
 
 if ws.is_empty():
     st.subheader("Welcome: three first steps")
@@ -22,13 +25,95 @@ if ws.is_empty():
     if not ws.read_only:
         st.write("Or look around first with a complete example plan (you can start over at any time).")
         if st.button("Load example plan", key="dashboard-load-example", type="primary"):
-            load_example(ws, ui.today())
+            load_example(ws, today)
             st.rerun()
     st.stop()
 
-letters = ws.letters()
-counts = Counter(letter.status for letter in letters)
-st.subheader("Letters by status")
-cols = st.columns(5)
-for i, status in enumerate(s for s in STATUSES if counts[s]):
-    cols[i % 5].metric(label(status), counts[status])
+student = ws.student()
+if not ws.read_only:
+    with (
+        st.expander("Your details" if student else "Your details: add your name for email drafts", expanded=False),
+        st.form("student-form", border=False),
+    ):
+        name = st.text_input("Your name", value=student.name if student else "", key="student-name")
+        email = st.text_input("Your email", value=(student.email or "") if student else "", key="student-email")
+        school = st.text_input("School or program", value=student.school if student else "", key="student-school")
+        year = st.number_input(
+            "Graduation year",
+            min_value=1950,
+            max_value=2100,
+            step=1,
+            key="student-year",
+            value=(student.graduation_year or today.year + 1) if student else today.year + 1,
+        )
+        if st.form_submit_button("Save my details"):
+            try:
+                ws.save_student(Student(name=name, email=email, school=school, graduation_year=int(year)))
+            except ValidationError as exc:
+                ui.show_validation_error(exc)
+            else:
+                st.rerun()
+
+ov = overview_of(ws, today)
+names = ov.mentor_names
+
+left, right = st.columns([3, 2], gap="large")
+
+with left:
+    st.subheader("This week")
+    week = ov.this_week()
+    if not week:
+        st.write("Nothing due in the next 7 days. A good week to thank someone or check in with a mentor.")
+    for m in week:
+        late = (today - m.day).days
+        when = f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else m.day.strftime("%a %d %b")
+        with st.container(border=True):
+            text, action = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late > 0 else '🗓️'} {when}")
+            if not ws.read_only and action.button("Done", key=f"dash-done-{m.uid}"):
+                try:
+                    st.toast(mark_step_done(ws, m, today))
+                except ValueError as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
+
+    st.subheader("Applications")
+    for app in ov.applications:
+        mix = ov.mixes[app.id]
+        failing_required = [c for c in mix.checks if c.required and not c.ok]
+        advice = [c for c in mix.checks if not c.required and not c.ok]
+        icon = "❌" if failing_required else ("⚠️" if advice else "✅")
+        days = ov.days_left(app)
+        due = f"letters due in {days} days" if days >= 0 else f"deadline passed {-days} days ago"
+        with st.container(border=True):
+            st.markdown(f"{icon} **{ui.md(app.name)}** · {ui.md(app.portal)} · {due}")
+            for check in failing_required:
+                st.markdown(f"❌ {ui.md(check.message)}")
+            for check in advice[:2]:
+                st.markdown(f"⚠️ {ui.md(check.message)}")
+            if not failing_required and not advice:
+                st.caption("Every letter-mix check passes.")
+            st.markdown("[Which letters does this need?](./faq?topic=mix)")
+
+with right:
+    st.subheader("Letters by status")
+    counts = ov.status_counts()
+    shown = [s for s in STATUSES if counts[s]]
+    cols = st.columns(3)
+    for i, status in enumerate(shown):
+        cols[i % 3].metric(label(status), counts[status])
+
+    waiting = ov.waiting_on()
+    st.subheader("Waiting for an answer")
+    if not waiting:
+        st.caption("No writer owes you a reply.")
+    for letter in waiting:
+        days = (today - letter.asked_on).days if letter.asked_on else 0
+        st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: asked {days} days ago")
+
+    cards = context_cards(ws, today)
+    if cards:
+        st.subheader("For you now")
+        for card in cards:
+            st.info(f"**{ui.md(card.title)}**: {ui.md(card.reason)}  \n[Read more](./faq?topic={card.slug})")

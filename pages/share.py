@@ -3,47 +3,124 @@
 import streamlit as st
 
 from lor import ui
+from lor.export import letters_csv, plan_csv
+from lor.overview import overview_of
+from lor.report import advisor_report_html
 from lor.store import parse_backup
 
 ws = ui.page_header("Share & backup", "Share your plan read-only with an advisor, and keep a backup of it.")
 store = ws.store
+today = ui.today()
+stamp = today.isoformat()
+
+if ui.shared_mode() and not ws.read_only:
+    st.subheader("Your links")
+    st.write(
+        "**Private link**: opens and edits your plan. Keep it to yourself and bookmark it; if it leaks, "
+        "make a new one (the old one stops working)."
+    )
+    edit = st.session_state.get("lor-fresh-edit") or st.query_params.get("w")
+    if edit:
+        st.code(ui.link_to("w", edit), language=None)
+    if st.button("Make a new private link", key="share-new-edit"):
+        token = store.regenerate_link(ws, "edit")
+        st.session_state["lor-fresh-edit"] = token
+        st.query_params["w"] = token
+        st.rerun()
+    st.write(
+        "**Advisor link**: opens your plan read-only: the dashboard, timeline, letters and report, with "
+        "nothing that can be changed."
+    )
+    fresh_view = st.session_state.get("lor-fresh-view")
+    if fresh_view:
+        st.code(ui.link_to("view", fresh_view), language=None)
+        st.caption("Copy it now: for your safety it is shown only once. You can always make a new one.")
+    elif store.has_view_link(ws):
+        st.caption(
+            "An advisor link is active. Make a new one to see it again (the old one then stops working)."
+        )
+    cols = st.columns(2)
+    if cols[0].button("Make a new advisor link", key="share-new-view"):
+        st.session_state["lor-fresh-view"] = store.regenerate_link(ws, "view")
+        st.rerun()
+    if store.has_view_link(ws) and cols[1].button("Turn off the advisor link", key="share-revoke-view"):
+        store.revoke_view_link(ws)
+        st.session_state.pop("lor-fresh-view", None)
+        st.rerun()
+elif not ui.shared_mode():
+    st.info(
+        "This app is running on your own computer, so your plan stays in one file on it. To share it, send "
+        "your advisor the report below; a class deployment adds private and advisor links (see the README).",
+        icon="💻",
+    )
+
+st.subheader("Report for your advisor")
+st.write(
+    "One page with your applications, writers and their scores, letter status, letter-mix checks and timeline."
+)
+ov = overview_of(ws, today)
+report = advisor_report_html(ov)
+cols = st.columns(3)
+cols[0].download_button(
+    "Download report (HTML)",
+    report,
+    file_name=f"lor-report-{stamp}.html",
+    mime="text/html",
+    key="share-report",
+)
+names = ov.mentor_names | ov.application_names
+cols[1].download_button(
+    "Letters (CSV)",
+    letters_csv(ov.letters, ov.mentors, ov.applications),
+    file_name=f"lor-letters-{stamp}.csv",
+    mime="text/csv",
+    key="share-letters-csv",
+)
+cols[2].download_button(
+    "Timeline (CSV)",
+    plan_csv(ov.milestones, names=names),
+    file_name=f"lor-timeline-{stamp}.csv",
+    mime="text/csv",
+    key="share-plan-csv",
+)
+st.caption("Open the report in your browser and print it to PDF; it is laid out for paper.")
+
+if ws.read_only:
+    st.stop()
 
 st.subheader("Backup")
 st.write(
-    "A backup is one JSON file holding your whole plan. Keep it somewhere safe; restore it here at any time."
+    "A backup is one JSON file holding your whole plan. Keep it somewhere safe and restore it here any time."
 )
 st.download_button(
     "Download backup (JSON)",
     data=store.export_json(ws),
-    file_name=f"lor-plan-{ui.today().isoformat()}.json",
+    file_name=f"lor-plan-{stamp}.json",
     mime="application/json",
     key="share-backup",
 )
 
-if not ws.read_only:
-    st.subheader("Restore from a backup")
-    upload = st.file_uploader("Backup file (.json)", type=["json"], key="share-restore-file")
-    if upload is not None:
-        try:
-            parsed = parse_backup(upload.getvalue())
-        except ValueError as exc:
-            st.error(str(exc), icon="⚠️")
-        else:
-            who = parsed["student"].name if parsed["student"] else "no student name"
-            st.info(
-                f"This backup holds the plan of **{who}**: {len(parsed['mentors'])} mentors, "
-                f"{len(parsed['applications'])} applications and {len(parsed['letters'])} letters. "
-                "Restoring replaces everything in your current plan."
-            )
-            if st.checkbox(
-                "Yes, replace my current plan with this backup", key="share-restore-confirm"
-            ) and st.button("Restore", key="share-restore", type="primary"):
-                store.import_json(ws, upload.getvalue())
-                st.success("Restored. Your plan now holds the backup's contents.")
+st.subheader("Restore from a backup")
+upload = st.file_uploader("Backup file (.json)", type=["json"], key="share-restore-file")
+if upload is not None:
+    try:
+        parsed = parse_backup(upload.getvalue())
+    except ValueError as exc:
+        st.error(str(exc), icon="⚠️")
+    else:
+        who = parsed["student"].name if parsed["student"] else "no student name"
+        st.info(
+            f"This backup holds the plan of **{ui.md(who)}**: {len(parsed['mentors'])} mentors, "
+            f"{len(parsed['applications'])} applications and {len(parsed['letters'])} letters. "
+            "Restoring replaces everything in your current plan."
+        )
+        confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")
+        if st.button("Restore", key="share-restore", type="primary", disabled=not confirmed):
+            store.import_json(ws, upload.getvalue())
+            st.success("Restored: your plan now holds the backup's contents.")
 
-    st.subheader("Start over")
-    if st.checkbox("I want to delete everything in this plan", key="share-clear-confirm") and st.button(
-        "Delete everything", key="share-clear", type="secondary"
-    ):
-        ws.clear()
-        st.success("Your plan is empty again.")
+st.subheader("Start over")
+really = st.checkbox("I want to delete everything in this plan", key="share-clear-confirm")
+if st.button("Delete everything", key="share-clear", disabled=not really):
+    ws.clear()
+    st.success("Your plan is empty again.")

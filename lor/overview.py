@@ -1,0 +1,136 @@
+"""The whole plan computed once: scores, letter mixes, milestones and next actions for a workspace.
+
+The Dashboard, the advisor report and the CSV exports all read the same Overview, so they never
+disagree about what is due or what an application still needs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from lor.mix import check_mix
+from lor.models import Application, LetterRequest, Mentor, MentorScore, Milestone, MixReport, Student, label
+from lor.planner import plan_workspace, this_week
+from lor.scoring import rank_mentors
+
+INACTIVE = ("declined", "withdrawn")
+ARRIVED = ("submitted", "thanked", "updated")
+
+
+def active_letters(letters: list[LetterRequest], application_id: str | None = None) -> list[LetterRequest]:
+    """Letters still in play (not declined or withdrawn), optionally for one application."""
+    return [
+        r
+        for r in letters
+        if r.status not in INACTIVE and (application_id is None or r.application_id == application_id)
+    ]
+
+
+def application_mix(
+    application: Application, mentors: list[Mentor], letters: list[LetterRequest], *, today: date
+) -> MixReport:
+    """The letter-mix report for one application from its active letters; unused mentors are candidates."""
+    mine = active_letters(letters, application.id)
+    by_id = {m.id: m for m in mentors}
+    types: dict[str, list[str]] = {}
+    for letter in mine:
+        types.setdefault(letter.mentor_id, []).append(letter.letter_type)
+    writers = [by_id[mid] for mid in types if mid in by_id]
+    candidates = [m for m in mentors if m.id not in types and not m.unavailable]
+    return check_mix(application, writers, letter_types=types, candidates=candidates, today=today)
+
+
+@dataclass
+class Overview:
+    """Everything the summary views show, computed from one read of the workspace."""
+
+    today: date
+    student: Student | None
+    mentors: list[Mentor]
+    applications: list[Application]
+    letters: list[LetterRequest]
+    milestones: list[Milestone] = field(default_factory=list)
+    mixes: dict[str, MixReport] = field(default_factory=dict)
+    rankings: dict[str, list[tuple[Mentor, MentorScore]]] = field(default_factory=dict)
+
+    @property
+    def mentor_names(self) -> dict[str, str]:
+        return {m.id: m.name for m in self.mentors}
+
+    @property
+    def application_names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.applications}
+
+    def status_counts(self) -> Counter[str]:
+        """How many letters are in each status."""
+        return Counter(r.status for r in self.letters)
+
+    def this_week(self, days: int = 7) -> list[Milestone]:
+        """Steps not yet done that fall within ``days`` of today, overdue first."""
+        return this_week(self.milestones, self.today, days=days)
+
+    def days_left(self, application: Application) -> int:
+        """Days from today to the application's letter deadline (negative once past)."""
+        return (application.deadline - self.today).days
+
+    def waiting_on(self) -> list[LetterRequest]:
+        """Letters asked but not yet answered (no yes or no from the writer)."""
+        return [r for r in self.letters if r.status == "asked"]
+
+
+def build_overview(
+    *,
+    student: Student | None,
+    mentors: list[Mentor],
+    applications: list[Application],
+    letters: list[LetterRequest],
+    settings: dict | None,
+    today: date,
+) -> Overview:
+    """Compute the Overview of a plan: milestones, each application's mix and ranked writers."""
+    ov = Overview(today, student, mentors, applications, letters)
+    ov.milestones = plan_workspace(mentors, applications, letters, settings=settings or {}, today=today)
+    for app in applications:
+        ov.mixes[app.id] = application_mix(app, mentors, letters, today=today)
+        ov.rankings[app.id] = rank_mentors(mentors, app, today=today)
+    return ov
+
+
+def overview_of(ws, today: date) -> Overview:
+    """The Overview of a workspace (anything with mentors(), applications(), letters(), settings())."""
+    return build_overview(
+        student=ws.student(),
+        mentors=ws.mentors(),
+        applications=ws.applications(),
+        letters=ws.letters(),
+        settings=ws.get_setting("busy", {}),
+        today=today,
+    )
+
+
+def mark_step_done(ws, milestone: Milestone, day: date) -> str:
+    """Record a plan step as done on ``day`` in the workspace; returns a sentence saying what changed.
+
+    A goal conversation (check_in) logs a touchpoint on the mentor; every other step moves its letter
+    through lor.lifecycle.complete_milestone (which raises TransitionError, a ValueError, when it can't).
+    """
+    from lor.lifecycle import complete_milestone
+    from lor.models import Touchpoint
+
+    if milestone.kind == "check_in":
+        mentor = next((m for m in ws.mentors() if m.id == milestone.mentor_id), None)
+        if mentor is None:
+            raise ValueError("That writer is no longer in your plan.")
+        mentor.touchpoints.append(Touchpoint(day=day, kind="check_in", note="Goal conversation"))
+        ws.save_mentor(mentor)
+        return f"Logged your goal conversation with {mentor.name}."
+    letter = next((r for r in ws.letters() if r.id == milestone.request_id), None)
+    if letter is None:
+        raise ValueError("That letter is no longer in your plan.")
+    updated = complete_milestone(letter, milestone.kind, day)
+    if updated == letter:
+        return "Already recorded: nothing to change."
+    ws.save_letter(updated)
+    return f"Done: {milestone.title} (letter now “{label(updated.status)}”)."
