@@ -10,36 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from lor.mix import check_mix
+from lor.mix import mix_for_letters
 from lor.models import Application, LetterRequest, Mentor, MentorScore, Milestone, MixReport, Student, label
 from lor.planner import plan_workspace, this_week
 from lor.scoring import rank_mentors
-
-INACTIVE = ("declined", "withdrawn")
-ARRIVED = ("submitted", "thanked", "updated")
-
-
-def active_letters(letters: list[LetterRequest], application_id: str | None = None) -> list[LetterRequest]:
-    """Letters still in play (not declined or withdrawn), optionally for one application."""
-    return [
-        r
-        for r in letters
-        if r.status not in INACTIVE and (application_id is None or r.application_id == application_id)
-    ]
-
-
-def application_mix(
-    application: Application, mentors: list[Mentor], letters: list[LetterRequest], *, today: date
-) -> MixReport:
-    """The letter-mix report for one application from its active letters; unused mentors are candidates."""
-    mine = active_letters(letters, application.id)
-    by_id = {m.id: m for m in mentors}
-    types: dict[str, list[str]] = {}
-    for letter in mine:
-        types.setdefault(letter.mentor_id, []).append(letter.letter_type)
-    writers = [by_id[mid] for mid in types if mid in by_id]
-    candidates = [m for m in mentors if m.id not in types and not m.unavailable]
-    return check_mix(application, writers, letter_types=types, candidates=candidates, today=today)
 
 
 @dataclass
@@ -93,7 +67,7 @@ def build_overview(
     ov = Overview(today, student, mentors, applications, letters)
     ov.milestones = plan_workspace(mentors, applications, letters, settings=settings or {}, today=today)
     for app in applications:
-        ov.mixes[app.id] = application_mix(app, mentors, letters, today=today)
+        ov.mixes[app.id] = mix_for_letters(app, mentors, letters, today=today)
         ov.rankings[app.id] = rank_mentors(mentors, app, today=today)
     return ov
 

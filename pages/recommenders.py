@@ -1,0 +1,587 @@
+"""Choose recommenders: rank your mentors for one application, plan letters, and check the letter mix."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import streamlit as st
+from pydantic import ValidationError
+from streamlit.errors import StreamlitAPIException
+
+from lor import ui
+from lor.mix import application_problems, mix_for_letters
+from lor.models import (
+    LETTER_TYPES,
+    ONE_ON_ONE,
+    PATHWAYS,
+    PERFORMANCES,
+    PORTALS,
+    ROLES,
+    SETTINGS,
+    SPECIALTIES,
+    TOUCHPOINT_KINDS,
+    Application,
+    LetterRequest,
+    Mentor,
+    MentorScore,
+    Touchpoint,
+    label,
+    plain_errors,
+)
+from lor.scoring import (
+    FACTOR_HELP,
+    SCORING_HELP,
+    active_letters,
+    backup_letter_type,
+    backup_reason,
+    backup_suggestions,
+    needs_goal_conversation,
+    rank_mentors,
+)
+from lor.store import Workspace
+
+APP_KEY = "recommenders-application"
+ERRORS_KEY = "recommenders-errors"  # widget key -> why its last change was not saved
+FLASH_KEY = "recommenders-flash"
+RESET_KEY = "recommenders-reset"
+BACKUPS_SETTING = "recommenders-backups-planned"  # declined letter id -> id of the backup letter planned
+APPLICATION_FIELDS = ("name", "pathway", "specialty", "portal", "deadline", "academic")
+MENTOR_FIELDS = (
+    "name",
+    "email",
+    "role",
+    "specialty",
+    "setting",
+    "weeks",
+    "one-on-one",
+    "performance",
+    "observed",
+    "last-worked",
+)
+MENTOR_KEYS = {"weeks_known": "weeks", "one_on_one": "one-on-one", "last_worked": "last-worked"}  # field -> key part
+TIER_COLORS = {"strong": "green", "possible": "orange", "weak": "red"}
+SPECIALTY_CHOICES: list[str | None] = [None, *SPECIALTIES]
+
+
+def specialty_choices(current: str | None) -> list[str | None]:
+    """The specialty options, keeping a slug from an imported plan that the list doesn't know."""
+    return SPECIALTY_CHOICES if current in SPECIALTY_CHOICES else [*SPECIALTY_CHOICES, current]
+
+
+EARLIEST = date(1950, 1, 1)
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def esc(text: str) -> str:
+    """User text made safe for st.markdown: shown as typed, never as formatting or HTML."""
+    return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
+
+
+def lines(text: str) -> list[str]:
+    """One item per non-empty line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def flash(kind: str, text: str) -> None:
+    """Keep a message to show after the next rerun."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(text)
+
+
+def reset_form_after_rerun(prefix: str, fields: tuple[str, ...]) -> None:
+    st.session_state[RESET_KEY] = [*st.session_state.get(RESET_KEY, []), *(f"{prefix}-{f}" for f in fields)]
+
+
+def reset_forms() -> None:
+    # Widget state can only be cleared before the widget is drawn, so a successful add asks for it here.
+    for key in st.session_state.pop(RESET_KEY, []):
+        st.session_state.pop(key, None)
+
+
+def _save_field(ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable) -> None:
+    # A widget's on_change: save just this field of the stored record, so stale widgets never overwrite.
+    records = {"mentor": ws.mentors, "application": ws.applications, "letter": ws.letters}[kind]()
+    record = next((r for r in records if r.id == record_id), None)
+    if record is None:
+        return
+    try:
+        updated = type(record).model_validate({**record.model_dump(), name: to_model(st.session_state[key])})
+    except ValidationError as exc:
+        st.session_state.setdefault(ERRORS_KEY, {})[key] = "Not saved: " + " ".join(plain_errors(exc))
+        return
+    if updated != record:
+        {"mentor": ws.save_mentor, "application": ws.save_application, "letter": ws.save_letter}[kind](updated)
+
+
+def bound(
+    widget: Callable,
+    label_text: str,
+    ws: Workspace,
+    record: Mentor | Application | LetterRequest,
+    name: str,
+    key: str,
+    *,
+    to_model: Callable = lambda v: v,
+    to_widget: Callable = lambda v: v,
+    **kwargs,
+) -> None:
+    """A widget showing a stored field; changing it saves that field at once (or explains why not)."""
+    kind = {Mentor: "mentor", Application: "application", LetterRequest: "letter"}[type(record)]
+    st.session_state[key] = to_widget(getattr(record, name))
+    widget(label_text, key=key, on_change=_save_field, args=(ws, kind, record.id, name, key, to_model), **kwargs)
+    error = st.session_state.get(ERRORS_KEY, {}).pop(key, None)
+    if error:
+        st.error(esc(error), icon="⚠️")
+
+
+# -- applications -------------------------------------------------------------------------------------
+
+
+def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
+    with (
+        st.expander("Add an application", expanded=expanded, icon="➕"),
+        st.form("application-form", border=False),
+    ):
+        name = st.text_input("Name", key="application-name", placeholder="Internal medicine residency 2027")
+        pathway = st.selectbox("Pathway", PATHWAYS, index=1, format_func=label, key="application-pathway")
+        specialty = st.selectbox(
+            "Specialty",
+            SPECIALTY_CHOICES,
+            format_func=label,
+            key="application-specialty",
+            help="Required for residency and fellowship: the ranking and the letter mix depend on it.",
+        )
+        portal = st.selectbox("Portal", PORTALS, format_func=label, key="application-portal")
+        deadline = st.date_input(
+            "Letters due by",
+            value=today + timedelta(weeks=12),
+            key="application-deadline",
+            help="The day letters must be in. Each program's own dates can be added on the Letters page.",
+        )
+        academic = st.checkbox(
+            "Academic programs",
+            key="application-academic",
+            help="Research-heavy programs value a research letter.",
+        )
+        if not st.form_submit_button("Add application", key="application-add", type="primary"):
+            return
+    try:
+        application = Application(
+            name=name,
+            pathway=pathway,
+            specialty=specialty,
+            portal=portal,
+            deadline=deadline,
+            academic=academic,
+        )
+    except ValidationError as exc:
+        ui.show_validation_error(exc, prefix="Not added:")
+        return
+    problems = application_problems(application, today)
+    if problems:
+        st.error("Not added: " + " ".join(problems), icon="⚠️")
+        return
+    ws.save_application(application)
+    st.session_state[APP_KEY] = application.id
+    reset_form_after_rerun("application", APPLICATION_FIELDS)
+    flash("success", f"Added {esc(application.name)}.")
+    st.rerun()
+
+
+def edit_application(ws: Workspace, application: Application) -> None:
+    k = f"application-{application.id}"
+    with st.expander("Edit this application (changes save at once)", icon="✏️", expanded=not application.specialty):
+        cols = st.columns(2)
+        with cols[0]:
+            choices = specialty_choices(application.specialty)
+            bound(
+                st.selectbox,
+                "Specialty",
+                ws,
+                application,
+                "specialty",
+                f"{k}-specialty",
+                options=choices,
+                format_func=label,
+            )
+        with cols[1]:
+            bound(st.checkbox, "Academic programs", ws, application, "academic", f"{k}-academic")
+
+
+# -- mentors ------------------------------------------------------------------------------------------
+
+
+def add_mentor_form(ws: Workspace, today: date, application: Application | None, *, expanded: bool) -> None:
+    default_specialty = application.specialty if application and application.specialty in SPECIALTIES else None
+    with st.expander("Add a mentor", expanded=expanded, icon="➕"), st.form("mentor-form", border=False):
+        name = st.text_input("Name", key="mentor-name", help=FACTOR_HELP["name"])
+        email = st.text_input("Email", key="mentor-email", help=FACTOR_HELP["email"])
+        cols = st.columns(3)
+        role = cols[0].selectbox("Role", ROLES, format_func=label, key="mentor-role", help=FACTOR_HELP["role"])
+        specialty = cols[1].selectbox(
+            "Specialty",
+            SPECIALTY_CHOICES,
+            index=SPECIALTY_CHOICES.index(default_specialty),
+            format_func=label,
+            key="mentor-specialty",
+            help=FACTOR_HELP["specialty"],
+        )
+        setting = cols[2].selectbox(
+            "Setting", SETTINGS, format_func=label, key="mentor-setting", help=FACTOR_HELP["setting"]
+        )
+        cols = st.columns(3)
+        weeks = cols[0].number_input(
+            "Weeks known", 0, 10_000, 4, step=1, key="mentor-weeks", help=FACTOR_HELP["weeks_known"]
+        )
+        one_on_one = cols[1].selectbox(
+            "One-on-one time",
+            ONE_ON_ONE,
+            index=1,
+            format_func=label,
+            key="mentor-one-on-one",
+            help=FACTOR_HELP["one_on_one"],
+        )
+        performance = cols[2].selectbox(
+            "Performance they saw",
+            PERFORMANCES,
+            index=1,
+            format_func=label,
+            key="mentor-performance",
+            help=FACTOR_HELP["performance"],
+        )
+        observed = st.text_area("What they saw you do", key="mentor-observed", help=FACTOR_HELP["observed"])
+        last_worked = st.date_input(
+            "Last worked together",
+            value=None,
+            min_value=EARLIEST,
+            max_value=today,
+            key="mentor-last-worked",
+            help=FACTOR_HELP["last_worked"],
+        )
+        if not st.form_submit_button("Add mentor", key="mentor-add", type="primary"):
+            return
+    try:
+        mentor = Mentor(
+            name=name,
+            email=email,
+            role=role,
+            specialty=specialty,
+            setting=setting,
+            weeks_known=int(weeks),
+            one_on_one=one_on_one,
+            performance=performance,
+            observed=lines(observed),
+            last_worked=last_worked,
+        )
+    except ValidationError as exc:
+        ui.show_validation_error(exc, prefix="Not added:")
+        return
+    ws.save_mentor(mentor)
+    reset_form_after_rerun("mentor", MENTOR_FIELDS)
+    flash("success", f"Added {esc(mentor.name)}.")
+    st.rerun()
+
+
+def edit_mentor(ws: Workspace, mentor: Mentor, today: date) -> None:
+    k = f"mentor-{mentor.id}"
+
+    def edit(widget: Callable, label_text: str, name: str, **kwargs) -> None:
+        key = f"{k}-{MENTOR_KEYS.get(name, name)}"
+        bound(widget, label_text, ws, mentor, name, key, help=FACTOR_HELP[name], **kwargs)
+
+    with st.expander("Edit details (changes save at once)", icon="✏️"):
+        edit(st.text_input, "Name", "name")
+        edit(st.text_input, "Email", "email", to_widget=lambda v: v or "")
+        cols = st.columns(3)
+        with cols[0]:
+            edit(st.selectbox, "Role", "role", options=ROLES, format_func=label)
+        with cols[1]:
+            edit(st.selectbox, "Specialty", "specialty", options=specialty_choices(mentor.specialty), format_func=label)
+        with cols[2]:
+            edit(st.selectbox, "Setting", "setting", options=SETTINGS, format_func=label)
+        cols = st.columns(3)
+        with cols[0]:
+            edit(st.number_input, "Weeks known", "weeks_known", to_model=int, min_value=0, max_value=10_000, step=1)
+        with cols[1]:
+            edit(st.selectbox, "One-on-one time", "one_on_one", options=ONE_ON_ONE, format_func=label)
+        with cols[2]:
+            edit(st.selectbox, "Performance they saw", "performance", options=PERFORMANCES, format_func=label)
+        edit(st.text_area, "What they saw you do", "observed", to_widget="\n".join, to_model=lines)
+        cols = st.columns(2)
+        with cols[0]:
+            last = mentor.last_worked or today
+            edit(
+                st.date_input,
+                "Last worked together",
+                "last_worked",
+                min_value=min(EARLIEST, last),
+                max_value=max(today, last),
+            )
+        with cols[1]:
+            edit(st.checkbox, "Unavailable this cycle", "unavailable")
+        edit(st.text_area, "Notes", "notes")
+        if st.button("Delete this mentor", key=f"{k}-delete", icon="🗑️", help="Also deletes their letters."):
+            ws.delete_mentor(mentor.id)
+            flash("success", f"Deleted {esc(mentor.name)} and their letters.")
+            st.rerun()
+
+
+def touchpoints(ws: Workspace | None, mentor: Mentor, today: date) -> None:
+    """The mentor's contact log; with a workspace to write to, a form to add one."""
+    with st.expander(f"Touchpoints ({len(mentor.touchpoints)})", icon="🤝"):
+        for t in sorted(mentor.touchpoints, key=lambda t: t.day, reverse=True):
+            note = f" — {esc(t.note)}" if t.note else ""
+            st.markdown(f"- {t.day:%b %-d, %Y} · {label(t.kind)}{note}")
+        if not mentor.touchpoints:
+            st.caption("No contacts logged yet. Log feedback talks and check-ins: they keep the relationship warm.")
+        if ws is None:
+            return
+        k = f"mentor-{mentor.id}-touchpoint"
+        with st.form(k, clear_on_submit=True):
+            cols = st.columns([1, 1, 2])
+            day = cols[0].date_input("Date", value=today, min_value=EARLIEST, max_value=today, key=f"{k}-day")
+            kind = cols[1].selectbox("Kind", TOUCHPOINT_KINDS, format_func=label, key=f"{k}-kind")
+            note = cols[2].text_input("Note", key=f"{k}-note", placeholder="Asked for feedback on my notes")
+            if not st.form_submit_button("Log contact", key=f"{k}-add"):
+                return
+    try:
+        entry = Touchpoint(day=day, kind=kind, note=note)
+        ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, entry]}))
+    except ValidationError as exc:
+        ui.show_validation_error(exc, prefix="Not logged:")
+        return
+    flash("success", f"Logged a contact with {esc(mentor.name)}.")
+    st.rerun()
+
+
+def letter_controls(ws: Workspace, mentor: Mentor, application: Application, letters: list[LetterRequest]) -> None:
+    for letter in letters:
+        cols = st.columns([2, 1], vertical_alignment="center")
+        cols[0].markdown(f"✉️ Letter for this application: **{label(letter.status)}**")
+        with cols[1]:
+            bound(
+                st.selectbox,
+                "Letter type",
+                ws,
+                letter,
+                "letter_type",
+                f"letter-{letter.id}-type",
+                options=LETTER_TYPES,
+                format_func=label,
+            )
+    with st.expander("Plan another letter", icon="📝") if letters else st.container():
+        cols = st.columns([2, 1], vertical_alignment="bottom")
+        letter_type = cols[0].selectbox(
+            "Type of letter to plan", LETTER_TYPES, format_func=label, key=f"mentor-{mentor.id}-letter-type"
+        )
+        if cols[1].button(
+            "Plan another letter" if letters else "Plan a letter",
+            key=f"mentor-{mentor.id}-plan",
+            icon="📝",
+            disabled=mentor.unavailable,
+            help="Adds a planned letter for this application; track it on the Letters page.",
+        ):
+            ws.save_letter(LetterRequest(mentor_id=mentor.id, application_id=application.id, letter_type=letter_type))
+            flash("success", f"Planned a {label(letter_type).lower()} from {esc(mentor.name)}.")
+            st.rerun()
+
+
+def mentor_card(
+    ws: Workspace | None,
+    mentor: Mentor,
+    score: MentorScore,
+    application: Application,
+    letters: list[LetterRequest],
+    all_letters: list[LetterRequest],
+    *,
+    today: date,
+    duplicate: bool,
+) -> None:
+    """One ranked mentor: score bar, tier, reasons and warnings; with a workspace, the actions too."""
+    with st.container(border=True):
+        cols = st.columns([4, 1])
+        role = label(mentor.role) + (f" · {label(mentor.specialty)}" if mentor.specialty else "")
+        cols[0].markdown(f"**{esc(mentor.name)}** · {role}")
+        with cols[1]:
+            st.badge(score.tier.capitalize(), color=TIER_COLORS[score.tier])
+        st.progress(score.score / 100, text=f"Score {score.score} / 100")
+        if duplicate:
+            st.warning(
+                f"More than one mentor is named {esc(mentor.name)}. If it is the same person, delete one.",
+                icon="👥",
+            )
+        if mentor.unavailable:
+            st.caption("Marked unavailable this cycle.")
+        warned = f" · ⚠️ {len(score.warnings)} warning{'s' if len(score.warnings) != 1 else ''}"
+        with st.expander("Why this score" + (warned if score.warnings else "")):
+            st.markdown("\n".join(f"- **{r.points:+d}** {esc(r.text)}" for r in score.reasons) or "No points yet.")
+            for warning in score.warnings:
+                st.warning(esc(warning), icon="⚠️")
+            if mentor.observed:
+                st.markdown("**What they saw you do**")
+                st.markdown("\n".join(f"- {esc(item)}" for item in mentor.observed))
+        if needs_goal_conversation(mentor, today, all_letters):
+            st.info(
+                "No contact in 6 months or more (or none logged): schedule a short talk about your goals "
+                "2–4 weeks before you ask, so the request doesn't come out of nowhere.",
+                icon="🗓️",
+            )
+        touchpoints(ws, mentor, today)
+        if ws is None:
+            if letters:
+                st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
+            return
+        letter_controls(ws, mentor, application, letters)
+        edit_mentor(ws, mentor, today)
+
+
+# -- the mix and the backups --------------------------------------------------------------------------
+
+
+def mix_panel(application: Application, mentors: list[Mentor], letters: list[LetterRequest], today: date) -> None:
+    st.subheader("Letter mix")
+    report = mix_for_letters(application, mentors, letters, today=today)
+    if report.ok:
+        st.success("The required letters are covered by the letters planned so far.", icon="✅")
+    else:
+        st.error("Not ready yet: at least one required letter is missing.", icon="❌")
+    for check in report.checks:
+        icon = "✅" if check.ok else "❌" if check.required else "⚠️"
+        kind = "required" if check.required else "advice"
+        st.markdown(f"{icon} {esc(check.message)} *({kind})*", help=check.source or None)
+    if report.suggestions:
+        st.markdown("**What to add**")
+        st.markdown("\n".join(f"- {esc(s)}" for s in report.suggestions))
+    st.caption("Based on this application's letters that are not declined or withdrawn. Check each program too.")
+
+
+def backups_panel(
+    ws: Workspace, application: Application, mentors: list[Mentor], letters: list[LetterRequest], today: date
+) -> None:
+    planned = dict(ws.get_setting(BACKUPS_SETTING, {}) or {})
+    slots = backup_suggestions(application, mentors, letters, today=today, handled=planned)
+    if not slots:
+        return
+    st.subheader("Backups")
+    for letter, writer, pick in slots:
+        who = esc(writer.name) if writer else "A writer"
+        why = backup_reason(letter)
+        with st.container(border=True):
+            st.markdown(f"**{who}** {why} ({label(letter.letter_type).lower()}).")
+            if pick is None:
+                st.write("No other mentor is free for this slot. Add one above, or ask your advisor who might fit.")
+            else:
+                backup, score = pick
+                new_type = backup_letter_type(backup, letter.letter_type, application)
+                st.markdown(
+                    f"Next best: **{esc(backup.name)}** — score {score.score}, {score.tier} "
+                    f"(would write a {label(new_type).lower()})."
+                )
+                if st.button(f"Plan {backup.name} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
+                    new = LetterRequest(mentor_id=backup.id, application_id=application.id, letter_type=new_type)
+                    ws.save_letter(new)
+                    ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})
+                    flash("success", f"Planned a {label(new_type).lower()} from {esc(backup.name)}.")
+                    st.rerun()
+            faq_link()
+
+
+def faq_link() -> None:
+    """A link to the FAQ answer on declined requests, keeping the plan's own link parameters."""
+    params = {**st.query_params.to_dict(), "topic": "declined"}
+    try:
+        st.page_link("pages/faq.py", label="What to do when a writer says no", icon="💡", query_params=params)
+    except StreamlitAPIException:  # the page run on its own, outside app.py's navigation
+        st.markdown("💡 [What to do when a writer says no](./faq?topic=declined)")
+
+
+# -- the page -----------------------------------------------------------------------------------------
+
+
+def ranked_list(
+    ws: Workspace | None,
+    application: Application,
+    mentors: list[Mentor],
+    letters: list[LetterRequest],
+    today: date,
+) -> None:
+    st.subheader("Your mentors, best fit first")
+    with st.expander("How the score works", icon="❓"):
+        st.markdown(SCORING_HELP)
+    if not mentors:
+        st.info("No mentors yet. Add the people who have seen your work.")
+        return
+    names = Counter(m.name.casefold() for m in mentors)
+    mine = active_letters(letters, application.id)
+    everything = [r for r in letters if r.application_id == application.id]
+    for mentor, score in rank_mentors(mentors, application, today=today):
+        own = [r for r in mine if r.mentor_id == mentor.id]
+        duplicate = names[mentor.name.casefold()] > 1
+        mentor_card(ws, mentor, score, application, own, everything, today=today, duplicate=duplicate)
+
+
+def application_caption(application: Application) -> None:
+    parts = [label(application.pathway), label(application.specialty) if application.specialty else None]
+    parts += [label(application.portal), f"letters due {application.deadline:%b %-d, %Y}"]
+    if application.academic:
+        parts.append("academic")
+    st.caption(" · ".join(p for p in parts if p))
+
+
+def read_only_view(
+    applications: list[Application], mentors: list[Mentor], letters: list[LetterRequest], today: date
+) -> None:
+    if not applications:
+        st.info("This plan has no applications yet.")
+        return
+    for application in applications:
+        st.header(esc(application.name), divider=True)
+        application_caption(application)
+        mix_panel(application, mentors, letters, today)
+        ranked_list(None, application, mentors, letters, today)
+
+
+ws = ui.page_header(
+    "Choose recommenders",
+    "Who has seen your best work, over time, in a setting that matters for where you are applying?",
+)
+today = ui.today()
+reset_forms()
+show_flash()
+applications = ws.applications()
+mentors = ws.mentors()
+letters = ws.letters()
+
+if ws.read_only:
+    read_only_view(applications, mentors, letters, today)
+    st.stop()
+
+add_application_form(ws, today, expanded=not applications)
+if not applications:
+    st.info("Start with an application: the ranking depends on where you are applying.")
+    add_mentor_form(ws, today, None, expanded=not mentors)
+    for mentor in mentors:
+        st.markdown(f"- {esc(mentor.name)}")
+    st.stop()
+
+ids = [a.id for a in applications]
+if st.session_state.get(APP_KEY) not in ids:
+    st.session_state[APP_KEY] = ids[0]
+by_id = {a.id: a for a in applications}
+chosen = by_id[st.selectbox("Application", ids, format_func=lambda i: by_id[i].name, key=APP_KEY)]
+application_caption(chosen)
+edit_application(ws, chosen)
+
+mix_panel(chosen, mentors, letters, today)
+backups_panel(ws, chosen, mentors, letters, today)
+st.divider()
+add_mentor_form(ws, today, chosen, expanded=not mentors)
+ranked_list(ws, chosen, mentors, letters, today)
