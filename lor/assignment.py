@@ -1,0 +1,298 @@
+"""Which letters go to which program: per-program limits, required letter types, and unassigned letters.
+
+Decision: a letter that has not arrived yet may be assigned as a *placeholder* so the student can plan
+the grid ahead; it counts toward the program's limit and is flagged, because the portal itself only
+lets an arrived letter be assigned (DOMAIN.md "Assignment"). Declined and withdrawn letters never can.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from lor.lifecycle import ARRIVED_STATUSES
+from lor.messages import lower_label
+from lor.models import Application, LetterRequest, Mentor, Program, label
+
+Level = Literal["error", "warning", "info"]
+
+# Per-program letter limits by portal, each with its source.
+PORTAL_LIMITS: dict[str, tuple[int, str]] = {
+    "ERAS": (4, "AAMC ERAS “Letters of Recommendation” chapter"),
+    "ResidencyCAS": (4, "Liaison ResidencyCAS help center"),
+    "AMCAS": (10, "AAMC AMCAS Section 6 “Letters of Evaluation”"),
+    "AACOMAS": (6, "AACOMAS applicant help: evaluations"),
+    "TMDSAS": (4, "TMDSAS letters of evaluation: three letters or a packet, plus one extra"),
+}
+_NO_PORTAL_LIMIT = (10, "no portal-wide limit known: check each program")
+
+OLD_CYCLE_DAYS = 300  # a letter that arrived this long before the deadline belongs to an earlier cycle
+NEVER_ARRIVES: frozenset[str] = frozenset({"declined", "withdrawn"})
+
+
+class AssignmentError(ValueError):
+    """An assignment the rules refuse, with the rule and its source."""
+
+
+@dataclass(frozen=True)
+class AssignmentIssue:
+    """One finding about an application's letter assignments, for one program or the whole application."""
+
+    ok: bool
+    level: Level
+    message: str
+    program: str | None = None
+
+
+def default_max_letters(portal: str) -> int:
+    """How many letters one program can receive through this portal (ERAS and ResidencyCAS: 4)."""
+    return PORTAL_LIMITS.get(portal, _NO_PORTAL_LIMIT)[0]
+
+
+def limit_rule(application: Application, program: Program) -> str:
+    """The sentence that states a program's letter limit and where it comes from."""
+    portal_max, source = PORTAL_LIMITS.get(application.portal, _NO_PORTAL_LIMIT)
+    if program.max_letters == portal_max and application.portal in PORTAL_LIMITS:
+        return f"{label(application.portal)} lets you assign at most {portal_max} letters to each program ({source})."
+    return f"{program.name} takes at most {program.max_letters} letters (the limit entered for this program)."
+
+
+def _writer(letter: LetterRequest, mentors: dict[str, Mentor]) -> str:
+    mentor = mentors.get(letter.mentor_id)
+    who = mentor.name if mentor else "An unknown writer"
+    if letter.letter_type == "narrative":
+        return f"{who}'s letter"
+    return f"{who}'s {lower_label(letter.letter_type)}"
+
+
+def _a(text: str) -> str:
+    return f"an {text}" if text[:1] in "aeiou" else f"a {text}"
+
+
+def _find_program(application: Application, program_name: str) -> Program:
+    for program in application.programs:
+        if program.name.casefold() == program_name.strip().casefold():
+            return program
+    raise AssignmentError(f"There is no program called “{program_name}” in {application.name}.")
+
+
+def _reuse_note(
+    application: Application,
+    letter: LetterRequest,
+    applications: dict[str, Application],
+    mentors: dict[str, Mentor],
+) -> str | None:
+    """A note when a letter written for another specialty or an earlier cycle is reused here."""
+    who = _writer(letter, mentors)
+    origin = applications.get(letter.application_id)
+    if origin and origin.id != application.id and origin.specialty != application.specialty:
+        return (
+            f"{who} was written for {label(origin.specialty)}, not {label(application.specialty)}. "
+            "A different specialty usually calls for a separate letter from the writer."
+        )
+    arrived = letter.submitted_on or (origin.deadline if origin else None)
+    if arrived and arrived < application.deadline - timedelta(days=OLD_CYCLE_DAYS):
+        return (
+            f"{who} arrived on {arrived:%b %Y}, in an earlier cycle. Ask the writer whether they would "
+            "update it for this one."
+        )
+    return None
+
+
+def check_assignments(
+    application: Application,
+    letters: list[LetterRequest],
+    *,
+    mentors: list[Mentor] | None = None,
+    applications: list[Application] | None = None,
+) -> list[AssignmentIssue]:
+    """Findings about which letters each program receives: limits, required types, placeholders, gaps.
+
+    ``letters`` may hold every letter of the workspace; ``mentors`` and ``applications`` (optional) give
+    writers' names and let the check notice a letter reused from another specialty or cycle.
+    """
+    by_id = {letter.id: letter for letter in letters}
+    names = {m.id: m for m in mentors or []}
+    apps = {a.id: a for a in applications or []}
+    apps.setdefault(application.id, application)
+    issues: list[AssignmentIssue] = []
+    if not application.programs:
+        issues.append(
+            AssignmentIssue(
+                ok=True,
+                level="info",
+                message="Add the programs you are applying to, to check which letters each one receives.",
+            )
+        )
+    noted: set[str] = set()
+    for program in application.programs:
+        found = [by_id[i] for i in program.assigned if i in by_id]
+        missing = len(program.assigned) - len(found)
+        before = len(issues)
+        if len(program.assigned) > program.max_letters:
+            issues.append(
+                AssignmentIssue(
+                    ok=False,
+                    level="error",
+                    message=f"{program.name} has {len(program.assigned)} letters assigned. "
+                    + limit_rule(application, program),
+                    program=program.name,
+                )
+            )
+        if missing:
+            issues.append(
+                AssignmentIssue(
+                    ok=False,
+                    level="warning",
+                    message=f"{program.name} lists {missing} deleted letter{'s' if missing > 1 else ''}. "
+                    "Remove them from the grid.",
+                    program=program.name,
+                )
+            )
+        for letter in found:
+            who = _writer(letter, names)
+            if letter.status in NEVER_ARRIVES:
+                issues.append(
+                    AssignmentIssue(
+                        ok=False,
+                        level="error",
+                        message=f"{who} is {label(letter.status).lower()} and will never arrive. Unassign it "
+                        f"from {program.name} and pick a backup.",
+                        program=program.name,
+                    )
+                )
+            elif letter.status not in ARRIVED_STATUSES:
+                issues.append(
+                    AssignmentIssue(
+                        ok=False,
+                        level="warning",
+                        message=f"{who} is a placeholder for {program.name}: it hasn't arrived yet, and the "
+                        "portal only lets you assign a letter once it is in.",
+                        program=program.name,
+                    )
+                )
+            if letter.id not in noted:
+                note = _reuse_note(application, letter, apps, names)
+                if note:
+                    noted.add(letter.id)
+                    issues.append(AssignmentIssue(ok=True, level="info", message=note, program=program.name))
+        for letter_type in dict.fromkeys(program.required_types):
+            wanted = _a(lower_label(letter_type))
+            typed = [x for x in found if x.letter_type == letter_type]
+            if any(x.status in ARRIVED_STATUSES for x in typed):
+                continue
+            if any(x.status not in NEVER_ARRIVES for x in typed):
+                issues.append(
+                    AssignmentIssue(
+                        ok=False,
+                        level="warning",
+                        message=f"{program.name} requires {wanted}; yours is assigned but hasn't arrived yet.",
+                        program=program.name,
+                    )
+                )
+            else:
+                issues.append(
+                    AssignmentIssue(
+                        ok=False,
+                        level="error",
+                        message=f"{program.name} requires {wanted}, and none is assigned.",
+                        program=program.name,
+                    )
+                )
+        if len(issues) == before:
+            count = len(found)
+            issues.append(
+                AssignmentIssue(
+                    ok=True,
+                    level="info",
+                    message=f"{program.name}: {count} of {program.max_letters} letters assigned"
+                    + (", all arrived." if count else "."),
+                    program=program.name,
+                )
+            )
+    if application.programs:
+        assigned = {i for p in application.programs for i in p.assigned}
+        for letter in letters:
+            if (
+                letter.application_id == application.id
+                and letter.status in ARRIVED_STATUSES
+                and letter.id not in assigned
+            ):
+                issues.append(
+                    AssignmentIssue(
+                        ok=False,
+                        level="warning",
+                        message=f"{_writer(letter, names)} has arrived but isn't assigned to any program. "
+                        "Programs only see the letters you assign to them.",
+                    )
+                )
+    return issues
+
+
+def assignable_letters(application: Application, letters: list[LetterRequest]) -> list[LetterRequest]:
+    """The letters the grid offers for this application: its own still in play, plus any already assigned."""
+    assigned = {i for p in application.programs for i in p.assigned}
+    return [
+        x for x in letters if x.id in assigned or (x.application_id == application.id and x.status not in NEVER_ARRIVES)
+    ]
+
+
+def _letter_id(letter: LetterRequest | str) -> str:
+    return letter if isinstance(letter, str) else letter.id
+
+
+def _with_program(application: Application, program: Program) -> Application:
+    programs = [program if p.name == program.name else p for p in application.programs]
+    return application.model_copy(update={"programs": programs})
+
+
+def assign(
+    application: Application, program_name: str, letter: LetterRequest | str, *, letters: list[LetterRequest]
+) -> Application:
+    """A new Application with the letter assigned to the program; AssignmentError names the rule it breaks.
+
+    A letter that has not arrived is allowed as a placeholder and counts toward the limit.
+    """
+    program = _find_program(application, program_name)
+    letter_id = _letter_id(letter)
+    known = {x.id: x for x in letters}
+    if letter_id not in known:
+        raise AssignmentError("That letter isn't in your plan any more, so it can't be assigned.")
+    found = known[letter_id]
+    if letter_id in program.assigned:
+        return application
+    if found.status in NEVER_ARRIVES:
+        raise AssignmentError(
+            f"This letter is {label(found.status).lower()}, so it will never arrive and can't be assigned."
+        )
+    if len(program.assigned) >= program.max_letters:
+        raise AssignmentError(
+            f"{program.name} already has {len(program.assigned)} letters. " + limit_rule(application, program)
+        )
+    updated = program.model_copy(update={"assigned": [*program.assigned, letter_id]})
+    return _with_program(application, updated)
+
+
+def unassign(application: Application, program_name: str, letter: LetterRequest | str) -> Application:
+    """A new Application with the letter taken off the program (unchanged if it was not there)."""
+    program = _find_program(application, program_name)
+    letter_id = _letter_id(letter)
+    if letter_id not in program.assigned:
+        return application
+    updated = program.model_copy(update={"assigned": [i for i in program.assigned if i != letter_id]})
+    return _with_program(application, updated)
+
+
+def add_program(application: Application, program: Program) -> Application:
+    """A new Application with the program added; AssignmentError when the name is already taken."""
+    taken = {p.name.casefold() for p in application.programs}
+    if program.name.casefold() in taken:
+        raise AssignmentError(f"{program.name} is already in {application.name}.")
+    return application.model_copy(update={"programs": [*application.programs, program]})
+
+
+def remove_program(application: Application, program_name: str) -> Application:
+    """A new Application without the named program."""
+    program = _find_program(application, program_name)
+    return application.model_copy(update={"programs": [p for p in application.programs if p is not program]})

@@ -1,0 +1,355 @@
+"""A letter's life: which status moves are allowed, the date each step records, reminders, next steps.
+
+The happy path is planned → asked → agreed → packet_sent → submitted → thanked → updated (DOMAIN.md
+"A letter's life"). The rules, decided here and shown in the app:
+
+- Forward moves follow ``MOVES``. A step may be skipped only where real life skips it: a writer who
+  agreed can submit before the packet is logged (agreed → submitted).
+- ``declined``, ``updated`` and ``withdrawn`` are final: no forward move leaves them. A declined request
+  is answered with a backup writer (a new letter), never by asking the same person again.
+- ``withdrawn`` is reachable from every other status; the earlier dates are kept so an undo knows where
+  the letter was.
+- Going back (to any earlier status the letter has passed) is an undo: it clears the dates of the steps
+  undone, and the reminders when going back before "agreed".
+- Reminders are dated events, not statuses: at most two (DOMAIN.md "Timing").
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from lor.models import LetterRequest, label
+
+# Forward moves. Going back is computed from the letter's own path (see ``allowed_moves``).
+MOVES: dict[str, tuple[str, ...]] = {
+    "planned": ("asked", "withdrawn"),
+    "asked": ("agreed", "declined", "withdrawn"),
+    "agreed": ("packet_sent", "submitted", "withdrawn"),
+    "declined": (),
+    "packet_sent": ("submitted", "withdrawn"),
+    "submitted": ("thanked", "withdrawn"),
+    "thanked": ("updated", "withdrawn"),
+    "updated": (),
+    "withdrawn": (),
+}
+
+DATE_FIELDS: dict[str, str] = {
+    "asked": "asked_on",
+    "agreed": "agreed_on",
+    "declined": "declined_on",
+    "packet_sent": "packet_sent_on",
+    "submitted": "submitted_on",
+    "thanked": "thanked_on",
+    "updated": "updated_on",
+    "withdrawn": "withdrawn_on",
+}
+
+FINAL_STATUSES: frozenset[str] = frozenset({"declined", "updated", "withdrawn"})
+ARRIVED_STATUSES: frozenset[str] = frozenset({"submitted", "thanked", "updated"})
+
+# The step each status stands on. "declined" branches off at the same step as "agreed".
+_RANK: dict[str, int] = {
+    "planned": 0,
+    "asked": 1,
+    "agreed": 2,
+    "declined": 2,
+    "packet_sent": 3,
+    "submitted": 4,
+    "thanked": 5,
+    "updated": 6,
+}
+_HAPPY_PATH = ("planned", "asked", "agreed", "packet_sent", "submitted", "thanked", "updated")
+
+MAX_REMINDERS = 2
+REMINDER_1_DAYS = 14  # before the due date (DOMAIN.md "Timing")
+REMINDER_2_DAYS = 7
+THIRD_REMINDER_REASON = (
+    "Two reminders is the limit: a third one feels like pressure and rarely helps. "
+    "If the portal still shows the letter missing in the last days before the due date, "
+    "one short status check is fine."
+)
+
+WAIVER_ADVICE = (
+    "Waiving your right to see the letter is the usual choice, and we recommend it: programs trust a "
+    "letter the student has not read, and writers feel free to be candid. Decide before you send the "
+    "request, because the portal asks. In ERAS the choice is permanent: once you waive, you can never "
+    "view that letter."
+)
+
+# Letter ID lengths we have seen (AMCAS: a 7-digit number). Formats change, so these only warn.
+LETTER_ID_LENGTHS: dict[str, tuple[int, int]] = {
+    "ERAS": (5, 20),
+    "AMCAS": (7, 7),
+}
+_DEFAULT_ID_LENGTH = (3, 40)
+
+
+class TransitionError(ValueError):
+    """A status move or reminder that the letter's life does not allow, with a plain reason."""
+
+
+def _status_name(status: str) -> str:
+    return f"“{label(status)}”"
+
+
+def _passed_status(letter: LetterRequest) -> str:
+    """The status a withdrawn letter stood on before it was withdrawn, judged by its dates."""
+    if letter.declined_on:
+        return "declined"
+    for status in reversed(_HAPPY_PATH[1:]):
+        if getattr(letter, DATE_FIELDS[status]):
+            return status
+    return "planned"
+
+
+def _back_targets(letter: LetterRequest) -> list[str]:
+    current = letter.status
+    if current == "withdrawn":
+        before = _passed_status(letter)
+        return [s for s in _HAPPY_PATH if _RANK[s] < _RANK[before]] + [before]
+    rank = _RANK[current]
+    return [s for s in _HAPPY_PATH if _RANK[s] < rank]
+
+
+def allowed_moves(letter: LetterRequest) -> list[str]:
+    """The statuses this letter can move to now: forward moves first, then undo (back) moves."""
+    forward = list(MOVES[letter.status])
+    back = [s for s in reversed(_back_targets(letter)) if s not in forward]
+    return forward + back
+
+
+def forward_and_back(letter: LetterRequest) -> tuple[list[str], list[str]]:
+    """The allowed moves split in two: next steps, and undo steps (the nearest first)."""
+    moves = allowed_moves(letter)
+    forward = [s for s in moves if s in MOVES[letter.status]]
+    return forward, [s for s in moves if s not in forward]
+
+
+def _check_order(letter: LetterRequest, status: str, day: date) -> None:
+    """Refuse a day that falls before the step the letter stands on now."""
+    field = DATE_FIELDS.get(letter.status)
+    earlier = getattr(letter, field) if field else None
+    if status == letter.status:  # re-dating the current step: compare with the step before it
+        before = _back_targets(letter)
+        field = DATE_FIELDS.get(before[-1]) if before else None
+        earlier = getattr(letter, field) if field else None
+    if earlier and day < earlier:
+        raise TransitionError(
+            f"{_day(day)} is before the letter was marked {_status_name(letter.status)} "
+            f"({_day(earlier)}). Pick a day on or after it."
+        )
+
+
+def move(letter: LetterRequest, status: str, day: date) -> LetterRequest:
+    """A new letter moved to ``status`` with that step dated ``day``; refuses moves its life doesn't allow.
+
+    Moving to the status the letter already has re-dates that step. Going back keeps the earlier dates
+    and clears those of the steps undone (and the reminders, when going back before "agreed").
+    """
+    if status not in MOVES:
+        raise TransitionError(f"“{status}” is not a letter status.")
+    current = letter.status
+    update: dict[str, object] = {"status": status}
+    if status == current:
+        if status == "planned":
+            return letter.model_copy(deep=True)
+        _check_order(letter, status, day)
+        update[DATE_FIELDS[status]] = day
+    elif status in MOVES[current]:
+        _check_order(letter, status, day)
+        update[DATE_FIELDS[status]] = day
+    elif status in _back_targets(letter):
+        keep = _RANK[status]
+        for other, field in DATE_FIELDS.items():
+            if other == "withdrawn" or (other in _RANK and _RANK[other] > keep):
+                update[field] = None
+        if status == "agreed":
+            update["declined_on"] = None
+        if keep < _RANK["agreed"]:
+            update["reminder_1_on"] = None
+            update["reminder_2_on"] = None
+        field = DATE_FIELDS.get(status)
+        if field and getattr(letter, field) is None:
+            update[field] = day
+    else:
+        raise TransitionError(_refusal(letter, status))
+    return letter.model_copy(deep=True, update=update)
+
+
+def _refusal(letter: LetterRequest, status: str) -> str:
+    current = letter.status
+    if current == "declined":
+        return (
+            "This writer said no, so the request is closed. Thank them, and add a backup writer under "
+            "“Choose recommenders”. If you marked it by mistake, move it back to “Asked”."
+        )
+    if current in FINAL_STATUSES:
+        return f"This letter is {_status_name(current)}: nothing comes after that step."
+    if status in ARRIVED_STATUSES and _RANK[current] < _RANK["agreed"]:
+        return "A letter can't arrive before the writer has said yes. Record their answer first."
+    if status in ("agreed", "declined") and current == "planned":
+        return "Record that you asked first; then record their answer."
+    nexts = ", ".join(_status_name(s) for s in MOVES[current]) or "nothing"
+    return (
+        f"A letter that is {_status_name(current)} can't jump to {_status_name(status)}. Next it can move to: {nexts}."
+    )
+
+
+def move_label(letter: LetterRequest, status: str) -> str:
+    """The button text for moving this letter to ``status``: "Mark as asked" or "Undo: back to planned"."""
+    if status in MOVES[letter.status]:
+        return "Withdraw this letter" if status == "withdrawn" else f"Mark as {label(status).lower()}"
+    return f"Undo: back to {label(status).lower()}"
+
+
+def reminder_applies(letter: LetterRequest) -> bool:
+    """True while reminders belong to this letter's step (after a yes, before it arrives)."""
+    return letter.status in ("agreed", "packet_sent")
+
+
+BRAG_SHEET_RANGE = (5, 7)  # DOMAIN.md "The packet": a brag sheet of 5–7 bullets
+
+
+def brag_sheet_note(bullets: list[str]) -> str | None:
+    """A gentle note when a brag sheet has fewer than 5 or more than 7 bullets, else None."""
+    count = len([b for b in bullets if b.strip()])
+    low, high = BRAG_SHEET_RANGE
+    if count < low:
+        return (
+            f"{count} bullet{'s' if count != 1 else ''} so far. Five to seven concrete things this writer "
+            "saw you do give them the most to work with."
+        )
+    if count > high:
+        return f"{count} bullets: consider keeping the best seven, so the strongest stand out."
+    return None
+
+
+def reminders_sent(letter: LetterRequest) -> int:
+    """How many reminders this letter has had (0, 1 or 2)."""
+    return sum(1 for d in (letter.reminder_1_on, letter.reminder_2_on) if d)
+
+
+def record_reminder(letter: LetterRequest, day: date) -> LetterRequest:
+    """A new letter with the next reminder dated ``day``; a third reminder raises ``TransitionError``."""
+    if letter.reminder_2_on or reminders_sent(letter) >= MAX_REMINDERS:
+        raise TransitionError(THIRD_REMINDER_REASON)
+    if letter.status not in ("agreed", "packet_sent"):
+        if letter.status in ARRIVED_STATUSES:
+            raise TransitionError("The letter has already arrived, so no reminder is needed.")
+        if letter.status in ("planned", "asked"):
+            raise TransitionError("Reminders come after the writer says yes. Record their answer first.")
+        raise TransitionError(f"A letter that is {_status_name(letter.status)} needs no reminder.")
+    start = letter.reminder_1_on or letter.packet_sent_on or letter.agreed_on
+    if start and day < start:
+        raise TransitionError(f"{_day(day)} is before the last step of this letter ({_day(start)}).")
+    field = "reminder_2_on" if letter.reminder_1_on else "reminder_1_on"
+    return letter.model_copy(deep=True, update={field: day})
+
+
+def complete_milestone(letter: LetterRequest, kind: str, day: date) -> LetterRequest:
+    """A new letter updated for a plan milestone marked done on ``day`` (unchanged if nothing to record).
+
+    - "check_in" and "status_check" change no status (the page logs a touchpoint on the mentor).
+    - "ask" → asked. "packet" → packet_sent; from "asked" it records the yes (agreed) the same day,
+      because a packet only goes out after a yes.
+    - "reminder_1" / "reminder_2" record that reminder (a third is refused).
+    - "deadline" done means the portal shows the letter received → submitted.
+    - "thank_you" → thanked; from agreed/packet_sent it records the arrival too (you thank once it's in).
+    - "update" → updated (after the thank-you).
+    A step the letter has already passed returns it unchanged, so a second click does no harm.
+    """
+    status = letter.status
+    if kind in ("check_in", "status_check"):
+        return letter
+    if status == "declined":
+        raise TransitionError("This writer declined, so this letter's plan has no more steps. Choose a backup.")
+    if status == "withdrawn":
+        raise TransitionError("This letter was withdrawn, so its plan has no more steps.")
+    if kind == "ask":
+        return move(letter, "asked", day) if status == "planned" else letter
+    if kind == "packet":
+        if status == "asked":
+            letter = move(letter, "agreed", day)
+            status = "agreed"
+        return move(letter, "packet_sent", day) if status in ("planned", "agreed") else letter
+    if kind in ("reminder_1", "reminder_2"):
+        field = f"{kind}_on"
+        if getattr(letter, field) or status in ARRIVED_STATUSES:
+            return letter
+        if kind == "reminder_2" and not letter.reminder_1_on and status in ("agreed", "packet_sent"):
+            # The final reminder, sent without a first one: it stays the last.
+            return letter.model_copy(deep=True, update={"reminder_2_on": day})
+        return record_reminder(letter, day)
+    if kind == "deadline":
+        return move(letter, "submitted", day) if _RANK[status] < _RANK["submitted"] else letter
+    if kind == "thank_you":
+        if status in ("agreed", "packet_sent"):
+            letter = move(letter, "submitted", day)
+            status = "submitted"
+        return move(letter, "thanked", day) if _RANK[status] < _RANK["thanked"] else letter
+    if kind == "update":
+        if status == "submitted":
+            raise TransitionError("Send the thank-you first; the update on how it went comes after.")
+        return move(letter, "updated", day) if _RANK[status] < _RANK["updated"] else letter
+    raise ValueError(f"“{kind}” is not a milestone kind.")
+
+
+def _due_text(day: date | None) -> str:
+    return f"{day:%b} {day.day}" if day else ""
+
+
+def _day(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def next_step(letter: LetterRequest, *, due: date | None = None) -> str:
+    """A short sentence for the letter's card: what to do next ("Send the packet").
+
+    ``due`` is the application's deadline; the letter's own date (``letter.due``) wins when set.
+    """
+    due = letter.due or due
+    status = letter.status
+    if status == "planned":
+        return "Ask for the letter — in person or by video if you can."
+    if status == "asked":
+        return "Waiting for an answer: record their yes or no."
+    if status == "agreed":
+        return "Send the thank-you and the packet (within 2 days of the yes)."
+    if status == "declined":
+        return "Thank them for the honest answer, then choose a backup writer."
+    if status == "packet_sent":
+        if not letter.reminder_1_on and not letter.reminder_2_on:
+            if due:
+                return f"Reminder 1 due {_due_text(due - timedelta(days=REMINDER_1_DAYS))}."
+            return "Send reminder 1 about 2 weeks before the due date."
+        if not letter.reminder_2_on:
+            if due:
+                return f"Reminder 2 (the last one) due {_due_text(due - timedelta(days=REMINDER_2_DAYS))}."
+            return "Send reminder 2 (the last one) about 1 week before the due date."
+        return "Watch the portal. If it still shows the letter missing near the due date, one brief check."
+    if status == "submitted":
+        return "The letter is in: send a thank-you."
+    if status == "thanked":
+        return "Tell them how it went: interviews, then where you matched or were admitted."
+    if status == "updated":
+        return "All done. Keep in touch."
+    return "Withdrawn: nothing to do."
+
+
+def letter_id_warning(portal: str, letter_id: str | None) -> str | None:
+    """A gentle warning when a letter ID looks unusual for its portal, or None; an ID is never refused."""
+    if not letter_id or not letter_id.strip():
+        return None
+    text = letter_id.strip()
+    if any(ch.isspace() for ch in text):
+        return "This letter ID has spaces in it. Check it against the Letter Request Form."
+    low, high = LETTER_ID_LENGTHS.get(portal, _DEFAULT_ID_LENGTH)
+    if portal == "AMCAS" and not text.isdigit():
+        return "AMCAS letter IDs have been 7-digit numbers. Check it against the Letter Request Form."
+    if not low <= len(text) <= high:
+        size = f"{low}" if low == high else f"{low}–{high}"
+        return (
+            f"{label(portal)} letter IDs are usually {size} characters; this one has {len(text)}. "
+            "Formats do change, so it's saved — just double-check it."
+        )
+    return None

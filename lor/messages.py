@@ -1,0 +1,557 @@
+"""Email drafts for every step of a letter, in the project's own words, with the etiquette guardrails.
+
+Guardrails (DOMAIN.md "Etiquette the app enforces"), checked on every draft this module builds:
+no draft asks to read or see the letter; every ask offers an honest way to say no; never more than two
+reminders. An ask whose due date is under two weeks away becomes the short-notice ask automatically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
+
+from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
+from lor.models import Application, LetterRequest, Mentor, Program, Student, label
+
+SHORT_NOTICE_DAYS = 14  # under two weeks is short notice (DOMAIN.md "Timing")
+GOAL_TALK_AFTER_DAYS = 90  # no contact for about three months: talk about goals before asking
+
+DRAFT_KINDS: list[tuple[str, str]] = [
+    ("goal_conversation", "Ask for a short talk about your goals"),
+    ("ask_in_person", "What to say when you ask in person"),
+    ("ask_email", "Ask by email"),
+    ("ask_short_notice", "Ask on short notice"),
+    ("thanks_yes", "Thank-you after a yes, with the packet"),
+    ("reminder_1", "Reminder 1 (about 2 weeks before)"),
+    ("reminder_2", "Reminder 2, the last one (about 1 week before)"),
+    ("status_check", "Status check (the portal still shows it missing)"),
+    ("thanks_submitted", "Thank-you once the letter is in"),
+    ("outcome_update", "Update on how it went"),
+    ("decline_reply", "Reply to a no"),
+]
+_KINDS = dict(DRAFT_KINDS)
+ASK_KINDS: frozenset[str] = frozenset({"ask_in_person", "ask_email", "ask_short_notice"})
+
+# Phrases no draft may contain: asking to read the letter undermines the waiver and the writer's trust.
+FORBIDDEN_PHRASES: tuple[str, ...] = (
+    "read the letter",
+    "read your letter",
+    "see the letter",
+    "see your letter",
+    "view the letter",
+    "view your letter",
+    "copy of the letter",
+    "copy of your letter",
+    "send me the letter",
+    "send me your letter",
+    "share the letter",
+    "share your letter",
+    "look at the letter",
+    "see what you wrote",
+    "see what you write",
+)
+
+# The honest way out every ask carries. The guardrail checks that one of these is in every ask.
+DECLINE_OFFERS: tuple[str, ...] = (
+    "If the timing or the fit isn't right for you, please just say so. I will understand completely.",
+    "Please feel free to say no — it's a real ask on short notice, and I will understand completely.",
+    "If now isn't a good time, or you don't feel you know my work well enough, that is completely fine.",
+)
+
+PORTAL_INSTRUCTIONS: dict[str, str] = {
+    "ERAS": (
+        "Upload the letter as a PDF in the AAMC Letter of Recommendation Portal (LoRP), using the Letter ID "
+        "on the Letter Request Form. Each form and ID is for this one letter only."
+    ),
+    "ResidencyCAS": "ResidencyCAS will email you a request with a personal link for uploading the letter.",
+    "AMCAS": (
+        "Submit through the AAMC Letter Writer Application (or Interfolio), using my AAMC ID and the "
+        "Letter ID on the Letter Request Form."
+    ),
+    "AACOMAS": "AACOMAS will email you a request with a link for uploading the letter.",
+    "TMDSAS": "TMDSAS will email you a link to its evaluator portal for uploading the letter.",
+    "Interfolio": "Interfolio will email you a request with a link for uploading the letter.",
+    "other": "I'll send the exact submission steps in a separate note.",
+}
+
+# What the thank-you email attaches, in the writer's terms (the packet's other items are in the email).
+WRITER_ATTACHMENTS: dict[str, str] = {
+    "cv": "My CV",
+    "personal_statement": "My personal statement (or a short summary of my goals)",
+}
+
+# ERAS and ResidencyCAS send the same letter to every program it is assigned to.
+GENERAL_SALUTATION_PORTALS: frozenset[str] = frozenset({"ERAS", "ResidencyCAS"})
+
+_SETTING_PHRASES: dict[str, str] = {
+    "rotation": "on your service",
+    "longitudinal": "over our longitudinal time together",
+    "lab": "in your lab",
+    "course": "in your course",
+    "project": "on our project",
+    "clinic": "in your clinic",
+    "job": "at work",
+    "volunteer": "in our volunteer work",
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One email draft: its kind, subject and body, and a mailto link when the writer has an email."""
+
+    kind: str
+    subject: str
+    body: str
+    mailto: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The human name of this draft's kind."""
+        return _KINDS.get(self.kind, self.kind)
+
+
+def mailto_link(email: str | None, subject: str, body: str) -> str | None:
+    """A mailto: link with subject and body percent-encoded (RFC 6068), or None when there is no email."""
+    if not email or not email.strip():
+        return None
+    crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")  # RFC 6068 line breaks
+    return f"mailto:{quote(email.strip(), safe='@')}?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
+
+
+def _long_day(day: date) -> str:
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def _short_day(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def lower_label(slug: str) -> str:
+    """A label for use mid-sentence: lower case, except acronyms ("SLOE", "OB/GYN", "eSLOR")."""
+    text = label(slug)
+    # Keep acronyms ("OB/GYN", "PM&R") as they are; lower the rest ("Internal medicine" → "internal …").
+    return text if text[1:2].isupper() or "/" in text else text[0].lower() + text[1:]
+
+
+def purpose(application: Application) -> str:
+    """What the student is applying for, as a phrase ("internal medicine residency programs")."""
+    spec = f"{lower_label(application.specialty)} " if application.specialty else ""
+    match application.pathway:
+        case "residency":
+            return f"{spec}residency programs"
+        case "fellowship":
+            return f"{spec}fellowship programs"
+        case "medical_school":
+            return "medical school"
+        case "job":
+            return "my first position after training"
+        case "scholarship":
+            return "a scholarship"
+        case _:
+            return "a research position"
+
+
+def _student_name(student: Student | None) -> str:
+    return student.name if student else "[Your name]"
+
+
+def _signature(student: Student | None) -> str:
+    if not student:
+        return "[Your name]"
+    lines = [student.name]
+    if student.school:
+        lines.append(student.school)
+    if student.email:
+        lines.append(student.email)
+    if student.phone:
+        lines.append(student.phone)
+    return "\n".join(lines)
+
+
+def _where(mentor: Mentor) -> str:
+    return _SETTING_PHRASES.get(mentor.setting, "with you")
+
+
+def _join(*paragraphs: str | None) -> str:
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def _due_for(letter: LetterRequest | None, application: Application, due: date | None) -> date:
+    return due or (letter.due if letter and letter.due else None) or application.deadline
+
+
+def _programs_block(programs: list[Program]) -> str | None:
+    if not programs:
+        return None
+    ordered = sorted(programs, key=lambda p: (p.deadline is None, p.deadline or date.max, p.name.lower()))
+    lines = [f"{p.name} (due {_short_day(p.deadline)})" if p.deadline else p.name for p in ordered]
+    return "Programs this letter goes to:\n" + _bullets(lines)
+
+
+def _submission_block(
+    application: Application, letter: LetterRequest | None, due: date, programs: list[Program] | None
+) -> str:
+    lines = [f"- Please submit by: {_long_day(due)}", f"- Portal: {label(application.portal)}"]
+    lines.append(f"- How: {PORTAL_INSTRUCTIONS.get(application.portal, PORTAL_INSTRUCTIONS['other'])}")
+    if letter and letter.letter_id:
+        lines.append(f"- Letter ID: {letter.letter_id}")
+    if letter and letter.letter_type != "narrative":
+        lines.append(f"- Letter type: {label(letter.letter_type)}")
+    if application.portal in GENERAL_SALUTATION_PORTALS:
+        lines.append("- The same letter goes to every program, so “Dear Program Director” works well.")
+    if letter and letter.waived is True:
+        lines.append("- Waiver: I have waived my right to access this letter.")
+    elif letter and letter.waived is False:
+        lines.append("- Waiver: I have not waived my right to access this letter.")
+    block = "How to submit:\n" + "\n".join(lines)
+    return _join(block, _programs_block(programs or []))
+
+
+def _ask_reason(mentor: Mentor, application: Application) -> str:
+    return (
+        f"Working with you {_where(mentor)} taught me a great deal, and you have seen my work "
+        f"as closely as anyone, which is why I am asking you as I apply to {purpose(application)}."
+    )
+
+
+def is_short_notice(due: date, today: date) -> bool:
+    """True when fewer than 14 days are left before the due date (DOMAIN.md: under 2 weeks)."""
+    return (due - today).days < SHORT_NOTICE_DAYS
+
+
+def _goal_conversation(ctx: _Context) -> tuple[str, str]:
+    subject = "Could we talk briefly about my plans?"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        f"I hope you are doing well. I am getting ready to apply to {purpose(ctx.application)}, and the "
+        f"time I spent {_where(ctx.mentor)} still shapes how I think about that choice.",
+        "Would you have 15 or 20 minutes in the coming weeks to talk about my goals? I would value your "
+        "advice. In person, by video or by phone — whatever is easiest for you.",
+        "Thank you for considering it.",
+        f"Best wishes,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _ask_in_person(ctx: _Context) -> tuple[str, str]:
+    subject = f"What to say when you ask {ctx.mentor.name} in person"
+    offer = DECLINE_OFFERS[1] if ctx.short else DECLINE_OFFERS[0]
+    short = ""
+    if ctx.short:
+        short = (
+            f"“I know this comes late — letters are due {_long_day(ctx.due)}, only {ctx.days_left} days "
+            "from now — and I'm sorry for the short notice.”"
+        )
+    body = _join(
+        "A script to say in your own voice, not to read out. Ask in person or by video when you can.",
+        "“Thank you for making time to meet. "
+        f"I'm applying to {purpose(ctx.application)}, and I learned a lot working with you "
+        f"{_where(ctx.mentor)}.”",
+        short,
+        f"“Would you feel able to write me a strong letter of recommendation? {offer}”",
+        "If yes: “Thank you so much. I'll email you within two days with my CV, personal statement, a "
+        f"short list of things we worked on together, and the submission steps. Letters are due "
+        f"{_long_day(ctx.due)}.”",
+        "If no: thank them warmly for being honest, and don't press. There is a reply draft for that too.",
+    )
+    return subject, body
+
+
+def _ask_email(ctx: _Context) -> tuple[str, str]:
+    subject = f"Request for a letter of recommendation — {_student_name(ctx.student)}"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        "I hope this finds you well. " + _ask_reason(ctx.mentor, ctx.application),
+        "Do you feel you know my work well enough to write a strong letter of recommendation for me? "
+        "Letters are due "
+        f"{_long_day(ctx.due)}. {DECLINE_OFFERS[0]}",
+        "If you are able to, I will send you a short packet within two days: my CV, my personal statement, "
+        "the points I hope you might speak to, and clear submission steps. I would also be glad to meet "
+        "in person or by video if that is easier.",
+        "Thank you for everything you have taught me.",
+        f"With gratitude,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _ask_short_notice(ctx: _Context) -> tuple[str, str]:
+    subject = f"A short-notice request for a letter of recommendation — {_student_name(ctx.student)}"
+    when = "today" if ctx.days_left <= 0 else f"in {ctx.days_left} day{'s' if ctx.days_left != 1 else ''}"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        f"I am writing with a request that comes later than it should, and I'm sorry for that. "
+        f"I am applying to {purpose(ctx.application)}, and letters are due {_long_day(ctx.due)} — {when}.",
+        f"Would you feel able to write a strong letter for me in that time? {DECLINE_OFFERS[1]} {DECLINE_OFFERS[2]}",
+        "If you can, I will send everything you need today: my CV, personal statement, the points I hope "
+        "you might speak to, and the submission steps, so the letter takes as little of your time as "
+        "possible.",
+        "Thank you for considering it.",
+        f"With gratitude,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _packet_block(ctx: _Context) -> str:
+    letter = ctx.letter
+    attached = list(WRITER_ATTACHMENTS.values())
+    if letter and letter.letter_id and ctx.application.portal in ("ERAS", "AMCAS"):
+        attached.append("The Letter Request Form with the Letter ID")
+    parts = ["Attached:\n" + _bullets(attached)]
+    brag = (letter.brag_sheet if letter else []) or ctx.mentor.observed
+    if brag:
+        parts.append("A few things you saw me do, in case they help:\n" + _bullets(brag))
+    if letter and letter.strengths.strip():
+        parts.append(f"Strengths I hope you might speak to: {letter.strengths.strip()}")
+    if letter and letter.version == "tailored" and letter.tailored_for:
+        parts.append(f"This letter is for {letter.tailored_for}, so a tailored letter would help most.")
+    return _join(*parts)
+
+
+def _thanks_yes(ctx: _Context) -> tuple[str, str]:
+    subject = "Thank you — my packet and the submission steps"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        "Thank you so much for agreeing to write a letter for me. It means a great deal.",
+        "To make it as easy as possible, here is everything in one place.",
+        _submission_block(ctx.application, ctx.letter, ctx.due, ctx.programs),
+        _packet_block(ctx),
+        "I'll send a short reminder about two weeks before the due date. If anything is missing or "
+        "unclear, just let me know.",
+        f"With thanks,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _reminder_1(ctx: _Context) -> tuple[str, str]:
+    subject = f"A gentle reminder: letter due {_short_day(ctx.due)}"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        f"I hope your week is going well. This is a friendly reminder that my letter for "
+        f"{purpose(ctx.application)} is due {_long_day(ctx.due)}. Here are the details again so you "
+        "don't need to look for them:",
+        _submission_block(ctx.application, ctx.letter, ctx.due, None),
+        "Thank you again for your support.",
+        f"Best wishes,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _reminder_2(ctx: _Context) -> tuple[str, str]:
+    subject = f"Last reminder: letter due {_short_day(ctx.due)}"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        f"One last, brief reminder — I won't write again about it: my letter is due {_long_day(ctx.due)}. "
+        "If it's already on its way, thank you, and please ignore this note.",
+        _submission_block(ctx.application, ctx.letter, ctx.due, None),
+        "I'm very grateful for your help.",
+        f"Best wishes,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _status_check(ctx: _Context) -> tuple[str, str]:
+    subject = "Quick check on my letter"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        f"A quick check, since my letters are due {_long_day(ctx.due)}: the {label(ctx.application.portal)} "
+        "portal doesn't show your letter as received yet. Portals can take a day or two to update, so if "
+        "you've already submitted it, please disregard this.",
+        "If the upload gave you any trouble, I'm happy to help or resend the submission details.",
+        f"Thank you,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _thanks_submitted(ctx: _Context) -> tuple[str, str]:
+    subject = "Thank you for my letter"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        "The portal shows that your letter has arrived. Thank you for taking the time to write it, "
+        "especially in such a busy season. Your support means a great deal to me.",
+        "I'll let you know how things go.",
+        f"With gratitude,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _outcome_update(ctx: _Context) -> tuple[str, str]:
+    subject = "An update on my applications"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        f"I wanted to let you know how my applications to {purpose(ctx.application)} turned out: "
+        "[interview invitations / where you matched or were admitted / what comes next].",
+        "Your letter was part of that, and I'm grateful. I hope to stay in touch as I start this next step.",
+        f"Warm regards,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _decline_reply(ctx: _Context) -> tuple[str, str]:
+    subject = "Thank you for letting me know"
+    body = _join(
+        f"Dear {ctx.mentor.name},",
+        "Thank you for letting me know, and for being honest with me. I completely understand.",
+        f"I'm grateful for everything I learned {_where(ctx.mentor)}, and I hope we can stay in touch.",
+        f"Best wishes,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+@dataclass(frozen=True)
+class _Context:
+    student: Student | None
+    mentor: Mentor
+    application: Application
+    letter: LetterRequest | None
+    today: date
+    due: date
+    programs: list[Program]
+    short: bool
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+
+_BUILDERS = {
+    "goal_conversation": _goal_conversation,
+    "ask_in_person": _ask_in_person,
+    "ask_email": _ask_email,
+    "ask_short_notice": _ask_short_notice,
+    "thanks_yes": _thanks_yes,
+    "reminder_1": _reminder_1,
+    "reminder_2": _reminder_2,
+    "status_check": _status_check,
+    "thanks_submitted": _thanks_submitted,
+    "outcome_update": _outcome_update,
+    "decline_reply": _decline_reply,
+}
+
+
+def _reminder_kind(kind: str, letter: LetterRequest | None) -> str:
+    """The reminder draft to write, or ValueError when it would be a third one."""
+    sent = reminders_sent(letter) if letter else 0
+    if kind not in ("reminder_1", "reminder_2") or sent >= MAX_REMINDERS or (letter and letter.reminder_2_on):
+        raise ValueError(THIRD_REMINDER_REASON)
+    # One reminder already sent: the next one is the last, and says so.
+    return "reminder_2" if sent == 1 else kind
+
+
+def _guard(kind: str, subject: str, body: str, user_texts: list[str]) -> None:
+    """Check the etiquette guardrails on our own words (user text is blanked out first)."""
+    text = f"{subject}\n{body}"
+    for user_text in sorted({t for t in user_texts if t}, key=len, reverse=True):
+        text = text.replace(user_text, "…")
+    lowered = text.lower()
+    for phrase in FORBIDDEN_PHRASES:
+        if phrase in lowered:
+            raise RuntimeError(f"The {kind} draft asks to see the letter ({phrase!r}); fix the template.")
+    if kind in ASK_KINDS and not any(offer in body for offer in DECLINE_OFFERS):
+        raise RuntimeError(f"The {kind} draft offers no honest way to decline; fix the template.")
+
+
+def _user_texts(ctx: _Context) -> list[str]:
+    texts = [ctx.mentor.name, *ctx.mentor.observed, ctx.application.name]
+    texts += [p.name for p in ctx.programs]
+    if ctx.student:
+        texts += [ctx.student.name, ctx.student.school, ctx.student.email or "", ctx.student.phone]
+    if ctx.letter:
+        texts += [*ctx.letter.brag_sheet, ctx.letter.strengths.strip(), ctx.letter.tailored_for]
+        texts.append(ctx.letter.letter_id or "")
+    return texts
+
+
+def draft(
+    kind: str,
+    *,
+    student: Student | None,
+    mentor: Mentor,
+    application: Application,
+    letter: LetterRequest | None,
+    today: date,
+    programs: list[Program] | None = None,
+    due: date | None = None,
+    short_notice: bool | None = None,
+) -> Draft:
+    """The email draft of ``kind`` for this letter; ValueError for an unknown kind or a third reminder.
+
+    ``ask_email`` becomes ``ask_short_notice`` when the due date is under 14 days away or
+    ``short_notice`` is True. ``due`` defaults to the letter's own date, then the application deadline;
+    ``programs`` to the application's programs.
+    """
+    if kind.startswith("reminder"):
+        kind = _reminder_kind(kind, letter)
+    elif kind not in _BUILDERS:
+        raise ValueError(f"“{kind}” is not a kind of draft. Choose one of: {', '.join(_KINDS)}.")
+    when = _due_for(letter, application, due)
+    short = short_notice if short_notice is not None else is_short_notice(when, today)
+    if kind == "ask_email" and short:
+        kind = "ask_short_notice"
+    ctx = _Context(
+        student=student,
+        mentor=mentor,
+        application=application,
+        letter=letter,
+        today=today,
+        due=when,
+        programs=list(application.programs if programs is None else programs),
+        short=short,
+    )
+    subject, body = _BUILDERS[kind](ctx)
+    _guard(kind, subject, body, _user_texts(ctx))
+    return Draft(kind=kind, subject=subject, body=body, mailto=mailto_link(mentor.email, subject, body))
+
+
+def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> list[str]:
+    """The draft kinds that fit the letter's current step, most useful first."""
+    status = letter.status
+    if status == "planned":
+        last = mentor.last_contact()
+        talk = last is None or (today - last).days > GOAL_TALK_AFTER_DAYS
+        return (["goal_conversation"] if talk else []) + ["ask_in_person", "ask_email"]
+    if status == "asked":
+        return ["thanks_yes", "decline_reply"]
+    if status == "agreed":
+        return ["thanks_yes"]
+    if status == "declined":
+        return ["decline_reply"]
+    if status == "packet_sent":
+        if reminders_sent(letter) >= MAX_REMINDERS or letter.reminder_2_on:
+            return ["status_check"]
+        return ["reminder_2" if letter.reminder_1_on else "reminder_1", "status_check"]
+    if status == "submitted":
+        return ["thanks_submitted"]
+    if status in ("thanked", "updated"):
+        return ["outcome_update"]
+    return []
+
+
+def drafts_for(
+    letter: LetterRequest,
+    *,
+    student: Student | None,
+    mentor: Mentor,
+    application: Application,
+    today: date,
+    programs: list[Program] | None = None,
+    due: date | None = None,
+) -> list[Draft]:
+    """The drafts that fit the letter's current step (e.g. the ask, or the next reminder)."""
+    return [
+        draft(
+            kind,
+            student=student,
+            mentor=mentor,
+            application=application,
+            letter=letter,
+            today=today,
+            programs=programs,
+            due=due,
+        )
+        for kind in draft_kinds_for(letter, mentor=mentor, today=today)
+    ]

@@ -1,0 +1,296 @@
+"""The writer request sheet: one printable page per writer with every program, due date and instruction.
+
+Writers ask for one batched list (DOMAIN.md "The packet"), so the sheet gathers all of this writer's
+letters. ``items`` is a list of ``(LetterRequest, Application)`` pairs: each letter this writer is
+writing and the application it belongs to. A letter assigned to programs lists those programs; a letter
+not yet assigned lists all of its application's programs. Every user string is escaped (HTML or
+Markdown), so a name like ``<script>`` prints as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from lor.messages import GENERAL_SALUTATION_PORTALS, PORTAL_INSTRUCTIONS, WRITER_ATTACHMENTS, purpose
+from lor.models import Application, LetterRequest, Mentor, Program, Student, label
+
+Items = list[tuple[LetterRequest, Application]]
+
+WAIVER_TEXT: dict[bool | None, str] = {
+    True: "Waived: the student will not see this letter.",
+    False: "Not waived: the student keeps the right to view this letter.",
+    None: "Not decided yet.",
+}
+
+
+@dataclass(frozen=True)
+class _Row:
+    letter: LetterRequest
+    application: Application
+    due: date
+    programs: list[Program]
+
+
+def _programs_for(letter: LetterRequest, application: Application) -> list[Program]:
+    assigned = [p for p in application.programs if letter.id in p.assigned]
+    chosen = assigned or list(application.programs)
+    return sorted(chosen, key=lambda p: (p.deadline is None, p.deadline or date.max, p.name.casefold()))
+
+
+def _rows(items: Items) -> list[_Row]:
+    rows = []
+    for letter, application in items:
+        programs = _programs_for(letter, application)
+        dates = [letter.due or application.deadline] + [p.deadline for p in programs if p.deadline]
+        rows.append(_Row(letter, application, min(dates), programs))
+    return sorted(rows, key=lambda r: (r.due, r.application.name.casefold()))
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day:%b} {day.day}, {day.year}"
+
+
+def _brag(items: Items, mentor: Mentor) -> list[str]:
+    bullets = [b for letter, _ in items for b in letter.brag_sheet]
+    return list(dict.fromkeys(bullets or mentor.observed))
+
+
+def _strengths(items: Items) -> list[str]:
+    return list(dict.fromkeys(letter.strengths.strip() for letter, _ in items if letter.strengths.strip()))
+
+
+def _version(letter: LetterRequest) -> str:
+    if letter.version == "tailored":
+        return f"Tailored for {letter.tailored_for}" if letter.tailored_for else "Tailored"
+    return "General (the same letter goes to every program)"
+
+
+def sheet_items(mentor_id: str, letters: list[LetterRequest], applications: list[Application]) -> Items:
+    """The (letter, application) pairs a writer's sheet lists: their letters still in play."""
+    apps = {a.id: a for a in applications}
+    return [
+        (x, apps[x.application_id])
+        for x in letters
+        if x.mentor_id == mentor_id and x.application_id in apps and x.status not in ("declined", "withdrawn")
+    ]
+
+
+# ---------------------------------------------------------------- HTML
+
+_CSS = """
+@page { size: letter; margin: 0.6in; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f4f5f7; color: #1f2933; font: 14px/1.5 -apple-system, "Segoe UI", Roboto,
+  "Helvetica Neue", Arial, sans-serif; }
+.sheet { max-width: 8.5in; margin: 24px auto; background: #fff; padding: 0.6in 0.7in; border-radius: 8px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.08); }
+header { border-bottom: 3px solid #1f4e79; padding-bottom: 10px; margin-bottom: 16px; }
+.eyebrow { text-transform: uppercase; letter-spacing: .08em; font-size: 11px; color: #1f4e79; margin: 0; }
+h1 { font-size: 24px; margin: 2px 0 4px; }
+h2 { font-size: 15px; color: #1f4e79; margin: 20px 0 6px; border-bottom: 1px solid #d9dee5;
+  padding-bottom: 2px; }
+h3 { font-size: 14px; margin: 0 0 4px; }
+.muted { color: #52606d; margin: 0; }
+.first-due { background: #eef4fa; border-left: 4px solid #1f4e79; padding: 8px 12px; margin: 12px 0; }
+table { width: 100%; border-collapse: collapse; margin: 4px 0 8px; }
+th, td { text-align: left; vertical-align: top; padding: 5px 6px; border-bottom: 1px solid #e4e7eb; }
+th { font-size: 12px; color: #52606d; font-weight: 600; }
+tr.earliest td { font-weight: 700; }
+.letter { border: 1px solid #d9dee5; border-radius: 6px; padding: 10px 12px; margin: 10px 0;
+  break-inside: avoid; }
+dl { display: grid; grid-template-columns: 9em 1fr; gap: 2px 10px; margin: 6px 0; }
+dt { color: #52606d; }
+dd { margin: 0; }
+ul { margin: 4px 0; padding-left: 20px; }
+footer { margin-top: 20px; border-top: 1px solid #d9dee5; padding-top: 8px; font-size: 13px; }
+@media print { body { background: #fff; } .sheet { margin: 0; padding: 0; box-shadow: none; } }
+"""
+
+
+EARLIEST_ROW = ' class="earliest"'
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _html_letter(row: _Row, earliest: date) -> str:
+    letter, app = row.letter, row.application
+    how = PORTAL_INSTRUCTIONS.get(app.portal, PORTAL_INSTRUCTIONS["other"])
+    facts = [
+        ("Due", f"<strong>{_e(_day(row.due))}</strong>" if row.due == earliest else _e(_day(row.due))),
+        ("For", _e(purpose(app).capitalize())),
+        ("Portal", _e(label(app.portal))),
+        ("How to submit", _e(how)),
+    ]
+    if letter.letter_id:
+        facts.append(("Letter ID", f"<code>{_e(letter.letter_id)}</code>"))
+    facts.append(("Letter type", _e(label(letter.letter_type))))
+    facts.append(("Version", _e(_version(letter))))
+    facts.append(("Waiver", _e(WAIVER_TEXT[letter.waived])))
+    if app.portal in GENERAL_SALUTATION_PORTALS:
+        facts.append(("Salutation", _e("“Dear Program Director” works well.")))
+    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+    programs = ""
+    if row.programs:
+        items = []
+        for p in row.programs:
+            when = f" — due {_day(p.deadline)}" if p.deadline else ""
+            text = _e(f"{p.name}{when}")
+            items.append(f"<li><strong>{text}</strong></li>" if p.deadline == earliest else f"<li>{text}</li>")
+        programs = f"<p class='muted'>Programs</p><ul>{''.join(items)}</ul>"
+    return f"<section class='letter'><h3>{_e(app.name)}</h3><dl>{dl}</dl>{programs}</section>"
+
+
+def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *, today: date) -> str:
+    """A self-contained, printable HTML page for one writer: every letter, program, due date and step."""
+    rows = _rows(items)
+    who = student.name if student else "Your student"
+    earliest = rows[0].due if rows else None
+    parts = [
+        "<header><p class='eyebrow'>Letter of recommendation request</p>",
+        f"<h1>{_e(who)}</h1>",
+        f"<p class='muted'>Prepared for {_e(mentor.name)}"
+        + (f", {_e(mentor.title)}" if mentor.title else "")
+        + f" · {_e(_day(today))}</p></header>",
+        f"<p>Thank you for writing on my behalf. Everything you need is on this page: "
+        f"{len(rows)} letter{'s' if len(rows) != 1 else ''}, with the earliest due date first.</p>",
+    ]
+    if rows:
+        first = rows[0]
+        parts.append(
+            f"<p class='first-due'><strong>First due date: {_e(_day(first.due))}</strong> "
+            f"({_e(first.application.name)})</p>"
+        )
+        table = "".join(
+            f"<tr{EARLIEST_ROW if r.due == earliest else ''}><td>{_e(_day(r.due))}</td>"
+            f"<td>{_e(r.application.name)}</td><td>{_e(label(r.application.portal))}</td>"
+            f"<td>{_e(r.letter.letter_id or '—')}</td><td>{len(r.programs) or '—'}</td></tr>"
+            for r in rows
+        )
+        parts.append(
+            "<h2>Due dates</h2><table><thead><tr><th>Due</th><th>Application</th><th>Portal</th>"
+            f"<th>Letter ID</th><th>Programs</th></tr></thead><tbody>{table}</tbody></table>"
+        )
+        parts.append("<h2>Each letter</h2>" + "".join(_html_letter(r, first.due) for r in rows))
+    else:
+        parts.append("<p class='muted'>No letters for this writer yet.</p>")
+    brag = _brag(items, mentor)
+    if brag:
+        parts.append("<h2>What you saw me do</h2><ul>" + "".join(f"<li>{_e(b)}</li>" for b in brag) + "</ul>")
+    strengths = _strengths(items)
+    if strengths:
+        parts.append(
+            "<h2>Strengths I hope you might speak to</h2>"
+            + "".join(f"<p>{_e(s)}</p>" for s in strengths)
+            + "<p class='muted'>A gentle pointer, not a script: please write what you saw.</p>"
+        )
+    parts.append(
+        "<h2>Also attached</h2><ul>" + "".join(f"<li>{_e(a)}</li>" for a in WRITER_ATTACHMENTS.values()) + "</ul>"
+    )
+    parts.append(_html_contact(student))
+    body = "".join(parts)
+    title = _e(f"Letter request — {who} for {mentor.name}")
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{title}</title><style>{_CSS}</style></head>"
+        f"<body><main class='sheet'>{body}</main></body></html>\n"
+    )
+
+
+def _html_contact(student: Student | None) -> str:
+    if not student:
+        return "<footer><p class='muted'>Contact details not entered yet.</p></footer>"
+    lines = [f"<strong>{_e(student.name)}</strong>"]
+    if student.school:
+        lines.append(_e(student.school))
+    if student.email:
+        lines.append(f"<a href='mailto:{_e(student.email)}'>{_e(student.email)}</a>")
+    if student.phone:
+        lines.append(_e(student.phone))
+    return (
+        f"<footer><p>Questions, or anything missing? Please reach me any time.</p><p>{' · '.join(lines)}</p></footer>"
+    )
+
+
+# ---------------------------------------------------------------- Markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&+.-])")
+
+
+def markdown_escape(text: object) -> str:
+    """User text made safe for Markdown: every significant character backslash-escaped, one line."""
+    flat = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def _md_letter(row: _Row, earliest: date) -> list[str]:
+    letter, app = row.letter, row.application
+    due = markdown_escape(_day(row.due))
+    how = PORTAL_INSTRUCTIONS.get(app.portal, PORTAL_INSTRUCTIONS["other"])
+    lines = [
+        f"### {markdown_escape(app.name)}",
+        "",
+        f"- **Due:** {f'**{due}**' if row.due == earliest else due}",
+        f"- **For:** {markdown_escape(purpose(app).capitalize())}",
+        f"- **Portal:** {markdown_escape(label(app.portal))}",
+        f"- **How to submit:** {markdown_escape(how)}",
+    ]
+    if letter.letter_id:
+        lines.append(f"- **Letter ID:** {markdown_escape(letter.letter_id)}")
+    lines.append(f"- **Letter type:** {markdown_escape(label(letter.letter_type))}")
+    lines.append(f"- **Version:** {markdown_escape(_version(letter))}")
+    lines.append(f"- **Waiver:** {markdown_escape(WAIVER_TEXT[letter.waived])}")
+    if app.portal in GENERAL_SALUTATION_PORTALS:
+        lines.append("- **Salutation:** “Dear Program Director” works well\\.")
+    if row.programs:
+        lines.append("- **Programs:**")
+        for p in row.programs:
+            text = markdown_escape(f"{p.name}{f' — due {_day(p.deadline)}' if p.deadline else ''}")
+            lines.append(f"  - **{text}**" if p.deadline == earliest else f"  - {text}")
+    return [*lines, ""]
+
+
+def request_sheet_markdown(student: Student | None, mentor: Mentor, items: Items, *, today: date) -> str:
+    """The same writer request sheet as Markdown, for pasting into an email or a document."""
+    rows = _rows(items)
+    who = student.name if student else "Your student"
+    title = f"for {mentor.name}" + (f", {mentor.title}" if mentor.title else "")
+    out = [
+        f"# Letter of recommendation request: {markdown_escape(who)}",
+        "",
+        f"Prepared {markdown_escape(title)} · {markdown_escape(_day(today))}",
+        "",
+        "Thank you for writing on my behalf\\. Everything you need is on this page, earliest due first\\.",
+        "",
+    ]
+    if rows:
+        first = rows[0]
+        out += [
+            f"**First due date: {markdown_escape(_day(first.due))}** \\({markdown_escape(first.application.name)}\\)",
+            "",
+        ]
+        out += ["## Each letter", ""]
+        for row in rows:
+            out += _md_letter(row, first.due)
+    else:
+        out += ["No letters for this writer yet\\.", ""]
+    brag = _brag(items, mentor)
+    if brag:
+        out += ["## What you saw me do", "", *[f"- {markdown_escape(b)}" for b in brag], ""]
+    strengths = _strengths(items)
+    if strengths:
+        out += ["## Strengths I hope you might speak to", "", *[markdown_escape(s) for s in strengths], ""]
+        out += ["_A gentle pointer, not a script: please write what you saw\\._", ""]
+    out += ["## Also attached", "", *[f"- {markdown_escape(a)}" for a in WRITER_ATTACHMENTS.values()], ""]
+    out += ["## Contact", ""]
+    if student:
+        contact = [student.name, student.school, student.email or "", student.phone]
+        out.append(" · ".join(markdown_escape(c) for c in contact if c))
+    else:
+        out.append("Contact details not entered yet\\.")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,582 @@
+"""Letters: every letter from the ask to the thank-you — status, packet, email drafts, program assignment."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import streamlit as st
+from pydantic import ValidationError
+from streamlit.errors import StreamlitAPIException
+
+from lor import ui
+from lor.assignment import (
+    AssignmentError,
+    add_program,
+    assign,
+    assignable_letters,
+    check_assignments,
+    default_max_letters,
+    remove_program,
+    unassign,
+)
+from lor.lifecycle import (
+    DATE_FIELDS,
+    MAX_REMINDERS,
+    WAIVER_ADVICE,
+    TransitionError,
+    brag_sheet_note,
+    forward_and_back,
+    letter_id_warning,
+    move,
+    move_label,
+    next_step,
+    record_reminder,
+    reminder_applies,
+    reminders_sent,
+)
+from lor.messages import DRAFT_KINDS, draft, draft_kinds_for
+from lor.models import (
+    LETTER_TYPES,
+    PACKET_ITEMS,
+    STATUSES,
+    Application,
+    LetterRequest,
+    Mentor,
+    Program,
+    label,
+    plain_errors,
+)
+from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
+from lor.store import Workspace
+
+FLASH_KEY = "letters-flash"
+SELECT_KEY = "letters-select"
+WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
+WAIVER_LABELS = {
+    "undecided": "Not decided yet",
+    "waived": "Waive my right to see it (recommended)",
+    "not_waived": "Keep my right to see it",
+}
+VERSION_LABELS = {"general": "General (one letter for every program)", "tailored": "Tailored for one target"}
+ISSUE_STYLE = {"error": st.error, "warning": st.warning, "info": st.info}
+DATE_LABELS = {"reminder_1_on": "Reminder 1", "reminder_2_on": "Reminder 2 (final)"}
+DRAFT_LABELS = dict(DRAFT_KINDS)
+
+
+# -- messages kept across the rerun a callback causes ---------------------------------------------------
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(ui.md(text))
+
+
+# -- callbacks: each change is saved at once -------------------------------------------------------------
+
+
+def _letter(ws: Workspace, letter_id: str) -> LetterRequest | None:
+    return next((x for x in ws.letters() if x.id == letter_id), None)
+
+
+def _application(ws: Workspace, application_id: str) -> Application | None:
+    return next((a for a in ws.applications() if a.id == application_id), None)
+
+
+def on_open(letter_id: str) -> None:
+    st.session_state[SELECT_KEY] = letter_id
+
+
+def on_move(ws: Workspace, letter_id: str, status: str) -> None:
+    letter = _letter(ws, letter_id)
+    if letter is None:
+        flash("error", "That letter is no longer in your plan.")
+        return
+    day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
+    try:
+        ws.save_letter(move(letter, status, day))
+    except TransitionError as exc:
+        flash("error", f"Not changed: {exc}")
+        return
+    flash("success", f"Saved: the letter is now “{label(status)}” ({day:%b} {day.day}).")
+
+
+def on_reminder(ws: Workspace, letter_id: str) -> None:
+    letter = _letter(ws, letter_id)
+    if letter is None:
+        return
+    day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
+    try:
+        updated = record_reminder(letter, day)
+    except TransitionError as exc:
+        flash("error", f"Not recorded: {exc}")
+        return
+    ws.save_letter(updated)
+    flash("success", f"Reminder {reminders_sent(updated)} recorded ({day:%b} {day.day}).")
+
+
+def on_field(ws: Workspace, letter_id: str, field: str, key: str) -> None:
+    letter = _letter(ws, letter_id)
+    if letter is None:
+        return
+    value = st.session_state[key]
+    if field == "brag_sheet":
+        value = [line.strip() for line in value.splitlines() if line.strip()]
+    elif field == "waived":
+        value = WAIVER_CHOICES[value]
+    elif field.startswith("packet-"):
+        value, field = {**letter.packet, field.removeprefix("packet-"): value}, "packet"
+    try:
+        updated = LetterRequest.model_validate({**letter.model_dump(), field: value})
+    except ValidationError as exc:
+        flash("error", "Not saved: " + " ".join(plain_errors(exc)))
+        return
+    ws.save_letter(updated)
+
+
+def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, key: str) -> None:
+    application = _application(ws, application_id)
+    if application is None:
+        return
+    try:
+        if st.session_state[key]:
+            updated = assign(application, program, letter_id, letters=ws.letters())
+        else:
+            updated = unassign(application, program, letter_id)
+    except AssignmentError as exc:
+        flash("error", f"Not assigned: {exc}")
+        return
+    ws.save_application(updated)
+
+
+def on_remove_program(ws: Workspace, application_id: str, program: str) -> None:
+    application = _application(ws, application_id)
+    if application is not None:
+        ws.save_application(remove_program(application, program))
+        flash("success", f"Removed {program}.")
+
+
+# -- drawing ---------------------------------------------------------------------------------------------
+
+
+def sync(key: str, value: object) -> str:
+    """Show the stored value in a widget (so every rerun reflects the store); returns the key."""
+    st.session_state[key] = value
+    return key
+
+
+def faq_link(topic: str, text: str) -> None:
+    """A link to an FAQ answer, keeping the plan's own link parameters (shared mode)."""
+    params = {**st.query_params.to_dict(), "topic": topic}
+    try:
+        st.page_link("pages/faq.py", label=text, icon="💡", query_params=params)
+    except StreamlitAPIException:  # the page run on its own, outside app.py's navigation
+        st.markdown(f"💡 [{text}](./faq?topic={topic})")
+
+
+def recommenders_link() -> None:
+    try:
+        st.page_link("pages/recommenders.py", label="Choose recommenders", icon="🔁")
+    except StreamlitAPIException:
+        st.markdown("Open **Choose recommenders** in the menu.")
+
+
+def title_of(letter: LetterRequest, mentors: dict[str, Mentor], apps: dict[str, Application]) -> str:
+    writer = mentors[letter.mentor_id].name if letter.mentor_id in mentors else "Unknown writer"
+    app = apps[letter.application_id].name if letter.application_id in apps else "Unknown application"
+    return f"{writer} — {app} ({label(letter.letter_type)})"
+
+
+def pipeline(letters: list[LetterRequest]) -> None:
+    counts = Counter(x.status for x in letters)
+    shown = [s for s in STATUSES if s not in ("declined", "withdrawn") or counts[s]]
+    for col, status in zip(st.columns(len(shown)), shown, strict=True):
+        col.metric(label(status), counts[status])
+
+
+def card(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
+    mentor, app = ctx["mentors"].get(letter.mentor_id), ctx["apps"].get(letter.application_id)
+    with st.container(border=True):
+        left, right = st.columns([5, 1])
+        left.markdown(f"**{ui.md(title_of(letter, ctx['mentors'], ctx['apps']))}**")
+        left.caption(f"Status: {label(letter.status)} · Next: {next_step(letter, due=app.deadline if app else None)}")
+        if not ws.read_only:
+            right.button(
+                "Open",
+                key=f"letter-{letter.id}-open",
+                on_click=on_open,
+                args=(letter.id,),
+            )
+        if mentor and app:
+            kinds = draft_kinds_for(letter, mentor=mentor, today=ctx["today"])
+            if kinds:
+                with st.expander(f"Email draft: {DRAFT_LABELS[kinds[0]]}"):
+                    show_draft(letter, mentor, app, kinds[0], ctx, key=f"letter-{letter.id}-card")
+
+
+def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: str, ctx: dict, *, key: str) -> None:
+    try:
+        d = draft(kind, student=ctx["student"], mentor=mentor, application=app, letter=letter, today=ctx["today"])
+    except ValueError as exc:
+        st.warning(ui.md(str(exc)))
+        return
+    if d.kind != kind:
+        st.caption(f"Showing “{d.label}” instead, which fits this letter now.")
+    st.caption("Subject")
+    st.code(d.subject, language=None, wrap_lines=True)
+    st.caption("Body")
+    st.code(d.body, language=None, wrap_lines=True)
+    if d.mailto and not ctx["read_only"]:
+        st.link_button("Open in your email app", d.mailto, key=f"{key}-mailto", icon="✉️")
+    elif not mentor.email:
+        st.caption("Add this writer's email on Choose recommenders to open the draft in your email app.")
+
+
+def dates_table(letter: LetterRequest) -> None:
+    fields = [*DATE_FIELDS.values(), "reminder_1_on", "reminder_2_on"]
+    rows = [
+        {"Step": DATE_LABELS.get(f) or label(f.removesuffix("_on")), "Date": getattr(letter, f)}
+        for f in fields
+        if getattr(letter, f)
+    ]
+    if rows:
+        st.dataframe(sorted(rows, key=lambda r: r["Date"]), hide_index=True, width="content")
+    else:
+        st.caption("No steps dated yet.")
+
+
+def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
+    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format="YYYY-MM-DD", width=220)
+    forward, back = forward_and_back(letter)
+    with st.container(horizontal=True):
+        for i, status in enumerate(forward):
+            st.button(
+                move_label(letter, status),
+                key=f"letter-{letter.id}-move-{status}",
+                on_click=on_move,
+                args=(ws, letter.id, status),
+                type="primary" if i == 0 and status != "withdrawn" else "secondary",
+            )
+    if back:
+        st.caption("Recorded something by mistake? Undo it:")
+        with st.container(horizontal=True):
+            for status in back:
+                st.button(
+                    move_label(letter, status),
+                    key=f"letter-{letter.id}-move-{status}",
+                    on_click=on_move,
+                    args=(ws, letter.id, status),
+                    type="tertiary",
+                )
+    if reminder_applies(letter):
+        st.button(
+            f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
+            key=f"letter-{letter.id}-reminder",
+            on_click=on_reminder,
+            args=(ws, letter.id),
+            icon="🔔",
+        )
+
+
+def packet_editor(ws: Workspace, letter: LetterRequest) -> None:
+    st.markdown("**Packet checklist**")
+    for item, text in PACKET_ITEMS.items():
+        key = sync(f"letter-{letter.id}-packet-{item}", bool(letter.packet.get(item)))
+        st.checkbox(text, key=key, on_change=on_field, args=(ws, letter.id, f"packet-{item}", key))
+    key = sync(f"letter-{letter.id}-brag", "\n".join(letter.brag_sheet))
+    st.text_area(
+        "Brag sheet: one thing this writer saw you do per line",
+        key=key,
+        on_change=on_field,
+        args=(ws, letter.id, "brag_sheet", key),
+        height=150,
+    )
+    note = brag_sheet_note(letter.brag_sheet)
+    if note:
+        st.caption(note)
+    key = sync(f"letter-{letter.id}-strengths", letter.strengths)
+    st.text_area(
+        "Strengths you hope they can speak to (a pointer, not a script)",
+        key=key,
+        on_change=on_field,
+        args=(ws, letter.id, "strengths", key),
+    )
+
+
+def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None) -> None:
+    left, right = st.columns(2)
+    with left:
+        choice = next(k for k, v in WAIVER_CHOICES.items() if v is letter.waived)
+        key = sync(f"letter-{letter.id}-waiver", choice)
+        st.radio(
+            "Right to see the letter",
+            list(WAIVER_CHOICES),
+            format_func=WAIVER_LABELS.get,
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "waived", key),
+        )
+        st.caption(WAIVER_ADVICE)
+        faq_link("waiver", "Why waive?")
+        key = sync(f"letter-{letter.id}-letter-id", letter.letter_id or "")
+        st.text_input(
+            "Letter ID (from the portal's Letter Request Form)",
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "letter_id", key),
+        )
+        warning = letter_id_warning(app.portal, letter.letter_id) if app else None
+        if warning:
+            st.warning(warning)
+    with right:
+        key = sync(f"letter-{letter.id}-type", letter.letter_type)
+        st.selectbox(
+            "Letter type",
+            LETTER_TYPES,
+            format_func=label,
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "letter_type", key),
+        )
+        key = sync(f"letter-{letter.id}-version", letter.version)
+        st.radio(
+            "Version",
+            list(VERSION_LABELS),
+            format_func=VERSION_LABELS.get,
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "version", key),
+        )
+        key = sync(f"letter-{letter.id}-tailored-for", letter.tailored_for)
+        st.text_input(
+            "Tailored for (program or track)",
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "tailored_for", key),
+        )
+        key = sync(f"letter-{letter.id}-due", letter.due)
+        st.date_input(
+            "Date you give the writer (optional, before the real deadline)",
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "due", key),
+            format="YYYY-MM-DD",
+        )
+    key = sync(f"letter-{letter.id}-notes", letter.notes)
+    st.text_area("Notes", key=key, on_change=on_field, args=(ws, letter.id, "notes", key))
+
+
+def letter_as_text(letter: LetterRequest, app: Application | None) -> None:
+    done = [text for item, text in PACKET_ITEMS.items() if letter.packet.get(item)]
+    st.markdown(f"**Packet ready:** {len(done)} of {len(PACKET_ITEMS)}")
+    waiver = next(WAIVER_LABELS[k] for k, v in WAIVER_CHOICES.items() if v is letter.waived)
+    st.markdown(f"**Waiver:** {ui.md(waiver)}")
+    st.markdown(f"**Letter ID:** {ui.md(letter.letter_id or '—')}")
+    st.markdown(f"**Version:** {ui.md(VERSION_LABELS[letter.version])} {ui.md(letter.tailored_for)}")
+    if letter.brag_sheet:
+        st.markdown("**Brag sheet**\n\n" + "\n".join(f"- {ui.md(b)}" for b in letter.brag_sheet))
+    if letter.strengths:
+        st.markdown(f"**Strengths:** {ui.md(letter.strengths)}")
+    if letter.notes:
+        st.markdown(f"**Notes:** {ui.md(letter.notes)}")
+
+
+def detail(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
+    mentor, app = ctx["mentors"].get(letter.mentor_id), ctx["apps"].get(letter.application_id)
+    st.markdown(f"### {ui.md(title_of(letter, ctx['mentors'], ctx['apps']))}")
+    step = next_step(letter, due=app.deadline if app else None)
+    st.markdown(f"**Status:** {label(letter.status)} · **Next:** {ui.md(step)}")
+    if letter.status == "declined":
+        st.info("This writer said no. Thank them, and pick a backup writer for this slot on Choose recommenders.")
+        recommenders_link()
+        faq_link("declined", "What to do when a writer says no")
+    dates_table(letter)
+    if ws.read_only:
+        letter_as_text(letter, app)
+    else:
+        status_controls(ws, letter, ctx["today"])
+        packet_editor(ws, letter)
+        letter_editor(ws, letter, app)
+    if mentor and app:
+        st.markdown("#### Email drafts")
+        suggested = draft_kinds_for(letter, mentor=mentor, today=ctx["today"])
+        kinds = list(DRAFT_LABELS)
+        kind = (
+            st.selectbox(
+                "Draft",
+                kinds,
+                index=kinds.index(suggested[0]) if suggested else 0,
+                format_func=DRAFT_LABELS.get,
+                key=f"letter-{letter.id}-draft-kind",
+            )
+            if not ws.read_only
+            else (suggested[0] if suggested else None)
+        )
+        if kind:
+            show_draft(letter, mentor, app, kind, ctx, key=f"letter-{letter.id}-draft")
+
+
+def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest], ctx: dict) -> None:
+    st.markdown(f"### {ui.md(app.name)}")
+    offered = assignable_letters(app, letters)
+    if app.programs and offered:
+        names = [ctx["mentors"][x.mentor_id].name if x.mentor_id in ctx["mentors"] else "Unknown" for x in offered]
+        widths = [3] + [2] * len(offered) + ([1] if not ws.read_only else [])
+        header = st.columns(widths)
+        header[0].caption("Program")
+        for col, name, letter in zip(header[1:], names, offered, strict=False):
+            col.caption(f"{name} ({label(letter.status).lower()})")
+        for program in app.programs:
+            row = st.columns(widths)
+            due = f" · due {program.deadline:%b} {program.deadline.day}" if program.deadline else ""
+            row[0].markdown(f"**{ui.md(program.name)}**  \n{len(program.assigned)} of {program.max_letters}{due}")
+            for col, letter in zip(row[1:], offered, strict=False):
+                if ws.read_only:
+                    col.write("✓" if letter.id in program.assigned else "—")
+                    continue
+                key = sync(f"assign-{app.id}-{program.name}-{letter.id}", letter.id in program.assigned)
+                col.checkbox(
+                    "Assigned",
+                    key=key,
+                    label_visibility="collapsed",
+                    on_change=on_assign,
+                    args=(ws, app.id, program.name, letter.id, key),
+                )
+            if not ws.read_only:
+                row[-1].button(
+                    "Remove",
+                    key=f"program-{app.id}-{program.name}-remove",
+                    on_click=on_remove_program,
+                    args=(ws, app.id, program.name),
+                    type="tertiary",
+                )
+    for issue in check_assignments(
+        app, letters, mentors=list(ctx["mentors"].values()), applications=list(ctx["apps"].values())
+    ):
+        ISSUE_STYLE[issue.level](ui.md(issue.message))
+    if not ws.read_only:
+        add_program_form(ws, app)
+
+
+def add_program_form(ws: Workspace, app: Application) -> None:
+    with (
+        st.expander("Add a program", icon="➕"),
+        st.form(f"program-{app.id}-form", clear_on_submit=True, border=False),
+    ):
+        name = st.text_input("Program name", key=f"program-{app.id}-name")
+        deadline = st.date_input("Its deadline (optional)", value=None, key=f"program-{app.id}-deadline")
+        limit = st.number_input(
+            f"Most letters it takes (default for {label(app.portal)})",
+            min_value=1,
+            max_value=10,
+            value=default_max_letters(app.portal),
+            key=f"program-{app.id}-max",
+        )
+        types = st.multiselect(
+            "Letter types it requires", LETTER_TYPES, format_func=label, key=f"program-{app.id}-types"
+        )
+        if not st.form_submit_button("Add program", key=f"program-{app.id}-add", type="primary"):
+            return
+    try:
+        program = Program(name=name, deadline=deadline, max_letters=int(limit), required_types=types)
+        ws.save_application(add_program(app, program))
+    except ValidationError as exc:
+        ui.show_validation_error(exc, prefix="Not added:")
+        return
+    except AssignmentError as exc:
+        st.error(ui.md(f"Not added: {exc}"))
+        return
+    flash("success", f"Added {program.name}.")
+    st.rerun()
+
+
+def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None:
+    student, today = ctx["student"], ctx["today"]
+    writers = [(m, sheet_items(m.id, letters, list(ctx["apps"].values()))) for m in ctx["mentors"].values()]
+    writers = [(m, items) for m, items in writers if items]
+    if not writers:
+        st.caption("A writer's sheet appears here once you plan a letter with them.")
+    for mentor, items in writers:
+        left, mid, right = st.columns([3, 1, 1])
+        count = len(items)
+        left.markdown(f"**{ui.md(mentor.name)}** · {count} letter{'s' if count != 1 else ''}")
+        stem = f"letter-request-{mentor.id}-{today.isoformat()}"
+        mid.download_button(
+            "HTML (print)",
+            request_sheet_html(student, mentor, items, today=today),
+            file_name=f"{stem}.html",
+            mime="text/html",
+            key=f"sheet-{mentor.id}-html",
+            on_click="ignore",
+        )
+        right.download_button(
+            "Markdown",
+            request_sheet_markdown(student, mentor, items, today=today),
+            file_name=f"{stem}.md",
+            mime="text/markdown",
+            key=f"sheet-{mentor.id}-md",
+            on_click="ignore",
+        )
+
+
+# -- the page --------------------------------------------------------------------------------------------
+
+ws = ui.page_header(
+    "Letters", "Every letter from the ask to the thank-you: its status, packet, emails, and where it goes."
+)
+letters = ws.letters()
+ctx = {
+    "today": ui.today(),
+    "student": ws.student(),
+    "mentors": {m.id: m for m in ws.mentors()},
+    "apps": {a.id: a for a in ws.applications()},
+    "read_only": ws.read_only,
+}
+show_flash()
+
+if not letters:
+    st.info("No letters yet. Plan a letter on Choose recommenders: pick a writer for an application there.")
+    recommenders_link()
+else:
+    pipeline(letters)
+
+tab_letters, tab_assign, tab_sheets = st.tabs(["Letters", "Assign to programs", "Writer request sheets"])
+with tab_letters:
+    for letter in letters:
+        card(ws, letter, ctx)
+    if letters:
+        st.subheader("Letter details")
+        ids = [x.id for x in letters]
+        if st.session_state.get(SELECT_KEY) not in ids:
+            st.session_state.pop(SELECT_KEY, None)
+        chosen = st.selectbox(
+            "Letter",
+            ids,
+            format_func=lambda i: title_of(next(x for x in letters if x.id == i), ctx["mentors"], ctx["apps"]),
+            key=SELECT_KEY,
+        )
+        detail(ws, next(x for x in letters if x.id == chosen), ctx)
+
+with tab_assign:
+    st.caption(
+        "Tick which letters each program receives. A letter that hasn't arrived can be planned here as a "
+        "placeholder; the portal lets you assign it once it is in."
+    )
+    if not ctx["apps"]:
+        st.caption("Add an application on Choose recommenders first.")
+    for app in ctx["apps"].values():
+        assignment_grid(ws, app, letters, ctx)
+
+with tab_sheets:
+    st.caption(
+        "One page per writer with every program, due date, portal step and letter ID — "
+        "the batched list writers ask for. Print the HTML or paste the Markdown into an email."
+    )
+    if ws.read_only:
+        st.caption("Downloads are available to the plan's owner.")
+    else:
+        request_sheets(ws, letters, ctx)
