@@ -40,9 +40,7 @@ Role = Literal[
     "committee",
     "other",
 ]
-Setting = Literal[
-    "rotation", "longitudinal", "lab", "course", "project", "clinic", "job", "volunteer", "other"
-]
+Setting = Literal["rotation", "longitudinal", "lab", "course", "project", "clinic", "job", "volunteer", "other"]
 OneOnOne = Literal["none", "some", "frequent"]
 Performance = Literal["outstanding", "strong", "average", "inconsistent"]
 Pathway = Literal["medical_school", "residency", "fellowship", "job", "scholarship", "research"]
@@ -351,6 +349,7 @@ class Milestone(_Model):
     mentor_id: str | None = None
     application_id: str | None = None
     done: bool = False
+    overdue: bool = False  # its planned day passed before it was done; the planner put it on today
 
     @property
     def uid(self) -> str:

@@ -74,9 +74,7 @@ def test_negative_weeks_are_refused():
     [("role", "boss"), ("setting", "beach"), ("one_on_one", "daily"), ("performance", "legendary")],
 )
 def test_values_outside_the_listed_choices_are_refused(field, value):
-    assert errors_of(lambda: Mentor(name="A", **{field: value}))[0].endswith(
-        "must be one of the listed choices."
-    )
+    assert errors_of(lambda: Mentor(name="A", **{field: value}))[0].endswith("must be one of the listed choices.")
 
 
 def test_unknown_pathway_portal_type_and_status_are_refused():
@@ -133,6 +131,4 @@ def test_milestone_uid_is_stable_for_the_same_letter_and_step():
 
 
 def test_student_graduation_year_is_checked():
-    assert errors_of(lambda: Student(name="J", graduation_year=1800)) == [
-        "Graduation year can't be below 1950."
-    ]
+    assert errors_of(lambda: Student(name="J", graduation_year=1800)) == ["Graduation year can't be below 1950."]

@@ -1,0 +1,762 @@
+"""Plan a letter: dated, busy-aware steps from the first conversation to the thank-you and the update.
+
+The numbers (ask window, reminders, status check, ...) are the [timing] table of data/busy_periods.toml.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from functools import cache, lru_cache
+from typing import Any
+
+from lor.busy import (
+    effective_calendar,
+    holiday_days,
+    is_working_day,
+    match_day,
+    timing,
+    working_day_after,
+    working_day_before,
+)
+from lor.models import (
+    MILESTONE_KINDS,
+    Application,
+    BusyPeriod,
+    LetterRequest,
+    Mentor,
+    Milestone,
+    Plan,
+)
+
+_Span = tuple[date, date, BusyPeriod]
+_ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
+_DAY = timedelta(days=1)
+_CLOSED = ("declined", "withdrawn")
+# How far a letter has come, by status; a later status implies the earlier steps happened.
+_RANK = {"planned": 0, "asked": 1, "agreed": 2, "packet_sent": 3, "submitted": 4, "thanked": 5, "updated": 6}
+_STEP_NAMES = {
+    "check_in": "goal conversation",
+    "ask": "ask",
+    "packet": "packet",
+    "reminder_1": "first reminder",
+    "reminder_2": "last reminder",
+    "status_check": "status check",
+    "deadline": "due date",
+    "thank_you": "thank-you",
+    "update": "update",
+}
+_TITLES = {
+    "check_in": "Catch up with {name} about your goals",
+    "ask": "Ask {name} for a letter",
+    "packet": "Send {name} your packet",
+    "reminder_1": "First reminder to {name}",
+    "reminder_2": "Last reminder to {name}",
+    "status_check": "Check that {name}'s letter arrived",
+    "deadline": "{name}'s letter is due",
+    "thank_you": "Thank {name}",
+    "update": "Tell {name} how it went",
+}
+_UPDATE_NOTE = "Tell them how it went, and thank them again. Writers like to know."
+_UPDATE_NOTES = {
+    "residency": "Match Day. Tell them where you matched and thank them again; writers like to know.",
+    "fellowship": "By now you should know where you matched. Tell them, and thank them again.",
+    "medical_school": "Most admission decisions are in by now. Tell them where you were admitted.",
+}
+_UPDATE_TITLES = {
+    "residency": "Tell {name} where you matched",
+    "fellowship": "Tell {name} where you matched",
+    "medical_school": "Tell {name} where you were admitted",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fmt(day: date) -> str:
+    return f"{day:%a} {day:%b} {day.day}, {day.year}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    t = timing()
+    return {
+        "ask_weeks": {k: tuple(v) for k, v in t["ask_weeks"].items()},
+        "late": t["late_days"],
+        "short": t["short_notice_days"],
+        "latest_ask": t["latest_ask_days"],
+        "check_in_months": t["check_in_after_months"],
+        "check_in": tuple(t["check_in_days"]),
+        "reminders": tuple(t["reminder_days"]),
+        "status_check": tuple(t["status_check_days"]),
+        "thank_you": t["thank_you_days"],
+        "update_weeks": t["update_weeks"],
+        "fellowship_update_weeks": t["fellowship_update_weeks"],
+        "medical_school_update": tuple(int(x) for x in t["medical_school_update"].split("-")),
+    }
+
+
+@cache
+def _check_in_offsets() -> tuple[timedelta, ...]:
+    """Days before the ask to try for the goal conversation: 2–4 weeks (middle first), then earlier."""
+    near, far = _rules()["check_in"]
+    middle = (near + far) // 2
+    ideal = sorted(range(near, far + 1), key=lambda n: (abs(n - middle), -n))
+    # When 2–4 weeks before the ask is all busy, up to two weeks earlier still works.
+    return tuple(timedelta(days=n) for n in [*ideal, *range(far + 1, far + 15)])
+
+
+def ask_window(application: Application) -> tuple[int, int]:
+    """The (fewest, most) weeks before the due date in which to ask for this letter: (8, 12) for residency."""
+    weeks = _rules()["ask_weeks"]
+    lo, hi = weeks.get(application.pathway, weeks["other"])
+    return lo, hi
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def outcome_day(application: Application, due: date) -> date:
+    """When to tell writers how it went: Match Day, admissions spring, or some weeks after the due date."""
+    rules = _rules()
+    if application.pathway == "residency":
+        day = match_day(due.year)
+        return day if day > due else match_day(due.year + 1)
+    if application.pathway == "fellowship":
+        return working_day_after(due + timedelta(weeks=rules["fellowship_update_weeks"]))
+    if application.pathway == "medical_school":
+        month, dom = rules["medical_school_update"]
+        day = date(due.year, month, dom)
+        if day < due + timedelta(weeks=rules["update_weeks"]):
+            day = date(due.year + 1, month, dom)
+        return working_day_after(day)
+    return working_day_after(due + timedelta(weeks=rules["update_weeks"]))
+
+
+class _Busy:
+    """Day lookups for one plan: working day or not, and the busy periods covering it.
+
+    The periods near the ask window are sorted out once; days outside that range (a rare search far
+    earlier) fall back to the full list. Each day's answer is remembered for the rest of the plan.
+    """
+
+    __slots__ = ("_all", "_avoid", "_caution", "_first", "_last", "_memo")
+
+    def __init__(self, periods: list[BusyPeriod], first: date, last: date) -> None:
+        self._all = periods
+        self._first, self._last = first, last
+        self._avoid, self._caution = self._split(periods, first, last)
+        self._memo: dict[date, int] = {}
+
+    @staticmethod
+    def _split(periods: list[BusyPeriod], first: date, last: date) -> tuple[list[_Span], list[_Span]]:
+        avoid: list[_Span] = []
+        caution: list[_Span] = []
+        for p in periods:
+            if p.end >= first and p.start <= last:
+                (avoid if p.severity == "avoid" else caution).append((p.start, p.end, p))
+        return avoid, caution
+
+    def _spans(self, day: date) -> tuple[list[_Span], list[_Span]]:
+        if self._first <= day <= self._last:
+            return self._avoid, self._caution
+        return self._split(self._all, day, day)
+
+    def status(self, day: date) -> int:
+        """0 a quiet working day, 1 a working day in a caution period, 2 in an avoid period, 3 closed."""
+        level = self._memo.get(day)
+        if level is not None:
+            return level
+        if day.weekday() >= 5 or day in holiday_days(day.year):
+            level = 3
+        else:
+            avoid, caution = (self._avoid, self._caution) if self._first <= day <= self._last else self._spans(day)
+            level = 0
+            for start, end, _ in avoid:
+                if start <= day <= end:
+                    level = 2
+                    break
+            else:
+                for start, end, _ in caution:
+                    if start <= day <= end:
+                        level = 1
+                        break
+        self._memo[day] = level
+        return level
+
+    def avoid(self, day: date) -> BusyPeriod | None:
+        """The first avoid period covering ``day``."""
+        return next((p for start, end, p in self._spans(day)[0] if start <= day <= end), None)
+
+    def caution(self, day: date) -> BusyPeriod | None:
+        """The first caution period covering ``day``."""
+        return next((p for start, end, p in self._spans(day)[1] if start <= day <= end), None)
+
+    def free(self, day: date) -> bool:
+        """A working day in no avoid period."""
+        return self.status(day) <= 1
+
+    def pick(self, days: Iterable[date]) -> date | None:
+        """The first quiet working day of ``days``, else the first free one, else None."""
+        fallback = None
+        for day in days:
+            level = self.status(day)
+            if level == 0:
+                return day
+            if level == 1 and fallback is None:
+                fallback = day
+        return fallback
+
+
+def _days(first: date, last: date, *, backwards: bool = False) -> Iterable[date]:
+    if backwards:
+        day = last
+        while day >= first:
+            yield day
+            day -= _DAY
+    else:
+        day = first
+        while day <= last:
+            yield day
+            day += _DAY
+
+
+def _first(days: Iterable[date], ok: Callable[[date], bool]) -> date | None:
+    for day in days:
+        if ok(day):
+            return day
+    return None
+
+
+class _Plan:
+    """One plan being built: the steps so far, the warnings, and the rules about today."""
+
+    def __init__(
+        self,
+        application: Application,
+        mentor: Mentor,
+        *,
+        busy: Iterable[BusyPeriod],
+        today: date,
+        due: date,
+        letter: LetterRequest | None,
+    ) -> None:
+        self.application = application
+        self.mentor = mentor
+        self.name = mentor.name
+        self.today = today
+        self.due = due
+        self.letter = letter
+        self.existing = letter is not None
+        # The ask is searched for from a little before its window up to the due date.
+        lo, hi = ask_window(application)
+        first = max(today, due - timedelta(weeks=2 * hi - lo + 6))
+        self.busy = _Busy([*busy, *mentor.busy], first, max(due, today) + timedelta(days=7))
+        self.steps: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
+        self.today_taken = False  # a step still to do already sits on today
+        self.pending_seen = False  # the next step still to do has been handled
+        self.ids = {
+            "request_id": letter.id if letter else None,
+            "mentor_id": mentor.id,
+            "application_id": application.id,
+        }
+
+    def title(self, kind: str) -> str:
+        if kind == "update":
+            return _UPDATE_TITLES.get(self.application.pathway, _TITLES[kind]).format(name=self.name)
+        return _TITLES[kind].format(name=self.name)
+
+    def _step(self, **fields: Any) -> None:
+        # Steps are kept as dicts and validated together when the plan is done: one call into
+        # pydantic per plan instead of one per step (plans are made thousands of times).
+        fields.update(self.ids)
+        self.steps.append(fields)
+
+    def record(self, kind: str, day: date, note: str, *, title: str | None = None) -> None:
+        """A step already done, shown on the day it happened."""
+        self._step(kind=kind, day=day, title=title or self.title(kind), note=note, done=True)
+
+    def place(
+        self,
+        kind: str,
+        day: date,
+        note: str,
+        *,
+        after: date | None = None,
+        after_step: str = "step before it",
+    ) -> date | None:
+        """Put a step still to do on ``day``, or leave it out with a warning; returns the day used.
+
+        An existing letter's first step still to do goes on today, marked overdue, when its day has
+        passed; any other step whose day has passed, that would not come after ``after``, or that
+        would share today with another step, is left out.
+        """
+        step = _STEP_NAMES[kind]
+        next_step = kind not in ("check_in", "deadline") and not self.pending_seen
+        if kind not in ("check_in", "deadline"):
+            self.pending_seen = True
+        overdue = False
+        if day < self.today:
+            if not (self.existing and next_step):
+                self.warnings.append(f"The {step} ({_fmt(day)}) has already passed, so it's left out.")
+                return None
+            note = f"Overdue: this was planned for {_fmt(day)}. {note}"
+            day, overdue = self.today, True
+        if after is not None and day <= after:
+            self.warnings.append(f"The {step} ({_fmt(day)}) would not come after the {after_step}, so it's left out.")
+            return None
+        if day == self.today and kind != "deadline":
+            if self.today_taken:
+                self.warnings.append(f"The {step} would land on today beside another step, so it's left out.")
+                return None
+            self.today_taken = True
+        self._step(kind=kind, day=day, title=self.title(kind), note=note, overdue=overdue)
+        return day
+
+    def plan(self) -> Plan:
+        self.steps.sort(key=lambda m: (m["day"], _ORDER[m["kind"]]))
+        return Plan.model_validate({"milestones": self.steps, "warnings": self.warnings})
+
+    # --- choosing the ask -------------------------------------------------------------------------
+
+    def choose_ask(self) -> tuple[date, str]:
+        """The ask day and its note (warnings go to self.warnings); due is after today."""
+        rules = _rules()
+        today, due, busy, name = self.today, self.due, self.busy, self.name
+        days_left = (due - today).days
+        lo, hi = ask_window(self.application)
+        window = f"{lo}–{hi} weeks before the due date"
+        if days_left < rules["short"]:
+            day = today if is_working_day(today) else working_day_after(today)
+            if day >= due:
+                day = today
+            self.warnings.append(
+                f"Only {_plural(days_left, 'day')} until the due date: that's short notice. Ask right away, "
+                f"say plainly that you know it's short notice, and give {name} an easy way to say no."
+            )
+            return day, "Short notice: keep the request brief and kind, and offer an easy way out."
+        if days_left < rules["late"]:
+            latest = due - timedelta(days=rules["short"])
+            day = _first(_days(today, latest), busy.free) or working_day_after(today)
+            self.warnings.append(
+                f"Only {_plural(days_left, 'day')} until the due date: that's late. "
+                f"Ask {name} as soon as you can and make it easy to say no."
+            )
+            return day, self._busy_note(day, "As soon as you can.")
+        latest = due - timedelta(days=rules["latest_ask"])
+        w_start, w_end = due - timedelta(weeks=hi), due - timedelta(weeks=lo)
+        if w_end < today:
+            day = _first(_days(today, latest), busy.free)
+            self.warnings.append(f"The usual time to ask ({window}) has passed. Ask {name} as soon as you can.")
+            if day is None:
+                return self._blocked(today, latest), "As soon as you can."
+            return day, self._busy_note(day, "As soon as you can.")
+        first = max(w_start, today)
+        day = busy.pick(_days(first, w_end))
+        if day is not None:
+            return day, self._busy_note(day, f"In the usual window, {window} ({_fmt(due)}).")
+        gap = f"Every working day from {_fmt(first)} to {_fmt(w_end)}, the usual time to ask, is busy for {name}"
+        if first > today:
+            # A quiet day up to one window-length earlier, else the nearest free day down to today.
+            near = max(today, w_start - timedelta(weeks=hi - lo))
+            day = busy.pick(_days(near, first - _DAY, backwards=True))
+            if day is None or busy.status(day) == 1:
+                day = _first(_days(today, first - _DAY, backwards=True), busy.free)
+            if day is not None:
+                self.warnings.append(f"{gap}, so the ask moves earlier, to {_fmt(day)}.")
+                return day, self._busy_note(day, f"Earlier than the usual window ({window}).")
+        day = _first(_days(w_end + _DAY, latest), busy.free)
+        if day is not None:
+            self.warnings.append(f"{gap}, so the ask moves later, to {_fmt(day)}, at least 3 weeks before it's due.")
+            return day, self._busy_note(day, f"Later than the usual window ({window}).")
+        return self._blocked(first, latest), f"The usual window is {window}."
+
+    def _blocked(self, first: date, latest: date) -> date:
+        day = working_day_after(first)
+        self.warnings.append(
+            f"Every working day from {_fmt(self.today)} to {_fmt(latest)} is busy for {self.name}. "
+            f"The ask stays on {_fmt(day)}; check with {self.name} first, or consider another writer."
+        )
+        return day
+
+    def _busy_note(self, day: date, note: str) -> str:
+        avoid = self.busy.avoid(day)
+        if avoid is not None:
+            return f"{note} It falls in {avoid.name}, so keep the request short and flexible."
+        caution = self.busy.caution(day)
+        if caution is not None:
+            return f"{note} It falls in {caution.name}, a busy time, so keep the request short."
+        return note
+
+    # --- the steps --------------------------------------------------------------------------------
+
+    def check_in(self, ask: date) -> None:
+        """A goal conversation 2–4 weeks before the ask when the last contact is old or unknown."""
+        rules = _rules()
+        last = self.mentor.last_contact()
+        if last is not None and last >= months_before(ask, rules["check_in_months"]):
+            return
+        options = [ask - offset for offset in _check_in_offsets()]
+        options = [d for d in options if d >= self.today and not (d == self.today and self.today_taken)]
+        day = _first(options, self.busy.free)
+        since = f"you last worked together on {_fmt(last)}" if last else "no recent contact is recorded"
+        if day is None:
+            why = f"the weeks before it are busy for {self.name}" if options else "there isn't time for one"
+            self.warnings.append(
+                f"A goal conversation before the ask would help ({since}), but {why}. When you ask "
+                f"{self.name}, remind them when you worked together and what you're applying for."
+            )
+            return
+        self.place(
+            "check_in",
+            day,
+            f"A short talk about your goals before you ask, since {since}. A request should never come out of nowhere.",
+        )
+
+    def packet_day(self, ask: date) -> date:
+        """The next working day within 2 days of the ask, else the ask day itself (never two on today)."""
+        for n in (1, 2):
+            day = ask + timedelta(days=n)
+            if day <= self.due and is_working_day(day):
+                return day
+        return ask + _DAY if ask == self.today else ask
+
+    def reminders_and_check(self, after: date | None, done: Mapping[str, date | None], after_step: str = "ask") -> None:
+        """Up to two reminders and one status check, each strictly after ``after`` and before due."""
+        rules = _rules()
+        due = self.due
+        last = after
+        first_days, last_days = rules["reminders"]
+        for kind, days in (("reminder_1", first_days), ("reminder_2", last_days)):
+            if kind in done:
+                if done[kind]:
+                    last, after_step = done[kind], _STEP_NAMES[kind]
+                continue
+            if kind == "reminder_1" and "reminder_2" in done:
+                continue  # the last reminder went out already; never a third
+            day = working_day_before(due - timedelta(days=days))
+            note = (
+                "A short, friendly note with the due date and how to submit."
+                if kind == "reminder_1"
+                else "The last reminder: never more than two."
+            )
+            placed = self.place(kind, day, note, after=last, after_step=after_step)
+            if placed:
+                last, after_step = placed, _STEP_NAMES[kind]
+        near, far = rules["status_check"]
+        options = [due - timedelta(days=near), due - timedelta(days=far)]
+        day = _first(options, is_working_day) or working_day_before(options[0])
+        self.place(
+            "status_check",
+            day,
+            f"Look in the portal. If the letter is still missing, one brief, kind note to {self.name} is fine.",
+            after=last,
+            after_step=after_step,
+        )
+
+
+def _writer_due(
+    application: Application, letter: LetterRequest | None, buffer_days: int, today: date, name: str
+) -> tuple[date, str, list[str]]:
+    """The writer's due date, the deadline step's note, and warnings about them."""
+    if buffer_days < 0:
+        raise ValueError("buffer_days can't be negative")
+    deadline = application.deadline
+    warnings: list[str] = []
+    if letter is not None and letter.due is not None:
+        due = letter.due
+        if due > deadline:
+            warnings.append(
+                f"The date given to {name} ({_fmt(due)}) is after the application's deadline "
+                f"({_fmt(deadline)}); consider an earlier one."
+            )
+    else:
+        due = deadline - timedelta(days=buffer_days)
+        if buffer_days and due <= today <= deadline:
+            warnings.append(
+                f"There's no room left for a {_plural(buffer_days, 'day')} buffer, so {name} gets the real "
+                f"deadline, {_fmt(deadline)}."
+            )
+            due = deadline
+    note = f"For {application.name}: the portal should show the letter by this day."
+    if due < deadline:
+        note += (
+            f" The real deadline is {_fmt(deadline)}; {name} was given a date "
+            f"{_plural((deadline - due).days, 'day')} earlier, so a late letter still arrives in time."
+        )
+    return due, note, warnings
+
+
+def plan_letter(
+    application: Application,
+    mentor: Mentor,
+    *,
+    busy: Sequence[BusyPeriod],
+    today: date,
+    buffer_days: int = 0,
+) -> Plan:
+    """The dated steps for asking ``mentor`` for a letter for ``application``, sorted by day.
+
+    Avoids ``busy`` and ``mentor.busy``. The ask goes on the earliest working day (Monday–Friday, not
+    a US federal holiday) in the window before the writer's due date (8–12 weeks for residency and
+    fellowship, 4–8 otherwise) that is in no ``avoid`` period, preferring days in no ``caution``
+    period. When the whole window is busy it looks earlier (down to today), then later (up to 3 weeks
+    before the due date), and says so in a warning. Under 3 weeks' notice the ask goes on the first
+    free working day, under 2 weeks on today or the next working day, with a warning. Every step is
+    on or after today; a step whose day has passed, or a reminder that would not fall strictly
+    between the ask and the due date, is left out with a warning. With ``buffer_days`` the writer is
+    given a date that many days before the application's deadline.
+
+    Raises ValueError when the application's deadline is already past.
+    """
+    if application.deadline < today:
+        raise ValueError(
+            f"The due date ({_fmt(application.deadline)}) has already passed; pick a new date to plan this letter."
+        )
+    due, deadline_note, warnings = _writer_due(application, None, buffer_days, today, mentor.name)
+    plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=None)
+    plan.warnings.extend(warnings)
+    if due > today:
+        ask, note = plan.choose_ask()
+        plan.check_in(ask)
+        after = plan.place("ask", ask, f"For {application.name}. {note}")
+        if after is not None:
+            packet = plan.place("packet", plan.packet_day(after), _packet_note())
+            plan.reminders_and_check(packet or after, {}, "packet" if packet else "ask")
+    else:
+        plan.warnings.append(
+            f"The letter is due today, so there's no time to ask for it properly. If {mentor.name} hasn't "
+            "agreed yet, talk to them in person, or ask the program whether a later letter is accepted."
+        )
+    _finish(plan, due, deadline_note, None)
+    return plan.plan()
+
+
+def _packet_note() -> str:
+    return (
+        "Right after a yes: a short thank-you with your packet (CV, goals, what the letter is for, "
+        "how to submit, the due date)."
+    )
+
+
+def _finish(plan: _Plan, due: date, deadline_note: str, letter: LetterRequest | None) -> None:
+    """The due date, the thank-you and the update."""
+    rules = _rules()
+    submitted = _done_steps(letter).get("deadline", False) if letter else False
+    submitted_on = letter.submitted_on if letter else None
+    if letter is not None and submitted:
+        if submitted_on:
+            plan.record(
+                "deadline",
+                submitted_on,
+                f"For {plan.application.name}: the letter arrived.",
+                title=f"{plan.name}'s letter arrived",
+            )
+    elif due >= plan.today:
+        plan.place("deadline", due, deadline_note)
+    else:
+        plan.warnings.append(
+            f"The due date ({_fmt(due)}) has passed and the letter hasn't arrived. Check the portal, "
+            f"then agree a new date with {plan.name} or the program."
+        )
+    done = _done_dates(letter) if letter else {}
+    # The thank-you follows the letter: a few days after it arrived, or after the due date (or today,
+    # when the due date passed and the letter is still missing).
+    base = submitted_on or (due if submitted or due >= plan.today else plan.today)
+    if "thank_you" in done:
+        if done["thank_you"]:
+            plan.record("thank_you", done["thank_you"], "Thanked.")
+    else:
+        plan.place(
+            "thank_you",
+            working_day_after(base + timedelta(days=rules["thank_you"])),
+            "Once the letter is in: a thank-you email, or a handwritten card for a big milestone.",
+        )
+    if "update" in done:
+        if done["update"]:
+            plan.record("update", done["update"], "Updated.")
+        return
+    plan.place("update", outcome_day(plan.application, due), _UPDATE_NOTES.get(plan.application.pathway, _UPDATE_NOTE))
+
+
+def _done_steps(letter: LetterRequest) -> dict[str, bool]:
+    rank = _RANK.get(letter.status, 0)
+    done = {
+        "ask": rank >= _RANK["asked"] or letter.asked_on is not None or letter.agreed_on is not None,
+        "packet": rank >= _RANK["packet_sent"] or letter.packet_sent_on is not None,
+        "reminder_1": letter.reminder_1_on is not None,
+        "reminder_2": letter.reminder_2_on is not None,
+        "deadline": rank >= _RANK["submitted"] or letter.submitted_on is not None,
+        "thank_you": rank >= _RANK["thanked"] or letter.thanked_on is not None,
+        "update": rank >= _RANK["updated"] or letter.updated_on is not None,
+    }
+    # A later step recorded means the writer was asked, whatever the status says.
+    done["ask"] = any(done.values())
+    return done
+
+
+def _done_dates(letter: LetterRequest) -> dict[str, date | None]:
+    """The steps already done on a letter, each with its recorded day (None when not recorded)."""
+    days = {
+        "ask": letter.asked_on,
+        "packet": letter.packet_sent_on,
+        "reminder_1": letter.reminder_1_on,
+        "reminder_2": letter.reminder_2_on,
+        "deadline": letter.submitted_on,
+        "thank_you": letter.thanked_on,
+        "update": letter.updated_on,
+    }
+    return {kind: days[kind] for kind, done in _done_steps(letter).items() if done}
+
+
+def plan_request(
+    letter: LetterRequest,
+    application: Application,
+    mentor: Mentor,
+    *,
+    busy: Sequence[BusyPeriod],
+    today: date,
+    buffer_days: int = 0,
+) -> Plan:
+    """The plan of an existing letter: steps done on their recorded days, the rest planned from today.
+
+    Decisions, for the Timeline page and the Dashboard:
+    - Steps recorded on the letter (asked_on, packet_sent_on, reminder_1_on, reminder_2_on,
+      submitted_on, thanked_on, updated_on) appear on their recorded day with ``done=True``, even in
+      the past. A step the status implies but without a date (status "asked", no asked_on) counts as
+      done and is not shown.
+    - Steps still to do are planned as plan_letter would, from today on. Only the single next step
+      still to do is never dropped: if its day has passed (the ask window is over but the letter is
+      still "planned"; the packet was never sent) it goes on today with ``overdue=True`` and a note
+      saying so. Any later step whose day has passed is left out with a warning, so the student never
+      gets two reminders on one day.
+    - Once the letter is submitted, reminders and the status check are no longer needed.
+    - The writer's due date is ``letter.due`` when set, else the application's deadline less
+      ``buffer_days``. A due date already past does not raise: the plan says so in a warning.
+    - A declined or withdrawn letter has no plan (no milestones, no warnings).
+    """
+    if letter.status in _CLOSED:
+        return Plan()
+    due, deadline_note, warnings = _writer_due(application, letter, buffer_days, today, mentor.name)
+    plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=letter)
+    plan.warnings.extend(warnings)
+    done = _done_dates(letter)
+    submitted = "deadline" in done
+    after: date | None = None
+    if "ask" in done:
+        after = done["ask"]
+        if after:
+            plan.record("ask", after, f"For {application.name}.")
+    elif due <= today:
+        pass  # nothing sensible to ask for now; _finish explains
+    else:
+        lo, _ = ask_window(application)
+        window_end = working_day_before(due - timedelta(weeks=lo))
+        days_left = (due - today).days
+        if window_end < today and days_left >= _rules()["short"]:
+            if days_left < _rules()["late"]:
+                plan.warnings.append(
+                    f"Only {_plural(days_left, 'day')} until the due date: that's late. "
+                    f"Ask {mentor.name} as soon as you can and make it easy to say no."
+                )
+            after = plan.place("ask", window_end, f"For {application.name}. Ask as soon as you can.")
+        else:
+            ask, note = plan.choose_ask()
+            plan.check_in(ask)
+            after = plan.place("ask", ask, f"For {application.name}. {note}")
+    asked = "ask" in done or after is not None
+    after_step = "ask"
+    if asked and "packet" in done:
+        if done["packet"]:
+            plan.record("packet", done["packet"], "Packet sent.")
+            if after is None or done["packet"] >= after:
+                after, after_step = done["packet"], "packet"
+    elif asked and not submitted and due >= today:
+        packet = plan.place("packet", plan.packet_day(after) if after else today, _packet_note())
+        if packet:
+            after, after_step = packet, "packet"
+    for kind in ("reminder_1", "reminder_2"):
+        if done.get(kind):
+            plan.record(kind, done[kind], "Reminder sent.")
+    if asked and not submitted:
+        if due >= today:
+            sent = {k: done[k] for k in ("reminder_1", "reminder_2") if k in done}
+            plan.reminders_and_check(after, sent, after_step)
+        else:
+            plan.place(
+                "status_check",
+                due,
+                f"The letter was due on {_fmt(due)}. Look in the portal; if it's still missing, send "
+                f"{mentor.name} one brief, kind note.",
+            )
+    _finish(plan, due, deadline_note, letter)
+    return plan.plan()
+
+
+def _busy_settings(settings: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    # Accept either the "busy" setting itself or a mapping of all settings that holds it.
+    if settings and isinstance(settings.get("busy"), Mapping):
+        return settings["busy"]
+    return settings
+
+
+def plan_workspace(
+    mentors: Iterable[Mentor],
+    applications: Iterable[Application],
+    letters: Iterable[LetterRequest],
+    *,
+    settings: Mapping[str, Any] | None,
+    today: date,
+    buffer_days: int = 0,
+) -> list[Milestone]:
+    """Every step of every active letter (not declined or withdrawn), sorted by day.
+
+    Each letter is planned with plan_request against effective_calendar(settings) for its writer's
+    specialty and role. Letters whose writer or application is missing are skipped.
+    """
+    by_mentor = {m.id: m for m in mentors}
+    by_app = {a.id: a for a in applications}
+    active = [
+        letter
+        for letter in letters
+        if letter.status not in _CLOSED and letter.mentor_id in by_mentor and letter.application_id in by_app
+    ]
+    if not active:
+        return []
+    last = max([today, *(by_app[letter.application_id].deadline for letter in active)]) + timedelta(days=366)
+    busy_settings = _busy_settings(settings)
+    calendars: dict[tuple[str | None, str], list[BusyPeriod]] = {}
+    out: list[Milestone] = []
+    for letter in active:
+        mentor = by_mentor[letter.mentor_id]
+        group = (mentor.specialty, mentor.role)
+        if group not in calendars:
+            calendars[group] = effective_calendar(
+                today, last, settings=busy_settings, specialty=mentor.specialty, role=mentor.role
+            )
+        plan = plan_request(
+            letter,
+            by_app[letter.application_id],
+            mentor,
+            busy=calendars[group],
+            today=today,
+            buffer_days=buffer_days,
+        )
+        out.extend(plan.milestones)
+    out.sort(key=lambda m: (m.day, _ORDER[m.kind], m.title))
+    return out
+
+
+def this_week(milestones: Iterable[Milestone], today: date, days: int = 7) -> list[Milestone]:
+    """The steps still to do up to ``days`` days from today: overdue ones first, then by day."""
+    horizon = today + timedelta(days=days)
+    todo = [m for m in milestones if not m.done and m.day <= horizon]
+    return sorted(todo, key=lambda m: (not (m.overdue or m.day < today), m.day, _ORDER[m.kind], m.title))
