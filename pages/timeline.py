@@ -1,0 +1,509 @@
+"""Timeline: this week's steps, the plan on a calendar, the busy times of the year, and calendar files.
+
+Read-only (advisor) mode shows the calendars and lists; the only controls left are downloads, because a
+download changes nothing in the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import streamlit as st
+from pydantic import ValidationError
+from streamlit_calendar import calendar
+
+from lor import ui
+from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, academic_calendar, calendar_note, effective_calendar
+from lor.charts import (
+    KIND_LABELS,
+    calendar_events,
+    calendar_legend,
+    mentor_gantt,
+    unique_periods,
+    who_text,
+    year_calendar,
+)
+from lor.export import letters_csv, plan_csv
+from lor.ics import milestones_to_ics
+from lor.lifecycle import TransitionError, complete_milestone
+from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, Touchpoint, label
+from lor.planner import plan_request, plan_workspace, this_week
+from lor.store import Workspace
+
+CALENDAR_KEY = "timeline-calendar"
+HANDLED_KEY = "timeline-calendar-handled"  # the last calendar value acted on (it repeats on reruns)
+SELECTED_KEY = "timeline-selected"  # the uid of the step whose details are shown
+FLASH_KEY = "timeline-flash"
+BUFFER_KEY = "timeline-buffer-days"
+BUSY_SETTING = "busy"
+BUFFER_SETTING = "buffer_days"
+MAX_BUFFER_DAYS = 21
+WHO_CHOICES = ("everyone", *ROLES, *SPECIALTIES)
+# Steps logged as a touchpoint on the writer: touchpoint kind, its note, and the message shown.
+TOUCHPOINT_STEPS = {
+    "check_in": ("check_in", "Goal conversation before the ask", "Noted: you caught up with {name} today."),
+    "status_check": (
+        "other",
+        "Checked the portal for the letter",
+        "Noted. When the portal shows {name}'s letter, mark its due date done to record that it arrived.",
+    ),
+}
+# Long caution periods (interview season) would repeat their name on every week row; avoid ones keep it.
+CALENDAR_CSS = ".lor-busy-caution .fc-event-title { display: none; } .lor-done { opacity: 0.75; }"
+SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
+
+
+def flash(kind: str, text: str) -> None:
+    """Keep a message to show after the next rerun."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Show the messages kept by flash(), once."""
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(ui.md(text))
+
+
+def day_text(day: date) -> str:
+    """A day as people write it: "Wed Nov 25, 2026"."""
+    return f"{day:%a} {day:%b} {day.day}, {day.year}"
+
+
+def file_slug(text: str) -> str:
+    """A name made safe for a download's file name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "writer"
+
+
+def busy_setting(ws: Workspace) -> dict:
+    """The workspace's busy-period setting with every part present."""
+    saved = ws.get_setting(BUSY_SETTING) or {}
+    return {
+        "disabled": list(saved.get("disabled") or []),
+        "moved": dict(saved.get("moved") or {}),
+        "custom": list(saved.get("custom") or []),
+    }
+
+
+def mark_done(ws: Workspace, step: Milestone, today: date) -> None:
+    """Record a step as done today and save it; the outcome is flashed for the next run."""
+    if step.kind in TOUCHPOINT_STEPS:
+        # These steps change nothing on the letter (lor.lifecycle); they are logged on the writer instead.
+        mentor = next((m for m in ws.mentors() if m.id == step.mentor_id), None)
+        if mentor is None:
+            flash("error", "This writer is no longer in your plan.")
+            return
+        kind, note, message = TOUCHPOINT_STEPS[step.kind]
+        contact = Touchpoint(day=today, kind=kind, note=note)
+        ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, contact]}))
+        flash("success", message.format(name=mentor.name))
+        return
+    letter = next((r for r in ws.letters() if r.id == step.request_id), None)
+    if letter is None:
+        flash("error", "This letter is no longer in your plan.")
+        return
+    try:
+        updated = complete_milestone(letter, step.kind, today)
+    except TransitionError as exc:
+        flash("error", str(exc))
+        return
+    if updated == letter:
+        flash("info", "Nothing new to record on the letter for this step.")
+        return
+    ws.save_letter(updated)
+    flash("success", f"Done: {step.title}. The letter is now “{label(updated.status)}”.")
+
+
+def on_toggle_default(ws: Workspace, key: str) -> None:
+    """Save a default period switched on or off (runs before the page, so the plan uses it at once)."""
+    busy = busy_setting(ws)
+    on = st.session_state[f"timeline-busy-{key}"]
+    disabled = [k for k in busy["disabled"] if k != key] + ([] if on else [key])
+    ws.set_setting(BUSY_SETTING, {**busy, "disabled": disabled})
+
+
+def on_buffer_change(ws: Workspace) -> None:
+    """Save the buffer in days before the real deadline."""
+    ws.set_setting(BUFFER_SETTING, int(st.session_state[BUFFER_KEY]))
+
+
+ws = ui.page_header(
+    "Timeline",
+    "When to ask each writer, send the packet and the two reminders — planned around the busy times "
+    "of the academic year.",
+)
+today = ui.today()
+show_flash()
+
+mentors = ws.mentors()
+applications = ws.applications()
+letters = ws.letters()
+busy = busy_setting(ws)
+buffer_days = int(ws.get_setting(BUFFER_SETTING, 0) or 0)
+by_mentor = {m.id: m for m in mentors}
+by_app = {a.id: a for a in applications}
+names = {m.id: m.name for m in mentors}
+
+milestones = plan_workspace(mentors, applications, letters, settings=busy, today=today, buffer_days=buffer_days)
+
+# The windows the pictures cover: a year from this week; the Gantt from two weeks ago to the last step.
+year_start = today - timedelta(days=today.weekday())
+year_end = year_start + timedelta(weeks=53) - timedelta(days=1)
+gantt_start = today - timedelta(days=14)
+gantt_end = max([today + timedelta(days=90), *(m.day for m in milestones)]) + timedelta(days=7)
+span_end = max([year_end, gantt_end, *(a.deadline + timedelta(days=14) for a in applications)])
+periods_by_mentor = {
+    m.id: [
+        *effective_calendar(gantt_start, span_end, settings=busy, specialty=m.specialty, role=m.role),
+        *m.busy,
+    ]
+    for m in mentors
+}
+year_periods = (
+    unique_periods(periods_by_mentor.values()) if mentors else effective_calendar(gantt_start, span_end, settings=busy)
+)
+
+if not letters:
+    st.info(
+        "Nothing is planned yet. First step: add an application and plan a letter on "
+        "*Choose recommenders*; its ask, packet and reminders then appear here on a calendar.",
+        icon="👋",
+    )
+    st.page_link("pages/recommenders.py", label="Go to Choose recommenders", icon="🧭")
+
+# Planner notes: what it had to compromise (a late start, a busy window), one box per letter.
+for letter in letters:
+    mentor, application = by_mentor.get(letter.mentor_id), by_app.get(letter.application_id)
+    if mentor is None or application is None:
+        continue
+    plan = plan_request(
+        letter, application, mentor, busy=periods_by_mentor[mentor.id], today=today, buffer_days=buffer_days
+    )
+    if plan.warnings:
+        lines = "\n".join(f"- {ui.md(w)}" for w in plan.warnings)
+        st.warning(f"**{ui.md(mentor.name)}** ({ui.md(application.name)})\n\n{lines}", icon="🗓️")
+
+# This week
+if letters:
+    st.subheader("This week")
+    week = this_week(milestones, today)
+    if not week:
+        st.write("Nothing is due in the next 7 days. 🎉")
+    for step in week:
+        when = "Overdue — do it today" if step.overdue else day_text(step.day)
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.markdown(f"**{ui.md(when)}** · {ui.md(step.title)}")
+        if step.note:
+            left.caption(ui.md(step.note))
+        if not ws.read_only and right.button("Done", key=f"tl-done-{step.uid}"):
+            mark_done(ws, step, today)
+            st.rerun()
+
+# The month calendar (first of the pictures, and never inside a tab: FullCalendar renders badly there).
+if milestones:
+    st.subheader("Calendar")
+    st.caption(calendar_legend())
+    clicked = calendar(
+        events=calendar_events(milestones, year_periods, names=names),
+        options={
+            "initialView": "dayGridMonth",
+            "initialDate": today.isoformat(),
+            "now": today.isoformat(),
+            "timeZone": "UTC",
+            "firstDay": 1,
+            "dayMaxEvents": 4,
+            "headerToolbar": {"left": "prev,next", "center": "title", "right": "dayGridMonth,listMonth"},
+        },
+        custom_css=CALENDAR_CSS,
+        callbacks=["eventClick"],
+        key=CALENDAR_KEY,
+    )
+    if clicked and clicked != st.session_state.get(HANDLED_KEY):
+        st.session_state[HANDLED_KEY] = clicked
+        if clicked.get("callback") == "eventClick":
+            event = (clicked.get("eventClick") or {}).get("event") or {}
+            st.session_state[SELECTED_KEY] = event.get("id")
+
+    selected = next((m for m in milestones if m.uid == st.session_state.get(SELECTED_KEY)), None)
+    if selected is not None:
+        letter = next((r for r in letters if r.id == selected.request_id), None)
+        writer = by_mentor.get(selected.mentor_id or "")
+        application = by_app.get(selected.application_id or "")
+        with st.container(border=True):
+            st.markdown(f"**{ui.md(KIND_LABELS[selected.kind])}** · {ui.md(day_text(selected.day))}")
+            st.markdown(ui.md(selected.title))
+            st.markdown(
+                f"Writer: {ui.md(writer.name if writer else '—')}  \n"
+                f"Application: {ui.md(application.name if application else '—')}  \n"
+                f"Letter status: {ui.md(label(letter.status) if letter else '—')}"
+            )
+            if selected.note:
+                st.caption(ui.md(selected.note))
+            if selected.done:
+                st.success("Done ✓")
+            if not ws.read_only:
+                left, right = st.columns(2)
+                if not selected.done and left.button("Mark done", key="timeline-event-done", type="primary"):
+                    mark_done(ws, selected, today)
+                    st.rerun()
+                if right.button("Close", key="timeline-event-close"):
+                    st.session_state.pop(SELECTED_KEY, None)
+                    st.rerun()
+    else:
+        st.caption(
+            "Click a step on the calendar to see its letter."
+            if ws.read_only
+            else "Click a step on the calendar to see its letter and mark it done."
+        )
+
+st.subheader("The year at a glance")
+st.caption("Each square is a day: shaded when your writers are busy (hover for the reason), with your steps on top.")
+st.plotly_chart(
+    year_calendar(year_periods, milestones, start=year_start, end=year_end),
+    width="stretch",
+    config={"displayModeBar": False},
+    key="timeline-year-chart",
+)
+
+if mentors and milestones:
+    st.subheader("By writer")
+    st.caption("Each writer's busy times, and each letter from the ask to its due date.")
+    st.plotly_chart(
+        mentor_gantt(mentors, periods_by_mentor, milestones, start=gantt_start, end=gantt_end, today=today),
+        width="stretch",
+        config={"displayModeBar": False},
+        key="timeline-gantt",
+    )
+
+if milestones:
+    st.subheader("Downloads")
+    st.caption(
+        "Calendar files (.ics) open in Google Calendar, Outlook and Apple Calendar, with a reminder before "
+        "each step. The spreadsheet files open in Excel or Google Sheets."
+    )
+    stamp = today.isoformat()
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "Whole plan (.ics)",
+        data=milestones_to_ics(milestones, calendar_name="LOR plan"),
+        file_name=f"lor-plan-{stamp}.ics",
+        mime="text/calendar",
+        key="timeline-ics-all",
+    )
+    middle.download_button(
+        "Plan as a spreadsheet (.csv)",
+        data=plan_csv(milestones, names={**names, **{a.id: a.name for a in applications}}).encode("utf-8-sig"),
+        file_name=f"lor-plan-{stamp}.csv",
+        mime="text/csv",
+        key="timeline-csv-plan",
+    )
+    right.download_button(
+        "Letters as a spreadsheet (.csv)",
+        data=letters_csv(letters, mentors, applications).encode("utf-8-sig"),
+        file_name=f"lor-letters-{stamp}.csv",
+        mime="text/csv",
+        key="timeline-csv-letters",
+    )
+    with st.expander("A calendar file for one writer"):
+        for mentor in mentors:
+            steps = [m for m in milestones if m.mentor_id == mentor.id]
+            if steps:
+                st.download_button(
+                    f"{ui.md(mentor.name)} (.ics)",
+                    data=milestones_to_ics(steps, calendar_name=f"LOR plan: {mentor.name}"),
+                    file_name=f"lor-plan-{file_slug(mentor.name)}-{stamp}.ics",
+                    mime="text/calendar",
+                    key=f"timeline-ics-{mentor.id}",
+                )
+
+# Settings
+st.subheader("Settings")
+with st.expander("Ask early: a buffer before the real deadline"):
+    st.write(
+        "Many advisors suggest the “2-2-2” habit: ask about 2 months ahead, remind about 2 weeks before, "
+        "and give your writers a date 1–2 weeks before the real deadline, so a late letter still arrives "
+        "in time. The planner then counts every step back from that earlier date."
+    )
+    if ws.read_only:
+        st.write(f"Buffer: {buffer_days} days.")
+    else:
+        st.number_input(
+            "Days before the real deadline to give your writers",
+            min_value=0,
+            max_value=MAX_BUFFER_DAYS,
+            value=min(buffer_days, MAX_BUFFER_DAYS),
+            step=1,
+            key=BUFFER_KEY,
+            on_change=on_buffer_change,
+            args=(ws,),
+            help="0 means writers get the real deadline. 7–14 days is a common buffer.",
+        )
+
+with st.expander("Busy periods: when not to ask"):
+    st.info(calendar_note(), icon="📅")
+    st.write(
+        "**Avoid** days are never used for an ask; **caution** days are used only when nothing else fits "
+        "the window. Switch off a period that doesn't apply to your writers."
+    )
+    for period in DEFAULT_PERIODS:
+        facts = f"{period.dates} · {who_text(period.who)} · {period.severity} · Source: {period.source}"
+        if ws.read_only:
+            state = "off" if period.key in busy["disabled"] else "on"
+            st.markdown(f"**{ui.md(period.name)}** ({state})")
+        else:
+            st.toggle(
+                period.name,
+                value=period.key not in busy["disabled"],
+                key=f"timeline-busy-{period.key}",
+                on_change=on_toggle_default,
+                args=(ws, period.key),
+                help=period.note or None,
+            )
+        st.caption(ui.md(facts))
+
+    if not ws.read_only:
+        st.markdown("**Move a period for one year**")
+        movable = [p for p in DEFAULT_PERIODS if p.key != HOLIDAYS_KEY]
+        period_names = {p.key: p.name for p in movable}
+        cols = st.columns(2)
+        move_key = cols[0].selectbox(
+            "Period", list(period_names), format_func=period_names.get, key="timeline-move-period"
+        )
+        move_year = cols[1].selectbox(
+            "In the year it starts",
+            [today.year - 1, today.year, today.year + 1],
+            index=1,
+            key="timeline-move-year",
+        )
+        usual = next(
+            (
+                p
+                for p in academic_calendar(date(move_year, 1, 1), date(move_year, 12, 31))
+                if p.key == move_key and p.start.year == move_year
+            ),
+            None,
+        )
+        saved = busy["moved"].get(f"{move_key}:{move_year}") or {}
+        first = date.fromisoformat(saved["start"]) if saved else (usual.start if usual else today)
+        last = date.fromisoformat(saved["end"]) if saved else (usual.end if usual else today)
+        cols = st.columns(2)
+        new_first = cols[0].date_input("First day", value=first, key=f"timeline-move-{move_key}-{move_year}-start")
+        new_last = cols[1].date_input("Last day", value=last, key=f"timeline-move-{move_key}-{move_year}-end")
+        if st.button("Save these dates", key="timeline-move-save"):
+            try:
+                BusyPeriod(name=period_names[move_key], start=new_first, end=new_last)
+            except ValidationError as exc:
+                ui.show_validation_error(exc)
+            else:
+                moved = {
+                    **busy["moved"],
+                    f"{move_key}:{move_year}": {"start": str(new_first), "end": str(new_last)},
+                }
+                ws.set_setting(BUSY_SETTING, {**busy, "moved": moved})
+                flash("success", f"{period_names[move_key]} {move_year} now runs {new_first} – {new_last}.")
+                st.rerun()
+
+    if busy["moved"]:
+        st.markdown("**Moved periods**")
+    for moved_key, dates in sorted(busy["moved"].items()):
+        key, _, year = moved_key.partition(":")
+        name = next((p.name for p in DEFAULT_PERIODS if p.key == key), key)
+        text = f"{name} {year}: {dates.get('start')} – {dates.get('end')}"
+        if ws.read_only:
+            st.write(ui.md(text))
+            continue
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.write(ui.md(text))
+        if right.button("Undo", key=f"timeline-moved-{key}-{year}-undo"):
+            ws.set_setting(BUSY_SETTING, {**busy, "moved": {k: v for k, v in busy["moved"].items() if k != moved_key}})
+            st.rerun()
+
+    st.markdown("**Your own busy periods**")
+    st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
+    custom = busy["custom"]
+    for i, item in enumerate(custom):
+        text = f"{item.get('name')} · {item.get('start')} – {item.get('end')} · {item.get('severity')}"
+        text += f" · {who_text(str(item.get('who', 'everyone')))}"
+        if ws.read_only:
+            st.write(ui.md(text))
+            continue
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.write(ui.md(text))
+        if right.button("Remove", key=f"timeline-custom-{i}-delete"):
+            ws.set_setting(BUSY_SETTING, {**busy, "custom": custom[:i] + custom[i + 1 :]})
+            st.rerun()
+    if not ws.read_only:
+        with st.form("timeline-custom-form", clear_on_submit=True):
+            name = st.text_input("What is it?", key="timeline-custom-name", placeholder="e.g. Department retreat")
+            cols = st.columns(2)
+            first = cols[0].date_input("First day", value=today, key="timeline-custom-start")
+            last = cols[1].date_input("Last day", value=today, key="timeline-custom-end")
+            cols = st.columns(2)
+            severity = cols[0].selectbox(
+                "How busy",
+                ["avoid", "caution"],
+                format_func=SEVERITY_WORDS.get,
+                key="timeline-custom-severity",
+            )
+            who = cols[1].selectbox("Who it affects", WHO_CHOICES, format_func=label, key="timeline-custom-who")
+            if st.form_submit_button("Add busy period"):
+                try:
+                    period = BusyPeriod(
+                        name=name, start=first, end=last, severity=severity, who=who, source="Added by you"
+                    )
+                except ValidationError as exc:
+                    ui.show_validation_error(exc)
+                else:
+                    ws.set_setting(BUSY_SETTING, {**busy, "custom": [*custom, period.model_dump(mode="json")]})
+                    flash("success", f"Added {period.name}.")
+                    st.rerun()
+
+    st.markdown("**Each writer's own busy times**")
+    st.caption("Weeks on service, vacation, their conferences: no ask is planned for them then.")
+    for mentor in mentors:
+        for i, period in enumerate(mentor.busy):
+            text = (
+                f"{mentor.name} — {period.name} · {day_text(period.start)} – {day_text(period.end)} · {period.severity}"
+            )
+            if ws.read_only:
+                st.write(ui.md(text))
+                continue
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.write(ui.md(text))
+            if right.button("Remove", key=f"timeline-mentor-{mentor.id}-busy-{i}-delete"):
+                ws.save_mentor(mentor.model_copy(update={"busy": mentor.busy[:i] + mentor.busy[i + 1 :]}))
+                st.rerun()
+    if mentors and not ws.read_only:
+        with st.form("timeline-mentor-busy-form", clear_on_submit=True):
+            cols = st.columns(2)
+            mentor_id = cols[0].selectbox(
+                "Writer", list(names), format_func=names.get, key="timeline-mentor-busy-writer"
+            )
+            name = cols[1].text_input("What is it?", key="timeline-mentor-busy-name", placeholder="e.g. On service")
+            cols = st.columns(3)
+            first = cols[0].date_input("First day", value=today, key="timeline-mentor-busy-start")
+            last = cols[1].date_input("Last day", value=today, key="timeline-mentor-busy-end")
+            severity = cols[2].selectbox(
+                "How busy",
+                ["avoid", "caution"],
+                format_func=SEVERITY_WORDS.get,
+                key="timeline-mentor-busy-severity",
+            )
+            if st.form_submit_button("Add to this writer"):
+                mentor = by_mentor[mentor_id]
+                try:
+                    period = BusyPeriod(
+                        name=name,
+                        start=first,
+                        end=last,
+                        severity=severity,
+                        who=mentor.name,
+                        source="Added by you",
+                    )
+                    updated = Mentor.model_validate({**mentor.model_dump(), "busy": [*mentor.busy, period]})
+                except ValidationError as exc:
+                    ui.show_validation_error(exc)
+                else:
+                    ws.save_mentor(updated)
+                    flash("success", f"Added {period.name} for {mentor.name}.")
+                    st.rerun()

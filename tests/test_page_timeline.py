@@ -1,0 +1,228 @@
+"""The Timeline page as a student (and an advisor) uses it: this week's steps, the calendar, busy periods."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from lor.example import load_example
+from lor.models import Application, LetterRequest, Mentor
+from lor.store import Store
+
+TODAY = date(2026, 11, 25)
+
+
+def store() -> Store:
+    return Store(os.environ["LOR_DB"])
+
+
+def saved_letter(letter_id: str) -> LetterRequest:
+    return next(r for r in store().default_workspace().letters() if r.id == letter_id)
+
+
+def texts(at) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "success", "error", "warning") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def click_event(at, uid: str):
+    """Do what FullCalendar's eventClick does: the component's value becomes the clicked event."""
+    at.session_state["timeline-calendar"] = {
+        "callback": "eventClick",
+        "eventClick": {
+            "event": {"id": uid, "title": "A step", "start": "2026-11-25", "allDay": True, "resourceId": None},
+            "view": {"type": "dayGridMonth", "title": "November 2026"},
+        },
+    }
+    return at.run()
+
+
+def test_empty_workspace_shows_a_first_step(open_page):
+    at = open_page("timeline", example=False)
+    assert not at.exception
+    assert any("Choose recommenders" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key and b.key.startswith("tl-done-")]
+    assert len(at.get("plotly_chart")) == 1  # the busy year, so the student sees it before planning
+
+
+def test_example_plan_shows_this_week_overdue_first_and_both_charts(open_page):
+    at = open_page("timeline")
+    assert not at.exception
+    assert [s.value for s in at.subheader][:2] == ["This week", "Calendar"]
+    week = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert week[0].startswith("**Overdue")
+    assert "tl-done-l-hale-ask" in [b.key for b in at.button]
+    assert len(at.get("plotly_chart")) == 2
+    downloads = [d.key for d in at.get("download_button")]
+    assert {"timeline-ics-all", "timeline-csv-plan", "timeline-ics-m-raman"} <= set(downloads)
+
+
+def test_done_in_this_week_records_the_ask_on_the_letter(open_page):
+    at = open_page("timeline")
+    assert saved_letter("l-hale").status == "planned"
+    at.button(key="tl-done-l-hale-ask").click().run()
+    assert not at.exception
+    letter = saved_letter("l-hale")
+    assert letter.status == "asked"
+    assert letter.asked_on == TODAY
+    assert any("Asked" in s.value for s in at.success)
+    assert "tl-done-l-hale-ask" not in [b.key for b in at.button]
+
+
+def test_a_goal_conversation_done_is_logged_on_the_writer(open_page):
+    ws = store().default_workspace()
+    ws.save_mentor(
+        Mentor(id="m-new", name="Dr. Noor Haddad", specialty="internal_medicine", last_worked=date(2025, 9, 1))
+    )
+    ws.save_application(Application(id="a-prelim", name="Preliminary year", deadline=date(2027, 3, 8)))
+    ws.save_letter(LetterRequest(id="l-new", mentor_id="m-new", application_id="a-prelim"))
+    at = open_page("timeline", example=False)
+    at.button(key="tl-done-l-new-check_in").click().run()
+    assert not at.exception
+    mentor = store().default_workspace().mentors()[0]
+    assert [(t.day, t.kind) for t in mentor.touchpoints] == [(TODAY, "check_in")]
+    assert saved_letter("l-new").status == "planned"
+    assert "tl-done-l-new-check_in" not in [b.key for b in at.button]
+
+
+def test_clicking_a_calendar_step_shows_its_letter_and_mark_done_saves_it(open_page):
+    at = open_page("timeline")
+    click_event(at, "l-vasquez-packet")
+    assert not at.exception
+    shown = texts(at)
+    assert "Send Dr\\. Elena Vasquez your packet" in shown
+    assert "Writer: Dr\\. Elena Vasquez" in shown and "Letter status: Asked" in shown
+    at.button(key="timeline-event-done").click().run()
+    assert not at.exception
+    letter = saved_letter("l-vasquez")
+    assert letter.status == "packet_sent"  # a packet goes out after a yes: the yes is recorded too
+    assert letter.agreed_on == TODAY and letter.packet_sent_on == TODAY
+    assert "Done ✓" in [s.value for s in at.success]
+    assert not [b for b in at.button if b.key == "timeline-event-done"]
+
+
+def test_a_status_check_marked_done_is_logged_on_the_writer_not_the_letter(open_page):
+    at = click_event(open_page("timeline"), "l-raman-status_check")
+    at.button(key="timeline-event-done").click().run()
+    assert not at.exception
+    raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
+    assert (TODAY, "other") in [(t.day, t.kind) for t in raman.touchpoints]
+    assert saved_letter("l-raman").status == "packet_sent"
+    assert any("mark its due date done" in i.value for i in at.success)
+
+
+def test_a_closed_step_stays_closed_although_the_calendar_repeats_its_last_click(open_page):
+    at = click_event(open_page("timeline"), "l-hale-ask")
+    assert "timeline-event-done" in [b.key for b in at.button]
+    at.button(key="timeline-event-close").click().run()
+    at.run()  # the component still returns the same click on every rerun
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("timeline-event-done", "timeline-event-close")]
+    assert "Writer: Dr\\. Margaret Hale" not in texts(at)
+
+
+def test_a_click_on_a_step_no_longer_in_the_plan_shows_nothing_and_breaks_nothing(open_page):
+    at = click_event(open_page("timeline"), "no-such-step")
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "timeline-event-done"]
+
+
+def test_switching_off_a_default_period_is_saved_at_once(open_page):
+    at = open_page("timeline")
+    at.toggle(key="timeline-busy-july_transition").set_value(False).run()
+    assert not at.exception
+    assert store().default_workspace().get_setting("busy")["disabled"] == ["july_transition"]
+    at.toggle(key="timeline-busy-july_transition").set_value(True).run()
+    assert store().default_workspace().get_setting("busy")["disabled"] == []
+
+
+def test_the_buffer_is_saved_and_moves_the_writers_due_date(open_page):
+    at = open_page("timeline")
+    # Dr. Hale's ask window closed a week ago (8 weeks before the Jan 13 deadline).
+    assert "planned for Wed Nov 18, 2026" in texts(at)
+    at.number_input(key="timeline-buffer-days").set_value(14).run()
+    assert not at.exception
+    assert store().default_workspace().get_setting("buffer_days") == 14
+    # Counting back from a date two weeks earlier, the window closed two weeks earlier too.
+    assert "planned for Wed Nov 4, 2026" in texts(at)
+
+
+def test_moving_a_default_period_for_one_year(open_page):
+    at = open_page("timeline")
+    at.selectbox(key="timeline-move-period").set_value("acp_meeting").run()
+    at.selectbox(key="timeline-move-year").set_value(2027).run()
+    at.date_input(key="timeline-move-acp_meeting-2027-start").set_value(date(2027, 4, 8))
+    at.date_input(key="timeline-move-acp_meeting-2027-end").set_value(date(2027, 4, 11))
+    at.button(key="timeline-move-save").click().run()
+    assert not at.exception
+    moved = store().default_workspace().get_setting("busy")["moved"]
+    assert moved == {"acp_meeting:2027": {"start": "2027-04-08", "end": "2027-04-11"}}
+    at.button(key="timeline-moved-acp_meeting-2027-undo").click().run()
+    assert store().default_workspace().get_setting("busy")["moved"] == {}
+
+
+def test_your_own_period_ending_before_it_starts_gets_a_plain_error(open_page):
+    at = open_page("timeline")
+    at.text_input(key="timeline-custom-name").set_value("Department retreat")
+    at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 20))
+    at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 18))
+    at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+    assert not at.exception
+    assert any("before it starts" in e.value for e in at.error)
+    assert (store().default_workspace().get_setting("busy") or {}).get("custom", []) == []
+
+
+def test_adding_your_own_period(open_page):
+    at = open_page("timeline")
+    at.text_input(key="timeline-custom-name").set_value("Department retreat")
+    at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 18))
+    at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 20))
+    at.selectbox(key="timeline-custom-who").set_value("internal_medicine")
+    at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+    assert not at.exception
+    [custom] = store().default_workspace().get_setting("busy")["custom"]
+    assert custom["name"] == "Department retreat"
+    assert (custom["start"], custom["end"], custom["who"]) == ("2027-01-18", "2027-01-20", "internal_medicine")
+    assert "timeline-custom-0-delete" in [b.key for b in at.button]
+
+
+def test_a_writers_own_busy_time_is_saved_on_the_writer(open_page):
+    at = open_page("timeline")
+    at.selectbox(key="timeline-mentor-busy-writer").set_value("m-raman")
+    at.text_input(key="timeline-mentor-busy-name").set_value("Vacation")
+    at.date_input(key="timeline-mentor-busy-start").set_value(date(2026, 12, 21))
+    at.date_input(key="timeline-mentor-busy-end").set_value(date(2026, 12, 31))
+    at.button(key="FormSubmitter:timeline-mentor-busy-form-Add to this writer").click().run()
+    assert not at.exception
+    raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
+    assert [(p.name, p.start, p.end, p.severity) for p in raman.busy] == [
+        ("Vacation", date(2026, 12, 21), date(2026, 12, 31), "avoid")
+    ]
+    at.button(key="timeline-mentor-m-raman-busy-0-delete").click().run()
+    raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
+    assert raman.busy == []
+
+
+@pytest.fixture
+def advisor_page(open_page, monkeypatch):
+    monkeypatch.setenv("LOR_SHARED", "1")
+    db = store()
+    edit, view = db.create_workspace()
+    load_example(db.open(edit), TODAY)
+    return open_page("timeline", example=False, query={"view": view})
+
+
+def test_advisor_sees_calendars_and_lists_but_no_controls_except_downloads(advisor_page):
+    at = advisor_page
+    assert not at.exception
+    assert [s.value for s in at.subheader][:2] == ["This week", "Calendar"]
+    assert len(at.get("plotly_chart")) == 2
+    for kind in ("button", "toggle", "number_input", "date_input", "text_input", "selectbox", "checkbox"):
+        assert not at.get(kind), f"read-only page shows a {kind}"
+    assert at.get("download_button")
+    click_event(at, "l-vasquez-packet")
+    assert not at.exception
+    assert "Writer: Dr\\. Elena Vasquez" in texts(at)
+    assert not at.get("button")
