@@ -1,0 +1,332 @@
+"""The FAQ guidance library: topics from data/guidance/*.md, plain search, and cards for the plan at hand.
+
+Each topic file starts with TOML front matter between ``+++`` lines (slug, title, group, tags, related
+pages, a two-line summary, sources) followed by a short markdown body. The "mix" topic's table is
+generated from the letter-mix rules, so the FAQ and the mix checker never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from lor.mix import check_mix, load_rules
+from lor.models import Application, LetterRequest, Mentor, label
+
+GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
+GROUPS: tuple[str, ...] = ("Dos", "Don'ts", "Questions")
+PAGES: tuple[str, ...] = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
+MIX_TABLE_MARK = "{{ mix_table }}"
+
+# Context-card windows, in days before a letter's due date (DOMAIN.md "Timing").
+SHORT_NOTICE_DAYS = 21  # under 3 weeks is late; under 2 weeks is short notice
+LAST_WEEK_DAYS = 7  # the second and final reminder falls about a week before
+MAX_CARDS = 5
+GONE_STATUSES = ("declined", "withdrawn")  # letters that will never arrive
+IN_PROGRESS = ("planned", "asked", "agreed", "packet_sent")  # not yet in the portal
+
+Group = Literal["Dos", "Don'ts", "Questions"]
+
+
+class Topic(BaseModel):
+    """One FAQ topic: a two-line answer first, details after, with its sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = Field(min_length=1)
+    group: Group
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    summary: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    body: str = Field(min_length=1)
+    order: int = 0
+
+    @field_validator("summary")
+    @classmethod
+    def _two_lines(cls, value: str) -> str:
+        lines = [line.strip() for line in value.strip().splitlines()]
+        if len(lines) != 2 or not all(lines):
+            raise ValueError("the summary must be exactly two non-empty lines")
+        return "\n".join(lines)
+
+    @field_validator("related")
+    @classmethod
+    def _known_pages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [page for page in value if page not in PAGES]
+        if unknown:
+            raise ValueError(f"unknown related page(s): {', '.join(unknown)}")
+        return value
+
+
+class Card(BaseModel):
+    """A topic worth reading now, and why: "Dr. Lee declined your request for the IM application"."""
+
+    slug: str
+    title: str
+    reason: str
+
+
+class PlanSource(Protocol):
+    """Anything that lists a plan's records, such as lor.store.Workspace."""
+
+    def mentors(self) -> list[Mentor]: ...
+    def applications(self) -> list[Application]: ...
+    def letters(self) -> list[LetterRequest]: ...
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_guidance(directory: str | Path | None = None) -> list[Topic]:
+    """Every guidance topic, in natural order: Dos, then Don'ts, then Questions, each by its `order`."""
+    return list(_load(str(Path(directory or GUIDANCE_DIR).resolve())))
+
+
+@cache
+def _load(directory: str) -> tuple[Topic, ...]:
+    topics = [_read_topic(path) for path in sorted(Path(directory).glob("*.md"))]
+    return tuple(sorted(topics, key=lambda t: (GROUPS.index(t.group), t.order, t.slug)))
+
+
+def _read_topic(path: Path) -> Topic:
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n(.*)\Z", text, re.DOTALL)
+    if not match:
+        raise ValueError(f"{path.name}: no +++ front matter at the top")
+    meta = tomllib.loads(match.group(1))
+    if meta.get("slug") != path.stem:
+        raise ValueError(f"{path.name}: slug {meta.get('slug')!r} differs from the file name")
+    body = match.group(2).strip()
+    if MIX_TABLE_MARK in body:
+        body = body.replace(MIX_TABLE_MARK, _markdown(mix_table(load_rules())))
+    try:
+        return Topic(**meta, body=body)
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from exc
+
+
+def get_topic(slug: str | None) -> Topic | None:
+    """The topic with this slug, or None when there is none (a stale or mistyped link)."""
+    return next((t for t in load_guidance() if t.slug == slug), None)
+
+
+def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
+    """The letter-mix rules as a table for the FAQ, indexed by rule id, in the rules file's order."""
+    rows = []
+    for rule in rules:
+        specialty = rule.get("specialty") or []
+        specialties = [specialty] if isinstance(specialty, str) else list(specialty)
+        pathway = "Every pathway" if rule["pathway"] == "any" else label(rule["pathway"])
+        where = ", ".join(label(s) for s in specialties)
+        rows.append(
+            {
+                "Rule": rule["id"],
+                "For": f"{pathway}: {where}" if where else pathway,
+                "What to have": rule["summary"],
+                "Need": "Required" if rule.get("required") else "Recommended",
+                "Source": rule.get("source", ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Rule", "For", "What to have", "Need", "Source"]).set_index("Rule")
+
+
+def _markdown(table: pd.DataFrame) -> str:
+    """A markdown table narrow enough for an expander: the rule id goes with its source."""
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| For | What to have | Need | Source |", "|---|---|---|---|"]
+    for rule_id, row in table.iterrows():
+        source = f"{cell(row['Source'])} (rule `{rule_id}`)"
+        lines.append(f"| {cell(row['For'])} | {cell(row['What to have'])} | {row['Need']} | {source} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- search
+
+_STOP_WORDS = frozenset(
+    "a an the i im my me we to of for in on at by as from with about do does did how what when where which "  # noqa: SIM905
+    "who is are am be been can could should would will shall it its this that these those and or if your "
+    "you get".split()
+)
+_SUFFIXES = ("ings", "ing", "ions", "ion", "ers", "er", "es", "ed", "s", "e")
+
+
+def _words(text: str) -> list[str]:
+    # "Don't" and "don’t" both become "dont"; hyphens split ("follow-up" -> "follow", "up").
+    return re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", text.lower()))
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _same_word(query_word: str, text_word: str) -> bool:
+    """Equal stems, or (for a query stem of 4+ letters) a prefix: "waive" finds "waiver" and "waiving"."""
+    q, t = _stem(query_word), _stem(text_word)
+    return q == t or (len(q) >= 4 and t.startswith(q))
+
+
+def _hits(content: list[int], query: list[str], words: set[str]) -> int:
+    return sum(1 for i in content if any(_same_word(query[i], w) for w in words))
+
+
+def _tag_hits(content: list[int], query: list[str], tags: Iterable[str]) -> int:
+    """Query words covered by tags; a multi-word tag ("rec letter") counts only as a whole phrase."""
+    covered: set[int] = set()
+    for tag in tags:
+        phrase = _words(tag)
+        n = len(phrase)
+        for start in range(len(query) - n + 1):
+            if n and all(_same_word(query[start + j], phrase[j]) for j in range(n)):
+                covered.update(range(start, start + n))
+    return len(covered & set(content))
+
+
+def _rank(topic: Topic, query: list[str], content: list[int]) -> tuple[int, int, int, int]:
+    return (
+        _hits(content, query, set(_words(topic.title))),
+        _tag_hits(content, query, topic.tags),
+        _hits(content, query, set(_words(topic.summary))),
+        _hits(content, query, set(_words(topic.body))),
+    )
+
+
+def search(query: str, topics: Sequence[Topic] | None = None) -> list[Topic]:
+    """Topics matching the query: title matches first, then tags, then summary, then body.
+
+    Ties keep the topics' natural order; an empty query returns every topic in that order.
+    """
+    pool = list(load_guidance() if topics is None else topics)
+    words = _words(query or "")
+    if not words:
+        return pool
+    content = [i for i, w in enumerate(words) if w not in _STOP_WORDS] or list(range(len(words)))
+    ranked = []
+    for index, topic in enumerate(pool):
+        score = _rank(topic, words, content)
+        if any(score):
+            ranked.append((tuple(-s for s in score), index, topic))
+    return [topic for *_, topic in sorted(ranked, key=lambda r: (r[0], r[1]))]
+
+
+# ---------------------------------------------------------------- context cards
+
+
+def context_cards(workspace: PlanSource, today: date, *, limit: int = MAX_CARDS) -> list[Card]:
+    """The topics this plan calls for now, most urgent first, one card per topic, at most ``limit``.
+
+    Triggers: a declined letter ("declined"); a letter not yet agreed whose due date is 21 days away or
+    less ("short-notice"); a residency application missing the SLOE, eSLOR or chair letter its specialty
+    calls for ("mix"); an agreed letter not yet in with 7 days or less to go ("follow-up" and
+    "missed-deadline"); a letter still in progress whose waiver is undecided ("waiver").
+    """
+    mentors = {m.id: m for m in workspace.mentors()}
+    applications = {a.id: a for a in workspace.applications()}
+    found: list[tuple[tuple[int, int], str, str]] = []  # (urgency, slug, reason)
+    letters = workspace.letters()
+    for letter in letters:
+        application = applications.get(letter.application_id)
+        if application is not None:
+            found += _letter_cards(letter, application, _writer(mentors, letter), today)
+    for application in applications.values():
+        found += _mix_cards(application, mentors, letters, today)
+
+    best: dict[str, tuple[tuple[int, int], str]] = {}
+    for urgency, slug, reason in found:
+        if slug not in best or urgency < best[slug][0]:
+            best[slug] = (urgency, reason)
+    counts = Counter(slug for _, slug, _ in found)
+    cards = []
+    for slug, (_urgency, reason) in sorted(best.items(), key=lambda item: (item[1][0], item[0])):
+        topic = get_topic(slug)
+        if topic is not None:
+            more = counts[slug] - 1
+            if more:
+                reason = f"{reason.rstrip('.')} (and {more} more)."
+            cards.append(Card(slug=slug, title=topic.title, reason=reason))
+    return cards[:limit]
+
+
+def _writer(mentors: Mapping[str, Mentor], letter: LetterRequest) -> str:
+    mentor = mentors.get(letter.mentor_id)
+    return mentor.name if mentor else "A writer"
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _letter_cards(
+    letter: LetterRequest, application: Application, writer: str, today: date
+) -> list[tuple[tuple[int, int], str, str]]:
+    """Cards one letter calls for; urgency is (tier, days to the due date), lower is sooner."""
+    due = letter.due or application.deadline
+    days = (due - today).days
+    what = f"{writer}'s letter for {application.name}"
+    out: list[tuple[tuple[int, int], str, str]] = []
+    if letter.status == "declined":
+        if application.deadline >= today:  # a past cycle's refusal needs nothing more
+            out.append(((3, days), "declined", f"{writer} declined your request for {application.name}."))
+        return out
+    if letter.status in ("planned", "asked") and days <= SHORT_NOTICE_DAYS:
+        waiting = "you have not asked yet" if letter.status == "planned" else "the writer has not answered yet"
+        when = f"was due {_days(-days)} ago" if days < 0 else f"is due in {_days(days)}"
+        out.append(((2, days), "short-notice", f"{what} {when}, and {waiting}."))
+    if letter.status in ("agreed", "packet_sent") and days <= LAST_WEEK_DAYS:
+        if days < 0:
+            out.append(((0, days), "missed-deadline", f"{what} was due {_days(-days)} ago and has not arrived."))
+            out.append(((1, days), "follow-up", f"{what} is overdue: one brief status check is the next step."))
+        else:
+            out.append(((1, days), "follow-up", f"{what} is due in {_days(days)} and has not arrived yet."))
+            backup = f"{what} is due on {due:%B} {due.day}: keep a backup writer in mind in case it is late."
+            out.append(((2, days), "missed-deadline", backup))
+    if letter.waived is None and letter.status in IN_PROGRESS:
+        out.append(((5, days), "waiver", f"You have not decided yet whether to waive access to {what}."))
+    return out
+
+
+def _mix_cards(
+    application: Application, mentors: Mapping[str, Mentor], letters: list[LetterRequest], today: date
+) -> list[tuple[tuple[int, int], str, str]]:
+    """A "mix" card when a specialty's own letter rule (SLOE, eSLOR, chair letter) fails for a residency."""
+    if application.pathway != "residency" or application.specialty is None:
+        return []
+    specialty_rules = {
+        rule["id"]
+        for rule in load_rules()
+        if application.specialty in rule["specialties"]
+        and {*rule.get("types", []), rule.get("type", "")} & {"sloe", "eslor", "chair"}
+    }
+    if not specialty_rules:
+        return []
+    active = [
+        r
+        for r in letters
+        if r.application_id == application.id and r.status not in GONE_STATUSES and r.mentor_id in mentors
+    ]
+    letter_types: dict[str, list[str]] = {}
+    for r in active:
+        letter_types.setdefault(r.mentor_id, []).append(r.letter_type)
+    report = check_mix(application, [mentors[r.mentor_id] for r in active], letter_types=letter_types)
+    days = (application.deadline - today).days
+    return [
+        ((4, days), "mix", f"{application.name}: {check.message}")
+        for check in report.checks
+        if check.rule in specialty_rules and not check.ok
+    ]
