@@ -62,10 +62,13 @@ def build_overview(
     letters: list[LetterRequest],
     settings: dict | None,
     today: date,
+    buffer_days: int = 0,
 ) -> Overview:
     """Compute the Overview of a plan: milestones, each application's mix and ranked writers."""
     ov = Overview(today, student, mentors, applications, letters)
-    ov.milestones = plan_workspace(mentors, applications, letters, settings=settings or {}, today=today)
+    ov.milestones = plan_workspace(
+        mentors, applications, letters, settings=settings or {}, today=today, buffer_days=buffer_days
+    )
     for app in applications:
         ov.mixes[app.id] = mix_for_letters(app, mentors, letters, today=today)
         ov.rankings[app.id] = rank_mentors(mentors, app, today=today)
@@ -81,6 +84,7 @@ def overview_of(ws, today: date) -> Overview:
         letters=ws.letters(),
         settings=ws.get_setting("busy", {}),
         today=today,
+        buffer_days=int(ws.get_setting("buffer_days", 0) or 0),
     )
 
 

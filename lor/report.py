@@ -88,11 +88,7 @@ def _summary(ov: Overview) -> str:
     items = "".join(
         f"<li>{_e(_day(m.day))}: {_e(m.title)}{' (overdue)' if m.day < ov.today else ''}</li>" for m in week
     )
-    nxt = (
-        f"<h3>Next 7 days</h3><ul>{items}</ul>"
-        if week
-        else "<p class='muted'>Nothing due in the next 7 days.</p>"
-    )
+    nxt = f"<h3>Next 7 days</h3><ul>{items}</ul>" if week else "<p class='muted'>Nothing due in the next 7 days.</p>"
     return f"<h2>Summary</h2><div class='summary'>{cells}</div>{nxt}"
 
 
@@ -108,9 +104,7 @@ def _application(ov: Overview, app) -> str:
     rows = []
     if mix:
         for check in mix.checks:
-            cls, word = (
-                ("ok", "OK") if check.ok else (("bad", "Missing") if check.required else ("warn", "Advice"))
-            )
+            cls, word = ("ok", "OK") if check.ok else (("bad", "Missing") if check.required else ("warn", "Advice"))
             kind = "required" if check.required else "recommended"
             rows.append(
                 f"<tr><td><span class='badge {cls}'>{word}</span></td><td>{_e(check.message)}</td>"
@@ -161,9 +155,7 @@ def _writers(ov: Overview) -> str:
         out.append(
             f"<div class='writer'><b>{_e(mentor.name)}</b> <span class='muted'>{_e(mentor.title)}</span> "
             f"<span class='badge tier-{score.tier}'>{score.score}/100 · {_e(score.tier)}</span>"
-            f"<ul>{reasons}</ul>"
-            + (f"<div><b>Watch out</b><ul>{warnings}</ul></div>" if warnings else "")
-            + "</div>"
+            f"<ul>{reasons}</ul>" + (f"<div><b>Watch out</b><ul>{warnings}</ul></div>" if warnings else "") + "</div>"
         )
     return "".join(out)
 

@@ -231,10 +231,7 @@ class Store:
                     ]
                 )
             db["settings"].insert_all(
-                [
-                    {"workspace_id": ws.id, "key": k, "value": json.dumps(v)}
-                    for k, v in parsed["settings"].items()
-                ]
+                [{"workspace_id": ws.id, "key": k, "value": json.dumps(v)} for k, v in parsed["settings"].items()]
             )
             _bump(db, ws.id)
 
@@ -260,9 +257,7 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
             "edited by hand. Nothing was changed."
         ) from None
     if not isinstance(doc, dict) or "schema" not in doc:
-        raise ValueError(
-            "This file is not a LOR Planner backup: it has no 'schema' field. Nothing was changed."
-        )
+        raise ValueError("This file is not a LOR Planner backup: it has no 'schema' field. Nothing was changed.")
     schema = doc["schema"]
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ValueError("This backup has an unknown 'schema' value. Nothing was changed.")
@@ -284,9 +279,7 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
                 raise ValueError(f"it holds {len(items):,} {kind}; the limit is {MAX_RECORDS:,}.")
             out[kind] = [model.model_validate(item) for item in items]
     except ValidationError as exc:
-        raise ValueError(
-            "This backup has an entry that is not valid: " + " ".join(plain_errors(exc)[:3])
-        ) from None
+        raise ValueError("This backup has an entry that is not valid: " + " ".join(plain_errors(exc)[:3])) from None
     except (TypeError, ValueError) as exc:
         raise ValueError(f"This backup is not valid: {exc} Nothing was changed.") from None
     settings = doc.get("settings", {})
@@ -307,8 +300,7 @@ def _check_references(parsed: dict[str, Any]) -> None:
     for letter in parsed["letters"]:
         if letter.mentor_id not in mentors or letter.application_id not in apps:
             raise ValueError(
-                f"This backup has a letter ({letter.id}) whose writer or application is missing. "
-                "Nothing was changed."
+                f"This backup has a letter ({letter.id}) whose writer or application is missing. Nothing was changed."
             )
 
 
@@ -435,9 +427,7 @@ class Workspace:
         self._check_writable()
         student = Student.model_validate(student.model_dump())
         with self.store._db() as db, db.atomic():
-            db["student"].upsert(
-                {"workspace_id": self.id, "data": student.model_dump_json()}, pk="workspace_id"
-            )
+            db["student"].upsert({"workspace_id": self.id, "data": student.model_dump_json()}, pk="workspace_id")
             _bump(db, self.id)
 
     def delete_mentor(self, mentor_id: str) -> None:
@@ -455,9 +445,7 @@ class Workspace:
         """Delete an application and its letter requests."""
         self._check_writable()
         with self.store._db() as db, db.atomic():
-            db.execute(
-                "DELETE FROM applications WHERE workspace_id = ? AND id = ?", [self.id, str(application_id)]
-            )
+            db.execute("DELETE FROM applications WHERE workspace_id = ? AND id = ?", [self.id, str(application_id)])
             db.execute(
                 "DELETE FROM letters WHERE workspace_id = ? AND json_extract(data, '$.application_id') = ?",
                 [self.id, str(application_id)],

@@ -78,8 +78,21 @@ def resolve_workspace() -> Workspace | None:
     return ws
 
 
+def _run_through_app() -> None:
+    # A fresh server whose first visitor opens a page's URL directly (/faq) runs that page in Streamlit's
+    # legacy pages/ mode, skipping app.py (no workspace resolution, file names in the sidebar). The flag
+    # behind it is cleared for good by the first st.navigation call, so clear it and run again via app.py.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if WS_KEY not in st.session_state:  # this session never went through app.py
+            st.rerun()
+
+
 def workspace() -> Workspace:
     """The workspace of the current session (resolved by app.py)."""
+    _run_through_app()
     ws = st.session_state.get(WS_KEY)
     if ws is None:  # a page run on its own, e.g. in a test
         ws = resolve_workspace()

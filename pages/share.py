@@ -36,9 +36,7 @@ if ui.shared_mode() and not ws.read_only:
         st.code(ui.link_to("view", fresh_view), language=None)
         st.caption("Copy it now: for your safety it is shown only once. You can always make a new one.")
     elif store.has_view_link(ws):
-        st.caption(
-            "An advisor link is active. Make a new one to see it again (the old one then stops working)."
-        )
+        st.caption("An advisor link is active. Make a new one to see it again (the old one then stops working).")
     cols = st.columns(2)
     if cols[0].button("Make a new advisor link", key="share-new-view"):
         st.session_state["lor-fresh-view"] = store.regenerate_link(ws, "view")
@@ -55,9 +53,7 @@ elif not ui.shared_mode():
     )
 
 st.subheader("Report for your advisor")
-st.write(
-    "One page with your applications, writers and their scores, letter status, letter-mix checks and timeline."
-)
+st.write("One page with your applications, writers and their scores, letter status, letter-mix checks and timeline.")
 ov = overview_of(ws, today)
 report = advisor_report_html(ov)
 cols = st.columns(3)
@@ -89,9 +85,7 @@ if ws.read_only:
     st.stop()
 
 st.subheader("Backup")
-st.write(
-    "A backup is one JSON file holding your whole plan. Keep it somewhere safe and restore it here any time."
-)
+st.write("A backup is one JSON file holding your whole plan. Keep it somewhere safe and restore it here any time.")
 st.download_button(
     "Download backup (JSON)",
     data=store.export_json(ws),
