@@ -698,7 +698,17 @@ def plan_request(
                 f"{mentor.name} one brief, kind note.",
             )
     _finish(plan, due, deadline_note, letter)
-    return plan.plan()
+    result = plan.plan()
+    if letter.status == "asked":
+        # No answer yet: the packet goes out only after a yes, so the step says so.
+        for m in result.milestones:
+            if m.kind == "packet" and not m.done:
+                m.title = f"Once {mentor.name} says yes, send your packet"
+                m.note = (
+                    "Still waiting for an answer. If a week passes with no reply, one short, friendly "
+                    "follow-up is fine. " + m.note
+                )
+    return result
 
 
 def _busy_settings(settings: Mapping[str, Any] | None) -> Mapping[str, Any] | None:

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from pwhelpers import ARTIFACTS, CHROMIUM_FLAGS, TODAY, Server, find_chromium, wait_for_app  # noqa: E402
+from pwhelpers import ARTIFACTS, CHROMIUM_FLAGS, TODAY, Server, find_chromium, shot, wait_for_app  # noqa: E402
 
 from lor.example import load_example  # noqa: E402
 from lor.store import Store  # noqa: E402
@@ -37,13 +37,13 @@ def main(argv: list[str]) -> None:
                 pg.goto(f"{server.url}/{'' if name == 'dashboard' else name}")
                 wait_for_app(pg)
                 pg.wait_for_timeout(2500 if name == "timeline" else 800)
-                out = ARTIFACTS / f"{name}.png"
-                pg.screenshot(path=str(out), full_page=True)
-                errors = pg.query_selector_all('[data-testid="stException"]')
-                print(f"{name}: {out} {'EXCEPTION' if errors else 'ok'}")
                 if docs:
                     (ROOT / "docs").mkdir(exist_ok=True)
                     pg.screenshot(path=str(ROOT / "docs" / f"{name}.png"))
+                out = shot(pg, name)
+                pg.set_viewport_size({"width": 1400, "height": 1000})
+                errors = pg.query_selector_all('[data-testid="stException"]')
+                print(f"{name}: {out} {'EXCEPTION' if errors else 'ok'}")
             browser.close()
     finally:
         server.stop()

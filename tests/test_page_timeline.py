@@ -92,7 +92,7 @@ def test_clicking_a_calendar_step_shows_its_letter_and_mark_done_saves_it(open_p
     click_event(at, "l-vasquez-packet")
     assert not at.exception
     shown = texts(at)
-    assert "Send Dr\\. Elena Vasquez your packet" in shown
+    assert "Once Dr\\. Elena Vasquez says yes, send your packet" in shown
     assert "Writer: Dr\\. Elena Vasquez" in shown and "Letter status: Asked" in shown
     at.button(key="timeline-event-done").click().run()
     assert not at.exception

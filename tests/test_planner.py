@@ -486,3 +486,25 @@ def test_an_existing_letter_never_plans_into_the_past_and_keeps_to_two_reminders
     for kind, day in (("ask", asked), ("packet", packet), ("reminder_1", reminder_1), ("reminder_2", reminder_2)):
         if day is not None:
             assert any(m.kind == kind and m.day == day and m.done for m in plan.milestones)
+
+
+def test_a_packet_waits_for_the_writers_yes_and_says_so():
+    from datetime import date as _date
+
+    from lor.models import Application, LetterRequest, Mentor
+    from lor.planner import plan_request
+
+    app = Application(id="a", name="IM", deadline=_date(2027, 1, 13))
+    mentor = Mentor(id="m", name="Dr. Vee", last_worked=_date(2026, 10, 1))
+    asked = LetterRequest(id="l", mentor_id="m", application_id="a", status="asked", asked_on=_date(2026, 11, 18))
+    packet = next(
+        m for m in plan_request(asked, app, mentor, busy=[], today=_date(2026, 11, 25)).milestones if m.kind == "packet"
+    )
+    assert packet.title == "Once Dr. Vee says yes, send your packet"
+    agreed = asked.model_copy(update={"status": "agreed", "agreed_on": _date(2026, 11, 20)})
+    packet = next(
+        m
+        for m in plan_request(agreed, app, mentor, busy=[], today=_date(2026, 11, 25)).milestones
+        if m.kind == "packet"
+    )
+    assert packet.title == "Send Dr. Vee your packet"

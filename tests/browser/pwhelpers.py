@@ -112,10 +112,19 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
     pg.wait_for_timeout(300)
 
 
-def shot(pg, name: str) -> Path:
+def shot(pg, name: str, *, max_height: int = 6000) -> Path:
+    """Screenshot the whole app: grow the viewport to the main column's height first (Streamlit scrolls
+    inside its own container, so a plain full-page screenshot would stop at the window's edge)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    width = pg.viewport_size["width"] if pg.viewport_size else 1400
+    height = pg.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    pg.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 800), max_height)})
+    pg.wait_for_timeout(500)
     path = ARTIFACTS / f"{name}.png"
-    pg.screenshot(path=str(path), full_page=True)
+    pg.screenshot(path=str(path))
     return path
 
 
