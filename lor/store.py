@@ -430,27 +430,24 @@ class Workspace:
             db["student"].upsert({"workspace_id": self.id, "data": student.model_dump_json()}, pk="workspace_id")
             _bump(db, self.id)
 
-    def delete_mentor(self, mentor_id: str) -> None:
-        """Delete a mentor and the letter requests addressed to them."""
+    def _delete_with_letters(self, kind: str, field: str, record_id: str) -> None:
+        # Deleting a writer or an application deletes its letter requests too: they'd point nowhere.
         self._check_writable()
         with self.store._db() as db, db.atomic():
-            db.execute("DELETE FROM mentors WHERE workspace_id = ? AND id = ?", [self.id, str(mentor_id)])
+            db.execute(f"DELETE FROM {kind} WHERE workspace_id = ? AND id = ?", [self.id, str(record_id)])
             db.execute(
-                "DELETE FROM letters WHERE workspace_id = ? AND json_extract(data, '$.mentor_id') = ?",
-                [self.id, str(mentor_id)],
+                f"DELETE FROM letters WHERE workspace_id = ? AND json_extract(data, '$.{field}') = ?",
+                [self.id, str(record_id)],
             )
             _bump(db, self.id)
 
+    def delete_mentor(self, mentor_id: str) -> None:
+        """Delete a mentor and the letter requests addressed to them."""
+        self._delete_with_letters("mentors", "mentor_id", mentor_id)
+
     def delete_application(self, application_id: str) -> None:
         """Delete an application and its letter requests."""
-        self._check_writable()
-        with self.store._db() as db, db.atomic():
-            db.execute("DELETE FROM applications WHERE workspace_id = ? AND id = ?", [self.id, str(application_id)])
-            db.execute(
-                "DELETE FROM letters WHERE workspace_id = ? AND json_extract(data, '$.application_id') = ?",
-                [self.id, str(application_id)],
-            )
-            _bump(db, self.id)
+        self._delete_with_letters("applications", "application_id", application_id)
 
     def delete_letter(self, letter_id: str) -> None:
         """Delete one letter request."""
