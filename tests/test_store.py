@@ -164,3 +164,32 @@ def test_example_plan_loads_with_dates_around_today(ws):
 def test_clear_empties_the_workspace(example_ws):
     example_ws.clear()
     assert example_ws.is_empty() and example_ws.student() is None
+
+
+def test_two_tabs_on_one_plan_lose_no_saved_change(store):
+    edit, _ = store.create_workspace()
+    tab_a, tab_b = store.open(edit), store.open(edit)
+    tab_a.save_mentor(Mentor(id="a", name="Added in tab A"))
+    tab_b.save_mentor(Mentor(id="b", name="Added in tab B"))
+    # Both tabs edit the same record: the last write wins, and each tab sees it on its next read.
+    tab_a.save_mentor(Mentor(id="a", name="Renamed in tab A"))
+    tab_b.save_mentor(Mentor(id="a", name="Renamed in tab B"))
+    assert {m.id: m.name for m in tab_a.mentors()} == {"a": "Renamed in tab B", "b": "Added in tab B"}
+
+
+def test_concurrent_writers_on_threads_lose_nothing(store):
+    import threading
+
+    edit, _ = store.create_workspace()
+
+    def write(n: int) -> None:
+        ws = store.open(edit)
+        for i in range(25):
+            ws.save_mentor(Mentor(id=f"t{n}-{i}", name=f"Writer {n}-{i}"))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(store.open(edit).mentors()) == 100
