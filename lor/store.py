@@ -113,6 +113,19 @@ class Store:
         finally:
             conn.close()
 
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        # BEGIN IMMEDIATE takes the write lock up front, so a second writer waits (busy_timeout) instead of
+        # failing with "database is locked" when a deferred transaction tries to upgrade from read to write.
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
     # -- workspaces -------------------------------------------------------------------------------
 
     def default_workspace(self) -> Workspace:
@@ -213,7 +226,7 @@ class Store:
         """
         ws._check_writable()
         parsed = parse_backup(text)
-        with self._db() as db, db.atomic():
+        with self._write() as db:
             for table in ("mentors", "applications", "letters", "settings", "student"):
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [ws.id])
             if parsed["student"] is not None:
@@ -400,13 +413,13 @@ class Workspace:
             "name": getattr(record, "name", ""),
             "data": record.model_dump_json(),
         }
-        with self.store._db() as db, db.atomic():
+        with self.store._write() as db:
             db[kind].upsert(row, pk=("workspace_id", "id"))
             _bump(db, self.id)
 
     def _delete(self, kind: str, record_id: str) -> None:
         self._check_writable()
-        with self.store._db() as db, db.atomic():
+        with self.store._write() as db:
             db.execute(f"DELETE FROM {kind} WHERE workspace_id = ? AND id = ?", [self.id, str(record_id)])
             _bump(db, self.id)
 
@@ -426,14 +439,14 @@ class Workspace:
         """Insert or update the student's profile."""
         self._check_writable()
         student = Student.model_validate(student.model_dump())
-        with self.store._db() as db, db.atomic():
+        with self.store._write() as db:
             db["student"].upsert({"workspace_id": self.id, "data": student.model_dump_json()}, pk="workspace_id")
             _bump(db, self.id)
 
     def _delete_with_letters(self, kind: str, field: str, record_id: str) -> None:
         # Deleting a writer or an application deletes its letter requests too: they'd point nowhere.
         self._check_writable()
-        with self.store._db() as db, db.atomic():
+        with self.store._write() as db:
             db.execute(f"DELETE FROM {kind} WHERE workspace_id = ? AND id = ?", [self.id, str(record_id)])
             db.execute(
                 f"DELETE FROM letters WHERE workspace_id = ? AND json_extract(data, '$.{field}') = ?",
@@ -456,7 +469,7 @@ class Workspace:
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (any JSON value)."""
         self._check_writable()
-        with self.store._db() as db, db.atomic():
+        with self.store._write() as db:
             db["settings"].upsert(
                 {"workspace_id": self.id, "key": key, "value": json.dumps(value, sort_keys=True)},
                 pk=("workspace_id", "key"),
@@ -466,7 +479,7 @@ class Workspace:
     def clear(self) -> None:
         """Delete everything in this workspace (its links stay valid)."""
         self._check_writable()
-        with self.store._db() as db, db.atomic():
+        with self.store._write() as db:
             for table in ("mentors", "applications", "letters", "settings", "student"):
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [self.id])
             _bump(db, self.id)
