@@ -41,3 +41,13 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="module")
+def patient_expect() -> Iterator[None]:
+    """Give each Playwright `expect` 30 s instead of 5 s: test runs share 2 cores, and a Streamlit rerun can wait."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)

@@ -1,0 +1,201 @@
+"""Shared mode in a real browser: private links, the advisor link, wrong links, and revoking a link.
+
+Each person is a separate browser context (its own cookies and Streamlit session), as on a class
+deployment: the student (A), the advisor (B), someone with a mistyped link (C), another student (D).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+from pwhelpers import exceptions_on, wait_for_app
+
+from lor.store import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
+
+VIEWPORT = {"width": 1400, "height": 1000}
+STALE_TITLE = "This link does not open any plan"
+READ_ONLY_TEXT = "You are viewing this plan read-only (advisor link)"
+# The example plan's writers: none of them may show up in anyone else's plan.
+WRITERS = ["Dr. Margaret Hale", "Dr. Samuel Okafor", "Dr. Priya Raman", "Dr. Daniel Kim", "Dr. Elena Vasquez"]
+# Streamlit widgets that change something; an advisor's view has none of them.
+EDITING_WIDGETS = [
+    "stButton",
+    "stFormSubmitButton",
+    "stForm",
+    "stTextInput",
+    "stTextArea",
+    "stNumberInput",
+    "stDateInput",
+    "stTimeInput",
+    "stFileUploader",
+    "stCheckbox",
+    "stRadio",
+    "stSlider",
+    "stMultiSelect",
+    "stChatInput",
+    "stColorPicker",
+    "stButtonGroup",  # pills, segmented controls, feedback
+]
+
+
+def query(pg, name: str) -> str | None:
+    values = parse_qs(urlparse(pg.url).query).get(name)
+    return values[0] if values else None
+
+
+def open_url(pg, url: str) -> None:
+    pg.goto(url)
+    wait_for_app(pg)
+
+
+def go_to(pg, page_title: str) -> None:
+    """Follow a sidebar link, as a user does (the app must keep the plan's link in the address)."""
+    pg.get_by_test_id("stSidebarNav").get_by_role("link", name=page_title).click()
+    expect(pg.locator('[data-testid="stMain"] h1').first).to_have_text(page_title)
+    wait_for_app(pg)
+
+
+def visible_text(pg) -> str:
+    return pg.locator("body").inner_text()
+
+
+def make_advisor_link(pg) -> str:
+    """On Share & backup, make a new advisor link and return its view token (read from the shown link)."""
+    if urlparse(pg.url).path != "/share":
+        go_to(pg, "Share & backup")
+    shown = pg.get_by_test_id("stCode").filter(has_text="view=")
+    before = shown.all_inner_texts()  # a link made earlier in this session is still on the page
+    pg.locator(".st-key-share-new-view button").click()
+    expect(shown).to_have_count(1)
+    expect(shown).not_to_have_text(before)  # the new link, once the page has been redrawn
+    return re.search(r"[?&]view=([\w-]+)", shown.inner_text()).group(1)
+
+
+@pytest.fixture
+def person(browser):
+    """Make new people: each call is a fresh browser context (no shared cookies or session)."""
+    contexts = []
+
+    def _new():
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def student(browser, shared_server):
+    """Student A: opened the app without a link, got a private plan, loaded the example through the UI."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    pg = context.new_page()
+    open_url(pg, f"{shared_server.url}/")
+    pg.wait_for_url(re.compile(r"[?&]w="))
+    pg.locator(".st-key-dashboard-load-example button").click()
+    expect(pg.get_by_role("heading", name="Letters by status")).to_be_visible()
+    wait_for_app(pg)
+    yield pg
+    context.close()
+
+
+def test_a_visitor_without_a_link_gets_a_private_plan(student, shared_server):
+    edit = query(student, "w")
+    assert edit and len(edit) >= 22  # at least 128 random bits
+    # The private link is shown once, to bookmark; it is the address the student is on.
+    expect(student.get_by_test_id("stCode").filter(has_text=f"?w={edit}")).to_have_count(1)
+    plan = Store(shared_server.db).open(edit)
+    assert not plan.read_only
+    assert plan.student().name == "Jordan Rivera"
+    assert {m.name for m in plan.mentors()} >= set(WRITERS)
+    assert exceptions_on(student) == []
+
+
+def test_advisor_link_shows_the_plan_read_only(student, shared_server, person):
+    edit = query(student, "w")
+    view = make_advisor_link(student)
+    assert view != edit
+
+    advisor = person()
+    open_url(advisor, f"{shared_server.url}/?view={view}")
+    expect(advisor.get_by_test_id("stSidebar")).to_contain_text("Plan of Jordan Rivera")
+    expect(advisor.get_by_test_id("stSidebar")).to_contain_text("Read-only advisor view")
+    for title in ["Dashboard", "Choose recommenders", "Letters", "Timeline", "Share & backup"]:
+        if title != "Dashboard":
+            go_to(advisor, title)
+        assert query(advisor, "view") == view and query(advisor, "w") is None
+        expect(advisor.get_by_test_id("stAlert").filter(has_text=READ_ONLY_TEXT)).to_have_count(1)
+        assert exceptions_on(advisor) == []
+        for widget in EDITING_WIDGETS:
+            assert advisor.get_by_test_id(widget).count() == 0, f"{title}: the advisor sees a {widget}"
+        # Every button left is a download (or a widget's own chrome, like a table's toolbar).
+        actions = advisor.locator(
+            "[data-testid='stBaseButton-primary'], [data-testid='stBaseButton-secondary'], "
+            "[data-testid='stBaseButton-tertiary']"
+        )
+        for i in range(actions.count()):
+            assert actions.nth(i).locator("xpath=ancestor::*[@data-testid='stDownloadButton']").count() == 1, (
+                f"{title}: a button that is not a download: {actions.nth(i).inner_text()!r}"
+            )
+        assert advisor.locator("textarea").count() == 0
+        # The only text field allowed is a selectbox's own search box (choosing what to look at).
+        assert (
+            advisor.locator("input:not([type=hidden])").count()
+            == advisor.locator("[data-testid=stSelectbox] input").count()
+        )
+        for frame in advisor.frames:
+            assert edit not in frame.url and edit not in frame.content(), f"{title}: the edit token leaked"
+        if title == "Choose recommenders":
+            expect(advisor.get_by_test_id("stMain")).to_contain_text("Dr. Priya Raman")
+
+
+def test_a_wrong_link_opens_no_plan(student, shared_server, person):
+    stranger = person()
+    open_url(stranger, f"{shared_server.url}/?w=not-a-real-token-0000000000")
+    expect(stranger.locator('[data-testid="stMain"] h1').first).to_have_text(STALE_TITLE)
+    assert query(stranger, "w") == "not-a-real-token-0000000000"  # no new plan was slipped in instead
+    text = visible_text(stranger)
+    assert "Jordan Rivera" not in text
+    for name in WRITERS:
+        assert name not in stranger.content()
+    assert exceptions_on(stranger) == []
+
+
+def test_a_new_visitor_gets_a_separate_empty_plan(student, shared_server, person):
+    other = person()
+    open_url(other, f"{shared_server.url}/")
+    other.wait_for_url(re.compile(r"[?&]w="))
+    mine = query(other, "w")
+    assert mine and mine != query(student, "w")
+    expect(other.locator(".st-key-dashboard-load-example button")).to_be_visible()
+    for name in [*WRITERS, "Jordan Rivera"]:
+        assert name not in other.content()
+    plan = Store(shared_server.db).open(mine)
+    assert plan.mentors() == [] and plan.letters() == [] and plan.student() is None
+
+
+def test_revoked_advisor_link_stops_working(student, shared_server, person):
+    view = make_advisor_link(student)
+    advisor = person()
+    open_url(advisor, f"{shared_server.url}/?view={view}")
+    expect(advisor.locator('[data-testid="stMain"] h1').first).to_have_text("Dashboard")
+
+    student.locator(".st-key-share-revoke-view button").click()
+    expect(student.get_by_text("Copy it now")).to_have_count(0)
+    expect(student.locator(".st-key-share-revoke-view")).to_have_count(0)
+    with pytest.raises(KeyError):
+        Store(shared_server.db).open(view)
+
+    advisor.reload()
+    wait_for_app(advisor)
+    expect(advisor.locator('[data-testid="stMain"] h1').first).to_have_text(STALE_TITLE)
+    assert "Jordan Rivera" not in visible_text(advisor)
+    # The student's own private link still works.
+    expect(student.locator('[data-testid="stMain"] h1').first).to_have_text("Share & backup")
+    assert Store(shared_server.db).open(query(student, "w")).student().name == "Jordan Rivera"
