@@ -186,7 +186,20 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _within(first: date, last: date) -> AfterValidator:
+    def check(value: date) -> date:
+        if not first <= value <= last:
+            raise ValueError(f"must be a date between {first.year} and {last.year}")
+        return value
+
+    return AfterValidator(check)
+
+
 Name = Annotated[str, AfterValidator(_name)]
+# A date a user enters. Near year 1 or 9999 the planner's date arithmetic would overflow.
+Day = Annotated[date, _within(date(1900, 1, 1), date(2999, 12, 31))]
+# Busy periods also come from the academic calendar, which runs a few years past the latest deadline.
+PeriodDay = Annotated[date, _within(date(1800, 1, 1), date(3999, 12, 31))]
 Notes = Annotated[str, AfterValidator(_notes)]
 ShortText = Annotated[str, AfterValidator(_short)]
 Email = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
@@ -202,8 +215,8 @@ class BusyPeriod(_Model):
     """A stretch of days (inclusive) when a writer should not, or preferably not, be asked."""
 
     name: Name
-    start: date
-    end: date
+    start: PeriodDay
+    end: PeriodDay
     severity: Severity = "avoid"
     who: ShortText = "everyone"
     source: ShortText = ""
@@ -223,7 +236,7 @@ class BusyPeriod(_Model):
 class Touchpoint(_Model):
     """A dated contact with a mentor: feedback asked, a check-in, an update sent."""
 
-    day: date
+    day: Day
     kind: TouchpointKind = "check_in"
     note: ShortText = ""
 
@@ -252,7 +265,7 @@ class Mentor(_Model):
     one_on_one: OneOnOne = "some"
     performance: Performance = "strong"
     observed: list[ShortText] = Field(default_factory=list, max_length=50)
-    last_worked: date | None = None
+    last_worked: Day | None = None
     busy: list[BusyPeriod] = Field(default_factory=list, max_length=200)
     notes: Notes = ""
     touchpoints: list[Touchpoint] = Field(default_factory=list, max_length=500)
@@ -276,7 +289,7 @@ class Program(_Model):
     """One program (or school) an application goes to, with its own letter rules."""
 
     name: Name
-    deadline: date | None = None
+    deadline: Day | None = None
     max_letters: int = Field(default=4, ge=1, le=10)
     required_types: list[LetterType] = Field(default_factory=list)
     assigned: list[Id] = Field(default_factory=list)
@@ -290,7 +303,7 @@ class Application(_Model):
     pathway: Pathway = "residency"
     specialty: Slug = None
     portal: Portal = "ERAS"
-    deadline: date
+    deadline: Day
     academic: bool = False
     programs: list[Program] = Field(default_factory=list, max_length=200)
     notes: Notes = ""
@@ -304,16 +317,16 @@ class LetterRequest(_Model):
     application_id: Id
     letter_type: LetterType = "narrative"
     status: Status = "planned"
-    asked_on: date | None = None
-    agreed_on: date | None = None
-    declined_on: date | None = None
-    packet_sent_on: date | None = None
-    reminder_1_on: date | None = None
-    reminder_2_on: date | None = None
-    submitted_on: date | None = None
-    thanked_on: date | None = None
-    updated_on: date | None = None
-    withdrawn_on: date | None = None
+    asked_on: Day | None = None
+    agreed_on: Day | None = None
+    declined_on: Day | None = None
+    packet_sent_on: Day | None = None
+    reminder_1_on: Day | None = None
+    reminder_2_on: Day | None = None
+    submitted_on: Day | None = None
+    thanked_on: Day | None = None
+    updated_on: Day | None = None
+    withdrawn_on: Day | None = None
     waived: bool | None = None
     letter_id: Annotated[Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank_to_none)] = None
     version: Version = "general"
@@ -321,7 +334,7 @@ class LetterRequest(_Model):
     packet: dict[str, bool] = Field(default_factory=dict)
     brag_sheet: list[ShortText] = Field(default_factory=list, max_length=30)
     strengths: Notes = ""
-    due: date | None = None  # the date given to the writer, if earlier than the application's
+    due: Day | None = None  # the date given to the writer, if earlier than the application's
     notes: Notes = ""
 
     @field_validator("packet", mode="before")
@@ -410,6 +423,20 @@ FIELD_LABELS = {
 }
 
 
+_WRONG_KIND = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a group of named fields",
+    "model_type": "a group of named fields",
+    "model_attributes_type": "a group of named fields",
+}
+
+
 def plain_errors(exc: ValidationError) -> list[str]:
     """Turn a ValidationError into short sentences a student can act on."""
     out = []
@@ -432,6 +459,9 @@ def plain_errors(exc: ValidationError) -> list[str]:
             msg = "has too many entries"
         elif err["type"] == "string_too_long":
             msg = "is too long"
+        elif err["type"] in _WRONG_KIND:  # a hand-edited backup: say what kind of value belongs there
+            msg = f"must be {_WRONG_KIND[err['type']]}"
+            field = field or "entry"
         if not field:  # model-level check: the message is already a sentence
             out.append(msg[0].upper() + msg[1:] if msg else "This entry is not valid.")
         else:

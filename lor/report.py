@@ -39,7 +39,9 @@ ul { margin: 4px 0 8px 18px; padding: 0; }
           margin: 10px 0; }
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line);
          padding-top: 8px; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+@page { margin: 0.5in; }
+@media print { body { margin: 0; max-width: none; padding: 0; font-size: 12px; } h2 { break-after: avoid; }
+               tr { break-inside: avoid; } th, td { padding: 4px 6px; } .writer { padding: 6px 12px; } }
 """
 
 

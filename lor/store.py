@@ -23,13 +23,15 @@ from pydantic import BaseModel, ValidationError
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
+from lor.models import Application, BusyPeriod, LetterRequest, Mentor, Student, plain_errors
 
 SCHEMA = 1  # the backup document's format version
 APP_NAME = "lor-planner"
 LOCAL_WORKSPACE = "local"
 MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
+MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
+MAX_BUFFER_DAYS = 365
 BUSY_TIMEOUT_S = 10.0
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "lor.db"
 
@@ -262,13 +264,16 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
         raise ValueError(_too_large(len(text)))
     try:
         doc = json.loads(text)
+        too_deep = _too_deep(doc)
     except RecursionError:
-        raise ValueError("This file is not a LOR Planner backup: it is nested far too deeply.") from None
+        too_deep = True
     except json.JSONDecodeError as exc:
         raise ValueError(
             f"This file is not valid JSON (line {exc.lineno}, column {exc.colno}): it may be cut off or "
             "edited by hand. Nothing was changed."
         ) from None
+    if too_deep:
+        raise ValueError("This file is not a LOR Planner backup: it is nested far too deeply. Nothing was changed.")
     if not isinstance(doc, dict) or "schema" not in doc:
         raise ValueError("This file is not a LOR Planner backup: it has no 'schema' field. Nothing was changed.")
     schema = doc["schema"]
@@ -292,15 +297,60 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
                 raise ValueError(f"it holds {len(items):,} {kind}; the limit is {MAX_RECORDS:,}.")
             out[kind] = [model.model_validate(item) for item in items]
     except ValidationError as exc:
-        raise ValueError("This backup has an entry that is not valid: " + " ".join(plain_errors(exc)[:3])) from None
+        reason = " ".join(plain_errors(exc)[:3])
+        raise ValueError(f"This backup has an entry that is not valid: {reason} Nothing was changed.") from None
     except (TypeError, ValueError) as exc:
         raise ValueError(f"This backup is not valid: {exc} Nothing was changed.") from None
     settings = doc.get("settings", {})
     if not isinstance(settings, dict):
         raise ValueError("This backup is not valid: 'settings' must be a table. Nothing was changed.")
     out["settings"] = settings
+    _check_settings(settings)
     _check_references(out)
     return out
+
+
+def _too_deep(doc: Any) -> bool:
+    # Iterative, so a deep document can't exhaust the stack here; its JSON could not be written back later.
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
+def _check_settings(settings: dict[str, Any]) -> None:
+    """Refuse the settings the pages read (busy periods, buffer, backups planned) in a shape they can't read."""
+    buffer = settings.get("buffer_days")
+    busy = settings.get("busy") or {}
+    planned = settings.get("recommenders-backups-planned") or {}
+    problem = ""
+    if buffer is not None and (type(buffer) is not int or not 0 <= buffer <= MAX_BUFFER_DAYS):
+        problem = f"'buffer_days' must be a whole number of days from 0 to {MAX_BUFFER_DAYS}."
+    elif not isinstance(busy, dict) or not isinstance(planned, dict):
+        problem = "its busy periods or planned backups are not tables."
+    elif not isinstance(busy.get("disabled") or [], list) or not all(
+        isinstance(k, str) for k in busy.get("disabled") or []
+    ):
+        problem = "'disabled' busy periods must be a list of names."
+    elif not isinstance(busy.get("moved") or {}, dict) or not all(
+        isinstance(v, dict) for v in (busy.get("moved") or {}).values()
+    ):
+        problem = "'moved' busy periods must be a table of dates."
+    elif not isinstance(busy.get("custom") or [], list):
+        problem = "'custom' busy periods must be a list."
+    if problem:
+        raise ValueError(f"This backup is not valid: {problem} Nothing was changed.")
+    moved = [{**dates, "name": key} for key, dates in (busy.get("moved") or {}).items()]
+    try:
+        for item in [*(busy.get("custom") or []), *moved]:
+            BusyPeriod.model_validate(item)
+    except ValidationError as exc:
+        reason = " ".join(plain_errors(exc)[:3])
+        raise ValueError(f"This backup has a busy period that is not valid: {reason} Nothing was changed.") from None
 
 
 def _check_references(parsed: dict[str, Any]) -> None:

@@ -1,0 +1,645 @@
+"""Bad input and hostile text: markup shown as text, formulas defused, oversized and broken input refused.
+
+Every test here acts as a user who typed (or restored, or linked) something nasty, and checks what they
+would see: the text exactly as typed, a plain sentence saying why something was refused, and a plan that
+is left as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import secrets
+import tempfile
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from icalendar import Calendar
+from pydantic import ValidationError
+from streamlit.testing.v1.element_tree import AlertBase, HeadingBase, Markdown, Toast
+
+from lor.example import load_example
+from lor.export import letters_csv, plan_csv
+from lor.ics import milestones_to_ics
+from lor.models import (
+    Application,
+    BusyPeriod,
+    LetterRequest,
+    Mentor,
+    Program,
+    Student,
+    Touchpoint,
+    plain_errors,
+)
+from lor.overview import overview_of
+from lor.planner import plan_letter, plan_request, plan_workspace
+from lor.report import advisor_report_html
+from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
+from lor.store import Store, Workspace, parse_backup
+
+# The day tests/conftest.py and the browser server pin (not imported from conftest: the browser tests import
+# this module, and there "conftest" is tests/browser/conftest.py).
+TODAY = date(2026, 11, 25)
+PAGES = ["dashboard", "recommenders", "letters", "timeline", "faq", "share"]
+
+# What an attacker (or a curious student) types into a text box.
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+SVG = '"><svg onload=alert(1)>'
+MD_LINK = "[x](javascript:alert(1))"
+MD_IMAGE = "![pic](x)"
+LATEX = "$x$ and $$y$$"
+NEWLINE = "Evil\nATTENDEE:mailto:evil@example.com"
+PAYLOADS = [SCRIPT, IMG, SVG, MD_LINK, MD_IMAGE, LATEX]
+ALL = " ".join(PAYLOADS)
+
+# Arabic and Hebrew names with emoji: right-to-left text must come back exactly as typed.
+ARABIC = "د. ليلى حداد 🩺"
+HEBREW = "ד״ר נועה כהן 🌟"
+
+# Tags and attributes the report and the request sheet draw themselves (anything else was injected).
+INJECTED_TAGS = {"script", "img", "svg", "iframe", "object", "embed", "math"}
+
+
+def hostile_plan(ws: Workspace) -> None:
+    """A plan whose every free-text field holds markup: one writer per payload, each with a letter.
+
+    The application is due in 10 weeks (asks, packets and reminders are all planned), one letter was
+    declined (so a backup writer is offered by name) and one is waiting for an answer.
+    """
+    ws.save_student(Student(name=f"Student {IMG} {MD_LINK}", school=f"School {SCRIPT} {LATEX}", email="s@example.com"))
+    names = {f"m{i}": f"Dr. {p}" for i, p in enumerate(PAYLOADS)}
+    names["m-newline"] = f"Dr. {NEWLINE}"
+    for mid, name in names.items():
+        ws.save_mentor(
+            Mentor(
+                id=mid,
+                name=name,
+                specialty="internal_medicine",
+                weeks_known=6,
+                one_on_one="frequent",
+                performance="outstanding",
+                last_worked=TODAY - timedelta(days=30),
+                observed=PAYLOADS,
+                notes=ALL,
+                title=f"Professor {SVG}",
+                touchpoints=[Touchpoint(day=TODAY - timedelta(days=20), note=f"Talked {IMG} {MD_IMAGE}")],
+                busy=[BusyPeriod(name=f"On service {SCRIPT}", start=TODAY, end=TODAY + timedelta(days=3))],
+            )
+        )
+    # The best-scored writer has no letter yet: the backup offered for the declined letter.
+    ws.save_mentor(
+        Mentor(
+            id="m-backup",
+            name=f"Dr. Backup {MD_LINK} {MD_IMAGE} {LATEX}",
+            specialty="internal_medicine",
+            weeks_known=12,
+            one_on_one="frequent",
+            performance="outstanding",
+            last_worked=TODAY - timedelta(days=10),
+        )
+    )
+    programs = [Program(name=f"Program {i} {p}", deadline=TODAY + timedelta(weeks=9)) for i, p in enumerate(PAYLOADS)]
+    ws.save_application(
+        Application(
+            id="a-hostile",
+            name=f"IM residency {SVG} {MD_LINK}",
+            specialty="internal_medicine",
+            deadline=TODAY + timedelta(weeks=10),
+            programs=programs,
+            notes=ALL,
+        )
+    )
+    statuses = ["planned", "asked", "agreed", "packet_sent", "declined", "planned", "submitted"]
+    for i, (mid, status) in enumerate(zip(names, statuses, strict=False)):
+        asked = TODAY - timedelta(days=14) if status != "planned" else None
+        ws.save_letter(
+            LetterRequest(
+                id=f"l{i}",
+                mentor_id=mid,
+                application_id="a-hostile",
+                status=status,
+                asked_on=asked,
+                agreed_on=asked + timedelta(days=1) if status in ("agreed", "packet_sent", "submitted") else None,
+                declined_on=asked + timedelta(days=1) if status == "declined" else None,
+                packet_sent_on=asked + timedelta(days=2) if status in ("packet_sent", "submitted") else None,
+                submitted_on=TODAY - timedelta(days=1) if status == "submitted" else None,
+                letter_id=f"ID {SVG}",
+                version="tailored",
+                tailored_for=f"Track {SCRIPT} {MD_LINK}",
+                brag_sheet=PAYLOADS,
+                strengths=ALL,
+                notes=ALL,
+            )
+        )
+    # Put the first program's letters on record so the assignment grid has ticks.
+    application = ws.applications()[0]
+    application.programs[0].assigned = ["l0", "l2"]
+    ws.save_application(application)
+    custom = BusyPeriod(
+        name=f"Retreat {IMG} {LATEX}", start=TODAY + timedelta(days=20), end=TODAY + timedelta(days=22), who="everyone"
+    )
+    ws.set_setting("busy", {"custom": [custom.model_dump(mode="json")]})
+
+
+def db() -> Store:
+    return Store(os.environ["LOR_DB"])
+
+
+def rendered_markdown(at) -> list[str]:
+    """Every string the page hands to Streamlit's Markdown renderer: texts, alerts, headings, labels."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+        if isinstance(node, (Markdown, AlertBase, HeadingBase, Toast)):
+            out.append(str(node.value))
+        elif isinstance(getattr(node, "label", None), str):
+            out.append(node.label)
+
+    walk(at.main)
+    walk(at.sidebar)
+    return out
+
+
+def everything_on(at) -> str:
+    """All the text of a page run: its Markdown, alerts and labels, and every element's repr (widget values)."""
+    return "\n".join(rendered_markdown(at)) + repr(at.main) + repr(at.sidebar)
+
+
+# Markdown the payloads would turn into a link, an image or LaTeX if a page forgot to escape them.
+ACTIVE_MARKDOWN = re.compile(r"(?<!\\)(\]\(javascript|\[pic\]|\$[xy])")
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown text whose special characters were backslash-escaped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def assert_plain(message: str) -> None:
+    """A sentence a student can read: no traceback, no library jargon, one line."""
+    assert message and message[0].isupper() and message.rstrip().endswith("."), message
+    assert "\n" not in message and len(message) < 400, message
+    for jargon in ("Traceback", "pydantic", "errors.pydantic.dev", "instance of", "Input should", "JSONDecodeError"):
+        assert jargon not in message, message
+
+
+class Markup(HTMLParser):
+    """The tags, attributes and text of an HTML document."""
+
+    def __init__(self, document: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self.chunks: list[str] = []
+        self.feed(document)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(name, value or "") for name, value in attrs]
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.chunks.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def injected(self) -> list[str]:
+        """Anything a payload could have added: foreign tags, event handlers, javascript: links."""
+        bad = [tag for tag in self.tags if tag in INJECTED_TAGS]
+        bad += [f"{n}={v}" for n, v in self.attrs if n.startswith("on") or "javascript:" in v.lower().replace(" ", "")]
+        return bad
+
+
+# -- markup in every text field -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_a_plan_full_of_markup_and_escapes_it(open_page, page):
+    hostile_plan(db().default_workspace())
+    before = db().export_json(db().default_workspace())
+    at = open_page(page, example=False)
+    assert not at.exception, at.exception
+    assert at.title, "the page drew nothing"
+    rendered = rendered_markdown(at)
+    unescaped = [text for text in rendered if ACTIVE_MARKDOWN.search(text)]
+    assert not unescaped, f"{page} renders user text as Markdown: {unescaped}"
+    assert db().export_json(db().default_workspace()) == before  # looking changes nothing
+
+
+def test_the_sidebar_shows_the_student_name_as_typed(open_page):
+    hostile_plan(db().default_workspace())
+    at = open_page("dashboard", example=False)
+    assert [shown(c.value) for c in at.sidebar.caption] == [f"Plan of Student {IMG} {MD_LINK}"]
+
+
+def test_the_advisor_report_shows_markup_as_text(ws):
+    hostile_plan(ws)
+    report = Markup(advisor_report_html(overview_of(ws, TODAY)))
+    assert report.injected() == []
+    student = ws.student()
+    fields = [student.name, student.school, *(m.name for m in ws.mentors()), ws.applications()[0].name]
+    for text in fields:
+        assert text in report.text, f"{text!r} is not in the report as text"
+
+
+def test_each_writer_request_sheet_shows_markup_as_text(ws):
+    hostile_plan(ws)
+    student, letters, applications = ws.student(), ws.letters(), ws.applications()
+    sheets = 0
+    for mentor in ws.mentors():
+        items = sheet_items(mentor.id, letters, applications)
+        if not items:
+            continue
+        sheets += 1
+        sheet = Markup(request_sheet_html(student, mentor, items, today=TODAY))
+        assert sheet.injected() == []
+        letter = items[0][0]
+        fields = [student.name, student.school, mentor.name, mentor.title, applications[0].name, letter.letter_id]
+        programs = [p for p in applications[0].programs if letter.id in p.assigned] or applications[0].programs
+        fields += [letter.tailored_for, letter.strengths, *letter.brag_sheet, *(p.name for p in programs)]
+        for text in fields:
+            assert text in sheet.text, f"{text!r} is not on {mentor.id}'s sheet as text"
+    assert sheets == 6  # every writer but the one who declined and the unused backup
+
+
+def test_the_markdown_request_sheet_escapes_every_user_string(ws):
+    hostile_plan(ws)
+    student, letters, applications = ws.student(), ws.letters(), ws.applications()
+    mentor = next(m for m in ws.mentors() if m.id == "m0")
+    items = sheet_items(mentor.id, letters, applications)
+    sheet = request_sheet_markdown(student, mentor, items, today=TODAY)
+    # No character that starts a link, an image, HTML or LaTeX is left unescaped anywhere on the sheet.
+    assert not re.findall(r"(?<!\\)[<>\[\]$]", sheet)
+    visible = shown(sheet)
+    letter = items[0][0]
+    for text in [student.name, student.school, mentor.name, mentor.title, letter.tailored_for, *letter.brag_sheet]:
+        assert " ".join(text.split()) in visible
+
+
+def test_the_calendar_file_keeps_names_verbatim_and_gains_no_property(ws):
+    hostile_plan(ws)
+    milestones = plan_workspace(
+        ws.mentors(), ws.applications(), ws.letters(), settings=ws.get_setting("busy"), today=TODAY
+    )
+    evil = next(m for m in ws.mentors() if m.id == "m-newline")
+    data = milestones_to_ics(milestones, calendar_name=f"LOR plan: {evil.name}")
+    assert not [line for line in data.decode().splitlines() if line.upper().startswith(("ATTENDEE", "ORGANIZER"))]
+    calendar = Calendar.from_ical(data)
+    assert str(calendar["x-wr-calname"]) == "LOR plan: Dr. Evil ATTENDEE:mailto:evil@example.com"  # one line
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == len(milestones)
+    for component in calendar.walk():
+        assert "ATTENDEE" not in component and "ORGANIZER" not in component
+    summaries = sorted(str(e["summary"]).removeprefix("✓ ") for e in events)
+    assert summaries == sorted(m.title for m in milestones)
+    assert any(evil.name in s for s in summaries)  # the line break survives as text, not as a new property
+    for payload in PAYLOADS[:4]:
+        assert any(payload in s for s in summaries)
+
+
+# -- spreadsheet formulas -----------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A9)"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_shown_as_typed(ws):
+    ws.save_application(Application(id="a", name="=cmd|' /C calc'!A0", deadline=TODAY + timedelta(weeks=12)))
+    for i, formula in enumerate(FORMULAS):
+        ws.save_mentor(Mentor(id=f"m{i}", name=formula))
+        note = ["\t=1+1", "\r=1+1", "=1+1", "-1"][i]
+        ws.save_letter(LetterRequest(id=f"l{i}", mentor_id=f"m{i}", application_id="a", notes=note, letter_id=formula))
+    ov = overview_of(ws, TODAY)
+    letters = list(csv.DictReader(io.StringIO(letters_csv(ov.letters, ov.mentors, ov.applications), newline="")))
+    plan = list(csv.DictReader(io.StringIO(plan_csv(ov.milestones, names=ov.mentor_names | ov.application_names))))
+    assert len(letters) == 4 and plan
+    for row in letters + plan:
+        for column, cell in row.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), f"{column}: {cell!r} would run as a formula"
+    for row, formula, letter in zip(letters, FORMULAS, ws.letters(), strict=True):
+        assert row["Writer"] == "'" + formula and row["Letter ID"] == "'" + formula
+        assert row["Application"] == "'=cmd|' /C calc'!A0" and row["Notes"] == "'" + letter.notes
+    assert {row["Writer"] for row in plan} <= {"'" + f for f in FORMULAS}
+
+
+# -- long text ---------------------------------------------------------------------------------------------
+
+
+def test_a_10000_character_note_is_refused_in_plain_words():
+    for build in (
+        lambda notes: Mentor(name="Dr. A", notes=notes),
+        lambda notes: Application(name="A", deadline=TODAY, notes=notes),
+        lambda notes: LetterRequest(mentor_id="m", application_id="a", notes=notes),
+        lambda notes: LetterRequest(mentor_id="m", application_id="a", strengths=notes),
+    ):
+        with pytest.raises(ValidationError) as info:
+            build("n" * 10_000)
+        [message] = plain_errors(info.value)
+        assert_plain(message)
+        assert "too long (10,000 characters; the limit is 5,000)" in message
+        assert build("n" * 5_000)  # exactly at the limit is fine
+
+
+def test_a_201_character_name_is_refused_in_plain_words():
+    long = "N" * 201
+    for build in (
+        lambda: Mentor(name=long),
+        lambda: Student(name=long),
+        lambda: Application(name=long, deadline=TODAY),
+        lambda: Program(name=long),
+        lambda: BusyPeriod(name=long, start=TODAY, end=TODAY),
+    ):
+        with pytest.raises(ValidationError) as info:
+            build()
+        assert plain_errors(info.value) == ["Name is too long (201 characters; the limit is 200)."]
+    assert Mentor(name="N" * 200).name == "N" * 200
+
+
+def test_a_5000_character_note_saves_and_shows_on_the_letters_page(open_page):
+    ws = db().default_workspace()
+    load_example(ws, TODAY)
+    note = ("Line one of a long note. " * 200)[:4_999] + "!"
+    letter = ws.letters()[0]
+    ws.save_letter(letter.model_copy(update={"notes": note}))
+    at = open_page("letters", example=False)
+    assert not at.exception
+    at.selectbox(key="letters-select").set_value(letter.id).run()
+    assert at.text_area(key=f"letter-{letter.id}-notes").value == note
+    assert len(db().default_workspace().letters()[0].notes) == 5_000
+
+
+def test_a_10000_character_note_typed_on_the_letters_page_is_refused_and_the_old_note_kept(open_page):
+    at = open_page("letters")
+    letter = db().default_workspace().letters()[0]
+    at.selectbox(key="letters-select").set_value(letter.id).run()
+    at.text_area(key=f"letter-{letter.id}-notes").input("x" * 10_000).run()
+    assert not at.exception
+    refusal = "Not saved: Notes is too long (10,000 characters; the limit is 5,000)."
+    assert refusal in [shown(e.value) for e in at.error]
+    assert db().default_workspace().letters()[0].notes == letter.notes
+
+
+def test_a_201_character_mentor_name_in_the_add_form_is_refused(open_page):
+    at = open_page("recommenders")
+    count = len(db().default_workspace().mentors())
+    at.text_input(key="mentor-name").input("D" * 201)
+    at.button(key="mentor-add").click().run()
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == ["Not added: Name is too long (201 characters; the limit is 200)."]
+    assert len(db().default_workspace().mentors()) == count
+
+
+def test_right_to_left_names_and_emoji_round_trip_everywhere(store, ws):
+    ws.save_student(Student(name=HEBREW, school="אוניברסיטת תל אביב 🎓"))
+    ws.save_mentor(Mentor(id="m-ar", name=ARABIC, notes="ملاحظة 📝", observed=["رأت عملي في العيادة ✅"]))
+    ws.save_application(Application(id="a-he", name="התמחות ברפואה פנימית 🏥", deadline=TODAY + timedelta(weeks=12)))
+    ws.save_letter(LetterRequest(id="l-1", mentor_id="m-ar", application_id="a-he", notes="شكرا 🙏"))
+    assert ws.mentors()[0].name == ARABIC and ws.student().name == HEBREW
+
+    edit, _ = store.create_workspace()
+    copy = store.open(edit)
+    store.import_json(copy, store.export_json(ws))
+    assert store.export_json(copy) == store.export_json(ws)
+    assert copy.mentors()[0].observed == ["رأت عملي في العيادة ✅"]
+
+    ov = overview_of(copy, TODAY)
+    report = Markup(advisor_report_html(ov))
+    assert HEBREW in report.text and ARABIC in report.text and "התמחות ברפואה פנימית 🏥" in report.text
+
+    calendar = Calendar.from_ical(milestones_to_ics(ov.milestones, calendar_name=f"LOR plan: {ARABIC}"))
+    assert str(calendar["x-wr-calname"]) == f"LOR plan: {ARABIC}"
+    assert any(ARABIC in str(e["summary"]) for e in calendar.walk("VEVENT"))
+
+    rows = list(csv.DictReader(io.StringIO(letters_csv(ov.letters, ov.mentors, ov.applications))))
+    assert rows[0]["Writer"] == ARABIC and rows[0]["Application"] == "התמחות ברפואה פנימית 🏥"
+    assert rows[0]["Notes"] == "شكرا 🙏"
+    plan = list(csv.DictReader(io.StringIO(plan_csv(ov.milestones, names=ov.mentor_names | ov.application_names))))
+    assert {row["Writer"] for row in plan} == {ARABIC}
+
+
+# -- dates far away --------------------------------------------------------------------------------------
+
+PAST = date(1999, 1, 15)
+FUTURE = date(2999, 1, 15)
+
+
+def far_dated_plan(ws: Workspace) -> None:
+    """The example plan plus an application due in 1999 and one due in 2999, each with a letter."""
+    load_example(ws, TODAY)
+    ws.save_application(Application(id="a-past", name="Long gone", specialty="internal_medicine", deadline=PAST))
+    ws.save_application(Application(id="a-future", name="Far off", specialty="internal_medicine", deadline=FUTURE))
+    ws.save_letter(
+        LetterRequest(id="l-past", mentor_id="m-kim", application_id="a-past", status="asked", asked_on=PAST)
+    )
+    ws.save_letter(LetterRequest(id="l-future", mentor_id="m-raman", application_id="a-future"))
+
+
+def test_planning_a_letter_for_a_past_deadline_is_refused_in_plain_words():
+    mentor = Mentor(name="Dr. A")
+    with pytest.raises(ValueError) as info:
+        plan_letter(Application(name="Old", deadline=PAST), mentor, busy=[], today=TODAY)
+    assert_plain(str(info.value))
+    assert "Fri Jan 15, 1999" in str(info.value) and "already passed" in str(info.value)
+
+
+def test_an_existing_letter_with_a_past_deadline_gets_a_warning_not_an_error(ws):
+    far_dated_plan(ws)
+    application = next(a for a in ws.applications() if a.id == "a-past")
+    letter = next(x for x in ws.letters() if x.id == "l-past")
+    mentor = next(m for m in ws.mentors() if m.id == "m-kim")
+    plan = plan_request(letter, application, mentor, busy=[], today=TODAY)
+    assert any("has passed" in w or "was due" in w for w in plan.warnings + [m.note for m in plan.milestones])
+    assert all(m.day >= PAST for m in plan.milestones)
+    steps = plan_workspace(ws.mentors(), ws.applications(), ws.letters(), settings={}, today=TODAY)
+    assert any(m.request_id == "l-past" for m in steps) and any(m.request_id == "l-future" for m in steps)
+
+
+def test_a_deadline_in_2999_is_planned_before_it():
+    plan = plan_letter(Application(name="Far", deadline=FUTURE), Mentor(name="Dr. A"), busy=[], today=TODAY)
+    ask = next(m for m in plan.milestones if m.kind == "ask")
+    assert FUTURE - timedelta(weeks=12) <= ask.day < FUTURE
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_a_plan_with_deadlines_in_1999_and_2999(open_page, page):
+    far_dated_plan(db().default_workspace())
+    at = open_page(page, example=False)
+    assert not at.exception, at.exception
+    assert at.title
+
+
+def test_the_add_application_form_refuses_a_past_deadline(open_page):
+    at = open_page("recommenders")
+    before = db().export_json(db().default_workspace())
+    picker = at.date_input(key="application-deadline")
+    assert picker.min > PAST  # 1999 can't even be picked
+    at.text_input(key="application-name").input("Too late")
+    at.selectbox(key="application-specialty").set_value("internal_medicine")
+    picker.set_value(TODAY - timedelta(days=1))
+    at.button(key="application-add").click().run()
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == [
+        "Not added: The deadline November 24, 2026 has already passed. Choose a date from today on."
+    ]
+    assert db().export_json(db().default_workspace()) == before
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"])
+def test_dates_the_planner_cannot_count_from_are_refused_in_plain_words(day):
+    for build in (
+        lambda: Application(name="A", deadline=day),
+        lambda: LetterRequest(mentor_id="m", application_id="a", due=day),
+        lambda: LetterRequest(mentor_id="m", application_id="a", asked_on=day),
+    ):
+        with pytest.raises(ValidationError) as info:
+            build()
+        [message] = plain_errors(info.value)
+        assert_plain(message)
+        assert message.endswith("must be a date between 1900 and 2999.")
+    with pytest.raises(ValidationError):
+        BusyPeriod(name="Forever", start="2026-01-01", end="9999-12-31")
+
+
+# -- backup files ------------------------------------------------------------------------------------------
+
+
+def _doc(**changes) -> str:
+    """The example plan as a backup document, with some parts replaced."""
+    doc = json.loads(EXAMPLE_BACKUP)
+    doc.update(changes)
+    return json.dumps(doc)
+
+
+def _example_backup() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(os.path.join(tmp, "example.db"))
+        ws = store.default_workspace()
+        load_example(ws, TODAY)
+        return store.export_json(ws)
+
+
+EXAMPLE_BACKUP = _example_backup()
+_EXAMPLE = json.loads(EXAMPLE_BACKUP)
+_MENTOR = _EXAMPLE["mentors"][0]
+_LETTER = _EXAMPLE["letters"][0]
+
+BROKEN_BACKUPS: dict[str, str | bytes] = {
+    "truncated": EXAMPLE_BACKUP[: len(EXAMPLE_BACKUP) // 2],
+    "empty": "",
+    "50 MB": b'{"schema": 1, "notes": "' + b"x" * 50_000_000 + b'"}',
+    "nested 1,000 deep": "[" * 1_000 + "]" * 1_000,
+    "nested 100,000 deep": '{"schema": 1, "student": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    "nested 100 deep in a setting": _doc(settings={"x": json.loads("[" * 100 + "]" * 100)}),
+    "future schema": _doc(schema=99),
+    "schema as text": _doc(schema="1"),
+    "package.json": json.dumps({"name": "left-pad", "version": "1.3.0", "dependencies": {}}),
+    "another app": json.dumps({"schema": 1, "app": "other"}),
+    "a list": json.dumps([1, 2, 3]),
+    "mentors not a list": _doc(mentors={"m-hale": _MENTOR}),
+    "a mentor that is a number": _doc(mentors=[42]),
+    "a name that is a number": _doc(mentors=[{**_MENTOR, "name": 42}]),
+    "weeks as words": _doc(mentors=[{**_MENTOR, "weeks_known": "many"}]),
+    "a deadline as words": _doc(applications=[{**_EXAMPLE["applications"][0], "deadline": "soon"}]),
+    "a deadline in year 1": _doc(applications=[{**_EXAMPLE["applications"][0], "deadline": "0001-01-01"}]),
+    "the student as text": _doc(student="Jordan"),
+    "settings as a list": _doc(settings=[]),
+    "buffer as words": _doc(settings={"buffer_days": "ten"}),
+    "busy periods as text": _doc(settings={"busy": "oops"}),
+    "a busy period ending in 9999": _doc(
+        settings={"busy": {"custom": [{"name": "Retreat", "start": "2026-12-01", "end": "9999-12-31"}]}}
+    ),
+    "planned backups as a list": _doc(settings={"recommenders-backups-planned": ["l-reed"]}),
+    "a letter for a missing mentor": _doc(
+        letters=[*_EXAMPLE["letters"], {**_LETTER, "id": "l-x", "mentor_id": "m-gone"}]
+    ),
+    "duplicate mentor ids": _doc(mentors=[*_EXAMPLE["mentors"], {**_MENTOR, "name": "Someone else"}]),
+    "duplicate letter ids": _doc(letters=[*_EXAMPLE["letters"], _LETTER]),
+    "a PNG image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\xfd",
+    "UTF-16 text": EXAMPLE_BACKUP.encode("utf-16"),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN_BACKUPS))
+def test_a_broken_backup_is_refused_in_plain_words_and_changes_nothing(example_ws, name):
+    text = BROKEN_BACKUPS[name]
+    store = example_ws.store
+    before = store.export_json(example_ws)
+    with pytest.raises(ValueError) as info:
+        store.import_json(example_ws, text)
+    message = str(info.value)
+    assert_plain(message)
+    assert "Nothing was changed" in message or "not a text (JSON) file" in message
+    assert store.export_json(example_ws) == before
+    with pytest.raises(ValueError) as on_page:  # what the Share page shows for the same upload
+        parse_backup(text if isinstance(text, bytes) else text.encode("utf-8"))
+    assert str(on_page.value) == message
+
+
+def test_the_example_backup_itself_restores(example_ws):
+    # The broken backups above are broken by their one change, not by the document they start from.
+    example_ws.store.import_json(example_ws, _doc())
+    assert example_ws.store.export_json(example_ws) == EXAMPLE_BACKUP
+
+
+# -- links -------------------------------------------------------------------------------------------------
+
+
+def _tampered(token: str) -> str:
+    i = len(token) // 2
+    return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
+
+
+STALE_LINKS = {
+    "tampered edit token": lambda edit, view: {"w": _tampered(edit)},
+    "tampered view token": lambda edit, view: {"view": _tampered(view)},
+    "guessed token": lambda edit, view: {"w": secrets.token_urlsafe(24)[:32]},
+    "empty w": lambda edit, view: {"w": ""},
+    "empty view": lambda edit, view: {"view": ""},
+    "short SQL": lambda edit, view: {"w": "' OR 1=1 --"},
+    "long SQL": lambda edit, view: {"w": "' OR '1'='1' -- ; DROP TABLE workspaces; --"},
+    "10,000 characters": lambda edit, view: {"w": "a" * 10_000},
+}
+
+
+def _two_plans() -> tuple[str, str]:
+    """Two private plans in the server's database; returns the first one's (edit, view) tokens."""
+    edit, view = db().create_workspace()
+    load_example(db().open(edit), TODAY)
+    other, _ = db().create_workspace()
+    db().open(other).save_mentor(Mentor(id="m-other", name="Dr. Someone Else"))
+    return edit, view
+
+
+@pytest.mark.parametrize("case", list(STALE_LINKS))
+def test_a_wrong_link_opens_no_plan(open_page, case):
+    edit, view = _two_plans()
+    count = db().workspace_count()
+    at = open_page("dashboard", example=False, shared=True, query=STALE_LINKS[case](edit, view))
+    assert not at.exception
+    assert at.title[0].value == "This link does not open any plan"
+    text = everything_on(at)
+    assert "Raman" not in text and "Someone Else" not in text
+    assert db().workspace_count() == count  # no plan was made or opened behind the user's back
+
+
+@pytest.mark.parametrize("param", ["w", "view"])
+def test_an_advisor_link_opens_read_only_under_either_name_and_an_edit_link_as_view_too(open_page, param):
+    edit, view = _two_plans()
+    before = db().export_json(db().open(edit))
+    token = view if param == "w" else edit  # the view token as ?w=, or the edit token as ?view=
+    at = open_page("recommenders", example=False, shared=True, query={param: token})
+    assert not at.exception
+    assert any("read-only" in i.value for i in at.info)
+    text = everything_on(at)
+    assert "Dr. Priya Raman" in text and "Someone Else" not in text
+    assert not at.text_input and not at.button and not at.get("form")
+    assert db().export_json(db().open(edit)) == before
