@@ -1,8 +1,24 @@
-"""Timings of the core: `python -m lor.bench [--quick]` prints one JSON document of named measurements.
+"""Timings of the core and the pages: `python -m lor.bench [--quick]` prints one JSON document.
 
-Add a measurement by decorating a function with ``@measurement("name")``: it takes ``quick`` (bool)
-and returns a dict (seconds, counts, targets). Each runs on fixed inputs; nothing reads the clock's
-date. Timings are reported, never asserted in tests: machines differ.
+Its keys:
+
+- ``machine``: ``cpu_count``, ``load_average_at_start`` (1, 5, 15 min), ``python``, ``streamlit``, ``platform``.
+- ``planner``: 10,000 plan_letter calls against a three-year academic calendar (``seconds``, ``cpu_seconds``,
+  ``per_call_ms``, ``meets_target``: under 1 s); ``scoring``: 10,000 score_mentor calls.
+- ``pages``: on the class-scale plan (``class_scale_document``: 60 mentors, 15 applications, 200 letters,
+  40 programs) with LOR_TODAY=2026-11-25, each page (``dashboard``, ``recommenders``, ``letters``,
+  ``timeline``, ``faq``, ``share``) run through app.py in AppTest, warmed once, then rerun ``reruns`` times:
+  ``median_ms``, ``p95_ms``, ``cpu_median_ms``, ``elements`` drawn, ``compile_ms`` (AppTest compiles the
+  scripts on every run; a server does it once), ``ratio_to_bare``, ``meets_target`` (median ≤ 150 ms),
+  ``after_edit_median_ms`` (reruns that each follow a change to the plan, so no cached result applies) and
+  the ``load_average`` when measured; ``bare_page`` is the same for a one-element page, the floor.
+- ``server_start``: seconds from launching `streamlit run` until /_stcore/health answers 200, for app.py
+  (``app_seconds``) and the one-element page (``bare_page_seconds``).
+
+``--quick`` makes fewer calls and reruns (a smoke run); ``--page NAME`` narrows the page measurement;
+``--profile NAME`` prints a pyinstrument profile of one warm rerun of a page. Add a measurement by decorating a
+function with ``@measurement("name")``: it takes ``quick`` (bool) and returns a dict. Timings are reported,
+never asserted in tests: machines differ, and this one is shared.
 """
 
 from __future__ import annotations
@@ -10,11 +26,22 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
+import os
 import platform
+import random
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from lor.busy import academic_calendar
@@ -125,16 +152,487 @@ def scoring(quick: bool) -> dict[str, Any]:
     }
 
 
+# -- a class-scale plan ----------------------------------------------------------------------------------
+
+CLASS_SCALE = {"mentors": 60, "applications": 15, "letters": 200, "programs": 40}
+_FIRST = ["Ana", "Ben", "Carla", "David", "Eun", "Farah", "Gabriel", "Hana", "Ivan", "Jia", "Kwame", "Lena"]
+_LAST = ["Abbott", "Bauer", "Castillo", "Dang", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen", "Kowalski"]
+# (specialty, how many mentors): the specialties a class applies in, EM / OB/GYN / ortho included.
+_MENTOR_SPECIALTIES = [
+    ("internal_medicine", 10),
+    ("emergency_medicine", 8),
+    ("obstetrics_gynecology", 6),
+    ("orthopaedic_surgery", 6),
+    ("general_surgery", 5),
+    ("pediatrics", 5),
+    ("psychiatry", 4),
+    ("family_medicine", 4),
+    ("cardiology", 4),
+    ("neurology", 2),
+    (None, 6),  # science and humanities faculty, supervisors
+]
+_CLINICAL_ROLES = ["attending"] * 6 + ["clerkship_director", "program_director", "division_chief", "department_chair"]
+_OTHER_ROLES = ["science_faculty", "non_science_faculty", "research_mentor", "supervisor", "committee", "resident"]
+_OBSERVED = [
+    "Presented new admissions on rounds",
+    "Led a family meeting",
+    "Taught the team about sepsis",
+    "Ran the night admissions",
+    "Wrote a case report with them",
+    "Presented at journal club",
+    "Scrubbed in on complex cases",
+    "Built a quality-improvement dashboard",
+    "Followed a clinic panel for six months",
+    "Coordinated a free-clinic shift",
+]
+# (name, pathway, specialty, portal, days from today to the letters' deadline, letters, programs)
+_APPLICATIONS = [
+    ("Internal medicine residency (last cycle)", "residency", "internal_medicine", "ERAS", -80, 16, 4),
+    ("Emergency medicine residency", "residency", "emergency_medicine", "ERAS", 20, 16, 5),
+    ("OB/GYN residency", "residency", "obstetrics_gynecology", "ResidencyCAS", 45, 15, 4),
+    ("Orthopaedic surgery residency", "residency", "orthopaedic_surgery", "ERAS", 60, 15, 5),
+    ("General surgery residency", "residency", "general_surgery", "ERAS", 100, 14, 4),
+    ("Pediatrics residency", "residency", "pediatrics", "ERAS", 150, 14, 3),
+    ("Psychiatry residency", "residency", "psychiatry", "ERAS", 300, 13, 3),
+    ("Family medicine residency", "residency", "family_medicine", "ERAS", 400, 13, 3),
+    ("Cardiology fellowship", "fellowship", "cardiology", "ERAS", 700, 12, 3),
+    ("Emergency ultrasound fellowship", "fellowship", "emergency_medicine", "ERAS", 900, 12, 3),
+    ("Summer research program", "research", "internal_medicine", "Interfolio", 30, 10, 0),
+    ("Humanism in medicine scholarship", "scholarship", None, "other", 10, 10, 0),
+    ("Hospitalist position", "job", "internal_medicine", "other", 1000, 10, 0),
+    ("Internal medicine residency (reapplication)", "residency", "internal_medicine", "ERAS", 380, 16, 3),
+    ("Medical education scholarship (last year)", "scholarship", None, "other", -30, 14, 0),
+]
+_CITIES = ["Riverside", "Lakeshore", "Hillcrest", "Bayview", "Northfield", "Cedar Valley", "Portside", "Summit"]
+_SPECIAL_TYPES = {"emergency_medicine": "sloe", "obstetrics_gynecology": "sloe", "orthopaedic_surgery": "eslor"}
+
+
+def _status_for(rng: random.Random, days_to_deadline: int) -> str:
+    """A status that fits how far the deadline is: the whole life cycle appears across the plan."""
+    if days_to_deadline < 0:
+        choices = {"thanked": 35, "updated": 20, "submitted": 20, "declined": 10, "withdrawn": 5, "packet_sent": 10}
+    elif days_to_deadline <= 60:
+        choices = {"planned": 10, "asked": 20, "agreed": 20, "packet_sent": 20, "submitted": 20, "declined": 10}
+    elif days_to_deadline <= 200:
+        choices = {"planned": 40, "asked": 25, "agreed": 20, "packet_sent": 10, "declined": 5}
+    else:
+        choices = {"planned": 85, "asked": 10, "withdrawn": 5}
+    return rng.choices(list(choices), weights=list(choices.values()))[0]
+
+
+def _letter_dates(rng: random.Random, status: str, deadline: date, today: date) -> dict[str, date]:
+    """The dates a letter in ``status`` has recorded: in life-cycle order, none after today."""
+    if status == "planned":
+        return {}
+    if deadline < today:
+        asked = deadline - timedelta(days=rng.randint(60, 90))
+    else:
+        asked = max(today - timedelta(days=rng.randint(3, 50)), deadline - timedelta(days=100))
+    asked = min(asked, today - timedelta(days=1))
+    path = ["asked_on"]
+    if status == "declined":
+        path.append("declined_on")
+    elif status == "withdrawn":
+        path.append("withdrawn_on")
+    else:
+        steps = ["agreed_on", "packet_sent_on", "submitted_on", "thanked_on", "updated_on"]
+        rank = {"asked": 0, "agreed": 1, "packet_sent": 2, "submitted": 3, "thanked": 4, "updated": 5}[status]
+        path += steps[:rank]
+    out, day = {}, asked
+    for step in path:
+        if step == "updated_on":
+            day = max(day, deadline) + timedelta(days=rng.randint(30, 90))
+        elif step != "asked_on":
+            day += timedelta(days=rng.randint(1, 6))
+        out[step] = min(day, today)
+        day = out[step]
+    return out
+
+
+def class_scale_document(today: date = TODAY) -> str:
+    """A deterministic class-scale plan as a backup document (60 mentors, 15 applications, 200 letters,
+    40 programs, deadlines over three years around ``today``): every pathway a class uses, EM / OB/GYN /
+    ortho letters, letters at every stage of their life, writers' busy weeks and touchpoints."""
+    rng = random.Random(2026)
+    mentors: list[dict[str, Any]] = []
+    names = iter(f"Dr. {first} {last}" for last in _LAST for first in _FIRST)
+    for specialty, count in _MENTOR_SPECIALTIES:
+        for _ in range(count):
+            n = len(mentors) + 1
+            name = next(names)
+            role = rng.choice(_CLINICAL_ROLES if specialty else _OTHER_ROLES)
+            busy = []
+            for _ in range(rng.choice([0, 1, 1, 2, 3])):
+                start = today + timedelta(days=rng.randint(-60, 3 * 365))
+                kind = rng.choice([("On service: wards", 13), ("Vacation", 6), ("Conference", 3)])
+                busy.append(
+                    {
+                        "name": kind[0],
+                        "start": start.isoformat(),
+                        "end": (start + timedelta(days=kind[1])).isoformat(),
+                        "severity": rng.choice(["avoid", "avoid", "caution"]),
+                        "who": name,
+                        "source": "their email",
+                    }
+                )
+            touchpoints = [
+                {
+                    "day": (today - timedelta(days=rng.randint(5, 700))).isoformat(),
+                    "kind": rng.choice(["feedback", "check_in", "update", "meeting"]),
+                    "note": "Talked about my plans",
+                }
+                for _ in range(rng.choice([0, 0, 1, 2, 4]))
+            ]
+            last_worked = today - timedelta(days=rng.randint(10, 900))
+            mentors.append(
+                {
+                    "id": f"m-{n:03d}",
+                    "name": name,
+                    "email": f"mentor{n}@med.example.edu",
+                    "role": role,
+                    "specialty": specialty,
+                    "setting": rng.choice(["rotation", "longitudinal", "clinic"] if specialty else ["lab", "course"]),
+                    "weeks_known": rng.choice([1, 2, 4, 6, 8, 12, 24, 40]),
+                    "one_on_one": rng.choice(["none", "some", "some", "frequent"]),
+                    "performance": rng.choice(["outstanding", "outstanding", "strong", "strong", "average"]),
+                    "observed": rng.sample(_OBSERVED, rng.randint(0, 5)),
+                    "last_worked": None if n % 11 == 0 else last_worked.isoformat(),
+                    "busy": busy,
+                    "touchpoints": touchpoints,
+                    "title": "Professor" if role == "department_chair" else "",
+                    "unavailable": n % 20 == 0,
+                }
+            )
+
+    applications: list[dict[str, Any]] = []
+    letters: list[dict[str, Any]] = []
+    for i, (name, pathway, specialty, portal, days, count, programs) in enumerate(_APPLICATIONS, start=1):
+        deadline = today + timedelta(days=days)
+        app_id = f"a-{i:02d}"
+        # Writers in the application's field first, then anyone: the way a student fills a list.
+        pool = sorted(mentors, key=lambda m, s=specialty: (m["specialty"] != s, rng.random()))
+        app_letters = []
+        for j, mentor in enumerate(pool[:count]):
+            status = _status_for(rng, days)
+            letter_type = "narrative"
+            if j < 2 and mentor["specialty"] == specialty and specialty in _SPECIAL_TYPES:
+                letter_type = _SPECIAL_TYPES[specialty]
+            elif mentor["role"] == "department_chair" and pathway == "residency":
+                letter_type = "chair"
+            elif mentor["role"] == "committee":
+                letter_type = "committee"
+            letter: dict[str, Any] = {
+                "id": f"l-{len(letters) + 1:03d}",
+                "mentor_id": mentor["id"],
+                "application_id": app_id,
+                "letter_type": letter_type,
+                "status": status,
+                **{k: v.isoformat() for k, v in _letter_dates(rng, status, deadline, today).items()},
+            }
+            if status not in ("planned", "asked", "declined", "withdrawn"):
+                letter["packet"] = {item: True for item in ("cv", "personal_statement", "letter_purpose")}
+                letter["brag_sheet"] = rng.sample(_OBSERVED, rng.randint(3, 6))
+                letter["waived"] = rng.random() > 0.1
+                if portal in ("ERAS", "ResidencyCAS"):
+                    letter["letter_id"] = f"LR-{len(letters) + 1:04d}"
+            elif status == "asked" and rng.random() < 0.5:
+                letter["waived"] = True
+            if rng.random() < 0.15 and deadline > today:
+                letter["due"] = (deadline - timedelta(days=7)).isoformat()
+            letters.append(letter)
+            app_letters.append(letter)
+        assignable = [x["id"] for x in app_letters if x["status"] not in ("declined", "withdrawn")]
+        application = {
+            "id": app_id,
+            "name": name,
+            "pathway": pathway,
+            "specialty": specialty,
+            "portal": portal,
+            "deadline": deadline.isoformat(),
+            "academic": i % 3 == 0,
+            "programs": [
+                {
+                    "name": f"{_CITIES[(i + p) % len(_CITIES)]} Program {p + 1}",
+                    "deadline": (deadline + timedelta(days=7 * p)).isoformat() if p % 2 == 0 else None,
+                    "max_letters": 4,
+                    "required_types": [_SPECIAL_TYPES[specialty]] if specialty in _SPECIAL_TYPES and p == 0 else [],
+                    "assigned": rng.sample(assignable, min(len(assignable), rng.randint(0, 4))),
+                }
+                for p in range(programs)
+            ],
+        }
+        applications.append(application)
+
+    doc = {
+        "schema": 1,
+        "app": "lor-planner",
+        "student": {
+            "name": "Avery Chen",
+            "email": "avery.chen@student.example.edu",
+            "school": "Riverside School of Medicine",
+            "graduation_year": today.year + 1,
+            "target_specialty": "emergency_medicine",
+        },
+        "mentors": mentors,
+        "applications": applications,
+        "letters": letters,
+        "settings": {
+            "busy": {
+                "disabled": ["acgme_aec"],
+                "moved": {},
+                "custom": [
+                    {
+                        "name": "Department retreat",
+                        "start": (today + timedelta(days=40)).isoformat(),
+                        "end": (today + timedelta(days=42)).isoformat(),
+                        "severity": "avoid",
+                        "who": "everyone",
+                        "source": "Added by you",
+                    }
+                ],
+            },
+            "buffer_days": 7,
+        },
+    }
+    return json.dumps(doc, indent=2, sort_keys=True)
+
+
+# -- pages: warm reruns in AppTest, and a cold server start -------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
+PAGE_TARGET_MS = 150.0
+only_pages: tuple[str, ...] = PAGES  # `--page NAME` narrows the pages measurement while profiling
+BARE_PAGE = 'import streamlit as st\n\nst.write("hello")\n'
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (None where the system has none)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _summary_ms(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]  # nearest rank
+    return {"median_ms": round(1000 * statistics.median(ordered), 1), "p95_ms": round(1000 * p95, 1)}
+
+
+@contextmanager
+def class_scale_env(today: date = TODAY) -> Iterator[Path]:
+    """A temporary database holding the class-scale plan, with LOR_DB, LOR_TODAY set and the working
+    directory at the project root (as `streamlit run app.py` has it); everything restored after."""
+    from lor.store import Store
+
+    saved = {k: os.environ.get(k) for k in ("LOR_DB", "LOR_TODAY", "LOR_SHARED")}
+    cwd = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="lor-bench-") as tmp:
+        db = Path(tmp) / "class.db"
+        store = Store(db)
+        store.import_json(store.default_workspace(), class_scale_document(today))
+        os.environ.update({"LOR_DB": str(db), "LOR_TODAY": today.isoformat()})
+        os.environ.pop("LOR_SHARED", None)
+        os.chdir(ROOT)
+        try:
+            yield db
+        finally:
+            os.chdir(cwd)
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def _open_page(page: str | None, script: Path):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.run()
+    if page and page != "dashboard":
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    if at.exception:
+        raise RuntimeError(f"{page or script.name} raised: {at.exception[0].message}")
+    at.run()  # warm: the first run of a page fills caches and imports
+    return at
+
+
+def compile_ms(paths: list[Path]) -> float:
+    """Milliseconds Streamlit takes to compile these scripts (magic included). AppTest does it on every run;
+    a server does it once per file, so this share of a page's AppTest time never reaches a real visitor."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        cache = ScriptCache()
+        for path in paths:
+            cache.get_bytecode(str(path))
+        best = min(best, time.perf_counter() - start)
+    return round(1000 * best, 1)
+
+
+def time_reruns(
+    page: str | None, script: Path, reruns: int, *, edit: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """Median and p95 of ``reruns`` warm reruns (wall and CPU ms) of one page run through ``script``.
+
+    With ``edit``, as many reruns again, each after ``edit(i)`` changed the plan: ``after_edit_median_ms`` is
+    what a visitor waits for after a click that saves something (nothing computed before can be reused).
+    """
+    at = _open_page(page, script)
+
+    def timed(before: Callable[[int], None] | None) -> tuple[list[float], list[float]]:
+        walls, cpus = [], []
+        for i in range(reruns):
+            if before:
+                before(i)
+            wall, cpu = time.perf_counter(), time.process_time()
+            at.run()
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+        return walls, cpus
+
+    walls, cpus = timed(None)
+    result = _summary_ms(walls)
+    result["cpu_median_ms"] = round(1000 * statistics.median(cpus), 1)
+    result["elements"] = sum(1 for _ in at.main) + sum(1 for _ in at.sidebar)
+    result["compile_ms"] = compile_ms([script, ROOT / "pages" / f"{page}.py"] if page else [script])
+    if edit:
+        walls, _ = timed(edit)
+        result["after_edit_median_ms"] = round(1000 * statistics.median(walls), 1)
+    return result
+
+
+def _touch(db: Path) -> Callable[[int], None]:
+    """An edit that changes the plan's version and nothing a page shows (a setting no page reads)."""
+    from lor.store import Store
+
+    ws = Store(db).default_workspace()
+    return lambda i: ws.set_setting("bench-touch", i)
+
+
+def profile_page(page: str, *, today: date = TODAY) -> str:
+    """A pyinstrument profile (text) of one warm rerun of ``page`` on the class-scale plan: the script's
+    own thread (where the page runs), then AppTest's main thread (reading the page's output)."""
+    from pyinstrument import Profiler
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    script_profiler = Profiler(interval=0.0005)
+    original = LocalScriptRunner._run_script_thread
+
+    def profiled(runner: LocalScriptRunner) -> None:
+        script_profiler.start()
+        try:
+            original(runner)
+        finally:
+            script_profiler.stop()
+
+    with class_scale_env(today):
+        at = _open_page(page, ROOT / "app.py")
+        main_profiler = Profiler(interval=0.0005)
+        LocalScriptRunner._run_script_thread = profiled  # type: ignore[method-assign]
+        try:
+            main_profiler.start()
+            at.run()
+            main_profiler.stop()
+        finally:
+            LocalScriptRunner._run_script_thread = original  # type: ignore[method-assign]
+    return "\n".join(
+        [
+            "== script thread ==",
+            script_profiler.output_text(unicode=True, color=False),
+            "== main thread (AppTest) ==",
+            main_profiler.output_text(unicode=True, color=False),
+        ]
+    )
+
+
+@measurement("pages")
+def pages(quick: bool) -> dict[str, Any]:
+    """Warm rerun time of every page on the class-scale plan, against a one-element page as the floor."""
+    reruns = 5 if quick else 15
+    out: dict[str, Any] = {"reruns": reruns, "target_median_ms": PAGE_TARGET_MS, "plan": CLASS_SCALE}
+    with class_scale_env() as db, tempfile.TemporaryDirectory(prefix="lor-bench-bare-") as tmp:
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE_PAGE, encoding="utf-8")
+        out["bare_page"] = {**time_reruns(None, bare, reruns), "load_average": load_average()}
+        floor = out["bare_page"]["median_ms"] or 1.0
+        for page in only_pages:
+            timing = time_reruns(page, ROOT / "app.py", reruns, edit=_touch(db))
+            timing["ratio_to_bare"] = round(timing["median_ms"] / floor, 1)
+            timing["meets_target"] = timing["median_ms"] <= PAGE_TARGET_MS
+            timing["load_average"] = load_average()
+            out[page] = timing
+    return out
+
+
+def server_start_seconds(script: str, env: dict[str, str], cwd: Path, timeout: float = 120) -> float:
+    """Seconds from launching `streamlit run <script>` on a free loopback port until /_stcore/health is 200."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
+    args += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - start < timeout:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit run {script} exited early (code {proc.returncode})")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"streamlit run {script} was not healthy after {timeout:.0f} s")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@measurement("server_start")
+def server_start(quick: bool) -> dict[str, Any]:
+    """Cold start of `streamlit run app.py` (class-scale database) and of the one-element page, to health."""
+    runs = 1 if quick else 3
+    out: dict[str, Any] = {"runs": runs, "load_average": load_average()}
+    with class_scale_env() as db, tempfile.TemporaryDirectory(prefix="lor-bench-bare-") as tmp:
+        env = {**os.environ, "LOR_DB": str(db), "LOR_TODAY": TODAY.isoformat(), "LOR_SHARED": "0"}
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE_PAGE, encoding="utf-8")
+        app = [server_start_seconds("app.py", env, ROOT) for _ in range(runs)]
+        floor = [server_start_seconds(str(bare), env, Path(tmp)) for _ in range(runs)]
+    out["app_seconds"] = round(statistics.median(app), 2)
+    out["bare_page_seconds"] = round(statistics.median(floor), 2)
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on: CPUs, the load when the run started, versions."""
+    return {
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": load_average(),
+        "python": platform.python_version(),
+        "streamlit": metadata.version("streamlit"),
+        "platform": platform.platform(),
+    }
+
+
 def run(names: list[str] | None = None, *, quick: bool = False) -> dict[str, Any]:
     """The named measurements (all when ``names`` is empty) with a note on the machine."""
     chosen = names or list(MEASUREMENTS)
     unknown = [n for n in chosen if n not in MEASUREMENTS]
     if unknown:
         raise KeyError(f"unknown measurement(s): {', '.join(unknown)}; known: {', '.join(MEASUREMENTS)}")
-    results: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
-        "quick": quick,
-    }
+    results: dict[str, Any] = {"machine": machine(), "quick": quick}
     for name in chosen:
         results[name] = MEASUREMENTS[name](quick)
     return results
@@ -145,7 +643,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lor.bench", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help=f"measurements to run (default all: {', '.join(MEASUREMENTS)})")
     parser.add_argument("--quick", action="store_true", help="fewer calls, one run each (for CI smoke runs)")
+    parser.add_argument("--profile", metavar="PAGE", choices=PAGES, help="print a profile of one warm rerun of PAGE")
+    parser.add_argument("--page", action="append", choices=PAGES, help="measure only this page (repeatable)")
     args = parser.parse_args(argv)
+    global only_pages
+    only_pages = tuple(args.page or PAGES)
+    if args.profile:
+        sys.stdout.write(profile_page(args.profile))
+        return 0
     try:
         results = run(args.names, quick=args.quick)
     except KeyError as exc:

@@ -1,21 +1,31 @@
-"""Small Streamlit helpers shared by the pages: the session's workspace, today, headers, errors.
+"""Small Streamlit helpers shared by the pages: the session's workspace, today, headers, errors, the per-plan
+cache of records and computed results, and lazy panels for long lists.
 
 The only module in lor/ that imports streamlit; everything here is presentation or session glue.
 """
 
 from __future__ import annotations
 
+import copy
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import Any, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
 
-from lor.models import plain_errors
+from lor.guidance import Card, context_cards
+from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
+from lor.overview import Overview, overview_of
 from lor.store import Store, Workspace, database_path, read_secret
 
 WS_KEY = "lor-workspace"
 NEW_LINKS_KEY = "lor-new-links"
+LINK_KEY = "lor-link"  # (param, token) this session's plan was opened with, shared mode
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,6 +71,10 @@ def resolve_workspace() -> Workspace | None:
         ws = db.default_workspace()
     else:
         params = st.query_params
+        if "view" not in params and "w" not in params and LINK_KEY in st.session_state:
+            # The sidebar navigation drops the query string when it switches pages: keep this session's plan.
+            param, token = st.session_state[LINK_KEY]
+            st.query_params[param] = token
         try:
             if "view" in params:
                 ws = db.open(params["view"])
@@ -73,7 +87,9 @@ def resolve_workspace() -> Workspace | None:
                 st.session_state[NEW_LINKS_KEY] = {"edit": edit, "view": view}
                 ws = db.open(edit)
         except KeyError:
+            st.session_state.pop(LINK_KEY, None)
             return None
+        st.session_state[LINK_KEY] = ("view", params["view"]) if "view" in params else ("w", params["w"])
     st.session_state[WS_KEY] = ws
     return ws
 
@@ -136,9 +152,9 @@ def stale_link_page() -> None:
 def sidebar(ws: Workspace) -> None:
     """The sidebar shown on every page: whose plan, the mode, and (shared mode) the backup reminder."""
     with st.sidebar:
-        student = ws.student()
+        student = snapshot(ws).student()
         if student:
-            st.caption(f"Plan of {student.name}")
+            st.caption(f"Plan of {md(student.name)}")
         if ws.read_only:
             st.caption("Read-only advisor view")
         if shared_mode() and not ws.read_only:
@@ -148,7 +164,7 @@ def sidebar(ws: Workspace) -> None:
             )
             st.download_button(
                 "Download backup (JSON)",
-                data=ws.store.export_json(ws),
+                data=lambda: ws.store.export_json(ws),  # made when clicked: always the latest plan, no cost per run
                 file_name=f"lor-plan-{today().isoformat()}.json",
                 mime="application/json",
                 key="sidebar-backup",
@@ -175,3 +191,141 @@ def private_link_notice() -> None:
         icon="🔖",
     )
     st.code(link_to("w", links["edit"]), language=None)
+
+
+# -- one read of a plan per version, and the pages' heavy work on it, cached -------------------------------
+#
+# Every write to a workspace bumps its version, so a result is kept with the version it was computed at and
+# used only while the workspace is still at that version: an edit is seen on the next run, and the key holds
+# the database file and workspace id, so one plan's results never reach another. Results are shared by reruns
+# and sessions without a copy (st.cache_data would unpickle a fresh copy on every run, which costs more than
+# recomputing a small plan): read what these helpers return, never change it in place.
+
+
+class PlanCache:
+    """Results computed from plans, each kept for the latest version of its plan only.
+
+    ``get(key, version, compute)`` returns the stored value when it was computed at ``version``; otherwise it
+    computes, and keeps the result unless a newer version is already stored (versions only grow). So a plan
+    never holds more than one state here, and beyond ``max_entries`` the least recently used entry goes.
+    Safe to share between Streamlit's session threads; two sessions may at worst compute the same value twice.
+    """
+
+    def __init__(self, max_entries: int = 128):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
+        """The value for ``key`` at ``version``: stored, or computed now by ``compute()``."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and found[0] == version:
+                self._entries.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found[0] <= version:
+                self._entries[key] = (version, value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+PLAN_CACHE = PlanCache(max_entries=128)  # about four results per plan: the plans of a busy class server
+T = TypeVar("T")
+
+
+class PlanSnapshot:
+    """A workspace's records read once; reads like a Workspace (student(), mentors(), get_setting(), ...)."""
+
+    def __init__(self, ws: Workspace):
+        self.id = ws.id
+        self._student = ws.student()
+        self._mentors = ws.mentors()
+        self._applications = ws.applications()
+        self._letters = ws.letters()
+        self._settings = ws.settings()
+
+    def student(self) -> Student | None:
+        return self._student
+
+    def mentors(self) -> list[Mentor]:
+        return self._mentors
+
+    def applications(self) -> list[Application]:
+        return self._applications
+
+    def letters(self) -> list[LetterRequest]:
+        return self._letters
+
+    def settings(self) -> dict[str, Any]:
+        return copy.deepcopy(self._settings)
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A copy of a stored setting (callers may change it), or ``default``."""
+        return copy.deepcopy(self._settings[key]) if key in self._settings else default
+
+    def is_empty(self) -> bool:
+        return not (self._mentors or self._applications or self._letters)
+
+
+def _snapshot_at(ws: Workspace, version: int) -> PlanSnapshot:
+    # The version is read before the records: a write racing the reads can only leave newer records under the
+    # older version (replaced on the next run), never older records under the newer one.
+    return PLAN_CACHE.get((str(ws.store.path), ws.id, "snapshot"), version, lambda: PlanSnapshot(ws))
+
+
+def snapshot(ws: Workspace) -> PlanSnapshot:
+    """The workspace's records, read from the database once per version."""
+    return _snapshot_at(ws, ws.version())
+
+
+def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashable) -> T:
+    """``compute(snapshot(ws), *args)``, computed once per plan version and ``args``; ``kind`` names the result
+    (one name per function: it is part of the key)."""
+    version = ws.version()
+    key = (str(ws.store.path), ws.id, kind, args)
+    return PLAN_CACHE.get(key, version, lambda: compute(_snapshot_at(ws, version), *args))
+
+
+def overview(ws: Workspace, day: date) -> Overview:
+    """lor.overview.overview_of(ws, day), once per plan version."""
+    return per_plan(ws, "overview", overview_of, day)
+
+
+def cards(ws: Workspace, day: date) -> list[Card]:
+    """lor.guidance.context_cards(ws, day), once per plan version."""
+    return per_plan(ws, "context-cards", context_cards, day)
+
+
+LAZY_AFTER = 12  # records in one list; beyond this, each record's inputs wait in a lazy panel
+
+
+def lazy_for(count: int) -> bool:
+    """True when a list of ``count`` records is long enough to keep each record's inputs in lazy panels."""
+    return count > LAZY_AFTER
+
+
+@contextmanager
+def panel(label: str, *, key: str, lazy: bool, **kwargs: Any) -> Iterator[bool]:
+    """An st.expander; yields whether to draw its body. With ``lazy``, the body runs only while it is open.
+
+    Streamlit looks through the whole session state for every input it draws, so a page's cost grows with the
+    square of its inputs: a long list of records keeps each record's inputs in lazy panels (opening or closing
+    one reruns the page).
+    """
+    # Only a lazy panel needs its key (its open state); a plain one stays keyless like any st.expander, so the
+    # same record's panel may appear twice on a page (the advisor's view lists writers once per application).
+    box = st.expander(label, key=key if lazy else None, on_change="rerun" if lazy else "ignore", **kwargs)
+    with box:
+        yield box.open is not False

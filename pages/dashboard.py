@@ -5,17 +5,22 @@ from pydantic import ValidationError
 
 from lor import ui
 from lor.example import load_example
-from lor.guidance import context_cards
-from lor.models import STATUSES, Student, label
-from lor.overview import mark_step_done, overview_of
+from lor.models import STATUSES, Milestone, Student, label
+from lor.overview import mark_step_done
+
+DONE_KEY = "dashboard-done-message"  # what the last Done recorded, shown once on the run after it
 
 ws = ui.page_header(
     "Dashboard", "Your letters at a glance: what to do this week and what each application still needs."
 )
 today = ui.today()
 ui.private_link_notice()
+if DONE_KEY in st.session_state:
+    st.toast(ui.md(st.session_state.pop(DONE_KEY)))
 
-if ws.is_empty():
+plan = ui.snapshot(ws)  # one read of the records per plan version, shared with the sidebar
+
+if plan.is_empty():
     st.subheader("Welcome: three first steps")
     st.markdown(
         "1. **Add an application** and the mentors who might write for you on *Choose recommenders*.\n"
@@ -29,7 +34,7 @@ if ws.is_empty():
             st.rerun()
     st.stop()
 
-student = ws.student()
+student = plan.student()
 if not ws.read_only:
     with (
         st.expander("Your details" if student else "Your details: add your name for email drafts", expanded=False),
@@ -54,8 +59,26 @@ if not ws.read_only:
             else:
                 st.rerun()
 
-ov = overview_of(ws, today)
+ov = ui.overview(ws, today)
 names = ov.mentor_names
+
+
+def step_card(m: Milestone) -> None:
+    """One step due this week, with its Done button."""
+    late = (today - m.day).days
+    when = f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else m.day.strftime("%a %d %b")
+    with st.container(border=True):
+        text, action = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late > 0 else '🗓️'} {when}")
+        if not ws.read_only and action.button("Done", key=f"dash-done-{m.uid}"):
+            try:
+                done = mark_step_done(ws, m, today)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[DONE_KEY] = done  # a toast drawn just before st.rerun() is never shown
+                st.rerun()
+
 
 left, right = st.columns([3, 2], gap="large")
 
@@ -64,19 +87,15 @@ with left:
     week = ov.this_week()
     if not week:
         st.write("Nothing due in the next 7 days. A good week to thank someone or check in with a mentor.")
-    for m in week:
-        late = (today - m.day).days
-        when = f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else m.day.strftime("%a %d %b")
-        with st.container(border=True):
-            text, action = st.columns([5, 1], vertical_alignment="center")
-            text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late > 0 else '🗓️'} {when}")
-            if not ws.read_only and action.button("Done", key=f"dash-done-{m.uid}"):
-                try:
-                    st.toast(mark_step_done(ws, m, today))
-                except ValueError as exc:
-                    st.error(str(exc))
-                else:
-                    st.rerun()
+    for m in week[: ui.LAZY_AFTER]:
+        step_card(m)
+    if ui.lazy_for(len(week)):  # a long week: the most urgent steps first, the rest in a lazy panel
+        more = week[ui.LAZY_AFTER :]
+        # The count goes in a caption: a panel whose label changed would close after every Done.
+        st.caption(f"{len(more)} more step{'s' if len(more) != 1 else ''} due this week.")
+        with ui.panel("The rest of this week", key="dash-week-more", lazy=True) as shown:
+            for m in more if shown else []:
+                step_card(m)
 
     st.subheader("Applications")
     for app in ov.applications:
@@ -112,7 +131,7 @@ with right:
         days = (today - letter.asked_on).days if letter.asked_on else 0
         st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: asked {days} days ago")
 
-    cards = context_cards(ws, today)
+    cards = ui.cards(ws, today)
     if cards:
         st.subheader("For you now")
         for card in cards:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lor import ui
-from lor.guidance import GROUPS, Topic, context_cards, get_topic, load_guidance, search
+from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
 from lor.sheets import markdown_escape
 
 ws = ui.page_header(
@@ -28,7 +28,7 @@ opened = get_topic(wanted)
 if wanted and opened is None:
     st.info("That topic was not found (the link may be out of date). Every topic is listed below.", icon="🔎")
 
-cards = context_cards(ws, ui.today())
+cards = ui.cards(ws, ui.today())
 if cards:
     st.subheader("For you now")
     for card in cards:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from functools import partial
 
 import streamlit as st
 from pydantic import ValidationError
@@ -214,8 +215,29 @@ def card(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
         if mentor and app:
             kinds = draft_kinds_for(letter, mentor=mentor, today=ctx["today"])
             if kinds:
-                with st.expander(f"Email draft: {DRAFT_LABELS[kinds[0]]}"):
-                    show_draft(letter, mentor, app, kinds[0], ctx, key=f"letter-{letter.id}-card")
+                title, key = f"Email draft: {DRAFT_LABELS[kinds[0]]}", f"letter-{letter.id}-card"
+                with ui.panel(title, key=f"{key}-panel", lazy=ctx["lazy"]) as shown:
+                    if shown:
+                        show_draft(letter, mentor, app, kinds[0], ctx, key=key)
+
+
+def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None:
+    """A card per letter; a long plan groups them by application, each group in a lazy panel."""
+    if not ctx["lazy"]:
+        for letter in letters:
+            card(ws, letter, ctx)
+        return
+    groups: dict[str, list[LetterRequest]] = {}
+    for letter in letters:
+        groups.setdefault(letter.application_id, []).append(letter)
+    for app_id, group in groups.items():
+        name = ctx["apps"][app_id].name if app_id in ctx["apps"] else "Unknown application"
+        title = f"{ui.md(name)} · {len(group)} letter{'s' if len(group) != 1 else ''}"
+        with ui.panel(title, key=f"letters-{app_id}-cards", lazy=True) as shown:
+            if not shown:
+                continue
+            for letter in group:
+                card(ws, letter, ctx)
 
 
 def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: str, ctx: dict, *, key: str) -> None:
@@ -429,7 +451,7 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
         header = st.columns(widths)
         header[0].caption("Program")
         for col, name, letter in zip(header[1:], names, offered, strict=False):
-            col.caption(f"{name} ({label(letter.status).lower()})")
+            col.caption(f"{ui.md(name)} ({label(letter.status).lower()})")
         for program in app.programs:
             row = st.columns(widths)
             due = f" · due {program.deadline:%b} {program.deadline.day}" if program.deadline else ""
@@ -459,28 +481,28 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
     ):
         ISSUE_STYLE[issue.level](ui.md(issue.message))
     if not ws.read_only:
-        add_program_form(ws, app)
+        add_program_form(ws, app, lazy=ctx["lazy"])
 
 
-def add_program_form(ws: Workspace, app: Application) -> None:
-    with (
-        st.expander("Add a program", icon="➕"),
-        st.form(f"program-{app.id}-form", clear_on_submit=True, border=False),
-    ):
-        name = st.text_input("Program name", key=f"program-{app.id}-name")
-        deadline = st.date_input("Its deadline (optional)", value=None, key=f"program-{app.id}-deadline")
-        limit = st.number_input(
-            f"Most letters it takes (default for {label(app.portal)})",
-            min_value=1,
-            max_value=10,
-            value=default_max_letters(app.portal),
-            key=f"program-{app.id}-max",
-        )
-        types = st.multiselect(
-            "Letter types it requires", LETTER_TYPES, format_func=label, key=f"program-{app.id}-types"
-        )
-        if not st.form_submit_button("Add program", key=f"program-{app.id}-add", type="primary"):
+def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
+    with ui.panel("Add a program", key=f"program-{app.id}-panel", lazy=lazy, icon="➕") as shown:
+        if not shown:
             return
+        with st.form(f"program-{app.id}-form", clear_on_submit=True, border=False):
+            name = st.text_input("Program name", key=f"program-{app.id}-name")
+            deadline = st.date_input("Its deadline (optional)", value=None, key=f"program-{app.id}-deadline")
+            limit = st.number_input(
+                f"Most letters it takes (default for {label(app.portal)})",
+                min_value=1,
+                max_value=10,
+                value=default_max_letters(app.portal),
+                key=f"program-{app.id}-max",
+            )
+            types = st.multiselect(
+                "Letter types it requires", LETTER_TYPES, format_func=label, key=f"program-{app.id}-types"
+            )
+            if not st.form_submit_button("Add program", key=f"program-{app.id}-add", type="primary"):
+                return
     try:
         program = Program(name=name, deadline=deadline, max_letters=int(limit), required_types=types)
         ws.save_application(add_program(app, program))
@@ -507,7 +529,7 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> No
         stem = f"letter-request-{mentor.id}-{today.isoformat()}"
         mid.download_button(
             "HTML (print)",
-            request_sheet_html(student, mentor, items, today=today),
+            partial(request_sheet_html, student, mentor, items, today=today),  # made when clicked
             file_name=f"{stem}.html",
             mime="text/html",
             key=f"sheet-{mentor.id}-html",
@@ -515,7 +537,7 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> No
         )
         right.download_button(
             "Markdown",
-            request_sheet_markdown(student, mentor, items, today=today),
+            partial(request_sheet_markdown, student, mentor, items, today=today),
             file_name=f"{stem}.md",
             mime="text/markdown",
             key=f"sheet-{mentor.id}-md",
@@ -528,13 +550,16 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> No
 ws = ui.page_header(
     "Letters", "Every letter from the ask to the thank-you: its status, packet, emails, and where it goes."
 )
-letters = ws.letters()
+plan = ui.snapshot(ws)  # one read of the records per plan version
+letters = plan.letters()
 ctx = {
     "today": ui.today(),
-    "student": ws.student(),
-    "mentors": {m.id: m for m in ws.mentors()},
-    "apps": {a.id: a for a in ws.applications()},
+    "student": plan.student(),
+    "mentors": {m.id: m for m in plan.mentors()},
+    "apps": {a.id: a for a in plan.applications()},
     "read_only": ws.read_only,
+    # A long plan keeps each card's draft and each application's program form in lazy panels.
+    "lazy": ui.lazy_for(len(letters)) or ui.lazy_for(len(plan.applications())),
 }
 show_flash()
 
@@ -544,39 +569,45 @@ if not letters:
 else:
     pipeline(letters)
 
-tab_letters, tab_assign, tab_sheets = st.tabs(["Letters", "Assign to programs", "Writer request sheets"])
+tab_letters, tab_assign, tab_sheets = st.tabs(
+    ["Letters", "Assign to programs", "Writer request sheets"],
+    key="letters-tabs",
+    on_change="rerun" if ctx["lazy"] else "ignore",  # a long plan draws only the tab that is open
+)
 with tab_letters:
-    for letter in letters:
-        card(ws, letter, ctx)
-    if letters:
-        st.subheader("Letter details")
-        ids = [x.id for x in letters]
-        if st.session_state.get(SELECT_KEY) not in ids:
-            st.session_state.pop(SELECT_KEY, None)
-        chosen = st.selectbox(
-            "Letter",
-            ids,
-            format_func=lambda i: title_of(next(x for x in letters if x.id == i), ctx["mentors"], ctx["apps"]),
-            key=SELECT_KEY,
-        )
-        detail(ws, next(x for x in letters if x.id == chosen), ctx)
+    if tab_letters.open is not False:
+        letter_cards(ws, letters, ctx)
+        if letters:
+            st.subheader("Letter details")
+            by_id = {x.id: x for x in letters}
+            if st.session_state.get(SELECT_KEY) not in by_id:
+                st.session_state.pop(SELECT_KEY, None)
+            chosen = st.selectbox(
+                "Letter",
+                list(by_id),
+                format_func=lambda i: title_of(by_id[i], ctx["mentors"], ctx["apps"]),
+                key=SELECT_KEY,
+            )
+            detail(ws, by_id[chosen], ctx)
 
 with tab_assign:
-    st.caption(
-        "Tick which letters each program receives. A letter that hasn't arrived can be planned here as a "
-        "placeholder; the portal lets you assign it once it is in."
-    )
-    if not ctx["apps"]:
-        st.caption("Add an application on Choose recommenders first.")
-    for app in ctx["apps"].values():
-        assignment_grid(ws, app, letters, ctx)
+    if tab_assign.open is not False:
+        st.caption(
+            "Tick which letters each program receives. A letter that hasn't arrived can be planned here as a "
+            "placeholder; the portal lets you assign it once it is in."
+        )
+        if not ctx["apps"]:
+            st.caption("Add an application on Choose recommenders first.")
+        for app in ctx["apps"].values():
+            assignment_grid(ws, app, letters, ctx)
 
 with tab_sheets:
-    st.caption(
-        "One page per writer with every program, due date, portal step and letter ID — "
-        "the batched list writers ask for. Print the HTML or paste the Markdown into an email."
-    )
-    if ws.read_only:
-        st.caption("Downloads are available to the plan's owner.")
-    else:
-        request_sheets(ws, letters, ctx)
+    if tab_sheets.open is not False:
+        st.caption(
+            "One page per writer with every program, due date, portal step and letter ID — "
+            "the batched list writers ask for. Print the HTML or paste the Markdown into an email."
+        )
+        if ws.read_only:
+            st.caption("Downloads are available to the plan's owner.")
+        else:
+            request_sheets(ws, letters, ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, timedelta
 
 import streamlit as st
@@ -102,8 +103,13 @@ def reset_form_after_rerun(prefix: str, fields: tuple[str, ...]) -> None:
 
 def reset_forms() -> None:
     # Widget state can only be cleared before the widget is drawn, so a successful add asks for it here.
+    # Text fields are set to "" rather than dropped: the browser keeps a dropped widget's text on screen, and
+    # a second click on Add would add the same record again.
     for key in st.session_state.pop(RESET_KEY, []):
-        st.session_state.pop(key, None)
+        if key.endswith(("-name", "-email", "-observed")):
+            st.session_state[key] = ""
+        else:
+            st.session_state.pop(key, None)
 
 
 def _save_field(ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable) -> None:
@@ -290,14 +296,16 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
     st.rerun()
 
 
-def edit_mentor(ws: Workspace, mentor: Mentor, today: date) -> None:
+def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = False) -> None:
     k = f"mentor-{mentor.id}"
 
     def edit(widget: Callable, label_text: str, name: str, **kwargs) -> None:
         key = f"{k}-{MENTOR_KEYS.get(name, name)}"
         bound(widget, label_text, ws, mentor, name, key, help=FACTOR_HELP[name], **kwargs)
 
-    with st.expander("Edit details (changes save at once)", icon="✏️"):
+    with ui.panel("Edit details (changes save at once)", key=f"{k}-edit", lazy=lazy, icon="✏️") as shown:
+        if not shown:
+            return
         edit(st.text_input, "Name", "name")
         edit(st.text_input, "Email", "email", to_widget=lambda v: v or "")
         cols = st.columns(3)
@@ -334,9 +342,12 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date) -> None:
             st.rerun()
 
 
-def touchpoints(ws: Workspace | None, mentor: Mentor, today: date) -> None:
+def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool = False) -> None:
     """The mentor's contact log; with a workspace to write to, a form to add one."""
-    with st.expander(f"Touchpoints ({len(mentor.touchpoints)})", icon="🤝"):
+    label_text = f"Touchpoints ({len(mentor.touchpoints)})"
+    with ui.panel(label_text, key=f"mentor-{mentor.id}-touchpoints", lazy=lazy, icon="🤝") as shown:
+        if not shown:
+            return
         for t in sorted(mentor.touchpoints, key=lambda t: t.day, reverse=True):
             note = f" — {esc(t.note)}" if t.note else ""
             st.markdown(f"- {t.day:%b %-d, %Y} · {label(t.kind)}{note}")
@@ -362,7 +373,9 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date) -> None:
     st.rerun()
 
 
-def letter_controls(ws: Workspace, mentor: Mentor, application: Application, letters: list[LetterRequest]) -> None:
+def letter_controls(
+    ws: Workspace, mentor: Mentor, application: Application, letters: list[LetterRequest], *, lazy: bool = False
+) -> None:
     for letter in letters:
         cols = st.columns([2, 1], vertical_alignment="center")
         cols[0].markdown(f"✉️ Letter for this application: **{label(letter.status)}**")
@@ -377,7 +390,14 @@ def letter_controls(ws: Workspace, mentor: Mentor, application: Application, let
                 options=LETTER_TYPES,
                 format_func=label,
             )
-    with st.expander("Plan another letter", icon="📝") if letters else st.container():
+    if letters or lazy:
+        title = "Plan another letter" if letters else "Plan a letter"
+        box = ui.panel(title, key=f"mentor-{mentor.id}-plan-panel", lazy=lazy, icon="📝")
+    else:
+        box = nullcontext(True)
+    with box as shown:
+        if not shown:
+            return
         cols = st.columns([2, 1], vertical_alignment="bottom")
         letter_type = cols[0].selectbox(
             "Type of letter to plan", LETTER_TYPES, format_func=label, key=f"mentor-{mentor.id}-letter-type"
@@ -404,8 +424,12 @@ def mentor_card(
     *,
     today: date,
     duplicate: bool,
+    lazy: bool = False,
 ) -> None:
-    """One ranked mentor: score bar, tier, reasons and warnings; with a workspace, the actions too."""
+    """One ranked mentor: score bar, tier, reasons and warnings; with a workspace, the actions too.
+
+    With ``lazy`` (a long list), the contact log and the edit inputs are drawn only when their panel is open.
+    """
     with st.container(border=True):
         cols = st.columns([4, 1])
         role = label(mentor.role) + (f" · {label(mentor.specialty)}" if mentor.specialty else "")
@@ -434,13 +458,13 @@ def mentor_card(
                 "2–4 weeks before you ask, so the request doesn't come out of nowhere.",
                 icon="🗓️",
             )
-        touchpoints(ws, mentor, today)
+        touchpoints(ws, mentor, today, lazy=lazy and ws is not None)
         if ws is None:
             if letters:
                 st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
             return
-        letter_controls(ws, mentor, application, letters)
-        edit_mentor(ws, mentor, today)
+        letter_controls(ws, mentor, application, letters, lazy=lazy)
+        edit_mentor(ws, mentor, today, lazy=lazy)
 
 
 # -- the mix and the backups --------------------------------------------------------------------------
@@ -485,7 +509,7 @@ def backups_panel(
                     f"Next best: **{esc(backup.name)}** — score {score.score}, {score.tier} "
                     f"(would write a {label(new_type).lower()})."
                 )
-                if st.button(f"Plan {backup.name} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
+                if st.button(f"Plan {esc(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
                     new = LetterRequest(mentor_id=backup.id, application_id=application.id, letter_type=new_type)
                     ws.save_letter(new)
                     ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})
@@ -520,12 +544,13 @@ def ranked_list(
         st.info("No mentors yet. Add the people who have seen your work.")
         return
     names = Counter(m.name.casefold() for m in mentors)
+    lazy = ui.lazy_for(len(mentors))
     mine = active_letters(letters, application.id)
     everything = [r for r in letters if r.application_id == application.id]
     for mentor, score in rank_mentors(mentors, application, today=today):
         own = [r for r in mine if r.mentor_id == mentor.id]
         duplicate = names[mentor.name.casefold()] > 1
-        mentor_card(ws, mentor, score, application, own, everything, today=today, duplicate=duplicate)
+        mentor_card(ws, mentor, score, application, own, everything, today=today, duplicate=duplicate, lazy=lazy)
 
 
 def application_caption(application: Application) -> None:
@@ -542,6 +567,14 @@ def read_only_view(
     if not applications:
         st.info("This plan has no applications yet.")
         return
+    if len(applications) > 1 and ui.lazy_for(len(mentors)):
+        # Every writer for every application would be thousands of elements: one application at a time, chosen
+        # like in the student's own view (choosing what to read changes nothing in the plan).
+        by_id = {a.id: a for a in applications}
+        if st.session_state.get(APP_KEY) not in by_id:
+            st.session_state[APP_KEY] = applications[0].id
+        chosen = st.selectbox("Application", list(by_id), format_func=lambda i: by_id[i].name, key=APP_KEY)
+        applications = [by_id[chosen]]
     for application in applications:
         st.header(esc(application.name), divider=True)
         application_caption(application)
@@ -556,9 +589,10 @@ ws = ui.page_header(
 today = ui.today()
 reset_forms()
 show_flash()
-applications = ws.applications()
-mentors = ws.mentors()
-letters = ws.letters()
+plan = ui.snapshot(ws)  # one read of the records per plan version
+applications = plan.applications()
+mentors = plan.mentors()
+letters = plan.letters()
 
 if ws.read_only:
     read_only_view(applications, mentors, letters, today)

@@ -4,7 +4,6 @@ import streamlit as st
 
 from lor import ui
 from lor.export import letters_csv, plan_csv
-from lor.overview import overview_of
 from lor.report import advisor_report_html
 from lor.store import parse_backup
 
@@ -54,12 +53,12 @@ elif not ui.shared_mode():
 
 st.subheader("Report for your advisor")
 st.write("One page with your applications, writers and their scores, letter status, letter-mix checks and timeline.")
-ov = overview_of(ws, today)
-report = advisor_report_html(ov)
+ov = ui.overview(ws, today)
+# Each file is made when its button is clicked (a callable), so showing the page costs nothing per file.
 cols = st.columns(3)
 cols[0].download_button(
     "Download report (HTML)",
-    report,
+    lambda: advisor_report_html(ov),
     file_name=f"lor-report-{stamp}.html",
     mime="text/html",
     key="share-report",
@@ -67,14 +66,14 @@ cols[0].download_button(
 names = ov.mentor_names | ov.application_names
 cols[1].download_button(
     "Letters (CSV)",
-    letters_csv(ov.letters, ov.mentors, ov.applications),
+    lambda: letters_csv(ov.letters, ov.mentors, ov.applications),
     file_name=f"lor-letters-{stamp}.csv",
     mime="text/csv",
     key="share-letters-csv",
 )
 cols[2].download_button(
     "Timeline (CSV)",
-    plan_csv(ov.milestones, names=names),
+    lambda: plan_csv(ov.milestones, names=names),
     file_name=f"lor-timeline-{stamp}.csv",
     mime="text/csv",
     key="share-plan-csv",
@@ -88,7 +87,7 @@ st.subheader("Backup")
 st.write("A backup is one JSON file holding your whole plan. Keep it somewhere safe and restore it here any time.")
 st.download_button(
     "Download backup (JSON)",
-    data=store.export_json(ws),
+    data=lambda: store.export_json(ws),
     file_name=f"lor-plan-{stamp}.json",
     mime="application/json",
     key="share-backup",
@@ -100,7 +99,7 @@ if upload is not None:
     try:
         parsed = parse_backup(upload.getvalue())
     except ValueError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(ui.md(str(exc)), icon="⚠️")
     else:
         who = parsed["student"].name if parsed["student"] else "no student name"
         st.info(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
@@ -114,6 +116,18 @@ def mark_done(ws: Workspace, step: Milestone, today: date) -> None:
     flash("success", f"Done: {step.title}. The letter is now “{label(updated.status)}”.")
 
 
+def week_row(ws: Workspace, step: Milestone, today: date) -> None:
+    """One step due this week: when, what, and (editable plans) its Done button."""
+    when = "Overdue — do it today" if step.overdue else day_text(step.day)
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.markdown(f"**{ui.md(when)}** · {ui.md(step.title)}")
+    if step.note:
+        left.caption(ui.md(step.note))
+    if not ws.read_only and right.button("Done", key=f"tl-done-{step.uid}"):
+        mark_done(ws, step, today)
+        st.rerun()
+
+
 def on_toggle_default(ws: Workspace, key: str) -> None:
     """Save a default period switched on or off (runs before the page, so the plan uses it at once)."""
     busy = busy_setting(ws)
@@ -127,6 +141,62 @@ def on_buffer_change(ws: Workspace) -> None:
     ws.set_setting(BUFFER_SETTING, int(st.session_state[BUFFER_KEY]))
 
 
+def timeline_of(plan: ui.PlanSnapshot, today: date) -> dict[str, Any]:
+    """What the page draws from the plan and the day alone: the steps, the busy periods, the planner's notes,
+    the calendar events and both figures. The page gets it through ui.per_plan, once per plan version."""
+    mentors, applications, letters = plan.mentors(), plan.applications(), plan.letters()
+    busy = busy_setting(plan)
+    buffer_days = int(plan.get_setting(BUFFER_SETTING, 0) or 0)
+    by_mentor = {m.id: m for m in mentors}
+    by_app = {a.id: a for a in applications}
+    milestones = plan_workspace(mentors, applications, letters, settings=busy, today=today, buffer_days=buffer_days)
+    # The windows the pictures cover: a year from this week; the Gantt from two weeks ago to the last step.
+    year_start = today - timedelta(days=today.weekday())
+    year_end = year_start + timedelta(weeks=53) - timedelta(days=1)
+    gantt_start = today - timedelta(days=14)
+    gantt_end = max([today + timedelta(days=90), *(m.day for m in milestones)]) + timedelta(days=7)
+    span_end = max([year_end, gantt_end, *(a.deadline + timedelta(days=14) for a in applications)])
+    calendars: dict[tuple[str | None, str], list[BusyPeriod]] = {}  # one per (specialty, role), as the planner
+    for m in mentors:
+        if (m.specialty, m.role) not in calendars:
+            calendars[m.specialty, m.role] = effective_calendar(
+                gantt_start, span_end, settings=busy, specialty=m.specialty, role=m.role
+            )
+    periods_by_mentor = {m.id: [*calendars[m.specialty, m.role], *m.busy] for m in mentors}
+    year_periods = (
+        unique_periods(periods_by_mentor.values())
+        if mentors
+        else effective_calendar(gantt_start, span_end, settings=busy)
+    )
+    # Planner notes: what it had to compromise (a late start, a busy window), one box per letter.
+    notes = []
+    for letter in letters:
+        mentor, application = by_mentor.get(letter.mentor_id), by_app.get(letter.application_id)
+        if mentor is None or application is None:
+            continue
+        planned = plan_request(
+            letter, application, mentor, busy=periods_by_mentor[mentor.id], today=today, buffer_days=buffer_days
+        )
+        if planned.warnings:
+            notes.append((mentor.name, application.name, planned.warnings))
+    names = {m.id: m.name for m in mentors}
+    steps_by_mentor: dict[str, list[Milestone]] = {}
+    for step in milestones:
+        steps_by_mentor.setdefault(step.mentor_id or "", []).append(step)
+    return {
+        "milestones": milestones,
+        "notes": notes,
+        "steps_by_mentor": steps_by_mentor,
+        "events": calendar_events(milestones, year_periods, names=names) if milestones else [],
+        "year_figure": year_calendar(year_periods, milestones, start=year_start, end=year_end),
+        "gantt_figure": (
+            mentor_gantt(mentors, periods_by_mentor, milestones, start=gantt_start, end=gantt_end, today=today)
+            if mentors and milestones
+            else None
+        ),
+    }
+
+
 ws = ui.page_header(
     "Timeline",
     "When to ask each writer, send the packet and the two reminders — planned around the busy times "
@@ -135,33 +205,18 @@ ws = ui.page_header(
 today = ui.today()
 show_flash()
 
-mentors = ws.mentors()
-applications = ws.applications()
-letters = ws.letters()
-busy = busy_setting(ws)
-buffer_days = int(ws.get_setting(BUFFER_SETTING, 0) or 0)
+plan = ui.snapshot(ws)
+mentors = plan.mentors()
+applications = plan.applications()
+letters = plan.letters()
+busy = busy_setting(plan)
+buffer_days = int(plan.get_setting(BUFFER_SETTING, 0) or 0)
 by_mentor = {m.id: m for m in mentors}
 by_app = {a.id: a for a in applications}
 names = {m.id: m.name for m in mentors}
-
-milestones = plan_workspace(mentors, applications, letters, settings=busy, today=today, buffer_days=buffer_days)
-
-# The windows the pictures cover: a year from this week; the Gantt from two weeks ago to the last step.
-year_start = today - timedelta(days=today.weekday())
-year_end = year_start + timedelta(weeks=53) - timedelta(days=1)
-gantt_start = today - timedelta(days=14)
-gantt_end = max([today + timedelta(days=90), *(m.day for m in milestones)]) + timedelta(days=7)
-span_end = max([year_end, gantt_end, *(a.deadline + timedelta(days=14) for a in applications)])
-periods_by_mentor = {
-    m.id: [
-        *effective_calendar(gantt_start, span_end, settings=busy, specialty=m.specialty, role=m.role),
-        *m.busy,
-    ]
-    for m in mentors
-}
-year_periods = (
-    unique_periods(periods_by_mentor.values()) if mentors else effective_calendar(gantt_start, span_end, settings=busy)
-)
+drawn = ui.per_plan(ws, "timeline", timeline_of, today)
+milestones = drawn["milestones"]
+lazy = ui.lazy_for(len(mentors))  # many writers: their files and busy-period rows wait until a panel is opened
 
 if not letters:
     st.info(
@@ -171,17 +226,9 @@ if not letters:
     )
     st.page_link("pages/recommenders.py", label="Go to Choose recommenders", icon="🧭")
 
-# Planner notes: what it had to compromise (a late start, a busy window), one box per letter.
-for letter in letters:
-    mentor, application = by_mentor.get(letter.mentor_id), by_app.get(letter.application_id)
-    if mentor is None or application is None:
-        continue
-    plan = plan_request(
-        letter, application, mentor, busy=periods_by_mentor[mentor.id], today=today, buffer_days=buffer_days
-    )
-    if plan.warnings:
-        lines = "\n".join(f"- {ui.md(w)}" for w in plan.warnings)
-        st.warning(f"**{ui.md(mentor.name)}** ({ui.md(application.name)})\n\n{lines}", icon="🗓️")
+for writer_name, application_name, warnings in drawn["notes"]:
+    lines = "\n".join(f"- {ui.md(w)}" for w in warnings)
+    st.warning(f"**{ui.md(writer_name)}** ({ui.md(application_name)})\n\n{lines}", icon="🗓️")
 
 # This week
 if letters:
@@ -189,22 +236,22 @@ if letters:
     week = this_week(milestones, today)
     if not week:
         st.write("Nothing is due in the next 7 days. 🎉")
-    for step in week:
-        when = "Overdue — do it today" if step.overdue else day_text(step.day)
-        left, right = st.columns([5, 1], vertical_alignment="center")
-        left.markdown(f"**{ui.md(when)}** · {ui.md(step.title)}")
-        if step.note:
-            left.caption(ui.md(step.note))
-        if not ws.read_only and right.button("Done", key=f"tl-done-{step.uid}"):
-            mark_done(ws, step, today)
-            st.rerun()
+    for step in week[: ui.LAZY_AFTER]:
+        week_row(ws, step, today)
+    if ui.lazy_for(len(week)):  # a long week: the most urgent steps first, the rest in a lazy panel
+        more = week[ui.LAZY_AFTER :]
+        # The count goes in a caption: a panel whose label changed would close after every Done.
+        st.caption(f"{len(more)} more step{'s' if len(more) != 1 else ''} due this week.")
+        with ui.panel("The rest of this week", key="timeline-week-more", lazy=True) as shown:
+            for step in more if shown else []:
+                week_row(ws, step, today)
 
 # The month calendar (first of the pictures, and never inside a tab: FullCalendar renders badly there).
 if milestones:
     st.subheader("Calendar")
     st.caption(calendar_legend())
     clicked = calendar(
-        events=calendar_events(milestones, year_periods, names=names),
+        events=drawn["events"],
         options={
             "initialView": "dayGridMonth",
             "initialDate": today.isoformat(),
@@ -224,7 +271,8 @@ if milestones:
             event = (clicked.get("eventClick") or {}).get("event") or {}
             st.session_state[SELECTED_KEY] = event.get("id")
 
-    selected = next((m for m in milestones if m.uid == st.session_state.get(SELECTED_KEY)), None)
+    selected_uid = st.session_state.get(SELECTED_KEY)
+    selected = next((m for m in milestones if m.uid == selected_uid), None) if selected_uid else None
     if selected is not None:
         letter = next((r for r in letters if r.id == selected.request_id), None)
         writer = by_mentor.get(selected.mentor_id or "")
@@ -259,17 +307,17 @@ if milestones:
 st.subheader("The year at a glance")
 st.caption("Each square is a day: shaded when your writers are busy (hover for the reason), with your steps on top.")
 st.plotly_chart(
-    year_calendar(year_periods, milestones, start=year_start, end=year_end),
+    drawn["year_figure"],
     width="stretch",
     config={"displayModeBar": False},
     key="timeline-year-chart",
 )
 
-if mentors and milestones:
+if drawn["gantt_figure"] is not None:
     st.subheader("By writer")
     st.caption("Each writer's busy times, and each letter from the ask to its due date.")
     st.plotly_chart(
-        mentor_gantt(mentors, periods_by_mentor, milestones, start=gantt_start, end=gantt_end, today=today),
+        drawn["gantt_figure"],
         width="stretch",
         config={"displayModeBar": False},
         key="timeline-gantt",
@@ -282,35 +330,37 @@ if milestones:
         "each step. The spreadsheet files open in Excel or Google Sheets."
     )
     stamp = today.isoformat()
+    # Each file is made when its button is clicked (a callable), so drawing the buttons costs nothing.
     left, middle, right = st.columns(3)
     left.download_button(
         "Whole plan (.ics)",
-        data=milestones_to_ics(milestones, calendar_name="LOR plan"),
+        data=partial(milestones_to_ics, milestones, calendar_name="LOR plan"),
         file_name=f"lor-plan-{stamp}.ics",
         mime="text/calendar",
         key="timeline-ics-all",
     )
     middle.download_button(
         "Plan as a spreadsheet (.csv)",
-        data=plan_csv(milestones, names={**names, **{a.id: a.name for a in applications}}).encode("utf-8-sig"),
+        data=lambda: plan_csv(milestones, names=names | {a.id: a.name for a in applications}).encode("utf-8-sig"),
         file_name=f"lor-plan-{stamp}.csv",
         mime="text/csv",
         key="timeline-csv-plan",
     )
     right.download_button(
         "Letters as a spreadsheet (.csv)",
-        data=letters_csv(letters, mentors, applications).encode("utf-8-sig"),
+        data=lambda: letters_csv(letters, mentors, applications).encode("utf-8-sig"),
         file_name=f"lor-letters-{stamp}.csv",
         mime="text/csv",
         key="timeline-csv-letters",
     )
-    with st.expander("A calendar file for one writer"):
-        for mentor in mentors:
-            steps = [m for m in milestones if m.mentor_id == mentor.id]
+    with ui.panel("A calendar file for one writer", key="timeline-writer-files", lazy=lazy) as shown:
+        writers = mentors if shown else []  # a closed lazy panel draws nothing
+        for mentor in writers:
+            steps = drawn["steps_by_mentor"].get(mentor.id)
             if steps:
                 st.download_button(
                     f"{ui.md(mentor.name)} (.ics)",
-                    data=milestones_to_ics(steps, calendar_name=f"LOR plan: {mentor.name}"),
+                    data=partial(milestones_to_ics, steps, calendar_name=f"LOR plan: {mentor.name}"),
                     file_name=f"lor-plan-{file_slug(mentor.name)}-{stamp}.ics",
                     mime="text/calendar",
                     key=f"timeline-ics-{mentor.id}",
@@ -339,7 +389,9 @@ with st.expander("Ask early: a buffer before the real deadline"):
             help="0 means writers get the real deadline. 7–14 days is a common buffer.",
         )
 
-with st.expander("Busy periods: when not to ask"):
+with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy=lazy) as shown:
+    if not shown:
+        st.stop()  # this panel is the end of the page: a closed lazy panel leaves nothing more to draw
     st.info(calendar_note(), icon="📅")
     st.write(
         "**Avoid** days are never used for an ask; **caution** days are used only when nothing else fits "

@@ -1,0 +1,107 @@
+"""The per-plan cache behind the pages: a result is reused only while its plan is unchanged, never across plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from lor import ui
+from lor.models import Mentor
+from lor.store import Store
+
+TODAY = date(2026, 11, 25)
+
+
+class Counter:
+    """A computation that counts how often it really ran."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> int:
+        self.calls += 1
+        return self.calls
+
+
+def test_a_value_is_computed_once_per_version_and_again_after_the_version_grows():
+    cache, compute = ui.PlanCache(), Counter()
+    assert cache.get("plan", 1, compute) == 1
+    assert cache.get("plan", 1, compute) == 1
+    assert compute.calls == 1
+    assert cache.get("plan", 2, compute) == 2
+    assert cache.get("plan", 2, compute) == 2
+    assert compute.calls == 2
+
+
+def test_a_late_result_for_an_older_version_never_replaces_a_newer_one():
+    cache = ui.PlanCache()
+    cache.get("plan", 5, lambda: "at 5")
+    assert cache.get("plan", 4, lambda: "at 4") == "at 4"  # the caller still gets what it asked for
+    assert cache.get("plan", 5, lambda: "recomputed") == "at 5"
+
+
+def test_keys_never_share_a_value_and_the_least_recently_used_goes_first():
+    cache = ui.PlanCache(max_entries=2)
+    cache.get("a", 1, lambda: "A")
+    cache.get("b", 1, lambda: "B")
+    assert cache.get("a", 1, lambda: "A again") == "A"  # a is now the most recently used
+    cache.get("c", 1, lambda: "C")
+    assert len(cache) == 2
+    assert cache.get("b", 1, lambda: "B again") == "B again"  # b was evicted
+    assert cache.get("c", 1, lambda: "C again") == "C"
+
+
+def test_the_snapshot_shows_an_edit_on_the_next_read(tmp_path: Path):
+    ws = Store(tmp_path / "lor.db").default_workspace()
+    ws.save_mentor(Mentor(id="m1", name="Dr. Before"))
+    assert [m.name for m in ui.snapshot(ws).mentors()] == ["Dr. Before"]
+    ws.save_mentor(Mentor(id="m1", name="Dr. After"))
+    assert [m.name for m in ui.snapshot(ws).mentors()] == ["Dr. After"]
+    ws.set_setting("buffer_days", 7)
+    assert ui.snapshot(ws).get_setting("buffer_days") == 7
+
+
+def test_two_databases_with_the_same_workspace_id_and_version_keep_their_own_plans(tmp_path: Path):
+    first = Store(tmp_path / "one.db").default_workspace()
+    second = Store(tmp_path / "two.db").default_workspace()
+    first.save_mentor(Mentor(id="m1", name="Dr. One"))
+    second.save_mentor(Mentor(id="m1", name="Dr. Two"))
+    assert (first.id, first.version()) == (second.id, second.version())
+    assert [m.name for m in ui.snapshot(first).mentors()] == ["Dr. One"]
+    assert [m.name for m in ui.snapshot(second).mentors()] == ["Dr. Two"]
+    assert ui.overview(first, TODAY).mentor_names == {"m1": "Dr. One"}
+    assert ui.overview(second, TODAY).mentor_names == {"m1": "Dr. Two"}
+
+
+def test_shared_plans_keep_their_own_results(tmp_path: Path):
+    store = Store(tmp_path / "class.db")
+    mine, theirs = (store.open(store.create_workspace()[0]) for _ in range(2))
+    mine.save_mentor(Mentor(name="Dr. Mine"))
+    theirs.save_mentor(Mentor(name="Dr. Theirs"))
+    assert [m.name for m in ui.snapshot(mine).mentors()] == ["Dr. Mine"]
+    assert [m.name for m in ui.snapshot(theirs).mentors()] == ["Dr. Theirs"]
+
+
+def test_per_plan_reuses_a_result_until_the_plan_changes(tmp_path: Path):
+    ws = Store(tmp_path / "lor.db").default_workspace()
+    ws.save_mentor(Mentor(id="m1", name="Dr. Reed"))
+    runs: list[list[str]] = []
+
+    def names(plan: ui.PlanSnapshot, day: date) -> list[str]:
+        runs.append([m.name for m in plan.mentors()])
+        return runs[-1]
+
+    assert ui.per_plan(ws, "test-names", names, TODAY) == ["Dr. Reed"]
+    assert ui.per_plan(ws, "test-names", names, TODAY) == ["Dr. Reed"]
+    assert len(runs) == 1
+    ws.save_mentor(Mentor(id="m2", name="Dr. Kim"))
+    assert ui.per_plan(ws, "test-names", names, TODAY) == ["Dr. Reed", "Dr. Kim"]
+    assert ui.per_plan(ws, "test-names", names, date(2026, 11, 26)) == ["Dr. Reed", "Dr. Kim"]
+    assert len(runs) == 3  # another day is another result
+
+
+def test_a_snapshot_setting_is_a_copy_the_caller_may_change(tmp_path: Path):
+    ws = Store(tmp_path / "lor.db").default_workspace()
+    ws.set_setting("busy", {"disabled": ["july_transition"]})
+    ui.snapshot(ws).get_setting("busy")["disabled"].append("winter_holidays")
+    assert ui.snapshot(ws).get_setting("busy") == {"disabled": ["july_transition"]}
