@@ -69,6 +69,9 @@ class Server:
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                # A test server must not reload modules when a file changes under it mid-run.
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=ROOT,
             env=env,

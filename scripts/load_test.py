@@ -1,0 +1,482 @@
+"""Class-scale load test: many students editing their own plans at once on one shared-mode server.
+
+Usage: python scripts/load_test.py [--sessions 20] [--edits 20] [--stagger 0.5] [--json artifacts/load_test.json]
+
+Starts `streamlit run app.py` on 127.0.0.1 in shared mode (LOR_SHARED=1) with a temporary database, then
+drives N concurrent browser sessions (one Chromium, one Playwright context per student). Each session opens
+/ (a new private workspace; its edit token is read from ?w=), clicks "Load example plan", opens
+/recommenders with its link and adds mentors through the "Add a mentor" form, one save per edit, with
+unique names ("Load S03 E07"), then switches page through the sidebar and checks the link kept its plan.
+
+Measured, on the page's own clock: page-update latency per edit (the click event on "Add mentor" until the
+app is idle again and shows "Added <name>."), page-load latency (start of navigation until the app is idle
+with its title drawn), the sidebar page switch. On the server: resident memory (VmRSS of its process tree
+every 0.2 s, VmHWM at the end), and the wall and CPU time of every script run (a sitecustomize.py on the
+server's PYTHONPATH wraps Streamlit's ScriptRunner._run_script; app code is untouched). CPU seconds of the
+server, of Chromium with Playwright's driver, and of the whole machine tell where the time went: on one
+small machine the browsers compete with the server for the same cores.
+Verified afterwards through lor.store.Store on the database file: every confirmed edit is stored (lost
+writes), no workspace holds another session's mentors (leaks), one workspace per session, and the sidebar
+switch kept each session on its own plan.
+
+The server runs without a file watcher, so edits to the checkout during a run cannot reload its modules.
+Exit status: 0 when every edit was made and stored, nothing leaked, one workspace per session and every
+session kept its plan; 1 otherwise. Only loopback traffic; every loop is bounded, and the whole browser run
+has a time limit (--timeout, 15 min by default). Results: --json (artifacts/load_test.json) and stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+
+from playwright.async_api import Page, async_playwright  # noqa: E402
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from pwhelpers import ARTIFACTS, CHROMIUM_FLAGS, Server, find_chromium  # noqa: E402
+
+from lor.store import Store  # noqa: E402
+
+STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+IDLE_WITH_TITLE = f"() => {STATE} === 'notRunning' && !!document.querySelector('[data-testid=\"stMain\"] h1')"
+NAME = re.compile(r"^Load S(\d+) E(\d+)$")
+SHOWS_ALERT = (
+    '[...document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stAlert"]\')]'
+    ".some((a) => a.textContent.includes(arg))"
+)
+CLICK_CLOCK = "document.addEventListener('click', () => { window.__lorClick = performance.now(); }, true);"
+STEP_TIMEOUT_MS = 120_000  # one page load or one edit, on a busy 2-core machine
+POLL_MS = 25  # the page checks its cheap "done" condition this often (textContent, never innerText: no layout)
+
+
+def mentor_name(session: int, edit: int) -> str:
+    return f"Load S{session:02d} E{edit:02d}"
+
+
+@dataclass
+class SessionResult:
+    index: int
+    token: str | None = None
+    page_loads_ms: list[float] = field(default_factory=list)
+    edits_ms: list[float] = field(default_factory=list)
+    switch_ms: float | None = None  # sidebar page switch
+    confirmed: list[str] = field(default_factory=list)  # names the UI confirmed ("Added <name>.")
+    kept_plan_on_navigation: bool | None = None
+    step: str = "start"  # what the session was doing (named in its error)
+    exceptions_shown: int = 0
+    error: str | None = None
+
+
+# -- the server: memory and script-run times -------------------------------------------------------------
+
+# Put on the server's PYTHONPATH as sitecustomize.py: logs every script run (one user action, st.rerun loops
+# included) as "<end time> <wall ms> <cpu ms of the script thread>", to split server time from browser time.
+RUN_CLOCK = """
+import os, threading, time
+
+_path = os.environ.get("LOR_LOADTEST_RUNLOG")
+if _path:
+    from streamlit.runtime.scriptrunner import script_runner as _sr
+
+    _run, _lock = _sr.ScriptRunner._run_script, threading.Lock()
+
+    def _timed(self, rerun_data):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return _run(self, rerun_data)
+        finally:
+            wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+            with _lock, open(_path, "a") as f:
+                f.write(f"{time.time():.3f} {wall * 1000:.1f} {cpu * 1000:.1f}\\n")
+
+    _sr.ScriptRunner._run_script = _timed
+"""
+
+
+def start_server(tmp: Path) -> Server:
+    """pwhelpers.Server in shared mode, with the run clock and without a file watcher (an edit to lor/ by other
+    work in this checkout would otherwise reload modules inside the running server; a deployment never sees
+    edits either)."""
+    site = tmp / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(RUN_CLOCK)
+    extra = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
+        "LOR_LOADTEST_RUNLOG": str(tmp / "runs.log"),
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    }
+    saved = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
+    try:
+        return Server(tmp, shared=True)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def script_runs(log: Path) -> tuple[list[float], list[float]]:
+    """(wall ms, cpu ms) of every script run the server logged."""
+    walls, cpus = [], []
+    if log.exists():
+        for line in log.read_text().splitlines()[:100_000]:
+            parts = line.split()
+            if len(parts) == 3:
+                walls.append(float(parts[1]))
+                cpus.append(float(parts[2]))
+    return walls, cpus
+
+
+# -- server memory -------------------------------------------------------------------------------------
+
+
+def process_tree(pid: int, limit: int = 64) -> list[int]:
+    """pid and its descendants (through /proc/<pid>/task/*/children), at most `limit` processes."""
+    found, todo = [], [pid]
+    while todo and len(found) < limit:
+        p = todo.pop()
+        found.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo.extend(int(c) for c in task.read_text().split())
+    return found
+
+
+def status_kb(pid: int, field_name: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process, in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class Sampler(threading.Thread):
+    """Every `interval` seconds (at most `max_samples` times) until stopped: the summed VmRSS of the server's
+    process tree, and the CPU time of every other process under this one (Playwright's driver, Chromium)."""
+
+    def __init__(self, server_pid: int, interval: float = 0.2, max_samples: int = 50_000):
+        super().__init__(daemon=True)
+        self.server_pid, self.interval, self.max_samples = server_pid, interval, max_samples
+        self.samples_kb: list[int] = []
+        self.browser_cpu: dict[int, float] = {}  # pid -> latest CPU seconds seen
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set() and len(self.samples_kb) < self.max_samples:
+            server = process_tree(self.server_pid)
+            self.samples_kb.append(sum(status_kb(p, "VmRSS") for p in server))
+            for p in set(process_tree(os.getpid(), limit=256)) - set(server) - {os.getpid()}:
+                self.browser_cpu[p] = max(self.browser_cpu.get(p, 0.0), cpu_seconds(p))
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(5)
+
+
+# -- one student ---------------------------------------------------------------------------------------
+
+
+async def loaded_ms(pg: Page, url: str) -> float:
+    """Open `url`; milliseconds on the page's own clock from the start of the navigation until the app is
+    idle with its title drawn."""
+    await pg.goto(url, timeout=STEP_TIMEOUT_MS)
+    done = await pg.wait_for_function(
+        f"() => ({IDLE_WITH_TITLE})() && performance.now()", timeout=STEP_TIMEOUT_MS, polling=POLL_MS
+    )
+    return float(await done.json_value())
+
+
+async def updated_ms(pg: Page, done: str, arg: str = "") -> float:
+    """After a click: wait for the script to start (briefly: a fast run may be over before the first poll), then
+    for the app to be idle with `done` true (st.rerun leaves a short idle gap between its two runs, so idle
+    alone does not mean the change is on screen). Returns milliseconds from the click event, page clock."""
+    with contextlib.suppress(PlaywrightTimeout):
+        await pg.wait_for_function(f"() => {STATE} === 'running'", timeout=2_000, polling=POLL_MS)
+    handle = await pg.wait_for_function(
+        f"(arg) => {STATE} === 'notRunning' && ({done}) && performance.now() - window.__lorClick",
+        arg=arg,
+        timeout=STEP_TIMEOUT_MS,
+        polling=POLL_MS,
+    )
+    return float(await handle.json_value())
+
+
+async def student(browser, url: str, result: SessionResult, edits: int, delay: float) -> None:
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    await context.add_init_script(CLICK_CLOCK)
+    pg = await context.new_page()
+    try:
+        result.step = "open /"
+        result.page_loads_ms.append(await loaded_ms(pg, url + "/"))
+        match = re.search(r"[?&]w=([^&]+)", pg.url)
+        if not match:
+            raise RuntimeError(f"no private link in the address after opening /: {pg.url}")
+        result.token = match.group(1)
+
+        result.step = "load the example plan"
+        await pg.locator(".st-key-dashboard-load-example button").click(timeout=STEP_TIMEOUT_MS)
+        await updated_ms(
+            pg, "!document.querySelector('.st-key-dashboard-load-example') && !!document.querySelector('h1')"
+        )
+
+        result.step = "open /recommenders"
+        result.page_loads_ms.append(await loaded_ms(pg, f"{url}/recommenders?w={result.token}"))
+        form = pg.locator('[data-testid="stExpander"]').filter(has=pg.locator(".st-key-mentor-name"))
+        name_input = pg.locator(".st-key-mentor-name input")
+        for e in range(1, edits + 1):
+            name = mentor_name(result.index, e)
+            if not await name_input.is_visible():  # the expander closes when the page above it changes
+                result.step = f"edit {e}: open the Add a mentor form"
+                await form.locator("summary").first.click(timeout=STEP_TIMEOUT_MS)
+            result.step = f"edit {e}: type the name"
+            await name_input.fill(name, timeout=STEP_TIMEOUT_MS)
+            result.step = f"edit {e}: submit"
+            await pg.locator(".st-key-mentor-add button").click(timeout=STEP_TIMEOUT_MS)
+            result.edits_ms.append(await updated_ms(pg, SHOWS_ALERT, f"Added {name}."))
+            result.confirmed.append(name)
+
+        # The sidebar navigation drops the query string; the session must keep its own plan.
+        result.step = "switch to Letters in the sidebar"
+        await pg.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Letters").click()
+        await pg.wait_for_url(re.compile(r"/letters"), timeout=STEP_TIMEOUT_MS)
+        result.switch_ms = await updated_ms(
+            pg, "document.querySelector('[data-testid=\"stMain\"] h1')?.textContent === 'Letters'"
+        )
+        result.kept_plan_on_navigation = f"w={result.token}" in pg.url
+        result.exceptions_shown = await pg.locator('[data-testid="stException"]').count()
+    except Exception as exc:  # one failed session is reported, the others go on
+        result.error = f"{result.step}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        with contextlib.suppress(Exception):
+            ARTIFACTS.mkdir(exist_ok=True)
+            await pg.screenshot(path=str(ARTIFACTS / f"load_test_fail_S{result.index:02d}.png"), timeout=30_000)
+    finally:
+        await context.close()
+
+
+async def drive(url: str, results: list[SessionResult], edits: int, stagger: float) -> None:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)
+        try:
+            await asyncio.gather(*(student(browser, url, r, edits, (r.index - 1) * stagger) for r in results))
+        finally:
+            await browser.close()
+
+
+# -- verification and report ---------------------------------------------------------------------------
+
+
+def verify(db: Path, results: list[SessionResult]) -> dict:
+    """Read every session's workspace back through the store: lost writes, leaks, workspace count."""
+    store = Store(db)
+    lost: list[str] = []
+    leaks: list[str] = []
+    for r in results:
+        if r.token is None:
+            continue
+        names = [m.name for m in store.open(r.token).mentors()]
+        lost += [n for n in r.confirmed if n not in names]
+        for n in names:
+            m = NAME.match(n)
+            if m and int(m.group(1)) != r.index:
+                leaks.append(f"{n} in session {r.index}'s workspace")
+        duplicates = {n for n in names if NAME.match(n) and names.count(n) > 1}
+        leaks += [f"{n} stored twice in session {r.index}'s workspace" for n in sorted(duplicates)]
+    tokens = [r.token for r in results if r.token]
+    return {
+        "lost_writes": lost,
+        "leaks": leaks,
+        "workspaces": store.workspace_count(),
+        "distinct_tokens": len(set(tokens)) == len(tokens),
+    }
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))], 1)
+
+
+def stats(values: list[float]) -> dict:
+    return {
+        "p50": pct(values, 0.5),
+        "p95": pct(values, 0.95),
+        "max": round(max(values), 1) if values else None,
+        "mean": round(statistics.fmean(values), 1) if values else None,
+        "count": len(values),
+    }
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def summarize(args, results: list[SessionResult], check: dict, measured: dict) -> dict:
+    rss, hwm_kb = measured["rss_kb"], measured["hwm_kb"]
+    run_wall, run_cpu = measured["script_runs"]
+    busy, total = measured["machine_cpu"]
+    return {
+        "sessions": args.sessions,
+        "edits_per_session": args.edits,
+        "edits_confirmed": sum(len(r.confirmed) for r in results),
+        "edits_expected": args.sessions * args.edits,
+        "edit_latency_ms": stats([x for r in results for x in r.edits_ms]),
+        "page_load_latency_ms": stats([x for r in results for x in r.page_loads_ms]),
+        "page_switch_latency_ms": stats([r.switch_ms for r in results if r.switch_ms is not None]),
+        "server_script_run_ms": {"wall": stats(run_wall), "cpu": stats(run_cpu)},
+        "server_rss_mb": {
+            "peak": round(max([*rss, hwm_kb]) / 1024, 1),
+            "peak_sampled": round(max(rss) / 1024, 1) if rss else None,
+            "vm_hwm": round(hwm_kb / 1024, 1),
+            "start": round(rss[0] / 1024, 1) if rss else None,
+            "end": round(rss[-1] / 1024, 1) if rss else None,
+            "samples": len(rss),
+        },
+        "server_cpu_seconds": round(measured["server_cpu"], 1),
+        "browser_cpu_seconds": round(measured["browser_cpu"], 1),
+        "load_test_client_cpu_seconds": round(measured["client_cpu"], 1),
+        "machine_cpu_busy_seconds": round(busy, 1),
+        "machine_cpu_capacity_seconds": round(total, 1),
+        "lost_writes": len(check["lost_writes"]),
+        "lost_write_names": check["lost_writes"][:50],
+        "cross_workspace_leaks": len(check["leaks"]),
+        "leak_details": check["leaks"][:50],
+        "workspaces": check["workspaces"],
+        "workspaces_match_sessions": check["workspaces"] == args.sessions and check["distinct_tokens"],
+        "navigation_kept_plan": sum(1 for r in results if r.kept_plan_on_navigation),
+        "exceptions_shown": sum(r.exceptions_shown for r in results),
+        "server_log_tracebacks": measured["server_log"].count("Traceback"),
+        "session_errors": [f"S{r.index:02d}: {r.error}" for r in results if r.error],
+        "wall_time_s": round(measured["wall"], 1),
+        "load_average_at_start": measured["load_before"],
+        "load_average_at_end": measured["load_after"],
+        "cpu_count": os.cpu_count(),
+        "stagger_s": args.stagger,
+    }
+
+
+def ok(report: dict) -> bool:
+    return (
+        report["lost_writes"] == 0
+        and report["cross_workspace_leaks"] == 0
+        and report["workspaces_match_sessions"]
+        and report["edits_confirmed"] == report["edits_expected"]
+        and report["navigation_kept_plan"] == report["sessions"]
+        and not report["session_errors"]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--stagger", type=float, default=0.5, help="seconds between session starts")
+    parser.add_argument("--timeout", type=float, default=900, help="limit for the whole browser run, seconds")
+    parser.add_argument("--json", type=Path, default=ARTIFACTS / "load_test.json")
+    args = parser.parse_args(argv)
+    if not (1 <= args.sessions <= 200 and 1 <= args.edits <= 500):
+        parser.error("--sessions must be 1..200 and --edits 1..500")
+
+    measured: dict = {"load_before": [round(x, 2) for x in os.getloadavg()]}
+    tmp = Path(tempfile.mkdtemp(prefix="lor-load-"))
+    server = start_server(tmp)
+    sampler = Sampler(server.proc.pid)
+    sampler.start()
+    started, cpu_before = time.perf_counter(), machine_cpu_seconds()
+    results = [SessionResult(index=i) for i in range(1, args.sessions + 1)]
+    try:
+        try:
+            asyncio.run(asyncio.wait_for(drive(server.url, results, args.edits, args.stagger), args.timeout))
+        except TimeoutError:
+            print(f"TIMEOUT: the browser run took more than {args.timeout:.0f} s", file=sys.stderr)
+            for r in results:
+                if r.error is None and r.kept_plan_on_navigation is None:
+                    r.error = f"{r.step}: stopped by the overall time limit"
+        measured["wall"] = time.perf_counter() - started
+        mine = os.times()
+        measured["client_cpu"] = mine.user + mine.system
+        cpu_after = machine_cpu_seconds()
+        measured["machine_cpu"] = (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1])
+        measured["load_after"] = [round(x, 2) for x in os.getloadavg()]
+        measured["hwm_kb"] = max(status_kb(p, "VmHWM") for p in process_tree(server.proc.pid))
+        measured["server_cpu"] = sum(cpu_seconds(p) for p in process_tree(server.proc.pid))
+    finally:
+        sampler.stop()
+        server.stop()
+    check = verify(server.db, results)
+    measured["rss_kb"] = sampler.samples_kb
+    measured["browser_cpu"] = sum(sampler.browser_cpu.values())
+    measured["script_runs"] = script_runs(tmp / "runs.log")
+    measured["server_log"] = (tmp / "server.log").read_text(errors="replace")
+    report = summarize(args, results, check, measured)
+    report["passed"] = ok(report)
+
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{report['sessions']} sessions x {report['edits_per_session']} edits in {report['wall_time_s']} s")
+    print(f"  edits confirmed {report['edits_confirmed']}/{report['edits_expected']}")
+    for title, key in [
+        ("edit latency", "edit_latency_ms"),
+        ("page load", "page_load_latency_ms"),
+        ("page switch", "page_switch_latency_ms"),
+    ]:
+        v = report[key]
+        print(f"  {title + ' ms:':17} p50 {v['p50']}  p95 {v['p95']}  max {v['max']}  (n={v['count']})")
+    w, c = report["server_script_run_ms"]["wall"], report["server_script_run_ms"]["cpu"]
+    print(
+        f"  server script run ms: wall p50 {w['p50']} p95 {w['p95']}; cpu p50 {c['p50']} p95 {c['p95']}"
+        f" (n={w['count']})"
+    )
+    m = report["server_rss_mb"]
+    print(f"  server RSS MB: peak {m['peak']} (VmHWM {m['vm_hwm']}), start {m['start']}, end {m['end']}")
+    print(
+        f"  CPU s: server {report['server_cpu_seconds']}, Chromium+driver {report['browser_cpu_seconds']},"
+        f" this script {report['load_test_client_cpu_seconds']}, whole machine {report['machine_cpu_busy_seconds']}"
+        f" of {report['machine_cpu_capacity_seconds']}; load average {report['load_average_at_start']}"
+        f" -> {report['load_average_at_end']}"
+    )
+    print(
+        f"  lost writes {report['lost_writes']}, leaks {report['cross_workspace_leaks']}, "
+        f"workspaces {report['workspaces']}, navigation kept plan {report['navigation_kept_plan']}, "
+        f"exceptions shown {report['exceptions_shown']}, server tracebacks {report['server_log_tracebacks']}"
+    )
+    for line in report["session_errors"]:
+        print("  ERROR", line)
+    print(f"{'PASS' if report['passed'] else 'FAIL'}: report in {args.json}")
+    return 0 if report["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
