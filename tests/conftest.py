@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
+from plan_dates import TODAY
 from streamlit.testing.v1 import AppTest
 
 from lor.example import load_example
 from lor.store import Store, Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import os
 from urllib.parse import parse_qs
 
 import pytest
-from conftest import TODAY
+from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.guidance import context_cards, get_topic, load_guidance

@@ -4,7 +4,7 @@ import os
 from html.parser import HTMLParser
 
 import pytest
-from conftest import TODAY
+from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.models import Mentor

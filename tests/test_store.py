@@ -5,7 +5,7 @@ import sqlite3
 from datetime import date
 
 import pytest
-from conftest import TODAY
+from plan_dates import TODAY
 
 from lor.example import example_document
 from lor.models import Application, LetterRequest, Mentor, Student
