@@ -13,7 +13,7 @@ from typing import Literal
 
 from lor.lifecycle import ARRIVED_STATUSES
 from lor.messages import lower_label
-from lor.models import Application, LetterRequest, Mentor, Program, label
+from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, label
 
 Level = Literal["error", "warning", "info"]
 
@@ -28,7 +28,6 @@ PORTAL_LIMITS: dict[str, tuple[int, str]] = {
 _NO_PORTAL_LIMIT = (10, "no portal-wide limit known: check each program")
 
 OLD_CYCLE_DAYS = 300  # a letter that arrived this long before the deadline belongs to an earlier cycle
-NEVER_ARRIVES: frozenset[str] = frozenset({"declined", "withdrawn"})
 
 
 class AssignmentError(ValueError):
@@ -152,7 +151,7 @@ def check_assignments(
             )
         for letter in found:
             who = _writer(letter, names)
-            if letter.status in NEVER_ARRIVES:
+            if letter.status in CLOSED_STATUSES:
                 issues.append(
                     AssignmentIssue(
                         ok=False,
@@ -182,7 +181,7 @@ def check_assignments(
             typed = [x for x in found if x.letter_type == letter_type]
             if any(x.status in ARRIVED_STATUSES for x in typed):
                 continue
-            if any(x.status not in NEVER_ARRIVES for x in typed):
+            if any(x.status not in CLOSED_STATUSES for x in typed):
                 issues.append(
                     AssignmentIssue(
                         ok=False,
@@ -234,7 +233,9 @@ def assignable_letters(application: Application, letters: list[LetterRequest]) -
     """The letters the grid offers for this application: its own still in play, plus any already assigned."""
     assigned = {i for p in application.programs for i in p.assigned}
     return [
-        x for x in letters if x.id in assigned or (x.application_id == application.id and x.status not in NEVER_ARRIVES)
+        x
+        for x in letters
+        if x.id in assigned or (x.application_id == application.id and x.status not in CLOSED_STATUSES)
     ]
 
 
@@ -262,7 +263,7 @@ def assign(
     found = known[letter_id]
     if letter_id in program.assigned:
         return application
-    if found.status in NEVER_ARRIVES:
+    if found.status in CLOSED_STATUSES:
         raise AssignmentError(
             f"This letter is {label(found.status).lower()}, so it will never arrive and can't be assigned."
         )

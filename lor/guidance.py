@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lor.mix import check_mix, load_rules
-from lor.models import Application, LetterRequest, Mentor, label
+from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, label
 
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
 GROUPS: tuple[str, ...] = ("Dos", "Don'ts", "Questions")
@@ -31,7 +31,6 @@ MIX_TABLE_MARK = "{{ mix_table }}"
 SHORT_NOTICE_DAYS = 21  # under 3 weeks is late; under 2 weeks is short notice
 LAST_WEEK_DAYS = 7  # the second and final reminder falls about a week before
 MAX_CARDS = 5
-GONE_STATUSES = ("declined", "withdrawn")  # letters that will never arrive
 IN_PROGRESS = ("planned", "asked", "agreed", "packet_sent")  # not yet in the portal
 
 Group = Literal["Dos", "Don'ts", "Questions"]
@@ -318,7 +317,7 @@ def _mix_cards(
     active = [
         r
         for r in letters
-        if r.application_id == application.id and r.status not in GONE_STATUSES and r.mentor_id in mentors
+        if r.application_id == application.id and r.status not in CLOSED_STATUSES and r.mentor_id in mentors
     ]
     letter_types: dict[str, list[str]] = {}
     for r in active:

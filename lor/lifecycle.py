@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from lor.models import LetterRequest, label
+from lor.models import ARRIVED_STATUSES, LetterRequest, label
 
 # Forward moves. Going back is computed from the letter's own path (see ``allowed_moves``).
 MOVES: dict[str, tuple[str, ...]] = {
@@ -45,7 +45,6 @@ DATE_FIELDS: dict[str, str] = {
 }
 
 FINAL_STATUSES: frozenset[str] = frozenset({"declined", "updated", "withdrawn"})
-ARRIVED_STATUSES: frozenset[str] = frozenset({"submitted", "thanked", "updated"})
 
 # The step each status stands on. "declined" branches off at the same step as "agreed".
 _RANK: dict[str, int] = {

@@ -57,6 +57,10 @@ Tier = Literal["strong", "possible", "weak"]
 TouchpointKind = Literal["feedback", "check_in", "update", "meeting", "other"]
 Version = Literal["general", "tailored"]
 
+# Letters that will never arrive, and letters the portal shows as received.
+CLOSED_STATUSES: tuple[str, ...] = ("declined", "withdrawn")
+ARRIVED_STATUSES: frozenset[str] = frozenset({"submitted", "thanked", "updated"})
+
 ROLES: tuple[str, ...] = get_args(Role)
 SETTINGS: tuple[str, ...] = get_args(Setting)
 ONE_ON_ONE: tuple[str, ...] = get_args(OneOnOne)

@@ -21,6 +21,7 @@ from lor.busy import (
     working_day_before,
 )
 from lor.models import (
+    CLOSED_STATUSES,
     MILESTONE_KINDS,
     Application,
     BusyPeriod,
@@ -33,7 +34,6 @@ from lor.models import (
 _Span = tuple[date, date, BusyPeriod]
 _ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
 _DAY = timedelta(days=1)
-_CLOSED = ("declined", "withdrawn")
 # How far a letter has come, by status; a later status implies the earlier steps happened.
 _RANK = {"planned": 0, "asked": 1, "agreed": 2, "packet_sent": 3, "submitted": 4, "thanked": 5, "updated": 6}
 _STEP_NAMES = {
@@ -643,7 +643,7 @@ def plan_request(
       ``buffer_days``. A due date already past does not raise: the plan says so in a warning.
     - A declined or withdrawn letter has no plan (no milestones, no warnings).
     """
-    if letter.status in _CLOSED:
+    if letter.status in CLOSED_STATUSES:
         return Plan()
     due, deadline_note, warnings = _writer_due(application, letter, buffer_days, today, mentor.name)
     plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=letter)
@@ -737,7 +737,7 @@ def plan_workspace(
     active = [
         letter
         for letter in letters
-        if letter.status not in _CLOSED and letter.mentor_id in by_mentor and letter.application_id in by_app
+        if letter.status not in CLOSED_STATUSES and letter.mentor_id in by_mentor and letter.application_id in by_app
     ]
     if not active:
         return []

@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 
-from lor.models import Application, LetterRequest, Mentor, MentorScore, Reason, label
+from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, label
 
 # Tiers: a score at or above STRONG_AT is "strong", at or above POSSIBLE_AT "possible", else "weak".
 STRONG_AT = 65
@@ -242,12 +242,9 @@ def backup_letter_type(mentor: Mentor, wanted: str, application: Application) ->
     return wanted if can_write(mentor, wanted, application) else "narrative"
 
 
-INACTIVE_STATUSES = ("declined", "withdrawn")
-
-
 def active_letters(letters: Iterable[LetterRequest], application_id: str) -> list[LetterRequest]:
     """The application's letters that still count: neither declined nor withdrawn."""
-    return [r for r in letters if r.application_id == application_id and r.status not in INACTIVE_STATUSES]
+    return [r for r in letters if r.application_id == application_id and r.status not in CLOSED_STATUSES]
 
 
 def suggest_backup(
@@ -265,7 +262,7 @@ def suggest_backup(
     for letter in letters:
         if letter.application_id != application.id:
             continue
-        if letter.status in INACTIVE_STATUSES:
+        if letter.status in CLOSED_STATUSES:
             if letter.status == "declined":
                 gone.add(letter.mentor_id)
         else:
@@ -299,7 +296,7 @@ def backup_suggestions(
         if letter.application_id != application.id or letter.id in done:
             continue
         writer = by_id.get(letter.mentor_id)
-        gone_writer = writer is not None and writer.unavailable and letter.status not in INACTIVE_STATUSES
+        gone_writer = writer is not None and writer.unavailable and letter.status not in CLOSED_STATUSES
         if letter.status == "declined" or gone_writer:
             out.append((letter, writer, suggest_backup(letter, application, mentors, letters, today=today)))
     return out

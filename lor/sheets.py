@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lor.messages import GENERAL_SALUTATION_PORTALS, PORTAL_INSTRUCTIONS, WRITER_ATTACHMENTS, purpose
-from lor.models import Application, LetterRequest, Mentor, Program, Student, label
+from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
 
 Items = list[tuple[LetterRequest, Application]]
 
@@ -74,7 +74,7 @@ def sheet_items(mentor_id: str, letters: list[LetterRequest], applications: list
     return [
         (x, apps[x.application_id])
         for x in letters
-        if x.mentor_id == mentor_id and x.application_id in apps and x.status not in ("declined", "withdrawn")
+        if x.mentor_id == mentor_id and x.application_id in apps and x.status not in CLOSED_STATUSES
     ]
 
 

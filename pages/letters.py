@@ -38,6 +38,7 @@ from lor.lifecycle import (
 )
 from lor.messages import DRAFT_KINDS, draft, draft_kinds_for
 from lor.models import (
+    CLOSED_STATUSES,
     LETTER_TYPES,
     PACKET_ITEMS,
     STATUSES,
@@ -194,7 +195,7 @@ def title_of(letter: LetterRequest, mentors: dict[str, Mentor], apps: dict[str, 
 
 def pipeline(letters: list[LetterRequest]) -> None:
     counts = Counter(x.status for x in letters)
-    shown = [s for s in STATUSES if s not in ("declined", "withdrawn") or counts[s]]
+    shown = [s for s in STATUSES if s not in CLOSED_STATUSES or counts[s]]
     for col, status in zip(st.columns(len(shown)), shown, strict=True):
         col.metric(label(status), counts[status])
 
