@@ -219,7 +219,7 @@ def _html_contact(student: Student | None) -> str:
 
 # ---------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&+.$-])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&+.$:-])")  # ":" too, so no text turns into a link
 
 
 def markdown_escape(text: object) -> str:

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from lor.guidance import Card, context_cards
 from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
 from lor.overview import Overview, overview_of
+from lor.sheets import markdown_escape
 from lor.store import Store, Workspace, database_path, read_secret
 
 WS_KEY = "lor-workspace"
@@ -38,12 +39,9 @@ def store() -> Store:
     return _store_at(str(database_path()))
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
-
-
 def md(text: object) -> str:
     """User text made safe to place inside st.markdown: every Markdown/HTML-significant character escaped."""
-    return str(text).translate(_MD_SPECIAL)
+    return markdown_escape(text)
 
 
 def shared_mode() -> bool:
