@@ -58,6 +58,10 @@ _TITLES = {
     "thank_you": "Thank {name}",
     "update": "Tell {name} how it went",
 }
+_AWAITING_YES_TITLE = "Once {name} says yes, send your packet"
+_AWAITING_YES_NOTE = (
+    "Still waiting for an answer. If a week passes with no reply, one short, friendly follow-up is fine. "
+)
 _UPDATE_NOTE = "Tell them how it went, and thank them again. Writers like to know."
 _UPDATE_NOTES = {
     "residency": "Match Day. Tell them where you matched and thank them again; writers like to know.",
@@ -255,6 +259,8 @@ class _Plan:
         self.due = due
         self.letter = letter
         self.existing = letter is not None
+        # Asked but no answer yet: the packet goes out only after a yes, so its step says so.
+        self.awaiting_yes = letter is not None and letter.status == "asked"
         # The ask is searched for from a little before its window up to the due date.
         lo, hi = ask_window(application)
         first = max(today, due - timedelta(weeks=2 * hi - lo + 6))
@@ -270,6 +276,8 @@ class _Plan:
         }
 
     def title(self, kind: str) -> str:
+        if kind == "packet" and self.awaiting_yes:
+            return _AWAITING_YES_TITLE.format(name=self.name)
         if kind == "update":
             return _UPDATE_TITLES.get(self.application.pathway, _TITLES[kind]).format(name=self.name)
         return _TITLES[kind].format(name=self.name)
@@ -680,7 +688,8 @@ def plan_request(
             if after is None or done["packet"] >= after:
                 after, after_step = done["packet"], "packet"
     elif asked and not submitted and due >= today:
-        packet = plan.place("packet", plan.packet_day(after) if after else today, _packet_note())
+        note = (_AWAITING_YES_NOTE if plan.awaiting_yes else "") + _packet_note()
+        packet = plan.place("packet", plan.packet_day(after) if after else today, note)
         if packet:
             after, after_step = packet, "packet"
     for kind in ("reminder_1", "reminder_2"):
@@ -698,17 +707,7 @@ def plan_request(
                 f"{mentor.name} one brief, kind note.",
             )
     _finish(plan, due, deadline_note, letter)
-    result = plan.plan()
-    if letter.status == "asked":
-        # No answer yet: the packet goes out only after a yes, so the step says so.
-        for m in result.milestones:
-            if m.kind == "packet" and not m.done:
-                m.title = f"Once {mentor.name} says yes, send your packet"
-                m.note = (
-                    "Still waiting for an answer. If a week passes with no reply, one short, friendly "
-                    "follow-up is fine. " + m.note
-                )
-    return result
+    return plan.plan()
 
 
 def _busy_settings(settings: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
