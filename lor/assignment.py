@@ -14,6 +14,7 @@ from typing import Literal
 from lor.lifecycle import ARRIVED_STATUSES
 from lor.messages import lower_label
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, label
+from lor.text import month_year, plural
 
 Level = Literal["error", "warning", "info"]
 
@@ -93,7 +94,7 @@ def _reuse_note(
     arrived = letter.submitted_on or (origin.deadline if origin else None)
     if arrived and arrived < application.deadline - timedelta(days=OLD_CYCLE_DAYS):
         return (
-            f"{who} arrived on {arrived:%b %Y}, in an earlier cycle. Ask the writer whether they would "
+            f"{who} arrived on {month_year(arrived)}, in an earlier cycle. Ask the writer whether they would "
             "update it for this one."
         )
     return None
@@ -144,8 +145,7 @@ def check_assignments(
                 AssignmentIssue(
                     ok=False,
                     level="warning",
-                    message=f"{program.name} lists {missing} deleted letter{'s' if missing > 1 else ''}. "
-                    "Remove them from the grid.",
+                    message=f"{program.name} lists {plural(missing, 'deleted letter')}. Remove them from the grid.",
                     program=program.name,
                 )
             )

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lor.models import MILESTONE_KINDS, ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, label
+from lor.text import step_label
 
 # One colour per step. Each is close to the coloured square in KIND_SWATCHES so a plain-text legend
 # (no HTML) can name the colours the calendar uses.
@@ -28,18 +29,6 @@ KIND_COLOURS: dict[str, str] = {
     "deadline": "#cc4125",
     "thank_you": "#6aa84f",
     "update": "#38761d",
-}
-# Short names for the steps, for calendar cells and legends ("Ask: Dr. Rivera").
-KIND_LABELS: dict[str, str] = {
-    "check_in": "Goal conversation",
-    "ask": "Ask",
-    "packet": "Send packet",
-    "reminder_1": "Reminder 1",
-    "reminder_2": "Reminder 2",
-    "status_check": "Status check",
-    "deadline": "Due",
-    "thank_you": "Thank-you",
-    "update": "Update",
 }
 KIND_SWATCHES: dict[str, str] = {
     "check_in": "🟪",
@@ -207,10 +196,10 @@ def year_calendar(
                 x=[(d - first_monday).days // 7 for d in days],
                 y=[WEEKDAYS[d.weekday()] for d in days],
                 mode="markers",
-                name=KIND_LABELS[kind],
+                name=step_label(kind),
                 customdata=[d.isoformat() for d in days],
                 text=["<br>".join(_text(_done_title(m)) for m in group) for group in steps],
-                hovertemplate="%{customdata}<br>%{text}<extra>" + _text(KIND_LABELS[kind]) + "</extra>",
+                hovertemplate="%{customdata}<br>%{text}<extra>" + _text(step_label(kind)) + "</extra>",
                 marker={
                     "symbol": KIND_SYMBOLS[kind],
                     "color": KIND_COLOURS[kind],
@@ -399,7 +388,7 @@ def mentor_gantt(
 
 def _event_title(m: Milestone, names: Mapping[str, str] | None) -> str:
     who = names.get(m.mentor_id or "") if names else None
-    text = f"{KIND_LABELS[m.kind]}: {who}" if who else m.title
+    text = f"{step_label(m.kind)}: {who}" if who else m.title
     return DONE_MARK + text if m.done else text
 
 
@@ -459,5 +448,5 @@ def calendar_events(
 
 def calendar_legend() -> str:
     """A one-line, plain-text legend for the calendar's colours (no HTML needed)."""
-    steps = " · ".join(f"{KIND_SWATCHES[k]} {KIND_LABELS[k]}" for k in MILESTONE_KINDS)
+    steps = " · ".join(f"{KIND_SWATCHES[k]} {step_label(k)}" for k in MILESTONE_KINDS)
     return f"{steps} · shaded days: light red = avoid asking, light yellow = better avoided"

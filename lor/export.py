@@ -13,8 +13,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from lor.charts import KIND_LABELS
 from lor.models import Application, LetterRequest, Mentor, Milestone, label
+from lor.text import step_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,7 +70,7 @@ def plan_csv(milestones: Iterable[Milestone], *, names: Mapping[str, str]) -> st
         rows.append(
             (
                 m.day,
-                KIND_LABELS[m.kind],
+                step_label(m.kind),
                 names.get(m.mentor_id or "", ""),
                 names.get(m.application_id or "", ""),
                 m.title,

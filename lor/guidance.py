@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lor.mix import check_mix, load_rules
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, label
+from lor.text import month_day, plural
 
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
 GROUPS: tuple[str, ...] = ("Dos", "Don'ts", "Questions")
@@ -267,10 +268,6 @@ def _writer(mentors: Mapping[str, Mentor], letter: LetterRequest) -> str:
     return mentor.name if mentor else "A writer"
 
 
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
 def _letter_cards(
     letter: LetterRequest, application: Application, writer: str, today: date
 ) -> list[tuple[tuple[int, int], str, str]]:
@@ -285,15 +282,17 @@ def _letter_cards(
         return out
     if letter.status in ("planned", "asked") and days <= SHORT_NOTICE_DAYS:
         waiting = "you have not asked yet" if letter.status == "planned" else "the writer has not answered yet"
-        when = f"was due {_days(-days)} ago" if days < 0 else f"is due in {_days(days)}"
+        when = f"was due {plural(-days, 'day')} ago" if days < 0 else f"is due in {plural(days, 'day')}"
         out.append(((2, days), "short-notice", f"{what} {when}, and {waiting}."))
     if letter.status in ("agreed", "packet_sent") and days <= LAST_WEEK_DAYS:
         if days < 0:
-            out.append(((0, days), "missed-deadline", f"{what} was due {_days(-days)} ago and has not arrived."))
+            out.append(
+                ((0, days), "missed-deadline", f"{what} was due {plural(-days, 'day')} ago and has not arrived.")
+            )
             out.append(((1, days), "follow-up", f"{what} is overdue: one brief status check is the next step."))
         else:
-            out.append(((1, days), "follow-up", f"{what} is due in {_days(days)} and has not arrived yet."))
-            backup = f"{what} is due on {due:%B} {due.day}: keep a backup writer in mind in case it is late."
+            out.append(((1, days), "follow-up", f"{what} is due in {plural(days, 'day')} and has not arrived yet."))
+            backup = f"{what} is due on {month_day(due, long=True)}: keep a backup writer in mind in case it is late."
             out.append(((2, days), "missed-deadline", backup))
     if letter.waived is None and letter.status in IN_PROGRESS:
         out.append(((5, days), "waiver", f"You have not decided yet whether to waive access to {what}."))

@@ -15,7 +15,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from lor.models import MILESTONE_KINDS, Milestone, label
+from lor.models import MILESTONE_KINDS, Milestone
+from lor.text import step_label
 
 PRODID = "-//LOR Planner//Letter plan//EN"
 UID_DOMAIN = "lor-planner"
@@ -51,7 +52,7 @@ def _event(milestone: Milestone, uid: str) -> Event:
     event.add("summary", _clean((DONE_MARK if milestone.done else "") + milestone.title))
     if milestone.note:
         event.add("description", _clean(milestone.note))
-    event.add("categories", [label(milestone.kind)])
+    event.add("categories", [step_label(milestone.kind)])
     event.add("transp", "TRANSPARENT")  # a reminder to act, not time the student is busy
     if milestone.kind in ALARM_KINDS and not milestone.done:
         alarm = Alarm()

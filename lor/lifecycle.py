@@ -19,6 +19,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from lor.models import ARRIVED_STATUSES, LetterRequest, label
+from lor.text import month_day, plural
+from lor.text import short_date as _day
 
 # Forward moves. Going back is computed from the letter's own path (see ``allowed_moves``).
 MOVES: dict[str, tuple[str, ...]] = {
@@ -215,7 +217,7 @@ def brag_sheet_note(bullets: list[str]) -> str | None:
     low, high = BRAG_SHEET_RANGE
     if count < low:
         return (
-            f"{count} bullet{'s' if count != 1 else ''} so far. Five to seven concrete things this writer "
+            f"{plural(count, 'bullet')} so far. Five to seven concrete things this writer "
             "saw you do give them the most to work with."
         )
     if count > high:
@@ -294,11 +296,7 @@ def complete_milestone(letter: LetterRequest, kind: str, day: date) -> LetterReq
 
 
 def _due_text(day: date | None) -> str:
-    return f"{day:%b} {day.day}" if day else ""
-
-
-def _day(day: date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
+    return month_day(day) if day else ""
 
 
 def next_step(letter: LetterRequest, *, due: date | None = None) -> str:

@@ -13,6 +13,9 @@ from urllib.parse import quote
 
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
 from lor.models import Application, LetterRequest, Mentor, Program, Student, label
+from lor.text import long_date as _long_day
+from lor.text import plural
+from lor.text import short_date as _short_day
 
 SHORT_NOTICE_DAYS = 14  # under two weeks is short notice (DOMAIN.md "Timing")
 GOAL_TALK_AFTER_DAYS = 90  # no contact for about three months: talk about goals before asking
@@ -117,14 +120,6 @@ def mailto_link(email: str | None, subject: str, body: str) -> str | None:
         return None
     crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")  # RFC 6068 line breaks
     return f"mailto:{quote(email.strip(), safe='@')}?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
-
-
-def _long_day(day: date) -> str:
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
-
-
-def _short_day(day: date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
 
 
 def lower_label(slug: str) -> str:
@@ -281,7 +276,7 @@ def _ask_email(ctx: _Context) -> tuple[str, str]:
 
 def _ask_short_notice(ctx: _Context) -> tuple[str, str]:
     subject = f"A short-notice request for a letter of recommendation — {_student_name(ctx.student)}"
-    when = "today" if ctx.days_left <= 0 else f"in {ctx.days_left} day{'s' if ctx.days_left != 1 else ''}"
+    when = "today" if ctx.days_left <= 0 else f"in {plural(ctx.days_left, 'day')}"
     body = _join(
         f"Dear {ctx.mentor.name},",
         f"I am writing with a request that comes later than it should, and I'm sorry for that. "

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lor.models import Application, LetterRequest, Mentor, MixCheck, MixReport, label
 from lor.scoring import CLINICAL_ROLES, active_letters, can_write, months_before, rank_mentors
+from lor.text import full_date
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "letter_rules.toml"
 
@@ -154,7 +155,7 @@ def application_problems(application: Application, today: date) -> list[str]:
     problems = []
     if application.deadline < today:
         problems.append(
-            f"The deadline {application.deadline:%B %-d, %Y} has already passed. Choose a date from today on."
+            f"The deadline {full_date(application.deadline)} has already passed. Choose a date from today on."
         )
     if application.pathway in PICK_SPECIALTY and application.specialty is None:
         problems.append(f"Choose a specialty: {label(application.pathway).lower()} letters depend on it.")

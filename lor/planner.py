@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from lor.busy import (
@@ -30,6 +30,8 @@ from lor.models import (
     Milestone,
     Plan,
 )
+from lor.text import day_text as _fmt
+from lor.text import plural as _plural
 
 _Span = tuple[date, date, BusyPeriod]
 _ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
@@ -73,15 +75,6 @@ _UPDATE_TITLES = {
     "fellowship": "Tell {name} where you matched",
     "medical_school": "Tell {name} where you were admitted",
 }
-
-
-@lru_cache(maxsize=4096)
-def _fmt(day: date) -> str:
-    return f"{day:%a} {day:%b} {day.day}, {day.year}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @cache

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from lor.lifecycle import next_step
 from lor.models import MILESTONE_KINDS, label
 from lor.overview import Overview
+from lor.text import day_text, step_label
 
 _CSS = """
 :root { --ink:#1f2a33; --muted:#5b6770; --line:#d8e0e5; --teal:#0f6e73; --ok:#1b7f4b; --warn:#a86400;
@@ -49,8 +51,8 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def _day(value) -> str:
-    return value.strftime("%a %d %b %Y") if value else "—"
+def _day(value: date | None) -> str:
+    return day_text(value) if value else "—"
 
 
 def advisor_report_html(ov: Overview) -> str:
@@ -169,7 +171,8 @@ def _timeline(ov: Overview) -> str:
     names = ov.mentor_names
     order = {k: i for i, k in enumerate(MILESTONE_KINDS)}
     rows = "".join(
-        f"<tr><td>{_e(_day(m.day))}</td><td>{_e(label(m.kind))}</td><td>{_e(names.get(m.mentor_id or '', ''))}</td>"
+        f"<tr><td>{_e(_day(m.day))}</td><td>{_e(step_label(m.kind))}</td>"
+        f"<td>{_e(names.get(m.mentor_id or '', ''))}</td>"
         f"<td>{_e(m.title)}</td></tr>"
         for m in sorted(upcoming, key=lambda m: (m.day, order.get(m.kind, 0)))[:40]
     )

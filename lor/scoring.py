@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, label
+from lor.text import plural
 
 # Tiers: a score at or above STRONG_AT is "strong", at or above POSSIBLE_AT "possible", else "weak".
 STRONG_AT = 65
@@ -137,7 +138,7 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
     # 1. Depth of the relationship.
     weeks = mentor.weeks_known
     setting = _SETTING_WORDS.get(mentor.setting, "together")
-    weeks_text = f"{_weeks(weeks)} together {setting}"
+    weeks_text = f"{plural(weeks, 'week')} together {setting}"
     if weeks > WEEKS_CAP:
         weeks_text += f" (counted as {WEEKS_CAP}: depth levels off after that)"
     add(_step_points(weeks, WEEK_STEPS), weeks_text)
@@ -145,12 +146,14 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
     add(ONE_ON_ONE_POINTS[mentor.one_on_one], f"{mentor.one_on_one.capitalize()} one-on-one time")
     count = len(mentor.observed)
     seen = min(count, OBSERVED_CAP)
-    observed_text = f"Saw {count} specific thing{'s' if count != 1 else ''} you did"
+    observed_text = f"Saw {plural(count, 'specific thing')} you did"
     if count > OBSERVED_CAP:
         observed_text += f" (counted up to {OBSERVED_CAP})"
     add(seen * POINTS_PER_OBSERVATION, observed_text)
     if weeks < BRIEF_WEEKS:
-        warnings.append(f"Brief contact ({_weeks(weeks)}): there may be too little to fill a convincing letter.")
+        warnings.append(
+            f"Brief contact ({plural(weeks, 'week')}): there may be too little to fill a convincing letter."
+        )
     if mentor.one_on_one == "none":
         warnings.append("No one-on-one time: they may know your work only from a distance.")
 
@@ -323,10 +326,6 @@ def months_before(day: date, months: int) -> date:
     total = day.year * 12 + day.month - 1 - months
     year, month = total // 12, total % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _weeks(n: int) -> str:
-    return f"{n} week" if n == 1 else f"{n} weeks"
 
 
 def _step_points(value: int, steps: tuple[tuple[int, int], ...], *, descending: bool = False) -> int:

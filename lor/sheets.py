@@ -10,12 +10,13 @@ Markdown), so a name like ``<script>`` prints as text.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from lor.messages import GENERAL_SALUTATION_PORTALS, PORTAL_INSTRUCTIONS, WRITER_ATTACHMENTS, purpose
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
+from lor.text import day_text as _day
+from lor.text import markdown_escape, plural
 
 Items = list[tuple[LetterRequest, Application]]
 
@@ -47,10 +48,6 @@ def _rows(items: Items) -> list[_Row]:
         dates = [letter.due or application.deadline] + [p.deadline for p in programs if p.deadline]
         rows.append(_Row(letter, application, min(dates), programs))
     return sorted(rows, key=lambda r: (r.due, r.application.name.casefold()))
-
-
-def _day(day: date) -> str:
-    return f"{day:%a} {day:%b} {day.day}, {day.year}"
 
 
 def _brag(items: Items, mentor: Mentor) -> list[str]:
@@ -157,7 +154,7 @@ def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *,
         + (f", {_e(mentor.title)}" if mentor.title else "")
         + f" · {_e(_day(today))}</p></header>",
         f"<p>Thank you for writing on my behalf. Everything you need is on this page: "
-        f"{len(rows)} letter{'s' if len(rows) != 1 else ''}, with the earliest due date first.</p>",
+        f"{plural(len(rows), 'letter')}, with the earliest due date first.</p>",
     ]
     if rows:
         first = rows[0]
@@ -218,14 +215,6 @@ def _html_contact(student: Student | None) -> str:
 
 
 # ---------------------------------------------------------------- Markdown
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&+.$:-])")  # ":" too, so no text turns into a link
-
-
-def markdown_escape(text: object) -> str:
-    """User text made safe for Markdown: every significant character backslash-escaped, one line."""
-    flat = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 def _md_letter(row: _Row, earliest: date) -> list[str]:

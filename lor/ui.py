@@ -13,20 +13,23 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlencode
 
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.errors import StreamlitAPIException
 
 from lor.guidance import Card, context_cards
 from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
 from lor.overview import Overview, overview_of
-from lor.sheets import markdown_escape
 from lor.store import Store, Workspace, database_path, read_secret
+from lor.text import markdown_escape
 
 WS_KEY = "lor-workspace"
 NEW_LINKS_KEY = "lor-new-links"
 LINK_KEY = "lor-link"  # (param, token) this session's plan was opened with, shared mode
+FLASH_KEY = "lor-flash"  # messages kept for the next run: [(kind, text), ...]
 
 
 @st.cache_resource(show_spinner=False)
@@ -124,6 +127,40 @@ def page_header(title: str, purpose: str) -> Workspace:
     if ws.read_only:
         st.info("You are viewing this plan read-only (advisor link). Nothing here can be changed.", icon="👁️")
     return ws
+
+
+def plan_params() -> dict[str, str]:
+    """The query parameters that keep this session's plan: ``{"w": token}`` or ``{"view": token}`` in class
+    mode, ``{}`` on a student's own computer. Every in-app link carries them (see ``page_link``)."""
+    found = st.session_state.get(LINK_KEY)
+    return {found[0]: found[1]} if found else {}
+
+
+def page_link(page: str, label: str | None = None, *, icon: str | None = None, topic: str | None = None) -> None:
+    """A link to another page of the app (``page`` is its file name in pages/, e.g. "faq") that keeps the
+    student's plan: it opens in the same tab with this session's ``?w=`` or ``?view=``, never a new plan.
+    ``topic`` opens an FAQ answer; ``label`` defaults to the page's title in the menu."""
+    params = {**plan_params(), **({"topic": topic} if topic else {})}
+    try:
+        st.page_link(f"pages/{page}.py", label=label, icon=icon, query_params=params)
+    except StreamlitAPIException:  # the page run on its own, outside app.py's navigation (a page test)
+        address = f"./{page}?{urlencode(params)}" if params else f"./{page}"
+        st.markdown(f"{icon + ' ' if icon else ''}[{md(label or page)}]({address})")
+
+
+FlashKind = Literal["success", "info", "warning", "error", "toast"]
+
+
+def flash(kind: FlashKind, text: str) -> None:
+    """Keep a message to show on the next run: one drawn just before ``st.rerun()`` is never seen.
+    ``text`` is plain text (escaped when shown); ``kind`` is the st function that shows it."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Show the messages kept by ``flash()``, once, where this is called."""
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(md(text))
 
 
 def show_validation_error(exc: ValidationError | ValueError, *, prefix: str = "") -> None:

@@ -7,16 +7,14 @@ from lor import ui
 from lor.example import load_example
 from lor.models import STATUSES, Milestone, Student, label
 from lor.overview import mark_step_done
-
-DONE_KEY = "dashboard-done-message"  # what the last Done recorded, shown once on the run after it
+from lor.text import plural, weekday_month_day
 
 ws = ui.page_header(
     "Dashboard", "Your letters at a glance: what to do this week and what each application still needs."
 )
 today = ui.today()
 ui.private_link_notice()
-if DONE_KEY in st.session_state:
-    st.toast(ui.md(st.session_state.pop(DONE_KEY)))
+ui.show_flash()
 
 plan = ui.snapshot(ws)  # one read of the records per plan version, shared with the sidebar
 
@@ -66,7 +64,7 @@ names = ov.mentor_names
 def step_card(m: Milestone) -> None:
     """One step due this week, with its Done button."""
     late = (today - m.day).days
-    when = f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else m.day.strftime("%a %d %b")
+    when = f"overdue by {plural(late, 'day')}" if late > 0 else weekday_month_day(m.day)
     with st.container(border=True):
         text, action = st.columns([5, 1], vertical_alignment="center")
         text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late > 0 else '🗓️'} {when}")
@@ -76,7 +74,7 @@ def step_card(m: Milestone) -> None:
             except ValueError as exc:
                 st.error(str(exc))
             else:
-                st.session_state[DONE_KEY] = done  # a toast drawn just before st.rerun() is never shown
+                ui.flash("toast", done)
                 st.rerun()
 
 
@@ -92,7 +90,7 @@ with left:
     if ui.lazy_for(len(week)):  # a long week: the most urgent steps first, the rest in a lazy panel
         more = week[ui.LAZY_AFTER :]
         # The count goes in a caption: a panel whose label changed would close after every Done.
-        st.caption(f"{len(more)} more step{'s' if len(more) != 1 else ''} due this week.")
+        st.caption(f"{plural(len(more), 'more step')} due this week.")
         with ui.panel("The rest of this week", key="dash-week-more", lazy=True) as shown:
             for m in more if shown else []:
                 step_card(m)
@@ -113,7 +111,7 @@ with left:
                 st.markdown(f"⚠️ {ui.md(check.message)}")
             if not failing_required and not advice:
                 st.caption("Every letter-mix check passes.")
-            st.markdown("[Which letters does this need?](./faq?topic=mix)")
+            ui.page_link("faq", "Which letters does this need?", icon="💡", topic="mix")
 
 with right:
     st.subheader("Letters by status")
@@ -135,4 +133,5 @@ with right:
     if cards:
         st.subheader("For you now")
         for card in cards:
-            st.info(f"**{ui.md(card.title)}**: {ui.md(card.reason)}  \n[Read more](./faq?topic={card.slug})")
+            st.info(f"**{ui.md(card.title)}**: {ui.md(card.reason)}")
+            ui.page_link("faq", "Read more", icon="💡", topic=card.slug)

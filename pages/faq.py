@@ -4,14 +4,10 @@ import streamlit as st
 
 from lor import ui
 from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
-from lor.sheets import markdown_escape
 
 ws = ui.page_header(
     "FAQ guidance", "Two-line answers first, details after: how to choose, ask, remind and thank your writers."
 )
-
-# Links keep the plan's own parameters (?w= or ?view= in shared mode): without them a link opens another plan.
-plan_params = {k: v for k, v in st.query_params.to_dict().items() if k != "topic"}
 
 
 def show(topic: Topic, *, opened: bool) -> None:
@@ -20,7 +16,7 @@ def show(topic: Topic, *, opened: bool) -> None:
         st.markdown(topic.body)
         st.caption("Sources: " + "; ".join(topic.sources))
         for page in topic.related:
-            st.page_link(f"pages/{page}.py", query_params=plan_params)
+            ui.page_link(page)
 
 
 wanted = st.query_params.get("topic")
@@ -32,8 +28,8 @@ cards = ui.cards(ws, ui.today())
 if cards:
     st.subheader("For you now")
     for card in cards:
-        st.info(f"**{card.title}**  \n{markdown_escape(card.reason)}", icon="💡")
-        st.page_link("pages/faq.py", label="Read this", query_params={**plan_params, "topic": card.slug})
+        st.info(f"**{ui.md(card.title)}**  \n{ui.md(card.reason)}", icon="💡")
+        ui.page_link("faq", "Read this", topic=card.slug)
 
 query = ""
 if not ws.read_only:  # the advisor's view has no input widgets at all, so it gets the full list instead

@@ -8,7 +8,6 @@ from functools import partial
 
 import streamlit as st
 from pydantic import ValidationError
-from streamlit.errors import StreamlitAPIException
 
 from lor import ui
 from lor.assignment import (
@@ -51,8 +50,8 @@ from lor.models import (
 )
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
+from lor.text import month_day, plural
 
-FLASH_KEY = "letters-flash"
 SELECT_KEY = "letters-select"
 WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
 WAIVER_LABELS = {
@@ -67,15 +66,6 @@ DRAFT_LABELS = dict(DRAFT_KINDS)
 
 
 # -- messages kept across the rerun a callback causes ---------------------------------------------------
-
-
-def flash(kind: str, text: str) -> None:
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
-
-
-def show_flash() -> None:
-    for kind, text in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, kind)(ui.md(text))
 
 
 # -- callbacks: each change is saved at once -------------------------------------------------------------
@@ -96,15 +86,15 @@ def on_open(letter_id: str) -> None:
 def on_move(ws: Workspace, letter_id: str, status: str) -> None:
     letter = _letter(ws, letter_id)
     if letter is None:
-        flash("error", "That letter is no longer in your plan.")
+        ui.flash("error", "That letter is no longer in your plan.")
         return
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
         ws.save_letter(move(letter, status, day))
     except TransitionError as exc:
-        flash("error", f"Not changed: {exc}")
+        ui.flash("error", f"Not changed: {exc}")
         return
-    flash("success", f"Saved: the letter is now “{label(status)}” ({day:%b} {day.day}).")
+    ui.flash("success", f"Saved: the letter is now “{label(status)}” ({month_day(day)}).")
 
 
 def on_reminder(ws: Workspace, letter_id: str) -> None:
@@ -115,10 +105,10 @@ def on_reminder(ws: Workspace, letter_id: str) -> None:
     try:
         updated = record_reminder(letter, day)
     except TransitionError as exc:
-        flash("error", f"Not recorded: {exc}")
+        ui.flash("error", f"Not recorded: {exc}")
         return
     ws.save_letter(updated)
-    flash("success", f"Reminder {reminders_sent(updated)} recorded ({day:%b} {day.day}).")
+    ui.flash("success", f"Reminder {reminders_sent(updated)} recorded ({month_day(day)}).")
 
 
 def on_field(ws: Workspace, letter_id: str, field: str, key: str) -> None:
@@ -135,7 +125,7 @@ def on_field(ws: Workspace, letter_id: str, field: str, key: str) -> None:
     try:
         updated = LetterRequest.model_validate({**letter.model_dump(), field: value})
     except ValidationError as exc:
-        flash("error", "Not saved: " + " ".join(plain_errors(exc)))
+        ui.flash("error", "Not saved: " + " ".join(plain_errors(exc)))
         return
     ws.save_letter(updated)
 
@@ -150,7 +140,7 @@ def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, 
         else:
             updated = unassign(application, program, letter_id)
     except AssignmentError as exc:
-        flash("error", f"Not assigned: {exc}")
+        ui.flash("error", f"Not assigned: {exc}")
         return
     ws.save_application(updated)
 
@@ -159,7 +149,7 @@ def on_remove_program(ws: Workspace, application_id: str, program: str) -> None:
     application = _application(ws, application_id)
     if application is not None:
         ws.save_application(remove_program(application, program))
-        flash("success", f"Removed {program}.")
+        ui.flash("success", f"Removed {program}.")
 
 
 # -- drawing ---------------------------------------------------------------------------------------------
@@ -169,22 +159,6 @@ def sync(key: str, value: object) -> str:
     """Show the stored value in a widget (so every rerun reflects the store); returns the key."""
     st.session_state[key] = value
     return key
-
-
-def faq_link(topic: str, text: str) -> None:
-    """A link to an FAQ answer, keeping the plan's own link parameters (shared mode)."""
-    params = {**st.query_params.to_dict(), "topic": topic}
-    try:
-        st.page_link("pages/faq.py", label=text, icon="💡", query_params=params)
-    except StreamlitAPIException:  # the page run on its own, outside app.py's navigation
-        st.markdown(f"💡 [{text}](./faq?topic={topic})")
-
-
-def recommenders_link() -> None:
-    try:
-        st.page_link("pages/recommenders.py", label="Choose recommenders", icon="🔁")
-    except StreamlitAPIException:
-        st.markdown("Open **Choose recommenders** in the menu.")
 
 
 def title_of(letter: LetterRequest, mentors: dict[str, Mentor], apps: dict[str, Application]) -> str:
@@ -233,7 +207,7 @@ def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None
         groups.setdefault(letter.application_id, []).append(letter)
     for app_id, group in groups.items():
         name = ctx["apps"][app_id].name if app_id in ctx["apps"] else "Unknown application"
-        title = f"{ui.md(name)} · {len(group)} letter{'s' if len(group) != 1 else ''}"
+        title = f"{ui.md(name)} · {plural(len(group), 'letter')}"
         with ui.panel(title, key=f"letters-{app_id}-cards", lazy=True) as shown:
             if not shown:
                 continue
@@ -344,7 +318,7 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
             args=(ws, letter.id, "waived", key),
         )
         st.caption(WAIVER_ADVICE)
-        faq_link("waiver", "Why waive?")
+        ui.page_link("faq", "Why waive?", icon="💡", topic="waiver")
         key = sync(f"letter-{letter.id}-letter-id", letter.letter_id or "")
         st.text_input(
             "Letter ID (from the portal's Letter Request Form)",
@@ -415,8 +389,8 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
     st.markdown(f"**Status:** {label(letter.status)} · **Next:** {ui.md(step)}")
     if letter.status == "declined":
         st.info("This writer said no. Thank them, and pick a backup writer for this slot on Choose recommenders.")
-        recommenders_link()
-        faq_link("declined", "What to do when a writer says no")
+        ui.page_link("recommenders", "Choose recommenders", icon="🔁")
+        ui.page_link("faq", "What to do when a writer says no", icon="💡", topic="declined")
     dates_table(letter)
     if ws.read_only:
         letter_as_text(letter, app)
@@ -455,7 +429,7 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
             col.caption(f"{ui.md(name)} ({label(letter.status).lower()})")
         for program in app.programs:
             row = st.columns(widths)
-            due = f" · due {program.deadline:%b} {program.deadline.day}" if program.deadline else ""
+            due = f" · due {month_day(program.deadline)}" if program.deadline else ""
             row[0].markdown(f"**{ui.md(program.name)}**  \n{len(program.assigned)} of {program.max_letters}{due}")
             for col, letter in zip(row[1:], offered, strict=False):
                 if ws.read_only:
@@ -513,7 +487,7 @@ def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> 
     except AssignmentError as exc:
         st.error(ui.md(f"Not added: {exc}"))
         return
-    flash("success", f"Added {program.name}.")
+    ui.flash("success", f"Added {program.name}.")
     st.rerun()
 
 
@@ -526,7 +500,7 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> No
     for mentor, items in writers:
         left, mid, right = st.columns([3, 1, 1])
         count = len(items)
-        left.markdown(f"**{ui.md(mentor.name)}** · {count} letter{'s' if count != 1 else ''}")
+        left.markdown(f"**{ui.md(mentor.name)}** · {plural(count, 'letter')}")
         stem = f"letter-request-{mentor.id}-{today.isoformat()}"
         mid.download_button(
             "HTML (print)",
@@ -562,11 +536,11 @@ ctx = {
     # A long plan keeps each card's draft and each application's program form in lazy panels.
     "lazy": ui.lazy_for(len(letters)) or ui.lazy_for(len(plan.applications())),
 }
-show_flash()
+ui.show_flash()
 
 if not letters:
     st.info("No letters yet. Plan a letter on Choose recommenders: pick a writer for an application there.")
-    recommenders_link()
+    ui.page_link("recommenders", "Choose recommenders", icon="🔁")
 else:
     pipeline(letters)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -10,7 +9,6 @@ from datetime import date, timedelta
 
 import streamlit as st
 from pydantic import ValidationError
-from streamlit.errors import StreamlitAPIException
 
 from lor import ui
 from lor.mix import application_problems, mix_for_letters
@@ -43,10 +41,10 @@ from lor.scoring import (
     rank_mentors,
 )
 from lor.store import Workspace
+from lor.text import plural, short_date
 
 APP_KEY = "recommenders-application"
 ERRORS_KEY = "recommenders-errors"  # widget key -> why its last change was not saved
-FLASH_KEY = "recommenders-flash"
 RESET_KEY = "recommenders-reset"
 BACKUPS_SETTING = "recommenders-backups-planned"  # declined letter id -> id of the backup letter planned
 APPLICATION_FIELDS = ("name", "pathway", "specialty", "portal", "deadline", "academic")
@@ -74,27 +72,10 @@ def specialty_choices(current: str | None) -> list[str | None]:
 
 EARLIEST = date(1950, 1, 1)
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
-
-
-def esc(text: str) -> str:
-    """User text made safe for st.markdown: shown as typed, never as formatting or HTML."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
-
 
 def lines(text: str) -> list[str]:
     """One item per non-empty line."""
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def flash(kind: str, text: str) -> None:
-    """Keep a message to show after the next rerun."""
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
-
-
-def show_flash() -> None:
-    for kind, text in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, kind)(text)
 
 
 def reset_form_after_rerun(prefix: str, fields: tuple[str, ...]) -> None:
@@ -145,7 +126,7 @@ def bound(
     widget(label_text, key=key, on_change=_save_field, args=(ws, kind, record.id, name, key, to_model), **kwargs)
     error = st.session_state.get(ERRORS_KEY, {}).pop(key, None)
     if error:
-        st.error(esc(error), icon="⚠️")
+        st.error(ui.md(error), icon="⚠️")
 
 
 # -- applications -------------------------------------------------------------------------------------
@@ -198,7 +179,7 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
     ws.save_application(application)
     st.session_state[APP_KEY] = application.id
     reset_form_after_rerun("application", APPLICATION_FIELDS)
-    flash("success", f"Added {esc(application.name)}.")
+    ui.flash("success", f"Added {application.name}.")
     st.rerun()
 
 
@@ -292,7 +273,7 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         return
     ws.save_mentor(mentor)
     reset_form_after_rerun("mentor", MENTOR_FIELDS)
-    flash("success", f"Added {esc(mentor.name)}.")
+    ui.flash("success", f"Added {mentor.name}.")
     st.rerun()
 
 
@@ -338,7 +319,7 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = Fals
         edit(st.text_area, "Notes", "notes")
         if st.button("Delete this mentor", key=f"{k}-delete", icon="🗑️", help="Also deletes their letters."):
             ws.delete_mentor(mentor.id)
-            flash("success", f"Deleted {esc(mentor.name)} and their letters.")
+            ui.flash("success", f"Deleted {mentor.name} and their letters.")
             st.rerun()
 
 
@@ -349,8 +330,8 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
         if not shown:
             return
         for t in sorted(mentor.touchpoints, key=lambda t: t.day, reverse=True):
-            note = f" — {esc(t.note)}" if t.note else ""
-            st.markdown(f"- {t.day:%b %-d, %Y} · {label(t.kind)}{note}")
+            note = f" — {ui.md(t.note)}" if t.note else ""
+            st.markdown(f"- {short_date(t.day)} · {label(t.kind)}{note}")
         if not mentor.touchpoints:
             st.caption("No contacts logged yet. Log feedback talks and check-ins: they keep the relationship warm.")
         if ws is None:
@@ -369,7 +350,7 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
     except ValidationError as exc:
         ui.show_validation_error(exc, prefix="Not logged:")
         return
-    flash("success", f"Logged a contact with {esc(mentor.name)}.")
+    ui.flash("success", f"Logged a contact with {mentor.name}.")
     st.rerun()
 
 
@@ -410,7 +391,7 @@ def letter_controls(
             help="Adds a planned letter for this application; track it on the Letters page.",
         ):
             ws.save_letter(LetterRequest(mentor_id=mentor.id, application_id=application.id, letter_type=letter_type))
-            flash("success", f"Planned a {label(letter_type).lower()} from {esc(mentor.name)}.")
+            ui.flash("success", f"Planned a {label(letter_type).lower()} from {mentor.name}.")
             st.rerun()
 
 
@@ -433,25 +414,25 @@ def mentor_card(
     with st.container(border=True):
         cols = st.columns([4, 1])
         role = label(mentor.role) + (f" · {label(mentor.specialty)}" if mentor.specialty else "")
-        cols[0].markdown(f"**{esc(mentor.name)}** · {role}")
+        cols[0].markdown(f"**{ui.md(mentor.name)}** · {role}")
         with cols[1]:
             st.badge(score.tier.capitalize(), color=TIER_COLORS[score.tier])
         st.progress(score.score / 100, text=f"Score {score.score} / 100")
         if duplicate:
             st.warning(
-                f"More than one mentor is named {esc(mentor.name)}. If it is the same person, delete one.",
+                f"More than one mentor is named {ui.md(mentor.name)}. If it is the same person, delete one.",
                 icon="👥",
             )
         if mentor.unavailable:
             st.caption("Marked unavailable this cycle.")
-        warned = f" · ⚠️ {len(score.warnings)} warning{'s' if len(score.warnings) != 1 else ''}"
+        warned = f" · ⚠️ {plural(len(score.warnings), 'warning')}"
         with st.expander("Why this score" + (warned if score.warnings else "")):
-            st.markdown("\n".join(f"- **{r.points:+d}** {esc(r.text)}" for r in score.reasons) or "No points yet.")
+            st.markdown("\n".join(f"- **{r.points:+d}** {ui.md(r.text)}" for r in score.reasons) or "No points yet.")
             for warning in score.warnings:
-                st.warning(esc(warning), icon="⚠️")
+                st.warning(ui.md(warning), icon="⚠️")
             if mentor.observed:
                 st.markdown("**What they saw you do**")
-                st.markdown("\n".join(f"- {esc(item)}" for item in mentor.observed))
+                st.markdown("\n".join(f"- {ui.md(item)}" for item in mentor.observed))
         if needs_goal_conversation(mentor, today, all_letters):
             st.info(
                 "No contact in 6 months or more (or none logged): schedule a short talk about your goals "
@@ -480,10 +461,10 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
     for check in report.checks:
         icon = "✅" if check.ok else "❌" if check.required else "⚠️"
         kind = "required" if check.required else "advice"
-        st.markdown(f"{icon} {esc(check.message)} *({kind})*", help=check.source or None)
+        st.markdown(f"{icon} {ui.md(check.message)} *({kind})*", help=check.source or None)
     if report.suggestions:
         st.markdown("**What to add**")
-        st.markdown("\n".join(f"- {esc(s)}" for s in report.suggestions))
+        st.markdown("\n".join(f"- {ui.md(s)}" for s in report.suggestions))
     st.caption("Based on this application's letters that are not declined or withdrawn. Check each program too.")
 
 
@@ -496,7 +477,7 @@ def backups_panel(
         return
     st.subheader("Backups")
     for letter, writer, pick in slots:
-        who = esc(writer.name) if writer else "A writer"
+        who = ui.md(writer.name) if writer else "A writer"
         why = backup_reason(letter)
         with st.container(border=True):
             st.markdown(f"**{who}** {why} ({label(letter.letter_type).lower()}).")
@@ -506,25 +487,16 @@ def backups_panel(
                 backup, score = pick
                 new_type = backup_letter_type(backup, letter.letter_type, application)
                 st.markdown(
-                    f"Next best: **{esc(backup.name)}** — score {score.score}, {score.tier} "
+                    f"Next best: **{ui.md(backup.name)}** — score {score.score}, {score.tier} "
                     f"(would write a {label(new_type).lower()})."
                 )
-                if st.button(f"Plan {esc(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
+                if st.button(f"Plan {ui.md(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
                     new = LetterRequest(mentor_id=backup.id, application_id=application.id, letter_type=new_type)
                     ws.save_letter(new)
                     ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})
-                    flash("success", f"Planned a {label(new_type).lower()} from {esc(backup.name)}.")
+                    ui.flash("success", f"Planned a {label(new_type).lower()} from {backup.name}.")
                     st.rerun()
-            faq_link()
-
-
-def faq_link() -> None:
-    """A link to the FAQ answer on declined requests, keeping the plan's own link parameters."""
-    params = {**st.query_params.to_dict(), "topic": "declined"}
-    try:
-        st.page_link("pages/faq.py", label="What to do when a writer says no", icon="💡", query_params=params)
-    except StreamlitAPIException:  # the page run on its own, outside app.py's navigation
-        st.markdown("💡 [What to do when a writer says no](./faq?topic=declined)")
+            ui.page_link("faq", "What to do when a writer says no", icon="💡", topic="declined")
 
 
 # -- the page -----------------------------------------------------------------------------------------
@@ -555,7 +527,7 @@ def ranked_list(
 
 def application_caption(application: Application) -> None:
     parts = [label(application.pathway), label(application.specialty) if application.specialty else None]
-    parts += [label(application.portal), f"letters due {application.deadline:%b %-d, %Y}"]
+    parts += [label(application.portal), f"letters due {short_date(application.deadline)}"]
     if application.academic:
         parts.append("academic")
     st.caption(" · ".join(p for p in parts if p))
@@ -576,7 +548,7 @@ def read_only_view(
         chosen = st.selectbox("Application", list(by_id), format_func=lambda i: by_id[i].name, key=APP_KEY)
         applications = [by_id[chosen]]
     for application in applications:
-        st.header(esc(application.name), divider=True)
+        st.header(ui.md(application.name), divider=True)
         application_caption(application)
         mix_panel(application, mentors, letters, today)
         ranked_list(None, application, mentors, letters, today)
@@ -588,7 +560,7 @@ ws = ui.page_header(
 )
 today = ui.today()
 reset_forms()
-show_flash()
+ui.show_flash()
 plan = ui.snapshot(ws)  # one read of the records per plan version
 applications = plan.applications()
 mentors = plan.mentors()
@@ -603,7 +575,7 @@ if not applications:
     st.info("Start with an application: the ranking depends on where you are applying.")
     add_mentor_form(ws, today, None, expanded=not mentors)
     for mentor in mentors:
-        st.markdown(f"- {esc(mentor.name)}")
+        st.markdown(f"- {ui.md(mentor.name)}")
     st.stop()
 
 ids = [a.id for a in applications]

@@ -6,6 +6,7 @@ from lor import ui
 from lor.export import letters_csv, plan_csv
 from lor.report import advisor_report_html
 from lor.store import parse_backup
+from lor.text import plural
 
 ws = ui.page_header("Share & backup", "Share your plan read-only with an advisor, and keep a backup of it.")
 store = ws.store
@@ -103,8 +104,8 @@ if upload is not None:
     else:
         who = parsed["student"].name if parsed["student"] else "no student name"
         st.info(
-            f"This backup holds the plan of **{ui.md(who)}**: {len(parsed['mentors'])} mentors, "
-            f"{len(parsed['applications'])} applications and {len(parsed['letters'])} letters. "
+            f"This backup holds the plan of **{ui.md(who)}**: {plural(len(parsed['mentors']), 'mentor')}, "
+            f"{plural(len(parsed['applications']), 'application')} and {plural(len(parsed['letters']), 'letter')}. "
             "Restoring replaces everything in your current plan."
         )
         confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")

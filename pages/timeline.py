@@ -18,7 +18,6 @@ from streamlit_calendar import calendar
 from lor import ui
 from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, academic_calendar, calendar_note, effective_calendar
 from lor.charts import (
-    KIND_LABELS,
     calendar_events,
     calendar_legend,
     mentor_gantt,
@@ -32,11 +31,11 @@ from lor.lifecycle import TransitionError, complete_milestone
 from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, Touchpoint, label
 from lor.planner import plan_request, plan_workspace, this_week
 from lor.store import Workspace
+from lor.text import day_text, plural, step_label
 
 CALENDAR_KEY = "timeline-calendar"
 HANDLED_KEY = "timeline-calendar-handled"  # the last calendar value acted on (it repeats on reruns)
 SELECTED_KEY = "timeline-selected"  # the uid of the step whose details are shown
-FLASH_KEY = "timeline-flash"
 BUFFER_KEY = "timeline-buffer-days"
 BUSY_SETTING = "busy"
 BUFFER_SETTING = "buffer_days"
@@ -54,22 +53,6 @@ TOUCHPOINT_STEPS = {
 # Long caution periods (interview season) would repeat their name on every week row; avoid ones keep it.
 CALENDAR_CSS = ".lor-busy-caution .fc-event-title { display: none; } .lor-done { opacity: 0.75; }"
 SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
-
-
-def flash(kind: str, text: str) -> None:
-    """Keep a message to show after the next rerun."""
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
-
-
-def show_flash() -> None:
-    """Show the messages kept by flash(), once."""
-    for kind, text in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, kind)(ui.md(text))
-
-
-def day_text(day: date) -> str:
-    """A day as people write it: "Wed Nov 25, 2026"."""
-    return f"{day:%a} {day:%b} {day.day}, {day.year}"
 
 
 def file_slug(text: str) -> str:
@@ -93,27 +76,27 @@ def mark_done(ws: Workspace, step: Milestone, today: date) -> None:
         # These steps change nothing on the letter (lor.lifecycle); they are logged on the writer instead.
         mentor = next((m for m in ws.mentors() if m.id == step.mentor_id), None)
         if mentor is None:
-            flash("error", "This writer is no longer in your plan.")
+            ui.flash("error", "This writer is no longer in your plan.")
             return
         kind, note, message = TOUCHPOINT_STEPS[step.kind]
         contact = Touchpoint(day=today, kind=kind, note=note)
         ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, contact]}))
-        flash("success", message.format(name=mentor.name))
+        ui.flash("success", message.format(name=mentor.name))
         return
     letter = next((r for r in ws.letters() if r.id == step.request_id), None)
     if letter is None:
-        flash("error", "This letter is no longer in your plan.")
+        ui.flash("error", "This letter is no longer in your plan.")
         return
     try:
         updated = complete_milestone(letter, step.kind, today)
     except TransitionError as exc:
-        flash("error", str(exc))
+        ui.flash("error", str(exc))
         return
     if updated == letter:
-        flash("info", "Nothing new to record on the letter for this step.")
+        ui.flash("info", "Nothing new to record on the letter for this step.")
         return
     ws.save_letter(updated)
-    flash("success", f"Done: {step.title}. The letter is now “{label(updated.status)}”.")
+    ui.flash("success", f"Done: {step.title}. The letter is now “{label(updated.status)}”.")
 
 
 def week_row(ws: Workspace, step: Milestone, today: date) -> None:
@@ -203,7 +186,7 @@ ws = ui.page_header(
     "of the academic year.",
 )
 today = ui.today()
-show_flash()
+ui.show_flash()
 
 plan = ui.snapshot(ws)
 mentors = plan.mentors()
@@ -224,7 +207,7 @@ if not letters:
         "*Choose recommenders*; its ask, packet and reminders then appear here on a calendar.",
         icon="👋",
     )
-    st.page_link("pages/recommenders.py", label="Go to Choose recommenders", icon="🧭")
+    ui.page_link("recommenders", "Go to Choose recommenders", icon="🧭")
 
 for writer_name, application_name, warnings in drawn["notes"]:
     lines = "\n".join(f"- {ui.md(w)}" for w in warnings)
@@ -241,7 +224,7 @@ if letters:
     if ui.lazy_for(len(week)):  # a long week: the most urgent steps first, the rest in a lazy panel
         more = week[ui.LAZY_AFTER :]
         # The count goes in a caption: a panel whose label changed would close after every Done.
-        st.caption(f"{len(more)} more step{'s' if len(more) != 1 else ''} due this week.")
+        st.caption(f"{plural(len(more), 'more step')} due this week.")
         with ui.panel("The rest of this week", key="timeline-week-more", lazy=True) as shown:
             for step in more if shown else []:
                 week_row(ws, step, today)
@@ -278,7 +261,7 @@ if milestones:
         writer = by_mentor.get(selected.mentor_id or "")
         application = by_app.get(selected.application_id or "")
         with st.container(border=True):
-            st.markdown(f"**{ui.md(KIND_LABELS[selected.kind])}** · {ui.md(day_text(selected.day))}")
+            st.markdown(f"**{ui.md(step_label(selected.kind))}** · {ui.md(day_text(selected.day))}")
             st.markdown(ui.md(selected.title))
             st.markdown(
                 f"Writer: {ui.md(writer.name if writer else '—')}  \n"
@@ -452,7 +435,7 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
                     f"{move_key}:{move_year}": {"start": str(new_first), "end": str(new_last)},
                 }
                 ws.set_setting(BUSY_SETTING, {**busy, "moved": moved})
-                flash("success", f"{period_names[move_key]} {move_year} now runs {new_first} – {new_last}.")
+                ui.flash("success", f"{period_names[move_key]} {move_year} now runs {new_first} – {new_last}.")
                 st.rerun()
 
     if busy["moved"]:
@@ -507,7 +490,7 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
                     ui.show_validation_error(exc)
                 else:
                     ws.set_setting(BUSY_SETTING, {**busy, "custom": [*custom, period.model_dump(mode="json")]})
-                    flash("success", f"Added {period.name}.")
+                    ui.flash("success", f"Added {period.name}.")
                     st.rerun()
 
     st.markdown("**Each writer's own busy times**")
@@ -557,5 +540,5 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
                     ui.show_validation_error(exc)
                 else:
                     ws.save_mentor(updated)
-                    flash("success", f"Added {period.name} for {mentor.name}.")
+                    ui.flash("success", f"Added {period.name} for {mentor.name}.")
                     st.rerun()

@@ -43,3 +43,10 @@ def test_core_imports_no_streamlit():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
     assert {"models", "store", "planner", "bench"} <= set(modules)
+
+
+def test_files_for_people_load_no_plotting_library():
+    # CSV, .ics and the request sheet name steps through lor.text, not through the chart module.
+    code = "import sys, lor.export, lor.ics, lor.sheets, lor.report; print('plotly' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"

@@ -13,7 +13,6 @@ from lor.busy import academic_calendar
 from lor.charts import (
     DONE_COLOUR,
     KIND_COLOURS,
-    KIND_LABELS,
     KIND_SYMBOLS,
     SEVERITY_COLOURS,
     busy_days,
@@ -24,6 +23,7 @@ from lor.charts import (
     year_calendar,
 )
 from lor.models import MILESTONE_KINDS, BusyPeriod, Mentor, Milestone
+from lor.text import STEP_LABELS
 
 JULY = BusyPeriod(name="July transition", start=date(2026, 6, 20), end=date(2026, 7, 15), severity="avoid", key="july")
 MATCH = BusyPeriod(
@@ -41,7 +41,7 @@ def step(kind: str, day: date, request: str = "r1", mentor: str = "m1", done: bo
     return Milestone(
         kind=kind,
         day=day,
-        title=f"{KIND_LABELS[kind]} for {request}",
+        title=f"{STEP_LABELS[kind]} for {request}",
         request_id=request,
         mentor_id=mentor,
         application_id="a1",
@@ -313,4 +313,4 @@ def test_every_step_kind_has_a_colour_a_symbol_a_label_and_a_legend_entry():
     legend = calendar_legend()
     for kind in MILESTONE_KINDS:
         assert kind in KIND_COLOURS and kind in KIND_SYMBOLS
-        assert KIND_LABELS[kind] in legend
+        assert STEP_LABELS[kind] in legend

@@ -169,7 +169,7 @@ def rendered_markdown(at) -> list[str]:
 
 def everything_on(at) -> str:
     """All the text of a page run: its Markdown, alerts and labels, and every element's repr (widget values)."""
-    return "\n".join(rendered_markdown(at)) + repr(at.main) + repr(at.sidebar)
+    return "\n".join(shown(text) for text in rendered_markdown(at)) + repr(at.main) + repr(at.sidebar)
 
 
 # Markdown the payloads would turn into a link, an image or LaTeX if a page forgot to escape them.

@@ -11,8 +11,8 @@ from plan_dates import TODAY
 from lor.example import load_example
 from lor.guidance import context_cards, get_topic, load_guidance
 from lor.mix import load_rules
-from lor.sheets import markdown_escape
 from lor.store import Store
+from lor.text import markdown_escape
 
 
 def _titles(at) -> list[str]:

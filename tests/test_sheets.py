@@ -6,7 +6,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 from lor.models import Application, LetterRequest, Mentor, Program, Student
-from lor.sheets import markdown_escape, request_sheet_html, request_sheet_markdown, sheet_items
+from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 
 TODAY = date(2026, 11, 25)
 SCRIPT = "<script>alert(1)</script>"
@@ -145,10 +145,6 @@ def test_markdown_sheet_escapes_user_text():
     assert "\\*bold\\*" in md and "\\[link\\]" in md
     assert md.index("Fri Aug 20, 2027") < md.index("Wed Sep 1, 2027")
     assert "**First due date: Fri Aug 20, 2027**" in md
-
-
-def test_markdown_escape_keeps_text_on_one_line():
-    assert markdown_escape("# Title\n- item") == "\\# Title \\- item"
 
 
 def test_sheet_items_are_the_writers_letters_still_in_play():

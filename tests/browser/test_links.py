@@ -199,3 +199,56 @@ def test_revoked_advisor_link_stops_working(student, shared_server, person):
     # The student's own private link still works.
     expect(student.locator('[data-testid="stMain"] h1').first).to_have_text("Share & backup")
     assert Store(shared_server.db).open(query(student, "w")).student().name == "Jordan Rivera"
+
+
+PAGES = ["Dashboard", "Choose recommenders", "Letters", "Timeline", "FAQ guidance", "Share & backup"]
+
+
+def in_app_links(pg, base: str) -> set[str]:
+    """Every link on the page's main area that opens a page of this app (not a download, an email, an outside
+    site, or a heading's own anchor)."""
+    hrefs = pg.locator('[data-testid="stMain"] a[href]').evaluate_all("links => links.map(a => a.href)")
+    return {h.split("#")[0] for h in hrefs if h.startswith(base) and "/media/" not in h}
+
+
+def follow_every_link(pg, server, param: str, token: str) -> set[str]:
+    """From every page, follow every in-app link: each must open this same plan, and none may make a new one.
+
+    Each address is opened in a new tab, as a student who keeps pages side by side would: a new session, so
+    only the link itself can carry the plan."""
+    db = Store(server.db)
+    count, plan = db.workspace_count(), db.export_json(db.open(token))
+    followed: set[str] = set()
+    for title in PAGES:
+        go_to(pg, title)
+        for href in sorted(in_app_links(pg, server.url) - followed):
+            followed.add(href)
+            tab = pg.context.new_page()
+            open_url(tab, href)
+            assert query(tab, param) == token, f"{title}: {href} left the plan (now {tab.url})"
+            expect(tab.get_by_test_id("stSidebar")).to_contain_text("Plan of Jordan Rivera")
+            assert exceptions_on(tab) == []
+            tab.close()
+        assert db.workspace_count() == count, f"{title}: following its links made a new plan"
+    assert db.export_json(db.open(token)) == plan  # and nothing in the plan changed
+    return followed
+
+
+def test_every_link_on_every_page_keeps_the_student_s_plan(student, shared_server):
+    edit = query(student, "w")
+    followed = follow_every_link(student, shared_server, "w", edit)
+    # The help links this checks exist: the Dashboard's mix and guidance links, the FAQ's own links.
+    assert any("topic=mix" in h for h in followed) and any("/faq" in h for h in followed)
+    # Clicked in the same tab, the Dashboard's help link opens its answer in the same plan.
+    go_to(student, "Dashboard")
+    student.get_by_role("link", name="Which letters does this need?").first.click()
+    expect(student.locator('[data-testid="stExpander"] details[open]')).to_have_count(1)
+    assert query(student, "w") == edit and query(student, "topic") == "mix"
+
+
+def test_every_link_on_every_page_keeps_the_advisor_on_the_same_read_only_plan(student, shared_server, person):
+    view = make_advisor_link(student)
+    advisor = person()
+    open_url(advisor, f"{shared_server.url}/?view={view}")
+    followed = follow_every_link(advisor, shared_server, "view", view)
+    assert any("/faq" in h for h in followed)

@@ -1,0 +1,93 @@
+"""Wording shared by every page, file and email: how a day is written, step labels, plurals, Markdown escaping.
+
+Dates are built from the day's own numbers, never from platform-specific ``strftime`` flags (the no-padding dash
+raises ``ValueError`` on Windows), and always in US style ("Wed Nov 25, 2026").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# -- days ----------------------------------------------------------------------------------------------
+# Month and weekday names come from the ``date`` itself (%a %A %b %B are the same on every OS); the day of
+# the month is always ``day.day``, so it never carries a leading zero.
+
+
+def long_date(day: date) -> str:
+    """ "Wednesday, November 25, 2026": for the body of an email."""
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def full_date(day: date) -> str:
+    """ "November 25, 2026": a date in a sentence."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def day_text(day: date) -> str:
+    """ "Wed Nov 25, 2026": a planned day (timeline, calendars, request sheets, the advisor report)."""
+    return f"{day:%a} {day:%b} {day.day}, {day.year}"
+
+
+def short_date(day: date) -> str:
+    """ "Nov 25, 2026"."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def month_day(day: date, *, long: bool = False) -> str:
+    """ "Nov 25" (or "November 25" with ``long``): a day in the coming weeks, where the year goes without saying."""
+    return f"{day:%B} {day.day}" if long else f"{day:%b} {day.day}"
+
+
+def weekday_month_day(day: date) -> str:
+    """ "Wed Nov 25": a day this week."""
+    return f"{day:%a} {day:%b} {day.day}"
+
+
+def month_year(day: date) -> str:
+    """ "Nov 2026"."""
+    return f"{day:%b} {day.year}"
+
+
+# -- counts --------------------------------------------------------------------------------------------
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """The count with its noun: "1 letter", "2 letters", "0 letters" (``many`` for irregular plurals)."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+# -- steps of a letter's plan --------------------------------------------------------------------------
+# A plan step (Milestone.kind) is labeled by what the student does that day. It is not the vocabulary
+# label of the same slug: "packet" is also a letter type (a committee "Letter packet"), and "reminder_2"
+# as a letter's date is "Reminder 2 (final)". Every place that names a step (calendars, charts, CSV,
+# .ics, the advisor report) uses this table.
+
+STEP_LABELS: dict[str, str] = {
+    "check_in": "Goal conversation",
+    "ask": "Ask",
+    "packet": "Send packet",
+    "reminder_1": "Reminder 1",
+    "reminder_2": "Reminder 2",
+    "status_check": "Status check",
+    "deadline": "Due",
+    "thank_you": "Thank-you",
+    "update": "Update",
+}
+
+
+def step_label(kind: str) -> str:
+    """What the student does at a plan step: "Ask", "Send packet", "Thank-you"."""
+    return STEP_LABELS[kind]
+
+
+# -- Markdown ------------------------------------------------------------------------------------------
+
+# Every character Markdown or HTML gives a meaning to; ":" too, so no text turns into a link.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&+.$:-])")
+
+
+def markdown_escape(text: object) -> str:
+    """User text made safe for Markdown: every significant character backslash-escaped, on one line."""
+    flat = " ".join(str(text).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", flat)

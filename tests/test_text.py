@@ -1,0 +1,110 @@
+"""Shared wording: days written the same way on every OS, plurals, step labels and the Markdown escaper."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lor.models import LABELS, MILESTONE_KINDS, label
+from lor.text import (
+    MARKDOWN_SPECIAL,
+    STEP_LABELS,
+    day_text,
+    full_date,
+    long_date,
+    markdown_escape,
+    month_day,
+    month_year,
+    plural,
+    short_date,
+    step_label,
+    weekday_month_day,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+# A single-digit day: the case %-d (Linux only) and %d (zero-padded) get wrong.
+JUNE_5 = date(2026, 6, 5)
+
+
+def test_each_day_format_reads_as_written_in_the_us():
+    assert long_date(JUNE_5) == "Friday, June 5, 2026"
+    assert full_date(JUNE_5) == "June 5, 2026"
+    assert day_text(JUNE_5) == "Fri Jun 5, 2026"
+    assert short_date(JUNE_5) == "Jun 5, 2026"
+    assert month_day(JUNE_5) == "Jun 5"
+    assert month_day(JUNE_5, long=True) == "June 5"
+    assert weekday_month_day(JUNE_5) == "Fri Jun 5"
+    assert month_year(JUNE_5) == "Jun 2026"
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+def test_a_day_is_never_zero_padded_and_always_names_its_own_numbers(day):
+    text = day_text(day)
+    assert re.fullmatch(r"[A-Z][a-z]{2} [A-Z][a-z]{2} [1-9]\d?, \d{4}", text)
+    assert text.endswith(f" {day.day}, {day.year}")
+    assert long_date(day).endswith(f" {day.day}, {day.year}")
+
+
+def test_no_module_uses_a_platform_specific_strftime_code():
+    # %-d and %#d exist only on Linux/macOS and Windows respectively; ValueError on the other.
+    sources = [*(ROOT / "lor").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+    offenders = [p.name for p in sources if re.search(r"%[-#][a-zA-Z]", p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("count", "word", "expected"),
+    [
+        (0, "letter", "0 letters"),
+        (1, "letter", "1 letter"),
+        (2, "application", "2 applications"),
+        (1200, "day", "1,200 days"),
+    ],
+)
+def test_plural_counts_with_the_right_noun(count, word, expected):
+    assert plural(count, word) == expected
+
+
+def test_an_irregular_plural_is_given_by_the_caller():
+    assert plural(3, "person", "people") == "3 people"
+    assert plural(1, "person", "people") == "1 person"
+
+
+def test_every_plan_step_has_an_action_label_that_is_not_the_letter_type_name():
+    assert set(STEP_LABELS) == set(MILESTONE_KINDS)
+    # "packet" is both a step (send the writer your packet) and a letter type (a committee letter packet).
+    assert step_label("packet") == "Send packet"
+    assert label("packet") == LABELS["packet"] == "Letter packet"
+
+
+def test_markdown_escape_keeps_text_on_one_line():
+    assert markdown_escape("# Title\n- item") == "\\# Title \\- item"
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@given(st.text())
+def test_unescaping_the_escaped_text_gives_the_text_back(text):
+    escaped = markdown_escape(text)
+    assert _unescape(escaped) == " ".join(text.split())
+
+
+@given(st.text())
+def test_no_markdown_character_survives_unescaped(text):
+    escaped = markdown_escape(text)
+    # Every special character is preceded by a backslash that is itself not escaped.
+    i = 0
+    while i < len(escaped):
+        if escaped[i] == "\\":
+            assert i + 1 < len(escaped) and MARKDOWN_SPECIAL.fullmatch(escaped[i + 1])
+            i += 2
+            continue
+        assert not MARKDOWN_SPECIAL.fullmatch(escaped[i]), escaped
+        i += 1
