@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import holidays as holidays_package
-from pydantic import ValidationError
 
-from lor.models import BusyPeriod, label
+from lor.models import BusyChoices, BusyPeriod, label
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "busy_periods.toml"
 EVERYONE = "everyone"
@@ -199,6 +198,12 @@ def _sorted(periods: Iterable[BusyPeriod]) -> list[BusyPeriod]:
     return sorted(periods, key=lambda p: (p.start, p.end, p.key, p.name))
 
 
+def default_period(key: str, year: int) -> BusyPeriod | None:
+    """The default period ``key`` as it falls in ``year`` (the occurrence that starts that year), before any
+    change the student made; None when there is no such period that year."""
+    return next((p.model_copy() for p in _periods_of_year(year) if p.key == key), None)
+
+
 def academic_calendar(
     start: date, end: date, *, specialty: str | None = None, role: str | None = None
 ) -> list[BusyPeriod]:
@@ -217,65 +222,38 @@ def academic_calendar(
     )
 
 
-def _moved(value: object) -> tuple[date, date] | None:
-    # A moved period as the page stores it: {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.
-    if not isinstance(value, Mapping):
-        return None
-    try:
-        start = date.fromisoformat(str(value["start"]))
-        end = date.fromisoformat(str(value["end"]))
-    except (KeyError, ValueError):
-        return None
-    return (start, end) if start <= end else None
-
-
-def custom_periods(settings: Mapping[str, Any] | None) -> list[BusyPeriod]:
-    """The user's own busy periods from the settings (entries that are not valid are skipped)."""
-    out = []
-    for item in (settings or {}).get("custom") or ():
-        if isinstance(item, BusyPeriod):
-            out.append(item)
-            continue
-        try:
-            out.append(BusyPeriod.model_validate(item))
-        except ValidationError:
-            continue  # a damaged entry in a saved workspace must not stop the whole plan
-    return out
-
-
 def effective_calendar(
     start: date,
     end: date,
     *,
-    settings: Mapping[str, Any] | None = None,
+    settings: BusyChoices | Mapping[str, Any] | None = None,
     specialty: str | None = None,
     role: str | None = None,
 ) -> list[BusyPeriod]:
     """The busy periods overlapping start..end after the user's changes, filtered like academic_calendar.
 
-    ``settings`` is the workspace setting "busy": ``{"disabled": [key, ...], "moved":
-    {"<key>:<year>": {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}}, "custom": [BusyPeriod dict, ...]}``.
+    ``settings`` is the plan's BusyChoices (or the stored "busy" setting it reads from: ``{"disabled":
+    [key, ...], "moved": {"<key>:<year>": {"start": …, "end": …}}, "custom": [BusyPeriod, ...]}``).
     A disabled key drops that period in every year; a moved entry replaces the occurrence that
     starts in that year (US federal holidays can be disabled as a group, not moved); custom periods
     are added as they are. Entries that are not valid are skipped.
     """
     if end < start:
         raise ValueError(f"The calendar ends ({end}) before it starts ({start}).")
-    settings = settings or {}
-    disabled = set(settings.get("disabled") or ())
-    moved = settings.get("moved") or {}
+    choices = BusyChoices.read(settings)
+    disabled = set(choices.disabled)
     out: list[BusyPeriod] = []
     # One year wider on each side: a moved occurrence may land in the range from outside it.
     for year in range(start.year - 2, end.year + 2):
         for period in _periods_of_year(year):
             if period.key in disabled or not reaches(period, specialty=specialty, role=role):
                 continue
-            change = None if period.key == HOLIDAYS_KEY else _moved(moved.get(f"{period.key}:{year}"))
+            change = None if period.key == HOLIDAYS_KEY else choices.moved.get(f"{period.key}:{year}")
             if change:
-                period = period.model_copy(update={"start": change[0], "end": change[1]})
+                period = period.model_copy(update={"start": change.start, "end": change.end})
             if period.start <= end and period.end >= start:
                 out.append(period.model_copy())
-    for period in custom_periods(settings):
+    for period in choices.custom:
         if period.start <= end and period.end >= start and reaches(period, specialty=specialty, role=role):
             out.append(period.model_copy())
     return _sorted(out)

@@ -7,8 +7,9 @@ Every model validates what a user can type (names, lengths, emails, dates) and r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -415,6 +417,142 @@ class Plan(_Model):
     warnings: list[str] = Field(default_factory=list)
 
 
+# -- the plan's settings ------------------------------------------------------------------------------------
+# Stored in the workspace's settings table, one JSON value per key, and in a backup's "settings" table as is.
+BUSY_SETTING = "busy"
+BUFFER_SETTING = "buffer_days"
+BACKUPS_SETTING = "recommenders-backups-planned"  # the key Choose recommenders first saved it under
+MAX_BUFFER_DAYS = 21  # the most days before the real deadline a writer's own due date may move
+
+
+class MovedPeriod(_Model):
+    """New dates for one year's occurrence of a default busy period."""
+
+    start: PeriodDay
+    end: PeriodDay
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MovedPeriod:
+        if self.end < self.start:
+            raise ValueError(f"A moved busy period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class BusyChoices(_Model):
+    """The student's changes to the default busy periods."""
+
+    disabled: list[str] = Field(default_factory=list)  # keys of default periods switched off in every year
+    moved: dict[str, MovedPeriod] = Field(default_factory=dict)  # "<key>:<year>" -> that occurrence's dates
+    custom: list[BusyPeriod] = Field(default_factory=list)  # the student's own periods, for everyone
+
+    @field_validator("disabled", "custom", "moved", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: object, info: ValidationInfo) -> object:
+        # A hand-edited file may say null for a part it leaves empty: nothing changed there.
+        return ({} if info.field_name == "moved" else []) if value is None else value
+
+    @classmethod
+    def read(cls, stored: object) -> BusyChoices:
+        """The choices in a stored "busy" setting; entries that are not valid are skipped, so a damaged
+        entry in a saved plan never stops the whole plan."""
+        if isinstance(stored, BusyChoices):
+            return stored
+        try:
+            return cls.model_validate(stored or {})
+        except ValidationError:
+            pass
+        raw = stored if isinstance(stored, Mapping) else {}
+        disabled = raw.get("disabled")
+        moved = raw.get("moved")
+        return cls(
+            disabled=[k for k in disabled if isinstance(k, str)] if isinstance(disabled, list) else [],
+            moved={k: v for k, v in ((k, _valid(MovedPeriod, v)) for k, v in moved.items()) if v}
+            if isinstance(moved, Mapping)
+            else {},
+            custom=[p for p in (_valid(BusyPeriod, item) for item in _as_list(raw.get("custom"))) if p],
+        )
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON value saved under the "busy" setting."""
+        return self.model_dump(mode="json")
+
+    def switched(self, key: str, *, on: bool) -> BusyChoices:
+        """These choices with the default period ``key`` switched on or off."""
+        disabled = [k for k in self.disabled if k != key] + ([] if on else [key])
+        return self.model_copy(update={"disabled": disabled})
+
+    def moved_to(self, key: str, year: int, start: date, end: date) -> BusyChoices:
+        """These choices with the occurrence of ``key`` that starts in ``year`` moved to start..end."""
+        dates = MovedPeriod(start=start, end=end)
+        return self.model_copy(update={"moved": {**self.moved, f"{key}:{year}": dates}})
+
+    def unmoved(self, moved_key: str) -> BusyChoices:
+        """These choices without the move saved under ``moved_key`` ("<key>:<year>")."""
+        return self.model_copy(update={"moved": {k: v for k, v in self.moved.items() if k != moved_key}})
+
+    def with_custom(self, period: BusyPeriod) -> BusyChoices:
+        """These choices with one more period of the student's own."""
+        return self.model_copy(update={"custom": [*self.custom, period]})
+
+    def without_custom(self, index: int) -> BusyChoices:
+        """These choices without the student's own period at ``index``."""
+        return self.model_copy(update={"custom": self.custom[:index] + self.custom[index + 1 :]})
+
+
+class PlanSettings(_Model):
+    """Everything a plan stores besides its records: busy-period choices, the writer buffer (days before the
+    real deadline a writer is asked to submit by) and the backup letters planned for declined ones."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    busy: BusyChoices = Field(default_factory=BusyChoices, alias=BUSY_SETTING)
+    buffer_days: int = Field(default=0, ge=0, le=MAX_BUFFER_DAYS, strict=True, alias=BUFFER_SETTING)
+    backups_planned: dict[str, str] = Field(default_factory=dict, alias=BACKUPS_SETTING)  # declined -> backup id
+
+    @field_validator("busy", "backups_planned", "buffer_days", mode="before")
+    @classmethod
+    def _null_is_default(cls, value: object, info: ValidationInfo) -> object:
+        # An absent or null setting is the default (no buffer, no changes, nothing planned).
+        return (0 if info.field_name == "buffer_days" else {}) if value is None else value
+
+    @classmethod
+    def from_stored(cls, settings: Mapping[str, Any]) -> PlanSettings:
+        """Strictly: the settings of a backup being restored. Raises ValidationError on anything not valid."""
+        return cls.model_validate(settings)
+
+    @classmethod
+    def read(cls, settings: Mapping[str, Any] | None) -> PlanSettings:
+        """The settings of a saved plan (``Workspace.settings()``); a part that is not valid reads as its default."""
+        settings = settings or {}
+        try:
+            return cls.from_stored(settings)
+        except ValidationError:
+            pass
+        buffer = _valid(cls, {BUFFER_SETTING: settings.get(BUFFER_SETTING)})
+        planned = settings.get(BACKUPS_SETTING)
+        return cls(
+            busy=BusyChoices.read(settings.get(BUSY_SETTING)),
+            buffer_days=buffer.buffer_days if buffer else 0,
+            backups_planned={k: v for k, v in planned.items() if isinstance(v, str)}
+            if isinstance(planned, Mapping)
+            else {},
+        )
+
+
+def _valid(model: type[_M], value: object) -> _M | None:
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
 FIELD_LABELS = {
     "weeks_known": "Weeks known",
     "one_on_one": "One-on-one time",
@@ -424,6 +562,12 @@ FIELD_LABELS = {
     "letter_id": "Letter ID",
     "graduation_year": "Graduation year",
     "max_letters": "Maximum letters",
+    BUFFER_SETTING: "The writer buffer (days before the deadline)",
+    BACKUPS_SETTING: "Planned backups",
+    "busy": "Busy periods",
+    "disabled": "Busy periods switched off",
+    "moved": "Moved busy periods",
+    "custom": "Your own busy periods",
 }
 
 

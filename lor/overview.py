@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from lor.mix import mix_for_letters
-from lor.models import Application, LetterRequest, Mentor, MentorScore, Milestone, MixReport, Student, label
+from lor.models import (
+    Application,
+    BusyChoices,
+    LetterRequest,
+    Mentor,
+    MentorScore,
+    Milestone,
+    MixReport,
+    PlanSettings,
+    Student,
+    label,
+)
 from lor.planner import plan_workspace, this_week
 from lor.scoring import rank_mentors
 
@@ -60,7 +71,7 @@ def build_overview(
     mentors: list[Mentor],
     applications: list[Application],
     letters: list[LetterRequest],
-    settings: dict | None,
+    settings: BusyChoices | dict | None,
     today: date,
     buffer_days: int = 0,
 ) -> Overview:
@@ -77,14 +88,15 @@ def build_overview(
 
 def overview_of(ws, today: date) -> Overview:
     """The Overview of a workspace (anything with mentors(), applications(), letters(), settings())."""
+    settings = PlanSettings.read(ws.settings())
     return build_overview(
         student=ws.student(),
         mentors=ws.mentors(),
         applications=ws.applications(),
         letters=ws.letters(),
-        settings=ws.get_setting("busy", {}),
+        settings=settings.busy,
         today=today,
-        buffer_days=int(ws.get_setting("buffer_days", 0) or 0),
+        buffer_days=settings.buffer_days,
     )
 
 

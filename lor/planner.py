@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -21,14 +22,17 @@ from lor.busy import (
     working_day_before,
 )
 from lor.models import (
+    BUSY_SETTING,
     CLOSED_STATUSES,
     MILESTONE_KINDS,
     Application,
+    BusyChoices,
     BusyPeriod,
     LetterRequest,
     Mentor,
     Milestone,
     Plan,
+    PlanSettings,
 )
 from lor.text import day_text as _fmt
 from lor.text import plural as _plural
@@ -703,27 +707,53 @@ def plan_request(
     return plan.plan()
 
 
-def _busy_settings(settings: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    # Accept either the "busy" setting itself or a mapping of all settings that holds it.
-    if settings and isinstance(settings.get("busy"), Mapping):
-        return settings["busy"]
-    return settings
+def _busy_choices(settings: PlanSettings | BusyChoices | Mapping[str, Any] | None) -> BusyChoices:
+    # The plan's settings, their busy choices, or a stored mapping: every setting, or the "busy" one alone.
+    if isinstance(settings, PlanSettings):
+        return settings.busy
+    if isinstance(settings, Mapping) and BUSY_SETTING in settings:
+        return PlanSettings.read(settings).busy
+    return BusyChoices.read(settings)
 
 
-def plan_workspace(
+# The busy calendars a whole plan is planned against run from two weeks back (a chart of the recent past shows
+# them too) to well past the last due date (the outcome update and a year's view of the calendar).
+BUSY_FROM = timedelta(days=14)
+BUSY_UNTIL = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class WorkspacePlan:
+    """Every active letter of a plan, planned once: the steps, what the planner had to compromise, and the
+    busy periods each writer was planned around (for the Timeline's calendars and charts)."""
+
+    milestones: list[Milestone]  # every step of every active letter, sorted by day
+    warnings: dict[str, list[str]]  # letter id -> the planner's warnings, for the letters that have any
+    busy: dict[str, list[BusyPeriod]]  # mentor id -> the default and custom periods for them, then their own
+
+    def steps_by_mentor(self) -> dict[str, list[Milestone]]:
+        """The steps grouped by writer (mentor id), each group in date order."""
+        out: dict[str, list[Milestone]] = {}
+        for step in self.milestones:
+            out.setdefault(step.mentor_id or "", []).append(step)
+        return out
+
+
+def workspace_plan(
     mentors: Iterable[Mentor],
     applications: Iterable[Application],
     letters: Iterable[LetterRequest],
     *,
-    settings: Mapping[str, Any] | None,
+    settings: PlanSettings | BusyChoices | Mapping[str, Any] | None,
     today: date,
     buffer_days: int = 0,
-) -> list[Milestone]:
-    """Every step of every active letter (not declined or withdrawn), sorted by day.
+) -> WorkspacePlan:
+    """Plan every active letter (not declined or withdrawn) with plan_request, once.
 
-    Each letter is planned with plan_request against effective_calendar(settings) for its writer's
-    specialty and role. Letters whose writer or application is missing are skipped.
+    Each writer is planned against effective_calendar(settings) for their specialty and role. Letters whose
+    writer or application is missing are skipped.
     """
+    mentors, applications = list(mentors), list(applications)
     by_mentor = {m.id: m for m in mentors}
     by_app = {a.id: a for a in applications}
     active = [
@@ -731,30 +761,50 @@ def plan_workspace(
         for letter in letters
         if letter.status not in CLOSED_STATUSES and letter.mentor_id in by_mentor and letter.application_id in by_app
     ]
-    if not active:
-        return []
-    last = max([today, *(by_app[letter.application_id].deadline for letter in active)]) + timedelta(days=366)
-    busy_settings = _busy_settings(settings)
+    start = today - BUSY_FROM
+    end = max([today, *(a.deadline for a in applications)]) + BUSY_UNTIL
+    choices = _busy_choices(settings)
     calendars: dict[tuple[str | None, str], list[BusyPeriod]] = {}
-    out: list[Milestone] = []
-    for letter in active:
-        mentor = by_mentor[letter.mentor_id]
+    busy: dict[str, list[BusyPeriod]] = {}
+    for mentor in mentors:
         group = (mentor.specialty, mentor.role)
         if group not in calendars:
             calendars[group] = effective_calendar(
-                today, last, settings=busy_settings, specialty=mentor.specialty, role=mentor.role
+                start, end, settings=choices, specialty=mentor.specialty, role=mentor.role
             )
+        busy[mentor.id] = [*calendars[group], *mentor.busy]
+    milestones: list[Milestone] = []
+    warnings: dict[str, list[str]] = {}
+    for letter in active:
+        mentor = by_mentor[letter.mentor_id]
         plan = plan_request(
             letter,
             by_app[letter.application_id],
             mentor,
-            busy=calendars[group],
+            busy=calendars[mentor.specialty, mentor.role],
             today=today,
             buffer_days=buffer_days,
         )
-        out.extend(plan.milestones)
-    out.sort(key=lambda m: (m.day, _ORDER[m.kind], m.title))
-    return out
+        milestones.extend(plan.milestones)
+        if plan.warnings:
+            warnings[letter.id] = plan.warnings
+    milestones.sort(key=lambda m: (m.day, _ORDER[m.kind], m.title))
+    return WorkspacePlan(milestones=milestones, warnings=warnings, busy=busy)
+
+
+def plan_workspace(
+    mentors: Iterable[Mentor],
+    applications: Iterable[Application],
+    letters: Iterable[LetterRequest],
+    *,
+    settings: PlanSettings | BusyChoices | Mapping[str, Any] | None,
+    today: date,
+    buffer_days: int = 0,
+) -> list[Milestone]:
+    """Every step of every active letter (not declined or withdrawn), sorted by day (see workspace_plan)."""
+    return workspace_plan(
+        mentors, applications, letters, settings=settings, today=today, buffer_days=buffer_days
+    ).milestones
 
 
 def this_week(milestones: Iterable[Milestone], today: date, days: int = 7) -> list[Milestone]:

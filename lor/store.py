@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from lor.models import Application, BusyPeriod, LetterRequest, Mentor, Student, plain_errors
+from lor.models import Application, LetterRequest, Mentor, PlanSettings, Student, plain_errors
 
 SCHEMA = 1  # the backup document's format version
 APP_NAME = "lor-planner"
@@ -31,7 +31,6 @@ LOCAL_WORKSPACE = "local"
 MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
 MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
-MAX_BUFFER_DAYS = 365
 BUSY_TIMEOUT_S = 10.0
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "lor.db"
 
@@ -323,34 +322,12 @@ def _too_deep(doc: Any) -> bool:
 
 
 def _check_settings(settings: dict[str, Any]) -> None:
-    """Refuse the settings the pages read (busy periods, buffer, backups planned) in a shape they can't read."""
-    buffer = settings.get("buffer_days")
-    busy = settings.get("busy") or {}
-    planned = settings.get("recommenders-backups-planned") or {}
-    problem = ""
-    if buffer is not None and (type(buffer) is not int or not 0 <= buffer <= MAX_BUFFER_DAYS):
-        problem = f"'buffer_days' must be a whole number of days from 0 to {MAX_BUFFER_DAYS}."
-    elif not isinstance(busy, dict) or not isinstance(planned, dict):
-        problem = "its busy periods or planned backups are not tables."
-    elif not isinstance(busy.get("disabled") or [], list) or not all(
-        isinstance(k, str) for k in busy.get("disabled") or []
-    ):
-        problem = "'disabled' busy periods must be a list of names."
-    elif not isinstance(busy.get("moved") or {}, dict) or not all(
-        isinstance(v, dict) for v in (busy.get("moved") or {}).values()
-    ):
-        problem = "'moved' busy periods must be a table of dates."
-    elif not isinstance(busy.get("custom") or [], list):
-        problem = "'custom' busy periods must be a list."
-    if problem:
-        raise ValueError(f"This backup is not valid: {problem} Nothing was changed.")
-    moved = [{**dates, "name": key} for key, dates in (busy.get("moved") or {}).items()]
+    """Refuse the settings the pages read (lor.models.PlanSettings) in a shape they can't read."""
     try:
-        for item in [*(busy.get("custom") or []), *moved]:
-            BusyPeriod.model_validate(item)
+        PlanSettings.from_stored(settings)
     except ValidationError as exc:
         reason = " ".join(plain_errors(exc)[:3])
-        raise ValueError(f"This backup has a busy period that is not valid: {reason} Nothing was changed.") from None
+        raise ValueError(f"This backup has a setting that is not valid: {reason} Nothing was changed.") from None
 
 
 def _check_references(parsed: dict[str, Any]) -> None:

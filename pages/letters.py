@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
@@ -45,6 +46,7 @@ from lor.models import (
     LetterRequest,
     Mentor,
     Program,
+    Student,
     label,
     plain_errors,
 )
@@ -65,7 +67,16 @@ DATE_LABELS = {"reminder_1_on": "Reminder 1", "reminder_2_on": "Reminder 2 (fina
 DRAFT_LABELS = dict(DRAFT_KINDS)
 
 
-# -- messages kept across the rerun a callback causes ---------------------------------------------------
+@dataclass(frozen=True)
+class Context:
+    """What every part of the page needs from the plan, read once per run."""
+
+    today: date
+    student: Student | None
+    mentors: dict[str, Mentor]
+    apps: dict[str, Application]
+    read_only: bool
+    lazy: bool  # a long plan: drafts and program forms wait in lazy panels
 
 
 # -- callbacks: each change is saved at once -------------------------------------------------------------
@@ -174,11 +185,11 @@ def pipeline(letters: list[LetterRequest]) -> None:
         col.metric(label(status), counts[status])
 
 
-def card(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
-    mentor, app = ctx["mentors"].get(letter.mentor_id), ctx["apps"].get(letter.application_id)
+def card(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
+    mentor, app = ctx.mentors.get(letter.mentor_id), ctx.apps.get(letter.application_id)
     with st.container(border=True):
         left, right = st.columns([5, 1])
-        left.markdown(f"**{ui.md(title_of(letter, ctx['mentors'], ctx['apps']))}**")
+        left.markdown(f"**{ui.md(title_of(letter, ctx.mentors, ctx.apps))}**")
         left.caption(f"Status: {label(letter.status)} · Next: {next_step(letter, due=app.deadline if app else None)}")
         if not ws.read_only:
             right.button(
@@ -188,17 +199,17 @@ def card(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
                 args=(letter.id,),
             )
         if mentor and app:
-            kinds = draft_kinds_for(letter, mentor=mentor, today=ctx["today"])
+            kinds = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
             if kinds:
                 title, key = f"Email draft: {DRAFT_LABELS[kinds[0]]}", f"letter-{letter.id}-card"
-                with ui.panel(title, key=f"{key}-panel", lazy=ctx["lazy"]) as shown:
+                with ui.panel(title, key=f"{key}-panel", lazy=ctx.lazy) as shown:
                     if shown:
                         show_draft(letter, mentor, app, kinds[0], ctx, key=key)
 
 
-def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None:
+def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> None:
     """A card per letter; a long plan groups them by application, each group in a lazy panel."""
-    if not ctx["lazy"]:
+    if not ctx.lazy:
         for letter in letters:
             card(ws, letter, ctx)
         return
@@ -206,7 +217,7 @@ def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None
     for letter in letters:
         groups.setdefault(letter.application_id, []).append(letter)
     for app_id, group in groups.items():
-        name = ctx["apps"][app_id].name if app_id in ctx["apps"] else "Unknown application"
+        name = ctx.apps[app_id].name if app_id in ctx.apps else "Unknown application"
         title = f"{ui.md(name)} · {plural(len(group), 'letter')}"
         with ui.panel(title, key=f"letters-{app_id}-cards", lazy=True) as shown:
             if not shown:
@@ -215,9 +226,9 @@ def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None
                 card(ws, letter, ctx)
 
 
-def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: str, ctx: dict, *, key: str) -> None:
+def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: str, ctx: Context, *, key: str) -> None:
     try:
-        d = draft(kind, student=ctx["student"], mentor=mentor, application=app, letter=letter, today=ctx["today"])
+        d = draft(kind, student=ctx.student, mentor=mentor, application=app, letter=letter, today=ctx.today)
     except ValueError as exc:
         st.warning(ui.md(str(exc)))
         return
@@ -227,7 +238,7 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
     st.code(d.subject, language=None, wrap_lines=True)
     st.caption("Body")
     st.code(d.body, language=None, wrap_lines=True)
-    if d.mailto and not ctx["read_only"]:
+    if d.mailto and not ctx.read_only:
         st.link_button("Open in your email app", d.mailto, key=f"{key}-mailto", icon="✉️")
     elif not mentor.email:
         st.caption("Add this writer's email on Choose recommenders to open the draft in your email app.")
@@ -382,9 +393,9 @@ def letter_as_text(letter: LetterRequest, app: Application | None) -> None:
         st.markdown(f"**Notes:** {ui.md(letter.notes)}")
 
 
-def detail(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
-    mentor, app = ctx["mentors"].get(letter.mentor_id), ctx["apps"].get(letter.application_id)
-    st.markdown(f"### {ui.md(title_of(letter, ctx['mentors'], ctx['apps']))}")
+def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
+    mentor, app = ctx.mentors.get(letter.mentor_id), ctx.apps.get(letter.application_id)
+    st.markdown(f"### {ui.md(title_of(letter, ctx.mentors, ctx.apps))}")
     step = next_step(letter, due=app.deadline if app else None)
     st.markdown(f"**Status:** {label(letter.status)} · **Next:** {ui.md(step)}")
     if letter.status == "declined":
@@ -395,12 +406,12 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
     if ws.read_only:
         letter_as_text(letter, app)
     else:
-        status_controls(ws, letter, ctx["today"])
+        status_controls(ws, letter, ctx.today)
         packet_editor(ws, letter)
         letter_editor(ws, letter, app)
     if mentor and app:
         st.markdown("#### Email drafts")
-        suggested = draft_kinds_for(letter, mentor=mentor, today=ctx["today"])
+        suggested = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
         kinds = list(DRAFT_LABELS)
         kind = (
             st.selectbox(
@@ -417,11 +428,11 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
             show_draft(letter, mentor, app, kind, ctx, key=f"letter-{letter.id}-draft")
 
 
-def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest], ctx: dict) -> None:
+def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest], ctx: Context) -> None:
     st.markdown(f"### {ui.md(app.name)}")
     offered = assignable_letters(app, letters)
     if app.programs and offered:
-        names = [ctx["mentors"][x.mentor_id].name if x.mentor_id in ctx["mentors"] else "Unknown" for x in offered]
+        names = [ctx.mentors[x.mentor_id].name if x.mentor_id in ctx.mentors else "Unknown" for x in offered]
         widths = [3] + [2] * len(offered) + ([1] if not ws.read_only else [])
         header = st.columns(widths)
         header[0].caption("Program")
@@ -452,11 +463,11 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                     type="tertiary",
                 )
     for issue in check_assignments(
-        app, letters, mentors=list(ctx["mentors"].values()), applications=list(ctx["apps"].values())
+        app, letters, mentors=list(ctx.mentors.values()), applications=list(ctx.apps.values())
     ):
         ISSUE_STYLE[issue.level](ui.md(issue.message))
     if not ws.read_only:
-        add_program_form(ws, app, lazy=ctx["lazy"])
+        add_program_form(ws, app, lazy=ctx.lazy)
 
 
 def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
@@ -491,9 +502,9 @@ def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> 
     st.rerun()
 
 
-def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None:
-    student, today = ctx["student"], ctx["today"]
-    writers = [(m, sheet_items(m.id, letters, list(ctx["apps"].values()))) for m in ctx["mentors"].values()]
+def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> None:
+    student, today = ctx.student, ctx.today
+    writers = [(m, sheet_items(m.id, letters, list(ctx.apps.values()))) for m in ctx.mentors.values()]
     writers = [(m, items) for m, items in writers if items]
     if not writers:
         st.caption("A writer's sheet appears here once you plan a letter with them.")
@@ -527,15 +538,15 @@ ws = ui.page_header(
 )
 plan = ui.snapshot(ws)  # one read of the records per plan version
 letters = plan.letters()
-ctx = {
-    "today": ui.today(),
-    "student": plan.student(),
-    "mentors": {m.id: m for m in plan.mentors()},
-    "apps": {a.id: a for a in plan.applications()},
-    "read_only": ws.read_only,
+ctx = Context(
+    today=ui.today(),
+    student=plan.student(),
+    mentors={m.id: m for m in plan.mentors()},
+    apps={a.id: a for a in plan.applications()},
+    read_only=ws.read_only,
     # A long plan keeps each card's draft and each application's program form in lazy panels.
-    "lazy": ui.lazy_for(len(letters)) or ui.lazy_for(len(plan.applications())),
-}
+    lazy=ui.lazy_for(len(letters)) or ui.lazy_for(len(plan.applications())),
+)
 ui.show_flash()
 
 if not letters:
@@ -547,7 +558,7 @@ else:
 tab_letters, tab_assign, tab_sheets = st.tabs(
     ["Letters", "Assign to programs", "Writer request sheets"],
     key="letters-tabs",
-    on_change="rerun" if ctx["lazy"] else "ignore",  # a long plan draws only the tab that is open
+    on_change="rerun" if ctx.lazy else "ignore",  # a long plan draws only the tab that is open
 )
 with tab_letters:
     if tab_letters.open is not False:
@@ -560,7 +571,7 @@ with tab_letters:
             chosen = st.selectbox(
                 "Letter",
                 list(by_id),
-                format_func=lambda i: title_of(by_id[i], ctx["mentors"], ctx["apps"]),
+                format_func=lambda i: title_of(by_id[i], ctx.mentors, ctx.apps),
                 key=SELECT_KEY,
             )
             detail(ws, by_id[chosen], ctx)
@@ -571,9 +582,9 @@ with tab_assign:
             "Tick which letters each program receives. A letter that hasn't arrived can be planned here as a "
             "placeholder; the portal lets you assign it once it is in."
         )
-        if not ctx["apps"]:
+        if not ctx.apps:
             st.caption("Add an application on Choose recommenders first.")
-        for app in ctx["apps"].values():
+        for app in ctx.apps.values():
             assignment_grid(ws, app, letters, ctx)
 
 with tab_sheets:

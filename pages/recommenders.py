@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from lor import ui
 from lor.mix import application_problems, mix_for_letters
 from lor.models import (
+    BACKUPS_SETTING,
     LETTER_TYPES,
     ONE_ON_ONE,
     PATHWAYS,
@@ -26,6 +27,7 @@ from lor.models import (
     LetterRequest,
     Mentor,
     MentorScore,
+    PlanSettings,
     Touchpoint,
     label,
     plain_errors,
@@ -46,7 +48,6 @@ from lor.text import plural, short_date
 APP_KEY = "recommenders-application"
 ERRORS_KEY = "recommenders-errors"  # widget key -> why its last change was not saved
 RESET_KEY = "recommenders-reset"
-BACKUPS_SETTING = "recommenders-backups-planned"  # declined letter id -> id of the backup letter planned
 APPLICATION_FIELDS = ("name", "pathway", "specialty", "portal", "deadline", "academic")
 MENTOR_FIELDS = (
     "name",
@@ -471,7 +472,7 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
 def backups_panel(
     ws: Workspace, application: Application, mentors: list[Mentor], letters: list[LetterRequest], today: date
 ) -> None:
-    planned = dict(ws.get_setting(BACKUPS_SETTING, {}) or {})
+    planned = PlanSettings.read(ws.settings()).backups_planned
     slots = backup_suggestions(application, mentors, letters, today=today, handled=planned)
     if not slots:
         return

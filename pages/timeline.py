@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from streamlit_calendar import calendar
 
 from lor import ui
-from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, academic_calendar, calendar_note, effective_calendar
+from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, calendar_note, default_period, effective_calendar
 from lor.charts import (
     calendar_events,
     calendar_legend,
@@ -28,8 +28,20 @@ from lor.charts import (
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
 from lor.lifecycle import TransitionError, complete_milestone
-from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, Touchpoint, label
-from lor.planner import plan_request, plan_workspace, this_week
+from lor.models import (
+    BUFFER_SETTING,
+    BUSY_SETTING,
+    MAX_BUFFER_DAYS,
+    ROLES,
+    SPECIALTIES,
+    BusyPeriod,
+    Mentor,
+    Milestone,
+    PlanSettings,
+    Touchpoint,
+    label,
+)
+from lor.planner import this_week, workspace_plan
 from lor.store import Workspace
 from lor.text import day_text, plural, step_label
 
@@ -37,9 +49,6 @@ CALENDAR_KEY = "timeline-calendar"
 HANDLED_KEY = "timeline-calendar-handled"  # the last calendar value acted on (it repeats on reruns)
 SELECTED_KEY = "timeline-selected"  # the uid of the step whose details are shown
 BUFFER_KEY = "timeline-buffer-days"
-BUSY_SETTING = "busy"
-BUFFER_SETTING = "buffer_days"
-MAX_BUFFER_DAYS = 21
 WHO_CHOICES = ("everyone", *ROLES, *SPECIALTIES)
 # Steps logged as a touchpoint on the writer: touchpoint kind, its note, and the message shown.
 TOUCHPOINT_STEPS = {
@@ -58,16 +67,6 @@ SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask the
 def file_slug(text: str) -> str:
     """A name made safe for a download's file name."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "writer"
-
-
-def busy_setting(ws: Workspace) -> dict:
-    """The workspace's busy-period setting with every part present."""
-    saved = ws.get_setting(BUSY_SETTING) or {}
-    return {
-        "disabled": list(saved.get("disabled") or []),
-        "moved": dict(saved.get("moved") or {}),
-        "custom": list(saved.get("custom") or []),
-    }
 
 
 def mark_done(ws: Workspace, step: Milestone, today: date) -> None:
@@ -113,10 +112,8 @@ def week_row(ws: Workspace, step: Milestone, today: date) -> None:
 
 def on_toggle_default(ws: Workspace, key: str) -> None:
     """Save a default period switched on or off (runs before the page, so the plan uses it at once)."""
-    busy = busy_setting(ws)
-    on = st.session_state[f"timeline-busy-{key}"]
-    disabled = [k for k in busy["disabled"] if k != key] + ([] if on else [key])
-    ws.set_setting(BUSY_SETTING, {**busy, "disabled": disabled})
+    busy = PlanSettings.read(ws.settings()).busy
+    ws.set_setting(BUSY_SETTING, busy.switched(key, on=st.session_state[f"timeline-busy-{key}"]).stored())
 
 
 def on_buffer_change(ws: Workspace) -> None:
@@ -125,55 +122,46 @@ def on_buffer_change(ws: Workspace) -> None:
 
 
 def timeline_of(plan: ui.PlanSnapshot, today: date) -> dict[str, Any]:
-    """What the page draws from the plan and the day alone: the steps, the busy periods, the planner's notes,
-    the calendar events and both figures. The page gets it through ui.per_plan, once per plan version."""
+    """What the page draws from the plan and the day alone: the plan, the planner's notes, the calendar events
+    and both figures. The page gets it through ui.per_plan, once per plan version."""
     mentors, applications, letters = plan.mentors(), plan.applications(), plan.letters()
-    busy = busy_setting(plan)
-    buffer_days = int(plan.get_setting(BUFFER_SETTING, 0) or 0)
-    by_mentor = {m.id: m for m in mentors}
-    by_app = {a.id: a for a in applications}
-    milestones = plan_workspace(mentors, applications, letters, settings=busy, today=today, buffer_days=buffer_days)
+    settings = PlanSettings.read(plan.settings())
+    planned = workspace_plan(
+        mentors, applications, letters, settings=settings, today=today, buffer_days=settings.buffer_days
+    )
+    milestones = planned.milestones
     # The windows the pictures cover: a year from this week; the Gantt from two weeks ago to the last step.
     year_start = today - timedelta(days=today.weekday())
     year_end = year_start + timedelta(weeks=53) - timedelta(days=1)
     gantt_start = today - timedelta(days=14)
     gantt_end = max([today + timedelta(days=90), *(m.day for m in milestones)]) + timedelta(days=7)
     span_end = max([year_end, gantt_end, *(a.deadline + timedelta(days=14) for a in applications)])
-    calendars: dict[tuple[str | None, str], list[BusyPeriod]] = {}  # one per (specialty, role), as the planner
-    for m in mentors:
-        if (m.specialty, m.role) not in calendars:
-            calendars[m.specialty, m.role] = effective_calendar(
-                gantt_start, span_end, settings=busy, specialty=m.specialty, role=m.role
-            )
-    periods_by_mentor = {m.id: [*calendars[m.specialty, m.role], *m.busy] for m in mentors}
-    year_periods = (
-        unique_periods(periods_by_mentor.values())
-        if mentors
-        else effective_calendar(gantt_start, span_end, settings=busy)
-    )
-    # Planner notes: what it had to compromise (a late start, a busy window), one box per letter.
-    notes = []
-    for letter in letters:
-        mentor, application = by_mentor.get(letter.mentor_id), by_app.get(letter.application_id)
-        if mentor is None or application is None:
-            continue
-        planned = plan_request(
-            letter, application, mentor, busy=periods_by_mentor[mentor.id], today=today, buffer_days=buffer_days
+    year_periods = [
+        p
+        for p in (
+            unique_periods(planned.busy.values())
+            if mentors
+            else effective_calendar(gantt_start, span_end, settings=settings.busy)
         )
-        if planned.warnings:
-            notes.append((mentor.name, application.name, planned.warnings))
+        if p.start <= span_end and p.end >= gantt_start
+    ]
+    # Planner notes: what it had to compromise (a late start, a busy window), one box per letter.
+    by_mentor = {m.id: m for m in mentors}
+    by_app = {a.id: a for a in applications}
+    notes = [
+        (by_mentor[x.mentor_id].name, by_app[x.application_id].name, planned.warnings[x.id])
+        for x in letters
+        if x.id in planned.warnings
+    ]
     names = {m.id: m.name for m in mentors}
-    steps_by_mentor: dict[str, list[Milestone]] = {}
-    for step in milestones:
-        steps_by_mentor.setdefault(step.mentor_id or "", []).append(step)
     return {
         "milestones": milestones,
         "notes": notes,
-        "steps_by_mentor": steps_by_mentor,
+        "steps_by_mentor": planned.steps_by_mentor(),
         "events": calendar_events(milestones, year_periods, names=names) if milestones else [],
         "year_figure": year_calendar(year_periods, milestones, start=year_start, end=year_end),
         "gantt_figure": (
-            mentor_gantt(mentors, periods_by_mentor, milestones, start=gantt_start, end=gantt_end, today=today)
+            mentor_gantt(mentors, planned.busy, milestones, start=gantt_start, end=gantt_end, today=today)
             if mentors and milestones
             else None
         ),
@@ -192,8 +180,8 @@ plan = ui.snapshot(ws)
 mentors = plan.mentors()
 applications = plan.applications()
 letters = plan.letters()
-busy = busy_setting(plan)
-buffer_days = int(plan.get_setting(BUFFER_SETTING, 0) or 0)
+settings = PlanSettings.read(plan.settings())
+busy, buffer_days = settings.busy, settings.buffer_days
 by_mentor = {m.id: m for m in mentors}
 by_app = {a.id: a for a in applications}
 names = {m.id: m.name for m in mentors}
@@ -383,12 +371,12 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
     for period in DEFAULT_PERIODS:
         facts = f"{period.dates} · {who_text(period.who)} · {period.severity} · Source: {period.source}"
         if ws.read_only:
-            state = "off" if period.key in busy["disabled"] else "on"
+            state = "off" if period.key in busy.disabled else "on"
             st.markdown(f"**{ui.md(period.name)}** ({state})")
         else:
             st.toggle(
                 period.name,
-                value=period.key not in busy["disabled"],
+                value=period.key not in busy.disabled,
                 key=f"timeline-busy-{period.key}",
                 on_change=on_toggle_default,
                 args=(ws, period.key),
@@ -410,17 +398,8 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
             index=1,
             key="timeline-move-year",
         )
-        usual = next(
-            (
-                p
-                for p in academic_calendar(date(move_year, 1, 1), date(move_year, 12, 31))
-                if p.key == move_key and p.start.year == move_year
-            ),
-            None,
-        )
-        saved = busy["moved"].get(f"{move_key}:{move_year}") or {}
-        first = date.fromisoformat(saved["start"]) if saved else (usual.start if usual else today)
-        last = date.fromisoformat(saved["end"]) if saved else (usual.end if usual else today)
+        shown_dates = busy.moved.get(f"{move_key}:{move_year}") or default_period(move_key, move_year)
+        first, last = (shown_dates.start, shown_dates.end) if shown_dates else (today, today)
         cols = st.columns(2)
         new_first = cols[0].date_input("First day", value=first, key=f"timeline-move-{move_key}-{move_year}-start")
         new_last = cols[1].date_input("Last day", value=last, key=f"timeline-move-{move_key}-{move_year}-end")
@@ -430,42 +409,36 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
             except ValidationError as exc:
                 ui.show_validation_error(exc)
             else:
-                moved = {
-                    **busy["moved"],
-                    f"{move_key}:{move_year}": {"start": str(new_first), "end": str(new_last)},
-                }
-                ws.set_setting(BUSY_SETTING, {**busy, "moved": moved})
+                ws.set_setting(BUSY_SETTING, busy.moved_to(move_key, move_year, new_first, new_last).stored())
                 ui.flash("success", f"{period_names[move_key]} {move_year} now runs {new_first} – {new_last}.")
                 st.rerun()
 
-    if busy["moved"]:
+    if busy.moved:
         st.markdown("**Moved periods**")
-    for moved_key, dates in sorted(busy["moved"].items()):
+    for moved_key, dates in sorted(busy.moved.items()):
         key, _, year = moved_key.partition(":")
         name = next((p.name for p in DEFAULT_PERIODS if p.key == key), key)
-        text = f"{name} {year}: {dates.get('start')} – {dates.get('end')}"
+        text = f"{name} {year}: {dates.start} – {dates.end}"
         if ws.read_only:
             st.write(ui.md(text))
             continue
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.write(ui.md(text))
         if right.button("Undo", key=f"timeline-moved-{key}-{year}-undo"):
-            ws.set_setting(BUSY_SETTING, {**busy, "moved": {k: v for k, v in busy["moved"].items() if k != moved_key}})
+            ws.set_setting(BUSY_SETTING, busy.unmoved(moved_key).stored())
             st.rerun()
 
     st.markdown("**Your own busy periods**")
     st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
-    custom = busy["custom"]
-    for i, item in enumerate(custom):
-        text = f"{item.get('name')} · {item.get('start')} – {item.get('end')} · {item.get('severity')}"
-        text += f" · {who_text(str(item.get('who', 'everyone')))}"
+    for i, item in enumerate(busy.custom):
+        text = f"{item.name} · {item.start} – {item.end} · {item.severity} · {who_text(item.who)}"
         if ws.read_only:
             st.write(ui.md(text))
             continue
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.write(ui.md(text))
         if right.button("Remove", key=f"timeline-custom-{i}-delete"):
-            ws.set_setting(BUSY_SETTING, {**busy, "custom": custom[:i] + custom[i + 1 :]})
+            ws.set_setting(BUSY_SETTING, busy.without_custom(i).stored())
             st.rerun()
     if not ws.read_only:
         with st.form("timeline-custom-form", clear_on_submit=True):
@@ -489,7 +462,7 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
                 except ValidationError as exc:
                     ui.show_validation_error(exc)
                 else:
-                    ws.set_setting(BUSY_SETTING, {**busy, "custom": [*custom, period.model_dump(mode="json")]})
+                    ws.set_setting(BUSY_SETTING, busy.with_custom(period).stored())
                     ui.flash("success", f"Added {period.name}.")
                     st.rerun()
 
