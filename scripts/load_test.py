@@ -1,6 +1,6 @@
 """Class-scale load test: many students editing their own plans at once on one shared-mode server.
 
-Usage: python scripts/load_test.py [--sessions 20] [--edits 20] [--stagger 0.5] [--json artifacts/load_test.json]
+Usage: python -m scripts.load_test [--sessions 20] [--edits 20] [--stagger 0.5] [--json artifacts/load_test.json]
 
 Starts `streamlit run app.py` on 127.0.0.1 in shared mode (LOR_SHARED=1) with a temporary database, then
 drives N concurrent browser sessions (one Chromium, one Playwright context per student). Each session opens
@@ -41,14 +41,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+from playwright.async_api import Page, async_playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from playwright.async_api import Page, async_playwright  # noqa: E402
-from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from pwhelpers import ARTIFACTS, CHROMIUM_FLAGS, Server, find_chromium  # noqa: E402
-
-from lor.store import Store  # noqa: E402
+from lor.store import Store
+from tools.browser import ARTIFACTS, CHROMIUM_FLAGS, Server, find_chromium
 
 STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 IDLE_WITH_TITLE = f"() => {STATE} === 'notRunning' && !!document.querySelector('[data-testid=\"stMain\"] h1')"
@@ -107,7 +104,7 @@ if _path:
 
 
 def start_server(tmp: Path) -> Server:
-    """pwhelpers.Server in shared mode, with the run clock and without a file watcher (an edit to lor/ by other
+    """tools.browser.Server in shared mode, with the run clock and without a file watcher (an edit to lor/ by other
     work in this checkout would otherwise reload modules inside the running server; a deployment never sees
     edits either)."""
     site = tmp / "site"

@@ -1,6 +1,6 @@
 """Screenshots of every page on the example plan, for the README and for looking at what we built.
 
-Usage: python scripts/screenshots.py [page ...]   (writes artifacts/<page>.png; --docs also docs/)
+Usage: python -m scripts.screenshots [page ...]   (writes artifacts/<page>.png; --docs also docs/)
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from pwhelpers import ARTIFACTS, CHROMIUM_FLAGS, TODAY, Server, find_chromium, shot, wait_for_app  # noqa: E402
-
-from lor.example import load_example  # noqa: E402
-from lor.store import Store  # noqa: E402
+from lor.example import load_example
+from lor.store import Store
+from tools.browser import ARTIFACTS, CHROMIUM_FLAGS, ROOT, TODAY, Server, find_chromium, shot, wait_for_app
 
 PAGES = ["dashboard", "recommenders", "letters", "timeline", "faq", "share"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from pwhelpers import CHROMIUM_FLAGS, Server, find_chromium
+
+from tools.browser import CHROMIUM_FLAGS, Server, find_chromium
 
 
 @pytest.fixture(scope="session")

@@ -15,11 +15,11 @@ from urllib.parse import urlparse
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
-from pwhelpers import TODAY, exceptions_on, shot, wait_for_app
 
 from lor.ics import event_uid
 from lor.overview import overview_of
 from lor.store import Store, Workspace
+from tools.browser import TODAY, exceptions_on, shot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 

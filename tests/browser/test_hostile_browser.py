@@ -11,10 +11,10 @@ import json
 
 import pytest
 from playwright.sync_api import expect
-from pwhelpers import Server, exceptions_on, wait_for_app
 from test_hostile_input import IMG, LATEX, MD_IMAGE, MD_LINK, SCRIPT, SVG, hostile_plan
 
 from lor.store import Store
+from tools.browser import Server, exceptions_on, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 

@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pwhelpers import ARTIFACTS, TODAY
 
 from lor.example import load_example
 from lor.overview import overview_of
 from lor.report import advisor_report_html
 from lor.sheets import request_sheet_html, sheet_items
 from lor.store import Store, Workspace
+from tools.browser import ARTIFACTS, TODAY
 
 pytestmark = pytest.mark.browser
 

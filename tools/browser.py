@@ -1,4 +1,4 @@
-"""Helpers for the browser tests and the load test: a live Streamlit server, waiting, screenshots."""
+"""A live Streamlit server for browser tests, the load test and screenshots; waiting for a run, screenshots."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 TODAY = "2026-11-25"
 CHROMIUM_FLAGS = [
