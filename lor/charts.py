@@ -244,7 +244,7 @@ def _month_ticks(start: date, end: date, first_monday: date) -> list[tuple[int, 
     while month <= end:
         firsts.append((month, month))
         month = (month + timedelta(days=32)).replace(day=1)
-    ticks = []
+    ticks: list[tuple[int, str]] = []
     for shown, month in firsts:
         text = month.strftime("%b<br>%Y") if not ticks or month.month == 1 else month.strftime("%b")
         ticks.append(((shown - first_monday).days // 7, text))

@@ -169,9 +169,9 @@ def move(letter: LetterRequest, status: str, day: date) -> LetterRequest:
         if keep < _RANK["agreed"]:
             update["reminder_1_on"] = None
             update["reminder_2_on"] = None
-        field = DATE_FIELDS.get(status)
-        if field and getattr(letter, field) is None:
-            update[field] = day
+        status_field = DATE_FIELDS.get(status)
+        if status_field and getattr(letter, status_field) is None:
+            update[status_field] = day
     else:
         raise TransitionError(_refusal(letter, status))
     return letter.model_copy(deep=True, update=update)

@@ -88,7 +88,7 @@ def check_mix(
     application: Application,
     mentors: Iterable[Mentor],
     *,
-    letter_types: Mapping[object, str | Iterable[str]] | None = None,
+    letter_types: Mapping[str, str | Iterable[str]] | None = None,
     candidates: Iterable[Mentor] | None = None,
     today: date | None = None,
 ) -> MixReport:

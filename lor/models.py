@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, Final, Literal, TypeVar, get_args
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -419,9 +419,9 @@ class Plan(_Model):
 
 # -- the plan's settings ------------------------------------------------------------------------------------
 # Stored in the workspace's settings table, one JSON value per key, and in a backup's "settings" table as is.
-BUSY_SETTING = "busy"
-BUFFER_SETTING = "buffer_days"
-BACKUPS_SETTING = "recommenders-backups-planned"  # the key Choose recommenders first saved it under
+BUSY_SETTING: Final = "busy"
+BUFFER_SETTING: Final = "buffer_days"
+BACKUPS_SETTING: Final = "recommenders-backups-planned"  # the key Choose recommenders first saved it under
 MAX_BUFFER_DAYS = 21  # the most days before the real deadline a writer's own due date may move
 
 
@@ -507,7 +507,7 @@ class PlanSettings(_Model):
 
     busy: BusyChoices = Field(default_factory=BusyChoices, alias=BUSY_SETTING)
     buffer_days: int = Field(default=0, ge=0, le=MAX_BUFFER_DAYS, strict=True, alias=BUFFER_SETTING)
-    backups_planned: dict[str, str] = Field(default_factory=dict, alias=BACKUPS_SETTING)  # declined -> backup id
+    backups_planned: dict[str, str] = Field(default_factory=dict, alias=BACKUPS_SETTING)  # declined id -> backup id
 
     @field_validator("busy", "backups_planned", "buffer_days", mode="before")
     @classmethod

@@ -339,6 +339,7 @@ class _Plan:
         days_left = (due - today).days
         lo, hi = ask_window(self.application)
         window = f"{lo}–{hi} weeks before the due date"
+        day: date | None
         if days_left < rules["short"]:
             day = today if is_working_day(today) else working_day_after(today)
             if day >= due:
@@ -690,11 +691,11 @@ def plan_request(
         if packet:
             after, after_step = packet, "packet"
     for kind in ("reminder_1", "reminder_2"):
-        if done.get(kind):
-            plan.record(kind, done[kind], "Reminder sent.")
+        if sent_on := done.get(kind):
+            plan.record(kind, sent_on, "Reminder sent.")
     if asked and not submitted:
         if due >= today:
-            sent = {k: done[k] for k in ("reminder_1", "reminder_2") if k in done}
+            sent: dict[str, date | None] = {k: done[k] for k in ("reminder_1", "reminder_2") if k in done}
             plan.reminders_and_check(after, sent, after_step)
         else:
             plan.place(

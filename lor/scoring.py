@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 
-from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, label
+from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, Tier, label
 from lor.text import plural
 
 # Tiers: a score at or above STRONG_AT is "strong", at or above POSSIBLE_AT "possible", else "weak".
@@ -210,7 +210,7 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
     score = min(max(raw, 0), 100)
     if score != raw:
         reasons.append(Reason(points=score - raw, text=f"The score stays between 0 and 100 (was {raw})"))
-    tier = "strong" if score >= STRONG_AT else "possible" if score >= POSSIBLE_AT else "weak"
+    tier: Tier = "strong" if score >= STRONG_AT else "possible" if score >= POSSIBLE_AT else "weak"
     if tier == "strong" and weeks < BRIEF_WEEKS and mentor.one_on_one == "none":
         tier = "possible"
     return MentorScore(score=score, tier=tier, reasons=reasons, warnings=warnings)

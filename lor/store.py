@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
 from lor.models import Application, LetterRequest, Mentor, PlanSettings, Student, plain_errors
@@ -43,26 +44,31 @@ _KINDS: dict[str, type[BaseModel]] = {
 migrations = Migrations("lor")
 
 
+def _table(db: Database, name: str) -> Table:
+    # db[name] may be a table or a view to the type checker; every name used here is a table.
+    return cast(Table, db[name])
+
+
 @migrations()
 def m001_initial(db: Database) -> None:
     """Workspaces, their records, and their settings."""
-    db["workspaces"].create(
+    _table(db, "workspaces").create(
         {"id": str, "edit_hash": str, "view_hash": str, "created": str, "version": int},
         pk="id",
         not_null={"created", "version"},
         if_not_exists=True,
     )
-    db["workspaces"].create_index(["edit_hash"], unique=True, if_not_exists=True)
-    db["workspaces"].create_index(["view_hash"], unique=True, if_not_exists=True)
+    _table(db, "workspaces").create_index(["edit_hash"], unique=True, if_not_exists=True)
+    _table(db, "workspaces").create_index(["view_hash"], unique=True, if_not_exists=True)
     for table in ("mentors", "applications", "letters"):
-        db[table].create(
+        _table(db, table).create(
             {"workspace_id": str, "id": str, "name": str, "data": str},
             pk=("workspace_id", "id"),
             foreign_keys=[("workspace_id", "workspaces", "id")],
             if_not_exists=True,
         )
-    db["student"].create({"workspace_id": str, "data": str}, pk="workspace_id", if_not_exists=True)
-    db["settings"].create(
+    _table(db, "student").create({"workspace_id": str, "data": str}, pk="workspace_id", if_not_exists=True)
+    _table(db, "settings").create(
         {"workspace_id": str, "key": str, "value": str}, pk=("workspace_id", "key"), if_not_exists=True
     )
 
@@ -143,7 +149,7 @@ class Store:
         """A new private workspace; returns its (edit_token, view_token)."""
         edit, view = new_token(), new_token()
         with self._db() as db:
-            db["workspaces"].insert(
+            _table(db, "workspaces").insert(
                 {
                     "id": secrets.token_hex(8),
                     "edit_hash": hash_token(edit),
@@ -231,9 +237,9 @@ class Store:
             for table in ("mentors", "applications", "letters", "settings", "student"):
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [ws.id])
             if parsed["student"] is not None:
-                db["student"].insert({"workspace_id": ws.id, "data": parsed["student"].model_dump_json()})
+                _table(db, "student").insert({"workspace_id": ws.id, "data": parsed["student"].model_dump_json()})
             for kind in _KINDS:
-                db[kind].insert_all(
+                _table(db, kind).insert_all(
                     [
                         {
                             "workspace_id": ws.id,
@@ -244,7 +250,7 @@ class Store:
                         for r in parsed[kind]
                     ]
                 )
-            db["settings"].insert_all(
+            _table(db, "settings").insert_all(
                 [{"workspace_id": ws.id, "key": k, "value": json.dumps(v)} for k, v in parsed["settings"].items()]
             )
             _bump(db, ws.id)
@@ -441,7 +447,7 @@ class Workspace:
             "data": record.model_dump_json(),
         }
         with self.store._write() as db:
-            db[kind].upsert(row, pk=("workspace_id", "id"))
+            _table(db, kind).upsert(row, pk=("workspace_id", "id"))
             _bump(db, self.id)
 
     def _delete(self, kind: str, record_id: str) -> None:
@@ -467,7 +473,9 @@ class Workspace:
         self._check_writable()
         student = Student.model_validate(student.model_dump())
         with self.store._write() as db:
-            db["student"].upsert({"workspace_id": self.id, "data": student.model_dump_json()}, pk="workspace_id")
+            _table(db, "student").upsert(
+                {"workspace_id": self.id, "data": student.model_dump_json()}, pk="workspace_id"
+            )
             _bump(db, self.id)
 
     def _delete_with_letters(self, kind: str, field: str, record_id: str) -> None:
@@ -497,7 +505,7 @@ class Workspace:
         """Store a setting (any JSON value)."""
         self._check_writable()
         with self.store._write() as db:
-            db["settings"].upsert(
+            _table(db, "settings").upsert(
                 {"workspace_id": self.id, "key": key, "value": json.dumps(value, sort_keys=True)},
                 pk=("workspace_id", "key"),
             )

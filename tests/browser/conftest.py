@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from typing import NoReturn
 
 import pytest
 
 from tools.browser import CHROMIUM_FLAGS, Server, find_chromium
 
 
+def no_browser(reason: str) -> NoReturn:
+    """Skip loudly on a machine without a browser; under CI (CI=true) fail instead, so CI can't pass
+    without having run the browser tests."""
+    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        pytest.fail(f"NO BROWSER under CI: {reason}", pytrace=False)
+    pytest.skip(f"NO BROWSER: {reason}")
+
+
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        no_browser("playwright is not installed")
     executable = find_chromium()
     with sync_api.sync_playwright() as p:
         try:
             b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         except Exception as exc:  # no browser at all on this machine
-            pytest.skip(f"NO BROWSER: could not start Chromium ({executable or 'playwright default'}): {exc}")
+            no_browser(f"could not start Chromium ({executable or 'playwright default'}): {exc}")
         yield b
         b.close()
 
