@@ -1,5 +1,9 @@
-"""The fixed "today" every test runs on (a module name no other test folder uses, so imports never clash)."""
+"""The fixed "today" every test runs on (a module name no other test folder uses, so imports never clash).
 
-from datetime import date
+It is the day the class-scale plan and the browser tests' servers are pinned to, so every test, tool and
+server agrees on it: Wed Nov 25, 2026, the day before Thanksgiving.
+"""
 
-TODAY = date(2026, 11, 25)
+from tools.class_plan import TODAY
+
+__all__ = ["TODAY"]

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from plan_dates import TODAY
 from streamlit.testing.v1 import AppTest
 
 from lor.example import load_example
@@ -26,7 +27,6 @@ from tools.bench import PAGES
 from tools.class_plan import CLASS_SCALE, class_scale_document
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 11, 25)
 LIFE_ORDER = ["asked_on", "agreed_on", "packet_sent_on", "submitted_on", "thanked_on", "updated_on"]
 
 

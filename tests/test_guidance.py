@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plan_dates import TODAY
 
 from lor.guidance import (
     GROUPS,
@@ -25,7 +26,6 @@ from lor.mix import load_rules
 from lor.models import Application, LetterRequest, Mentor
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 11, 25)
 
 # DOMAIN.md "Guidance topics the FAQ must cover": the five dos, the six don'ts, and nine questions.
 DOMAIN_TOPICS = {

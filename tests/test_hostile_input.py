@@ -19,6 +19,8 @@ from html.parser import HTMLParser
 
 import pytest
 from icalendar import Calendar
+from plain_text import assert_plain, shown
+from plan_dates import TODAY
 from pydantic import ValidationError
 from streamlit.testing.v1.element_tree import AlertBase, HeadingBase, Markdown, Toast
 
@@ -43,7 +45,6 @@ from lor.store import Store, Workspace, parse_backup
 
 # The day tests/conftest.py and the browser server pin (not imported from conftest: the browser tests import
 # this module, and there "conftest" is tests/browser/conftest.py).
-TODAY = date(2026, 11, 25)
 PAGES = ["dashboard", "recommenders", "letters", "timeline", "faq", "share"]
 
 # What an attacker (or a curious student) types into a text box.
@@ -174,19 +175,6 @@ def everything_on(at) -> str:
 
 # Markdown the payloads would turn into a link, an image or LaTeX if a page forgot to escape them.
 ACTIVE_MARKDOWN = re.compile(r"(?<!\\)(\]\(javascript|\[pic\]|\$[xy])")
-
-
-def shown(markdown: str) -> str:
-    """What a reader sees of Markdown text whose special characters were backslash-escaped."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def assert_plain(message: str) -> None:
-    """A sentence a student can read: no traceback, no library jargon, one line."""
-    assert message and message[0].isupper() and message.rstrip().endswith("."), message
-    assert "\n" not in message and len(message) < 400, message
-    for jargon in ("Traceback", "pydantic", "errors.pydantic.dev", "instance of", "Input should", "JSONDecodeError"):
-        assert jargon not in message, message
 
 
 class Markup(HTMLParser):
@@ -469,12 +457,33 @@ def test_a_deadline_in_2999_is_planned_before_it():
     assert FUTURE - timedelta(weeks=12) <= ask.day < FUTURE
 
 
+# What each page shows of the two far-dated applications (the share page's report is checked below).
+FAR_DATED_SHOWN = {
+    "dashboard": ["Long gone · ERAS · deadline passed", "Far off · ERAS · letters due in"],
+    "recommenders": ["'Long gone', 'Far off'"],  # both can be chosen
+    "letters": ["Dr. Daniel Kim — Long gone", "Dr. Priya Raman — Far off"],
+    "timeline": ["The due date (Fri Jan 15, 1999) has passed"],
+    "faq": ["letter for Long gone was due"],
+    "share": [],
+}
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_a_plan_with_deadlines_in_1999_and_2999(open_page, page):
+def test_every_page_shows_a_plan_with_deadlines_in_1999_and_2999(open_page, page):
     far_dated_plan(db().default_workspace())
     at = open_page(page, example=False)
     assert not at.exception, at.exception
-    assert at.title
+    text = everything_on(at).replace("**", "")  # as read, without the bold marks
+    for words in FAR_DATED_SHOWN[page]:
+        assert words in text, f"{page}: {words!r} not shown"
+    assert "Internal medicine residency" in text or page in ("timeline", "faq", "share")  # the rest still there
+
+
+def test_the_advisor_report_lists_applications_due_in_1999_and_2999(ws):
+    far_dated_plan(ws)
+    report = advisor_report_html(overview_of(ws, TODAY))
+    assert "Long gone" in report and "Fri Jan 15, 1999" in report
+    assert "Far off" in report and "Tue Jan 15, 2999" in report
 
 
 def test_the_add_application_form_refuses_a_past_deadline(open_page):

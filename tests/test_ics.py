@@ -7,13 +7,12 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from plan_dates import TODAY
 
 from lor.busy import academic_calendar
 from lor.ics import milestones_to_ics
 from lor.models import Application, Mentor, Milestone
 from lor.planner import plan_letter
-
-TODAY = date(2026, 11, 25)
 
 
 def _plan_steps() -> list[Milestone]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from plan_dates import TODAY
 
 from lor.mix import application_problems, check_mix, load_rules, mix_for_letters, rules_for
 from lor.models import Application, Mentor, Program
 
-TODAY = date(2026, 11, 25)
 DEADLINE = date(2027, 9, 1)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+
+from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.models import LetterRequest
 from lor.store import Store
 
-TODAY = date(2026, 11, 25)
 RIVERSIDE = "Riverside University IM Residency"
 LAKESHORE = "Lakeshore Community IM Program"
 

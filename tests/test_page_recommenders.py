@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import date
+
+from plain_text import shown
+from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.store import Store, Workspace
 
-TODAY = date(2026, 11, 25)
 EM = "emergency_medicine"
 INPUT_KINDS = (
     "button",
@@ -66,11 +67,6 @@ def add_mentor(
     at.date_input(key="mentor-last-worked").set_value(last_worked)
     at.button(key="mentor-add").click().run()
     assert not at.exception, at.exception
-
-
-def shown(markdown: str) -> str:
-    """What a reader sees of Markdown whose special characters were backslash-escaped."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def markdown(at) -> list[str]:

@@ -6,12 +6,11 @@ import os
 from datetime import date
 
 import pytest
+from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.models import Application, LetterRequest, Mentor
 from lor.store import Store
-
-TODAY = date(2026, 11, 25)
 
 
 def store() -> Store:

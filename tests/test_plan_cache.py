@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from plan_dates import TODAY
+
 from lor import ui
 from lor.models import Mentor
 from lor.store import Store
-
-TODAY = date(2026, 11, 25)
 
 
 class Counter:

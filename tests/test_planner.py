@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plan_dates import TODAY
 
 from lor.busy import academic_calendar, is_working_day, match_day
 from lor.models import PATHWAYS, Application, BusyPeriod, LetterRequest, Mentor, Milestone
 from lor.planner import ask_window, plan_letter, plan_request, plan_workspace, this_week
 
-TODAY = date(2026, 11, 25)  # a Wednesday, the day before Thanksgiving
 CALENDAR = academic_calendar(TODAY, date(2029, 12, 31), specialty="internal_medicine", role="attending")
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plan_dates import TODAY
 
 from lor.models import (
     ONE_ON_ONE,
@@ -32,7 +33,6 @@ from lor.scoring import (
     suggest_backup,
 )
 
-TODAY = date(2026, 11, 25)
 IM = Application(
     id="im", name="IM match", pathway="residency", specialty="internal_medicine", deadline=date(2027, 9, 1)
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from html.parser import HTMLParser
 
+from plan_dates import TODAY
+
 from lor.models import Application, LetterRequest, Mentor, Program, Student
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 
-TODAY = date(2026, 11, 25)
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 ALLOWED_TAGS = {

@@ -11,9 +11,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tools import class_plan
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
-TODAY = "2026-11-25"
+TODAY = class_plan.TODAY.isoformat()  # the day every test server is pinned to (LOR_TODAY)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

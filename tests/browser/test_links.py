@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 VIEWPORT = {"width": 1400, "height": 1000}
 STALE_TITLE = "This link does not open any plan"
 READ_ONLY_TEXT = "You are viewing this plan read-only (advisor link)"
+PAGES = ["Dashboard", "Choose recommenders", "Letters", "Timeline", "FAQ guidance", "Share & backup"]
 # The example plan's writers: none of them may show up in anyone else's plan.
 WRITERS = ["Dr. Margaret Hale", "Dr. Samuel Okafor", "Dr. Priya Raman", "Dr. Daniel Kim", "Dr. Elena Vasquez"]
 # Streamlit widgets that change something; an advisor's view has none of them.
@@ -126,10 +127,12 @@ def test_advisor_link_shows_the_plan_read_only(student, shared_server, person):
     open_url(advisor, f"{shared_server.url}/?view={view}")
     expect(advisor.get_by_test_id("stSidebar")).to_contain_text("Plan of Jordan Rivera")
     expect(advisor.get_by_test_id("stSidebar")).to_contain_text("Read-only advisor view")
-    for title in ["Dashboard", "Choose recommenders", "Letters", "Timeline", "Share & backup"]:
+    links = LinkCheck(shared_server, "view", view)  # every link on every page keeps the advisor on this plan
+    for title in PAGES:
         if title != "Dashboard":
             go_to(advisor, title)
         assert query(advisor, "view") == view and query(advisor, "w") is None
+        links.page(advisor, title)
         expect(advisor.get_by_test_id("stAlert").filter(has_text=READ_ONLY_TEXT)).to_have_count(1)
         assert exceptions_on(advisor) == []
         for widget in EDITING_WIDGETS:
@@ -153,6 +156,7 @@ def test_advisor_link_shows_the_plan_read_only(student, shared_server, person):
             assert edit not in frame.url and edit not in frame.content(), f"{title}: the edit token leaked"
         if title == "Choose recommenders":
             expect(advisor.get_by_test_id("stMain")).to_contain_text("Dr. Priya Raman")
+    links.done()
 
 
 def test_a_wrong_link_opens_no_plan(student, shared_server, person):
@@ -201,54 +205,63 @@ def test_revoked_advisor_link_stops_working(student, shared_server, person):
     assert Store(shared_server.db).open(query(student, "w")).student().name == "Jordan Rivera"
 
 
-PAGES = ["Dashboard", "Choose recommenders", "Letters", "Timeline", "FAQ guidance", "Share & backup"]
-
-
 def in_app_links(pg, base: str) -> set[str]:
     """Every link on the page's main area that opens a page of this app (not a download, an email, an outside
-    site, or a heading's own anchor)."""
+    site, or a heading's anchor on the page itself)."""
     hrefs = pg.locator('[data-testid="stMain"] a[href]').evaluate_all("links => links.map(a => a.href)")
-    return {h.split("#")[0] for h in hrefs if h.startswith(base) and "/media/" not in h}
+    return {h for h in hrefs if h.startswith(base) and "/media/" not in h and "#" not in h}
 
 
-def follow_every_link(pg, server, param: str, token: str) -> set[str]:
-    """From every page, follow every in-app link: each must open this same plan, and none may make a new one.
+class LinkCheck:
+    """Check, page after page, that every in-app link keeps this plan, and follow one link to each page: it
+    opens this same plan, and no link makes a new one or changes the plan.
 
-    Each address is opened in a new tab, as a student who keeps pages side by side would: a new session, so
-    only the link itself can carry the plan."""
-    db = Store(server.db)
-    count, plan = db.workspace_count(), db.export_json(db.open(token))
-    followed: set[str] = set()
-    for title in PAGES:
-        go_to(pg, title)
-        for href in sorted(in_app_links(pg, server.url) - followed):
-            followed.add(href)
-            tab = pg.context.new_page()
-            open_url(tab, href)
-            assert query(tab, param) == token, f"{title}: {href} left the plan (now {tab.url})"
-            expect(tab.get_by_test_id("stSidebar")).to_contain_text("Plan of Jordan Rivera")
-            assert exceptions_on(tab) == []
-            tab.close()
-        assert db.workspace_count() == count, f"{title}: following its links made a new plan"
-    assert db.export_json(db.open(token)) == plan  # and nothing in the plan changed
-    return followed
+    A link opened in a new tab (as a student who keeps pages side by side does) starts a new session, so only
+    the address can carry the plan: every address must hold this plan's token and no other."""
+
+    def __init__(self, server, param: str, token: str):
+        self.server, self.param, self.token = server, param, token
+        self.db = Store(server.db)
+        self.count, self.plan = self.db.workspace_count(), self.db.export_json(self.db.open(token))
+        self.found: set[str] = set()
+        self.opened: set[str] = set()
+
+    def page(self, pg, title: str) -> None:
+        assert exceptions_on(pg) == [], f"{title}: an error on the page"
+        for href in sorted(in_app_links(pg, self.server.url) - self.found):
+            self.found.add(href)
+            carried = parse_qs(urlparse(href).query)
+            other = {"w", "view"} - {self.param}
+            assert carried.get(self.param) == [self.token] and not other & set(carried), (
+                f"{title}: the link {href} does not carry this plan"
+            )
+            if urlparse(href).path not in self.opened:
+                self.opened.add(urlparse(href).path)
+                tab = pg.context.new_page()
+                open_url(tab, href)
+                assert query(tab, self.param) == self.token, f"{title}: {href} left the plan (now {tab.url})"
+                expect(tab.get_by_test_id("stSidebar")).to_contain_text("Plan of Jordan Rivera")
+                assert exceptions_on(tab) == []
+                tab.close()
+        assert self.db.workspace_count() == self.count, f"{title}: following its links made a new plan"
+
+    def done(self) -> None:
+        assert self.db.export_json(self.db.open(self.token)) == self.plan  # nothing in the plan changed
+        # The help links exist and were checked: the FAQ's topics, and links to other pages.
+        assert any("/faq?" in h and "topic=" in h for h in self.found), self.found
+        assert len(self.opened) >= 3, self.opened
 
 
 def test_every_link_on_every_page_keeps_the_student_s_plan(student, shared_server):
     edit = query(student, "w")
-    followed = follow_every_link(student, shared_server, "w", edit)
-    # The help links this checks exist: the Dashboard's mix and guidance links, the FAQ's own links.
-    assert any("topic=mix" in h for h in followed) and any("/faq" in h for h in followed)
+    links = LinkCheck(shared_server, "w", edit)
+    for title in PAGES:
+        go_to(student, title)
+        links.page(student, title)
+    links.done()
+    assert any("topic=mix" in h for h in links.found)  # the Dashboard's "Which letters does this need?"
     # Clicked in the same tab, the Dashboard's help link opens its answer in the same plan.
     go_to(student, "Dashboard")
     student.get_by_role("link", name="Which letters does this need?").first.click()
     expect(student.locator('[data-testid="stExpander"] details[open]')).to_have_count(1)
     assert query(student, "w") == edit and query(student, "topic") == "mix"
-
-
-def test_every_link_on_every_page_keeps_the_advisor_on_the_same_read_only_plan(student, shared_server, person):
-    view = make_advisor_link(student)
-    advisor = person()
-    open_url(advisor, f"{shared_server.url}/?view={view}")
-    followed = follow_every_link(advisor, shared_server, "view", view)
-    assert any("/faq" in h for h in followed)
