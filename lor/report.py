@@ -8,7 +8,7 @@ from html import escape
 from lor.lifecycle import next_step
 from lor.models import MILESTONE_KINDS, label
 from lor.overview import Overview
-from lor.text import day_text, step_label
+from lor.text import day_text, plural, step_label
 
 _CSS = """
 :root { --ink:#1f2a33; --muted:#5b6770; --line:#d8e0e5; --teal:#0f6e73; --ok:#1b7f4b; --warn:#a86400;
@@ -99,7 +99,7 @@ def _summary(ov: Overview) -> str:
 def _application(ov: Overview, app) -> str:
     mix = ov.mixes.get(app.id)
     days = ov.days_left(app)
-    when = f"{days} days left" if days >= 0 else f"{-days} days past"
+    when = f"{plural(days, 'day')} left" if days >= 0 else f"{plural(-days, 'day')} past"
     head = (
         f"<h2>{_e(app.name)}</h2><div class='muted'>{_e(label(app.pathway))} · {_e(label(app.specialty))} · "
         f"{_e(app.portal)} · letters due {_e(_day(app.deadline))} ({_e(when)})"

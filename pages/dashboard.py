@@ -102,7 +102,7 @@ with left:
         advice = [c for c in mix.checks if not c.required and not c.ok]
         icon = "❌" if failing_required else ("⚠️" if advice else "✅")
         days = ov.days_left(app)
-        due = f"letters due in {days} days" if days >= 0 else f"deadline passed {-days} days ago"
+        due = f"letters due in {plural(days, 'day')}" if days >= 0 else f"deadline passed {plural(-days, 'day')} ago"
         with st.container(border=True):
             st.markdown(f"{icon} **{ui.md(app.name)}** · {ui.md(app.portal)} · {due}")
             for check in failing_required:
@@ -127,7 +127,7 @@ with right:
         st.caption("No writer owes you a reply.")
     for letter in waiting:
         days = (today - letter.asked_on).days if letter.asked_on else 0
-        st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: asked {days} days ago")
+        st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: asked {plural(days, 'day')} ago")
 
     cards = ui.cards(ws, today)
     if cards:
