@@ -221,7 +221,7 @@ def test_the_page_measurement_reports_each_page_against_the_bare_floor(monkeypat
     # One page stands for all six (the full run measures every page with the same code).
     monkeypatch.setattr(bench, "only_pages", ("faq",))
     result = bench.pages(True)
-    assert result["plan"] == CLASS_SCALE and result["reruns"] == 5 and set(PAGES) >= {"faq"}
+    assert result["plan"] == CLASS_SCALE and result["reruns"] == 5 and "faq" in PAGES
     timings = {"median_ms", "p95_ms", "cpu_median_ms", "elements", "compile_ms", "load_average"}
     assert timings <= set(result["bare_page"])
     assert timings | {"ratio_to_bare", "meets_target", "after_edit_median_ms"} <= set(result["faq"])
