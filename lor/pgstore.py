@@ -65,7 +65,6 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 _pools: dict[str, ConnectionPool] = {}
-_migrated: set[str] = set()
 _lock = threading.Lock()
 
 
@@ -79,11 +78,12 @@ class PostgresStore(Store):
     def __init__(self, url: str):
         scheme, _, rest = url.partition("://")
         self.url = f"{scheme.split('+')[0]}://{rest}"  # st.connection's postgresql+psycopg:// form works too
-        self._pool = _pool_for(self.url)
-        with _lock:
-            if self.url not in _migrated:
-                apply_migrations(self._pool)
-                _migrated.add(self.url)
+        _pool_for(self.url)  # connects and migrates now, so a wrong address fails here rather than mid-page
+
+    @property
+    def _pool(self) -> ConnectionPool:
+        # Looked up on each use: a closed pool (close(), tests) is reopened by the next operation.
+        return _pool_for(self.url)
 
     @property
     def location(self) -> str:
@@ -150,6 +150,11 @@ def _pool_for(url: str) -> ConnectionPool:
                 open=False,
             )
             pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+            try:
+                apply_migrations(pool)
+            except BaseException:
+                pool.close()
+                raise
             _pools[url] = pool
         return pool
 
@@ -158,7 +163,6 @@ def close_pool(url: str) -> None:
     """Close the connection pool of one database address (tests, the copy command); the next store reopens it."""
     with _lock:
         pool = _pools.pop(url, None)
-        _migrated.discard(url)
     if pool is not None:
         pool.close()
 

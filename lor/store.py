@@ -1,7 +1,11 @@
-"""SQLite storage for LOR Planner: workspaces, their records, links, and JSON backup / restore.
+"""Storage for LOR Planner: workspaces, their records, links, JSON backup / restore, and moving a class's plans.
 
-One short-lived connection per operation (Streamlit runs each session on its own thread), WAL on,
-a busy timeout set. Every row belongs to a workspace; records are stored as validated JSON.
+``Store(path)`` keeps plans in a SQLite file through sqlite-utils (the default: a student's own computer, tests);
+lor/pgstore.py keeps them on a PostgreSQL server for a class; ``open_store()`` picks one from the settings. One
+short-lived connection (SQLite, WAL on, a busy timeout set) or pooled one (PostgreSQL) per operation, since Streamlit
+runs each session on its own thread. Every row belongs to a workspace; records are stored as validated JSON.
+
+Command line: ``python -m lor.store copy --from data/lor.db --to postgresql://…`` copies every plan with its links.
 """
 
 from __future__ import annotations
@@ -618,3 +622,56 @@ class Workspace:
         with self.store._write(self) as db:
             for table in _TABLES:
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [self.id])
+
+
+def copy_plans(source: Store, target: Store, *, replace: bool = False) -> dict[str, int]:
+    """Copy every plan from one database to another (SQLite to PostgreSQL, or back), link hashes included, so
+    every private and advisor link opens the same plan on the target. Returns the row count per table.
+
+    Refuses (ValueError, nothing copied) a target that already holds plans, unless ``replace``.
+    """
+    if source.location == target.location:
+        raise ValueError("The source and the target are the same database. Nothing was copied.")
+    rows = source.dump_rows()
+    target.load_rows(rows, replace=replace)
+    return {table: len(items) for table, items in rows.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lor.store copy --from data/lor.db --to postgresql://…``: move a class to another database."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m lor.store", description="Move plans between databases.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    copy = commands.add_parser("copy", help="copy every plan, with its links, to another database")
+    copy.add_argument("--from", dest="source", required=True, help="a SQLite file or a postgresql:// address")
+    copy.add_argument("--to", dest="target", required=True, help="a SQLite file or a postgresql:// address")
+    copy.add_argument("--replace", action="store_true", help="delete the plans the target already holds first")
+    args = parser.parse_args(argv)
+
+    if not is_database_url(args.source) and not Path(args.source).is_file():
+        print(f"There is no database file at {args.source}. Nothing was copied.")
+        return 2
+    source, target = store_at(args.source), store_at(args.target)
+    try:
+        counts = copy_plans(source, target, replace=args.replace)
+    except ValueError as exc:
+        print(exc)
+        return 1
+    finally:
+        source.close()
+        target.close()
+    print(
+        f"Copied {counts['workspaces']} plan(s) ({counts['mentors']} writers, {counts['applications']} applications, "
+        f"{counts['letters']} letters) from {source.location} to {target.location}. Every private and advisor "
+        "link now opens its plan there too."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    from lor.store import main as _main  # the module's own classes, not a second copy made by running it as __main__
+
+    sys.exit(_main())

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from plan_dates import TODAY
 
-from lor.example import example_document
+from lor.example import example_document, load_example
 from lor.models import Application, LetterRequest, Mentor, Student
 from lor.store import SCHEMA, hash_token, migrations, store_at
 
@@ -209,3 +209,66 @@ def test_concurrent_writers_on_threads_lose_nothing(store):
     for t in threads:
         t.join()
     assert len(store.open(edit).mentors()) == 100
+
+
+RESTORE_THEN_HANG = """
+import sys, time
+import lor.store
+from lor.store import store_at
+
+def announce_and_hang(executemany):
+    def inner(self, sql, rows):
+        executemany(self, sql, rows)
+        print("mid-restore", flush=True)  # the old plan is deleted and new rows are in, not yet committed
+        time.sleep(120)
+    return inner
+
+lor.store._SqliteSession.executemany = announce_and_hang(lor.store._SqliteSession.executemany)
+if sys.argv[1].startswith("postgresql"):
+    import lor.pgstore
+    lor.pgstore._PgSession.executemany = announce_and_hang(lor.pgstore._PgSession.executemany)
+store = store_at(sys.argv[1])
+store.import_json(store.open(sys.argv[2]), open(sys.argv[3], encoding="utf-8").read())
+"""
+
+
+def test_kill_9_during_a_restore_leaves_the_previous_plan_intact(store, store_location, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    edit, view = store.create_workspace()
+    plan = store.open(edit)
+    load_example(plan, TODAY)
+    before, version = store.export_json(plan), plan.version()
+    other = json.loads(before)
+    other["mentors"] = [{"id": f"n{i}", "name": f"Dr. Replacement {i}"} for i in range(300)]
+    other["letters"], other["student"] = [], {"name": "Someone Else"}
+    backup = tmp_path / "other.json"
+    backup.write_text(json.dumps(other), encoding="utf-8")
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", RESTORE_THEN_HANG, store_location, edit, str(backup)],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "mid-restore"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait(30)
+
+    store.close()
+    fresh = store_at(store_location)
+    after = fresh.open(edit)
+    assert fresh.export_json(after) == before and after.version() == version
+    assert fresh.open(view).read_only
+    after.save_mentor(Mentor(id="m-after", name="Dr. Written After The Crash"))  # no lock was left behind
+    assert after.version() == version + 1
+    if fresh.backend == "sqlite":
+        import sqlite3 as sqlite
+
+        assert sqlite.connect(fresh.path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
