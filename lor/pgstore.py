@@ -18,12 +18,13 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from lor.store import Store
+from lor.store import DatabaseUnavailable, Store
 
 # A class on Community Cloud is one process with a thread per session; most operations take a few ms, so a
 # handful of connections serve a class, and the free tiers of hosted PostgreSQL allow far more than this.
 POOL_MIN, POOL_MAX = 1, 10
 POOL_TIMEOUT_S = 30.0  # how long a page waits for a free connection before it reports a problem
+OPEN_TIMEOUT_S = 15.0  # how long the first connection may take (a sleeping free-tier database wakes in seconds)
 CONNECT_TIMEOUT_S = 10
 
 _RECORD_TABLES = "".join(
@@ -88,13 +89,11 @@ class PostgresStore(Store):
     @property
     def location(self) -> str:
         parts = urlsplit(self.url)
-        host = f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+        return _redacted(self.url) + (f"?{parts.query}" if parts.query else "")
 
     def describe(self) -> str:
         parts = urlsplit(self.url)
-        return f"a PostgreSQL database ({parts.path.lstrip('/') or 'default'} on {parts.hostname or 'localhost'})"
+        return f"the PostgreSQL database {parts.path.lstrip('/') or '(default)'} on {parts.hostname or 'localhost'}"
 
     def close(self) -> None:
         """Close this database's connection pool (every PostgresStore of this address shares it)."""
@@ -137,6 +136,12 @@ def _pool_for(url: str) -> ConnectionPool:
     with _lock:
         pool = _pools.get(url)
         if pool is None or pool.closed:
+            try:  # one plain connection first: a wrong address or password fails at once, not after the pool's wait
+                psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
+            except psycopg.Error as exc:
+                raise DatabaseUnavailable(
+                    f"The PostgreSQL database {_redacted(url)} can't be used: {_first_line(exc)}"
+                ) from None
             pool = ConnectionPool(
                 url,
                 min_size=POOL_MIN,
@@ -149,14 +154,27 @@ def _pool_for(url: str) -> ConnectionPool:
                 name="lor",
                 open=False,
             )
-            pool.open(wait=True, timeout=POOL_TIMEOUT_S)
             try:
+                pool.open(wait=True, timeout=OPEN_TIMEOUT_S)
                 apply_migrations(pool)
-            except BaseException:
+            except psycopg.Error as exc:
                 pool.close()
-                raise
+                raise DatabaseUnavailable(
+                    f"The PostgreSQL database {_redacted(url)} can't be used: {_first_line(exc)}"
+                ) from None
             _pools[url] = pool
         return pool
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    host = f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname or "localhost"
+    return urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path, "", ""))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def close_pool(url: str) -> None:

@@ -71,6 +71,10 @@ def m001_initial(db: Database) -> None:
     )
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The configured database can't be reached or opened; the message says which one and why, without secrets."""
+
+
 def open_store(settings: Settings | None = None) -> Store:
     """The store the settings name (``load_settings()`` when None): PostgreSQL when a database URL is set,
     otherwise the SQLite file at ``db_path``."""
@@ -123,7 +127,7 @@ class Store:
 
     def describe(self) -> str:
         """Where plans are kept, in words for the Share & backup page."""
-        return f"a SQLite file on this server ({self.path.name})"
+        return f"the SQLite file {self.path.name}"
 
     def close(self) -> None:
         """Let go of any connections held open (a SQLite store holds none between calls)."""

@@ -23,7 +23,7 @@ from lor.guidance import Card, context_cards
 from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
 from lor.overview import Overview, overview_of
 from lor.sheets import markdown_escape
-from lor.store import Store, Workspace, store_at
+from lor.store import DatabaseUnavailable, Store, Workspace, store_at
 
 WS_KEY = "lor-workspace"
 NEW_LINKS_KEY = "lor-new-links"
@@ -61,11 +61,12 @@ def shared_mode() -> bool:
     return settings().shared
 
 
-def configuration_problem() -> ConfigError | None:
-    """The reason this server must not serve plans (a secrets file it can't read, a setting of the wrong type)."""
+def configuration_problem() -> ConfigError | DatabaseUnavailable | None:
+    """The reason this server must not serve plans: a secrets file it can't read, a setting of the wrong type, or
+    a configured database it can't reach."""
     try:
-        settings()
-    except ConfigError as exc:
+        store()
+    except (ConfigError, DatabaseUnavailable) as exc:
         return exc
     return None
 
@@ -73,6 +74,15 @@ def configuration_problem() -> ConfigError | None:
 def configuration_problem_page() -> None:
     """The page every visitor gets while a setting is broken: which file, which key, what to do. No plan opens."""
     problem = configuration_problem()
+    if isinstance(problem, DatabaseUnavailable):
+        st.title("LOR Planner can't reach its database")
+        st.error(md(str(problem)), icon="🗄️")
+        st.write(
+            "No plan is lost: plans stay in the database until it can be reached again. Reload this page in a "
+            "minute. Whoever runs this app: check the database address, user and password in the app's secrets "
+            "([connections.lor] url) and that the database server is running."
+        )
+        return
     st.title("LOR Planner is not running: a setting needs fixing")
     if problem is None:
         st.write("The setting has been fixed. Reload this page to open the app.")
@@ -235,6 +245,23 @@ def sidebar(ws: Workspace) -> None:
                 mime="application/json",
                 key="sidebar-backup",
             )
+
+
+def where_plans_live() -> str:
+    """One sentence for Share & backup: which database holds the plans, and whether they outlive a restart."""
+    db = store()
+    if db.backend == "postgres":
+        return (
+            f"Plans are kept in {db.describe()}, outside this app: they survive the app restarting, sleeping or "
+            "being redeployed."
+        )
+    if shared_mode():
+        return (
+            f"Plans are kept in {db.describe()} on this app's own disk. On Streamlit Community Cloud that disk is "
+            "wiped when the app restarts, sleeps or is redeployed, so download a backup now and then (or give the "
+            "app a PostgreSQL database: see the README)."
+        )
+    return f"Your plan is kept in {db.describe()} on this computer ({db.location}); it stays until you delete it."
 
 
 def plans_can_vanish() -> bool:

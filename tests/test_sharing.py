@@ -200,3 +200,25 @@ def test_the_report_shows_the_plan_and_escapes_user_text(example_ws):
     assert "&lt;script&gt;" in html
     for text in ("Jordan Rivera", "Internal medicine residency", "Dr. Priya Raman", "Letter mix", "Timeline"):
         assert text in html
+
+
+def test_share_and_backup_says_where_plans_live_and_the_sidebar_warns_only_when_they_can_vanish(open_page, app_backend):
+    at = start_plan(open_page("dashboard", example=False, shared=True))
+    warnings = " ".join(w.value for w in at.warning)  # the sidebar's, among any the page shows
+    at.switch_page("pages/share.py").run()
+    where = " ".join(c.value for c in at.caption)
+    if app_backend == "postgres":
+        assert "PostgreSQL database" in where and "survive the app restarting" in where
+        assert "wiped" not in warnings
+    else:
+        assert "SQLite file" in where and "wiped" in where
+        assert "can be wiped when it restarts" in warnings
+
+
+def test_a_database_that_cannot_be_reached_gets_a_plain_page(open_page, monkeypatch):
+    monkeypatch.setenv("LOR_DATABASE_URL", "postgresql://student:s3cret-pass@127.0.0.1:1/lor")
+    at = open_page("dashboard", example=False, shared=True)
+    assert not at.exception
+    assert at.title[0].value == "LOR Planner can't reach its database"
+    shown = (" ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)).replace("\\", "")
+    assert "127.0.0.1" in shown and "s3cret-pass" not in shown
