@@ -12,6 +12,7 @@ class into one shared plan).
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -112,7 +113,7 @@ def load_settings(
     shared = lor.get("shared", False)
     if type(shared) is not bool:
         raise ConfigError(
-            f"must be true or false, without quotes (it is {shared!r}).",
+            f"must be true or false, without quotes (it is {json.dumps(shared, default=str)}).",
             source=source("lor"),
             key="[lor] shared",
         )

@@ -15,14 +15,14 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from backends import BACKENDS, configured_store
 from plan_dates import TODAY
 from streamlit.testing.v1 import AppTest
 
 from lor.example import load_example
-from lor.store import Store, Workspace, open_store, store_at
+from lor.store import Store, Workspace, store_at
 
 ROOT = Path(__file__).resolve().parent.parent
-BACKENDS = ["sqlite", "postgres"]
 _POSTGRES_SKIPPED: list[str] = []
 
 
@@ -124,11 +124,6 @@ def example_ws(store: Store) -> Workspace:
 def app_backend() -> str:
     """The backend open_page's app runs on; a module overrides this fixture to run its pages on both."""
     return "sqlite"
-
-
-def configured_store() -> Store:
-    """The store the app under test is configured with (LOR_DATABASE_URL or LOR_DB, as open_page sets them)."""
-    return open_store()
 
 
 @pytest.fixture

@@ -76,21 +76,6 @@ def make_advisor_link(pg) -> str:
     return re.search(r"[?&]view=([\w-]+)", shown.inner_text()).group(1)
 
 
-@pytest.fixture
-def person(browser):
-    """Make new people: each call is a fresh browser context (no shared cookies or session)."""
-    contexts = []
-
-    def _new():
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _new
-    for context in contexts:
-        context.close()
-
-
 @pytest.fixture(scope="module")
 def student(browser, shared_server):
     """Student A: opened the app without a link, got a private plan, loaded the example through the UI."""

@@ -18,7 +18,6 @@ from lor.store import store_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
-VIEWPORT = {"width": 1400, "height": 1000}
 READ_ONLY_TEXT = "You are viewing this plan read-only (advisor link)"
 
 
@@ -40,20 +39,6 @@ def servers(tmp_path, pg_url):
             server.stop()
         else:
             server.log.close()
-
-
-@pytest.fixture
-def person(browser):
-    contexts = []
-
-    def _new():
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _new
-    for context in contexts:
-        context.close()
 
 
 def start_with_example(pg, server: Server) -> str:
