@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from pwhelpers import Server, exceptions_on, wait_for_app
-from test_links import go_to, make_advisor_link, open_url, query
+from test_links import add_writer, go_to, make_advisor_link, open_url, query
 
 from lor.store import store_at
 
@@ -49,25 +49,6 @@ def start_with_example(pg, server: Server) -> str:
     expect(pg.get_by_role("heading", name="Letters by status")).to_be_visible()
     wait_for_app(pg)
     return query(pg, "w")
-
-
-def add_writer(pg, name: str) -> None:
-    """Add a writer through the Choose recommenders form and wait for the app to confirm it."""
-    if urlparse_path(pg.url) != "/recommenders":
-        go_to(pg, "Choose recommenders")
-    name_input = pg.locator(".st-key-mentor-name input")
-    if not name_input.is_visible():
-        pg.get_by_test_id("stExpander").filter(has=name_input).locator("summary").first.click()
-    name_input.fill(name)
-    pg.locator(".st-key-mentor-add button").click()
-    expect(pg.get_by_text(f"Added {name}")).to_be_visible()
-    wait_for_app(pg)
-
-
-def urlparse_path(url: str) -> str:
-    from urllib.parse import urlparse
-
-    return urlparse(url).path
 
 
 def test_two_app_processes_on_one_database_share_a_plan(servers, person, pg_url):
