@@ -6,8 +6,11 @@ from lor import ui
 
 st.set_page_config(page_title="LOR Planner", page_icon="✉️", layout="wide")
 
-workspace = ui.resolve_workspace()
-if workspace is None:
+problem = ui.configuration_problem()
+workspace = None if problem else ui.resolve_workspace()
+if problem:
+    st.navigation([st.Page(ui.configuration_problem_page, title="Settings problem", icon=":material/error:")]).run()
+elif workspace is None:
     st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon=":material/link_off:")]).run()
 else:
     ui.sidebar(workspace)

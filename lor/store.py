@@ -1,7 +1,11 @@
-"""SQLite storage for LOR Planner: workspaces, their records, links, and JSON backup / restore.
+"""Storage for LOR Planner: workspaces, their records, links, JSON backup / restore, and moving a class's plans.
 
-One short-lived connection per operation (Streamlit runs each session on its own thread), WAL on,
-a busy timeout set. Every row belongs to a workspace; records are stored as validated JSON.
+``Store(path)`` keeps plans in a SQLite file through sqlite-utils (the default: a student's own computer, tests);
+lor/pgstore.py keeps them on a PostgreSQL server for a class; ``open_store()`` picks one from the settings. One
+short-lived connection (SQLite, WAL on, a busy timeout set) or pooled one (PostgreSQL) per operation, since Streamlit
+runs each session on its own thread. Every row belongs to a workspace; records are stored as validated JSON.
+
+Command line: ``python -m lor.store copy --from data/lor.db --to postgresql://…`` copies every plan with its links.
 """
 
 from __future__ import annotations
@@ -9,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import sqlite3
-import tomllib
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +27,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
+from lor.config import Settings, is_database_url, load_settings
 from lor.models import Application, LetterRequest, Mentor, PlanSettings, Student, plain_errors
 
 SCHEMA = 1  # the backup document's format version
@@ -33,7 +37,6 @@ MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
 MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
 BUSY_TIMEOUT_S = 10.0
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "lor.db"
 
 _KINDS: dict[str, type[BaseModel]] = {
     "mentors": Mentor,
@@ -73,6 +76,26 @@ def m001_initial(db: Database) -> None:
     )
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The configured database can't be reached or opened; the message says which one and why, without secrets."""
+
+
+def open_store(settings: Settings | None = None) -> Store:
+    """The store the settings name (``load_settings()`` when None): PostgreSQL when a database URL is set,
+    otherwise the SQLite file at ``db_path``."""
+    settings = settings if settings is not None else load_settings()
+    return store_at(settings.database_url or settings.db_path)
+
+
+def store_at(location: str | Path) -> Store:
+    """The store at a SQLite file path or a ``postgresql://`` address."""
+    if is_database_url(location):
+        from lor.pgstore import PostgresStore  # psycopg loads only when PostgreSQL is used
+
+        return PostgresStore(str(location))
+    return Store(location)
+
+
 def hash_token(token: str) -> str:
     """The SHA-256 hex digest under which a link token is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -83,25 +106,17 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def database_path(secrets_file: str | Path | None = None) -> Path:
-    """Where the database lives: LOR_DB, else [lor] db_path in secrets.toml, else data/lor.db."""
-    if os.environ.get("LOR_DB"):
-        return Path(os.environ["LOR_DB"])
-    configured = read_secret("db_path", secrets_file=secrets_file)
-    return Path(configured) if configured else DEFAULT_DB
-
-
-def read_secret(key: str, *, secrets_file: str | Path | None = None) -> Any:
-    """A value from the [lor] table of .streamlit/secrets.toml, or None; never raises."""
-    path = Path(secrets_file) if secrets_file else Path(".streamlit") / "secrets.toml"
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("lor", {}).get(key)
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
-        return None
-
-
 class Store:
-    """A LOR Planner database file; hands out Workspaces."""
+    """A LOR Planner database; hands out Workspaces. ``Store(path)`` is a SQLite file; ``open_store`` picks the
+    backend from the settings (PostgreSQL when a database URL is configured, see lor/pgstore.py).
+
+    The SQL here is the subset SQLite and PostgreSQL share (``?`` placeholders, ``ON CONFLICT`` upserts); a
+    backend supplies its connections (``_db``, ``_transaction``) and the two expressions that differ.
+    """
+
+    backend = "sqlite"
+    _ORDER = "rowid"  # insertion order of a record; an update keeps it
+    _JSON_FIELD = "json_extract(data, '$.{field}')"
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -110,18 +125,30 @@ class Store:
             db.execute("PRAGMA journal_mode=WAL")
             migrations.apply(db)
 
+    @property
+    def location(self) -> str:
+        """Which database this is, without secrets: the file path, or the server address without a password."""
+        return str(self.path)
+
+    def describe(self) -> str:
+        """Where plans are kept, in words for the Share & backup page."""
+        return f"the SQLite file {self.path.name}"
+
+    def close(self) -> None:
+        """Let go of any connections held open (a SQLite store holds none between calls)."""
+
     @contextmanager
-    def _db(self) -> Iterator[Database]:
+    def _db(self) -> Iterator[Any]:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            yield Database(conn)
+            yield _SqliteSession(conn)
         finally:
             conn.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
+    def _transaction(self) -> Iterator[Any]:
         # BEGIN IMMEDIATE takes the write lock up front, so a second writer waits (busy_timeout) instead of
         # failing with "database is locked" when a deferred transaction tries to upgrade from read to write.
         with self._db() as db:
@@ -133,32 +160,54 @@ class Store:
                 raise
             db.execute("COMMIT")
 
+    @contextmanager
+    def _write(self, ws: Workspace) -> Iterator[Any]:
+        """One transaction that changes ``ws``: it creates a plan not yet saved, and bumps the version first
+        (which also makes concurrent writers of one plan wait for each other on PostgreSQL's row lock)."""
+        ws._check_writable()
+        with ws._creating:
+            links = None
+            with self._transaction() as db:
+                if not ws.saved:
+                    links = self._insert_workspace(db, ws.id)
+                db.execute("UPDATE workspaces SET version = version + 1 WHERE id = ?", [ws.id])
+                yield db
+            if links:
+                ws.saved, ws.new_links = True, links
+        if links and ws.on_created:
+            ws.on_created(ws)
+
+    def _insert_workspace(self, db: Any, workspace_id: str) -> tuple[str, str]:
+        edit, view = new_token(), new_token()
+        db.execute(
+            "INSERT INTO workspaces (id, edit_hash, view_hash, created, version) VALUES (?, ?, ?, ?, 0)",
+            [workspace_id, hash_token(edit), hash_token(view), _now()],
+        )
+        return edit, view
+
     # -- workspaces -------------------------------------------------------------------------------
 
     def default_workspace(self) -> Workspace:
         """The single workspace of local mode (no link, no token)."""
-        with self._db() as db:
+        with self._transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO workspaces (id, edit_hash, view_hash, created, version) "
-                "VALUES (?, NULL, NULL, ?, 0)",
+                "INSERT INTO workspaces (id, edit_hash, view_hash, created, version) VALUES (?, NULL, NULL, ?, 0) "
+                "ON CONFLICT (id) DO NOTHING",
                 [LOCAL_WORKSPACE, _now()],
             )
         return Workspace(self, LOCAL_WORKSPACE, read_only=False)
 
     def create_workspace(self) -> tuple[str, str]:
         """A new private workspace; returns its (edit_token, view_token)."""
-        edit, view = new_token(), new_token()
-        with self._db() as db:
-            _table(db, "workspaces").insert(
-                {
-                    "id": secrets.token_hex(8),
-                    "edit_hash": hash_token(edit),
-                    "view_hash": hash_token(view),
-                    "created": _now(),
-                    "version": 0,
-                }
-            )
-        return edit, view
+        with self._transaction() as db:
+            return self._insert_workspace(db, secrets.token_hex(8))
+
+    def new_workspace(self) -> Workspace:
+        """A new private plan that is saved, and gets its links (``.new_links``), only with its first write.
+
+        So a visitor who never writes leaves nothing in the database. ``.on_created(ws)`` is called once then.
+        """
+        return Workspace(self, secrets.token_hex(8), read_only=False, saved=False)
 
     def open(self, token: str) -> Workspace:
         """The workspace a link token opens: editable for an edit token, read-only for a view token.
@@ -184,30 +233,31 @@ class Store:
 
     def regenerate_link(self, ws: Workspace, which: str) -> str:
         """Replace the workspace's edit or view link; the old one stops working. Returns the new token."""
-        ws._check_writable()
         if which not in ("edit", "view"):
             raise ValueError("which must be 'edit' or 'view'")
         token = new_token()
-        with self._db() as db:
+        with self._write(ws) as db:
             db.execute(f"UPDATE workspaces SET {which}_hash = ? WHERE id = ?", [hash_token(token), ws.id])
         return token
 
     def revoke_view_link(self, ws: Workspace) -> None:
         """Turn the advisor (view) link off until a new one is made."""
         ws._check_writable()
-        with self._db() as db:
+        if not ws.saved:
+            return
+        with self._write(ws) as db:
             db.execute("UPDATE workspaces SET view_hash = NULL WHERE id = ?", [ws.id])
 
     def has_view_link(self, ws: Workspace) -> bool:
         """True when the workspace has a working advisor link."""
         with self._db() as db:
-            row = next(db.query("SELECT view_hash FROM workspaces WHERE id = ?", [ws.id]), None)
+            row = next(iter(db.query("SELECT view_hash FROM workspaces WHERE id = ?", [ws.id])), None)
         return bool(row and row["view_hash"])
 
     def workspace_count(self) -> int:
         """How many workspaces the database holds (for the instructor's view and the load test)."""
         with self._db() as db:
-            return db["workspaces"].count
+            return next(iter(db.query("SELECT COUNT(*) AS n FROM workspaces")))["n"]
 
     # -- backup / restore -------------------------------------------------------------------------
 
@@ -233,27 +283,71 @@ class Store:
         """
         ws._check_writable()
         parsed = parse_backup(text)
-        with self._write() as db:
-            for table in ("mentors", "applications", "letters", "settings", "student"):
+        with self._write(ws) as db:
+            for table in _TABLES:
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [ws.id])
             if parsed["student"] is not None:
-                _table(db, "student").insert({"workspace_id": ws.id, "data": parsed["student"].model_dump_json()})
-            for kind in _KINDS:
-                _table(db, kind).insert_all(
-                    [
-                        {
-                            "workspace_id": ws.id,
-                            "id": r.id,
-                            "name": getattr(r, "name", ""),
-                            "data": r.model_dump_json(),
-                        }
-                        for r in parsed[kind]
-                    ]
+                db.execute(
+                    "INSERT INTO student (workspace_id, data) VALUES (?, ?)",
+                    [ws.id, parsed["student"].model_dump_json()],
                 )
-            _table(db, "settings").insert_all(
-                [{"workspace_id": ws.id, "key": k, "value": json.dumps(v)} for k, v in parsed["settings"].items()]
+            for kind in _KINDS:
+                db.executemany(
+                    f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?)",
+                    [[ws.id, r.id, getattr(r, "name", ""), r.model_dump_json()] for r in parsed[kind]],
+                )
+            db.executemany(
+                "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?)",
+                [[ws.id, k, json.dumps(v)] for k, v in parsed["settings"].items()],
             )
-            _bump(db, ws.id)
+
+    # -- moving a whole database (python -m lor.store copy) ---------------------------------------
+
+    def dump_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table, link hashes included, records in the order they were added."""
+        with self._db() as db:
+            out = {"workspaces": list(db.query(f"SELECT {', '.join(_COLUMNS['workspaces'])} FROM workspaces"))}
+            for table in _TABLES:
+                order = f" ORDER BY {self._ORDER}" if table in _KINDS else ""
+                out[table] = list(db.query(f"SELECT {', '.join(_COLUMNS[table])} FROM {table}{order}"))
+        return out
+
+    def load_rows(self, rows: dict[str, list[dict[str, Any]]], *, replace: bool = False) -> None:
+        """Put ``dump_rows()`` output into this database in one transaction.
+
+        Refuses (ValueError) a database that already holds plans, unless ``replace``: then they are deleted first.
+        """
+        with self._transaction() as db:
+            held = next(iter(db.query("SELECT COUNT(*) AS n FROM workspaces")))["n"]
+            if held and not replace:
+                raise ValueError(
+                    f"The target database already holds {held} plan(s). Nothing was copied; copy with --replace "
+                    "to delete them and put the source's plans in their place."
+                )
+            for table in (*_TABLES, "workspaces"):
+                db.execute(f"DELETE FROM {table}")
+            for table in ("workspaces", *_TABLES):
+                columns = _COLUMNS[table]
+                db.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    [[row[c] for c in columns] for row in rows[table]],
+                )
+
+
+class _SqliteSession(Database):
+    """sqlite-utils' Database, plus the executemany the PostgreSQL session also has."""
+
+    def executemany(self, sql: str, rows: list[list[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+
+_TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
+_COLUMNS = {
+    "workspaces": ("id", "edit_hash", "view_hash", "created", "version"),
+    **dict.fromkeys(_KINDS, ("workspace_id", "id", "name", "data")),
+    "settings": ("workspace_id", "key", "value"),
+    "student": ("workspace_id", "data"),
+}
 
 
 def parse_backup(text: str | bytes) -> dict[str, Any]:
@@ -361,17 +455,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _bump(db: Database, workspace_id: str) -> None:
-    db.execute("UPDATE workspaces SET version = version + 1 WHERE id = ?", [workspace_id])
-
-
 class Workspace:
     """One student's plan: read with mentors() / applications() / letters(), write with save_* / delete_*."""
 
-    def __init__(self, store: Store, workspace_id: str, *, read_only: bool):
+    def __init__(self, store: Store, workspace_id: str, *, read_only: bool, saved: bool = True):
         self.store = store
         self.id = workspace_id
         self.read_only = read_only
+        self.saved = saved  # False until the first write of a plan made by Store.new_workspace()
+        self.new_links: tuple[str, str] | None = None  # (edit, view) tokens, set when the first write saved it
+        self.on_created: Callable[[Workspace], None] | None = None
+        self._creating = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Workspace({self.id!r}, read_only={self.read_only})"
@@ -385,7 +479,7 @@ class Workspace:
     def _records(self, kind: str) -> list[Any]:
         model = _KINDS[kind]
         with self.store._db() as db:
-            rows = db.query(f"SELECT data FROM {kind} WHERE workspace_id = ? ORDER BY rowid", [self.id])
+            rows = db.query(f"SELECT data FROM {kind} WHERE workspace_id = ? ORDER BY {self.store._ORDER}", [self.id])
             return [model.model_validate_json(row["data"]) for row in rows]
 
     def mentors(self) -> list[Mentor]:
@@ -403,14 +497,14 @@ class Workspace:
     def student(self) -> Student | None:
         """The student's profile, or None before it is filled in."""
         with self.store._db() as db:
-            row = next(db.query("SELECT data FROM student WHERE workspace_id = ?", [self.id]), None)
+            row = next(iter(db.query("SELECT data FROM student WHERE workspace_id = ?", [self.id])), None)
         return Student.model_validate_json(row["data"]) if row else None
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A stored setting (any JSON value), or ``default``."""
         with self.store._db() as db:
             row = next(
-                db.query("SELECT value FROM settings WHERE workspace_id = ? AND key = ?", [self.id, key]),
+                iter(db.query("SELECT value FROM settings WHERE workspace_id = ? AND key = ?", [self.id, key])),
                 None,
             )
         return json.loads(row["value"]) if row else default
@@ -422,16 +516,19 @@ class Workspace:
             return {row["key"]: json.loads(row["value"]) for row in rows}
 
     def version(self) -> int:
-        """A counter that grows with every write: a cheap cache key for pages."""
+        """A counter in the database that grows with every write: a cheap cache key for pages, valid across
+        server processes that share the database."""
+        if not self.saved:
+            return 0
         with self.store._db() as db:
-            row = next(db.query("SELECT version FROM workspaces WHERE id = ?", [self.id]), None)
+            row = next(iter(db.query("SELECT version FROM workspaces WHERE id = ?", [self.id])), None)
         return row["version"] if row else 0
 
     def is_empty(self) -> bool:
         """True when the workspace holds no mentors, applications or letters."""
         with self.store._db() as db:
             return not any(
-                next(db.query(f"SELECT 1 FROM {kind} WHERE workspace_id = ? LIMIT 1", [self.id]), None)
+                next(iter(db.query(f"SELECT 1 AS found FROM {kind} WHERE workspace_id = ? LIMIT 1", [self.id])), None)
                 for kind in _KINDS
             )
 
@@ -440,21 +537,16 @@ class Workspace:
     def _save(self, kind: str, record: BaseModel) -> None:
         self._check_writable()
         record = type(record).model_validate(record.model_dump())  # re-validate edits made in place
-        row = {
-            "workspace_id": self.id,
-            "id": record.id,  # type: ignore[attr-defined]
-            "name": getattr(record, "name", ""),
-            "data": record.model_dump_json(),
-        }
-        with self.store._write() as db:
-            _table(db, kind).upsert(row, pk=("workspace_id", "id"))
-            _bump(db, self.id)
+        with self.store._write(self) as db:
+            db.execute(
+                f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, data = excluded.data",
+                [self.id, record.id, getattr(record, "name", ""), record.model_dump_json()],  # type: ignore[attr-defined]
+            )
 
     def _delete(self, kind: str, record_id: str) -> None:
-        self._check_writable()
-        with self.store._write() as db:
+        with self.store._write(self) as db:
             db.execute(f"DELETE FROM {kind} WHERE workspace_id = ? AND id = ?", [self.id, str(record_id)])
-            _bump(db, self.id)
 
     def save_mentor(self, mentor: Mentor) -> None:
         """Insert or update a mentor by id."""
@@ -472,22 +564,21 @@ class Workspace:
         """Insert or update the student's profile."""
         self._check_writable()
         student = Student.model_validate(student.model_dump())
-        with self.store._write() as db:
-            _table(db, "student").upsert(
-                {"workspace_id": self.id, "data": student.model_dump_json()}, pk="workspace_id"
+        with self.store._write(self) as db:
+            db.execute(
+                "INSERT INTO student (workspace_id, data) VALUES (?, ?) "
+                "ON CONFLICT (workspace_id) DO UPDATE SET data = excluded.data",
+                [self.id, student.model_dump_json()],
             )
-            _bump(db, self.id)
 
     def _delete_with_letters(self, kind: str, field: str, record_id: str) -> None:
         # Deleting a writer or an application deletes its letter requests too: they'd point nowhere.
-        self._check_writable()
-        with self.store._write() as db:
+        with self.store._write(self) as db:
             db.execute(f"DELETE FROM {kind} WHERE workspace_id = ? AND id = ?", [self.id, str(record_id)])
             db.execute(
-                f"DELETE FROM letters WHERE workspace_id = ? AND json_extract(data, '$.{field}') = ?",
+                f"DELETE FROM letters WHERE workspace_id = ? AND {self.store._JSON_FIELD.format(field=field)} = ?",
                 [self.id, str(record_id)],
             )
-            _bump(db, self.id)
 
     def delete_mentor(self, mentor_id: str) -> None:
         """Delete a mentor and the letter requests addressed to them."""
@@ -503,18 +594,71 @@ class Workspace:
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (any JSON value)."""
-        self._check_writable()
-        with self.store._write() as db:
-            _table(db, "settings").upsert(
-                {"workspace_id": self.id, "key": key, "value": json.dumps(value, sort_keys=True)},
-                pk=("workspace_id", "key"),
+        with self.store._write(self) as db:
+            db.execute(
+                "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value",
+                [self.id, key, json.dumps(value, sort_keys=True)],
             )
-            _bump(db, self.id)
 
     def clear(self) -> None:
         """Delete everything in this workspace (its links stay valid)."""
         self._check_writable()
-        with self.store._write() as db:
-            for table in ("mentors", "applications", "letters", "settings", "student"):
+        if not self.saved:
+            return  # nothing to delete, and no reason to save an empty plan
+        with self.store._write(self) as db:
+            for table in _TABLES:
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [self.id])
-            _bump(db, self.id)
+
+
+def copy_plans(source: Store, target: Store, *, replace: bool = False) -> dict[str, int]:
+    """Copy every plan from one database to another (SQLite to PostgreSQL, or back), link hashes included, so
+    every private and advisor link opens the same plan on the target. Returns the row count per table.
+
+    Refuses (ValueError, nothing copied) a target that already holds plans, unless ``replace``.
+    """
+    if source.location == target.location:
+        raise ValueError("The source and the target are the same database. Nothing was copied.")
+    rows = source.dump_rows()
+    target.load_rows(rows, replace=replace)
+    return {table: len(items) for table, items in rows.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lor.store copy --from data/lor.db --to postgresql://…``: move a class to another database."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m lor.store", description="Move plans between databases.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    copy = commands.add_parser("copy", help="copy every plan, with its links, to another database")
+    copy.add_argument("--from", dest="source", required=True, help="a SQLite file or a postgresql:// address")
+    copy.add_argument("--to", dest="target", required=True, help="a SQLite file or a postgresql:// address")
+    copy.add_argument("--replace", action="store_true", help="delete the plans the target already holds first")
+    args = parser.parse_args(argv)
+
+    if not is_database_url(args.source) and not Path(args.source).is_file():
+        print(f"There is no database file at {args.source}. Nothing was copied.")
+        return 2
+    source, target = store_at(args.source), store_at(args.target)
+    try:
+        counts = copy_plans(source, target, replace=args.replace)
+    except ValueError as exc:
+        print(exc)
+        return 1
+    finally:
+        source.close()
+        target.close()
+    print(
+        f"Copied {counts['workspaces']} plan(s) ({counts['mentors']} writers, {counts['applications']} applications, "
+        f"{counts['letters']} letters) from {source.location} to {target.location}. Every private and advisor "
+        "link now opens its plan there too."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    from lor.store import main as _main  # the module's own classes, not a second copy made by running it as __main__
+
+    sys.exit(_main())

@@ -20,26 +20,38 @@ import streamlit as st
 from pydantic import ValidationError
 from streamlit.errors import StreamlitAPIException
 
+from lor.config import ConfigError, Settings, load_settings
 from lor.guidance import Card, context_cards
 from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
 from lor.overview import Overview, overview_of
-from lor.store import Store, Workspace, database_path, read_secret
+from lor.store import DatabaseUnavailable, Store, Workspace, store_at
 from lor.text import markdown_escape
 
 WS_KEY = "lor-workspace"
 NEW_LINKS_KEY = "lor-new-links"
 LINK_KEY = "lor-link"  # (param, token) this session's plan was opened with, shared mode
 FLASH_KEY = "lor-flash"  # messages kept for the next run: [(kind, text), ...]
+FRESH_LINK_KEY = "lor-link-fresh"  # set when the private link was just issued: the next page header shows it
+NOTICE_SHOWN_KEY = "lor-link-notice-shown"  # this run's page header showed the link notice already
 
 
 @st.cache_resource(show_spinner=False)
-def _store_at(path: str) -> Store:
-    return Store(path)
+def _store_at(location: str) -> Store:
+    return store_at(location)
+
+
+def settings() -> Settings:
+    """This server's settings, read on every call (a fixed secrets file counts on the next page load).
+
+    Raises lor.config.ConfigError when a setting can't be used; app.py then shows configuration_problem_page.
+    """
+    return load_settings()
 
 
 def store() -> Store:
-    """The Store for this server's database file (opened once per path)."""
-    return _store_at(str(database_path()))
+    """The Store the settings name: PostgreSQL at the configured database URL, else the SQLite file (opened once)."""
+    current = settings()
+    return _store_at(current.database_url or str(current.db_path))
 
 
 def md(text: object) -> str:
@@ -49,10 +61,46 @@ def md(text: object) -> str:
 
 def shared_mode() -> bool:
     """True on a class deployment: LOR_SHARED=1 or [lor] shared = true in secrets."""
-    env = os.environ.get("LOR_SHARED", "").strip().lower()
-    if env:
-        return env in ("1", "true", "yes", "on")
-    return read_secret("shared") is True
+    return settings().shared
+
+
+def configuration_problem() -> ConfigError | DatabaseUnavailable | None:
+    """The reason this server must not serve plans: a secrets file it can't read, a setting of the wrong type, or
+    a configured database it can't reach."""
+    try:
+        store()
+    except (ConfigError, DatabaseUnavailable) as exc:
+        return exc
+    return None
+
+
+def configuration_problem_page() -> None:
+    """The page every visitor gets while a setting is broken: which file, which key, what to do. No plan opens."""
+    problem = configuration_problem()
+    if isinstance(problem, DatabaseUnavailable):
+        st.title("LOR Planner can't reach its database")
+        st.error(md(str(problem)), icon="🗄️")
+        st.write(
+            "No plan is lost: plans stay in the database until it can be reached again. Reload this page in a "
+            "minute. Whoever runs this app: check the database address, user and password in the app's secrets "
+            "([connections.lor] url) and that the database server is running."
+        )
+        return
+    st.title("LOR Planner is not running: a setting needs fixing")
+    if problem is None:
+        st.write("The setting has been fixed. Reload this page to open the app.")
+        return
+    st.error(f"A setting can't be used: {md(problem.problem)}", icon="⚙️")
+    st.write("The file (or place) it is in:")
+    st.code(problem.source, language=None)
+    st.write("The setting:")
+    st.code(problem.key, language=None)
+    st.write(
+        "Until it is fixed the app opens no plan at all, so no plan can be shown to the wrong person or mixed "
+        "with another. Whoever runs this app: correct the setting (on Streamlit Community Cloud: the app's "
+        "Settings, then Secrets; every setting is described in `.streamlit/secrets.toml.example`), then reload "
+        "this page. Plans already saved are unaffected."
+    )
 
 
 def today() -> date:
@@ -64,8 +112,9 @@ def today() -> date:
 def resolve_workspace() -> Workspace | None:
     """The workspace this visit opens, or None when its link is unknown or revoked.
 
-    Local mode: the one default workspace. Shared mode: ?view=<token> read-only, ?w=<token> editable,
-    no link: a new private workspace whose edit link is put into the address bar.
+    Local mode: the one default workspace. Shared mode: ?view=<token> read-only, ?w=<token> editable, no link: a
+    new private plan that is saved, and gets its private link, only when the visitor first changes something
+    (so a visit that writes nothing, a crawler's or a link preview's, leaves no row in the database).
     """
     db = store()
     if not shared_mode():
@@ -83,16 +132,35 @@ def resolve_workspace() -> Workspace | None:
             elif "w" in params:
                 ws = db.open(params["w"])
             else:
-                edit, view = db.create_workspace()
-                st.query_params["w"] = edit
-                st.session_state[NEW_LINKS_KEY] = {"edit": edit, "view": view}
-                ws = db.open(edit)
+                ws = _unsaved_plan(db)
         except KeyError:
             st.session_state.pop(LINK_KEY, None)
             return None
-        st.session_state[LINK_KEY] = ("view", params["view"]) if "view" in params else ("w", params["w"])
+        if "view" in params or "w" in params:
+            st.session_state[LINK_KEY] = ("view", params["view"]) if "view" in params else ("w", params["w"])
     st.session_state[WS_KEY] = ws
     return ws
+
+
+def _unsaved_plan(db: Store) -> Workspace:
+    # This session's plan-to-be, kept across reruns and page switches until its first write saves it.
+    ws = st.session_state.get(WS_KEY)
+    if ws is None or ws.saved or ws.read_only or ws.store is not db:
+        ws = db.new_workspace()
+    ws.on_created = _issue_private_link
+    return ws
+
+
+def _issue_private_link(ws: Workspace) -> None:
+    """Called by the store right after a new plan's first write saved it: its private link goes into the address
+    bar at once, and the page header shows it with the advice to bookmark it."""
+    assert ws.new_links is not None
+    edit, view = ws.new_links
+    st.query_params["w"] = edit
+    st.session_state[LINK_KEY] = ("w", edit)
+    st.session_state[NEW_LINKS_KEY] = {"edit": edit, "view": view}
+    st.session_state[FRESH_LINK_KEY] = True
+    st.toast("Your plan is saved. Its private link is now in the address bar: bookmark it.", icon="🔖")
 
 
 def _run_through_app() -> None:
@@ -112,7 +180,11 @@ def workspace() -> Workspace:
     _run_through_app()
     ws = st.session_state.get(WS_KEY)
     if ws is None:  # a page run on its own, e.g. in a test
-        ws = resolve_workspace()
+        try:
+            ws = resolve_workspace()
+        except ConfigError:
+            configuration_problem_page()
+            st.stop()
     if ws is None:
         st.error("This link does not open any plan.")
         st.stop()
@@ -124,6 +196,10 @@ def page_header(title: str, purpose: str) -> Workspace:
     ws = workspace()
     st.title(title)
     st.caption(purpose)
+    # A plan saved by its first write shows its new private link at once, on whichever page that happened.
+    st.session_state[NOTICE_SHOWN_KEY] = st.session_state.pop(FRESH_LINK_KEY, False)
+    if st.session_state[NOTICE_SHOWN_KEY]:
+        _link_notice()
     if ws.read_only:
         st.info("You are viewing this plan read-only (advisor link). Nothing here can be changed.", icon="👁️")
     return ws
@@ -193,10 +269,12 @@ def sidebar(ws: Workspace) -> None:
         if ws.read_only:
             st.caption("Read-only advisor view")
         if shared_mode() and not ws.read_only:
-            st.warning(
-                "This shared server can lose its files when it restarts. Download a backup now and then.",
-                icon="💾",
-            )
+            if plans_can_vanish():
+                st.warning(
+                    "This shared server keeps plans in a file on its own disk, which can be wiped when it "
+                    "restarts. Download a backup now and then.",
+                    icon="💾",
+                )
             st.download_button(
                 "Download backup (JSON)",
                 data=lambda: ws.store.export_json(ws),  # made when clicked: always the latest plan, no cost per run
@@ -204,6 +282,31 @@ def sidebar(ws: Workspace) -> None:
                 mime="application/json",
                 key="sidebar-backup",
             )
+
+
+def where_plans_live() -> str:
+    """One sentence for Share & backup: which database holds the plans, and whether they outlive a restart."""
+    db = store()
+    if db.backend == "postgres":
+        return (
+            f"Plans are kept in {db.describe()}, outside this app: they survive the app restarting, sleeping or "
+            "being redeployed."
+        )
+    if shared_mode():
+        return (
+            f"Plans are kept in {db.describe()} on this app's own disk. On Streamlit Community Cloud that disk is "
+            "wiped when the app restarts, sleeps or is redeployed, so download a backup now and then (or give the "
+            "app a PostgreSQL database: see the README)."
+        )
+    return f"Your plan is kept in {db.describe()} on this computer ({db.location}); it stays until you delete it."
+
+
+def plans_can_vanish() -> bool:
+    """True on a class server that keeps plans in a SQLite file: Community Cloud wipes that disk on a reboot.
+
+    With a PostgreSQL database the plans live on the database server and outlive the app.
+    """
+    return shared_mode() and store().backend == "sqlite"
 
 
 def link_to(param: str, token: str) -> str:
@@ -216,9 +319,24 @@ def link_to(param: str, token: str) -> str:
 
 
 def private_link_notice() -> None:
-    """Right after a new plan is made in shared mode: show its private link once, with the advice to keep it."""
+    """In shared mode: before the first change, say that the plan and its link come with it; after it, show the new
+    private link with the advice to keep it (unless this run's page header just did)."""
+    if not shared_mode() or st.session_state.get(NOTICE_SHOWN_KEY):
+        return
+    _link_notice()
+
+
+def _link_notice() -> None:
     links = st.session_state.get(NEW_LINKS_KEY)
-    if not links or not shared_mode():
+    ws = st.session_state.get(WS_KEY)
+    if ws is not None and not ws.saved:
+        st.info(
+            "Nothing is saved yet. Your private plan, and the link that brings you back to it, are made the "
+            "moment you add something (your details, an application, a writer, or the example plan).",
+            icon="🔖",
+        )
+        return
+    if not links:
         return
     st.success(
         "A new private plan was made for you. Bookmark this link: it is the only way back to your plan "
@@ -230,11 +348,12 @@ def private_link_notice() -> None:
 
 # -- one read of a plan per version, and the pages' heavy work on it, cached -------------------------------
 #
-# Every write to a workspace bumps its version, so a result is kept with the version it was computed at and
-# used only while the workspace is still at that version: an edit is seen on the next run, and the key holds
-# the database file and workspace id, so one plan's results never reach another. Results are shared by reruns
-# and sessions without a copy (st.cache_data would unpickle a fresh copy on every run, which costs more than
-# recomputing a small plan): read what these helpers return, never change it in place.
+# Every write to a workspace bumps its version in the database, so a result is kept with the version it was
+# computed at and used only while the workspace is still at that version: an edit is seen on the next run, also
+# one made by another server process on the same PostgreSQL database, and the key holds the database (file or
+# server) and workspace id, so one plan's results never reach another. Results are shared by reruns and sessions
+# without a copy (st.cache_data would unpickle a fresh copy on every run, which costs more than recomputing a small
+# plan): read what these helpers return, never change it in place.
 
 
 class PlanCache:
@@ -317,19 +436,23 @@ class PlanSnapshot:
 def _snapshot_at(ws: Workspace, version: int) -> PlanSnapshot:
     # The version is read before the records: a write racing the reads can only leave newer records under the
     # older version (replaced on the next run), never older records under the newer one.
-    return PLAN_CACHE.get((str(ws.store.path), ws.id, "snapshot"), version, lambda: PlanSnapshot(ws))
+    return PLAN_CACHE.get((ws.store.location, ws.id, "snapshot"), version, lambda: PlanSnapshot(ws))
 
 
 def snapshot(ws: Workspace) -> PlanSnapshot:
     """The workspace's records, read from the database once per version."""
+    if not ws.saved:
+        return PlanSnapshot(ws)  # an empty plan-to-be: nothing worth a cache entry per anonymous visit
     return _snapshot_at(ws, ws.version())
 
 
 def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashable) -> T:
     """``compute(snapshot(ws), *args)``, computed once per plan version and ``args``; ``kind`` names the result
     (one name per function: it is part of the key)."""
+    if not ws.saved:
+        return compute(PlanSnapshot(ws), *args)
     version = ws.version()
-    key = (str(ws.store.path), ws.id, kind, args)
+    key = (ws.store.location, ws.id, kind, args)
     return PLAN_CACHE.get(key, version, lambda: compute(_snapshot_at(ws, version), *args))
 
 

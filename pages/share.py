@@ -86,6 +86,7 @@ if ws.read_only:
 
 st.subheader("Backup")
 st.write("A backup is one JSON file holding your whole plan. Keep it somewhere safe and restore it here any time.")
+st.caption(ui.md(ui.where_plans_live()))
 st.download_button(
     "Download backup (JSON)",
     data=lambda: store.export_json(ws),

@@ -4,7 +4,7 @@ Usage: python -m scripts.load_test [--sessions 20] [--edits 20] [--stagger 0.5] 
 
 Starts `streamlit run app.py` on 127.0.0.1 in shared mode (LOR_SHARED=1) with a temporary database, then
 drives N concurrent browser sessions (one Chromium, one Playwright context per student). Each session opens
-/ (a new private workspace; its edit token is read from ?w=), clicks "Load example plan", opens
+/, clicks "Load example plan" (which saves a new private workspace; its edit token is read from ?w=), opens
 /recommenders with its link and adds mentors through the "Add a mentor" form, one save per edit, with
 unique names ("Load S03 E07"), then switches page through the sidebar and checks the link kept its plan.
 
@@ -233,16 +233,17 @@ async def student(browser, url: str, result: SessionResult, edits: int, delay: f
     try:
         result.step = "open /"
         result.page_loads_ms.append(await loaded_ms(pg, url + "/"))
-        match = re.search(r"[?&]w=([^&]+)", pg.url)
-        if not match:
-            raise RuntimeError(f"no private link in the address after opening /: {pg.url}")
-        result.token = match.group(1)
 
         result.step = "load the example plan"
         await pg.locator(".st-key-dashboard-load-example button").click(timeout=STEP_TIMEOUT_MS)
         await updated_ms(
             pg, "!document.querySelector('.st-key-dashboard-load-example') && !!document.querySelector('h1')"
         )
+        # The plan, and its private link, exist from its first write on.
+        match = re.search(r"[?&]w=([^&]+)", pg.url)
+        if not match:
+            raise RuntimeError(f"no private link in the address after the first change: {pg.url}")
+        result.token = match.group(1)
 
         result.step = "open /recommenders"
         result.page_loads_ms.append(await loaded_ms(pg, f"{url}/recommenders?w={result.token}"))

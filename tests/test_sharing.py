@@ -1,9 +1,9 @@
 """Class mode and the advisor link: private plans, read-only views, stale links, the report."""
 
-import os
 from html.parser import HTMLParser
 
 import pytest
+from backends import BACKENDS, configured_store
 from plan_dates import TODAY
 
 from lor.example import load_example
@@ -35,37 +35,80 @@ EDITING_WIDGETS = (
 NAVIGATION_ONLY = {"faq-search", "letters-select"}
 
 
+@pytest.fixture(params=BACKENDS)
+def app_backend(request: pytest.FixtureRequest) -> str:
+    """Class mode runs on both backends: every test here opens the app on SQLite and on PostgreSQL."""
+    return request.param
+
+
 def db() -> Store:
-    return Store(os.environ["LOR_DB"])
+    return configured_store()
+
+
+def private_token(at) -> str | None:
+    token = at.query_params.get("w")
+    return token[0] if isinstance(token, list) else token
+
+
+def start_plan(at):
+    """What a new student does first: load the example plan (their first write)."""
+    at.button(key="dashboard-load-example").click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_visit_that_writes_nothing_saves_no_plan_and_issues_no_link(open_page):
+    at = open_page("dashboard", example=False, shared=True)
+    assert not at.exception
+    assert private_token(at) is None and db().workspace_count() == 0
+    assert any("Nothing is saved yet" in i.value for i in at.info)
+    for page in PAGES[1:]:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+    assert private_token(at) is None and db().workspace_count() == 0
 
 
 def test_two_visitors_get_two_private_workspaces(open_page):
-    first = open_page("dashboard", example=False, shared=True)
-    assert not first.exception
-    token_a = first.query_params["w"][0] if isinstance(first.query_params["w"], list) else first.query_params["w"]
+    first = start_plan(open_page("dashboard", example=False, shared=True))
+    token_a = private_token(first)
     ws_a = db().open(token_a)
     ws_a.save_mentor(Mentor(id="secret", name="Dr. Only-Mine"))
 
     second = open_page("recommenders", example=False, shared=True)
-    token_b = second.query_params["w"]
-    token_b = token_b[0] if isinstance(token_b, list) else token_b
-    assert token_b != token_a
+    assert private_token(second) is None and "Dr. Only-Mine" not in str(second.main)
+    second.switch_page("pages/dashboard.py").run()
+    token_b = private_token(start_plan(second))
+    assert token_b and token_b != token_a
     ws_b = db().open(token_b)
-    assert ws_b.id != ws_a.id and ws_b.mentors() == []
-    assert "Dr. Only-Mine" not in str(second.main)
+    assert ws_b.id != ws_a.id and "Dr. Only-Mine" not in [m.name for m in ws_b.mentors()]
     assert db().workspace_count() == 2
 
 
-def test_the_new_private_link_is_shown_with_advice_to_bookmark(open_page):
-    at = open_page("dashboard", example=False, shared=True)
+def test_the_first_write_issues_the_private_link_and_shows_it_with_advice_to_bookmark(open_page):
+    at = start_plan(open_page("dashboard", example=False, shared=True))
+    token = private_token(at)
+    assert token and db().open(token).student().name == "Jordan Rivera"
     assert any("Bookmark this link" in s.value for s in at.success)
-    token = at.query_params["w"]
-    token = token[0] if isinstance(token, list) else token
     assert any(token in c.value for c in at.code)
+    at.switch_page("pages/recommenders.py").run()  # the sidebar's navigation keeps the plan
+    assert private_token(at) == token and "Dr. Priya Raman" in str(at.main)
+    assert db().workspace_count() == 1
+
+
+def test_a_first_write_on_another_page_saves_the_plan_too(open_page):
+    at = open_page("timeline", example=False, shared=True)
+    assert private_token(at) is None
+    at.number_input(key="timeline-buffer-days").set_value(14).run()
+    assert not at.exception
+    token = private_token(at)
+    assert token and db().open(token).get_setting("buffer_days") == 14
+    assert any("Bookmark this link" in s.value for s in at.success)  # shown at once, on this page
+    assert any(token in c.value for c in at.code)
+    assert db().workspace_count() == 1
 
 
 def test_a_returning_visitor_sees_their_own_plan(open_page):
-    store_edit, _ = Store(os.environ["LOR_DB"]).create_workspace()
+    store_edit, _ = db().create_workspace()
     load_example(db().open(store_edit), TODAY)
     at = open_page("recommenders", example=False, shared=True, query={"w": store_edit})
     assert not at.exception
@@ -145,3 +188,25 @@ def test_the_report_shows_the_plan_and_escapes_user_text(example_ws):
     assert "&lt;script&gt;" in html
     for text in ("Jordan Rivera", "Internal medicine residency", "Dr. Priya Raman", "Letter mix", "Timeline"):
         assert text in html
+
+
+def test_share_and_backup_says_where_plans_live_and_the_sidebar_warns_only_when_they_can_vanish(open_page, app_backend):
+    at = start_plan(open_page("dashboard", example=False, shared=True))
+    warnings = " ".join(w.value for w in at.warning)  # the sidebar's, among any the page shows
+    at.switch_page("pages/share.py").run()
+    where = " ".join(c.value for c in at.caption)
+    if app_backend == "postgres":
+        assert "PostgreSQL database" in where and "survive the app restarting" in where
+        assert "wiped" not in warnings
+    else:
+        assert "SQLite file" in where and "wiped" in where
+        assert "can be wiped when it restarts" in warnings
+
+
+def test_a_database_that_cannot_be_reached_gets_a_plain_page(open_page, monkeypatch):
+    monkeypatch.setenv("LOR_DATABASE_URL", "postgresql://student:s3cret-pass@127.0.0.1:1/lor")
+    at = open_page("dashboard", example=False, shared=True)
+    assert not at.exception
+    assert at.title[0].value == "LOR Planner can't reach its database"
+    shown = (" ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)).replace("\\", "")
+    assert "127.0.0.1" in shown and "s3cret-pass" not in shown

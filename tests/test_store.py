@@ -1,4 +1,5 @@
-"""The SQLite store: round trips, isolation between workspaces, links, read-only, restore, migrations."""
+"""The store contract, on SQLite and on PostgreSQL (conftest's ``store`` runs each test on both): round trips,
+isolation between workspaces, links, read-only, restore, migrations."""
 
 import json
 import sqlite3
@@ -7,9 +8,9 @@ from datetime import date
 import pytest
 from plan_dates import TODAY
 
-from lor.example import example_document
+from lor.example import example_document, load_example
 from lor.models import Application, LetterRequest, Mentor, Student
-from lor.store import SCHEMA, Store, hash_token, migrations
+from lor.store import SCHEMA, hash_token, migrations, store_at
 
 
 def test_export_import_export_is_identical(store, example_ws):
@@ -29,23 +30,36 @@ def test_export_is_deterministic_and_has_the_documented_shape(store, example_ws)
     assert len(doc["mentors"]) == 6
 
 
-def test_migrations_run_twice_are_harmless(tmp_path):
-    path = tmp_path / "twice.db"
-    ws = Store(path).default_workspace()
-    ws.save_mentor(Mentor(id="m1", name="Dr. Lee"))
-    Store(path)  # applies migrations again
+def _applied_migrations(store) -> list[str]:
+    if store.backend == "postgres":
+        from lor.pgstore import applied_migrations, apply_migrations
+
+        apply_migrations(store._pool)
+        return applied_migrations(store._pool)
     from sqlite_utils import Database
 
-    db = Database(path)
+    db = Database(store.path)
     migrations.apply(db)
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
-    assert [m.name for m in Store(path).default_workspace().mentors()] == ["Dr. Lee"]
+    return [m.name for m in migrations.applied(db)]
 
 
-def test_data_survives_a_new_store_on_the_same_file(tmp_path):
-    path = tmp_path / "keep.db"
-    Store(path).default_workspace().save_mentor(Mentor(id="m1", name="Dr. Lee"))
-    assert Store(path).default_workspace().mentors()[0].name == "Dr. Lee"
+def test_migrations_run_twice_are_harmless(store, store_location):
+    ws = store.default_workspace()
+    ws.save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    store.close()  # as a new server process would: a fresh connection, migrations checked again
+    again = store_at(store_location)
+    assert _applied_migrations(again) == ["m001_initial"]
+    assert [m.name for m in again.default_workspace().mentors()] == ["Dr. Lee"]
+
+
+def test_data_survives_a_new_store_on_the_same_database(store, store_location):
+    store.default_workspace().save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    edit, view = store.create_workspace()
+    store.open(edit).save_student(Student(name="Student A"))
+    store.close()
+    fresh = store_at(store_location)
+    assert fresh.default_workspace().mentors()[0].name == "Dr. Lee"
+    assert fresh.open(edit).student().name == "Student A" and fresh.open(view).read_only
 
 
 def test_two_workspaces_never_see_each_others_rows(store):
@@ -92,14 +106,16 @@ def test_unknown_tampered_or_revoked_tokens_open_nothing(store):
 def test_tokens_are_long_random_and_stored_only_as_hashes(store):
     edit, view = store.create_workspace()
     assert len(edit) >= 22 and edit != view  # 22 url-safe chars = 132 bits; ours are 32 (192 bits)
-    files = [store.path, store.path.with_name(store.path.name + "-wal")]
-    raw = b"".join(f.read_bytes() for f in files if f.exists())
-    assert edit.encode() not in raw and view.encode() not in raw
-    conn = sqlite3.connect(store.path)
-    hashes = {r[0] for r in conn.execute("SELECT edit_hash FROM workspaces")} | {
-        r[0] for r in conn.execute("SELECT view_hash FROM workspaces")
-    }
-    assert hash_token(edit) in hashes and edit not in hashes
+    everything = json.dumps(store.dump_rows())
+    assert edit not in everything and view not in everything
+    assert hash_token(edit) in everything and hash_token(view) in everything
+    if store.backend == "sqlite":  # the file itself, write-ahead log included
+        files = [store.path, store.path.with_name(store.path.name + "-wal")]
+        raw = b"".join(f.read_bytes() for f in files if f.exists())
+        assert edit.encode() not in raw and view.encode() not in raw
+        conn = sqlite3.connect(store.path)
+        hashes = {r[0] for r in conn.execute("SELECT edit_hash FROM workspaces")}
+        assert hash_token(edit) in hashes and edit not in hashes
 
 
 @pytest.mark.parametrize(
@@ -193,3 +209,66 @@ def test_concurrent_writers_on_threads_lose_nothing(store):
     for t in threads:
         t.join()
     assert len(store.open(edit).mentors()) == 100
+
+
+RESTORE_THEN_HANG = """
+import sys, time
+import lor.store
+from lor.store import store_at
+
+def announce_and_hang(executemany):
+    def inner(self, sql, rows):
+        executemany(self, sql, rows)
+        print("mid-restore", flush=True)  # the old plan is deleted and new rows are in, not yet committed
+        time.sleep(120)
+    return inner
+
+lor.store._SqliteSession.executemany = announce_and_hang(lor.store._SqliteSession.executemany)
+if sys.argv[1].startswith("postgresql"):
+    import lor.pgstore
+    lor.pgstore._PgSession.executemany = announce_and_hang(lor.pgstore._PgSession.executemany)
+store = store_at(sys.argv[1])
+store.import_json(store.open(sys.argv[2]), open(sys.argv[3], encoding="utf-8").read())
+"""
+
+
+def test_kill_9_during_a_restore_leaves_the_previous_plan_intact(store, store_location, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    edit, view = store.create_workspace()
+    plan = store.open(edit)
+    load_example(plan, TODAY)
+    before, version = store.export_json(plan), plan.version()
+    other = json.loads(before)
+    other["mentors"] = [{"id": f"n{i}", "name": f"Dr. Replacement {i}"} for i in range(300)]
+    other["letters"], other["student"] = [], {"name": "Someone Else"}
+    backup = tmp_path / "other.json"
+    backup.write_text(json.dumps(other), encoding="utf-8")
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", RESTORE_THEN_HANG, store_location, edit, str(backup)],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "mid-restore"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait(30)
+
+    store.close()
+    fresh = store_at(store_location)
+    after = fresh.open(edit)
+    assert fresh.export_json(after) == before and after.version() == version
+    assert fresh.open(view).read_only
+    after.save_mentor(Mentor(id="m-after", name="Dr. Written After The Crash"))  # no lock was left behind
+    assert after.version() == version + 1
+    if fresh.backend == "sqlite":
+        import sqlite3 as sqlite
+
+        assert sqlite.connect(fresh.path).execute("PRAGMA integrity_check").fetchone() == ("ok",)

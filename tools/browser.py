@@ -45,7 +45,7 @@ def free_port() -> int:
 class Server:
     """A running Streamlit server on loopback with its own database file."""
 
-    def __init__(self, tmp: Path, *, shared: bool):
+    def __init__(self, tmp: Path, *, shared: bool, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db = tmp / "browser.db"
@@ -54,6 +54,7 @@ class Server:
             "LOR_DB": str(self.db),
             "LOR_TODAY": TODAY,
             "LOR_SHARED": "1" if shared else "0",
+            **(env or {}),  # e.g. LOR_DATABASE_URL: plans on a PostgreSQL server instead
         }
         self.log = (tmp / "server.log").open("w")
         self.proc = subprocess.Popen(

@@ -57,6 +57,21 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def person(browser):
+    """Make new people: each call is a fresh browser context (no shared cookies or session), 1400×1000."""
+    contexts = []
+
+    def _new():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def patient_expect() -> Iterator[None]:
     """Give each Playwright `expect` 30 s instead of 5 s: test runs share 2 cores, and a Streamlit rerun can wait."""

@@ -77,19 +77,19 @@ def make_advisor_link(pg) -> str:
     return re.search(r"[?&]view=([\w-]+)", shown.inner_text()).group(1)
 
 
-@pytest.fixture
-def person(browser):
-    """Make new people: each call is a fresh browser context (no shared cookies or session)."""
-    contexts = []
-
-    def _new():
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _new
-    for context in contexts:
-        context.close()
+def add_writer(pg, name: str) -> None:
+    """Add a writer through the Choose recommenders form and wait for the app to confirm it."""
+    if urlparse(pg.url).path != "/recommenders":
+        go_to(pg, "Choose recommenders")
+    name_input = pg.locator(".st-key-mentor-name input")
+    form = pg.get_by_test_id("stExpander").filter(has=pg.locator(".st-key-mentor-name"))
+    expect(form).to_have_count(1)
+    if not name_input.is_visible():
+        form.locator("summary").first.click()
+    name_input.fill(name)
+    pg.locator(".st-key-mentor-add button").click()
+    expect(pg.get_by_text(f"Added {name}")).to_be_visible()
+    wait_for_app(pg)
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +98,9 @@ def student(browser, shared_server):
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     pg = context.new_page()
     open_url(pg, f"{shared_server.url}/")
-    pg.wait_for_url(re.compile(r"[?&]w="))
+    assert query(pg, "w") is None  # nothing is saved, and no link issued, before the first change
     pg.locator(".st-key-dashboard-load-example button").click()
+    pg.wait_for_url(re.compile(r"[?&]w="))
     expect(pg.get_by_role("heading", name="Letters by status")).to_be_visible()
     wait_for_app(pg)
     yield pg
@@ -172,16 +173,21 @@ def test_a_wrong_link_opens_no_plan(student, shared_server, person):
 
 
 def test_a_new_visitor_gets_a_separate_empty_plan(student, shared_server, person):
+    plans = Store(shared_server.db).workspace_count()
     other = person()
     open_url(other, f"{shared_server.url}/")
-    other.wait_for_url(re.compile(r"[?&]w="))
-    mine = query(other, "w")
-    assert mine and mine != query(student, "w")
     expect(other.locator(".st-key-dashboard-load-example button")).to_be_visible()
     for name in [*WRITERS, "Jordan Rivera"]:
         assert name not in other.content()
+    assert query(other, "w") is None and Store(shared_server.db).workspace_count() == plans
+    add_writer(other, "Dr. First Writer")
+    other.wait_for_url(re.compile(r"[?&]w="), timeout=60_000)  # the first change saved a plan and issued its link
+    mine = query(other, "w")
+    assert mine and mine != query(student, "w")
+    expect(other.get_by_test_id("stCode").filter(has_text=f"?w={mine}")).to_have_count(1)
     plan = Store(shared_server.db).open(mine)
-    assert plan.mentors() == [] and plan.letters() == [] and plan.student() is None
+    assert [m.name for m in plan.mentors()] == ["Dr. First Writer"] and plan.student() is None
+    assert Store(shared_server.db).workspace_count() == plans + 1
 
 
 def test_revoked_advisor_link_stops_working(student, shared_server, person):

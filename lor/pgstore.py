@@ -1,0 +1,216 @@
+"""PostgreSQL storage for LOR Planner: the SQLite store's Store / Workspace contract on a database server.
+
+A class deployment keeps its plans here, because a server database outlives the app (Community Cloud wipes the
+app's own disk whenever it reboots). psycopg 3 with a connection pool, one per database address per process, shared
+by Streamlit's session threads; each operation borrows a connection for one transaction. Migrations are versioned
+like the SQLite store's (``m001_initial``) in a small table of their own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from lor.store import DatabaseUnavailable, Store
+
+# A class on Community Cloud is one process with a thread per session; most operations take a few ms, so a
+# handful of connections serve a class, and the free tiers of hosted PostgreSQL allow far more than this.
+POOL_MIN, POOL_MAX = 1, 10
+POOL_TIMEOUT_S = 30.0  # how long a page waits for a free connection before it reports a problem
+OPEN_TIMEOUT_S = 15.0  # how long the first connection may take (a sleeping free-tier database wakes in seconds)
+CONNECT_TIMEOUT_S = 10
+
+_RECORD_TABLES = "".join(
+    f"""
+        CREATE TABLE {kind} (
+            seq bigint GENERATED ALWAYS AS IDENTITY,
+            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+            id text NOT NULL,
+            name text,
+            data text NOT NULL,
+            PRIMARY KEY (workspace_id, id)
+        );"""
+    for kind in ("mentors", "applications", "letters")
+)
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "m001_initial",
+        f"""
+        CREATE TABLE workspaces (
+            id text PRIMARY KEY,
+            edit_hash text UNIQUE,
+            view_hash text UNIQUE,
+            created text NOT NULL,
+            version bigint NOT NULL DEFAULT 0
+        );
+        {_RECORD_TABLES}
+        CREATE TABLE student (
+            workspace_id text PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
+            data text NOT NULL
+        );
+        CREATE TABLE settings (
+            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+            key text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (workspace_id, key)
+        );
+        """,
+    ),
+]
+
+_pools: dict[str, ConnectionPool] = {}
+_lock = threading.Lock()
+
+
+class PostgresStore(Store):
+    """A LOR Planner database on a PostgreSQL server; hands out Workspaces exactly like ``Store(path)``."""
+
+    backend = "postgres"
+    _ORDER = "seq"
+    _JSON_FIELD = "(data::json ->> '{field}')"
+
+    def __init__(self, url: str):
+        scheme, _, rest = url.partition("://")
+        self.url = f"{scheme.split('+')[0]}://{rest}"  # st.connection's postgresql+psycopg:// form works too
+        _pool_for(self.url)  # connects and migrates now, so a wrong address fails here rather than mid-page
+
+    @property
+    def _pool(self) -> ConnectionPool:
+        # Looked up on each use: a closed pool (close(), tests) is reopened by the next operation.
+        return _pool_for(self.url)
+
+    @property
+    def location(self) -> str:
+        parts = urlsplit(self.url)
+        return _redacted(self.url) + (f"?{parts.query}" if parts.query else "")
+
+    def describe(self) -> str:
+        parts = urlsplit(self.url)
+        return f"the PostgreSQL database {parts.path.lstrip('/') or '(default)'} on {parts.hostname or 'localhost'}"
+
+    def close(self) -> None:
+        """Close this database's connection pool (every PostgresStore of this address shares it)."""
+        close_pool(self.url)
+
+    @contextmanager
+    def _db(self) -> Iterator[_PgSession]:
+        with self._pool.connection() as conn:  # one transaction: committed on success, rolled back on error
+            yield _PgSession(conn)
+
+    _transaction = _db
+
+
+class _PgSession:
+    """The few calls the store makes, on one psycopg connection: query, execute, executemany with ``?``."""
+
+    def __init__(self, conn: psycopg.Connection[Any]):
+        self.conn = conn
+
+    def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(_placeholders(sql), params)
+            return iter(cur.fetchall())
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> None:
+        self.conn.execute(_placeholders(sql), params)
+
+    def executemany(self, sql: str, rows: list[list[Any]]) -> None:
+        if rows:
+            with self.conn.cursor() as cur:
+                cur.executemany(_placeholders(sql), rows)
+
+
+def _placeholders(sql: str) -> str:
+    # The store's SQL uses SQLite's ? placeholders and never a literal ? or %.
+    return sql.replace("?", "%s")
+
+
+def _pool_for(url: str) -> ConnectionPool:
+    with _lock:
+        pool = _pools.get(url)
+        if pool is None or pool.closed:
+            try:  # one plain connection first: a wrong address or password fails at once, not after the pool's wait
+                psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
+            except psycopg.Error as exc:
+                raise DatabaseUnavailable(
+                    f"The PostgreSQL database {_redacted(url)} can't be used: {_first_line(exc)}"
+                ) from None
+            pool = ConnectionPool(
+                url,
+                min_size=POOL_MIN,
+                max_size=POOL_MAX,
+                timeout=POOL_TIMEOUT_S,
+                # A hosted database closes idle connections (and free tiers sleep): check one before lending it.
+                check=ConnectionPool.check_connection,
+                # No server-side prepared statements, so transaction poolers (PgBouncer, Supavisor) work too.
+                kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "prepare_threshold": None},
+                name="lor",
+                open=False,
+            )
+            try:
+                pool.open(wait=True, timeout=OPEN_TIMEOUT_S)
+                apply_migrations(pool)
+            except psycopg.Error as exc:
+                pool.close()
+                raise DatabaseUnavailable(
+                    f"The PostgreSQL database {_redacted(url)} can't be used: {_first_line(exc)}"
+                ) from None
+            _pools[url] = pool
+        return pool
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    host = f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname or "localhost"
+    return urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path, "", ""))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def close_pool(url: str) -> None:
+    """Close the connection pool of one database address (tests, the copy command); the next store reopens it."""
+    with _lock:
+        pool = _pools.pop(url, None)
+    if pool is not None:
+        pool.close()
+
+
+def close_all_pools() -> None:
+    """Close every connection pool this process opened."""
+    for url in list(_pools):
+        close_pool(url)
+
+
+def applied_migrations(pool: ConnectionPool) -> list[str]:
+    """The names of the migrations this database has, oldest first."""
+    with pool.connection() as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS lor_migrations (name text PRIMARY KEY, applied_at timestamptz)")
+        return [row[0] for row in conn.execute("SELECT name FROM lor_migrations ORDER BY applied_at, name")]
+
+
+def apply_migrations(pool: ConnectionPool) -> list[str]:
+    """Apply the migrations this database lacks, each in its own transaction; returns the names applied.
+
+    An advisory lock makes two app processes starting at once take turns instead of both creating the tables.
+    """
+    done: list[str] = []
+    for name, sql in MIGRATIONS:
+        with pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('lor-planner-migrations'))")
+            conn.execute("CREATE TABLE IF NOT EXISTS lor_migrations (name text PRIMARY KEY, applied_at timestamptz)")
+            if conn.execute("SELECT 1 FROM lor_migrations WHERE name = %s", [name]).fetchone():
+                continue
+            conn.execute(sql)
+            conn.execute("INSERT INTO lor_migrations (name, applied_at) VALUES (%s, now())", [name])
+            done.append(name)
+    return done
