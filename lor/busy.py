@@ -59,11 +59,6 @@ def _data() -> dict[str, Any]:
     return data
 
 
-def timing() -> dict[str, Any]:
-    """The planner's timing rules (the [timing] table of data/busy_periods.toml)."""
-    return _data()["timing"]
-
-
 def calendar_note() -> str:
     """A sentence telling the user that the default dates are approximations."""
     return " ".join(_data()["note"].split())

@@ -21,15 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lor.mix import check_mix, load_rules
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, label
+from lor.timing import timing
 
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
 GROUPS: tuple[str, ...] = ("Dos", "Don'ts", "Questions")
 PAGES: tuple[str, ...] = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
 MIX_TABLE_MARK = "{{ mix_table }}"
 
-# Context-card windows, in days before a letter's due date (DOMAIN.md "Timing").
-SHORT_NOTICE_DAYS = 21  # under 3 weeks is late; under 2 weeks is short notice
-LAST_WEEK_DAYS = 7  # the second and final reminder falls about a week before
 MAX_CARDS = 5
 IN_PROGRESS = ("planned", "asked", "agreed", "packet_sent")  # not yet in the portal
 
@@ -230,10 +228,11 @@ def search(query: str, topics: Sequence[Topic] | None = None) -> list[Topic]:
 def context_cards(workspace: PlanSource, today: date, *, limit: int = MAX_CARDS) -> list[Card]:
     """The topics this plan calls for now, most urgent first, one card per topic, at most ``limit``.
 
-    Triggers: a declined letter ("declined"); a letter not yet agreed whose due date is 21 days away or
-    less ("short-notice"); a residency application missing the SLOE, eSLOR or chair letter its specialty
-    calls for ("mix"); an agreed letter not yet in with 7 days or less to go ("follow-up" and
-    "missed-deadline"); a letter still in progress whose waiver is undecided ("waiver").
+    Triggers: a declined letter ("declined"); a letter not yet agreed whose due date is closer than the
+    "late" threshold of the timing rules, 3 weeks ("short-notice"); a residency application missing the
+    specialty letter its rules call for ("mix"); an agreed letter not yet in by the last reminder (1 week
+    before its due date: "follow-up" and "missed-deadline"); a letter in progress whose waiver is
+    undecided ("waiver").
     """
     mentors = {m.id: m for m in workspace.mentors()}
     applications = {a.id: a for a in workspace.applications()}
@@ -283,11 +282,12 @@ def _letter_cards(
         if application.deadline >= today:  # a past cycle's refusal needs nothing more
             out.append(((3, days), "declined", f"{writer} declined your request for {application.name}."))
         return out
-    if letter.status in ("planned", "asked") and days <= SHORT_NOTICE_DAYS:
+    rules = timing()
+    if letter.status in ("planned", "asked") and days < rules.late_days:
         waiting = "you have not asked yet" if letter.status == "planned" else "the writer has not answered yet"
         when = f"was due {_days(-days)} ago" if days < 0 else f"is due in {_days(days)}"
         out.append(((2, days), "short-notice", f"{what} {when}, and {waiting}."))
-    if letter.status in ("agreed", "packet_sent") and days <= LAST_WEEK_DAYS:
+    if letter.status in ("agreed", "packet_sent") and days <= rules.reminder_days[-1]:
         if days < 0:
             out.append(((0, days), "missed-deadline", f"{what} was due {_days(-days)} ago and has not arrived."))
             out.append(((1, days), "follow-up", f"{what} is overdue: one brief status check is the next step."))

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
+from lor import timing
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
 from lor.models import Application, LetterRequest, Mentor, Program, Student, label
-
-SHORT_NOTICE_DAYS = 14  # under two weeks is short notice (DOMAIN.md "Timing")
-GOAL_TALK_AFTER_DAYS = 90  # no contact for about three months: talk about goals before asking
 
 DRAFT_KINDS: list[tuple[str, str]] = [
     ("goal_conversation", "Ask for a short talk about your goals"),
@@ -220,8 +218,8 @@ def _ask_reason(mentor: Mentor, application: Application) -> str:
 
 
 def is_short_notice(due: date, today: date) -> bool:
-    """True when fewer than 14 days are left before the due date (DOMAIN.md: under 2 weeks)."""
-    return (due - today).days < SHORT_NOTICE_DAYS
+    """True when the due date is closer than the short-notice threshold of the timing rules (2 weeks)."""
+    return timing.is_short_notice(due, today)
 
 
 def _goal_conversation(ctx: _Context) -> tuple[str, str]:
@@ -480,7 +478,7 @@ def draft(
 ) -> Draft:
     """The email draft of ``kind`` for this letter; ValueError for an unknown kind or a third reminder.
 
-    ``ask_email`` becomes ``ask_short_notice`` when the due date is under 14 days away or
+    ``ask_email`` becomes ``ask_short_notice`` when the due date is under two weeks away (``is_short_notice``) or
     ``short_notice`` is True. ``due`` defaults to the letter's own date, then the application deadline;
     ``programs`` to the application's programs.
     """
@@ -511,8 +509,7 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     """The draft kinds that fit the letter's current step, most useful first."""
     status = letter.status
     if status == "planned":
-        last = mentor.last_contact()
-        talk = last is None or (today - last).days > GOAL_TALK_AFTER_DAYS
+        talk = timing.needs_goal_conversation(mentor.last_contact(), today)
         return (["goal_conversation"] if talk else []) + ["ask_in_person", "ask_email"]
     if status == "asked":
         return ["thanks_yes", "decline_reply"]

@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 
 from lor.models import Application, LetterRequest, Mentor, MixCheck, MixReport, label
-from lor.scoring import CLINICAL_ROLES, active_letters, can_write, months_before, rank_mentors
+from lor.scoring import CLINICAL_ROLES, active_letters, can_write, rank_mentors
+from lor.timing import months_before
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "letter_rules.toml"
 

@@ -5,7 +5,6 @@ The numbers (ask window, reminders, status check, ...) are the [timing] table of
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -16,7 +15,6 @@ from lor.busy import (
     holiday_days,
     is_working_day,
     match_day,
-    timing,
     working_day_after,
     working_day_before,
 )
@@ -30,6 +28,7 @@ from lor.models import (
     Milestone,
     Plan,
 )
+from lor.timing import Timing, needs_goal_conversation, timing
 
 _Span = tuple[date, date, BusyPeriod]
 _ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
@@ -84,29 +83,30 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-@cache
 def _rules() -> dict[str, Any]:
-    t = timing()
+    return _rules_for(timing())
+
+
+@cache
+def _rules_for(t: Timing) -> dict[str, Any]:
     return {
-        "ask_weeks": {k: tuple(v) for k, v in t["ask_weeks"].items()},
-        "late": t["late_days"],
-        "short": t["short_notice_days"],
-        "latest_ask": t["latest_ask_days"],
-        "check_in_months": t["check_in_after_months"],
-        "check_in": tuple(t["check_in_days"]),
-        "reminders": tuple(t["reminder_days"]),
-        "status_check": tuple(t["status_check_days"]),
-        "thank_you": t["thank_you_days"],
-        "update_weeks": t["update_weeks"],
-        "fellowship_update_weeks": t["fellowship_update_weeks"],
-        "medical_school_update": tuple(int(x) for x in t["medical_school_update"].split("-")),
+        "late": t.late_days,
+        "short": t.short_notice_days,
+        "latest_ask": t.latest_ask_days,
+        "check_in": t.check_in_days,
+        "reminders": t.reminder_days,
+        "status_check": t.status_check_days,
+        "thank_you": t.thank_you_days,
+        "update_weeks": t.update_weeks,
+        "fellowship_update_weeks": t.fellowship_update_weeks,
+        "medical_school_update": t.medical_school_update,
+        "check_in_offsets": _check_in_offsets(t.check_in_days),
     }
 
 
-@cache
-def _check_in_offsets() -> tuple[timedelta, ...]:
+def _check_in_offsets(check_in: tuple[int, int]) -> tuple[timedelta, ...]:
     """Days before the ask to try for the goal conversation: 2–4 weeks (middle first), then earlier."""
-    near, far = _rules()["check_in"]
+    near, far = check_in
     middle = (near + far) // 2
     ideal = sorted(range(near, far + 1), key=lambda n: (abs(n - middle), -n))
     # When 2–4 weeks before the ask is all busy, up to two weeks earlier still works.
@@ -115,16 +115,7 @@ def _check_in_offsets() -> tuple[timedelta, ...]:
 
 def ask_window(application: Application) -> tuple[int, int]:
     """The (fewest, most) weeks before the due date in which to ask for this letter: (8, 12) for residency."""
-    weeks = _rules()["ask_weeks"]
-    lo, hi = weeks.get(application.pathway, weeks["other"])
-    return lo, hi
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return timing().weeks_for(application.pathway)
 
 
 def outcome_day(application: Application, due: date) -> date:
@@ -408,11 +399,10 @@ class _Plan:
 
     def check_in(self, ask: date) -> None:
         """A goal conversation 2–4 weeks before the ask when the last contact is old or unknown."""
-        rules = _rules()
         last = self.mentor.last_contact()
-        if last is not None and last >= months_before(ask, rules["check_in_months"]):
+        if not needs_goal_conversation(last, ask):
             return
-        options = [ask - offset for offset in _check_in_offsets()]
+        options = [ask - offset for offset in _rules()["check_in_offsets"]]
         options = [d for d in options if d >= self.today and not (d == self.today and self.today_taken)]
         day = _first(options, self.busy.free)
         since = f"you last worked together on {_fmt(last)}" if last else "no recent contact is recorded"

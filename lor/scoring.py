@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from datetime import date
 
+from lor import timing
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, label
 
 # Tiers: a score at or above STRONG_AT is "strong", at or above POSSIBLE_AT "possible", else "weak".
@@ -44,7 +44,6 @@ PERFORMANCE_POINTS: dict[str, int] = {"outstanding": 12, "strong": 8, "average":
 # Recency of the last contact (up to 10 points): (days since, points).
 RECENCY_STEPS: tuple[tuple[int, int], ...] = ((183, 10), (365, 7), (548, 4))
 STALE_DAYS = 548  # about 18 months: past this, the writer needs an update before being asked
-GOAL_TALK_MONTHS = 6  # no contact for this long: schedule a goal conversation before asking
 
 RESIDENT_PENALTY = -8  # a resident (non-faculty) letter for residency or fellowship
 BRIEF_WEEKS = 2  # under this many weeks is a brief contact
@@ -308,21 +307,14 @@ def backup_reason(letter: LetterRequest) -> str:
 
 
 def needs_goal_conversation(mentor: Mentor, today: date, letters: Iterable[LetterRequest] = ()) -> bool:
-    """True when the last contact is unknown or at least 6 months ago: talk about goals before asking.
+    """True when the last contact is unknown or old enough for a goal conversation before the ask.
 
-    Given the mentor's letters, False once one of them is past "planned" (already asked, or said no).
+    "Old enough" is ``check_in_after_months`` of the timing rules. Given the mentor's letters, False once
+    one of them is past "planned" (already asked, or said no).
     """
     if any(r.mentor_id == mentor.id and r.status != "planned" for r in letters):
         return False
-    last = mentor.last_contact()
-    return last is None or last <= months_before(today, GOAL_TALK_MONTHS)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = total // 12, total % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return timing.needs_goal_conversation(mentor.last_contact(), today)
 
 
 def _weeks(n: int) -> str:

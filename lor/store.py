@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from lor.models import Application, BusyPeriod, LetterRequest, Mentor, Student, plain_errors
+from lor.timing import timing
 
 SCHEMA = 1  # the backup document's format version
 APP_NAME = "lor-planner"
@@ -31,7 +32,6 @@ LOCAL_WORKSPACE = "local"
 MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
 MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
-MAX_BUFFER_DAYS = 365
 BUSY_TIMEOUT_S = 10.0
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "lor.db"
 
@@ -328,8 +328,9 @@ def _check_settings(settings: dict[str, Any]) -> None:
     busy = settings.get("busy") or {}
     planned = settings.get("recommenders-backups-planned") or {}
     problem = ""
-    if buffer is not None and (type(buffer) is not int or not 0 <= buffer <= MAX_BUFFER_DAYS):
-        problem = f"'buffer_days' must be a whole number of days from 0 to {MAX_BUFFER_DAYS}."
+    limit = timing().max_buffer_days
+    if buffer is not None and (type(buffer) is not int or not 0 <= buffer <= limit):
+        problem = f"'buffer_days' must be a whole number of days from 0 to {limit}."
     elif not isinstance(busy, dict) or not isinstance(planned, dict):
         problem = "its busy periods or planned backups are not tables."
     elif not isinstance(busy.get("disabled") or [], list) or not all(

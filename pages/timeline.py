@@ -32,6 +32,7 @@ from lor.lifecycle import TransitionError, complete_milestone
 from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, Touchpoint, label
 from lor.planner import plan_request, plan_workspace, this_week
 from lor.store import Workspace
+from lor.timing import timing
 
 CALENDAR_KEY = "timeline-calendar"
 HANDLED_KEY = "timeline-calendar-handled"  # the last calendar value acted on (it repeats on reruns)
@@ -40,7 +41,6 @@ FLASH_KEY = "timeline-flash"
 BUFFER_KEY = "timeline-buffer-days"
 BUSY_SETTING = "busy"
 BUFFER_SETTING = "buffer_days"
-MAX_BUFFER_DAYS = 21
 WHO_CHOICES = ("everyone", *ROLES, *SPECIALTIES)
 # Steps logged as a touchpoint on the writer: touchpoint kind, its note, and the message shown.
 TOUCHPOINT_STEPS = {
@@ -380,8 +380,8 @@ with st.expander("Ask early: a buffer before the real deadline"):
         st.number_input(
             "Days before the real deadline to give your writers",
             min_value=0,
-            max_value=MAX_BUFFER_DAYS,
-            value=min(buffer_days, MAX_BUFFER_DAYS),
+            max_value=timing().max_buffer_days,
+            value=min(buffer_days, timing().max_buffer_days),
             step=1,
             key=BUFFER_KEY,
             on_change=on_buffer_change,
