@@ -39,13 +39,29 @@ Role = Literal[
     "resident",
     "committee",
     "other",
+    "department",  # a department writing as a group (IM SEL, surgery chair letter, a group eSLOE)
 ]
-Setting = Literal["rotation", "longitudinal", "lab", "course", "project", "clinic", "job", "volunteer", "other"]
+Setting = Literal[
+    "rotation",
+    "longitudinal",
+    "lab",
+    "course",
+    "project",
+    "clinic",
+    "job",
+    "volunteer",
+    "other",
+    "sub_internship",
+    "away_rotation",
+]
 OneOnOne = Literal["none", "some", "frequent"]
 Performance = Literal["outstanding", "strong", "average", "inconsistent"]
 Pathway = Literal["medical_school", "residency", "fellowship", "job", "scholarship", "research"]
-Portal = Literal["ERAS", "ResidencyCAS", "AMCAS", "AACOMAS", "TMDSAS", "Interfolio", "other"]
-LetterType = Literal["narrative", "sloe", "eslor", "chair", "committee", "packet"]
+Portal = Literal["ERAS", "ResidencyCAS", "AMCAS", "AACOMAS", "TMDSAS", "Interfolio", "other", "SF Match"]
+# "sel": the internal medicine Structured Evaluative Letter, written by the department; "standardized":
+# a standardized letter filled in on the portal's own form (dermatology, urology, integrated plastics).
+LetterType = Literal["narrative", "sloe", "eslor", "chair", "committee", "packet", "sel", "standardized"]
+Degree = Literal["", "MD", "DO", "PhD", "other"]
 Status = Literal[
     "planned", "asked", "agreed", "declined", "packet_sent", "submitted", "thanked", "updated", "withdrawn"
 ]
@@ -67,6 +83,7 @@ ONE_ON_ONE: tuple[str, ...] = get_args(OneOnOne)
 PERFORMANCES: tuple[str, ...] = get_args(Performance)
 PATHWAYS: tuple[str, ...] = get_args(Pathway)
 PORTALS: tuple[str, ...] = get_args(Portal)
+DEGREES: tuple[str, ...] = get_args(Degree)
 LETTER_TYPES: tuple[str, ...] = get_args(LetterType)
 STATUSES: tuple[str, ...] = get_args(Status)
 SEVERITIES: tuple[str, ...] = get_args(Severity)
@@ -132,6 +149,13 @@ LABELS: dict[str, str] = {
     "check_in": "Goal conversation",
     "thank_you": "Thank-you",
     "one_on_one": "One-on-one",
+    "sel": "IM SEL (departmental letter)",
+    "standardized": "Standardized letter (portal form)",
+    "department": "Department (group letter)",
+    "sub_internship": "Sub-internship",
+    "away_rotation": "Away rotation",
+    "SF Match": "SF Match",
+    "": "Not recorded",
     "non_science_faculty": "Non-science faculty",
     "ERAS": "ERAS",
     "AMCAS": "AMCAS",
@@ -275,6 +299,8 @@ class Mentor(_Model):
     touchpoints: list[Touchpoint] = Field(default_factory=list, max_length=500)
     title: ShortText = ""  # e.g. "Associate Professor of Medicine", shown on drafts
     unavailable: bool = False  # on leave or otherwise unable to write this cycle
+    degree: Degree = ""  # "DO" matters to osteopathic schools; "" when not recorded
+    rotation_end: Day | None = None  # the last day of a rotation with this writer, past or still ahead
 
     @field_validator("observed")
     @classmethod
@@ -311,6 +337,7 @@ class Application(_Model):
     academic: bool = False
     programs: list[Program] = Field(default_factory=list, max_length=200)
     notes: Notes = ""
+    osteopathic_recognition: bool = False  # residency programs with ACGME Osteopathic Recognition
 
 
 class LetterRequest(_Model):
@@ -398,6 +425,7 @@ class MixCheck(_Model):
     required: bool
     message: str
     source: str = ""
+    checked: str = ""  # the day the rule was last compared with its source (YYYY-MM-DD)
 
 
 class MixReport(_Model):

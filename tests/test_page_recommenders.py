@@ -124,16 +124,16 @@ def test_a_student_ranks_mentors_plans_letters_and_gets_a_backup(open_page):
         (cole, "narrative", "planned"),
     }
     lines = mix_lines(at)
-    assert "✅ SLOE: 1 — covered. *(required)*" in lines
+    assert "✅ SLOE from emergency medicine faculty: 1 — covered. *(required)*" in lines
     assert any(line.startswith("❌ 2 of 3 letters") for line in lines)
     assert any(e.value.startswith("Not ready yet") for e in at.error)
 
     # The SLOE becomes a narrative letter: the required SLOE check fails.
     at.selectbox(key=f"letter-{letter_of('Dr. Ana Ortiz').id}-type").set_value("narrative").run()
     assert letter_of("Dr. Ana Ortiz").letter_type == "narrative"
-    assert any(line.startswith("❌ No SLOE yet") for line in mix_lines(at))
+    assert any(line.startswith("❌ No SLOE from emergency medicine faculty yet") for line in mix_lines(at))
     at.selectbox(key=f"letter-{letter_of('Dr. Ana Ortiz').id}-type").set_value("sloe").run()
-    assert "✅ SLOE: 1 — covered. *(required)*" in mix_lines(at)
+    assert "✅ SLOE from emergency medicine faculty: 1 — covered. *(required)*" in mix_lines(at)
 
     # Dr. Cole declines (recorded on the Letters page): the page offers the next-best free mentor.
     ws = saved()
