@@ -14,10 +14,10 @@ from lor.busy import (
     effective_calendar,
     holiday_days,
     is_working_day,
-    match_day,
     working_day_after,
     working_day_before,
 )
+from lor.letter_types import Expectation, departmental
 from lor.models import (
     CLOSED_STATUSES,
     MILESTONE_KINDS,
@@ -27,10 +27,14 @@ from lor.models import (
     Mentor,
     Milestone,
     Plan,
+    label,
 )
+from lor.portals import match_for, results_day
 from lor.timing import Timing, needs_goal_conversation, timing
 
 _Span = tuple[date, date, BusyPeriod]
+# Settings where the writer saw the student on a rotation: the ask follows its end (issue #11, point 9).
+ROTATION_SETTINGS: tuple[str, ...] = ("rotation", "sub_internship", "away_rotation")
 _ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
 _DAY = timedelta(days=1)
 # How far a letter has come, by status; a later status implies the earlier steps happened.
@@ -122,8 +126,7 @@ def outcome_day(application: Application, due: date) -> date:
     """When to tell writers how it went: Match Day, admissions spring, or some weeks after the due date."""
     rules = _rules()
     if application.pathway == "residency":
-        day = match_day(due.year)
-        return day if day > due else match_day(due.year + 1)
+        return results_day(application, due)
     if application.pathway == "fellowship":
         return working_day_after(due + timedelta(weeks=rules["fellowship_update_weeks"]))
     if application.pathway == "medical_school":
@@ -258,6 +261,7 @@ class _Plan:
         self.busy = _Busy([*busy, *mentor.busy], first, max(due, today) + timedelta(days=7))
         self.steps: list[dict[str, Any]] = []
         self.warnings: list[str] = []
+        self.after_rotation = False  # the ask follows a rotation with the writer: no goal conversation
         self.today_taken = False  # a step still to do already sits on today
         self.pending_seen = False  # the next step still to do has been handled
         self.ids = {
@@ -291,6 +295,7 @@ class _Plan:
         *,
         after: date | None = None,
         after_step: str = "step before it",
+        title: str | None = None,
     ) -> date | None:
         """Put a step still to do on ``day``, or leave it out with a warning; returns the day used.
 
@@ -317,7 +322,7 @@ class _Plan:
                 self.warnings.append(f"The {step} would land on today beside another step, so it's left out.")
                 return None
             self.today_taken = True
-        self._step(kind=kind, day=day, title=self.title(kind), note=note, overdue=overdue)
+        self._step(kind=kind, day=day, title=title or self.title(kind), note=note, overdue=overdue)
         return day
 
     def plan(self) -> Plan:
@@ -326,11 +331,49 @@ class _Plan:
 
     # --- choosing the ask -------------------------------------------------------------------------
 
+    def rotation_ask(self) -> tuple[date, str] | None:
+        """The ask near the end of a rotation with this writer, while they remember the work, or None.
+
+        A rotation still ahead: on its last working days (before the due date, with time to spare). A
+        rotation that ended at most ``rotation_recent_days`` ago while the usual window is still ahead:
+        right away. Otherwise the usual window decides.
+        """
+        mentor, today, due = self.mentor, self.today, self.due
+        end = mentor.rotation_end or (mentor.last_worked if mentor.setting in ROTATION_SETTINGS else None)
+        if end is None:
+            return None
+        rules = _rules()
+        target = end + timedelta(days=timing().ask_after_rotation_days)
+        if target >= today:
+            last_days = _days(max(today, target - timedelta(days=6)), target, backwards=True)
+            day = _first(last_days, self.busy.free)
+            if day is None or (due - day).days < rules["late"]:
+                return None  # too close to the due date: the usual late-notice rules apply
+            return day, (
+                f"Near the end of your rotation with {self.name} ({_fmt(end)}), while your work is fresh; "
+                "they can write and upload it once the portal opens."
+            )
+        window_start = due - timedelta(weeks=ask_window(self.application)[1])
+        if (today - end).days > timing().rotation_recent_days or today >= window_start:
+            return None
+        day = _first(_days(today, window_start), self.busy.free)
+        if day is None:
+            return None
+        return day, (
+            f"Now, while {self.name} remembers your rotation (it ended {_fmt(end)}), rather than waiting "
+            f"for the usual window; they can upload it once the portal opens."
+        )
+
     def choose_ask(self) -> tuple[date, str]:
         """The ask day and its note (warnings go to self.warnings); due is after today."""
         rules = _rules()
         today, due, busy, name = self.today, self.due, self.busy, self.name
         days_left = (due - today).days
+        if days_left >= rules["late"]:
+            rotation = self.rotation_ask()
+            if rotation is not None:
+                self.after_rotation = True
+                return rotation
         lo, hi = ask_window(self.application)
         window = f"{lo}–{hi} weeks before the due date"
         if days_left < rules["short"]:
@@ -400,7 +443,7 @@ class _Plan:
     def check_in(self, ask: date) -> None:
         """A goal conversation 2–4 weeks before the ask when the last contact is old or unknown."""
         last = self.mentor.last_contact()
-        if not needs_goal_conversation(last, ask):
+        if self.after_rotation or not needs_goal_conversation(last, ask):
             return
         options = [ask - offset for offset in _rules()["check_in_offsets"]]
         options = [d for d in options if d >= self.today and not (d == self.today and self.today_taken)]
@@ -522,7 +565,10 @@ def plan_letter(
     due, deadline_note, warnings = _writer_due(application, None, buffer_days, today, mentor.name)
     plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=None)
     plan.warnings.extend(warnings)
-    if due > today:
+    slot = departmental(mentor, application)
+    if due > today and slot is not None and slot.notify_by:
+        _departmental_steps(plan, slot)
+    elif due > today:
         ask, note = plan.choose_ask()
         plan.check_in(ask)
         after = plan.place("ask", ask, f"For {application.name}. {note}")
@@ -536,6 +582,52 @@ def plan_letter(
         )
     _finish(plan, due, deadline_note, None)
     return plan.plan()
+
+
+def _departmental_steps(plan: _Plan, slot: Expectation) -> None:
+    """A departmental letter as a slot: tell the department early, send what it asks for, check it arrived.
+
+    No personal ask, goal conversation or reminders: the department runs its own process.
+    """
+    what = label(slot.type).split(" (")[0]
+    due, today = plan.due, plan.today
+    month, dom = (int(part) for part in slot.notify_by.split("-"))
+    notify = working_day_before(date(due.year, month, dom))
+    if notify >= due - timedelta(days=_rules()["late"]):
+        notify = working_day_before(due - timedelta(weeks=ask_window(plan.application)[1]))
+    if notify < today:
+        plan.warnings.append(
+            f"The usual time to tell the department about your {what} ({_fmt(notify)}) has passed: tell "
+            "them today, and ask what they still need from you."
+        )
+        notify = today if is_working_day(today) else working_day_after(today)
+    note = f"A departmental letter: the department writes it from your record there. {slot.prerequisite}".strip()
+    told = plan.place("ask", notify, note, title=f"Tell {plan.name} you need its {what}")
+    if told is None:
+        return
+    packet = plan.place(
+        "packet",
+        plan.packet_day(told),
+        "Send what the department asks for (usually your CV, personal statement and a photo) and confirm its "
+        "internal deadline.",
+        title=f"Send {plan.name} what it needs for your {what}",
+    )
+    near, far = _rules()["status_check"]
+    check = _first([due - timedelta(days=far + 7), due - timedelta(days=near + 7)], is_working_day)
+    plan.place(
+        "status_check",
+        check or working_day_before(due - timedelta(days=far + 7)),
+        f"Check the portal, and if the {what} is not there, ask the department's office kindly when it will be.",
+        after=packet or told,
+        after_step="packet" if packet else "ask",
+    )
+
+
+def _update_note(application: Application) -> str:
+    if application.pathway == "residency":
+        match = match_for(application)
+        return f"{match.name}. Tell them where you matched and thank them again; writers like to know."
+    return _UPDATE_NOTES.get(application.pathway, _UPDATE_NOTE)
 
 
 def _packet_note() -> str:
@@ -582,7 +674,7 @@ def _finish(plan: _Plan, due: date, deadline_note: str, letter: LetterRequest | 
         if done["update"]:
             plan.record("update", done["update"], "Updated.")
         return
-    plan.place("update", outcome_day(plan.application, due), _UPDATE_NOTES.get(plan.application.pathway, _UPDATE_NOTE))
+    plan.place("update", outcome_day(plan.application, due), _update_note(plan.application))
 
 
 def _done_steps(letter: LetterRequest) -> dict[str, bool]:

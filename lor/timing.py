@@ -35,6 +35,7 @@ class Timing:
     medical_school_update: tuple[int, int]  # (month, day)
     max_buffer_days: int  # the most days a writer's date may be set before the real deadline
     ask_after_rotation_days: int  # a writer seen on a rotation is asked this many days after it ends
+    rotation_recent_days: int  # a rotation that ended at most this many days ago: ask right away
     source: str
     checked: str
 
@@ -69,6 +70,7 @@ def _load(path: str) -> Timing:
         medical_school_update=(month, day),
         max_buffer_days=int(raw["max_buffer_days"]),
         ask_after_rotation_days=int(raw["ask_after_rotation_days"]),
+        rotation_recent_days=int(raw["rotation_recent_days"]),
         source=str(raw["source"]),
         checked=str(raw["checked"]),
     )

@@ -108,3 +108,132 @@ def test_point_7_programs_with_osteopathic_recognition_get_a_note():
     assert "res-osteopathic-recognition" not in {c.rule for c in plain.checks}
     recognized = check_mix(_app(specialty="family_medicine", osteopathic_recognition=True), writers)
     assert "Osteopathic Recognition" in _check(recognized, "res-osteopathic-recognition").message
+
+
+# 5. Departmental letters are institutional, not personal ---------------------------------------------
+
+
+def test_point_5_the_im_chair_is_a_departmental_letter_not_a_thin_relationship():
+    from lor.scoring import DEPARTMENTAL_SCORE, score_mentor
+
+    chair = Mentor(
+        name="Dr. Chair", role="department_chair", specialty="internal_medicine", weeks_known=1, one_on_one="none"
+    )
+    score = score_mentor(chair, _app(specialty="internal_medicine"), today=TODAY)
+    # Before: "Big title, thin relationship", steering the student away from a letter programs expect.
+    assert not any("thin relationship" in w for w in score.warnings)
+    assert score.score == DEPARTMENTAL_SCORE and score.tier != "weak"
+    assert any("IM SEL" in r.text for r in score.reasons)
+    assert any("slot" in w for w in score.warnings)
+
+
+# 10. Scoring that misranks -----------------------------------------------------------------------------
+
+
+def test_point_10_a_sub_internship_attending_outranks_a_lab_pi_who_saw_average_work():
+    from lor.scoring import rank_mentors
+
+    application = _app(specialty="internal_medicine")
+    pi = Mentor(
+        id="pi", name="Dr. Lab", role="research_mentor", specialty="internal_medicine", setting="lab",
+        weeks_known=104, one_on_one="frequent", performance="average", last_worked=TODAY,
+    )  # fmt: skip
+    subi = Mentor(
+        id="subi", name="Dr. SubI", role="attending", specialty="internal_medicine", setting="sub_internship",
+        weeks_known=4, one_on_one="some", performance="outstanding", last_worked=TODAY,
+    )  # fmt: skip
+    ranked = rank_mentors([pi, subi], application, today=TODAY)
+    assert [m.id for m, _ in ranked] == ["subi", "pi"]
+    assert dict((m.id, s.tier) for m, s in ranked) == {"subi": "strong", "pi": "possible"}
+
+
+def test_point_10_average_work_never_makes_a_strong_writer():
+    from lor.scoring import score_mentor
+
+    deep = Mentor(
+        name="Dr. Deep", specialty="internal_medicine", setting="longitudinal", weeks_known=30,
+        one_on_one="frequent", performance="average", observed=["a", "b", "c", "d", "e"], last_worked=TODAY,
+    )  # fmt: skip
+    assert score_mentor(deep, _app(specialty="internal_medicine"), today=TODAY).tier != "strong"
+
+
+def test_point_10_a_resident_is_a_weak_writer_for_residency_and_fellowship_and_says_why():
+    from lor.scoring import score_mentor
+
+    resident = Mentor(
+        name="Dr. Resident", role="resident", specialty="internal_medicine", setting="sub_internship",
+        weeks_known=8, one_on_one="frequent", performance="outstanding", last_worked=TODAY,
+    )  # fmt: skip
+    for pathway in ("residency", "fellowship"):
+        score = score_mentor(resident, _app(pathway=pathway, specialty="internal_medicine"), today=TODAY)
+        # Before: "possible".
+        assert score.tier == "weak"
+        assert any("weak writer" in w and "faculty" in w for w in score.warnings)
+
+
+def test_point_10_the_scoring_help_is_generated_from_the_weights():
+    from lor.scoring import SCORING_HELP, weights
+
+    w = weights()
+    for name, factor in w.items():
+        if isinstance(factor, dict):
+            assert (factor.get("source") or factor.get("reason")) and factor.get("checked"), name
+    for key, points in w["performance"]["points"].items():
+        assert f"{key} {points}" in SCORING_HELP
+    for key, points in w["setting"]["points"].items():
+        assert f"{key.replace('_', '-') if key == 'sub_internship' else key.replace('_', ' ')} {points}" in SCORING_HELP
+    assert f"{w['tiers']['strong_at']}+ is *strong*" in SCORING_HELP
+    assert f"loses {-w['resident']['penalty']} points" in SCORING_HELP
+    assert f"it gets {w['departmental']['score']}" in SCORING_HELP
+
+
+# 5, 8, 9. The plan: departmental slots, each match's own date, the ask after the rotation ------------
+
+
+def test_point_5_a_departmental_letter_is_planned_as_a_slot_with_its_own_steps():
+    from lor.planner import plan_letter
+
+    department = Mentor(name="Department of Medicine", role="department", specialty="internal_medicine")
+    plan = plan_letter(_app(specialty="internal_medicine"), department, busy=[], today=date(2027, 3, 10))
+    steps = {m.kind: m for m in plan.milestones}
+    assert steps["ask"].title == "Tell Department of Medicine you need its IM SEL"
+    assert steps["ask"].day <= date(2027, 7, 15) and "sub-internship" in steps["ask"].note
+    assert "check_in" not in steps and "reminder_1" not in steps and "reminder_2" not in steps
+    assert "status_check" in steps
+
+
+def test_point_8_urology_and_ophthalmology_outcomes_follow_their_own_early_match():
+    from lor.planner import plan_letter
+
+    def update_day(**kw) -> date:
+        plan = plan_letter(_app(**kw), Mentor(name="Dr. X", last_worked=TODAY), busy=[], today=TODAY)
+        return next(m.day for m in plan.milestones if m.kind == "update")
+
+    # Before: every residency waited for NRMP Match Day, the third Friday of March 2028.
+    assert update_day(specialty="internal_medicine") == date(2028, 3, 17)
+    assert update_day(specialty="urology") == date(2028, 2, 1)
+    assert update_day(specialty="ophthalmology", portal="SF Match") == date(2028, 2, 1)
+
+
+def test_point_9_a_february_clerkship_is_asked_now_not_on_9_june():
+    from lor.planner import plan_letter
+
+    writer = Mentor(name="Dr. Feb", specialty="internal_medicine", setting="rotation", last_worked=date(2027, 2, 26))
+    plan = plan_letter(_app(specialty="internal_medicine"), writer, busy=[], today=date(2027, 3, 10))
+    ask = next(m for m in plan.milestones if m.kind == "ask")
+    # Before: the ask waited for the 8-12 week window, 9 June 2027.
+    assert ask.day == date(2027, 3, 10) and "remembers your rotation" in ask.note
+
+
+def test_point_9_a_sloe_for_an_august_away_rotation_is_asked_at_its_end():
+    from lor.planner import plan_letter
+
+    writer = Mentor(
+        name="Dr. Away", specialty="emergency_medicine", setting="away_rotation", rotation_end=date(2027, 8, 20)
+    )
+    application = Application(name="EM", specialty="emergency_medicine", deadline=date(2027, 9, 15))
+    plan = plan_letter(application, writer, busy=[], today=date(2027, 5, 1))
+    ask = next(m for m in plan.milestones if m.kind == "ask")
+    # Before: asked in June, before the rotation had even started.
+    assert date(2027, 8, 16) <= ask.day <= date(2027, 8, 20)
+    assert "check_in" not in {m.kind for m in plan.milestones}

@@ -218,8 +218,9 @@ def test_the_example_plan_shows_the_ranking_the_mix_and_a_backup_for_the_decline
     assert mix_lines(at)
     assert any(v.startswith("**Dr. Thomas Reed** declined") for v in markdown(at))
     assert any(b.label == "Plan Dr. Daniel Kim instead" for b in at.button)
-    chair = "Big title, thin relationship"
-    assert any(chair in w.value for w in at.warning)
+    # Dr. Hale, the chair, writes the department's IM SEL: a slot, not a thin relationship (issue #11).
+    assert any("planned as a slot" in w.value for w in at.warning)
+    assert not any("thin relationship" in w.value for w in at.warning)
 
 
 def test_an_advisor_link_shows_the_ranking_and_mix_without_any_input(open_page):
