@@ -46,6 +46,8 @@ class Topic(BaseModel):
     related: tuple[str, ...] = ()
     summary: str
     sources: tuple[str, ...] = Field(min_length=1)
+    checked: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")  # the day the topic was last compared with its sources
+    aliases: tuple[str, ...] = ()  # slugs of topics merged into this one: old links still open it
     body: str = Field(min_length=1)
     order: int = 0
 
@@ -114,8 +116,8 @@ def _read_topic(path: Path) -> Topic:
 
 
 def get_topic(slug: str | None) -> Topic | None:
-    """The topic with this slug, or None when there is none (a stale or mistyped link)."""
-    return next((t for t in load_guidance() if t.slug == slug), None)
+    """The topic with this slug (or a merged topic's old slug), or None for a stale or mistyped link."""
+    return next((t for t in load_guidance() if slug == t.slug or slug in t.aliases), None)
 
 
 def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:

@@ -70,8 +70,9 @@ THIRD_REMINDER_REASON = (
 WAIVER_ADVICE = (
     "Waiving your right to see the letter is the usual choice, and we recommend it: programs trust a "
     "letter the student has not read, and writers feel free to be candid. Decide before you send the "
-    "request, because the portal asks. In ERAS the choice is permanent: once you waive, you can never "
-    "view that letter."
+    "request, because the portal asks. Not waiving does not let you read it in the portal: AMCAS never "
+    "gives applicants their letters, and ERAS doesn't show them either. It only keeps your FERPA right to "
+    "see a copy your school keeps. In ERAS, once you waive, you can never view or obtain that letter."
 )
 
 # Letter ID lengths we have seen (AMCAS: a 7-digit number). Formats change, so these only warn.

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from lor import timing
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
 from lor.models import Application, LetterRequest, Mentor, Program, Student, label
+from lor.portals import writer_steps
 
 DRAFT_KINDS: list[tuple[str, str]] = [
     ("goal_conversation", "Ask for a short talk about your goals"),
@@ -56,22 +57,6 @@ DECLINE_OFFERS: tuple[str, ...] = (
     "Please feel free to say no — it's a real ask on short notice, and I will understand completely.",
     "If now isn't a good time, or you don't feel you know my work well enough, that is completely fine.",
 )
-
-PORTAL_INSTRUCTIONS: dict[str, str] = {
-    "ERAS": (
-        "Upload the letter as a PDF in the AAMC Letter of Recommendation Portal (LoRP), using the Letter ID "
-        "on the Letter Request Form. Each form and ID is for this one letter only."
-    ),
-    "ResidencyCAS": "ResidencyCAS will email you a request with a personal link for uploading the letter.",
-    "AMCAS": (
-        "Submit through the AAMC Letter Writer Application (or Interfolio), using my AAMC ID and the "
-        "Letter ID on the Letter Request Form."
-    ),
-    "AACOMAS": "AACOMAS will email you a request with a link for uploading the letter.",
-    "TMDSAS": "TMDSAS will email you a link to its evaluator portal for uploading the letter.",
-    "Interfolio": "Interfolio will email you a request with a link for uploading the letter.",
-    "other": "I'll send the exact submission steps in a separate note.",
-}
 
 # What the thank-you email attaches, in the writer's terms (the packet's other items are in the email).
 WRITER_ATTACHMENTS: dict[str, str] = {
@@ -195,7 +180,7 @@ def _submission_block(
     application: Application, letter: LetterRequest | None, due: date, programs: list[Program] | None
 ) -> str:
     lines = [f"- Please submit by: {_long_day(due)}", f"- Portal: {label(application.portal)}"]
-    lines.append(f"- How: {PORTAL_INSTRUCTIONS.get(application.portal, PORTAL_INSTRUCTIONS['other'])}")
+    lines.append(f"- How: {writer_steps(application.portal, letter.letter_type if letter else None)}")
     if letter and letter.letter_id:
         lines.append(f"- Letter ID: {letter.letter_id}")
     if letter and letter.letter_type != "narrative":

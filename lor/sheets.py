@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from lor.messages import GENERAL_SALUTATION_PORTALS, PORTAL_INSTRUCTIONS, WRITER_ATTACHMENTS, purpose
+from lor.messages import GENERAL_SALUTATION_PORTALS, WRITER_ATTACHMENTS, purpose
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
+from lor.portals import writer_steps
 
 Items = list[tuple[LetterRequest, Application]]
 
@@ -119,7 +120,7 @@ def _e(text: object) -> str:
 
 def _html_letter(row: _Row, earliest: date) -> str:
     letter, app = row.letter, row.application
-    how = PORTAL_INSTRUCTIONS.get(app.portal, PORTAL_INSTRUCTIONS["other"])
+    how = writer_steps(app.portal, letter.letter_type)
     facts = [
         ("Due", f"<strong>{_e(_day(row.due))}</strong>" if row.due == earliest else _e(_day(row.due))),
         ("For", _e(purpose(app).capitalize())),
@@ -231,7 +232,7 @@ def markdown_escape(text: object) -> str:
 def _md_letter(row: _Row, earliest: date) -> list[str]:
     letter, app = row.letter, row.application
     due = markdown_escape(_day(row.due))
-    how = PORTAL_INSTRUCTIONS.get(app.portal, PORTAL_INSTRUCTIONS["other"])
+    how = writer_steps(app.portal, letter.letter_type)
     lines = [
         f"### {markdown_escape(app.name)}",
         "",

@@ -237,3 +237,37 @@ def test_point_9_a_sloe_for_an_august_away_rotation_is_asked_at_its_end():
     # Before: asked in June, before the rotation had even started.
     assert date(2027, 8, 16) <= ask.day <= date(2027, 8, 20)
     assert "check_in" not in {m.kind for m in plan.milestones}
+
+
+# 1. ERAS writer instructions for the 2027 cycle --------------------------------------------------------
+
+
+def test_point_1_eras_drafts_send_writers_to_the_letter_writer_portal():
+    from lor.messages import draft
+    from lor.models import LetterRequest
+
+    application = _app(specialty="internal_medicine")
+    writer = Mentor(name="Dr. Lee", specialty="internal_medicine", last_worked=TODAY)
+    letter = LetterRequest(mentor_id=writer.id, application_id="a", status="agreed")
+    body = draft("thanks_yes", student=None, mentor=writer, application=application, letter=letter, today=TODAY).body
+    # Before: "Upload the letter as a PDF in the AAMC Letter of Recommendation Portal (LoRP)".
+    assert "LoRP" not in body and "Letter of Recommendation Portal" not in body
+    assert "AAMC Letter Writer Portal" in body and "secure link" in body
+
+
+def test_point_1_a_standardized_letter_is_filled_in_on_the_portal_form_not_uploaded():
+    from lor.messages import draft
+    from lor.models import LetterRequest
+
+    application = _app(specialty="dermatology")
+    writer = Mentor(name="Dr. Skin", specialty="dermatology", last_worked=TODAY)
+    letter = LetterRequest(mentor_id=writer.id, application_id="a", status="agreed", letter_type="standardized")
+    body = draft("thanks_yes", student=None, mentor=writer, application=application, letter=letter, today=TODAY).body
+    assert "form built into the AAMC Letter Writer Portal" in body and "does not accept a PDF" in body
+
+
+def test_point_1_no_guidance_card_names_the_old_portal():
+    from lor.guidance import load_guidance
+
+    for topic in load_guidance():
+        assert "LoRP" not in topic.body and "Letter of Recommendation Portal" not in topic.body, topic.slug
