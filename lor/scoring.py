@@ -138,10 +138,14 @@ FACTOR_HELP: dict[str, str] = {
     "email": "Optional. Handy for the email drafts.",
     "role": (
         "Their position. A chair, program director, clerkship director or division chief adds points only "
-        "when they also know you well. A resident's letter carries little weight for residency."
+        "when they also know you well. A resident is a weak writer for residency. Choose Department for a "
+        "departmental letter such as the IM SEL."
     ),
     "specialty": "Their field. For residency and fellowship, a writer in your target specialty counts most.",
-    "setting": ("Where you worked together. A longitudinal clinic, lab or project shows more than a short rotation."),
+    "setting": (
+        "Where you worked together. A longitudinal clinic, lab or project shows more than a short rotation; a "
+        "sub-internship or away rotation in your specialty counts most for residency."
+    ),
     "weeks_known": f"Weeks you actually worked together. Counts up to {WEEKS_CAP} weeks; more adds nothing.",
     "one_on_one": "How often you worked with them directly, not just in a group or lecture.",
     "performance": "Honestly: the level of work they saw. Average or uneven work makes a lukewarm letter.",
@@ -152,6 +156,11 @@ FACTOR_HELP: dict[str, str] = {
     "last_worked": ("The last day you worked together. Recent contact scores higher; over 18 months gets a warning."),
     "unavailable": "Tick if they are on leave or cannot write this cycle: they move to the end of the list.",
     "notes": "Anything else worth remembering about this writer.",
+    "degree": "MD, DO or another degree. Many DO schools want a letter from a physician, ideally a DO.",
+    "rotation_end": (
+        "The last day of a rotation with them, past or still ahead: the ask is planned near its end, while "
+        "they remember your work."
+    ),
 }
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 from lor import ui
 from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
 from lor.sheets import markdown_escape
+from lor.sources import source_line
 
 ws = ui.page_header(
     "FAQ guidance", "Two-line answers first, details after: how to choose, ask, remind and thank your writers."
@@ -18,7 +19,7 @@ def show(topic: Topic, *, opened: bool) -> None:
     with st.expander(topic.title, expanded=opened):
         st.markdown("  \n".join(f"**{line}**" for line in topic.summary.splitlines()))
         st.markdown(topic.body)
-        st.caption("Sources: " + "; ".join(topic.sources))
+        st.caption(markdown_escape(source_line("; ".join(topic.sources), topic.checked)))
         for page in topic.related:
             st.page_link(f"pages/{page}.py", query_params=plan_params)
 

@@ -13,8 +13,10 @@ from pydantic import ValidationError
 from streamlit.errors import StreamlitAPIException
 
 from lor import ui
+from lor.letter_types import expected_letter_type
 from lor.mix import application_problems, mix_for_letters
 from lor.models import (
+    DEGREES,
     LETTER_TYPES,
     ONE_ON_ONE,
     PATHWAYS,
@@ -41,7 +43,9 @@ from lor.scoring import (
     backup_suggestions,
     needs_goal_conversation,
     rank_mentors,
+    weights,
 )
+from lor.sources import source_line
 from lor.store import Workspace
 
 APP_KEY = "recommenders-application"
@@ -220,6 +224,15 @@ def edit_application(ws: Workspace, application: Application) -> None:
             )
         with cols[1]:
             bound(st.checkbox, "Academic programs", ws, application, "academic", f"{k}-academic")
+            bound(
+                st.checkbox,
+                "Osteopathic Recognition",
+                ws,
+                application,
+                "osteopathic_recognition",
+                f"{k}-osteopathic",
+                help="Residency programs with ACGME Osteopathic Recognition value a letter from a DO.",
+            )
 
 
 # -- mentors ------------------------------------------------------------------------------------------
@@ -335,6 +348,18 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = Fals
             )
         with cols[1]:
             edit(st.checkbox, "Unavailable this cycle", "unavailable")
+        cols = st.columns(2)
+        with cols[0]:
+            edit(st.selectbox, "Degree", "degree", options=DEGREES, format_func=label)
+        with cols[1]:
+            end = mentor.rotation_end or today
+            edit(
+                st.date_input,
+                "Rotation ends (or ended)",
+                "rotation_end",
+                min_value=min(EARLIEST, end),
+                max_value=max(today + timedelta(days=730), end),
+            )
         edit(st.text_area, "Notes", "notes")
         if st.button("Delete this mentor", key=f"{k}-delete", icon="🗑️", help="Also deletes their letters."):
             ws.delete_mentor(mentor.id)
@@ -399,8 +424,13 @@ def letter_controls(
         if not shown:
             return
         cols = st.columns([2, 1], vertical_alignment="bottom")
+        expected = expected_letter_type(mentor, application)  # what the application needs from this writer
         letter_type = cols[0].selectbox(
-            "Type of letter to plan", LETTER_TYPES, format_func=label, key=f"mentor-{mentor.id}-letter-type"
+            "Type of letter to plan",
+            LETTER_TYPES,
+            index=LETTER_TYPES.index(expected),
+            format_func=label,
+            key=f"mentor-{mentor.id}-letter-type",
         )
         if cols[1].button(
             "Plan another letter" if letters else "Plan a letter",
@@ -480,7 +510,8 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
     for check in report.checks:
         icon = "✅" if check.ok else "❌" if check.required else "⚠️"
         kind = "required" if check.required else "advice"
-        st.markdown(f"{icon} {esc(check.message)} *({kind})*", help=check.source or None)
+        st.markdown(f"{icon} {esc(check.message)} *({kind})*")
+        st.caption(esc(source_line(check.source, check.checked)))
     if report.suggestions:
         st.markdown("**What to add**")
         st.markdown("\n".join(f"- {esc(s)}" for s in report.suggestions))
@@ -540,6 +571,9 @@ def ranked_list(
     st.subheader("Your mentors, best fit first")
     with st.expander("How the score works", icon="❓"):
         st.markdown(SCORING_HELP)
+        st.caption(
+            esc(source_line("data/scoring.toml (a source or a reason for each weight, above)", weights()["checked"]))
+        )
     if not mentors:
         st.info("No mentors yet. Add the people who have seen your work.")
         return

@@ -31,6 +31,7 @@ from lor.ics import milestones_to_ics
 from lor.lifecycle import TransitionError, complete_milestone
 from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, Touchpoint, label
 from lor.planner import plan_request, plan_workspace, this_week
+from lor.sources import source_line
 from lor.store import Workspace
 from lor.timing import timing
 
@@ -398,7 +399,8 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
         "the window. Switch off a period that doesn't apply to your writers."
     )
     for period in DEFAULT_PERIODS:
-        facts = f"{period.dates} · {who_text(period.who)} · {period.severity} · Source: {period.source}"
+        source = source_line(period.source, period.checked)
+        facts = f"{period.dates} · {who_text(period.who)} · {period.severity} · {source}"
         if ws.read_only:
             state = "off" if period.key in busy["disabled"] else "on"
             st.markdown(f"**{ui.md(period.name)}** ({state})")

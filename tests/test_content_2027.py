@@ -271,3 +271,65 @@ def test_point_1_no_guidance_card_names_the_old_portal():
 
     for topic in load_guidance():
         assert "LoRP" not in topic.body and "Letter of Recommendation Portal" not in topic.body, topic.slug
+
+
+# 3 and #13 item 9. Standardized letters, and the letter type follows the specialty -------------------------
+
+
+def test_point_3_each_writer_defaults_to_the_letter_type_the_specialty_expects():
+    from lor.letter_types import expected_letter_type
+
+    cases = [
+        ("emergency_medicine", Mentor(name="EM attending", specialty="emergency_medicine"), "sloe"),
+        ("obstetrics_gynecology", Mentor(name="OB attending", specialty="obstetrics_gynecology"), "sloe"),
+        ("orthopaedic_surgery", Mentor(name="Ortho attending", specialty="orthopaedic_surgery"), "eslor"),
+        ("dermatology", Mentor(name="Derm attending", specialty="dermatology"), "standardized"),
+        ("urology", Mentor(name="Uro attending", specialty="urology"), "standardized"),
+        ("plastic_surgery", Mentor(name="Plastics attending", specialty="plastic_surgery"), "standardized"),
+        ("internal_medicine", Mentor(name="Dept of Medicine", role="department"), "sel"),
+        (
+            "general_surgery",
+            Mentor(name="Surgery chair", role="department_chair", specialty="general_surgery"),
+            "chair",
+        ),
+        ("emergency_medicine", Mentor(name="IM attending", specialty="internal_medicine"), "narrative"),
+        ("internal_medicine", Mentor(name="IM attending", specialty="internal_medicine"), "narrative"),
+    ]
+    for specialty, writer, expected in cases:
+        # Before: every writer started on "Narrative letter", even an EM attending on an EM application.
+        assert expected_letter_type(writer, _app(specialty=specialty)) == expected, (specialty, writer.name)
+
+
+def test_point_3_integrated_plastics_asks_for_the_standardized_letter_from_every_writer():
+    writers = _people(3, specialty="plastic_surgery")
+    report = check_mix(_app(specialty="plastic_surgery"), writers, letter_types={"m0": "standardized"})
+    only = _check(report, "plastics-standardized-only")
+    assert not only.ok and "Dr. M1" in only.message and "Dr. M2" in only.message
+
+
+# 11. Portal rules about later changes; conference dates by year -----------------------------------------
+
+
+def test_point_11_each_portal_states_what_cannot_be_changed_later():
+    from lor.assignment import check_assignments
+
+    said = {}
+    for portal in ("ResidencyCAS", "AACOMAS", "AMCAS", "ERAS"):
+        notes = check_assignments(_app(portal=portal), [])
+        said[portal] = " ".join(i.message for i in notes if i.message.startswith("A rule of"))
+    assert "remove or replace an evaluation once it is completed" in said["ResidencyCAS"]
+    assert "remove or replace an evaluation once it is completed" in said["AACOMAS"]
+    assert "edit or delete a letter entry after your first submission" in said["AMCAS"]
+    assert said["ERAS"] == ""  # nothing checked to say
+
+
+def test_point_11_conference_dates_are_stored_per_year_with_a_source():
+    from lor.busy import academic_calendar, calendar_note
+
+    periods = academic_calendar(date(2026, 9, 1), date(2027, 11, 30), specialty="emergency_medicine")
+    acep = {p.start.year: p for p in periods if p.key == "acep_assembly"}
+    assert (acep[2026].start, acep[2026].end) == (date(2026, 10, 5), date(2026, 10, 8))
+    assert "ACEP26" in acep[2026].source
+    assert "approximate" in acep[2027].source and "2027" in acep[2027].source
+    note = calendar_note()
+    assert "ACEP Scientific Assembly 2026" in note and "approximate" in note

@@ -113,10 +113,12 @@ def test_a_student_ranks_mentors_plans_letters_and_gets_a_backup(open_page):
     assert "Works in emergency medicine, the specialty you are applying to" in text
     assert any("Brief contact" in w.value for w in at.warning)  # Dr. Park's warnings
 
-    # Plan a SLOE with Dr. Ortiz and a narrative letter with Dr. Cole.
+    # The letter type starts on what the application needs from each writer: an EM attending owes a SLOE
+    # (issue #13, item 9). Plan the SLOE with Dr. Ortiz and, by choice, a narrative letter with Dr. Cole.
     ortiz, cole = mentor_id("Dr. Ana Ortiz"), mentor_id("Dr. Ben Cole")
-    at.selectbox(key=f"mentor-{ortiz}-letter-type").set_value("sloe")
+    assert at.selectbox(key=f"mentor-{ortiz}-letter-type").value == "sloe"
     at.button(key=f"mentor-{ortiz}-plan").click().run()
+    at.selectbox(key=f"mentor-{cole}-letter-type").set_value("narrative")
     at.button(key=f"mentor-{cole}-plan").click().run()
     assert not at.exception, at.exception
     assert {(r.mentor_id, r.letter_type, r.status) for r in saved().letters()} == {
