@@ -21,12 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lor.mix import check_mix, load_rules
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, label
+from lor.portals import all_portal_rules
+from lor.sources import checked_label
 from lor.timing import timing
 
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
 GROUPS: tuple[str, ...] = ("Dos", "Don'ts", "Questions")
 PAGES: tuple[str, ...] = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
 MIX_TABLE_MARK = "{{ mix_table }}"
+PORTAL_TABLE_MARK = "{{ portal_table }}"
 
 MAX_CARDS = 5
 IN_PROGRESS = ("planned", "asked", "agreed", "packet_sent")  # not yet in the portal
@@ -109,6 +112,8 @@ def _read_topic(path: Path) -> Topic:
     body = match.group(2).strip()
     if MIX_TABLE_MARK in body:
         body = body.replace(MIX_TABLE_MARK, _markdown(mix_table(load_rules())))
+    if PORTAL_TABLE_MARK in body:
+        body = body.replace(PORTAL_TABLE_MARK, portal_table())
     try:
         return Topic(**meta, body=body)
     except ValueError as exc:
@@ -138,6 +143,23 @@ def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["Rule", "For", "What to have", "Need", "Source"]).set_index("Rule")
+
+
+def portal_table() -> str:
+    """Each portal's letter limit and rule about later changes, as a markdown table from data/portals.toml."""
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| Portal | Letters | What you can't change later | Source |", "|---|---|---|---|"]
+    for rules in all_portal_rules():
+        if not rules.limit:
+            continue
+        lines.append(
+            f"| {cell(label(rules.key))} | {cell(rules.assignment_rule())} | {cell(rules.locked or '—')} "
+            f"| {cell(rules.source_name)}, checked {checked_label(rules.checked)} |"
+        )
+    return "\n".join(lines)
 
 
 def _markdown(table: pd.DataFrame) -> str:

@@ -333,3 +333,21 @@ def test_point_11_conference_dates_are_stored_per_year_with_a_source():
     assert "approximate" in acep[2027].source and "2027" in acep[2027].source
     note = calendar_note()
     assert "ACEP Scientific Assembly 2026" in note and "approximate" in note
+
+
+# The FAQ's tables and numbers are generated from the same data the checks use ----------------------------
+
+
+def test_the_faq_portal_table_and_the_mix_points_agree_with_the_portal_data():
+    from lor.guidance import get_topic
+    from lor.portals import all_portal_rules
+
+    table = get_topic("assignment").body
+    for rules in all_portal_rules():
+        if rules.limit:
+            assert f"| {rules.key} | {rules.assignment_rule()} |" in table
+    mix = get_topic("mix").body
+    limits = {r.key: r.limit for r in all_portal_rules()}
+    assert f"**at\n  most {limits['ERAS']}**" in mix or f"at most {limits['ERAS']}" in mix.replace("\n  ", " ")
+    flat = " ".join(mix.split())
+    assert f"up to {limits['AMCAS']}" in flat and f"at most {limits['AACOMAS']} evaluations" in flat
