@@ -334,7 +334,7 @@ def _mix_cards(
         rule["id"]
         for rule in load_rules()
         if application.specialty in rule["specialties"]
-        and {*rule.get("types", []), rule.get("type", "")} & {"sloe", "eslor", "chair"}
+        and {*rule.get("types", []), rule.get("type", "")} & {"sloe", "eslor", "chair", "sel", "standardized"}
     }
     if not specialty_rules:
         return []

@@ -299,8 +299,11 @@ def can_write(mentor: Mentor, letter_type: str, application: Application) -> boo
     """True when this mentor is someone who can write a letter of this type for this application."""
     if letter_type in ("committee", "packet"):
         return mentor.role == "committee"
-    if letter_type == "chair":
-        return mentor.role == "department_chair"
+    if letter_type in ("chair", "sel"):
+        return mentor.role in ("department_chair", "department")
+    if letter_type == "standardized":
+        field = application.specialty
+        return mentor.role in CLINICAL_ROLES and (field is None or mentor.specialty == field)
     if letter_type == "sloe":
         field = application.specialty or "emergency_medicine"
         return mentor.role in CLINICAL_ROLES and mentor.specialty == field

@@ -22,9 +22,17 @@ def checked_label(checked: str) -> str:
     return f"{day:%b} {day.year}"
 
 
+_URL = re.compile(r",?\s*https?://[^\s;)]+")
+
+
+def short_source(source: str) -> str:
+    """The source without its web addresses, for the one-line caption (the full text goes in its tooltip)."""
+    return " ".join(_URL.sub("", source).split())
+
+
 def source_line(source: str, checked: str) -> str:
-    """The small line shown beside a check or a card: "Source: … · checked Nov 2026"."""
-    text = f"Source: {source}" if source else "Source: not recorded"
+    """The small line shown beside a check or a card: "Source: … · checked Nov 2026" (addresses left out)."""
+    text = f"Source: {short_source(source)}" if source else "Source: not recorded"
     return f"{text} · checked {checked_label(checked)}" if checked else text
 
 

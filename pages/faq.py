@@ -5,7 +5,7 @@ import streamlit as st
 from lor import ui
 from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
 from lor.sheets import markdown_escape
-from lor.sources import source_line
+from lor.sources import checked_label, source_line
 
 ws = ui.page_header(
     "FAQ guidance", "Two-line answers first, details after: how to choose, ask, remind and thank your writers."
@@ -19,7 +19,7 @@ def show(topic: Topic, *, opened: bool) -> None:
     with st.expander(topic.title, expanded=opened):
         st.markdown("  \n".join(f"**{line}**" for line in topic.summary.splitlines()))
         st.markdown(topic.body)
-        st.caption(markdown_escape(source_line("; ".join(topic.sources), topic.checked)))
+        st.caption(f"Sources: {'; '.join(topic.sources)} · checked {checked_label(topic.checked)}")
         for page in topic.related:
             st.page_link(f"pages/{page}.py", query_params=plan_params)
 
@@ -34,6 +34,9 @@ if cards:
     st.subheader("For you now")
     for card in cards:
         st.info(f"**{card.title}**  \n{markdown_escape(card.reason)}", icon="💡")
+        topic = get_topic(card.slug)
+        if topic is not None:
+            st.caption(markdown_escape(source_line("; ".join(topic.sources), topic.checked)))
         st.page_link("pages/faq.py", label="Read this", query_params={**plan_params, "topic": card.slug})
 
 query = ""

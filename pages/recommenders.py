@@ -511,7 +511,7 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
         icon = "✅" if check.ok else "❌" if check.required else "⚠️"
         kind = "required" if check.required else "advice"
         st.markdown(f"{icon} {esc(check.message)} *({kind})*")
-        st.caption(esc(source_line(check.source, check.checked)))
+        st.caption(esc(source_line(check.source, check.checked)), help=check.source or None)
     if report.suggestions:
         st.markdown("**What to add**")
         st.markdown("\n".join(f"- {esc(s)}" for s in report.suggestions))

@@ -31,3 +31,8 @@ def test_a_rule_without_a_source_or_a_date_is_found(tmp_path):
 def test_the_line_beside_a_check_names_the_source_and_the_month_it_was_checked():
     assert checked_label("2026-11-30") == "Nov 2026"
     assert source_line("CORD SLOE instructions", "2026-11-30") == "Source: CORD SLOE instructions · checked Nov 2026"
+
+
+def test_the_caption_leaves_web_addresses_for_the_tooltip():
+    full = 'AAMC, "ERAS FAQ", https://www.aamc.org/eras-faq (2027 cycle); CORD (x, https://cordem.org/sloe)'
+    assert source_line(full, "2026-11-30") == 'Source: AAMC, "ERAS FAQ" (2027 cycle); CORD (x) · checked Nov 2026'
