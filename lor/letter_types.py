@@ -15,8 +15,8 @@ from lor.models import Application, Mentor
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "letter_rules.toml"
 
-# Writers who can write a specialty's standardized letter: faculty who supervise clinical work.
-CLINICAL_WRITERS: tuple[str, ...] = (
+# Faculty who supervise clinical work: they can write a specialty's standardized letter.
+CLINICAL_ROLES: tuple[str, ...] = (
     "attending",
     "supervisor",
     "program_director",
@@ -78,7 +78,7 @@ def expectation_for(mentor: Mentor, application: Application) -> Expectation | N
             continue
         if row.departmental and mentor.role in row.roles:
             return row
-        if row.same_specialty and mentor.specialty == application.specialty and mentor.role in CLINICAL_WRITERS:
+        if row.same_specialty and mentor.specialty == application.specialty and mentor.role in CLINICAL_ROLES:
             return row
     return None
 

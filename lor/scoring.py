@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lor import timing
-from lor.letter_types import Expectation, departmental
+from lor.letter_types import CLINICAL_ROLES, Expectation, departmental
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, label
 
 SCORING_FILE = Path(__file__).resolve().parent.parent / "data" / "scoring.toml"
@@ -51,14 +51,6 @@ BRIEF_WEEKS: int = _W["brief"]["weeks"]
 DEPARTMENTAL_SCORE: int = _W["departmental"]["score"]
 ACTING_INTERN_SETTINGS: tuple[str, ...] = ("sub_internship", "away_rotation")
 
-CLINICAL_ROLES: tuple[str, ...] = (
-    "attending",
-    "supervisor",
-    "program_director",
-    "clerkship_director",
-    "division_chief",
-    "department_chair",
-)
 FACULTY_ROLES: tuple[str, ...] = (
     *CLINICAL_ROLES,
     "research_mentor",

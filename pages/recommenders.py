@@ -336,30 +336,21 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = Fals
         with cols[2]:
             edit(st.selectbox, "Performance they saw", "performance", options=PERFORMANCES, format_func=label)
         edit(st.text_area, "What they saw you do", "observed", to_widget="\n".join, to_model=lines)
+
+        def edit_day(label_text: str, name: str, latest: date) -> None:
+            value = getattr(mentor, name) or today
+            edit(st.date_input, label_text, name, min_value=min(EARLIEST, value), max_value=max(latest, value))
+
         cols = st.columns(2)
         with cols[0]:
-            last = mentor.last_worked or today
-            edit(
-                st.date_input,
-                "Last worked together",
-                "last_worked",
-                min_value=min(EARLIEST, last),
-                max_value=max(today, last),
-            )
+            edit_day("Last worked together", "last_worked", today)
         with cols[1]:
             edit(st.checkbox, "Unavailable this cycle", "unavailable")
         cols = st.columns(2)
         with cols[0]:
             edit(st.selectbox, "Degree", "degree", options=DEGREES, format_func=label)
         with cols[1]:
-            end = mentor.rotation_end or today
-            edit(
-                st.date_input,
-                "Rotation ends (or ended)",
-                "rotation_end",
-                min_value=min(EARLIEST, end),
-                max_value=max(today + timedelta(days=730), end),
-            )
+            edit_day("Rotation ends (or ended)", "rotation_end", today + timedelta(days=730))
         edit(st.text_area, "Notes", "notes")
         if st.button("Delete this mentor", key=f"{k}-delete", icon="🗑️", help="Also deletes their letters."):
             ws.delete_mentor(mentor.id)

@@ -13,26 +13,10 @@ from lor import lifecycle, messages, scoring, timing
 from lor.guidance import context_cards
 from lor.models import Application, LetterRequest, Mentor
 from lor.planner import plan_letter
-from lor.store import parse_backup
+from lor.store import Store, parse_backup
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 30)
-
-
-class Plan:
-    """A tiny plan source for the FAQ cards."""
-
-    def __init__(self, mentors, applications, letters):
-        self._m, self._a, self._l = mentors, applications, letters
-
-    def mentors(self):
-        return self._m
-
-    def applications(self):
-        return self._a
-
-    def letters(self):
-        return self._l
 
 
 def changed_timing(tmp_path: Path, **values: object) -> Path:
@@ -72,11 +56,11 @@ def test_changing_the_short_notice_threshold_changes_the_drafts(use_timing):
     assert ask.kind == "ask_short_notice"
 
 
-def test_changing_the_late_threshold_changes_the_faq_cards(use_timing):
-    application = Application(id="a", name="IM", deadline=TODAY + timedelta(days=25))
-    mentor = Mentor(id="m", name="Dr. Lee")
-    letter = LetterRequest(mentor_id="m", application_id="a", waived=True)
-    plan = Plan([mentor], [application], [letter])
+def test_changing_the_late_threshold_changes_the_faq_cards(use_timing, tmp_path):
+    plan = Store(tmp_path / "plan.db").default_workspace()
+    plan.save_mentor(Mentor(id="m", name="Dr. Lee"))
+    plan.save_application(Application(id="a", name="IM", deadline=TODAY + timedelta(days=25)))
+    plan.save_letter(LetterRequest(mentor_id="m", application_id="a", waived=True))
     assert "short-notice" not in {c.slug for c in context_cards(plan, TODAY)}
     use_timing(late_days=30)
     assert "short-notice" in {c.slug for c in context_cards(plan, TODAY)}
