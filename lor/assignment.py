@@ -14,19 +14,12 @@ from typing import Literal
 from lor.lifecycle import ARRIVED_STATUSES
 from lor.messages import lower_label
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, label
+from lor.portals import default_max_letters, portal_rules
 from lor.text import month_year, plural
 
-Level = Literal["error", "warning", "info"]
+__all__ = ["default_max_letters"]  # kept here too: pages ask the assignment module for a program's limit
 
-# Per-program letter limits by portal, each with its source.
-PORTAL_LIMITS: dict[str, tuple[int, str]] = {
-    "ERAS": (4, "AAMC ERAS “Letters of Recommendation” chapter"),
-    "ResidencyCAS": (4, "Liaison ResidencyCAS help center"),
-    "AMCAS": (10, "AAMC AMCAS Section 6 “Letters of Evaluation”"),
-    "AACOMAS": (6, "AACOMAS applicant help: evaluations"),
-    "TMDSAS": (4, "TMDSAS letters of evaluation: three letters or a packet, plus one extra"),
-}
-_NO_PORTAL_LIMIT = (10, "no portal-wide limit known: check each program")
+Level = Literal["error", "warning", "info"]
 
 OLD_CYCLE_DAYS = 300  # a letter that arrived this long before the deadline belongs to an earlier cycle
 
@@ -45,17 +38,17 @@ class AssignmentIssue:
     program: str | None = None
 
 
-def default_max_letters(portal: str) -> int:
-    """How many letters one program can receive through this portal (ERAS and ResidencyCAS: 4)."""
-    return PORTAL_LIMITS.get(portal, _NO_PORTAL_LIMIT)[0]
-
-
 def limit_rule(application: Application, program: Program) -> str:
-    """The sentence that states a program's letter limit and where it comes from."""
-    portal_max, source = PORTAL_LIMITS.get(application.portal, _NO_PORTAL_LIMIT)
-    if program.max_letters == portal_max and application.portal in PORTAL_LIMITS:
-        return f"{label(application.portal)} lets you assign at most {portal_max} letters to each program ({source})."
+    """The sentence that states a program's letter limit and the portal rule behind it."""
+    rules = portal_rules(application.portal)
+    if rules.limit and program.max_letters == rules.limit:
+        return rules.assignment_rule()
     return f"{program.name} takes at most {program.max_letters} letters (the limit entered for this program)."
+
+
+def portal_rule(application: Application) -> str:
+    """What the application's portal does not let the student change later ("" when nothing is known)."""
+    return portal_rules(application.portal).locked
 
 
 def _writer(letter: LetterRequest, mentors: dict[str, Mentor]) -> str:
@@ -100,6 +93,77 @@ def _reuse_note(
     return None
 
 
+def _issue(level: Level, message: str, program: Program | None = None) -> AssignmentIssue:
+    """One finding; errors and warnings are not ok, notes are."""
+    return AssignmentIssue(ok=level == "info", level=level, message=message, program=program.name if program else None)
+
+
+def _program_issues(
+    application: Application, program: Program, by_id: dict[str, LetterRequest], names: dict[str, Mentor]
+) -> list[AssignmentIssue]:
+    """The limit, deleted letters and placeholders of one program's assignments."""
+    found = [by_id[i] for i in program.assigned if i in by_id]
+    out = []
+    if len(program.assigned) > program.max_letters:
+        out.append(
+            _issue(
+                "error",
+                f"{program.name} has {len(program.assigned)} letters assigned. " + limit_rule(application, program),
+                program,
+            )
+        )
+    missing = len(program.assigned) - len(found)
+    if missing:
+        out.append(
+            _issue(
+                "warning",
+                f"{program.name} lists {plural(missing, 'deleted letter')}. Remove them from the grid.",
+                program,
+            )
+        )
+    for letter in found:
+        who = _writer(letter, names)
+        if letter.status in CLOSED_STATUSES:
+            status = label(letter.status).lower()
+            out.append(
+                _issue(
+                    "error",
+                    f"{who} is {status} and will never arrive. Unassign it from {program.name} and pick a backup.",
+                    program,
+                )
+            )
+        elif letter.status not in ARRIVED_STATUSES:
+            out.append(
+                _issue(
+                    "warning",
+                    f"{who} is a placeholder for {program.name}: it hasn't arrived yet, and the portal only lets "
+                    "you assign a letter once it is in.",
+                    program,
+                )
+            )
+    return out
+
+
+def _required_type_issues(program: Program, by_id: dict[str, LetterRequest]) -> list[AssignmentIssue]:
+    """A finding for each letter type the program requires that has not arrived among its assignments."""
+    found = [by_id[i] for i in program.assigned if i in by_id]
+    out = []
+    for letter_type in dict.fromkeys(program.required_types):
+        wanted = _a(lower_label(letter_type))
+        typed = [x for x in found if x.letter_type == letter_type]
+        if any(x.status in ARRIVED_STATUSES for x in typed):
+            continue
+        if any(x.status not in CLOSED_STATUSES for x in typed):
+            out.append(
+                _issue(
+                    "warning", f"{program.name} requires {wanted}; yours is assigned but hasn't arrived yet.", program
+                )
+            )
+        else:
+            out.append(_issue("error", f"{program.name} requires {wanted}, and none is assigned.", program))
+    return out
+
+
 def check_assignments(
     application: Application,
     letters: list[LetterRequest],
@@ -110,7 +174,8 @@ def check_assignments(
     """Findings about which letters each program receives: limits, required types, placeholders, gaps.
 
     ``letters`` may hold every letter of the workspace; ``mentors`` and ``applications`` (optional) give
-    writers' names and let the check notice a letter reused from another specialty or cycle.
+    writers' names and let the check notice a letter reused from another specialty or cycle. The
+    portal's own rule about what can't be changed later (data/portals.toml) comes last, as a note.
     """
     by_id = {letter.id: letter for letter in letters}
     names = {m.id: m for m in mentors or []}
@@ -118,98 +183,26 @@ def check_assignments(
     apps.setdefault(application.id, application)
     issues: list[AssignmentIssue] = []
     if not application.programs:
-        issues.append(
-            AssignmentIssue(
-                ok=True,
-                level="info",
-                message="Add the programs you are applying to, to check which letters each one receives.",
-            )
-        )
+        issues.append(_issue("info", "Add the programs you are applying to, to check which letters each one receives."))
     noted: set[str] = set()
     for program in application.programs:
-        found = [by_id[i] for i in program.assigned if i in by_id]
-        missing = len(program.assigned) - len(found)
-        before = len(issues)
-        if len(program.assigned) > program.max_letters:
-            issues.append(
-                AssignmentIssue(
-                    ok=False,
-                    level="error",
-                    message=f"{program.name} has {len(program.assigned)} letters assigned. "
-                    + limit_rule(application, program),
-                    program=program.name,
-                )
-            )
-        if missing:
-            issues.append(
-                AssignmentIssue(
-                    ok=False,
-                    level="warning",
-                    message=f"{program.name} lists {plural(missing, 'deleted letter')}. Remove them from the grid.",
-                    program=program.name,
-                )
-            )
-        for letter in found:
-            who = _writer(letter, names)
-            if letter.status in CLOSED_STATUSES:
-                issues.append(
-                    AssignmentIssue(
-                        ok=False,
-                        level="error",
-                        message=f"{who} is {label(letter.status).lower()} and will never arrive. Unassign it "
-                        f"from {program.name} and pick a backup.",
-                        program=program.name,
-                    )
-                )
-            elif letter.status not in ARRIVED_STATUSES:
-                issues.append(
-                    AssignmentIssue(
-                        ok=False,
-                        level="warning",
-                        message=f"{who} is a placeholder for {program.name}: it hasn't arrived yet, and the "
-                        "portal only lets you assign a letter once it is in.",
-                        program=program.name,
-                    )
-                )
-            if letter.id not in noted:
-                note = _reuse_note(application, letter, apps, names)
-                if note:
-                    noted.add(letter.id)
-                    issues.append(AssignmentIssue(ok=True, level="info", message=note, program=program.name))
-        for letter_type in dict.fromkeys(program.required_types):
-            wanted = _a(lower_label(letter_type))
-            typed = [x for x in found if x.letter_type == letter_type]
-            if any(x.status in ARRIVED_STATUSES for x in typed):
+        found = _program_issues(application, program, by_id, names)
+        for letter_id in program.assigned:
+            letter = by_id.get(letter_id)
+            if letter is None or letter.id in noted:
                 continue
-            if any(x.status not in CLOSED_STATUSES for x in typed):
-                issues.append(
-                    AssignmentIssue(
-                        ok=False,
-                        level="warning",
-                        message=f"{program.name} requires {wanted}; yours is assigned but hasn't arrived yet.",
-                        program=program.name,
-                    )
-                )
-            else:
-                issues.append(
-                    AssignmentIssue(
-                        ok=False,
-                        level="error",
-                        message=f"{program.name} requires {wanted}, and none is assigned.",
-                        program=program.name,
-                    )
-                )
-        if len(issues) == before:
-            count = len(found)
-            issues.append(
-                AssignmentIssue(
-                    ok=True,
-                    level="info",
-                    message=f"{program.name}: {count} of {program.max_letters} letters assigned"
-                    + (", all arrived." if count else "."),
-                    program=program.name,
-                )
+            note = _reuse_note(application, letter, apps, names)
+            if note:
+                noted.add(letter.id)
+                found.append(_issue("info", note, program))
+        found += _required_type_issues(program, by_id)
+        if not found:
+            count = len([i for i in program.assigned if i in by_id])
+            done = ", all arrived." if count else "."
+            found.append(
+                _issue("info", f"{program.name}: {count} of {program.max_letters} letters assigned{done}", program)
             )
+        issues += found
     if application.programs:
         assigned = {i for p in application.programs for i in p.assigned}
         for letter in letters:
@@ -219,13 +212,15 @@ def check_assignments(
                 and letter.id not in assigned
             ):
                 issues.append(
-                    AssignmentIssue(
-                        ok=False,
-                        level="warning",
-                        message=f"{_writer(letter, names)} has arrived but isn't assigned to any program. "
+                    _issue(
+                        "warning",
+                        f"{_writer(letter, names)} has arrived but isn't assigned to any program. "
                         "Programs only see the letters you assign to them.",
                     )
                 )
+    locked = portal_rule(application)
+    if locked:
+        issues.append(_issue("info", f"A rule of {label(application.portal)}: {locked}"))
     return issues
 
 

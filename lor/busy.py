@@ -35,6 +35,8 @@ class DefaultPeriod:
     dates: str  # the dates in words: "June 20 – July 15"
     source: str
     note: str = ""
+    checked: str = ""  # the day the period was last compared with its source
+    confirmed_years: tuple[int, ...] = ()  # years whose real dates are in the data (conferences)
 
     @property
     def who_label(self) -> str:
@@ -58,14 +60,18 @@ def _data() -> dict[str, Any]:
     return data
 
 
-def timing() -> dict[str, Any]:
-    """The planner's timing rules (the [timing] table of data/busy_periods.toml)."""
-    return _data()["timing"]
-
-
 def calendar_note() -> str:
-    """A sentence telling the user that the default dates are approximations."""
-    return " ".join(_data()["note"].split())
+    """A sentence telling the user that the default dates are approximations, and which years were checked."""
+    note = " ".join(_data()["note"].split())
+    confirmed = [
+        f"{row['name']} {', '.join(str(y['year']) for y in row['years'])}"
+        for row in _data()["period"]
+        if row.get("years")
+    ]
+    checked = _data()["checked"]
+    if confirmed:
+        note += f" Real dates checked (as of {checked}): {'; '.join(confirmed)}. Other years use the approximate dates."
+    return note
 
 
 def _default_periods() -> tuple[DefaultPeriod, ...]:
@@ -78,6 +84,8 @@ def _default_periods() -> tuple[DefaultPeriod, ...]:
             dates=row["dates"],
             source=row["source"],
             note=row.get("note", ""),
+            checked=row["checked"],
+            confirmed_years=tuple(sorted(int(y["year"]) for y in row.get("years", ()))),
         )
         for row in _data()["period"]
     )
@@ -190,6 +198,12 @@ def _periods_of_year(year: int) -> tuple[BusyPeriod, ...]:
             end = _month_day(year, row["end"])
             if end < start:
                 end = _month_day(year + 1, row["end"])
+            confirmed = next((y for y in row.get("years", ()) if int(y["year"]) == year), None)
+            if confirmed is not None:
+                start, end = date.fromisoformat(confirmed["start"]), date.fromisoformat(confirmed["end"])
+                common = {**common, "source": confirmed["source"]}
+            elif row.get("years"):
+                common = {**common, "source": f"{row['source']} (approximate dates: {year}'s were not checked)"}
         out.append(BusyPeriod(name=row["name"], start=start, end=end, **common))
     return tuple(out)
 

@@ -21,16 +21,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lor.mix import check_mix, load_rules
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, label
+from lor.portals import all_portal_rules
+from lor.sources import checked_label
 from lor.text import month_day, plural
+from lor.timing import timing
 
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
 GROUPS: tuple[str, ...] = ("Dos", "Don'ts", "Questions")
 PAGES: tuple[str, ...] = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
 MIX_TABLE_MARK = "{{ mix_table }}"
+PORTAL_TABLE_MARK = "{{ portal_table }}"
 
-# Context-card windows, in days before a letter's due date (DOMAIN.md "Timing").
-SHORT_NOTICE_DAYS = 21  # under 3 weeks is late; under 2 weeks is short notice
-LAST_WEEK_DAYS = 7  # the second and final reminder falls about a week before
 MAX_CARDS = 5
 IN_PROGRESS = ("planned", "asked", "agreed", "packet_sent")  # not yet in the portal
 
@@ -49,6 +50,8 @@ class Topic(BaseModel):
     related: tuple[str, ...] = ()
     summary: str
     sources: tuple[str, ...] = Field(min_length=1)
+    checked: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")  # the day the topic was last compared with its sources
+    aliases: tuple[str, ...] = ()  # slugs of topics merged into this one: old links still open it
     body: str = Field(min_length=1)
     order: int = 0
 
@@ -110,6 +113,8 @@ def _read_topic(path: Path) -> Topic:
     body = match.group(2).strip()
     if MIX_TABLE_MARK in body:
         body = body.replace(MIX_TABLE_MARK, _markdown(mix_table(load_rules())))
+    if PORTAL_TABLE_MARK in body:
+        body = body.replace(PORTAL_TABLE_MARK, portal_table())
     try:
         return Topic(**meta, body=body)
     except ValueError as exc:
@@ -117,8 +122,8 @@ def _read_topic(path: Path) -> Topic:
 
 
 def get_topic(slug: str | None) -> Topic | None:
-    """The topic with this slug, or None when there is none (a stale or mistyped link)."""
-    return next((t for t in load_guidance() if t.slug == slug), None)
+    """The topic with this slug (or a merged topic's old slug), or None for a stale or mistyped link."""
+    return next((t for t in load_guidance() if slug == t.slug or slug in t.aliases), None)
 
 
 def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
@@ -139,6 +144,23 @@ def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["Rule", "For", "What to have", "Need", "Source"]).set_index("Rule")
+
+
+def portal_table() -> str:
+    """Each portal's letter limit and rule about later changes, as a markdown table from data/portals.toml."""
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| Portal | Letters | What you can't change later | Source |", "|---|---|---|---|"]
+    for rules in all_portal_rules():
+        if not rules.limit:
+            continue
+        lines.append(
+            f"| {cell(label(rules.key))} | {cell(rules.assignment_rule())} | {cell(rules.locked or '—')} "
+            f"| {cell(rules.source_name)}, checked {checked_label(rules.checked)} |"
+        )
+    return "\n".join(lines)
 
 
 def _markdown(table: pd.DataFrame) -> str:
@@ -231,10 +253,11 @@ def search(query: str, topics: Sequence[Topic] | None = None) -> list[Topic]:
 def context_cards(workspace: PlanSource, today: date, *, limit: int = MAX_CARDS) -> list[Card]:
     """The topics this plan calls for now, most urgent first, one card per topic, at most ``limit``.
 
-    Triggers: a declined letter ("declined"); a letter not yet agreed whose due date is 21 days away or
-    less ("short-notice"); a residency application missing the SLOE, eSLOR or chair letter its specialty
-    calls for ("mix"); an agreed letter not yet in with 7 days or less to go ("follow-up" and
-    "missed-deadline"); a letter still in progress whose waiver is undecided ("waiver").
+    Triggers: a declined letter ("declined"); a letter not yet agreed whose due date is closer than the
+    "late" threshold of the timing rules, 3 weeks ("short-notice"); a residency application missing the
+    specialty letter its rules call for ("mix"); an agreed letter not yet in by the last reminder (1 week
+    before its due date: "follow-up" and "missed-deadline"); a letter in progress whose waiver is
+    undecided ("waiver").
     """
     mentors = {m.id: m for m in workspace.mentors()}
     applications = {a.id: a for a in workspace.applications()}
@@ -280,11 +303,12 @@ def _letter_cards(
         if application.deadline >= today:  # a past cycle's refusal needs nothing more
             out.append(((3, days), "declined", f"{writer} declined your request for {application.name}."))
         return out
-    if letter.status in ("planned", "asked") and days <= SHORT_NOTICE_DAYS:
+    rules = timing()
+    if letter.status in ("planned", "asked") and days < rules.late_days:
         waiting = "you have not asked yet" if letter.status == "planned" else "the writer has not answered yet"
         when = f"was due {plural(-days, 'day')} ago" if days < 0 else f"is due in {plural(days, 'day')}"
         out.append(((2, days), "short-notice", f"{what} {when}, and {waiting}."))
-    if letter.status in ("agreed", "packet_sent") and days <= LAST_WEEK_DAYS:
+    if letter.status in ("agreed", "packet_sent") and days <= rules.reminder_days[-1]:
         if days < 0:
             out.append(
                 ((0, days), "missed-deadline", f"{what} was due {plural(-days, 'day')} ago and has not arrived.")
@@ -309,7 +333,7 @@ def _mix_cards(
         rule["id"]
         for rule in load_rules()
         if application.specialty in rule["specialties"]
-        and {*rule.get("types", []), rule.get("type", "")} & {"sloe", "eslor", "chair"}
+        and {*rule.get("types", []), rule.get("type", "")} & {"sloe", "eslor", "chair", "sel", "standardized"}
     }
     if not specialty_rules:
         return []

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from lor.models import ARRIVED_STATUSES, LetterRequest, label
 from lor.text import month_day, plural
 from lor.text import short_date as _day
+from lor.timing import timing
 
 # Forward moves. Going back is computed from the letter's own path (see ``allowed_moves``).
 MOVES: dict[str, tuple[str, ...]] = {
@@ -61,9 +62,7 @@ _RANK: dict[str, int] = {
 }
 _HAPPY_PATH = ("planned", "asked", "agreed", "packet_sent", "submitted", "thanked", "updated")
 
-MAX_REMINDERS = 2
-REMINDER_1_DAYS = 14  # before the due date (DOMAIN.md "Timing")
-REMINDER_2_DAYS = 7
+MAX_REMINDERS = 2  # never more than two (DOMAIN.md "Timing"): a letter has two reminder dates, no more
 THIRD_REMINDER_REASON = (
     "Two reminders is the limit: a third one feels like pressure and rarely helps. "
     "If the portal still shows the letter missing in the last days before the due date, "
@@ -73,8 +72,9 @@ THIRD_REMINDER_REASON = (
 WAIVER_ADVICE = (
     "Waiving your right to see the letter is the usual choice, and we recommend it: programs trust a "
     "letter the student has not read, and writers feel free to be candid. Decide before you send the "
-    "request, because the portal asks. In ERAS the choice is permanent: once you waive, you can never "
-    "view that letter."
+    "request, because the portal asks. Not waiving does not let you read it in the portal: AMCAS never "
+    "gives applicants their letters, and ERAS doesn't show them either. It only keeps your FERPA right to "
+    "see a copy your school keeps. In ERAS, once you waive, you can never view or obtain that letter."
 )
 
 # Letter ID lengths we have seen (AMCAS: a 7-digit number). Formats change, so these only warn.
@@ -315,13 +315,14 @@ def next_step(letter: LetterRequest, *, due: date | None = None) -> str:
     if status == "declined":
         return "Thank them for the honest answer, then choose a backup writer."
     if status == "packet_sent":
+        first_days, last_days = timing().reminder_days
         if not letter.reminder_1_on and not letter.reminder_2_on:
             if due:
-                return f"Reminder 1 due {_due_text(due - timedelta(days=REMINDER_1_DAYS))}."
+                return f"Reminder 1 due {_due_text(due - timedelta(days=first_days))}."
             return "Send reminder 1 about 2 weeks before the due date."
         if not letter.reminder_2_on:
             if due:
-                return f"Reminder 2 (the last one) due {_due_text(due - timedelta(days=REMINDER_2_DAYS))}."
+                return f"Reminder 2 (the last one) due {_due_text(due - timedelta(days=last_days))}."
             return "Send reminder 2 (the last one) about 1 week before the due date."
         return "Watch the portal. If it still shows the letter missing near the due date, one brief check."
     if status == "submitted":

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
+from lor import timing
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
 from lor.models import Application, LetterRequest, Mentor, Program, Student, label
+from lor.portals import writer_steps
 from lor.text import long_date as _long_day
 from lor.text import plural
 from lor.text import short_date as _short_day
-
-SHORT_NOTICE_DAYS = 14  # under two weeks is short notice (DOMAIN.md "Timing")
-GOAL_TALK_AFTER_DAYS = 90  # no contact for about three months: talk about goals before asking
 
 DRAFT_KINDS: list[tuple[str, str]] = [
     ("goal_conversation", "Ask for a short talk about your goals"),
@@ -61,22 +60,6 @@ DECLINE_OFFERS: tuple[str, ...] = (
     "Please feel free to say no — it's a real ask on short notice, and I will understand completely.",
     "If now isn't a good time, or you don't feel you know my work well enough, that is completely fine.",
 )
-
-PORTAL_INSTRUCTIONS: dict[str, str] = {
-    "ERAS": (
-        "Upload the letter as a PDF in the AAMC Letter of Recommendation Portal (LoRP), using the Letter ID "
-        "on the Letter Request Form. Each form and ID is for this one letter only."
-    ),
-    "ResidencyCAS": "ResidencyCAS will email you a request with a personal link for uploading the letter.",
-    "AMCAS": (
-        "Submit through the AAMC Letter Writer Application (or Interfolio), using my AAMC ID and the "
-        "Letter ID on the Letter Request Form."
-    ),
-    "AACOMAS": "AACOMAS will email you a request with a link for uploading the letter.",
-    "TMDSAS": "TMDSAS will email you a link to its evaluator portal for uploading the letter.",
-    "Interfolio": "Interfolio will email you a request with a link for uploading the letter.",
-    "other": "I'll send the exact submission steps in a separate note.",
-}
 
 # What the thank-you email attaches, in the writer's terms (the packet's other items are in the email).
 WRITER_ATTACHMENTS: dict[str, str] = {
@@ -192,7 +175,7 @@ def _submission_block(
     application: Application, letter: LetterRequest | None, due: date, programs: list[Program] | None
 ) -> str:
     lines = [f"- Please submit by: {_long_day(due)}", f"- Portal: {label(application.portal)}"]
-    lines.append(f"- How: {PORTAL_INSTRUCTIONS.get(application.portal, PORTAL_INSTRUCTIONS['other'])}")
+    lines.append(f"- How: {writer_steps(application.portal, letter.letter_type if letter else None)}")
     if letter and letter.letter_id:
         lines.append(f"- Letter ID: {letter.letter_id}")
     if letter and letter.letter_type != "narrative":
@@ -215,8 +198,8 @@ def _ask_reason(mentor: Mentor, application: Application) -> str:
 
 
 def is_short_notice(due: date, today: date) -> bool:
-    """True when fewer than 14 days are left before the due date (DOMAIN.md: under 2 weeks)."""
-    return (due - today).days < SHORT_NOTICE_DAYS
+    """True when the due date is closer than the short-notice threshold of the timing rules (2 weeks)."""
+    return timing.is_short_notice(due, today)
 
 
 def _goal_conversation(ctx: _Context) -> tuple[str, str]:
@@ -475,7 +458,7 @@ def draft(
 ) -> Draft:
     """The email draft of ``kind`` for this letter; ValueError for an unknown kind or a third reminder.
 
-    ``ask_email`` becomes ``ask_short_notice`` when the due date is under 14 days away or
+    ``ask_email`` becomes ``ask_short_notice`` when the due date is under two weeks away (``is_short_notice``) or
     ``short_notice`` is True. ``due`` defaults to the letter's own date, then the application deadline;
     ``programs`` to the application's programs.
     """
@@ -506,8 +489,7 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     """The draft kinds that fit the letter's current step, most useful first."""
     status = letter.status
     if status == "planned":
-        last = mentor.last_contact()
-        talk = last is None or (today - last).days > GOAL_TALK_AFTER_DAYS
+        talk = timing.needs_goal_conversation(mentor.last_contact(), today)
         return (["goal_conversation"] if talk else []) + ["ask_in_person", "ask_email"]
     if status == "asked":
         return ["thanks_yes", "decline_reply"]

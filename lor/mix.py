@@ -5,28 +5,19 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 from lor.models import Application, LetterRequest, Mentor, MixCheck, MixReport, label
-from lor.scoring import CLINICAL_ROLES, active_letters, can_write, months_before, rank_mentors
+from lor.portals import letter_limit, portal_rules
+from lor.scoring import CLINICAL_ROLES, active_letters, can_write, rank_mentors
 from lor.text import full_date
+from lor.timing import months_before
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "letter_rules.toml"
 
-# What each kind of rule needs besides the fields every rule has.
-KINDS: dict[str, tuple[str, ...]] = {
-    "letter_count": ("min",),
-    "max_letters": ("max",),
-    "min_role": ("min",),
-    "min_specialty": ("min", "message_no_specialty"),
-    "min_type": ("types", "min"),
-    "no_role": ("roles",),
-    "exclusive_type": ("type", "conflicts"),
-    "recent_clinical": ("min", "months"),
-    "program_types": (),
-}
 COMMON_FIELDS = (
     "id",
     "pathway",
@@ -37,9 +28,11 @@ COMMON_FIELDS = (
     "message_fail",
     "suggest",
     "source",
+    "checked",
 )
 PATHWAYS_WITH_ANY = ("medical_school", "residency", "fellowship", "job", "scholarship", "research", "any")
 STAND_IN_TYPES = ("committee", "packet")
+PHYSICIAN_ROLES = ("attending", "program_director", "clerkship_director", "division_chief", "department_chair")
 
 Fixer = Callable[[Mentor], bool]
 
@@ -52,10 +45,11 @@ def _load(path: str) -> tuple[dict, ...]:
     seen: set[str] = set()
     for raw in data.get("rule", []):
         rule = dict(raw)
-        missing = [f for f in (*COMMON_FIELDS, *KINDS.get(rule.get("kind", ""), ())) if f not in rule]
+        kind_fields = _KINDS[rule["kind"]][0] if rule.get("kind") in _KINDS else ()
+        missing = [f for f in (*COMMON_FIELDS, *kind_fields) if f not in rule]
         if missing:
             raise ValueError(f"Rule {rule.get('id', '?')} in {path} lacks {', '.join(missing)}")
-        if rule["kind"] not in KINDS:
+        if rule["kind"] not in _KINDS:
             raise ValueError(f"Rule {rule['id']} has an unknown kind {rule['kind']!r}")
         if rule["pathway"] not in PATHWAYS_WITH_ANY:
             raise ValueError(f"Rule {rule['id']} has an unknown pathway {rule['pathway']!r}")
@@ -65,6 +59,7 @@ def _load(path: str) -> tuple[dict, ...]:
         specialty = rule.get("specialty")
         rule["specialties"] = [specialty] if isinstance(specialty, str) else list(specialty or [])
         rule["candidate_suggestion"] = data.get("candidate_suggestion", "")
+        rule["candidate_suggestion_weak"] = data.get("candidate_suggestion_weak", "")
         rule["committee_message"] = data.get("committee_message", "")
         rules.append(rule)
     return tuple(rules)
@@ -102,24 +97,34 @@ def check_mix(
     writers = list({m.id: m for m in mentors}.values())
     types = _types_by_mentor(writers, letter_types)
     pool = [m for m in (candidates or []) if m.id not in types and not m.unavailable]
+    named: set[str] = set()  # each candidate is suggested for one gap at most
     checks: list[MixCheck] = []
     suggestions: list[str] = []
     for rule in rules_for(application.pathway, application.specialty):
         if not _applies(rule, application):
             continue
-        ok, message_key, values, fixer = _evaluate(rule, application, writers, types, today)
-        template = rule[message_key] if message_key in rule else rule["message_ok" if ok else "message_fail"]
-        message = _fill(template, values)
+        result = _evaluate(rule, _Case(rule, application, writers, types, today))
+        key = result.message or ("message_ok" if result.ok else "message_fail")
+        message = _fill(rule.get(key, key), result.values)
         checks.append(
-            MixCheck(rule=rule["id"], ok=ok, required=rule["required"], message=message, source=rule["source"])
+            MixCheck(
+                rule=rule["id"],
+                ok=result.ok,
+                required=rule["required"],
+                message=message,
+                source=rule["source"],
+                checked=rule["checked"],
+            )
         )
-        if ok:
+        if result.ok:
             continue
-        suggestion = _fill(rule["suggest"], values)
-        if fixer is not None and pool:
-            best = _best_candidate(pool, fixer, application, today)
-            if best is not None and rule["candidate_suggestion"]:
-                suggestion += " " + _fill(rule["candidate_suggestion"], best)
+        suggestion = _fill(rule["suggest"], result.values)
+        if result.fixer is not None and pool:
+            best = _best_candidate([m for m in pool if m.id not in named], result.fixer, application, today)
+            if best is not None:
+                named.add(best["id"])
+                template = rule["candidate_suggestion_weak" if best["tier"] == "weak" else "candidate_suggestion"]
+                suggestion += " " + _fill(template, best)
         suggestions.append(suggestion)
     return MixReport(ok=all(c.ok for c in checks if c.required), checks=checks, suggestions=suggestions)
 
@@ -163,9 +168,15 @@ def application_problems(application: Application, today: date) -> list[str]:
 
 
 def _applies(rule: dict, application: Application) -> bool:
-    """False for a rule that has nothing to check here (not an academic program; no program types)."""
+    """False for a rule with nothing to check here (another portal; not academic; no limit; no program types)."""
+    if rule.get("portals") and application.portal not in rule["portals"]:
+        return False
     if rule.get("when_academic") and not application.academic:
         return False
+    if rule.get("when_osteopathic") and not application.osteopathic_recognition:
+        return False
+    if rule["kind"] == "portal_limit":
+        return letter_limit(application)[0] > 0
     if rule["kind"] == "program_types":
         return any(p.required_types for p in application.programs)
     return True
@@ -180,111 +191,232 @@ def _types_by_mentor(writers: list[Mentor], letter_types: Mapping | None) -> dic
     return out
 
 
-def _evaluate(
-    rule: dict,
-    application: Application,
-    writers: list[Mentor],
-    types: dict[str, list[str]],
-    today: date | None,
-) -> tuple[bool, str, dict, Fixer | None]:
-    """Whether the rule passes, which message to use, the values to fill in, and who would fix it."""
-    kind = rule["kind"]
-    letters = sum(len(t) for t in types.values())
-    all_types = [t for ts in types.values() for t in ts]
-    stand_in = bool(rule.get("committee_stands_in")) and (
-        any(m.role == "committee" for m in writers) or any(t in STAND_IN_TYPES for t in all_types)
+@dataclass(frozen=True)
+class _Case:
+    """What a rule kind sees: the rule, the application, its writers and the letter types they write."""
+
+    rule: dict
+    application: Application
+    writers: list[Mentor]
+    types: dict[str, list[str]]
+    today: date | None
+
+    @property
+    def letters(self) -> int:
+        return sum(len(t) for t in self.types.values())
+
+    @property
+    def all_types(self) -> list[str]:
+        return [t for ts in self.types.values() for t in ts]
+
+    @property
+    def stand_in_packet(self) -> bool:
+        """True when the writers include a committee letter or letter packet."""
+        return any(m.role == "committee" for m in self.writers) or any(t in STAND_IN_TYPES for t in self.all_types)
+
+    @property
+    def stand_in(self) -> bool:
+        """True when the rule lets a committee letter or packet cover it and the writers include one."""
+        return bool(self.rule.get("committee_stands_in")) and self.stand_in_packet
+
+    def values(self, **more: object) -> dict:
+        base = {
+            "count": self.letters,
+            "min": self.rule.get("min", ""),
+            "max": self.rule.get("max", ""),
+            "limit": self.rule.get("max", ""),
+            "specialty": _field_words(self.application.specialty),
+            "names": "",
+            "missing": "",
+            "portal": self.application.portal,
+        }
+        return {**base, **more}
+
+
+@dataclass(frozen=True)
+class _Result:
+    """Whether a rule passes, the values for its message, and who would fix it (None: nobody to suggest)."""
+
+    ok: bool
+    values: dict
+    fixer: Fixer | None = None
+    message: str = ""  # a message key other than message_ok / message_fail, or a full template
+
+
+_KINDS: dict[str, tuple[tuple[str, ...], Callable[[_Case], _Result]]] = {}
+
+
+def _kind(name: str, *fields: str) -> Callable[[Callable[[_Case], _Result]], Callable[[_Case], _Result]]:
+    """Register the check for one rule kind and the fields its rules must have."""
+
+    def register(check: Callable[[_Case], _Result]) -> Callable[[_Case], _Result]:
+        _KINDS[name] = (fields, check)
+        return check
+
+    return register
+
+
+def _anyone(mentor: Mentor) -> bool:
+    return True
+
+
+@_kind("letter_count", "min")
+def _letter_count(case: _Case) -> _Result:
+    if case.stand_in:
+        return _Result(True, case.values(), message="committee_message")
+    too_few = case.letters < case.rule["min"]
+    too_many = "max" in case.rule and case.letters > case.rule["max"]
+    return _Result(not (too_few or too_many), case.values(), _anyone if too_few else None)
+
+
+@_kind("max_letters", "max")
+def _max_letters(case: _Case) -> _Result:
+    limit = case.rule["max"]
+    if case.rule.get("per_program") and case.application.programs:
+        limit = min(limit, *(p.max_letters for p in case.application.programs))
+    return _Result(case.letters <= limit, case.values(limit=limit))
+
+
+@_kind("portal_limit")
+def _portal_limit(case: _Case) -> _Result:
+    limit, scope, message_ok, message_fail, _source = letter_limit(case.application)
+    rules = portal_rules(case.application.portal)
+    if case.stand_in_packet and rules.limit_with_packet:
+        limit = rules.limit_with_packet
+    if scope == "per_program" and case.application.programs:
+        limit = min(limit, *(p.max_letters for p in case.application.programs))
+    ok = case.letters <= limit
+    return _Result(ok, case.values(limit=limit), message=message_ok if ok else message_fail)
+
+
+@_kind("min_role", "min")
+def _min_role(case: _Case) -> _Result:
+    roles, wanted = case.rule.get("roles", []), case.rule.get("types", [])
+    matching = [m for m in case.writers if m.role in roles or any(t in wanted for t in case.types[m.id])]
+    values = case.values(count=len(matching))
+    if case.stand_in:
+        return _Result(True, values, message="committee_message")
+
+    def fixer(m: Mentor) -> bool:
+        return m.role in roles or any(can_write(m, t, case.application) for t in wanted)
+
+    return _Result(len(matching) >= case.rule["min"], values, fixer)
+
+
+@_kind("min_specialty", "min", "message_no_specialty")
+def _min_specialty(case: _Case) -> _Result:
+    if case.application.specialty is None:
+        return _Result(False, case.values(count=0), message="message_no_specialty")
+    excluded, skip_types = case.rule.get("exclude_roles", []), set(case.rule.get("exclude_types", []))
+
+    def fixer(m: Mentor) -> bool:
+        return m.specialty == case.application.specialty and m.role not in excluded
+
+    count = sum(1 for m in case.writers if fixer(m) and not set(case.types[m.id]) <= skip_types)
+    return _Result(count >= case.rule["min"], case.values(count=count), fixer)
+
+
+@_kind("min_type", "types", "min")
+def _min_type(case: _Case) -> _Result:
+    wanted = case.rule["types"]
+    in_field = case.rule.get("writer_in_specialty")
+    field = case.application.specialty
+    count = sum(
+        1
+        for m in case.writers
+        for t in case.types[m.id]
+        if t in wanted and (not in_field or (m.specialty == field and m.role != "resident"))
     )
-    values = {
-        "count": letters,
-        "min": rule.get("min", ""),
-        "max": rule.get("max", ""),
-        "limit": rule.get("max", ""),
-        "specialty": _field_words(application.specialty),
-        "names": "",
-        "missing": "",
-    }
-    anyone: Fixer = lambda m: True  # noqa: E731
+    return _Result(
+        count >= case.rule["min"],
+        case.values(count=count),
+        lambda m: any(can_write(m, t, case.application) for t in wanted),
+    )
 
-    if kind == "letter_count":
-        if stand_in:
-            return True, "committee_message", values, None
-        too_few = letters < rule["min"]
-        too_many = "max" in rule and letters > rule["max"]
-        return not (too_few or too_many), "", values, anyone if too_few else None
 
-    if kind == "max_letters":
-        limit = rule["max"]
-        if rule.get("per_program") and application.programs:
-            limit = min(limit, *(p.max_letters for p in application.programs))
-        values["limit"] = limit
-        return letters <= limit, "", values, None
+@_kind("off_service", "type")
+def _off_service(case: _Case) -> _Result:
+    field = case.application.specialty
+    names = [m.name for m in case.writers if case.rule["type"] in case.types[m.id] and m.specialty != field]
+    return _Result(not names, case.values(names=", ".join(names)))
 
-    if kind == "min_role":
-        roles, wanted_types = rule.get("roles", []), rule.get("types", [])
-        matching = [m for m in writers if m.role in roles or any(t in wanted_types for t in types[m.id])]
-        values["count"] = len(matching)
-        if stand_in:
-            return True, "committee_message", values, None
 
-        def fixer(m: Mentor) -> bool:
-            return m.role in roles or any(can_write(m, t, application) for t in wanted_types)
+@_kind("only_types", "types")
+def _only_types(case: _Case) -> _Result:
+    allowed = set(case.rule["types"]) | set(STAND_IN_TYPES)
+    names = [m.name for m in case.writers if set(case.types[m.id]) - allowed]
+    return _Result(not names, case.values(names=", ".join(names)))
 
-        return len(matching) >= rule["min"], "", values, fixer
 
-    if kind == "min_specialty":
-        if application.specialty is None:
-            values["count"] = 0
-            return False, "message_no_specialty", values, None
-        excluded = rule.get("exclude_roles", [])
+@_kind("physician", "min", "message_no_degree")
+def _physician(case: _Case) -> _Result:
+    degree = case.rule.get("degree")
 
-        def fixer(m: Mentor) -> bool:
-            return m.specialty == application.specialty and m.role not in excluded
+    def physician(m: Mentor) -> bool:
+        return m.degree in ("MD", "DO") or (m.role in PHYSICIAN_ROLES and m.degree in ("", "MD", "DO"))
 
-        values["count"] = sum(1 for m in writers if fixer(m))
-        return values["count"] >= rule["min"], "", values, fixer
+    def fixer(m: Mentor) -> bool:
+        return m.degree == degree if degree else physician(m)
 
-    if kind == "min_type":
-        wanted_types = rule["types"]
-        values["count"] = sum(1 for t in all_types if t in wanted_types)
-        return (
-            values["count"] >= rule["min"],
-            "",
-            values,
-            lambda m: any(can_write(m, t, application) for t in wanted_types),
-        )
+    doctors = [m for m in case.writers if physician(m)]
+    wanted = [m for m in doctors if fixer(m)]
+    names = ", ".join(f"{m.name} ({m.degree})" if m.degree else m.name for m in (wanted or doctors))
+    values = case.values(count=len(wanted), names=names)
+    if len(wanted) >= case.rule["min"]:
+        return _Result(True, values)
+    if doctors and not degree:
+        return _Result(True, values, message="message_no_degree")
+    return _Result(False, values, fixer)
 
-    if kind == "no_role":
-        offenders = [m.name for m in writers if m.role in rule["roles"]]
-        values["names"] = ", ".join(offenders)
-        return not offenders, "", values, None
 
-    if kind == "exclusive_type":
-        both = [m.name for m in writers if rule["type"] in types[m.id] and set(types[m.id]) & set(rule["conflicts"])]
-        values["names"] = ", ".join(both)
-        return not both, "", values, None
+@_kind("no_role", "roles")
+def _no_role(case: _Case) -> _Result:
+    offenders = [m.name for m in case.writers if m.role in case.rule["roles"]]
+    return _Result(not offenders, case.values(names=", ".join(offenders)))
 
-    if kind == "recent_clinical":
-        since = months_before(today, rule["months"]) if today else None
 
-        def fixer(m: Mentor) -> bool:
-            last = m.last_contact()
-            return m.role in CLINICAL_ROLES and (since is None or (last is not None and last >= since))
+@_kind("exclusive_type", "type", "conflicts")
+def _exclusive_type(case: _Case) -> _Result:
+    rule = case.rule
+    both = [
+        m.name
+        for m in case.writers
+        if rule["type"] in case.types[m.id] and set(case.types[m.id]) & set(rule["conflicts"])
+    ]
+    return _Result(not both, case.values(names=", ".join(both)))
 
-        values["count"] = sum(1 for m in writers if fixer(m))
-        return values["count"] >= rule["min"], "", values, fixer
 
-    if kind == "program_types":
-        missing_types: set[str] = set()
-        gaps = []
-        for program in application.programs:
-            lacking = [t for t in program.required_types if t not in all_types]
-            if lacking:
-                missing_types.update(lacking)
-                gaps.append(f"{program.name} needs {', '.join(label(t) for t in lacking)}")
-        values["missing"] = "; ".join(gaps)
-        return not gaps, "", values, lambda m: any(can_write(m, t, application) for t in missing_types)
+@_kind("recent_clinical", "min", "months")
+def _recent_clinical(case: _Case) -> _Result:
+    since = months_before(case.today, case.rule["months"]) if case.today else None
 
-    raise ValueError(f"Unknown rule kind {kind!r}")
+    def fixer(m: Mentor) -> bool:
+        last = m.last_contact()
+        return m.role in CLINICAL_ROLES and (since is None or (last is not None and last >= since))
+
+    count = sum(1 for m in case.writers if fixer(m))
+    return _Result(count >= case.rule["min"], case.values(count=count), fixer)
+
+
+@_kind("program_types")
+def _program_types(case: _Case) -> _Result:
+    missing_types: set[str] = set()
+    gaps = []
+    for program in case.application.programs:
+        lacking = [t for t in program.required_types if t not in case.all_types]
+        if lacking:
+            missing_types.update(lacking)
+            gaps.append(f"{program.name} needs {', '.join(label(t) for t in lacking)}")
+    return _Result(
+        not gaps,
+        case.values(missing="; ".join(gaps)),
+        lambda m: any(can_write(m, t, case.application) for t in missing_types),
+    )
+
+
+def _evaluate(rule: dict, case: _Case) -> _Result:
+    """The registered check of the rule's kind."""
+    return _KINDS[rule["kind"]][1](case)
 
 
 def _best_candidate(pool: list[Mentor], fixer: Fixer, application: Application, today: date | None) -> dict | None:

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from lor.timing import timing
+
 NAME_MAX = 200
 NOTES_MAX = 5_000
 SHORT_TEXT_MAX = 500
@@ -41,13 +43,29 @@ Role = Literal[
     "resident",
     "committee",
     "other",
+    "department",  # a department writing as a group (IM SEL, surgery chair letter, a group eSLOE)
 ]
-Setting = Literal["rotation", "longitudinal", "lab", "course", "project", "clinic", "job", "volunteer", "other"]
+Setting = Literal[
+    "rotation",
+    "longitudinal",
+    "lab",
+    "course",
+    "project",
+    "clinic",
+    "job",
+    "volunteer",
+    "other",
+    "sub_internship",
+    "away_rotation",
+]
 OneOnOne = Literal["none", "some", "frequent"]
 Performance = Literal["outstanding", "strong", "average", "inconsistent"]
 Pathway = Literal["medical_school", "residency", "fellowship", "job", "scholarship", "research"]
-Portal = Literal["ERAS", "ResidencyCAS", "AMCAS", "AACOMAS", "TMDSAS", "Interfolio", "other"]
-LetterType = Literal["narrative", "sloe", "eslor", "chair", "committee", "packet"]
+Portal = Literal["ERAS", "ResidencyCAS", "AMCAS", "AACOMAS", "TMDSAS", "Interfolio", "other", "SF Match"]
+# "sel": the internal medicine Structured Evaluative Letter, written by the department; "standardized":
+# a standardized letter filled in on the portal's own form (dermatology, urology, integrated plastics).
+LetterType = Literal["narrative", "sloe", "eslor", "chair", "committee", "packet", "sel", "standardized"]
+Degree = Literal["", "MD", "DO", "PhD", "other"]
 Status = Literal[
     "planned", "asked", "agreed", "declined", "packet_sent", "submitted", "thanked", "updated", "withdrawn"
 ]
@@ -69,6 +87,7 @@ ONE_ON_ONE: tuple[str, ...] = get_args(OneOnOne)
 PERFORMANCES: tuple[str, ...] = get_args(Performance)
 PATHWAYS: tuple[str, ...] = get_args(Pathway)
 PORTALS: tuple[str, ...] = get_args(Portal)
+DEGREES: tuple[str, ...] = get_args(Degree)
 LETTER_TYPES: tuple[str, ...] = get_args(LetterType)
 STATUSES: tuple[str, ...] = get_args(Status)
 SEVERITIES: tuple[str, ...] = get_args(Severity)
@@ -134,9 +153,20 @@ LABELS: dict[str, str] = {
     "check_in": "Goal conversation",
     "thank_you": "Thank-you",
     "one_on_one": "One-on-one",
+    "sel": "IM SEL (departmental letter)",
+    "standardized": "Standardized letter (portal form)",
+    "department": "Department (group letter)",
+    "sub_internship": "Sub-internship",
+    "away_rotation": "Away rotation",
+    "SF Match": "SF Match",
+    "": "Not recorded",
     "non_science_faculty": "Non-science faculty",
     "ERAS": "ERAS",
     "AMCAS": "AMCAS",
+    "ResidencyCAS": "ResidencyCAS",
+    "AACOMAS": "AACOMAS",
+    "TMDSAS": "TMDSAS",
+    "Interfolio": "Interfolio",
 }
 
 
@@ -277,6 +307,8 @@ class Mentor(_Model):
     touchpoints: list[Touchpoint] = Field(default_factory=list, max_length=500)
     title: ShortText = ""  # e.g. "Associate Professor of Medicine", shown on drafts
     unavailable: bool = False  # on leave or otherwise unable to write this cycle
+    degree: Degree = ""  # "DO" matters to osteopathic schools; "" when not recorded
+    rotation_end: Day | None = None  # the last day of a rotation with this writer, past or still ahead
 
     @field_validator("observed")
     @classmethod
@@ -313,6 +345,7 @@ class Application(_Model):
     academic: bool = False
     programs: list[Program] = Field(default_factory=list, max_length=200)
     notes: Notes = ""
+    osteopathic_recognition: bool = False  # residency programs with ACGME Osteopathic Recognition
 
 
 class LetterRequest(_Model):
@@ -400,6 +433,7 @@ class MixCheck(_Model):
     required: bool
     message: str
     source: str = ""
+    checked: str = ""  # the day the rule was last compared with its source (YYYY-MM-DD)
 
 
 class MixReport(_Model):
@@ -422,7 +456,6 @@ class Plan(_Model):
 BUSY_SETTING: Final = "busy"
 BUFFER_SETTING: Final = "buffer_days"
 BACKUPS_SETTING: Final = "recommenders-backups-planned"  # the key Choose recommenders first saved it under
-MAX_BUFFER_DAYS = 21  # the most days before the real deadline a writer's own due date may move
 
 
 class MovedPeriod(_Model):
@@ -506,7 +539,7 @@ class PlanSettings(_Model):
     model_config = ConfigDict(populate_by_name=True)
 
     busy: BusyChoices = Field(default_factory=BusyChoices, alias=BUSY_SETTING)
-    buffer_days: int = Field(default=0, ge=0, le=MAX_BUFFER_DAYS, strict=True, alias=BUFFER_SETTING)
+    buffer_days: int = Field(default=0, strict=True, alias=BUFFER_SETTING)  # 0 to timing().max_buffer_days
     backups_planned: dict[str, str] = Field(default_factory=dict, alias=BACKUPS_SETTING)  # declined id -> backup id
 
     @field_validator("busy", "backups_planned", "buffer_days", mode="before")
@@ -514,6 +547,15 @@ class PlanSettings(_Model):
     def _null_is_default(cls, value: object, info: ValidationInfo) -> object:
         # An absent or null setting is the default (no buffer, no changes, nothing planned).
         return (0 if info.field_name == "buffer_days" else {}) if value is None else value
+
+    @field_validator("buffer_days")
+    @classmethod
+    def _buffer_within_limit(cls, value: int) -> int:
+        limit = timing().max_buffer_days  # the one limit: data/busy_periods.toml [timing]
+        if value > limit or value < 0:
+            side = f"above {limit}" if value > limit else "below 0"
+            raise ValueError(f"can't be {side} (whole days from 0 to {limit})")
+        return value
 
     @classmethod
     def from_stored(cls, settings: Mapping[str, Any]) -> PlanSettings:

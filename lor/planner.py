@@ -5,7 +5,6 @@ The numbers (ask window, reminders, status check, ...) are the [timing] table of
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,11 +15,10 @@ from lor.busy import (
     effective_calendar,
     holiday_days,
     is_working_day,
-    match_day,
-    timing,
     working_day_after,
     working_day_before,
 )
+from lor.letter_types import Expectation, departmental
 from lor.models import (
     BUSY_SETTING,
     CLOSED_STATUSES,
@@ -33,11 +31,16 @@ from lor.models import (
     Milestone,
     Plan,
     PlanSettings,
+    label,
 )
+from lor.portals import match_for, results_day
 from lor.text import day_text as _fmt
 from lor.text import plural as _plural
+from lor.timing import Timing, needs_goal_conversation, timing
 
 _Span = tuple[date, date, BusyPeriod]
+# Settings where the writer saw the student on a rotation: the ask follows its end (issue #11, point 9).
+ROTATION_SETTINGS: tuple[str, ...] = ("rotation", "sub_internship", "away_rotation")
 _ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
 _DAY = timedelta(days=1)
 # How far a letter has come, by status; a later status implies the earlier steps happened.
@@ -81,29 +84,30 @@ _UPDATE_TITLES = {
 }
 
 
-@cache
 def _rules() -> dict[str, Any]:
-    t = timing()
+    return _rules_for(timing())
+
+
+@cache
+def _rules_for(t: Timing) -> dict[str, Any]:
     return {
-        "ask_weeks": {k: tuple(v) for k, v in t["ask_weeks"].items()},
-        "late": t["late_days"],
-        "short": t["short_notice_days"],
-        "latest_ask": t["latest_ask_days"],
-        "check_in_months": t["check_in_after_months"],
-        "check_in": tuple(t["check_in_days"]),
-        "reminders": tuple(t["reminder_days"]),
-        "status_check": tuple(t["status_check_days"]),
-        "thank_you": t["thank_you_days"],
-        "update_weeks": t["update_weeks"],
-        "fellowship_update_weeks": t["fellowship_update_weeks"],
-        "medical_school_update": tuple(int(x) for x in t["medical_school_update"].split("-")),
+        "late": t.late_days,
+        "short": t.short_notice_days,
+        "latest_ask": t.latest_ask_days,
+        "check_in": t.check_in_days,
+        "reminders": t.reminder_days,
+        "status_check": t.status_check_days,
+        "thank_you": t.thank_you_days,
+        "update_weeks": t.update_weeks,
+        "fellowship_update_weeks": t.fellowship_update_weeks,
+        "medical_school_update": t.medical_school_update,
+        "check_in_offsets": _check_in_offsets(t.check_in_days),
     }
 
 
-@cache
-def _check_in_offsets() -> tuple[timedelta, ...]:
+def _check_in_offsets(check_in: tuple[int, int]) -> tuple[timedelta, ...]:
     """Days before the ask to try for the goal conversation: 2–4 weeks (middle first), then earlier."""
-    near, far = _rules()["check_in"]
+    near, far = check_in
     middle = (near + far) // 2
     ideal = sorted(range(near, far + 1), key=lambda n: (abs(n - middle), -n))
     # When 2–4 weeks before the ask is all busy, up to two weeks earlier still works.
@@ -112,24 +116,14 @@ def _check_in_offsets() -> tuple[timedelta, ...]:
 
 def ask_window(application: Application) -> tuple[int, int]:
     """The (fewest, most) weeks before the due date in which to ask for this letter: (8, 12) for residency."""
-    weeks = _rules()["ask_weeks"]
-    lo, hi = weeks.get(application.pathway, weeks["other"])
-    return lo, hi
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return timing().weeks_for(application.pathway)
 
 
 def outcome_day(application: Application, due: date) -> date:
     """When to tell writers how it went: Match Day, admissions spring, or some weeks after the due date."""
     rules = _rules()
     if application.pathway == "residency":
-        day = match_day(due.year)
-        return day if day > due else match_day(due.year + 1)
+        return results_day(application, due)
     if application.pathway == "fellowship":
         return working_day_after(due + timedelta(weeks=rules["fellowship_update_weeks"]))
     if application.pathway == "medical_school":
@@ -264,6 +258,7 @@ class _Plan:
         self.busy = _Busy([*busy, *mentor.busy], first, max(due, today) + timedelta(days=7))
         self.steps: list[dict[str, Any]] = []
         self.warnings: list[str] = []
+        self.after_rotation = False  # the ask follows a rotation with the writer: no goal conversation
         self.today_taken = False  # a step still to do already sits on today
         self.pending_seen = False  # the next step still to do has been handled
         self.ids = {
@@ -297,6 +292,7 @@ class _Plan:
         *,
         after: date | None = None,
         after_step: str = "step before it",
+        title: str | None = None,
     ) -> date | None:
         """Put a step still to do on ``day``, or leave it out with a warning; returns the day used.
 
@@ -323,7 +319,7 @@ class _Plan:
                 self.warnings.append(f"The {step} would land on today beside another step, so it's left out.")
                 return None
             self.today_taken = True
-        self._step(kind=kind, day=day, title=self.title(kind), note=note, overdue=overdue)
+        self._step(kind=kind, day=day, title=title or self.title(kind), note=note, overdue=overdue)
         return day
 
     def plan(self) -> Plan:
@@ -332,11 +328,49 @@ class _Plan:
 
     # --- choosing the ask -------------------------------------------------------------------------
 
+    def rotation_ask(self) -> tuple[date, str] | None:
+        """The ask near the end of a rotation with this writer, while they remember the work, or None.
+
+        A rotation still ahead: on its last working days (before the due date, with time to spare). A
+        rotation that ended at most ``rotation_recent_days`` ago while the usual window is still ahead:
+        right away. Otherwise the usual window decides.
+        """
+        mentor, today, due = self.mentor, self.today, self.due
+        end = mentor.rotation_end or (mentor.last_worked if mentor.setting in ROTATION_SETTINGS else None)
+        if end is None:
+            return None
+        rules = _rules()
+        target = end + timedelta(days=timing().ask_after_rotation_days)
+        if target >= today:
+            last_days = _days(max(today, target - timedelta(days=6)), target, backwards=True)
+            day = _first(last_days, self.busy.free)
+            if day is None or (due - day).days < rules["late"]:
+                return None  # too close to the due date: the usual late-notice rules apply
+            return day, (
+                f"Near the end of your rotation with {self.name} ({_fmt(end)}), while your work is fresh; "
+                "they can write and upload it once the portal opens."
+            )
+        window_start = due - timedelta(weeks=ask_window(self.application)[1])
+        if (today - end).days > timing().rotation_recent_days or today >= window_start:
+            return None
+        day = _first(_days(today, window_start), self.busy.free)
+        if day is None:
+            return None
+        return day, (
+            f"Now, while {self.name} remembers your rotation (it ended {_fmt(end)}), rather than waiting "
+            f"for the usual window; they can upload it once the portal opens."
+        )
+
     def choose_ask(self) -> tuple[date, str]:
         """The ask day and its note (warnings go to self.warnings); due is after today."""
         rules = _rules()
         today, due, busy, name = self.today, self.due, self.busy, self.name
         days_left = (due - today).days
+        if days_left >= rules["late"]:
+            rotation = self.rotation_ask()
+            if rotation is not None:
+                self.after_rotation = True
+                return rotation
         lo, hi = ask_window(self.application)
         window = f"{lo}–{hi} weeks before the due date"
         day: date | None
@@ -406,11 +440,10 @@ class _Plan:
 
     def check_in(self, ask: date) -> None:
         """A goal conversation 2–4 weeks before the ask when the last contact is old or unknown."""
-        rules = _rules()
         last = self.mentor.last_contact()
-        if last is not None and last >= months_before(ask, rules["check_in_months"]):
+        if self.after_rotation or not needs_goal_conversation(last, ask):
             return
-        options = [ask - offset for offset in _check_in_offsets()]
+        options = [ask - offset for offset in _rules()["check_in_offsets"]]
         options = [d for d in options if d >= self.today and not (d == self.today and self.today_taken)]
         day = _first(options, self.busy.free)
         since = f"you last worked together on {_fmt(last)}" if last else "no recent contact is recorded"
@@ -530,7 +563,10 @@ def plan_letter(
     due, deadline_note, warnings = _writer_due(application, None, buffer_days, today, mentor.name)
     plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=None)
     plan.warnings.extend(warnings)
-    if due > today:
+    slot = departmental(mentor, application)
+    if due > today and slot is not None and slot.notify_by:
+        _departmental_steps(plan, slot)
+    elif due > today:
         ask, note = plan.choose_ask()
         plan.check_in(ask)
         after = plan.place("ask", ask, f"For {application.name}. {note}")
@@ -544,6 +580,52 @@ def plan_letter(
         )
     _finish(plan, due, deadline_note, None)
     return plan.plan()
+
+
+def _departmental_steps(plan: _Plan, slot: Expectation) -> None:
+    """A departmental letter as a slot: tell the department early, send what it asks for, check it arrived.
+
+    No personal ask, goal conversation or reminders: the department runs its own process.
+    """
+    what = label(slot.type).split(" (")[0]
+    due, today = plan.due, plan.today
+    month, dom = (int(part) for part in slot.notify_by.split("-"))
+    notify = working_day_before(date(due.year, month, dom))
+    if notify >= due - timedelta(days=_rules()["late"]):
+        notify = working_day_before(due - timedelta(weeks=ask_window(plan.application)[1]))
+    if notify < today:
+        plan.warnings.append(
+            f"The usual time to tell the department about your {what} ({_fmt(notify)}) has passed: tell "
+            "them today, and ask what they still need from you."
+        )
+        notify = today if is_working_day(today) else working_day_after(today)
+    note = f"A departmental letter: the department writes it from your record there. {slot.prerequisite}".strip()
+    told = plan.place("ask", notify, note, title=f"Tell {plan.name} you need its {what}")
+    if told is None:
+        return
+    packet = plan.place(
+        "packet",
+        plan.packet_day(told),
+        "Send what the department asks for (usually your CV, personal statement and a photo) and confirm its "
+        "internal deadline.",
+        title=f"Send {plan.name} what it needs for your {what}",
+    )
+    near, far = _rules()["status_check"]
+    check = _first([due - timedelta(days=far + 7), due - timedelta(days=near + 7)], is_working_day)
+    plan.place(
+        "status_check",
+        check or working_day_before(due - timedelta(days=far + 7)),
+        f"Check the portal, and if the {what} is not there, ask the department's office kindly when it will be.",
+        after=packet or told,
+        after_step="packet" if packet else "ask",
+    )
+
+
+def _update_note(application: Application) -> str:
+    if application.pathway == "residency":
+        match = match_for(application)
+        return f"{match.name}. Tell them where you matched and thank them again; writers like to know."
+    return _UPDATE_NOTES.get(application.pathway, _UPDATE_NOTE)
 
 
 def _packet_note() -> str:
@@ -590,7 +672,7 @@ def _finish(plan: _Plan, due: date, deadline_note: str, letter: LetterRequest | 
         if done["update"]:
             plan.record("update", done["update"], "Updated.")
         return
-    plan.place("update", outcome_day(plan.application, due), _UPDATE_NOTES.get(plan.application.pathway, _UPDATE_NOTE))
+    plan.place("update", outcome_day(plan.application, due), _update_note(plan.application))
 
 
 def _done_steps(letter: LetterRequest) -> dict[str, bool]:

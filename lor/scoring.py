@@ -2,62 +2,56 @@
 
 from __future__ import annotations
 
-import calendar
+import tomllib
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, Tier, label
+from lor import timing
+from lor.letter_types import CLINICAL_ROLES, Expectation, departmental
+from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, label
 from lor.text import plural
 
+SCORING_FILE = Path(__file__).resolve().parent.parent / "data" / "scoring.toml"
+
+
+@cache
+def weights() -> dict[str, Any]:
+    """The score's weights from data/scoring.toml; every factor has a source or a reason and a date."""
+    with SCORING_FILE.open("rb") as fh:
+        data = tomllib.load(fh)
+    for name, factor in data.items():
+        if isinstance(factor, dict) and not ((factor.get("source") or factor.get("reason")) and factor.get("checked")):
+            raise ValueError(f"data/scoring.toml [{name}] needs a source or a reason, and a checked date")
+    return data
+
+
+_W = weights()
 # Tiers: a score at or above STRONG_AT is "strong", at or above POSSIBLE_AT "possible", else "weak".
-STRONG_AT = 65
-POSSIBLE_AT = 40
-
-# Depth of the relationship (up to 48 points): weeks together, setting, one-on-one time, things observed.
-WEEKS_CAP = 12  # weeks beyond this add nothing more: depth levels off
-WEEK_STEPS: tuple[tuple[int, int], ...] = ((12, 20), (8, 16), (4, 11), (2, 6), (1, 2))
-SETTING_POINTS: dict[str, int] = {
-    "longitudinal": 8,
-    "lab": 8,
-    "project": 7,
-    "clinic": 7,
-    "job": 6,
-    "course": 4,
-    "rotation": 3,
-    "volunteer": 3,
-    "other": 2,
-}
-ONE_ON_ONE_POINTS: dict[str, int] = {"frequent": 10, "some": 5, "none": 0}
-POINTS_PER_OBSERVATION = 2
-OBSERVED_CAP = 5  # items beyond this add nothing more
-
-# Relevance to the target (up to 20 points).
-RELEVANCE_MAX = 20
-
-# Role and reputation (up to 10 points), only when the writer also knows the student well.
+STRONG_AT: int = _W["tiers"]["strong_at"]
+POSSIBLE_AT: int = _W["tiers"]["possible_at"]
+WEEKS_CAP: int = _W["weeks"]["cap"]
+WEEK_STEPS: tuple[tuple[int, int], ...] = tuple((a, b) for a, b in _W["weeks"]["steps"])
+SETTING_POINTS: dict[str, int] = dict(_W["setting"]["points"])
+ONE_ON_ONE_POINTS: dict[str, int] = dict(_W["one_on_one"]["points"])
+POINTS_PER_OBSERVATION: int = _W["observed"]["points_each"]
+OBSERVED_CAP: int = _W["observed"]["cap"]
+RELEVANCE_MAX: int = _W["relevance"]["max"]
+ACTING_INTERN_BONUS: int = _W["relevance"]["acting_intern_bonus"]
 BIG_TITLES: tuple[str, ...] = ("department_chair", "program_director", "clerkship_director", "division_chief")
-TITLE_POINTS = 10
-DEPTH_FOR_TITLE_WEEKS = 4  # a title counts only with at least this many weeks and some one-on-one time
+TITLE_POINTS: int = _W["title"]["points"]
+DEPTH_FOR_TITLE_WEEKS: int = _W["title"]["min_weeks"]
+PERFORMANCE_POINTS: dict[str, int] = dict(_W["performance"]["points"])
+NEVER_STRONG_PERFORMANCE: tuple[str, ...] = tuple(_W["performance"]["never_strong"])
+RECENCY_STEPS: tuple[tuple[int, int], ...] = tuple((a, b) for a, b in _W["recency"]["steps"])
+STALE_DAYS: int = _W["recency"]["stale_days"]
+RESIDENT_PENALTY: int = _W["resident"]["penalty"]
+BRIEF_WEEKS: int = _W["brief"]["weeks"]
+DEPARTMENTAL_SCORE: int = _W["departmental"]["score"]
+ACTING_INTERN_SETTINGS: tuple[str, ...] = ("sub_internship", "away_rotation")
 
-# Performance observed (up to 12 points).
-PERFORMANCE_POINTS: dict[str, int] = {"outstanding": 12, "strong": 8, "average": 2, "inconsistent": 0}
-
-# Recency of the last contact (up to 10 points): (days since, points).
-RECENCY_STEPS: tuple[tuple[int, int], ...] = ((183, 10), (365, 7), (548, 4))
-STALE_DAYS = 548  # about 18 months: past this, the writer needs an update before being asked
-GOAL_TALK_MONTHS = 6  # no contact for this long: schedule a goal conversation before asking
-
-RESIDENT_PENALTY = -8  # a resident (non-faculty) letter for residency or fellowship
-BRIEF_WEEKS = 2  # under this many weeks is a brief contact
-
-CLINICAL_ROLES: tuple[str, ...] = (
-    "attending",
-    "supervisor",
-    "program_director",
-    "clerkship_director",
-    "division_chief",
-    "department_chair",
-)
 FACULTY_ROLES: tuple[str, ...] = (
     *CLINICAL_ROLES,
     "research_mentor",
@@ -75,33 +69,61 @@ _SETTING_WORDS: dict[str, str] = {
     "job": "at work",
     "volunteer": "in volunteer work",
     "other": "in another setting",
+    "sub_internship": "on a sub-internship",
+    "away_rotation": "on an away rotation",
 }
 
-SCORING_HELP = f"""\
-**How the score works** (0–100; every point is listed under "Why this score").
 
-1. **Depth of the relationship** — up to 48 points: weeks together (up to 20; more than {WEEKS_CAP}
-   weeks counts as {WEEKS_CAP}), the setting (a longitudinal clinic, lab or project beats a short rotation,
-   up to 8),
-   one-on-one time (frequent 10, some 5, none 0) and the concrete things they saw you do
-   ({POINTS_PER_OBSERVATION} points each, up to {OBSERVED_CAP}).
-2. **Relevance to where you are applying** — up to {RELEVANCE_MAX}: the same specialty for residency and
-   fellowship (your residency program director counts for fellowship); science and non-science faculty for
-   medical school; clinical supervisors for jobs; research mentors for research, scholarships and academic
-   programs.
-3. **Role** — up to {TITLE_POINTS}: a chair, program director, clerkship director or division chief adds
-   points only when they have known you for {DEPTH_FOR_TITLE_WEEKS}+ weeks with some one-on-one time. A big
-   name who barely knows you tends to write a thinner letter than an attending who knows you well.
-4. **Performance they saw** — up to 12: outstanding 12, strong 8, average 2, inconsistent 0.
-5. **Recency** — up to 10: contact in the last 6 months 10, the last year 7, the last 18 months 4.
+def _points_list(points: dict[str, int]) -> str:
+    return ", ".join(f"{label(key).lower()} {value}" for key, value in sorted(points.items(), key=lambda kv: -kv[1]))
 
-A resident (not faculty) writing for residency or fellowship loses {-RESIDENT_PENALTY} points.
 
-**Tiers:** {STRONG_AT}+ is *strong*, {POSSIBLE_AT}–{STRONG_AT - 1} is *possible*,
-below {POSSIBLE_AT} is *weak*.
-Someone you spent under {BRIEF_WEEKS} weeks with and never had one-on-one time with is never *strong*.
-Warnings point out what could make a letter thin even when the score looks good.
-"""
+def scoring_help() -> str:
+    """The "How the score works" help, generated from data/scoring.toml so it always matches the score."""
+    w = weights()
+    depth = w["weeks"]["steps"][0][1] + max(SETTING_POINTS.values()) + max(ONE_ON_ONE_POINTS.values())
+    depth += POINTS_PER_OBSERVATION * OBSERVED_CAP
+    rec = RECENCY_STEPS
+    lines = [
+        '**How the score works** (0–100; every point is listed under "Why this score").',
+        "",
+        f"1. **Depth of the relationship** — up to {depth} points: weeks together (up to {WEEK_STEPS[0][1]}; "
+        f"more than {WEEKS_CAP} weeks counts as {WEEKS_CAP}), where you worked together "
+        f"({_points_list(SETTING_POINTS)}), one-on-one time ({_points_list(ONE_ON_ONE_POINTS)}) and the "
+        f"concrete things they saw you do ({POINTS_PER_OBSERVATION} points each, up to {OBSERVED_CAP}).",
+        f"2. **Relevance to where you are applying** — up to {RELEVANCE_MAX}: the same specialty for residency "
+        "and fellowship (your residency program director counts for fellowship); science and non-science "
+        "faculty for medical school; clinical supervisors for jobs; research mentors for research and "
+        f"scholarships. A sub-internship or away rotation in your specialty adds {ACTING_INTERN_BONUS} for "
+        f"residency; a research mentor counts {w['relevance']['research_mentor_residency']} for a residency "
+        f"({w['relevance']['research_mentor_academic']} for an academic program).",
+        f"3. **Role** — up to {TITLE_POINTS}: a chair, program director, clerkship director or division chief "
+        f"adds points only with {DEPTH_FOR_TITLE_WEEKS}+ weeks together and some one-on-one time.",
+        f"4. **Performance they saw** — up to {max(PERFORMANCE_POINTS.values())}: {_points_list(PERFORMANCE_POINTS)}.",
+        f"5. **Recency** — up to {rec[0][1]}: contact in the last 6 months {rec[0][1]}, the last year "
+        f"{rec[1][1]}, the last 18 months {rec[2][1]}.",
+        "",
+        f"A resident (not faculty) writing for residency or fellowship loses {-RESIDENT_PENALTY} points and is "
+        f"always *weak*: programs want faculty letters. A departmental letter (the IM SEL, a chair letter, a "
+        f"group eSLOE) is not scored on one relationship: it gets {DEPARTMENTAL_SCORE} and is planned as a "
+        "slot with its own steps.",
+        "",
+        f"**Tiers:** {STRONG_AT}+ is *strong*, {POSSIBLE_AT}–{STRONG_AT - 1} is *possible*, below "
+        f"{POSSIBLE_AT} is *weak*. A writer who saw average or uneven work is never *strong*, nor is someone "
+        f"you spent under {BRIEF_WEEKS} weeks with and never had one-on-one time with. Warnings point out what "
+        "could make a letter thin even when the score looks good.",
+        "",
+        "Why each weight is what it is:",
+        *(
+            f"- {factor['title']}: {factor.get('reason') or factor.get('source')}"
+            for factor in w.values()
+            if isinstance(factor, dict) and "title" in factor
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+SCORING_HELP = scoring_help()
 
 # Help text for each factor, shown beside the mentor form's fields.
 FACTOR_HELP: dict[str, str] = {
@@ -109,10 +131,14 @@ FACTOR_HELP: dict[str, str] = {
     "email": "Optional. Handy for the email drafts.",
     "role": (
         "Their position. A chair, program director, clerkship director or division chief adds points only "
-        "when they also know you well. A resident's letter carries little weight for residency."
+        "when they also know you well. A resident is a weak writer for residency. Choose Department for a "
+        "departmental letter such as the IM SEL."
     ),
     "specialty": "Their field. For residency and fellowship, a writer in your target specialty counts most.",
-    "setting": ("Where you worked together. A longitudinal clinic, lab or project shows more than a short rotation."),
+    "setting": (
+        "Where you worked together. A longitudinal clinic, lab or project shows more than a short rotation; a "
+        "sub-internship or away rotation in your specialty counts most for residency."
+    ),
     "weeks_known": f"Weeks you actually worked together. Counts up to {WEEKS_CAP} weeks; more adds nothing.",
     "one_on_one": "How often you worked with them directly, not just in a group or lecture.",
     "performance": "Honestly: the level of work they saw. Average or uneven work makes a lukewarm letter.",
@@ -123,11 +149,23 @@ FACTOR_HELP: dict[str, str] = {
     "last_worked": ("The last day you worked together. Recent contact scores higher; over 18 months gets a warning."),
     "unavailable": "Tick if they are on leave or cannot write this cycle: they move to the end of the list.",
     "notes": "Anything else worth remembering about this writer.",
+    "degree": "MD, DO or another degree. Many DO schools want a letter from a physician, ideally a DO.",
+    "rotation_end": (
+        "The last day of a rotation with them, past or still ahead: the ask is planned near its end, while "
+        "they remember your work."
+    ),
 }
 
 
 def score_mentor(mentor: Mentor, application: Application, *, today: date) -> MentorScore:
-    """The mentor's score for this application, with a reason for every point and plain warnings."""
+    """The mentor's score for this application, with a reason for every point and plain warnings.
+
+    A department writing its departmental letter (the IM SEL, a chair letter) is not scored on the
+    relationship: it gets the departmental score of data/scoring.toml, with the reason.
+    """
+    slot = departmental(mentor, application)
+    if slot is not None:
+        return _departmental_score(mentor, slot)
     reasons: list[Reason] = []
     warnings: list[str] = []
 
@@ -172,11 +210,13 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
                 "write a vaguer letter than an attending who has watched you work for weeks. "
                 "Choose them only if they can speak to your work in detail."
             )
-    if mentor.role == "resident" and application.pathway in ("residency", "fellowship"):
+    resident_writes = mentor.role == "resident" and application.pathway in _W["resident"]["pathways"]
+    if resident_writes:
         add(RESIDENT_PENALTY, "Letters from residents count for less than letters from faculty")
         warnings.append(
-            "A resident is not faculty: programs give their letters little weight. Ask the attending you "
-            "worked with instead (the resident can share what they saw with them)."
+            f"A resident is a weak writer for {label(application.pathway).lower()}: programs want letters from "
+            "faculty and give a resident's letter little weight, however good the work they saw. Ask the "
+            "attending you worked with instead (the resident can tell them what they saw)."
         )
 
     # 4. Performance they observed.
@@ -210,10 +250,35 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
     score = min(max(raw, 0), 100)
     if score != raw:
         reasons.append(Reason(points=score - raw, text=f"The score stays between 0 and 100 (was {raw})"))
-    tier: Tier = "strong" if score >= STRONG_AT else "possible" if score >= POSSIBLE_AT else "weak"
+    tier = _tier(score)
     if tier == "strong" and weeks < BRIEF_WEEKS and mentor.one_on_one == "none":
         tier = "possible"
+    if tier == "strong" and mentor.performance in NEVER_STRONG_PERFORMANCE:
+        tier = "possible"  # they can only praise what they saw
+    if resident_writes:
+        tier = _W["resident"]["max_tier"]
     return MentorScore(score=score, tier=tier, reasons=reasons, warnings=warnings)
+
+
+def _tier(score: int) -> str:
+    return "strong" if score >= STRONG_AT else "possible" if score >= POSSIBLE_AT else "weak"
+
+
+def _departmental_score(mentor: Mentor, slot: Expectation) -> MentorScore:
+    """The fixed score of a departmental letter, explained: it is a slot, not a relationship."""
+    what = label(slot.type)
+    reason = Reason(
+        points=DEPARTMENTAL_SCORE,
+        text=f"{what}: written by the department from your record there, and expected by programs",
+    )
+    warnings = [
+        f"A departmental letter ({what}) is planned as a slot with its own steps: tell the department early"
+        + (f" ({slot.prerequisite[0].lower()}{slot.prerequisite[1:]})" if slot.prerequisite else "")
+        + ". It is not scored on how well one person knows you."
+    ]
+    if mentor.unavailable:
+        warnings.append("Marked unavailable this cycle: plan someone else.")
+    return MentorScore(score=DEPARTMENTAL_SCORE, tier=_tier(DEPARTMENTAL_SCORE), reasons=[reason], warnings=warnings)
 
 
 def rank_mentors(
@@ -229,8 +294,11 @@ def can_write(mentor: Mentor, letter_type: str, application: Application) -> boo
     """True when this mentor is someone who can write a letter of this type for this application."""
     if letter_type in ("committee", "packet"):
         return mentor.role == "committee"
-    if letter_type == "chair":
-        return mentor.role == "department_chair"
+    if letter_type in ("chair", "sel"):
+        return mentor.role in ("department_chair", "department")
+    if letter_type == "standardized":
+        field = application.specialty
+        return mentor.role in CLINICAL_ROLES and (field is None or mentor.specialty == field)
     if letter_type == "sloe":
         field = application.specialty or "emergency_medicine"
         return mentor.role in CLINICAL_ROLES and mentor.specialty == field
@@ -311,21 +379,14 @@ def backup_reason(letter: LetterRequest) -> str:
 
 
 def needs_goal_conversation(mentor: Mentor, today: date, letters: Iterable[LetterRequest] = ()) -> bool:
-    """True when the last contact is unknown or at least 6 months ago: talk about goals before asking.
+    """True when the last contact is unknown or old enough for a goal conversation before the ask.
 
-    Given the mentor's letters, False once one of them is past "planned" (already asked, or said no).
+    "Old enough" is ``check_in_after_months`` of the timing rules. Given the mentor's letters, False once
+    one of them is past "planned" (already asked, or said no).
     """
     if any(r.mentor_id == mentor.id and r.status != "planned" for r in letters):
         return False
-    last = mentor.last_contact()
-    return last is None or last <= months_before(today, GOAL_TALK_MONTHS)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = total // 12, total % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return timing.needs_goal_conversation(mentor.last_contact(), today)
 
 
 def _step_points(value: int, steps: tuple[tuple[int, int], ...], *, descending: bool = False) -> int:
@@ -337,6 +398,8 @@ def _step_points(value: int, steps: tuple[tuple[int, int], ...], *, descending: 
 
 
 def _setting_reason(setting: str) -> str:
+    if setting in ACTING_INTERN_SETTINGS:
+        return f"Working together {_SETTING_WORDS[setting]} shows how you handle an intern's role"
     if setting in ("longitudinal", "lab", "project", "clinic"):
         return f"Working together {_SETTING_WORDS[setting]} shows how you grow over time"
     if setting == "job":
@@ -365,14 +428,22 @@ def _relevance(mentor: Mentor, application: Application) -> tuple[int, str]:
     same_field = application.specialty is not None and mentor.specialty == application.specialty
     field = label(application.specialty).lower() if application.specialty else ""
     if pathway in ("residency", "fellowship"):
+        rel = _W["relevance"]
         if pathway == "fellowship" and role == "program_director":
             return RELEVANCE_MAX, "Your residency program director: fellowships usually want this letter"
+        if role == "research_mentor" and application.specialty is not None:
+            if application.academic:
+                return rel["research_mentor_academic"], "A research mentor helps for an academic program"
+            return rel["research_mentor_residency"], "A research mentor: residency programs read clinical letters first"
+        if same_field and pathway == "residency" and mentor.setting in ACTING_INTERN_SETTINGS:
+            return (
+                RELEVANCE_MAX + ACTING_INTERN_BONUS,
+                f"Saw you work at intern level in {field} ({label(mentor.setting).lower()}): what programs weigh most",
+            )
         if same_field:
             return RELEVANCE_MAX, f"Works in {field}, the specialty you are applying to"
         if application.specialty is None:
             return 8, "Set the application's specialty to judge specialty fit"
-        if role == "research_mentor" and application.academic:
-            return 12, "A research mentor helps for an academic program"
         if role in CLINICAL_ROLES:
             return 6, f"A clinician outside {field}: useful, but not a specialty letter"
         return 2, f"Outside {field}"

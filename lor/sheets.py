@@ -13,8 +13,9 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
-from lor.messages import GENERAL_SALUTATION_PORTALS, PORTAL_INSTRUCTIONS, WRITER_ATTACHMENTS, purpose
+from lor.messages import GENERAL_SALUTATION_PORTALS, WRITER_ATTACHMENTS, purpose
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
+from lor.portals import writer_steps
 from lor.text import day_text as _day
 from lor.text import markdown_escape, plural
 
@@ -116,7 +117,7 @@ def _e(text: object) -> str:
 
 def _html_letter(row: _Row, earliest: date) -> str:
     letter, app = row.letter, row.application
-    how = PORTAL_INSTRUCTIONS.get(app.portal, PORTAL_INSTRUCTIONS["other"])
+    how = writer_steps(app.portal, letter.letter_type)
     facts = [
         ("Due", f"<strong>{_e(_day(row.due))}</strong>" if row.due == earliest else _e(_day(row.due))),
         ("For", _e(purpose(app).capitalize())),
@@ -220,7 +221,7 @@ def _html_contact(student: Student | None) -> str:
 def _md_letter(row: _Row, earliest: date) -> list[str]:
     letter, app = row.letter, row.application
     due = markdown_escape(_day(row.due))
-    how = PORTAL_INSTRUCTIONS.get(app.portal, PORTAL_INSTRUCTIONS["other"])
+    how = writer_steps(app.portal, letter.letter_type)
     lines = [
         f"### {markdown_escape(app.name)}",
         "",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lor import ui
 from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
+from lor.sources import checked_label, source_line
 
 ws = ui.page_header(
     "FAQ guidance", "Two-line answers first, details after: how to choose, ask, remind and thank your writers."
@@ -14,7 +15,7 @@ def show(topic: Topic, *, opened: bool) -> None:
     with st.expander(topic.title, expanded=opened):
         st.markdown("  \n".join(f"**{line}**" for line in topic.summary.splitlines()))
         st.markdown(topic.body)
-        st.caption("Sources: " + "; ".join(topic.sources))
+        st.caption(f"Sources: {'; '.join(topic.sources)} · checked {checked_label(topic.checked)}")
         for page in topic.related:
             ui.page_link(page)
 
@@ -29,6 +30,9 @@ if cards:
     st.subheader("For you now")
     for card in cards:
         st.info(f"**{ui.md(card.title)}**  \n{ui.md(card.reason)}", icon="💡")
+        topic = get_topic(card.slug)
+        if topic is not None:
+            st.caption(ui.md(source_line("; ".join(topic.sources), topic.checked)))
         ui.page_link("faq", "Read this", topic=card.slug)
 
 query = ""

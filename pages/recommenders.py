@@ -11,9 +11,11 @@ import streamlit as st
 from pydantic import ValidationError
 
 from lor import ui
+from lor.letter_types import expected_letter_type
 from lor.mix import application_problems, mix_for_letters
 from lor.models import (
     BACKUPS_SETTING,
+    DEGREES,
     LETTER_TYPES,
     ONE_ON_ONE,
     PATHWAYS,
@@ -41,7 +43,9 @@ from lor.scoring import (
     backup_suggestions,
     needs_goal_conversation,
     rank_mentors,
+    weights,
 )
+from lor.sources import source_line
 from lor.store import Workspace
 from lor.text import plural, short_date
 
@@ -202,6 +206,15 @@ def edit_application(ws: Workspace, application: Application) -> None:
             )
         with cols[1]:
             bound(st.checkbox, "Academic programs", ws, application, "academic", f"{k}-academic")
+            bound(
+                st.checkbox,
+                "Osteopathic Recognition",
+                ws,
+                application,
+                "osteopathic_recognition",
+                f"{k}-osteopathic",
+                help="Residency programs with ACGME Osteopathic Recognition value a letter from a DO.",
+            )
 
 
 # -- mentors ------------------------------------------------------------------------------------------
@@ -305,18 +318,21 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = Fals
         with cols[2]:
             edit(st.selectbox, "Performance they saw", "performance", options=PERFORMANCES, format_func=label)
         edit(st.text_area, "What they saw you do", "observed", to_widget="\n".join, to_model=lines)
+
+        def edit_day(label_text: str, name: str, latest: date) -> None:
+            value = getattr(mentor, name) or today
+            edit(st.date_input, label_text, name, min_value=min(EARLIEST, value), max_value=max(latest, value))
+
         cols = st.columns(2)
         with cols[0]:
-            last = mentor.last_worked or today
-            edit(
-                st.date_input,
-                "Last worked together",
-                "last_worked",
-                min_value=min(EARLIEST, last),
-                max_value=max(today, last),
-            )
+            edit_day("Last worked together", "last_worked", today)
         with cols[1]:
             edit(st.checkbox, "Unavailable this cycle", "unavailable")
+        cols = st.columns(2)
+        with cols[0]:
+            edit(st.selectbox, "Degree", "degree", options=DEGREES, format_func=label)
+        with cols[1]:
+            edit_day("Rotation ends (or ended)", "rotation_end", today + timedelta(days=730))
         edit(st.text_area, "Notes", "notes")
         if st.button("Delete this mentor", key=f"{k}-delete", icon="🗑️", help="Also deletes their letters."):
             ws.delete_mentor(mentor.id)
@@ -381,8 +397,13 @@ def letter_controls(
         if not shown:
             return
         cols = st.columns([2, 1], vertical_alignment="bottom")
+        expected = expected_letter_type(mentor, application)  # what the application needs from this writer
         letter_type = cols[0].selectbox(
-            "Type of letter to plan", LETTER_TYPES, format_func=label, key=f"mentor-{mentor.id}-letter-type"
+            "Type of letter to plan",
+            LETTER_TYPES,
+            index=LETTER_TYPES.index(expected),
+            format_func=label,
+            key=f"mentor-{mentor.id}-letter-type",
         )
         if cols[1].button(
             "Plan another letter" if letters else "Plan a letter",
@@ -462,7 +483,8 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
     for check in report.checks:
         icon = "✅" if check.ok else "❌" if check.required else "⚠️"
         kind = "required" if check.required else "advice"
-        st.markdown(f"{icon} {ui.md(check.message)} *({kind})*", help=check.source or None)
+        st.markdown(f"{icon} {ui.md(check.message)} *({kind})*")
+        st.caption(ui.md(source_line(check.source, check.checked)), help=check.source or None)
     if report.suggestions:
         st.markdown("**What to add**")
         st.markdown("\n".join(f"- {ui.md(s)}" for s in report.suggestions))
@@ -513,6 +535,9 @@ def ranked_list(
     st.subheader("Your mentors, best fit first")
     with st.expander("How the score works", icon="❓"):
         st.markdown(SCORING_HELP)
+        st.caption(
+            ui.md(source_line("data/scoring.toml (a source or a reason for each weight, above)", weights()["checked"]))
+        )
     if not mentors:
         st.info("No mentors yet. Add the people who have seen your work.")
         return

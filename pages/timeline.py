@@ -31,7 +31,6 @@ from lor.lifecycle import TransitionError, complete_milestone
 from lor.models import (
     BUFFER_SETTING,
     BUSY_SETTING,
-    MAX_BUFFER_DAYS,
     ROLES,
     SPECIALTIES,
     BusyPeriod,
@@ -42,8 +41,10 @@ from lor.models import (
     label,
 )
 from lor.planner import this_week, workspace_plan
+from lor.sources import source_line
 from lor.store import Workspace
 from lor.text import day_text, plural, step_label
+from lor.timing import timing
 
 CALENDAR_KEY = "timeline-calendar"
 HANDLED_KEY = "timeline-calendar-handled"  # the last calendar value acted on (it repeats on reruns)
@@ -351,8 +352,8 @@ with st.expander("Ask early: a buffer before the real deadline"):
         st.number_input(
             "Days before the real deadline to give your writers",
             min_value=0,
-            max_value=MAX_BUFFER_DAYS,
-            value=min(buffer_days, MAX_BUFFER_DAYS),
+            max_value=timing().max_buffer_days,
+            value=min(buffer_days, timing().max_buffer_days),
             step=1,
             key=BUFFER_KEY,
             on_change=on_buffer_change,
@@ -369,7 +370,8 @@ with ui.panel("Busy periods: when not to ask", key="timeline-busy-periods", lazy
         "the window. Switch off a period that doesn't apply to your writers."
     )
     for period in DEFAULT_PERIODS:
-        facts = f"{period.dates} · {who_text(period.who)} · {period.severity} · Source: {period.source}"
+        source = source_line(period.source, period.checked)
+        facts = f"{period.dates} · {who_text(period.who)} · {period.severity} · {source}"
         if ws.read_only:
             state = "off" if period.key in busy.disabled else "on"
             st.markdown(f"**{ui.md(period.name)}** ({state})")

@@ -116,10 +116,12 @@ def test_a_student_ranks_mentors_plans_letters_and_gets_a_backup(open_page):
     assert "Works in emergency medicine, the specialty you are applying to" in text
     assert any("Brief contact" in w.value for w in at.warning)  # Dr. Park's warnings
 
-    # Plan a SLOE with Dr. Ortiz and a narrative letter with Dr. Cole.
+    # The letter type starts on what the application needs from each writer: an EM attending owes a SLOE
+    # (issue #13, item 9). Plan the SLOE with Dr. Ortiz and, by choice, a narrative letter with Dr. Cole.
     ortiz, cole = mentor_id("Dr. Ana Ortiz"), mentor_id("Dr. Ben Cole")
-    at.selectbox(key=f"mentor-{ortiz}-letter-type").set_value("sloe")
+    assert at.selectbox(key=f"mentor-{ortiz}-letter-type").value == "sloe"
     at.button(key=f"mentor-{ortiz}-plan").click().run()
+    at.selectbox(key=f"mentor-{cole}-letter-type").set_value("narrative")
     at.button(key=f"mentor-{cole}-plan").click().run()
     assert not at.exception, at.exception
     assert {(r.mentor_id, r.letter_type, r.status) for r in saved().letters()} == {
@@ -127,16 +129,16 @@ def test_a_student_ranks_mentors_plans_letters_and_gets_a_backup(open_page):
         (cole, "narrative", "planned"),
     }
     lines = mix_lines(at)
-    assert "✅ SLOE: 1 — covered. *(required)*" in lines
+    assert "✅ SLOE from emergency medicine faculty: 1 — covered. *(required)*" in lines
     assert any(line.startswith("❌ 2 of 3 letters") for line in lines)
     assert any(e.value.startswith("Not ready yet") for e in at.error)
 
     # The SLOE becomes a narrative letter: the required SLOE check fails.
     at.selectbox(key=f"letter-{letter_of('Dr. Ana Ortiz').id}-type").set_value("narrative").run()
     assert letter_of("Dr. Ana Ortiz").letter_type == "narrative"
-    assert any(line.startswith("❌ No SLOE yet") for line in mix_lines(at))
+    assert any(line.startswith("❌ No SLOE from emergency medicine faculty yet") for line in mix_lines(at))
     at.selectbox(key=f"letter-{letter_of('Dr. Ana Ortiz').id}-type").set_value("sloe").run()
-    assert "✅ SLOE: 1 — covered. *(required)*" in mix_lines(at)
+    assert "✅ SLOE from emergency medicine faculty: 1 — covered. *(required)*" in mix_lines(at)
 
     # Dr. Cole declines (recorded on the Letters page): the page offers the next-best free mentor.
     ws = saved()
@@ -221,8 +223,9 @@ def test_the_example_plan_shows_the_ranking_the_mix_and_a_backup_for_the_decline
     assert mix_lines(at)
     assert any(v.startswith("**Dr. Thomas Reed** declined") for v in markdown(at))
     assert any(shown(b.label) == "Plan Dr. Daniel Kim instead" for b in at.button)
-    chair = "Big title, thin relationship"
-    assert any(chair in w.value for w in at.warning)
+    # Dr. Hale, the chair, writes the department's IM SEL: a slot, not a thin relationship (issue #11).
+    assert any("planned as a slot" in w.value for w in at.warning)
+    assert not any("thin relationship" in w.value for w in at.warning)
 
 
 def test_an_advisor_link_shows_the_ranking_and_mix_without_any_input(open_page):

@@ -327,6 +327,8 @@ def test_the_ask_stays_in_its_window_when_the_window_has_a_free_day(case):
     first, last = max(today, due - timedelta(weeks=hi)), due - timedelta(weeks=lo)
     busy = [*case["busy"], *mentor.busy]
     window = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if case["last_worked"] and (today - case["last_worked"]).days <= 28:
+        return  # a rotation that just ended moves the ask earlier (tests/test_content_2027.py, point 9)
     if (due - today).days >= 21 and any(is_working_day(d) and not _avoid(busy, d) for d in window):
         assert first <= _one(plan, "ask").day <= last
 

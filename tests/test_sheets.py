@@ -87,7 +87,7 @@ def test_the_sheet_lists_every_letter_program_due_date_and_instruction():
         "UCSF",
         "A1B2C3",
         "Z9Y8X7",
-        "Letter of Recommendation Portal",
+        "AAMC Letter Writer Portal",  # the 2027 ERAS cycle (the old LoR Portal is gone)
         "Department chair letter",
         "Waived",
         "Ran the family meeting",

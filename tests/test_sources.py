@@ -1,0 +1,38 @@
+"""Show the source: every rule, limit, weight and card in data/ has a source and a checked date."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from lor.sources import checked_label, missing_sources, source_line
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_every_fact_in_data_has_a_source_and_a_checked_date():
+    assert missing_sources() == []
+
+
+def test_a_rule_without_a_source_or_a_date_is_found(tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("*.db*", "*.json"))
+    rules = copy / "letter_rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    at = text.index('checked = "2026-11-30"', text.index('id = "med-science-faculty"'))
+    rules.write_text(text[:at] + text[at + len('checked = "2026-11-30"') :], encoding="utf-8")
+    topic = copy / "guidance" / "waiver.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace('checked = "2026-11-30"\n', ""), encoding="utf-8")
+    found = missing_sources(copy)
+    assert "letter_rules.toml rule med-science-faculty: no checked date" in found
+    assert "guidance/waiver.md: no checked date" in found
+
+
+def test_the_line_beside_a_check_names_the_source_and_the_month_it_was_checked():
+    assert checked_label("2026-11-30") == "Nov 2026"
+    assert source_line("CORD SLOE instructions", "2026-11-30") == "Source: CORD SLOE instructions · checked Nov 2026"
+
+
+def test_the_caption_leaves_web_addresses_for_the_tooltip():
+    full = 'AAMC, "ERAS FAQ", https://www.aamc.org/eras-faq (2027 cycle); CORD (x, https://cordem.org/sloe)'
+    assert source_line(full, "2026-11-30") == 'Source: AAMC, "ERAS FAQ" (2027 cycle); CORD (x) · checked Nov 2026'
