@@ -49,19 +49,6 @@ ERRORS_KEY = "recommenders-errors"  # widget key -> why its last change was not 
 FLASH_KEY = "recommenders-flash"
 RESET_KEY = "recommenders-reset"
 BACKUPS_SETTING = "recommenders-backups-planned"  # declined letter id -> id of the backup letter planned
-APPLICATION_FIELDS = ("name", "pathway", "specialty", "portal", "deadline", "academic")
-MENTOR_FIELDS = (
-    "name",
-    "email",
-    "role",
-    "specialty",
-    "setting",
-    "weeks",
-    "one-on-one",
-    "performance",
-    "observed",
-    "last-worked",
-)
 MENTOR_KEYS = {"weeks_known": "weeks", "one_on_one": "one-on-one", "last_worked": "last-worked"}  # field -> key part
 TIER_COLORS = {"strong": "green", "possible": "orange", "weak": "red"}
 SPECIALTY_CHOICES: list[str | None] = [None, *SPECIALTIES]
@@ -97,19 +84,52 @@ def show_flash() -> None:
         getattr(st, kind)(text)
 
 
-def reset_form_after_rerun(prefix: str, fields: tuple[str, ...]) -> None:
-    st.session_state[RESET_KEY] = [*st.session_state.get(RESET_KEY, []), *(f"{prefix}-{f}" for f in fields)]
+def form_defaults(today: date, application: Application | None) -> dict[str, dict[str, object]]:
+    """What each add form shows when it opens and again after every successful add: neutral values, nothing
+    carried over from the last record. Performance is never assumed: the student chooses it."""
+    specialty = application.specialty if application and application.specialty in SPECIALTIES else None
+    return {
+        "application": {
+            "application-name": "",
+            "application-pathway": "residency",
+            "application-specialty": None,
+            "application-portal": PORTALS[0],
+            "application-deadline": today + timedelta(weeks=12),
+            "application-academic": False,
+        },
+        "mentor": {
+            "mentor-name": "",
+            "mentor-email": "",
+            "mentor-role": "attending",
+            "mentor-specialty": specialty,
+            "mentor-setting": "rotation",
+            "mentor-weeks": 4,
+            "mentor-one-on-one": "some",
+            "mentor-performance": None,
+            "mentor-observed": "",
+            "mentor-last-worked": None,
+        },
+    }
 
 
-def reset_forms() -> None:
-    # Widget state can only be cleared before the widget is drawn, so a successful add asks for it here.
-    # Text fields are set to "" rather than dropped: the browser keeps a dropped widget's text on screen, and
-    # a second click on Add would add the same record again.
-    for key in st.session_state.pop(RESET_KEY, []):
-        if key.endswith(("-name", "-email", "-observed")):
-            st.session_state[key] = ""
-        else:
-            st.session_state.pop(key, None)
+def reset_form_after_rerun(*keys: str) -> None:
+    """Put these fields (or whole forms: "application", "mentor") back to their defaults on the next run."""
+    st.session_state[RESET_KEY] = [*st.session_state.get(RESET_KEY, []), *keys]
+
+
+def prepare_forms(today: date, application: Application | None) -> None:
+    """Give every add-form field its default: on first sight, and for every field after a successful add.
+
+    Each value is set explicitly (never just dropped): the browser keeps a dropped widget's last value and
+    would send it again with the next add, so a new writer silently inherited the last one's answers.
+    """
+    defaults = form_defaults(today, application)
+    every = {key: value for fields in defaults.values() for key, value in fields.items()}
+    for name in st.session_state.pop(RESET_KEY, []):
+        st.session_state.update(defaults.get(name) or {name: every[name]})
+    for fields in defaults.values():
+        for key, value in fields.items():
+            st.session_state.setdefault(key, value)
 
 
 def _save_field(ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable) -> None:
@@ -157,7 +177,7 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
         st.form("application-form", border=False),
     ):
         name = st.text_input("Name", key="application-name", placeholder="Internal medicine residency 2027")
-        pathway = st.selectbox("Pathway", PATHWAYS, index=1, format_func=label, key="application-pathway")
+        pathway = st.selectbox("Pathway", PATHWAYS, format_func=label, key="application-pathway")
         specialty = st.selectbox(
             "Specialty",
             SPECIALTY_CHOICES,
@@ -168,7 +188,6 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
         portal = st.selectbox("Portal", PORTALS, format_func=label, key="application-portal")
         deadline = st.date_input(
             "Letters due by",
-            value=today + timedelta(weeks=12),
             key="application-deadline",
             help="The day letters must be in. Each program's own dates can be added on the Letters page.",
         )
@@ -197,7 +216,7 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
         return
     ws.save_application(application)
     st.session_state[APP_KEY] = application.id
-    reset_form_after_rerun("application", APPLICATION_FIELDS)
+    reset_form_after_rerun("application", "mentor-specialty")  # a new writer defaults to its field
     flash("success", f"Added {esc(application.name)}.")
     st.rerun()
 
@@ -226,7 +245,6 @@ def edit_application(ws: Workspace, application: Application) -> None:
 
 
 def add_mentor_form(ws: Workspace, today: date, application: Application | None, *, expanded: bool) -> None:
-    default_specialty = application.specialty if application and application.specialty in SPECIALTIES else None
     with st.expander("Add a mentor", expanded=expanded, icon="➕"), st.form("mentor-form", border=False):
         name = st.text_input("Name", key="mentor-name", help=FACTOR_HELP["name"])
         email = st.text_input("Email", key="mentor-email", help=FACTOR_HELP["email"])
@@ -235,7 +253,6 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         specialty = cols[1].selectbox(
             "Specialty",
             SPECIALTY_CHOICES,
-            index=SPECIALTY_CHOICES.index(default_specialty),
             format_func=label,
             key="mentor-specialty",
             help=FACTOR_HELP["specialty"],
@@ -245,12 +262,11 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         )
         cols = st.columns(3)
         weeks = cols[0].number_input(
-            "Weeks known", 0, 10_000, 4, step=1, key="mentor-weeks", help=FACTOR_HELP["weeks_known"]
+            "Weeks known", 0, 10_000, step=1, key="mentor-weeks", help=FACTOR_HELP["weeks_known"]
         )
         one_on_one = cols[1].selectbox(
             "One-on-one time",
             ONE_ON_ONE,
-            index=1,
             format_func=label,
             key="mentor-one-on-one",
             help=FACTOR_HELP["one_on_one"],
@@ -258,15 +274,14 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         performance = cols[2].selectbox(
             "Performance they saw",
             PERFORMANCES,
-            index=1,
             format_func=label,
+            placeholder="Choose one",
             key="mentor-performance",
             help=FACTOR_HELP["performance"],
         )
         observed = st.text_area("What they saw you do", key="mentor-observed", help=FACTOR_HELP["observed"])
         last_worked = st.date_input(
             "Last worked together",
-            value=None,
             min_value=EARLIEST,
             max_value=today,
             key="mentor-last-worked",
@@ -274,6 +289,7 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         )
         if not st.form_submit_button("Add mentor", key="mentor-add", type="primary"):
             return
+    unchosen = ["Choose how you did in front of them under “Performance they saw”."] if performance is None else []
     try:
         mentor = Mentor(
             name=name,
@@ -283,15 +299,18 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
             setting=setting,
             weeks_known=int(weeks),
             one_on_one=one_on_one,
-            performance=performance,
+            performance=performance or "average",  # checked above; a stand-in so the other fields are checked too
             observed=lines(observed),
             last_worked=last_worked,
         )
     except ValidationError as exc:
-        ui.show_validation_error(exc, prefix="Not added:")
+        st.error(" ".join(["Not added:", *plain_errors(exc), *unchosen]), icon="⚠️")
+        return
+    if unchosen:
+        st.error(" ".join(["Not added:", *unchosen]), icon="⚠️")
         return
     ws.save_mentor(mentor)
-    reset_form_after_rerun("mentor", MENTOR_FIELDS)
+    reset_form_after_rerun("mentor")
     flash("success", f"Added {esc(mentor.name)}.")
     st.rerun()
 
@@ -587,7 +606,6 @@ ws = ui.page_header(
     "Who has seen your best work, over time, in a setting that matters for where you are applying?",
 )
 today = ui.today()
-reset_forms()
 show_flash()
 plan = ui.snapshot(ws)  # one read of the records per plan version
 applications = plan.applications()
@@ -598,6 +616,11 @@ if ws.read_only:
     read_only_view(applications, mentors, letters, today)
     st.stop()
 
+ids = [a.id for a in applications]
+if st.session_state.get(APP_KEY) not in ids and ids:
+    st.session_state[APP_KEY] = ids[0]
+by_id = {a.id: a for a in applications}
+prepare_forms(today, by_id.get(st.session_state.get(APP_KEY)))
 add_application_form(ws, today, expanded=not applications)
 if not applications:
     st.info("Start with an application: the ranking depends on where you are applying.")
@@ -606,10 +629,6 @@ if not applications:
         st.markdown(f"- {esc(mentor.name)}")
     st.stop()
 
-ids = [a.id for a in applications]
-if st.session_state.get(APP_KEY) not in ids:
-    st.session_state[APP_KEY] = ids[0]
-by_id = {a.id: a for a in applications}
 chosen = by_id[st.selectbox("Application", ids, format_func=lambda i: by_id[i].name, key=APP_KEY)]
 application_caption(chosen)
 edit_application(ws, chosen)

@@ -392,6 +392,7 @@ def test_a_201_character_mentor_name_in_the_add_form_is_refused(open_page):
     at = open_page("recommenders")
     count = len(db().default_workspace().mentors())
     at.text_input(key="mentor-name").input("D" * 201)
+    at.selectbox(key="mentor-performance").set_value("strong")
     at.button(key="mentor-add").click().run()
     assert not at.exception
     assert [shown(e.value) for e in at.error] == ["Not added: Name is too long (201 characters; the limit is 200)."]
