@@ -331,6 +331,7 @@ class LetterRequest(_Model):
     thanked_on: Day | None = None
     updated_on: Day | None = None
     withdrawn_on: Day | None = None
+    status_checked_on: Day | None = None  # the day the student looked in the portal for it (a Done status check)
     waived: bool | None = None
     letter_id: Annotated[Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank_to_none)] = None
     version: Version = "general"
@@ -367,6 +368,7 @@ class Milestone(_Model):
     application_id: str | None = None
     done: bool = False
     overdue: bool = False  # its planned day passed before it was done; the planner put it on today
+    planned_for: date | None = None  # for an overdue step, the day it was first planned for
 
     @property
     def uid(self) -> str:

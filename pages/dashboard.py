@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from lor import ui
 from lor.example import load_example
 from lor.models import STATUSES, Milestone, Student, label
-from lor.overview import mark_step_done
+from lor.overview import mark_step_done, step_blocker, step_when
 
 DONE_KEY = "dashboard-done-message"  # what the last Done recorded, shown once on the run after it
 
@@ -64,13 +64,17 @@ names = ov.mentor_names
 
 
 def step_card(m: Milestone) -> None:
-    """One step due this week, with its Done button."""
-    late = (today - m.day).days
-    when = f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else m.day.strftime("%a %d %b")
+    """One step due this week: overdue ones marked with the day they were planned for; Done when it can be."""
+    late = m.overdue or m.day < today
     with st.container(border=True):
         text, action = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late > 0 else '🗓️'} {when}")
-        if not ws.read_only and action.button("Done", key=f"dash-done-{m.uid}"):
+        text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late else '🗓️'} {step_when(m, today)}")
+        if ws.read_only:
+            return
+        blocker = step_blocker(plan, m, today)
+        if blocker:
+            text.caption(f"Not yet: {blocker}")
+        elif action.button("Done", key=f"dash-done-{m.uid}"):
             try:
                 done = mark_step_done(ws, m, today)
             except ValueError as exc:

@@ -28,8 +28,8 @@ from lor.charts import (
 )
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
-from lor.lifecycle import TransitionError, complete_milestone
-from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, Touchpoint, label
+from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, label
+from lor.overview import mark_step_done, step_blocker, step_when
 from lor.planner import plan_request, plan_workspace, this_week
 from lor.store import Workspace
 
@@ -42,15 +42,6 @@ BUSY_SETTING = "busy"
 BUFFER_SETTING = "buffer_days"
 MAX_BUFFER_DAYS = 21
 WHO_CHOICES = ("everyone", *ROLES, *SPECIALTIES)
-# Steps logged as a touchpoint on the writer: touchpoint kind, its note, and the message shown.
-TOUCHPOINT_STEPS = {
-    "check_in": ("check_in", "Goal conversation before the ask", "Noted: you caught up with {name} today."),
-    "status_check": (
-        "other",
-        "Checked the portal for the letter",
-        "Noted. When the portal shows {name}'s letter, mark its due date done to record that it arrived.",
-    ),
-}
 # Long caution periods (interview season) would repeat their name on every week row; avoid ones keep it.
 CALENDAR_CSS = ".lor-busy-caution .fc-event-title { display: none; } .lor-done { opacity: 0.75; }"
 SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
@@ -88,42 +79,26 @@ def busy_setting(ws: Workspace) -> dict:
 
 
 def mark_done(ws: Workspace, step: Milestone, today: date) -> None:
-    """Record a step as done today and save it; the outcome is flashed for the next run."""
-    if step.kind in TOUCHPOINT_STEPS:
-        # These steps change nothing on the letter (lor.lifecycle); they are logged on the writer instead.
-        mentor = next((m for m in ws.mentors() if m.id == step.mentor_id), None)
-        if mentor is None:
-            flash("error", "This writer is no longer in your plan.")
-            return
-        kind, note, message = TOUCHPOINT_STEPS[step.kind]
-        contact = Touchpoint(day=today, kind=kind, note=note)
-        ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, contact]}))
-        flash("success", message.format(name=mentor.name))
-        return
-    letter = next((r for r in ws.letters() if r.id == step.request_id), None)
-    if letter is None:
-        flash("error", "This letter is no longer in your plan.")
-        return
+    """Record a step as done today (lor.overview.mark_step_done, as on the Dashboard); flashed for the next run."""
     try:
-        updated = complete_milestone(letter, step.kind, today)
-    except TransitionError as exc:
+        flash("success", mark_step_done(ws, step, today))
+    except ValueError as exc:
         flash("error", str(exc))
-        return
-    if updated == letter:
-        flash("info", "Nothing new to record on the letter for this step.")
-        return
-    ws.save_letter(updated)
-    flash("success", f"Done: {step.title}. The letter is now “{label(updated.status)}”.")
 
 
 def week_row(ws: Workspace, step: Milestone, today: date) -> None:
-    """One step due this week: when, what, and (editable plans) its Done button."""
-    when = "Overdue — do it today" if step.overdue else day_text(step.day)
+    """One step due this week: when (overdue ones with the day they were planned for), what, and Done when
+    it can be done now."""
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.markdown(f"**{ui.md(when)}** · {ui.md(step.title)}")
+    left.markdown(f"**{ui.md(step_when(step, today))}** · {ui.md(step.title)}")
     if step.note:
         left.caption(ui.md(step.note))
-    if not ws.read_only and right.button("Done", key=f"tl-done-{step.uid}"):
+    if ws.read_only:
+        return
+    blocker = step_blocker(plan, step, today)
+    if blocker:
+        left.caption(f"Not yet: {blocker}")
+    elif right.button("Done", key=f"tl-done-{step.uid}"):
         mark_done(ws, step, today)
         st.rerun()
 
@@ -291,7 +266,10 @@ if milestones:
                 st.success("Done ✓")
             if not ws.read_only:
                 left, right = st.columns(2)
-                if not selected.done and left.button("Mark done", key="timeline-event-done", type="primary"):
+                blocker = step_blocker(plan, selected, today)
+                if blocker and not selected.done:
+                    st.caption(f"Not yet: {blocker}")
+                if not blocker and left.button("Mark done", key="timeline-event-done", type="primary"):
                     mark_done(ws, selected, today)
                     st.rerun()
                 if right.button("Close", key="timeline-event-close"):

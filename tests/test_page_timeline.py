@@ -103,14 +103,14 @@ def test_clicking_a_calendar_step_shows_its_letter_and_mark_done_saves_it(open_p
     assert not [b for b in at.button if b.key == "timeline-event-done"]
 
 
-def test_a_status_check_marked_done_is_logged_on_the_writer_not_the_letter(open_page):
+def test_a_status_check_marked_done_is_dated_on_the_letter_and_shows_done(open_page):
     at = click_event(open_page("timeline"), "l-raman-status_check")
     at.button(key="timeline-event-done").click().run()
     assert not at.exception
-    raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
-    assert (TODAY, "other") in [(t.day, t.kind) for t in raman.touchpoints]
-    assert saved_letter("l-raman").status == "packet_sent"
+    letter = saved_letter("l-raman")
+    assert (letter.status, letter.status_checked_on) == ("packet_sent", TODAY)  # the status stays
     assert any("mark its due date done" in i.value for i in at.success)
+    assert "Done ✓" in [s.value for s in at.success]  # the next plan shows the step done
 
 
 def test_a_closed_step_stays_closed_although_the_calendar_repeats_its_last_click(open_page):
