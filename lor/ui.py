@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from lor.guidance import Card, context_cards
 from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
 from lor.overview import Overview, overview_of
+from lor.removal import removal_of, remove, restore
 from lor.sheets import markdown_escape
 from lor.store import Store, Workspace, database_path, read_secret
 
@@ -327,3 +328,74 @@ def panel(label: str, *, key: str, lazy: bool, **kwargs: Any) -> Iterator[bool]:
     box = st.expander(label, key=key if lazy else None, on_change="rerun" if lazy else "ignore", **kwargs)
     with box:
         yield box.open is not False
+
+
+# -- deleting with a second chance: ask first, naming what goes, then offer Undo where the student is ------
+
+CONFIRM_DELETE_KEY = "lor-delete-confirm"  # the delete button whose confirmation is showing
+UNDO_KEY = "lor-undo"  # (place on the page, Removal): the last delete, kept for the session until undone
+
+
+def delete_button(
+    ws: Workspace, kind: str, record_id: str, *, key: str, label: str, place: str, program: str | None = None
+) -> None:
+    """A delete button that first asks, naming everything that goes with the record; once confirmed it
+    deletes and leaves an Undo at ``place`` (see ``undo_notice``)."""
+    if st.session_state.get(CONFIRM_DELETE_KEY) != key:
+        if st.button(label, key=key, icon="🗑️"):
+            st.session_state[CONFIRM_DELETE_KEY] = key
+            st.rerun()
+        return
+    try:
+        removal = removal_of(snapshot(ws), kind, record_id, program=program)
+    except KeyError:
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        return
+    with st.container(border=True, key=f"{key}-confirm"):
+        st.warning(f"Delete {md(removal.summary())}? You can undo it right after.", icon="🗑️")
+        with st.container(horizontal=True):
+            yes = st.button("Yes, delete", key=f"{key}-yes", type="primary")
+            no = st.button("Cancel", key=f"{key}-cancel")
+    if yes:
+        remove(ws, removal)
+        st.session_state[UNDO_KEY] = (place, removal)
+    if yes or no:
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        st.rerun()
+
+
+def undo_notice(ws: Workspace, place: str) -> bool:
+    """At ``place``, after a delete there: what went, with Undo (the records are kept for the session) and a
+    way to dismiss it. The page is scrolled to it, so the student sees it where they were. True when shown."""
+    pending = st.session_state.get(UNDO_KEY)
+    if not pending or pending[0] != place:
+        return False
+    removal = pending[1]
+    anchor = f"undo-{place}"
+    with st.container(border=True, key=anchor):
+        st.success(f"Deleted {md(removal.summary())}.", icon="🗑️")
+        with st.container(horizontal=True):
+            undo = st.button("Undo", key=f"{anchor}-button", type="primary", icon="↩️")
+            dismiss = st.button("Dismiss", key=f"{anchor}-dismiss", type="tertiary")
+    if undo and not ws.read_only:
+        restore(ws, removal)
+    if undo or dismiss:
+        st.session_state.pop(UNDO_KEY, None)
+        st.rerun()
+    if len(pending) < 3:  # scroll once, on the run right after the delete, never again while it stays
+        scroll_to(anchor)
+        st.session_state[UNDO_KEY] = (place, removal, "seen")
+    return True
+
+
+def scroll_to(key: str) -> None:
+    """Scroll the page so the element with this key is in view (a rerun otherwise keeps the old offset, which
+    after a delete points past the place where the student was)."""
+    st.html(
+        "<script>setTimeout(() => { const el = window.parent.document.querySelector('.st-key-"
+        + key
+        + "') || document.querySelector('.st-key-"
+        + key
+        + "'); if (el) el.scrollIntoView({block: 'center'}); }, 100);</script>",
+        unsafe_allow_javascript=True,
+    )

@@ -18,7 +18,6 @@ from lor.assignment import (
     assignable_letters,
     check_assignments,
     default_max_letters,
-    remove_program,
     unassign,
 )
 from lor.lifecycle import (
@@ -153,13 +152,6 @@ def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, 
         flash("error", f"Not assigned: {exc}")
         return
     ws.save_application(updated)
-
-
-def on_remove_program(ws: Workspace, application_id: str, program: str) -> None:
-    application = _application(ws, application_id)
-    if application is not None:
-        ws.save_application(remove_program(application, program))
-        flash("success", f"Removed {program}.")
 
 
 # -- drawing ---------------------------------------------------------------------------------------------
@@ -424,6 +416,9 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
         status_controls(ws, letter, ctx["today"])
         packet_editor(ws, letter)
         letter_editor(ws, letter, app)
+        ui.delete_button(
+            ws, "letter", letter.id, key=f"letter-{letter.id}-delete", label="Delete this letter", place="letter"
+        )
     if mentor and app:
         st.markdown("#### Email drafts")
         suggested = draft_kinds_for(letter, mentor=mentor, today=ctx["today"])
@@ -470,13 +465,18 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                     args=(ws, app.id, program.name, letter.id, key),
                 )
             if not ws.read_only:
-                row[-1].button(
-                    "Remove",
-                    key=f"program-{app.id}-{program.name}-remove",
-                    on_click=on_remove_program,
-                    args=(ws, app.id, program.name),
-                    type="tertiary",
-                )
+                with row[-1]:
+                    ui.delete_button(
+                        ws,
+                        "program",
+                        app.id,
+                        program=program.name,
+                        key=f"program-{app.id}-{program.name}-remove",
+                        label="Remove",
+                        place=f"programs-{app.id}",
+                    )
+    if not ws.read_only:
+        ui.undo_notice(ws, f"programs-{app.id}")
     for issue in check_assignments(
         app, letters, mentors=list(ctx["mentors"].values()), applications=list(ctx["apps"].values())
     ):
@@ -577,9 +577,12 @@ tab_letters, tab_assign, tab_sheets = st.tabs(
 )
 with tab_letters:
     if tab_letters.open is not False:
+        if not letters:
+            ui.undo_notice(ws, "letter")
         letter_cards(ws, letters, ctx)
         if letters:
             st.subheader("Letter details")
+            ui.undo_notice(ws, "letter")  # a deleted letter's Undo stays where its details were
             by_id = {x.id: x for x in letters}
             if st.session_state.get(SELECT_KEY) not in by_id:
                 st.session_state.pop(SELECT_KEY, None)

@@ -132,7 +132,9 @@ def prepare_forms(today: date, application: Application | None) -> None:
             st.session_state.setdefault(key, value)
 
 
-def _save_field(ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable) -> None:
+def _save_field(
+    ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable, check: Callable | None = None
+) -> None:
     # A widget's on_change: save just this field of the stored record, so stale widgets never overwrite.
     records = {"mentor": ws.mentors, "application": ws.applications, "letter": ws.letters}[kind]()
     record = next((r for r in records if r.id == record_id), None)
@@ -142,6 +144,10 @@ def _save_field(ws: Workspace, kind: str, record_id: str, name: str, key: str, t
         updated = type(record).model_validate({**record.model_dump(), name: to_model(st.session_state[key])})
     except ValidationError as exc:
         st.session_state.setdefault(ERRORS_KEY, {})[key] = "Not saved: " + " ".join(plain_errors(exc))
+        return
+    problem = check(updated) if check else None
+    if problem:
+        st.session_state.setdefault(ERRORS_KEY, {})[key] = f"Not saved: {problem}"
         return
     if updated != record:
         {"mentor": ws.save_mentor, "application": ws.save_application, "letter": ws.save_letter}[kind](updated)
@@ -157,12 +163,14 @@ def bound(
     *,
     to_model: Callable = lambda v: v,
     to_widget: Callable = lambda v: v,
+    check: Callable | None = None,
     **kwargs,
 ) -> None:
     """A widget showing a stored field; changing it saves that field at once (or explains why not)."""
     kind = {Mentor: "mentor", Application: "application", LetterRequest: "letter"}[type(record)]
     st.session_state[key] = to_widget(getattr(record, name))
-    widget(label_text, key=key, on_change=_save_field, args=(ws, kind, record.id, name, key, to_model), **kwargs)
+    args = (ws, kind, record.id, name, key, to_model, check)
+    widget(label_text, key=key, on_change=_save_field, args=args, **kwargs)
     error = st.session_state.get(ERRORS_KEY, {}).pop(key, None)
     if error:
         st.error(esc(error), icon="⚠️")
@@ -221,24 +229,49 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
     st.rerun()
 
 
-def edit_application(ws: Workspace, application: Application) -> None:
+def edit_application(ws: Workspace, application: Application, today: date) -> None:
+    """Every field of the application, each saved as soon as it changes (a past due date is refused), and Delete."""
     k = f"application-{application.id}"
+
+    def edit(widget: Callable, label_text: str, name: str, **kwargs) -> None:
+        bound(widget, label_text, ws, application, name, f"{k}-{name}", **kwargs)
+
+    def not_past(updated: Application) -> str | None:
+        if updated.deadline < today:
+            return f"{updated.deadline:%B} {updated.deadline.day}, {updated.deadline.year} has already passed."
+        return None
+
     with st.expander("Edit this application (changes save at once)", icon="✏️", expanded=not application.specialty):
-        cols = st.columns(2)
+        edit(st.text_input, "Name", "name")
+        cols = st.columns(3)
         with cols[0]:
-            choices = specialty_choices(application.specialty)
-            bound(
+            edit(st.selectbox, "Pathway", "pathway", options=PATHWAYS, format_func=label)
+        with cols[1]:
+            edit(
                 st.selectbox,
                 "Specialty",
-                ws,
-                application,
                 "specialty",
-                f"{k}-specialty",
-                options=choices,
+                options=specialty_choices(application.specialty),
                 format_func=label,
             )
+        with cols[2]:
+            edit(st.selectbox, "Portal", "portal", options=PORTALS, format_func=label)
+        cols = st.columns(2)
+        with cols[0]:
+            edit(
+                st.date_input,
+                "Letters due by",
+                "deadline",
+                min_value=min(today, application.deadline),
+                check=not_past,
+                help="Every step of the plan is counted back from this date.",
+            )
         with cols[1]:
-            bound(st.checkbox, "Academic programs", ws, application, "academic", f"{k}-academic")
+            edit(st.checkbox, "Academic programs", "academic")
+        st.caption("Programs, their own due dates and letter limits are on the Letters page, under Assign to programs.")
+        ui.delete_button(
+            ws, "application", application.id, key=f"{k}-delete", label="Delete this application", place="application"
+        )
 
 
 # -- mentors ------------------------------------------------------------------------------------------
@@ -315,7 +348,7 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
     st.rerun()
 
 
-def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = False) -> None:
+def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, place: str, lazy: bool = False) -> None:
     k = f"mentor-{mentor.id}"
 
     def edit(widget: Callable, label_text: str, name: str, **kwargs) -> None:
@@ -355,10 +388,7 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = Fals
         with cols[1]:
             edit(st.checkbox, "Unavailable this cycle", "unavailable")
         edit(st.text_area, "Notes", "notes")
-        if st.button("Delete this mentor", key=f"{k}-delete", icon="🗑️", help="Also deletes their letters."):
-            ws.delete_mentor(mentor.id)
-            flash("success", f"Deleted {esc(mentor.name)} and their letters.")
-            st.rerun()
+        ui.delete_button(ws, "mentor", mentor.id, key=f"{k}-delete", label="Delete this mentor", place=place)
 
 
 def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool = False) -> None:
@@ -443,6 +473,7 @@ def mentor_card(
     *,
     today: date,
     duplicate: bool,
+    place: str = "",
     lazy: bool = False,
 ) -> None:
     """One ranked mentor: score bar, tier, reasons and warnings; with a workspace, the actions too.
@@ -483,7 +514,7 @@ def mentor_card(
                 st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
             return
         letter_controls(ws, mentor, application, letters, lazy=lazy)
-        edit_mentor(ws, mentor, today, lazy=lazy)
+        edit_mentor(ws, mentor, today, place=place, lazy=lazy)
 
 
 # -- the mix and the backups --------------------------------------------------------------------------
@@ -560,16 +591,34 @@ def ranked_list(
     with st.expander("How the score works", icon="❓"):
         st.markdown(SCORING_HELP)
     if not mentors:
+        if ws is not None:
+            ui.undo_notice(ws, "mentor-0")
         st.info("No mentors yet. Add the people who have seen your work.")
         return
     names = Counter(m.name.casefold() for m in mentors)
     lazy = ui.lazy_for(len(mentors))
     mine = active_letters(letters, application.id)
     everything = [r for r in letters if r.application_id == application.id]
-    for mentor, score in rank_mentors(mentors, application, today=today):
+    ranked = rank_mentors(mentors, application, today=today)
+    for i, (mentor, score) in enumerate(ranked):
+        if ws is not None:
+            ui.undo_notice(ws, f"mentor-{i}")  # a deleted writer's Undo stays where their card was
         own = [r for r in mine if r.mentor_id == mentor.id]
         duplicate = names[mentor.name.casefold()] > 1
-        mentor_card(ws, mentor, score, application, own, everything, today=today, duplicate=duplicate, lazy=lazy)
+        mentor_card(
+            ws,
+            mentor,
+            score,
+            application,
+            own,
+            everything,
+            today=today,
+            duplicate=duplicate,
+            place=f"mentor-{i}",
+            lazy=lazy,
+        )
+    if ws is not None:
+        ui.undo_notice(ws, f"mentor-{len(ranked)}")
 
 
 def application_caption(application: Application) -> None:
@@ -622,6 +671,7 @@ if st.session_state.get(APP_KEY) not in ids and ids:
 by_id = {a.id: a for a in applications}
 prepare_forms(today, by_id.get(st.session_state.get(APP_KEY)))
 add_application_form(ws, today, expanded=not applications)
+ui.undo_notice(ws, "application")
 if not applications:
     st.info("Start with an application: the ranking depends on where you are applying.")
     add_mentor_form(ws, today, None, expanded=not mentors)
@@ -631,7 +681,7 @@ if not applications:
 
 chosen = by_id[st.selectbox("Application", ids, format_func=lambda i: by_id[i].name, key=APP_KEY)]
 application_caption(chosen)
-edit_application(ws, chosen)
+edit_application(ws, chosen, today)
 
 mix_panel(chosen, mentors, letters, today)
 backups_panel(ws, chosen, mentors, letters, today)

@@ -207,6 +207,9 @@ def test_editing_a_mentor_saves_at_once_and_logging_a_contact_clears_the_nudge(o
     assert saved().mentors()[0].name == "Dr. Quiet"
 
     at.button(key=f"mentor-{mid}-delete").click().run()
+    assert any(w.value.replace("\\", "").startswith("Delete Dr. Quiet?") for w in at.warning)  # asks first
+    assert saved().mentors() != []
+    at.button(key=f"mentor-{mid}-delete-yes").click().run()
     assert saved().mentors() == []
 
 
