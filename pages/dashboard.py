@@ -20,26 +20,17 @@ if DONE_KEY in st.session_state:
 
 plan = ui.snapshot(ws)  # one read of the records per plan version, shared with the sidebar
 
-if plan.is_empty():
-    st.subheader("Welcome: three first steps")
-    st.markdown(
-        "1. **Add an application** and the mentors who might write for you on *Choose recommenders*.\n"
-        "2. **Plan a letter** for your strongest writers and let the *Timeline* pick a good day to ask.\n"
-        "3. **Track each letter** on *Letters*, from the ask to the thank-you."
-    )
-    if not ws.read_only:
-        st.write("Or look around first with a complete example plan (you can start over at any time).")
-        if st.button("Load example plan", key="dashboard-load-example", type="primary"):
-            load_example(ws, today)
-            st.rerun()
-    st.stop()
 
-student = plan.student()
-if not ws.read_only:
-    with (
-        st.expander("Your details" if student else "Your details: add your name for email drafts", expanded=False),
-        st.form("student-form", border=False),
-    ):
+def link(page: str, text: str, icon: str) -> None:
+    """A link to another page of the app that keeps this plan's link (class mode)."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k in ("w", "view")}
+    st.page_link(f"pages/{page}.py", label=text, icon=icon, query_params=params)
+
+
+def student_form(student: Student | None, *, expanded: bool) -> None:
+    """The student's own details (used in email drafts and request sheets); a save is confirmed."""
+    title = "Your details" if student else "Your details: add your name for email drafts"
+    with st.expander(title, expanded=expanded, icon="🪪"), st.form("student-form", border=False):
         name = st.text_input("Your name", value=student.name if student else "", key="student-name")
         email = st.text_input("Your email", value=(student.email or "") if student else "", key="student-email")
         school = st.text_input("School or program", value=student.school if student else "", key="student-school")
@@ -51,13 +42,32 @@ if not ws.read_only:
             key="student-year",
             value=(student.graduation_year or today.year + 1) if student else today.year + 1,
         )
-        if st.form_submit_button("Save my details"):
+        if st.form_submit_button("Save my details", key="student-save", type="primary"):
             try:
                 ws.save_student(Student(name=name, email=email, school=school, graduation_year=int(year)))
             except ValidationError as exc:
-                ui.show_validation_error(exc)
+                ui.show_validation_error(exc, prefix="Not saved:")
             else:
+                st.session_state[DONE_KEY] = "Saved your details."
                 st.rerun()
+
+
+if plan.is_empty():
+    st.subheader("Welcome: three first steps")
+    link("recommenders", "1. Add an application, then the mentors who might write for you", "🧭")
+    link("recommenders", "2. Plan a letter with your strongest writers: the Timeline picks a good day to ask", "📝")
+    link("letters", "3. Track each letter, from the ask to the thank-you", "✉️")
+    if not ws.read_only:
+        student_form(plan.student(), expanded=plan.student() is None)
+        st.write("Or look around first with a complete example plan (you can start over at any time).")
+        if st.button("Load example plan", key="dashboard-load-example"):
+            load_example(ws, today)
+            st.rerun()
+    st.stop()
+
+student = plan.student()
+if not ws.read_only:
+    student_form(student, expanded=False)
 
 ov = ui.overview(ws, today)
 names = ov.mentor_names

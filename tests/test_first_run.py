@@ -64,3 +64,25 @@ def test_a_new_writer_defaults_to_the_new_applications_specialty(open_page):
     at = open_page("recommenders", example=False)
     add_em_application(at)
     assert at.selectbox(key="mentor-specialty").value == EM
+
+
+def test_first_open_offers_clickable_first_steps_and_the_students_details(open_page):
+    at = open_page("dashboard", example=False)
+    links = at.get("page_link")
+    assert [link.proto.page for link in links][:3] == ["recommenders", "recommenders", "letters"]
+    at.text_input(key="student-name").input("Sam Lee")
+    at.text_input(key="student-email").input("sam@example.edu")
+    at.button(key="student-save").click().run()
+    assert not at.exception, at.exception
+    assert saved().student().name == "Sam Lee"
+    assert [t.value for t in at.toast] == ["Saved your details\\."]
+    assert any("first steps" in s.value for s in at.subheader)  # still the welcome: no application yet
+
+
+def test_details_that_do_not_validate_are_refused_in_plain_words(open_page):
+    at = open_page("dashboard", example=False)
+    at.text_input(key="student-name").input("Sam Lee")
+    at.text_input(key="student-email").input("not an email")
+    at.button(key="student-save").click().run()
+    assert any(e.value.startswith("Not saved:") for e in at.error)
+    assert saved().student() is None
