@@ -117,11 +117,12 @@ def workspace() -> Workspace:
     return ws
 
 
-def page_header(title: str, purpose: str) -> Workspace:
-    """Draw the page title and its one-line purpose; returns the session's workspace."""
+def page_header(title: str, purpose: str, advisor: str | None = None) -> Workspace:
+    """Draw the page title and its one-line purpose (``advisor``: the same said about the student, for the
+    read-only advisor view); returns the session's workspace."""
     ws = workspace()
     st.title(title)
-    st.caption(purpose)
+    st.caption(advisor if ws.read_only and advisor else purpose)
     if ws.read_only:
         st.info("You are viewing this plan read-only (advisor link). Nothing here can be changed.", icon="👁️")
     return ws
@@ -170,13 +171,25 @@ def sidebar(ws: Workspace) -> None:
             )
 
 
+PAGE_PATHS = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")  # st.Page url paths (app.py)
+
+
+def app_root(url: str) -> str:
+    """The app's own address from a page's address: no query, no page name ("…/share?w=x" → "…/")."""
+    base = url.split("?")[0].split("#")[0]
+    head, _, last = base.rstrip("/").rpartition("/")
+    if last in PAGE_PATHS and "://" in head + "/":
+        base = head
+    return base if base.endswith("/") else base + "/"
+
+
 def link_to(param: str, token: str) -> str:
-    """The full address that opens this app with ``?param=token`` (private or advisor link)."""
+    """The full address that opens this app's Dashboard with ``?param=token`` (private or advisor link)."""
     try:
-        base = (st.context.url or "").split("?")[0]
+        url = st.context.url or ""
     except (AttributeError, RuntimeError):
-        base = ""
-    return f"{base or 'http://localhost:8501/'}?{param}={token}"
+        url = ""
+    return f"{app_root(url) if url else 'http://localhost:8501/'}?{param}={token}"
 
 
 def private_link_notice() -> None:

@@ -11,7 +11,9 @@ from lor.overview import mark_step_done, step_blocker, step_when
 DONE_KEY = "dashboard-done-message"  # what the last Done recorded, shown once on the run after it
 
 ws = ui.page_header(
-    "Dashboard", "Your letters at a glance: what to do this week and what each application still needs."
+    "Dashboard",
+    "Your letters at a glance: what to do this week and what each application still needs.",
+    advisor="The student's letters at a glance: what is due this week and what each application still needs.",
 )
 today = ui.today()
 ui.private_link_notice()
@@ -52,6 +54,9 @@ def student_form(student: Student | None, *, expanded: bool) -> None:
                 st.rerun()
 
 
+if plan.is_empty() and ws.read_only:
+    st.info("The student has not added any application, writer or letter to this plan yet.", icon="📭")
+    st.stop()
 if plan.is_empty():
     st.subheader("Welcome: three first steps")
     link("recommenders", "1. Add an application, then the mentors who might write for you", "🧭")
@@ -140,7 +145,7 @@ with right:
     waiting = ov.waiting_on()
     st.subheader("Waiting for an answer")
     if not waiting:
-        st.caption("No writer owes you a reply.")
+        st.caption("No writer owes the student a reply." if ws.read_only else "No writer owes you a reply.")
     for letter in waiting:
         days = (today - letter.asked_on).days if letter.asked_on else 0
         st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: asked {days} days ago")

@@ -653,6 +653,7 @@ def read_only_view(
 ws = ui.page_header(
     "Choose recommenders",
     "Who has seen your best work, over time, in a setting that matters for where you are applying?",
+    advisor="The student's possible writers, ranked for each application, and the letter mix each one needs.",
 )
 today = ui.today()
 show_flash()

@@ -7,7 +7,11 @@ from lor.export import letters_csv, plan_csv
 from lor.report import advisor_report_html
 from lor.store import parse_backup
 
-ws = ui.page_header("Share & backup", "Share your plan read-only with an advisor, and keep a backup of it.")
+ws = ui.page_header(
+    "Share & backup",
+    "Share your plan read-only with an advisor, and keep a backup of it.",
+    advisor="The student's plan as a printable report and spreadsheet files.",
+)
 store = ws.store
 today = ui.today()
 stamp = today.isoformat()
@@ -51,8 +55,11 @@ elif not ui.shared_mode():
         icon="💻",
     )
 
-st.subheader("Report for your advisor")
-st.write("One page with your applications, writers and their scores, letter status, letter-mix checks and timeline.")
+st.subheader("Advisor report" if ws.read_only else "Report for your advisor")
+whose = "the student's" if ws.read_only else "your"
+st.write(
+    f"One page with {whose} applications, writers and their scores, letter status, letter-mix checks and timeline."
+)
 ov = ui.overview(ws, today)
 # Each file is made when its button is clicked (a callable), so showing the page costs nothing per file.
 cols = st.columns(3)
@@ -102,9 +109,10 @@ if upload is not None:
         st.error(ui.md(str(exc)), icon="⚠️")
     else:
         who = parsed["student"].name if parsed["student"] else "no student name"
+        counts = [(len(parsed[k]), k[:-1]) for k in ("mentors", "applications", "letters")]
+        m, a, r = (f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
         st.info(
-            f"This backup holds the plan of **{ui.md(who)}**: {len(parsed['mentors'])} mentors, "
-            f"{len(parsed['applications'])} applications and {len(parsed['letters'])} letters. "
+            f"This backup holds the plan of **{ui.md(who)}**: {m}, {a} and {r}. "
             "Restoring replaces everything in your current plan."
         )
         confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")

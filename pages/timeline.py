@@ -283,7 +283,10 @@ if milestones:
         )
 
 st.subheader("The year at a glance")
-st.caption("Each square is a day: shaded when your writers are busy (hover for the reason), with your steps on top.")
+whose = "the student's" if ws.read_only else "your"
+st.caption(
+    f"Each square is a day: shaded when {whose} writers are busy (hover for the reason), with {whose} steps on top."
+)
 st.plotly_chart(
     drawn["year_figure"],
     width="stretch",
