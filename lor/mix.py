@@ -143,7 +143,11 @@ def mix_for_letters(
     active = active_letters(letters, application.id)
     types = letter_types_for(active)
     writers = [m for m in mentors if m.id in types]
-    return check_mix(application, writers, letter_types=types, candidates=mentors, today=today)
+    report = check_mix(application, writers, letter_types=types, candidates=mentors, today=today)
+    if not active:
+        # Before any letter is planned, advice that "passes" says nothing ("0 letters: within the limit").
+        report = report.model_copy(update={"checks": [c for c in report.checks if c.required or not c.ok]})
+    return report
 
 
 PICK_SPECIALTY = ("residency", "fellowship")
@@ -306,4 +310,6 @@ class _Values(dict):
 
 
 def _fill(template: str, values: Mapping) -> str:
-    return template.format_map(_Values(values))
+    count = values.get("count")
+    letters = {"letters": f"{count} letter{'' if count == 1 else 's'}"} if isinstance(count, int) else {}
+    return template.format_map(_Values({**values, **letters}))

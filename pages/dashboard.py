@@ -123,7 +123,10 @@ with left:
         advice = [c for c in mix.checks if not c.required and not c.ok]
         icon = "❌" if failing_required else ("⚠️" if advice else "✅")
         days = ov.days_left(app)
-        due = f"letters due in {days} days" if days >= 0 else f"deadline passed {-days} days ago"
+        days_text = f"{abs(days)} day{'' if abs(days) == 1 else 's'}"
+        due = {0: "letters due today"}.get(days) or (
+            f"letters due in {days_text}" if days > 0 else f"deadline passed {days_text} ago"
+        )
         with st.container(border=True):
             st.markdown(f"{icon} **{ui.md(app.name)}** · {ui.md(app.portal)} · {due}")
             for check in failing_required:
@@ -135,20 +138,22 @@ with left:
             st.markdown("[Which letters does this need?](./faq?topic=mix)")
 
 with right:
-    st.subheader("Letters by status")
     counts = ov.status_counts()
     shown = [s for s in STATUSES if counts[s]]
-    cols = st.columns(3)
-    for i, status in enumerate(shown):
-        cols[i % 3].metric(label(status), counts[status])
+    if shown:  # no heading over an empty section
+        st.subheader("Letters by status")
+        cols = st.columns(3)
+        for i, status in enumerate(shown):
+            cols[i % 3].metric(label(status), counts[status])
 
     waiting = ov.waiting_on()
     st.subheader("Waiting for an answer")
     if not waiting:
         st.caption("No writer owes the student a reply." if ws.read_only else "No writer owes you a reply.")
     for letter in waiting:
-        days = (today - letter.asked_on).days if letter.asked_on else 0
-        st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: asked {days} days ago")
+        days = (today - letter.asked_on).days if letter.asked_on else None
+        when = {None: "asked", 0: "asked today", 1: "asked yesterday"}.get(days, f"asked {days} days ago")
+        st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: {when}")
 
     cards = ui.cards(ws, today)
     if cards:

@@ -50,3 +50,19 @@ def test_a_step_that_cannot_be_done_yet_has_no_done_button_and_says_why(open_pag
     for step in waiting:
         assert f"dash-done-{step.uid}" not in offered
     assert "Not yet: this step comes after the ask. Mark the ask done first." in [c.value for c in at.caption]
+
+
+def test_counts_read_as_words_and_empty_sections_have_no_heading(open_page):
+    at = open_page("dashboard")
+    ws = saved()
+    asked = next(r for r in ws.letters() if r.status == "asked")
+    ws.save_letter(asked.model_copy(update={"asked_on": TODAY}))
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "asked today" in text and "asked 0 days" not in text
+    # No letters yet (writers and applications only): no heading over an empty section.
+    for letter in ws.letters():
+        ws.delete_letter(letter.id)
+    at.run()
+    assert not at.exception, at.exception
+    assert "Letters by status" not in [s.value for s in at.subheader]
