@@ -18,15 +18,16 @@ from lor.models import MILESTONE_KINDS, ROLES, SPECIALTIES, BusyPeriod, Mentor, 
 
 # One colour per step. Each is close to the coloured square in KIND_SWATCHES so a plain-text legend
 # (no HTML) can name the colours the calendar uses.
+# Each is dark enough for white text at 5:1 or more (WCAG AA), except the two reminders, which carry dark text.
 KIND_COLOURS: dict[str, str] = {
-    "check_in": "#8e7cc3",
-    "ask": "#3d85c6",
-    "packet": "#a0785a",
+    "check_in": "#6a55a8",
+    "ask": "#2b6cb0",
+    "packet": "#8a6142",
     "reminder_1": "#d9a93a",
     "reminder_2": "#e07b2e",
     "status_check": "#5f6b73",
-    "deadline": "#cc4125",
-    "thank_you": "#6aa84f",
+    "deadline": "#b3321a",
+    "thank_you": "#3d7a2a",
     "update": "#38761d",
 }
 # Short names for the steps, for calendar cells and legends ("Ask: Dr. Rivera").
@@ -66,8 +67,12 @@ KIND_SYMBOLS: dict[str, str] = {
 SEVERITY_COLOURS: dict[str, str] = {"caution": "#f7e3b0", "avoid": "#efb8b0"}
 SEVERITY_LEVELS: dict[str, int] = {"caution": 1, "avoid": 2}
 FREE_COLOUR = "#eef1f4"
-DONE_COLOUR = "#d9dde1"
-DONE_TEXT = "#55606a"
+DONE_COLOUR = "#e4e7ea"
+DONE_TEXT = "#4a545d"  # 6.2:1 on DONE_COLOUR
+# Busy shading on the month calendar: opaque and light, so the period's name reads in dark text (FullCalendar's
+# own translucent shading left it at 1.7:1).
+CALENDAR_SHADES: dict[str, str] = {"caution": "#fbf1d7", "avoid": "#f8e0dc"}
+CALENDAR_SHADE_TEXT = "#3d3a36"
 DONE_MARK = "✓ "
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LEVEL_NAMES: tuple[str, ...] = ("Free", "Caution", "Avoid")
@@ -75,7 +80,7 @@ LEVEL_NAMES: tuple[str, ...] = ("Free", "Caution", "Avoid")
 _SLUGS = frozenset(ROLES) | frozenset(SPECIALTIES)
 
 # Light backgrounds get dark text on the calendar so titles stay readable.
-_LIGHT_KINDS = frozenset({"reminder_1"})
+_LIGHT_KINDS = frozenset({"reminder_1", "reminder_2"})
 
 
 def _one_year_after(start: date) -> date:
@@ -449,7 +454,7 @@ def calendar_events(
                 "end": (p.end + timedelta(days=1)).isoformat(),
                 "allDay": True,
                 "display": "background",
-                "backgroundColor": SEVERITY_COLOURS[p.severity],
+                "backgroundColor": CALENDAR_SHADES[p.severity],
                 "classNames": ["lor-busy", f"lor-busy-{p.severity}"],
                 "extendedProps": {"busy": True, "severity": p.severity, "who": p.who},
             }

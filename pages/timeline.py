@@ -18,6 +18,7 @@ from streamlit_calendar import calendar
 from lor import ui
 from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, academic_calendar, calendar_note, effective_calendar
 from lor.charts import (
+    CALENDAR_SHADE_TEXT,
     KIND_LABELS,
     calendar_events,
     calendar_legend,
@@ -43,7 +44,11 @@ BUFFER_SETTING = "buffer_days"
 MAX_BUFFER_DAYS = 21
 WHO_CHOICES = ("everyone", *ROLES, *SPECIALTIES)
 # Long caution periods (interview season) would repeat their name on every week row; avoid ones keep it.
-CALENDAR_CSS = ".lor-busy-caution .fc-event-title { display: none; } .lor-done { opacity: 0.75; }"
+# Busy shading is opaque (its colour is already light) so the period's name keeps its contrast.
+CALENDAR_CSS = (
+    ".lor-busy-caution .fc-event-title { display: none; } "
+    f".fc .fc-bg-event {{ opacity: 1; }} .fc .fc-bg-event .fc-event-title {{ color: {CALENDAR_SHADE_TEXT}; }}"
+)
 SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
 
 
@@ -235,6 +240,9 @@ if milestones:
             "firstDay": 1,
             "dayMaxEvents": 4,
             "headerToolbar": {"left": "prev,next", "center": "title", "right": "dayGridMonth,listMonth"},
+            # Words, not icon fonts: the icons are images without a text alternative for screen readers.
+            "buttonIcons": False,
+            "buttonText": {"prev": "‹ Previous", "next": "Next ›", "month": "Month", "list": "List"},
         },
         custom_css=CALENDAR_CSS,
         callbacks=["eventClick"],

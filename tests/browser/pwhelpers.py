@@ -133,3 +133,40 @@ def shot(pg, name: str, *, max_height: int = 6000) -> Path:
 
 def exceptions_on(pg) -> list[str]:
     return [e.inner_text() for e in pg.query_selector_all('[data-testid="stException"]')]
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(pg, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """axe-core (WCAG 2 A/AA) on the page and on every frame in it (the calendar is an iframe), as a list of
+    {rule, impact, frame, target, html, summary}, one per failing element, keeping only the given impacts."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    script = Axe().axe_script
+    found = []
+    for frame in pg.frames:
+        try:
+            frame.evaluate(script)
+            result = frame.evaluate(
+                "opts => axe.run(document, opts)",
+                {"runOnly": {"type": "tag", "values": AXE_TAGS}, "iframes": False, "resultTypes": ["violations"]},
+            )
+        except Exception:  # a frame that went away or never loaded (about:blank) has nothing to check
+            continue
+        where = "page" if frame == pg.main_frame else (frame.url.split("?")[0] or "frame")
+        for rule in result["violations"]:
+            if rule.get("impact") not in impacts:
+                continue
+            for node in rule["nodes"]:
+                found.append(
+                    {
+                        "rule": rule["id"],
+                        "impact": rule.get("impact"),
+                        "frame": where,
+                        "target": " ".join(map(str, node.get("target", []))),
+                        "html": node.get("html", "")[:160],
+                        "summary": (node.get("failureSummary") or "").replace("\n", " ")[:240],
+                    }
+                )
+    return found
