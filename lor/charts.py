@@ -152,8 +152,13 @@ def year_calendar(
     start: date,
     end: date | None = None,
     title: str | None = None,
+    stacked: bool = False,
 ) -> go.Figure:
-    """A GitHub-style year calendar: busy days shaded by severity, the plan's steps marked on top."""
+    """A GitHub-style year calendar: busy days shaded by severity, the plan's steps marked on top.
+
+    ``stacked`` lays it out for a phone: the weeks run down the page (months stacked, labelled on the left)
+    and the seven weekdays across, so each day stays a square a finger can find instead of a 3-px dot.
+    """
     end = end or _one_year_after(start)
     if end < start:
         raise ValueError(f"The calendar ends ({end}) before it starts ({start}).")
@@ -242,6 +247,32 @@ def year_calendar(
             "tickangle": 0,
         },
         yaxis={"autorange": "reversed", "showgrid": False, "zeroline": False, "fixedrange": True},
+    )
+    return _stacked(fig, weeks, ticks) if stacked else fig
+
+
+def _stacked(fig: go.Figure, weeks: int, ticks: list[tuple[int, str]]) -> go.Figure:
+    """The same year calendar turned a quarter: weeks down the page, weekdays across; the colour key on top and
+    the steps' legend underneath, so neither covers the weekday names."""
+    for trace in fig.data:
+        if isinstance(trace, go.Heatmap):
+            trace.update(x=list(WEEKDAYS), y=list(range(weeks)), transpose=True, xgap=2, ygap=2)
+            trace.colorbar.update(orientation="h", y=1.0, yanchor="bottom", len=1, thickness=10, ypad=4)
+        else:
+            trace.update(x=trace.y, y=trace.x, marker_size=9)
+    height = 16 * weeks + 60
+    fig.update_layout(
+        height=height + 170,
+        margin={"l": 44, "r": 8, "t": 50, "b": 120},
+        legend={"orientation": "h", "yanchor": "top", "y": -30 / height, "x": 0, "font": {"size": 11}},
+        xaxis={"tickvals": None, "ticktext": None, "range": None, "side": "bottom", "fixedrange": True},
+        yaxis={
+            "tickvals": [t[0] for t in ticks],
+            "ticktext": [t[1] for t in ticks],
+            "range": [weeks - 0.5, -0.5],
+            "autorange": None,
+            "fixedrange": True,
+        },
     )
     return fig
 

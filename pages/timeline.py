@@ -48,7 +48,21 @@ WHO_CHOICES = ("everyone", *ROLES, *SPECIALTIES)
 CALENDAR_CSS = (
     ".lor-busy-caution .fc-event-title { display: none; } "
     f".fc .fc-bg-event {{ opacity: 1; }} .fc .fc-bg-event .fc-event-title {{ color: {CALENDAR_SHADE_TEXT}; }}"
+    " .fc .fc-toolbar-title { font-size: 1.3em; }"
 )
+NARROW = 640  # px: Streamlit stacks columns below this width too
+# The layout that doesn't fit is folded to no height rather than display:none, so it keeps its width and its
+# own height: a calendar drawn inside display:none measures 0 px and stays empty when a phone turns sideways.
+_FOLDED = "height: 0 !important; min-height: 0 !important; overflow: hidden !important; visibility: hidden;"
+_FOLDED += " margin-top: -1rem;"  # the column's gap before it
+NARROW_CSS = f"""<style>
+@media (max-width: {NARROW}px) {{
+  .st-key-timeline-calendar, .st-key-timeline-year-chart {{ {_FOLDED} }}
+}}
+@media (min-width: {NARROW + 1}px) {{
+  .st-key-timeline-calendar-list, .st-key-timeline-year-chart-stacked {{ {_FOLDED} }}
+}}
+</style>"""
 SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
 
 
@@ -169,6 +183,7 @@ def timeline_of(plan: ui.PlanSnapshot, today: date) -> dict[str, Any]:
         "steps_by_mentor": steps_by_mentor,
         "events": calendar_events(milestones, year_periods, names=names) if milestones else [],
         "year_figure": year_calendar(year_periods, milestones, start=year_start, end=year_end),
+        "year_figure_stacked": year_calendar(year_periods, milestones, start=year_start, end=year_end, stacked=True),
         "gantt_figure": (
             mentor_gantt(mentors, periods_by_mentor, milestones, start=gantt_start, end=gantt_end, today=today)
             if mentors and milestones
@@ -183,6 +198,7 @@ ws = ui.page_header(
     "of the academic year.",
 )
 today = ui.today()
+st.html(NARROW_CSS)  # which calendar and heat map fit the window (see NARROW_CSS)
 show_flash()
 
 plan = ui.snapshot(ws)
@@ -230,29 +246,43 @@ if letters:
 if milestones:
     st.subheader("Calendar")
     st.caption(calendar_legend())
-    clicked = calendar(
-        events=drawn["events"],
-        options={
+    # Both layouts are drawn and CSS shows the one that fits (NARROW_CSS): Streamlit 1.67 can't tell the page
+    # the window's width, and a media query decides in the browser, with no rerun and no extra component.
+    options = {
+        "initialDate": today.isoformat(),
+        "now": today.isoformat(),
+        "timeZone": "UTC",
+        "firstDay": 1,
+        "dayMaxEvents": 4,
+        # Words, not icon fonts: the icons are images without a text alternative for screen readers.
+        "buttonIcons": False,
+        "buttonText": {"prev": "‹ Previous", "next": "Next ›", "month": "Month", "list": "List"},
+    }
+    layouts = {
+        CALENDAR_KEY: {
             "initialView": "dayGridMonth",
-            "initialDate": today.isoformat(),
-            "now": today.isoformat(),
-            "timeZone": "UTC",
-            "firstDay": 1,
-            "dayMaxEvents": 4,
             "headerToolbar": {"left": "prev,next", "center": "title", "right": "dayGridMonth,listMonth"},
-            # Words, not icon fonts: the icons are images without a text alternative for screen readers.
-            "buttonIcons": False,
-            "buttonText": {"prev": "‹ Previous", "next": "Next ›", "month": "Month", "list": "List"},
         },
-        custom_css=CALENDAR_CSS,
-        callbacks=["eventClick"],
-        key=CALENDAR_KEY,
-    )
-    if clicked and clicked != st.session_state.get(HANDLED_KEY):
-        st.session_state[HANDLED_KEY] = clicked
-        if clicked.get("callback") == "eventClick":
-            event = (clicked.get("eventClick") or {}).get("event") or {}
-            st.session_state[SELECTED_KEY] = event.get("id")
+        f"{CALENDAR_KEY}-list": {  # a phone: the month as a list, each step on its own full-width line
+            "initialView": "listMonth",
+            "headerToolbar": {"left": "prev,next", "center": "", "right": "title"},
+            "height": "auto",
+        },
+    }
+    for key, layout in layouts.items():
+        clicked = calendar(
+            events=drawn["events"],
+            options={**options, **layout},
+            custom_css=CALENDAR_CSS,
+            callbacks=["eventClick"],
+            key=key,
+        )
+        handled = f"{HANDLED_KEY}-{key}"
+        if clicked and clicked != st.session_state.get(handled):
+            st.session_state[handled] = clicked
+            if clicked.get("callback") == "eventClick":
+                event = (clicked.get("eventClick") or {}).get("event") or {}
+                st.session_state[SELECTED_KEY] = event.get("id")
 
     selected_uid = st.session_state.get(SELECTED_KEY)
     selected = next((m for m in milestones if m.uid == selected_uid), None) if selected_uid else None
@@ -300,6 +330,12 @@ st.plotly_chart(
     width="stretch",
     config={"displayModeBar": False},
     key="timeline-year-chart",
+)
+st.plotly_chart(  # the same year for a phone, months stacked (NARROW_CSS shows one of the two)
+    drawn["year_figure_stacked"],
+    width="stretch",
+    config={"displayModeBar": False},
+    key="timeline-year-chart-stacked",
 )
 
 if drawn["gantt_figure"] is not None:
