@@ -135,6 +135,9 @@ LABELS: dict[str, str] = {
     "non_science_faculty": "Non-science faculty",
     "ERAS": "ERAS",
     "AMCAS": "AMCAS",
+    "ResidencyCAS": "ResidencyCAS",
+    "AACOMAS": "AACOMAS",
+    "TMDSAS": "TMDSAS",
 }
 
 

@@ -170,3 +170,27 @@ def axe_violations(pg, *, impacts: tuple[str, ...] = ("serious", "critical")) ->
                     }
                 )
     return found
+
+
+# -- driving Streamlit widgets by their keys (each widget's container carries the class st-key-<key>) -------
+
+
+def fill(pg, key: str, text: str) -> None:
+    """Type into a text, number or date input and leave it (Tab), as a person would."""
+    box = pg.locator(f".st-key-{key} input, .st-key-{key} textarea").first
+    box.click()
+    box.fill(text)
+    box.press("Tab")
+
+
+def choose(pg, key: str, option: str) -> None:
+    """Pick an option of a selectbox by its visible label."""
+    pg.locator(f".st-key-{key}").click()
+    pg.get_by_role("option", name=option, exact=True).click()
+
+
+def press(pg, key: str) -> None:
+    """Click the button with this key and wait until the app has run again."""
+    pg.locator(f".st-key-{key} button").click()
+    pg.wait_for_timeout(300)
+    wait_for_app(pg)
