@@ -176,11 +176,29 @@ def axe_violations(pg, *, impacts: tuple[str, ...] = ("serious", "critical")) ->
 
 
 def fill(pg, key: str, text: str) -> None:
-    """Type into a text, number or date input and leave it (Tab), as a person would."""
+    """Type into a text or number input and leave it (Tab), as a person would."""
     box = pg.locator(f".st-key-{key} input, .st-key-{key} textarea").first
     box.click()
     box.fill(text)
     box.press("Tab")
+
+
+def fill_date(pg, key: str, day) -> None:
+    """Type a day into a date input (year, month and day segments, as on the keyboard) and leave it."""
+    year = pg.locator(f".st-key-{key} [data-type='year']")
+    year.scroll_into_view_if_needed()
+    year.focus()  # a click would open the date picker, which makes the rest of the page inert until it closes
+    pg.keyboard.type(f"{day.year:04d}{day.month:02d}{day.day:02d}")
+    pg.keyboard.press("Enter")
+    pg.locator('[data-testid="stMain"] h1').first.click()  # leaving the field commits the day it shows
+
+
+def date_shown(pg, key: str) -> str:
+    """What a date input shows, "2027/02/03", or its placeholders ("yyyy/mm/dd") when empty."""
+    parts = pg.locator(
+        f".st-key-{key} [data-type='year'], .st-key-{key} [data-type='month'], .st-key-{key} [data-type='day']"
+    )
+    return "/".join(t.strip() for t in parts.all_inner_texts())
 
 
 def choose(pg, key: str, option: str) -> None:

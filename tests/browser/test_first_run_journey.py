@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
-from pwhelpers import TODAY, Server, choose, exceptions_on, fill, press, shot, wait_for_app
+from pwhelpers import TODAY, Server, choose, date_shown, exceptions_on, fill, fill_date, shot, wait_for_app
 
 from lor.overview import overview_of
 from lor.store import Store
@@ -40,10 +40,6 @@ WRITERS = [
 
 def saved(server):
     return Store(server.db).default_workspace()
-
-
-def date_text(day: date) -> str:
-    return f"{day.year}/{day.month:02d}/{day.day:02d}"  # Streamlit's date input format
 
 
 def main(pg):
@@ -81,14 +77,14 @@ def test_1_the_student_enters_their_details_on_an_empty_plan(journey):
 
 
 def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(journey):
-    viewport, server, pg = journey
+    _viewport, server, pg = journey
     pg.get_by_role("link", name=re.compile("Add an application")).click()
     expect(pg.locator(".st-key-application-name input")).to_be_visible()
     wait_for_app(pg)
     fill(pg, "application-name", "EM residency 2027")
     choose(pg, "application-specialty", "Emergency medicine")
     choose(pg, "application-portal", "ResidencyCAS")
-    fill(pg, "application-deadline", date_text(DUE))
+    fill_date(pg, "application-deadline", DUE)
     pg.locator(".st-key-application-add button").click()
     expect(main(pg)).to_contain_text("Added EM residency 2027")
     [app] = saved(server).applications()
@@ -103,15 +99,19 @@ def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(jou
 def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
     viewport, server, pg = journey
     for name, role, specialty, setting, weeks, one_on_one, performance, last in WRITERS:
+        wait_for_app(pg)
         form = pg.locator(".st-key-mentor-name input")
         if not form.is_visible():
             pg.get_by_text("Add a mentor", exact=True).click()
+        expect(form).to_be_visible()
         # Clean: nothing carried over from the writer before.
         expect(form).to_have_value("")
-        expect(pg.locator(".st-key-mentor-role")).to_contain_text("Attending")
-        expect(pg.locator(".st-key-mentor-performance")).to_contain_text("Choose one")
+        expect(pg.locator(".st-key-mentor-role input")).to_have_value("Attending")
+        expect(pg.locator(".st-key-mentor-setting input")).to_have_value("Rotation")
+        expect(pg.locator(".st-key-mentor-one-on-one input")).to_have_value("Some")
+        expect(pg.locator(".st-key-mentor-performance input")).to_have_value("")  # never assumed
         expect(pg.locator(".st-key-mentor-weeks input")).to_have_value("4")
-        expect(pg.locator(".st-key-mentor-last-worked input")).to_have_value("")
+        assert not any(ch.isdigit() for ch in date_shown(pg, "mentor-last-worked")), "last worked is empty"
         fill(pg, "mentor-name", name)
         choose(pg, "mentor-role", role)
         choose(pg, "mentor-specialty", specialty)
@@ -120,7 +120,7 @@ def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
         choose(pg, "mentor-one-on-one", one_on_one)
         choose(pg, "mentor-performance", performance)
         if last:
-            fill(pg, "mentor-last-worked", date_text(last))
+            fill_date(pg, "mentor-last-worked", last)
         pg.locator(".st-key-mentor-add button").click()
         expect(main(pg).get_by_test_id("stAlert").filter(has_text=f"Added {name}")).to_be_visible()
         wait_for_app(pg)
@@ -136,7 +136,7 @@ def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
 
 def plan_letter(pg, server, name: str) -> None:
     mentor = next(m for m in saved(server).mentors() if m.name == name)
-    button = pg.locator(f".st-key-mentor-{mentor.id}-plan button")
+    button = pg.locator(f".st-key-mentor-{mentor.id}-plan button:visible").first
     button.scroll_into_view_if_needed()
     button.click()
     expect(main(pg)).to_contain_text(re.compile(rf"Planned an? .* from {re.escape(name)}"))
@@ -144,7 +144,7 @@ def plan_letter(pg, server, name: str) -> None:
 
 
 def test_4_letters_are_planned_with_three_writers(journey):
-    viewport, server, pg = journey
+    _viewport, server, pg = journey
     for name in ("Dr. Ana Ortiz", "Dr. Ben Cole", "Dr. Cy Park"):
         plan_letter(pg, server, name)
     letters = saved(server).letters()
@@ -153,7 +153,7 @@ def test_4_letters_are_planned_with_three_writers(journey):
 
 @pytest.mark.xfail(strict=True, reason="needs content helper's letter-type default")
 def test_4b_the_em_attending_is_planned_as_an_sloe_by_default(journey):
-    viewport, server, pg = journey
+    _viewport, server, _pg = journey
     ortiz = next(m for m in saved(server).mentors() if m.name == "Dr. Ana Ortiz")
     [letter] = [r for r in saved(server).letters() if r.mentor_id == ortiz.id]
     assert letter.letter_type == "sloe"
@@ -191,7 +191,7 @@ def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(journe
 
 
 def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(journey):
-    viewport, server, pg = journey
+    _viewport, server, pg = journey
     before = saved(server)
     cole = next(m for m in before.mentors() if m.name == "Dr. Ben Cole")
     letters_before = sorted(r.id for r in before.letters())
@@ -215,7 +215,7 @@ def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(journey):
 
 
 def test_7_moving_the_due_date_moves_the_plan(journey):
-    viewport, server, pg = journey
+    _viewport, server, pg = journey
     [app] = saved(server).applications()
     before = {m.uid: m.day for m in overview_of(saved(server), DAY).milestones if m.kind == "deadline"}
     assert set(before.values()) == {DUE}
@@ -223,17 +223,15 @@ def test_7_moving_the_due_date_moves_the_plan(journey):
     editor.scroll_into_view_if_needed()
     if not pg.locator(f".st-key-application-{app.id}-deadline input").is_visible():
         editor.click()
-    fill(pg, f"application-{app.id}-deadline", date_text(MOVED))
-    expect(pg.get_by_test_id("stCaption").filter(has_text="letters due")).to_contain_text(
-        f"letters due {MOVED:%b} {MOVED.day}, {MOVED.year}"
-    )
+    fill_date(pg, f"application-{app.id}-deadline", MOVED)
+    expect(main(pg)).to_contain_text(f"letters due {MOVED:%b} {MOVED.day}, {MOVED.year}")
     assert saved(server).applications()[0].deadline == MOVED
     after = {m.uid: m.day for m in overview_of(saved(server), DAY).milestones if m.kind == "deadline"}
     assert set(after) == set(before) and set(after.values()) == {MOVED}
 
 
 def test_8_the_calendar_file_downloads_and_holds_the_moved_plan(journey, tmp_path):
-    viewport, server, pg = journey
+    _viewport, server, pg = journey
     go(pg, server, "timeline")
     button = pg.locator(".st-key-timeline-ics-all button")
     button.scroll_into_view_if_needed()
