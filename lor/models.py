@@ -148,6 +148,12 @@ def label(slug: str | None) -> str:
     return LABELS.get(slug, slug.replace("_", " ").capitalize())
 
 
+def label_in_sentence(slug: str | None) -> str:
+    """A label inside a sentence: lower case, except an acronym keeps its capitals ("SLOE", "eSLOR", "OB/GYN")."""
+    text = label(slug)
+    return text if len(text) > 1 and text[1].isupper() else text[:1].lower() + text[1:]
+
+
 def new_id() -> str:
     """A short random id for a new record."""
     return uuid.uuid4().hex[:12]

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from lor.models import Application, LetterRequest, Mentor, Program, label
+from lor.models import Application, LetterRequest, Mentor, Program, label, label_in_sentence
 
 Kind = Literal["mentor", "application", "letter", "program"]
 
@@ -35,7 +35,8 @@ class Removal:
         if self.kind == "letter":
             letter = self.letters[0]
             writer = self.writer_names.get(letter.mentor_id, "a writer")
-            text = f"the {_type(letter.letter_type)} from {writer} for {self.name} ({_status(letter.status)})"
+            kind = label_in_sentence(letter.letter_type)
+            text = f"the {kind} from {writer} for {self.name} ({_status(letter.status)})"
             return text + _places(len(self.assignments))
         if self.kind == "program":
             return f"{self.name}" + _places(len(self.assignments), of="letter")
@@ -59,11 +60,6 @@ def _count(n: int, word: str) -> str:
 
 def _status(status: str) -> str:
     return "planned" if status == "planned" else f"at “{label(status)}”"
-
-
-def _type(letter_type: str) -> str:
-    text = label(letter_type)
-    return text if text.isupper() or text[:2].isupper() else text.lower()
 
 
 def _places(n: int, *, of: str = "program") -> str:

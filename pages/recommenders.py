@@ -30,6 +30,7 @@ from lor.models import (
     MentorScore,
     Touchpoint,
     label,
+    label_in_sentence,
     plain_errors,
 )
 from lor.scoring import (
@@ -67,6 +68,12 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
 def esc(text: str) -> str:
     """User text made safe for st.markdown: shown as typed, never as formatting or HTML."""
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
+
+
+def a_or_an(letter_type: str) -> str:
+    """ "a SLOE", "an eSLOR", "a narrative letter"."""
+    words = label_in_sentence(letter_type)
+    return f"{'an' if words[:1].lower() in 'aeio' else 'a'} {words}"
 
 
 def lines(text: str) -> list[str]:
@@ -459,7 +466,7 @@ def letter_controls(
             help="Adds a planned letter for this application; track it on the Letters page.",
         ):
             ws.save_letter(LetterRequest(mentor_id=mentor.id, application_id=application.id, letter_type=letter_type))
-            flash("success", f"Planned a {label(letter_type).lower()} from {esc(mentor.name)}.")
+            flash("success", f"Planned {a_or_an(letter_type)} from {esc(mentor.name)}.")
             st.rerun()
 
 
@@ -549,7 +556,7 @@ def backups_panel(
         who = esc(writer.name) if writer else "A writer"
         why = backup_reason(letter)
         with st.container(border=True):
-            st.markdown(f"**{who}** {why} ({label(letter.letter_type).lower()}).")
+            st.markdown(f"**{who}** {why} ({label_in_sentence(letter.letter_type)}).")
             if pick is None:
                 st.write("No other mentor is free for this slot. Add one above, or ask your advisor who might fit.")
             else:
@@ -557,13 +564,13 @@ def backups_panel(
                 new_type = backup_letter_type(backup, letter.letter_type, application)
                 st.markdown(
                     f"Next best: **{esc(backup.name)}** — score {score.score}, {score.tier} "
-                    f"(would write a {label(new_type).lower()})."
+                    f"(would write {a_or_an(new_type)})."
                 )
                 if st.button(f"Plan {esc(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
                     new = LetterRequest(mentor_id=backup.id, application_id=application.id, letter_type=new_type)
                     ws.save_letter(new)
                     ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})
-                    flash("success", f"Planned a {label(new_type).lower()} from {esc(backup.name)}.")
+                    flash("success", f"Planned {a_or_an(new_type)} from {esc(backup.name)}.")
                     st.rerun()
             faq_link()
 

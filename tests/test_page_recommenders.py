@@ -117,6 +117,7 @@ def test_a_student_ranks_mentors_plans_letters_and_gets_a_backup(open_page):
     ortiz, cole = mentor_id("Dr. Ana Ortiz"), mentor_id("Dr. Ben Cole")
     at.selectbox(key=f"mentor-{ortiz}-letter-type").set_value("sloe")
     at.button(key=f"mentor-{ortiz}-plan").click().run()
+    assert "Planned a SLOE from Dr. Ana Ortiz." in [s.value for s in at.success]  # not "a sloe"
     at.button(key=f"mentor-{cole}-plan").click().run()
     assert not at.exception, at.exception
     assert {(r.mentor_id, r.letter_type, r.status) for r in saved().letters()} == {
