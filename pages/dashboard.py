@@ -142,9 +142,9 @@ with right:
     shown = [s for s in STATUSES if counts[s]]
     if shown:  # no heading over an empty section
         st.subheader("Letters by status")
-        cols = st.columns(3)
-        for i, status in enumerate(shown):
-            cols[i % 3].metric(label(status), counts[status])
+        with st.container(horizontal=True, wrap=True, gap="medium"):  # in the pipeline's order on a phone too
+            for status in shown:
+                st.metric(label(status), counts[status], width=110)
 
     waiting = ov.waiting_on()
     st.subheader("Waiting for an answer")

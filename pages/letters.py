@@ -188,8 +188,9 @@ def title_of(letter: LetterRequest, mentors: dict[str, Mentor], apps: dict[str, 
 def pipeline(letters: list[LetterRequest]) -> None:
     counts = Counter(x.status for x in letters)
     shown = [s for s in STATUSES if s not in CLOSED_STATUSES or counts[s]]
-    for col, status in zip(st.columns(len(shown)), shown, strict=True):
-        col.metric(label(status), counts[status])
+    with st.container(horizontal=True, wrap=True, gap="medium"):  # wraps on a phone instead of one per line
+        for status in shown:
+            st.metric(label(status), counts[status], width=110)
 
 
 def card(ws: Workspace, letter: LetterRequest, ctx: dict) -> None:
