@@ -19,8 +19,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from lor.guidance import Card, context_cards
-from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
-from lor.overview import Overview, overview_of
+from lor.models import Application, LetterRequest, Mentor, Milestone, Student, plain_errors
+from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import removal_of, remove, restore
 from lor.sheets import markdown_escape
 from lor.store import Store, Workspace, database_path, read_secret
@@ -412,3 +412,23 @@ def scroll_to(key: str) -> None:
         + "'); if (el) el.scrollIntoView({block: 'center'}); }, 100);</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def step_done(
+    ws: Workspace, step: Milestone, today: date, *, key: str, text: Any, action: Any, label: str = "Done"
+) -> tuple[str, str] | None:
+    """Done for one plan step, the same on every page: a button (in ``action``) when the step can be done now,
+    else why not yet (a caption in ``text``); nothing on a read-only plan. A click records the step with
+    lor.overview.mark_step_done and returns ("success", what changed) or ("error", why not); else None."""
+    if ws.read_only:
+        return None
+    blocker = step_blocker(snapshot(ws), step, today)
+    if blocker:
+        text.caption(f"Not yet: {blocker}")
+        return None
+    if not action.button(label, key=key, type="primary" if label != "Done" else "secondary"):
+        return None
+    try:
+        return "success", mark_step_done(ws, step, today)
+    except ValueError as exc:
+        return "error", str(exc)

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from lor import ui
 from lor.example import load_example
 from lor.models import STATUSES, Milestone, Student, label
-from lor.overview import mark_step_done, step_blocker, step_when
+from lor.overview import step_when
 
 DONE_KEY = "dashboard-done-message"  # what the last Done recorded, shown once on the run after it
 
@@ -84,19 +84,14 @@ def step_card(m: Milestone) -> None:
     with st.container(border=True):
         text, action = st.columns([5, 1], vertical_alignment="center")
         text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late else '🗓️'} {step_when(m, today)}")
-        if ws.read_only:
-            return
-        blocker = step_blocker(plan, m, today)
-        if blocker:
-            text.caption(f"Not yet: {blocker}")
-        elif action.button("Done", key=f"dash-done-{m.uid}"):
-            try:
-                done = mark_step_done(ws, m, today)
-            except ValueError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state[DONE_KEY] = done  # a toast drawn just before st.rerun() is never shown
-                st.rerun()
+        outcome = ui.step_done(ws, m, today, key=f"dash-done-{m.uid}", text=text, action=action)
+    if outcome:
+        kind, message = outcome
+        if kind == "error":
+            st.error(message)
+        else:
+            st.session_state[DONE_KEY] = message  # a toast drawn just before st.rerun() is never shown
+            st.rerun()
 
 
 left, right = st.columns([3, 2], gap="large")

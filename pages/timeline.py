@@ -30,7 +30,7 @@ from lor.charts import (
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
 from lor.models import ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, label
-from lor.overview import mark_step_done, step_blocker, step_when
+from lor.overview import step_when
 from lor.planner import plan_request, plan_workspace, this_week
 from lor.store import Workspace
 
@@ -97,14 +97,6 @@ def busy_setting(ws: Workspace) -> dict:
     }
 
 
-def mark_done(ws: Workspace, step: Milestone, today: date) -> None:
-    """Record a step as done today (lor.overview.mark_step_done, as on the Dashboard); flashed for the next run."""
-    try:
-        flash("success", mark_step_done(ws, step, today))
-    except ValueError as exc:
-        flash("error", str(exc))
-
-
 def week_row(ws: Workspace, step: Milestone, today: date) -> None:
     """One step due this week: when (overdue ones with the day they were planned for), what, and Done when
     it can be done now."""
@@ -112,13 +104,9 @@ def week_row(ws: Workspace, step: Milestone, today: date) -> None:
     left.markdown(f"**{ui.md(step_when(step, today))}** · {ui.md(step.title)}")
     if step.note:
         left.caption(ui.md(step.note))
-    if ws.read_only:
-        return
-    blocker = step_blocker(plan, step, today)
-    if blocker:
-        left.caption(f"Not yet: {blocker}")
-    elif right.button("Done", key=f"tl-done-{step.uid}"):
-        mark_done(ws, step, today)
+    outcome = ui.step_done(ws, step, today, key=f"tl-done-{step.uid}", text=left, action=right)
+    if outcome:
+        flash(*outcome)
         st.rerun()
 
 
@@ -304,12 +292,13 @@ if milestones:
                 st.success("Done ✓")
             if not ws.read_only:
                 left, right = st.columns(2)
-                blocker = step_blocker(plan, selected, today)
-                if blocker and not selected.done:
-                    st.caption(f"Not yet: {blocker}")
-                if not blocker and left.button("Mark done", key="timeline-event-done", type="primary"):
-                    mark_done(ws, selected, today)
-                    st.rerun()
+                if not selected.done:
+                    outcome = ui.step_done(
+                        ws, selected, today, key="timeline-event-done", text=st, action=left, label="Mark done"
+                    )
+                    if outcome:
+                        flash(*outcome)
+                        st.rerun()
                 if right.button("Close", key="timeline-event-close"):
                     st.session_state.pop(SELECTED_KEY, None)
                     st.rerun()
