@@ -18,6 +18,7 @@ from lor.assignment import (
     assignable_letters,
     check_assignments,
     default_max_letters,
+    edit_program,
     unassign,
 )
 from lor.lifecycle import (
@@ -484,6 +485,8 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
         ISSUE_STYLE[issue.level](ui.md(issue.message))
     if not ws.read_only:
         add_program_form(ws, app, lazy=ctx["lazy"])
+        if app.programs:
+            edit_program_form(ws, app, lazy=ctx["lazy"])
 
 
 def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
@@ -515,6 +518,43 @@ def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> 
         st.error(ui.md(f"Not added: {exc}"))
         return
     flash("success", f"Added {program.name}.")
+    st.rerun()
+
+
+def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
+    """Change a program's name, due date, limit or required letter types (its assigned letters stay)."""
+    with ui.panel("Edit a program", key=f"program-{app.id}-edit-panel", lazy=lazy, icon="✏️") as shown:
+        if not shown:
+            return
+        names = [p.name for p in app.programs]
+        chosen = st.selectbox("Program", names, key=f"program-{app.id}-edit-which")
+        program = next(p for p in app.programs if p.name == chosen)
+        with st.form(f"program-{app.id}-edit-form", border=False):
+            k = f"program-{app.id}-edit-{names.index(chosen)}"
+            name = st.text_input("Program name", value=program.name, key=f"{k}-name")
+            deadline = st.date_input("Its deadline (optional)", value=program.deadline, key=f"{k}-deadline")
+            limit = st.number_input(
+                "Most letters it takes", min_value=1, max_value=10, value=program.max_letters, key=f"{k}-max"
+            )
+            types = st.multiselect(
+                "Letter types it requires",
+                LETTER_TYPES,
+                default=program.required_types,
+                format_func=label,
+                key=f"{k}-types",
+            )
+            if not st.form_submit_button("Save program", key=f"program-{app.id}-edit-save", type="primary"):
+                return
+    try:
+        changed = Program(name=name, deadline=deadline, max_letters=int(limit), required_types=types)
+        ws.save_application(edit_program(app, program.name, changed))
+    except ValidationError as exc:
+        ui.show_validation_error(exc, prefix="Not saved:")
+        return
+    except AssignmentError as exc:
+        st.error(ui.md(f"Not saved: {exc}"))
+        return
+    flash("success", f"Saved {changed.name}.")
     st.rerun()
 
 

@@ -112,3 +112,22 @@ def test_a_program_removed_by_mistake_comes_back_with_its_assignments(open_page)
     assert program.name not in [p.name for p in saved().applications()[0].programs]
     at.button(key=f"undo-programs-{app.id}-button").click().run()
     assert contents() == before
+
+
+def test_a_program_can_be_corrected_on_the_letters_page(open_page):
+    at = open_page("letters")
+    app = next(a for a in saved().applications() if a.programs)
+    first = app.programs[0]
+    at.session_state["letters-tabs"] = "Assign to programs"
+    at.run()
+    k = f"program-{app.id}-edit-0"
+    at.text_input(key=f"{k}-name").input(f"{first.name} (main campus)")
+    at.date_input(key=f"{k}-deadline").set_value(date(2027, 1, 4))
+    at.button(key=f"program-{app.id}-edit-save").click().run()
+    assert not at.exception, at.exception
+    program = next(a for a in saved().applications() if a.id == app.id).programs[0]
+    assert (program.name, program.deadline, program.assigned) == (
+        f"{first.name} (main campus)",
+        date(2027, 1, 4),
+        first.assigned,
+    )
