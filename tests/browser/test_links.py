@@ -73,7 +73,9 @@ def make_advisor_link(pg) -> str:
     pg.locator(".st-key-share-new-view button").click()
     expect(shown).to_have_count(1)
     expect(shown).not_to_have_text(before)  # the new link, once the page has been redrawn
-    return re.search(r"[?&]view=([\w-]+)", shown.inner_text()).group(1)
+    link = shown.inner_text().strip()
+    assert urlparse(link).path in ("", "/"), f"the advisor link should open the Dashboard, not {link}"
+    return re.search(r"[?&]view=([\w-]+)", link).group(1)
 
 
 @pytest.fixture
