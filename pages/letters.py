@@ -508,16 +508,23 @@ def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> 
             )
             if not st.form_submit_button("Add program", key=f"program-{app.id}-add", type="primary"):
                 return
+    fields = {"name": name, "deadline": deadline, "max_letters": int(limit), "required_types": types}
+    save_program(ws, fields, lambda program: add_program(app, program), done="Added", refused="Not added:")
+
+
+def save_program(ws: Workspace, fields: dict, change, *, done: str, refused: str) -> None:
+    """Build a Program from the form's fields, save the application ``change(program)`` returns, and say so;
+    a field or rule the program breaks is explained in plain words instead."""
     try:
-        program = Program(name=name, deadline=deadline, max_letters=int(limit), required_types=types)
-        ws.save_application(add_program(app, program))
+        program = Program(**fields)
+        ws.save_application(change(program))
     except ValidationError as exc:
-        ui.show_validation_error(exc, prefix="Not added:")
+        ui.show_validation_error(exc, prefix=refused)
         return
     except AssignmentError as exc:
-        st.error(ui.md(f"Not added: {exc}"))
+        st.error(ui.md(f"{refused} {exc}"))
         return
-    flash("success", f"Added {program.name}.")
+    flash("success", f"{done} {program.name}.")
     st.rerun()
 
 
@@ -545,17 +552,9 @@ def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) ->
             )
             if not st.form_submit_button("Save program", key=f"program-{app.id}-edit-save", type="primary"):
                 return
-    try:
-        changed = Program(name=name, deadline=deadline, max_letters=int(limit), required_types=types)
-        ws.save_application(edit_program(app, program.name, changed))
-    except ValidationError as exc:
-        ui.show_validation_error(exc, prefix="Not saved:")
-        return
-    except AssignmentError as exc:
-        st.error(ui.md(f"Not saved: {exc}"))
-        return
-    flash("success", f"Saved {changed.name}.")
-    st.rerun()
+    fields = {"name": name, "deadline": deadline, "max_letters": int(limit), "required_types": types}
+    old = program.name
+    save_program(ws, fields, lambda changed: edit_program(app, old, changed), done="Saved", refused="Not saved:")
 
 
 def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: dict) -> None:

@@ -131,3 +131,15 @@ def test_a_program_can_be_corrected_on_the_letters_page(open_page):
         date(2027, 1, 4),
         first.assigned,
     )
+
+
+def test_adding_a_program_and_a_duplicate_name_is_refused_in_plain_words(open_page):
+    at = open_page("letters")
+    app = next(a for a in saved().applications() if a.programs)
+    at.text_input(key=f"program-{app.id}-name").input("Mayo Clinic")
+    at.button(key=f"program-{app.id}-add").click().run()
+    assert "Mayo Clinic" in [p.name for p in next(a for a in saved().applications() if a.id == app.id).programs]
+    assert any("Added Mayo Clinic" in s.value for s in at.success)
+    at.text_input(key=f"program-{app.id}-name").input("mayo clinic")
+    at.button(key=f"program-{app.id}-add").click().run()
+    assert any(plain(e.value).startswith("Not added: mayo clinic is already in") for e in at.error)
