@@ -292,3 +292,21 @@ def remove_program(application: Application, program_name: str) -> Application:
     """A new Application without the named program."""
     program = _find_program(application, program_name)
     return application.model_copy(update={"programs": [p for p in application.programs if p is not program]})
+
+
+def edit_program(application: Application, program_name: str, changed: Program) -> Application:
+    """A new Application with the named program replaced by ``changed`` (its name, due date, limit and required
+    types); its assigned letters stay. AssignmentError for a name another program has, or a limit below the
+    letters already assigned."""
+    program = _find_program(application, program_name)
+    others = {p.name.casefold() for p in application.programs if p is not program}
+    if changed.name.casefold() in others:
+        raise AssignmentError(f"{changed.name} is already in {application.name}.")
+    if changed.max_letters < len(program.assigned):
+        raise AssignmentError(
+            f"{len(program.assigned)} letters are assigned to {program.name}; untick some before lowering its "
+            f"limit to {changed.max_letters}."
+        )
+    updated = changed.model_copy(update={"assigned": list(program.assigned)})
+    programs = [updated if p is program else p for p in application.programs]
+    return application.model_copy(update={"programs": programs})

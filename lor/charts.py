@@ -19,15 +19,16 @@ from lor.text import step_label
 
 # One colour per step. Each is close to the coloured square in KIND_SWATCHES so a plain-text legend
 # (no HTML) can name the colours the calendar uses.
+# Each is dark enough for white text at 5:1 or more (WCAG AA), except the two reminders, which carry dark text.
 KIND_COLOURS: dict[str, str] = {
-    "check_in": "#8e7cc3",
-    "ask": "#3d85c6",
-    "packet": "#a0785a",
+    "check_in": "#6a55a8",
+    "ask": "#2b6cb0",
+    "packet": "#8a6142",
     "reminder_1": "#d9a93a",
     "reminder_2": "#e07b2e",
     "status_check": "#5f6b73",
-    "deadline": "#cc4125",
-    "thank_you": "#6aa84f",
+    "deadline": "#b3321a",
+    "thank_you": "#3d7a2a",
     "update": "#38761d",
 }
 KIND_SWATCHES: dict[str, str] = {
@@ -55,8 +56,12 @@ KIND_SYMBOLS: dict[str, str] = {
 SEVERITY_COLOURS: dict[str, str] = {"caution": "#f7e3b0", "avoid": "#efb8b0"}
 SEVERITY_LEVELS: dict[str, int] = {"caution": 1, "avoid": 2}
 FREE_COLOUR = "#eef1f4"
-DONE_COLOUR = "#d9dde1"
-DONE_TEXT = "#55606a"
+DONE_COLOUR = "#e4e7ea"
+DONE_TEXT = "#4a545d"  # 6.2:1 on DONE_COLOUR
+# Busy shading on the month calendar: opaque and light, so the period's name reads in dark text (FullCalendar's
+# own translucent shading left it at 1.7:1).
+CALENDAR_SHADES: dict[str, str] = {"caution": "#fbf1d7", "avoid": "#f8e0dc"}
+CALENDAR_SHADE_TEXT = "#3d3a36"
 DONE_MARK = "✓ "
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LEVEL_NAMES: tuple[str, ...] = ("Free", "Caution", "Avoid")
@@ -64,7 +69,7 @@ LEVEL_NAMES: tuple[str, ...] = ("Free", "Caution", "Avoid")
 _SLUGS = frozenset(ROLES) | frozenset(SPECIALTIES)
 
 # Light backgrounds get dark text on the calendar so titles stay readable.
-_LIGHT_KINDS = frozenset({"reminder_1"})
+_LIGHT_KINDS = frozenset({"reminder_1", "reminder_2"})
 
 
 def _one_year_after(start: date) -> date:
@@ -136,8 +141,13 @@ def year_calendar(
     start: date,
     end: date | None = None,
     title: str | None = None,
+    stacked: bool = False,
 ) -> go.Figure:
-    """A GitHub-style year calendar: busy days shaded by severity, the plan's steps marked on top."""
+    """A GitHub-style year calendar: busy days shaded by severity, the plan's steps marked on top.
+
+    ``stacked`` lays it out for a phone: the weeks run down the page (months stacked, labelled on the left)
+    and the seven weekdays across, so each day stays a square a finger can find instead of a 3-px dot.
+    """
     end = end or _one_year_after(start)
     if end < start:
         raise ValueError(f"The calendar ends ({end}) before it starts ({start}).")
@@ -226,6 +236,32 @@ def year_calendar(
             "tickangle": 0,
         },
         yaxis={"autorange": "reversed", "showgrid": False, "zeroline": False, "fixedrange": True},
+    )
+    return _stacked(fig, weeks, ticks) if stacked else fig
+
+
+def _stacked(fig: go.Figure, weeks: int, ticks: list[tuple[int, str]]) -> go.Figure:
+    """The same year calendar turned a quarter: weeks down the page, weekdays across; the colour key on top and
+    the steps' legend underneath, so neither covers the weekday names."""
+    for trace in fig.data:
+        if isinstance(trace, go.Heatmap):
+            trace.update(x=list(WEEKDAYS), y=list(range(weeks)), transpose=True, xgap=2, ygap=2)
+            trace.colorbar.update(orientation="h", y=1.0, yanchor="bottom", len=1, thickness=10, ypad=4)
+        else:
+            trace.update(x=trace.y, y=trace.x, marker_size=9)
+    height = 16 * weeks + 60
+    fig.update_layout(
+        height=height + 170,
+        margin={"l": 44, "r": 8, "t": 50, "b": 120},
+        legend={"orientation": "h", "yanchor": "top", "y": -30 / height, "x": 0, "font": {"size": 11}},
+        xaxis={"tickvals": None, "ticktext": None, "range": None, "side": "bottom", "fixedrange": True},
+        yaxis={
+            "tickvals": [t[0] for t in ticks],
+            "ticktext": [t[1] for t in ticks],
+            "range": [weeks - 0.5, -0.5],
+            "autorange": None,
+            "fixedrange": True,
+        },
     )
     return fig
 
@@ -438,7 +474,7 @@ def calendar_events(
                 "end": (p.end + timedelta(days=1)).isoformat(),
                 "allDay": True,
                 "display": "background",
-                "backgroundColor": SEVERITY_COLOURS[p.severity],
+                "backgroundColor": CALENDAR_SHADES[p.severity],
                 "classNames": ["lor-busy", f"lor-busy-{p.severity}"],
                 "extendedProps": {"busy": True, "severity": p.severity, "who": p.who},
             }

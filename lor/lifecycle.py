@@ -250,7 +250,8 @@ def record_reminder(letter: LetterRequest, day: date) -> LetterRequest:
 def complete_milestone(letter: LetterRequest, kind: str, day: date) -> LetterRequest:
     """A new letter updated for a plan milestone marked done on ``day`` (unchanged if nothing to record).
 
-    - "check_in" and "status_check" change no status (the page logs a touchpoint on the mentor).
+    - "check_in" changes nothing on the letter (lor.overview.mark_step_done logs it on the writer).
+    - "status_check" dates the look in the portal (``status_checked_on``); the status stays.
     - "ask" → asked. "packet" → packet_sent; from "asked" it records the yes (agreed) the same day,
       because a packet only goes out after a yes.
     - "reminder_1" / "reminder_2" record that reminder (a third is refused).
@@ -260,8 +261,12 @@ def complete_milestone(letter: LetterRequest, kind: str, day: date) -> LetterReq
     A step the letter has already passed returns it unchanged, so a second click does no harm.
     """
     status = letter.status
-    if kind in ("check_in", "status_check"):
+    if kind == "check_in":
         return letter
+    if kind == "status_check":
+        if letter.status_checked_on or status in ARRIVED_STATUSES:
+            return letter
+        return letter.model_copy(deep=True, update={"status_checked_on": day})
     if status == "declined":
         raise TransitionError("This writer declined, so this letter's plan has no more steps. Choose a backup.")
     if status == "withdrawn":

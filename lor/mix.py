@@ -13,7 +13,7 @@ from pathlib import Path
 from lor.models import Application, LetterRequest, Mentor, MixCheck, MixReport, label
 from lor.portals import letter_limit, portal_rules
 from lor.scoring import CLINICAL_ROLES, active_letters, can_write, rank_mentors
-from lor.text import full_date
+from lor.text import full_date, plural
 from lor.timing import months_before
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "letter_rules.toml"
@@ -149,7 +149,11 @@ def mix_for_letters(
     active = active_letters(letters, application.id)
     types = letter_types_for(active)
     writers = [m for m in mentors if m.id in types]
-    return check_mix(application, writers, letter_types=types, candidates=mentors, today=today)
+    report = check_mix(application, writers, letter_types=types, candidates=mentors, today=today)
+    if not active:
+        # Before any letter is planned, advice that "passes" says nothing ("0 letters: within the limit").
+        report = report.model_copy(update={"checks": [c for c in report.checks if c.required or not c.ok]})
+    return report
 
 
 PICK_SPECIALTY = ("residency", "fellowship")
@@ -439,4 +443,6 @@ class _Values(dict):
 
 
 def _fill(template: str, values: Mapping) -> str:
-    return template.format_map(_Values(values))
+    count = values.get("count")
+    letters = {"letters": plural(count, "letter")} if isinstance(count, int) else {}
+    return template.format_map(_Values({**values, **letters}))

@@ -177,6 +177,12 @@ def label(slug: str | None) -> str:
     return LABELS.get(slug, slug.replace("_", " ").capitalize())
 
 
+def label_in_sentence(slug: str | None) -> str:
+    """A label inside a sentence: lower case, except an acronym keeps its capitals ("SLOE", "eSLOR", "OB/GYN")."""
+    text = label(slug)
+    return text if len(text) > 1 and text[1].isupper() else text[:1].lower() + text[1:]
+
+
 def new_id() -> str:
     """A short random id for a new record."""
     return uuid.uuid4().hex[:12]
@@ -366,6 +372,7 @@ class LetterRequest(_Model):
     thanked_on: Day | None = None
     updated_on: Day | None = None
     withdrawn_on: Day | None = None
+    status_checked_on: Day | None = None  # the day the student looked in the portal for it (a Done status check)
     waived: bool | None = None
     letter_id: Annotated[Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank_to_none)] = None
     version: Version = "general"
@@ -402,6 +409,7 @@ class Milestone(_Model):
     application_id: str | None = None
     done: bool = False
     overdue: bool = False  # its planned day passed before it was done; the planner put it on today
+    planned_for: date | None = None  # for an overdue step, the day it was first planned for
 
     @property
     def uid(self) -> str:

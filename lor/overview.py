@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from lor.lifecycle import complete_milestone
 from lor.mix import mix_for_letters
 from lor.models import (
     Application,
@@ -21,6 +22,7 @@ from lor.models import (
     MixReport,
     PlanSettings,
     Student,
+    Touchpoint,
     label,
 )
 from lor.planner import plan_workspace, this_week
@@ -100,27 +102,60 @@ def overview_of(ws, today: date) -> Overview:
     )
 
 
+GOAL_TALK_NOTE = "Goal conversation before the ask"
+
+
+def step_blocker(plan, milestone: Milestone, day: date) -> str | None:
+    """Why Done can't be offered on this step now, in plain words; None when it can (``plan`` reads like a
+    Workspace). A step the letter can't reach yet (send the packet before the writer was even asked) waits."""
+    if milestone.done:
+        return "Already done."
+    if milestone.kind == "check_in":
+        found = any(m.id == milestone.mentor_id for m in plan.mentors())
+        return None if found else "That writer is no longer in your plan."
+    letter = next((r for r in plan.letters() if r.id == milestone.request_id), None)
+    if letter is None:
+        return "That letter is no longer in your plan."
+    if letter.status == "planned" and milestone.kind != "ask":
+        return "this step comes after the ask. Mark the ask done first."
+    try:
+        changed = complete_milestone(letter, milestone.kind, day) != letter
+    except ValueError as exc:
+        return str(exc)
+    return None if changed else "Already recorded."
+
+
+def step_when(milestone: Milestone, today: date) -> str:
+    """When a step is due, as the step lists show it: "Overdue (planned for Wed Nov 18)", "Today", "Fri Nov 27"."""
+    if milestone.overdue or (not milestone.done and milestone.day < today):
+        planned = milestone.planned_for or milestone.day
+        return f"Overdue (planned for {planned:%a} {planned:%b} {planned.day})"
+    if milestone.day == today:
+        return "Today"
+    return f"{milestone.day:%a} {milestone.day:%b} {milestone.day.day}"
+
+
 def mark_step_done(ws, milestone: Milestone, day: date) -> str:
     """Record a plan step as done on ``day`` in the workspace; returns a sentence saying what changed.
 
-    A goal conversation (check_in) logs a touchpoint on the mentor; every other step moves its letter
-    through lor.lifecycle.complete_milestone (which raises TransitionError, a ValueError, when it can't).
+    The one way every page marks a step done. A goal conversation (check_in) logs a touchpoint on the
+    writer, so the plan drops it; every other step moves its letter through
+    lor.lifecycle.complete_milestone, so the next plan shows it done. Raises ValueError (TransitionError)
+    with a plain reason when the step can't be done now.
     """
-    from lor.lifecycle import complete_milestone
-    from lor.models import Touchpoint
-
-    if milestone.kind == "check_in":
-        mentor = next((m for m in ws.mentors() if m.id == milestone.mentor_id), None)
-        if mentor is None:
-            raise ValueError("That writer is no longer in your plan.")
-        mentor.touchpoints.append(Touchpoint(day=day, kind="check_in", note="Goal conversation"))
-        ws.save_mentor(mentor)
-        return f"Logged your goal conversation with {mentor.name}."
-    letter = next((r for r in ws.letters() if r.id == milestone.request_id), None)
-    if letter is None:
-        raise ValueError("That letter is no longer in your plan.")
-    updated = complete_milestone(letter, milestone.kind, day)
-    if updated == letter:
+    blocker = step_blocker(ws, milestone, day)
+    if blocker == "Already recorded.":
         return "Already recorded: nothing to change."
+    if blocker:
+        raise ValueError(blocker[0].upper() + blocker[1:])
+    if milestone.kind == "check_in":
+        mentor = next(m for m in ws.mentors() if m.id == milestone.mentor_id)
+        contact = Touchpoint(day=day, kind="check_in", note=GOAL_TALK_NOTE)
+        ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, contact]}))
+        return f"Noted: you talked about your goals with {mentor.name}."
+    letter = next(r for r in ws.letters() if r.id == milestone.request_id)
+    updated = complete_milestone(letter, milestone.kind, day)
     ws.save_letter(updated)
-    return f"Done: {milestone.title} (letter now “{label(updated.status)}”)."
+    if milestone.kind == "status_check":
+        return "Noted. When the portal shows the letter, mark its due date done to record that it arrived."
+    return f"Done: {milestone.title}. The letter is now “{label(updated.status)}”."

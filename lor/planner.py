@@ -304,13 +304,13 @@ class _Plan:
         next_step = kind not in ("check_in", "deadline") and not self.pending_seen
         if kind not in ("check_in", "deadline"):
             self.pending_seen = True
-        overdue = False
+        overdue, planned_for = False, None
         if day < self.today:
             if not (self.existing and next_step):
                 self.warnings.append(f"The {step} ({_fmt(day)}) has already passed, so it's left out.")
                 return None
             note = f"Overdue: this was planned for {_fmt(day)}. {note}"
-            day, overdue = self.today, True
+            day, overdue, planned_for = self.today, True, day
         if after is not None and day <= after:
             self.warnings.append(f"The {step} ({_fmt(day)}) would not come after the {after_step}, so it's left out.")
             return None
@@ -319,8 +319,18 @@ class _Plan:
                 self.warnings.append(f"The {step} would land on today beside another step, so it's left out.")
                 return None
             self.today_taken = True
-        self._step(kind=kind, day=day, title=title or self.title(kind), note=note, overdue=overdue)
+        self._step(
+            kind=kind, day=day, title=title or self.title(kind), note=note, overdue=overdue, planned_for=planned_for
+        )
         return day
+
+    def status_check(self, day: date, note: str, **after: Any) -> None:
+        """The status check: shown done on the day the student looked, else placed like any step."""
+        checked = self.letter.status_checked_on if self.letter else None
+        if checked:
+            self.record("status_check", checked, "Looked in the portal.")
+        else:
+            self.place("status_check", day, note, **after)
 
     def plan(self) -> Plan:
         self.steps.sort(key=lambda m: (m["day"], _ORDER[m["kind"]]))
@@ -493,8 +503,7 @@ class _Plan:
         near, far = rules["status_check"]
         options = [due - timedelta(days=near), due - timedelta(days=far)]
         day = _first(options, is_working_day) or working_day_before(options[0])
-        self.place(
-            "status_check",
+        self.status_check(
             day,
             f"Look in the portal. If the letter is still missing, one brief, kind note to {self.name} is fine.",
             after=last,
@@ -780,8 +789,7 @@ def plan_request(
             sent: dict[str, date | None] = {k: done[k] for k in ("reminder_1", "reminder_2") if k in done}
             plan.reminders_and_check(after, sent, after_step)
         else:
-            plan.place(
-                "status_check",
+            plan.status_check(
                 due,
                 f"The letter was due on {_fmt(due)}. Look in the portal; if it's still missing, send "
                 f"{mentor.name} one brief, kind note.",

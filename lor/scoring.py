@@ -178,7 +178,7 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
     setting = _SETTING_WORDS.get(mentor.setting, "together")
     weeks_text = f"{plural(weeks, 'week')} together {setting}"
     if weeks > WEEKS_CAP:
-        weeks_text += f" (counted as {WEEKS_CAP}: depth levels off after that)"
+        weeks_text += f" (counted as {WEEKS_CAP} weeks: depth levels off after that)"
     add(_step_points(weeks, WEEK_STEPS), weeks_text)
     add(SETTING_POINTS.get(mentor.setting, 0), _setting_reason(mentor.setting))
     add(ONE_ON_ONE_POINTS[mentor.one_on_one], f"{mentor.one_on_one.capitalize()} one-on-one time")

@@ -3,8 +3,8 @@
 Writers ask for one batched list (DOMAIN.md "The packet"), so the sheet gathers all of this writer's
 letters. ``items`` is a list of ``(LetterRequest, Application)`` pairs: each letter this writer is
 writing and the application it belongs to. A letter assigned to programs lists those programs; a letter
-not yet assigned lists all of its application's programs. Every user string is escaped (HTML or
-Markdown), so a name like ``<script>`` prints as text.
+not yet assigned lists all of its application's programs. The HTML sheet escapes every user string, so a
+name like ``<script>`` prints as text; the Markdown sheet is plain text and keeps it as typed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from lor.messages import GENERAL_SALUTATION_PORTALS, WRITER_ATTACHMENTS, purpose
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
 from lor.portals import writer_steps
 from lor.text import day_text as _day
-from lor.text import markdown_escape, plural
+from lor.text import plural
 
 Items = list[tuple[LetterRequest, Application]]
 
@@ -218,69 +218,78 @@ def _html_contact(student: Student | None) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
+def _line(text: object) -> str:
+    """User text for the plain-text sheet: exactly as typed, on one line (a line break can't start a heading)."""
+    return " ".join(str(text).split())
+
+
 def _md_letter(row: _Row, earliest: date) -> list[str]:
     letter, app = row.letter, row.application
-    due = markdown_escape(_day(row.due))
+    due = _line(_day(row.due))
     how = writer_steps(app.portal, letter.letter_type)
     lines = [
-        f"### {markdown_escape(app.name)}",
+        f"### {_line(app.name)}",
         "",
         f"- **Due:** {f'**{due}**' if row.due == earliest else due}",
-        f"- **For:** {markdown_escape(purpose(app).capitalize())}",
-        f"- **Portal:** {markdown_escape(label(app.portal))}",
-        f"- **How to submit:** {markdown_escape(how)}",
+        f"- **For:** {_line(purpose(app).capitalize())}",
+        f"- **Portal:** {_line(label(app.portal))}",
+        f"- **How to submit:** {_line(how)}",
     ]
     if letter.letter_id:
-        lines.append(f"- **Letter ID:** {markdown_escape(letter.letter_id)}")
-    lines.append(f"- **Letter type:** {markdown_escape(label(letter.letter_type))}")
-    lines.append(f"- **Version:** {markdown_escape(_version(letter))}")
-    lines.append(f"- **Waiver:** {markdown_escape(WAIVER_TEXT[letter.waived])}")
+        lines.append(f"- **Letter ID:** {_line(letter.letter_id)}")
+    lines.append(f"- **Letter type:** {_line(label(letter.letter_type))}")
+    lines.append(f"- **Version:** {_line(_version(letter))}")
+    lines.append(f"- **Waiver:** {_line(WAIVER_TEXT[letter.waived])}")
     if app.portal in GENERAL_SALUTATION_PORTALS:
-        lines.append("- **Salutation:** “Dear Program Director” works well\\.")
+        lines.append("- **Salutation:** “Dear Program Director” works well.")
     if row.programs:
         lines.append("- **Programs:**")
         for p in row.programs:
-            text = markdown_escape(f"{p.name}{f' — due {_day(p.deadline)}' if p.deadline else ''}")
+            text = _line(f"{p.name}{f' — due {_day(p.deadline)}' if p.deadline else ''}")
             lines.append(f"  - **{text}**" if p.deadline == earliest else f"  - {text}")
     return [*lines, ""]
 
 
 def request_sheet_markdown(student: Student | None, mentor: Mentor, items: Items, *, today: date) -> str:
-    """The same writer request sheet as Markdown, for pasting into an email or a document."""
+    """The same writer request sheet as plain text in Markdown style, for pasting into an email or a document.
+
+    A file for people, not for a Markdown renderer: names and notes appear exactly as typed (no backslashes),
+    each on one line; escaping belongs only where text is rendered on screen (``markdown_escape``).
+    """
     rows = _rows(items)
     who = student.name if student else "Your student"
     title = f"for {mentor.name}" + (f", {mentor.title}" if mentor.title else "")
     out = [
-        f"# Letter of recommendation request: {markdown_escape(who)}",
+        f"# Letter of recommendation request: {_line(who)}",
         "",
-        f"Prepared {markdown_escape(title)} · {markdown_escape(_day(today))}",
+        f"Prepared {_line(title)} · {_line(_day(today))}",
         "",
-        "Thank you for writing on my behalf\\. Everything you need is on this page, earliest due first\\.",
+        "Thank you for writing on my behalf. Everything you need is on this page, earliest due first.",
         "",
     ]
     if rows:
         first = rows[0]
         out += [
-            f"**First due date: {markdown_escape(_day(first.due))}** \\({markdown_escape(first.application.name)}\\)",
+            f"**First due date: {_line(_day(first.due))}** ({_line(first.application.name)})",
             "",
         ]
         out += ["## Each letter", ""]
         for row in rows:
             out += _md_letter(row, first.due)
     else:
-        out += ["No letters for this writer yet\\.", ""]
+        out += ["No letters for this writer yet.", ""]
     brag = _brag(items, mentor)
     if brag:
-        out += ["## What you saw me do", "", *[f"- {markdown_escape(b)}" for b in brag], ""]
+        out += ["## What you saw me do", "", *[f"- {_line(b)}" for b in brag], ""]
     strengths = _strengths(items)
     if strengths:
-        out += ["## Strengths I hope you might speak to", "", *[markdown_escape(s) for s in strengths], ""]
-        out += ["_A gentle pointer, not a script: please write what you saw\\._", ""]
-    out += ["## Also attached", "", *[f"- {markdown_escape(a)}" for a in WRITER_ATTACHMENTS.values()], ""]
+        out += ["## Strengths I hope you might speak to", "", *[_line(s) for s in strengths], ""]
+        out += ["_A gentle pointer, not a script: please write what you saw._", ""]
+    out += ["## Also attached", "", *[f"- {_line(a)}" for a in WRITER_ATTACHMENTS.values()], ""]
     out += ["## Contact", ""]
     if student:
         contact = [student.name, student.school, student.email or "", student.phone]
-        out.append(" · ".join(markdown_escape(c) for c in contact if c))
+        out.append(" · ".join(_line(c) for c in contact if c))
     else:
-        out.append("Contact details not entered yet\\.")
+        out.append("Contact details not entered yet.")
     return "\n".join(out) + "\n"

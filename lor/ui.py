@@ -22,8 +22,10 @@ from streamlit.errors import StreamlitAPIException
 
 from lor.config import ConfigError, Settings, load_settings
 from lor.guidance import Card, context_cards
-from lor.models import Application, LetterRequest, Mentor, Student, plain_errors
-from lor.overview import Overview, overview_of
+from lor.models import Application, LetterRequest, Mentor, Milestone, Student, plain_errors
+from lor.overview import Overview, mark_step_done, overview_of, step_blocker
+from lor.removal import Kind as RecordKind
+from lor.removal import removal_of, remove, restore
 from lor.store import DatabaseUnavailable, Store, Workspace, store_at
 from lor.text import markdown_escape
 
@@ -191,11 +193,12 @@ def workspace() -> Workspace:
     return ws
 
 
-def page_header(title: str, purpose: str) -> Workspace:
-    """Draw the page title and its one-line purpose; returns the session's workspace."""
+def page_header(title: str, purpose: str, advisor: str | None = None) -> Workspace:
+    """Draw the page title and its one-line purpose (``advisor``: the same said about the student, for the
+    read-only advisor view); returns the session's workspace."""
     ws = workspace()
     st.title(title)
-    st.caption(purpose)
+    st.caption(advisor if ws.read_only and advisor else purpose)
     # A plan saved by its first write shows its new private link at once, on whichever page that happened.
     st.session_state[NOTICE_SHOWN_KEY] = st.session_state.pop(FRESH_LINK_KEY, False)
     if st.session_state[NOTICE_SHOWN_KEY]:
@@ -275,9 +278,11 @@ def sidebar(ws: Workspace) -> None:
                     "restarts. Download a backup now and then.",
                     icon="💾",
                 )
-            st.download_button(
+            download_button(
+                ws,
                 "Download backup (JSON)",
-                data=lambda: ws.store.export_json(ws),  # made when clicked: always the latest plan, no cost per run
+                lambda: ws.store.export_json(ws),
+                kind="backup",
                 file_name=f"lor-plan-{today().isoformat()}.json",
                 mime="application/json",
                 key="sidebar-backup",
@@ -309,13 +314,25 @@ def plans_can_vanish() -> bool:
     return shared_mode() and store().backend == "sqlite"
 
 
+PAGE_PATHS = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")  # st.Page url paths (app.py)
+
+
+def app_root(url: str) -> str:
+    """The app's own address from a page's address: no query, no page name ("…/share?w=x" → "…/")."""
+    base = url.split("?")[0].split("#")[0]
+    head, _, last = base.rstrip("/").rpartition("/")
+    if last in PAGE_PATHS and "://" in head + "/":
+        base = head
+    return base if base.endswith("/") else base + "/"
+
+
 def link_to(param: str, token: str) -> str:
-    """The full address that opens this app with ``?param=token`` (private or advisor link)."""
+    """The full address that opens this app's Dashboard with ``?param=token`` (private or advisor link)."""
     try:
-        base = (st.context.url or "").split("?")[0]
+        url = st.context.url or ""
     except (AttributeError, RuntimeError):
-        base = ""
-    return f"{base or 'http://localhost:8501/'}?{param}={token}"
+        url = ""
+    return f"{app_root(url) if url else 'http://localhost:8501/'}?{param}={token}"
 
 
 def private_link_notice() -> None:
@@ -456,6 +473,32 @@ def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashabl
     return PLAN_CACHE.get(key, version, lambda: compute(_snapshot_at(ws, version), *args))
 
 
+def download_button(
+    ws: Workspace,
+    label: str,
+    build: Callable[[], str | bytes],
+    *,
+    kind: str,
+    args: tuple[Hashable, ...] = (),
+    file_name: str,
+    mime: str,
+    key: str,
+    where: Any = None,
+) -> None:
+    """A download of a file made from this plan: ``build()`` runs once per plan version (``kind`` and ``args``
+    name the file in the cache), and a click never reruns the page.
+
+    Not Streamlit's deferred download (``data=`` a callable): the file it makes on a click belongs to no session,
+    so the end of any two script runs on the server (another student's clicks) deletes it, and on a busy class
+    server the browser could fetch nothing.
+    """
+    if ws.saved:
+        data = PLAN_CACHE.get((ws.store.location, ws.id, f"download-{kind}", args), ws.version(), build)
+    else:
+        data = build()
+    (where or st).download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore")
+
+
 def overview(ws: Workspace, day: date) -> Overview:
     """lor.overview.overview_of(ws, day), once per plan version."""
     return per_plan(ws, "overview", overview_of, day)
@@ -487,3 +530,101 @@ def panel(label: str, *, key: str, lazy: bool, **kwargs: Any) -> Iterator[bool]:
     box = st.expander(label, key=key if lazy else None, on_change="rerun" if lazy else "ignore", **kwargs)
     with box:
         yield box.open is not False
+
+
+# -- deleting with a second chance: ask first, naming what goes, then offer Undo where the student is ------
+
+CONFIRM_DELETE_KEY = "lor-delete-confirm"  # the delete button whose confirmation is showing
+UNDO_KEY = "lor-undo"  # (place on the page, Removal): the last delete, kept for the session until undone
+
+
+def delete_button(
+    ws: Workspace,
+    kind: RecordKind,
+    record_id: str,
+    *,
+    key: str,
+    label: str,
+    place: str,
+    program: str | None = None,
+) -> None:
+    """A delete button that first asks, naming everything that goes with the record; once confirmed it
+    deletes and leaves an Undo at ``place`` (see ``undo_notice``)."""
+    if st.session_state.get(CONFIRM_DELETE_KEY) != key:
+        if st.button(label, key=key, icon="🗑️"):
+            st.session_state[CONFIRM_DELETE_KEY] = key
+            st.rerun()
+        return
+    try:
+        removal = removal_of(snapshot(ws), kind, record_id, program=program)
+    except KeyError:
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        return
+    with st.container(border=True, key=f"{key}-confirm"):
+        st.warning(f"Delete {md(removal.summary())}? You can undo it right after.", icon="🗑️")
+        with st.container(horizontal=True):
+            yes = st.button("Yes, delete", key=f"{key}-yes", type="primary")
+            no = st.button("Cancel", key=f"{key}-cancel")
+    if yes:
+        remove(ws, removal)
+        st.session_state[UNDO_KEY] = (place, removal)
+    if yes or no:
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        st.rerun()
+
+
+def undo_notice(ws: Workspace, place: str) -> bool:
+    """At ``place``, after a delete there: what went, with Undo (the records are kept for the session) and a
+    way to dismiss it. The page is scrolled to it, so the student sees it where they were. True when shown."""
+    pending = st.session_state.get(UNDO_KEY)
+    if not pending or pending[0] != place:
+        return False
+    removal = pending[1]
+    anchor = f"undo-{place}"
+    with st.container(border=True, key=anchor):
+        st.success(f"Deleted {md(removal.summary())}.", icon="🗑️")
+        with st.container(horizontal=True):
+            undo = st.button("Undo", key=f"{anchor}-button", type="primary", icon="↩️")
+            dismiss = st.button("Dismiss", key=f"{anchor}-dismiss", type="tertiary")
+    if undo and not ws.read_only:
+        restore(ws, removal)
+    if undo or dismiss:
+        st.session_state.pop(UNDO_KEY, None)
+        st.rerun()
+    if len(pending) < 3:  # scroll once, on the run right after the delete, never again while it stays
+        scroll_to(anchor)
+        st.session_state[UNDO_KEY] = (place, removal, "seen")
+    return True
+
+
+def scroll_to(key: str) -> None:
+    """Scroll the page so the element with this key is in view (a rerun otherwise keeps the old offset, which
+    after a delete points past the place where the student was)."""
+    st.html(
+        "<script>setTimeout(() => { const el = window.parent.document.querySelector('.st-key-"
+        + key
+        + "') || document.querySelector('.st-key-"
+        + key
+        + "'); if (el) el.scrollIntoView({block: 'center'}); }, 100);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def step_done(
+    ws: Workspace, step: Milestone, today: date, *, key: str, text: Any, action: Any, label: str = "Done"
+) -> tuple[FlashKind, str] | None:
+    """Done for one plan step, the same on every page: a button (in ``action``) when the step can be done now,
+    else why not yet (a caption in ``text``); nothing on a read-only plan. A click records the step with
+    lor.overview.mark_step_done and returns ("success", what changed) or ("error", why not); else None."""
+    if ws.read_only:
+        return None
+    blocker = step_blocker(snapshot(ws), step, today)
+    if blocker:
+        text.caption(f"Not yet: {blocker}")
+        return None
+    if not action.button(label, key=key, type="primary" if label != "Done" else "secondary"):
+        return None
+    try:
+        return "success", mark_step_done(ws, step, today)
+    except ValueError as exc:
+        return "error", str(exc)

@@ -6,11 +6,13 @@ from pydantic import ValidationError
 from lor import ui
 from lor.example import load_example
 from lor.models import STATUSES, Milestone, Student, label
-from lor.overview import mark_step_done
-from lor.text import plural, weekday_month_day
+from lor.overview import step_when
+from lor.text import plural
 
 ws = ui.page_header(
-    "Dashboard", "Your letters at a glance: what to do this week and what each application still needs."
+    "Dashboard",
+    "Your letters at a glance: what to do this week and what each application still needs.",
+    advisor="The student's letters at a glance: what is due this week and what each application still needs.",
 )
 today = ui.today()
 ui.private_link_notice()
@@ -18,26 +20,11 @@ ui.show_flash()
 
 plan = ui.snapshot(ws)  # one read of the records per plan version, shared with the sidebar
 
-if plan.is_empty():
-    st.subheader("Welcome: three first steps")
-    st.markdown(
-        "1. **Add an application** and the mentors who might write for you on *Choose recommenders*.\n"
-        "2. **Plan a letter** for your strongest writers and let the *Timeline* pick a good day to ask.\n"
-        "3. **Track each letter** on *Letters*, from the ask to the thank-you."
-    )
-    if not ws.read_only:
-        st.write("Or look around first with a complete example plan (you can start over at any time).")
-        if st.button("Load example plan", key="dashboard-load-example", type="primary"):
-            load_example(ws, today)
-            st.rerun()
-    st.stop()
 
-student = plan.student()
-if not ws.read_only:
-    with (
-        st.expander("Your details" if student else "Your details: add your name for email drafts", expanded=False),
-        st.form("student-form", border=False),
-    ):
+def student_form(student: Student | None, *, expanded: bool) -> None:
+    """The student's own details (used in email drafts and request sheets); a save is confirmed."""
+    title = "Your details" if student else "Your details: add your name for email drafts"
+    with st.expander(title, expanded=expanded, icon="🪪"), st.form("student-form", border=False):
         name = st.text_input("Your name", value=student.name if student else "", key="student-name")
         email = st.text_input("Your email", value=(student.email or "") if student else "", key="student-email")
         school = st.text_input("School or program", value=student.school if student else "", key="student-school")
@@ -49,33 +36,56 @@ if not ws.read_only:
             key="student-year",
             value=(student.graduation_year or today.year + 1) if student else today.year + 1,
         )
-        if st.form_submit_button("Save my details"):
+        if st.form_submit_button("Save my details", key="student-save", type="primary"):
             try:
                 ws.save_student(Student(name=name, email=email, school=school, graduation_year=int(year)))
             except ValidationError as exc:
-                ui.show_validation_error(exc)
+                ui.show_validation_error(exc, prefix="Not saved:")
             else:
+                ui.flash("toast", "Saved your details.")
                 st.rerun()
+
+
+if plan.is_empty() and ws.read_only:
+    st.info("The student has not added any application, writer or letter to this plan yet.", icon="📭")
+    st.stop()
+if plan.is_empty():
+    st.subheader("Welcome: three first steps")
+    ui.page_link("recommenders", "1. Add an application, then the mentors who might write for you", icon="🧭")
+    ui.page_link(
+        "recommenders", "2. Plan a letter with your strongest writers: the Timeline picks a good day to ask", icon="📝"
+    )
+    ui.page_link("letters", "3. Track each letter, from the ask to the thank-you", icon="✉️")
+    if not ws.read_only:
+        student_form(plan.student(), expanded=plan.student() is None)
+        st.write("Or look around first with a complete example plan (you can start over at any time).")
+        if st.button("Load example plan", key="dashboard-load-example"):
+            load_example(ws, today)
+            st.rerun()
+    st.stop()
+
+student = plan.student()
+if not ws.read_only:
+    student_form(student, expanded=False)
 
 ov = ui.overview(ws, today)
 names = ov.mentor_names
 
 
 def step_card(m: Milestone) -> None:
-    """One step due this week, with its Done button."""
-    late = (today - m.day).days
-    when = f"overdue by {plural(late, 'day')}" if late > 0 else weekday_month_day(m.day)
+    """One step due this week: overdue ones marked with the day they were planned for; Done when it can be."""
+    late = m.overdue or m.day < today
     with st.container(border=True):
         text, action = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late > 0 else '🗓️'} {when}")
-        if not ws.read_only and action.button("Done", key=f"dash-done-{m.uid}"):
-            try:
-                done = mark_step_done(ws, m, today)
-            except ValueError as exc:
-                st.error(str(exc))
-            else:
-                ui.flash("toast", done)
-                st.rerun()
+        text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late else '🗓️'} {step_when(m, today)}")
+        outcome = ui.step_done(ws, m, today, key=f"dash-done-{m.uid}", text=text, action=action)
+    if outcome:
+        kind, message = outcome
+        if kind == "error":
+            st.error(message)
+        else:
+            ui.flash("toast", message)
+            st.rerun()
 
 
 left, right = st.columns([3, 2], gap="large")
@@ -102,7 +112,9 @@ with left:
         advice = [c for c in mix.checks if not c.required and not c.ok]
         icon = "❌" if failing_required else ("⚠️" if advice else "✅")
         days = ov.days_left(app)
-        due = f"letters due in {plural(days, 'day')}" if days >= 0 else f"deadline passed {plural(-days, 'day')} ago"
+        due = {0: "letters due today"}.get(days) or (
+            f"letters due in {plural(days, 'day')}" if days > 0 else f"deadline passed {plural(-days, 'day')} ago"
+        )
         with st.container(border=True):
             st.markdown(f"{icon} **{ui.md(app.name)}** · {ui.md(app.portal)} · {due}")
             for check in failing_required:
@@ -114,20 +126,22 @@ with left:
             ui.page_link("faq", "Which letters does this need?", icon="💡", topic="mix")
 
 with right:
-    st.subheader("Letters by status")
     counts = ov.status_counts()
     shown = [s for s in STATUSES if counts[s]]
-    cols = st.columns(3)
-    for i, status in enumerate(shown):
-        cols[i % 3].metric(label(status), counts[status])
+    if shown:  # no heading over an empty section
+        st.subheader("Letters by status")
+        with st.container(horizontal=True, wrap=True, gap="medium"):  # in the pipeline's order on a phone too
+            for status in shown:
+                st.metric(label(status), counts[status], width=110)
 
     waiting = ov.waiting_on()
     st.subheader("Waiting for an answer")
     if not waiting:
-        st.caption("No writer owes you a reply.")
+        st.caption("No writer owes the student a reply." if ws.read_only else "No writer owes you a reply.")
     for letter in waiting:
-        days = (today - letter.asked_on).days if letter.asked_on else 0
-        st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: asked {plural(days, 'day')} ago")
+        days = (today - letter.asked_on).days if letter.asked_on else None
+        when = {None: "asked", 0: "asked today", 1: "asked yesterday"}.get(days) or f"asked {plural(days, 'day')} ago"
+        st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: {when}")
 
     cards = ui.cards(ws, today)
     if cards:

@@ -7,7 +7,9 @@ from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
 from lor.sources import checked_label, source_line
 
 ws = ui.page_header(
-    "FAQ guidance", "Two-line answers first, details after: how to choose, ask, remind and thank your writers."
+    "FAQ guidance",
+    "Two-line answers first, details after: how to choose, ask, remind and thank your writers.",
+    advisor="The guidance the student sees: how to choose, ask, remind and thank letter writers.",
 )
 
 

@@ -18,7 +18,7 @@ from lor.assignment import (
     assignable_letters,
     check_assignments,
     default_max_letters,
-    remove_program,
+    edit_program,
     unassign,
 )
 from lor.lifecycle import (
@@ -156,13 +156,6 @@ def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, 
     ws.save_application(updated)
 
 
-def on_remove_program(ws: Workspace, application_id: str, program: str) -> None:
-    application = _application(ws, application_id)
-    if application is not None:
-        ws.save_application(remove_program(application, program))
-        ui.flash("success", f"Removed {program}.")
-
-
 # -- drawing ---------------------------------------------------------------------------------------------
 
 
@@ -181,8 +174,9 @@ def title_of(letter: LetterRequest, mentors: dict[str, Mentor], apps: dict[str, 
 def pipeline(letters: list[LetterRequest]) -> None:
     counts = Counter(x.status for x in letters)
     shown = [s for s in STATUSES if s not in CLOSED_STATUSES or counts[s]]
-    for col, status in zip(st.columns(len(shown)), shown, strict=True):
-        col.metric(label(status), counts[status])
+    with st.container(horizontal=True, wrap=True, gap="medium"):  # wraps on a phone instead of one per line
+        for status in shown:
+            st.metric(label(status), counts[status], width=110)
 
 
 def card(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
@@ -409,6 +403,9 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
         status_controls(ws, letter, ctx.today)
         packet_editor(ws, letter)
         letter_editor(ws, letter, app)
+        ui.delete_button(
+            ws, "letter", letter.id, key=f"letter-{letter.id}-delete", label="Delete this letter", place="letter"
+        )
     if mentor and app:
         st.markdown("#### Email drafts")
         suggested = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
@@ -455,19 +452,26 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                     args=(ws, app.id, program.name, letter.id, key),
                 )
             if not ws.read_only:
-                row[-1].button(
-                    "Remove",
-                    key=f"program-{app.id}-{program.name}-remove",
-                    on_click=on_remove_program,
-                    args=(ws, app.id, program.name),
-                    type="tertiary",
-                )
+                with row[-1]:
+                    ui.delete_button(
+                        ws,
+                        "program",
+                        app.id,
+                        program=program.name,
+                        key=f"program-{app.id}-{program.name}-remove",
+                        label="Remove",
+                        place=f"programs-{app.id}",
+                    )
+    if not ws.read_only:
+        ui.undo_notice(ws, f"programs-{app.id}")
     for issue in check_assignments(
         app, letters, mentors=list(ctx.mentors.values()), applications=list(ctx.apps.values())
     ):
         ISSUE_STYLE[issue.level](ui.md(issue.message))
     if not ws.read_only:
         add_program_form(ws, app, lazy=ctx.lazy)
+        if app.programs:
+            edit_program_form(ws, app, lazy=ctx.lazy)
 
 
 def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
@@ -489,17 +493,53 @@ def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> 
             )
             if not st.form_submit_button("Add program", key=f"program-{app.id}-add", type="primary"):
                 return
+    fields = {"name": name, "deadline": deadline, "max_letters": int(limit), "required_types": types}
+    save_program(ws, fields, lambda program: add_program(app, program), done="Added", refused="Not added:")
+
+
+def save_program(ws: Workspace, fields: dict, change, *, done: str, refused: str) -> None:
+    """Build a Program from the form's fields, save the application ``change(program)`` returns, and say so;
+    a field or rule the program breaks is explained in plain words instead."""
     try:
-        program = Program(name=name, deadline=deadline, max_letters=int(limit), required_types=types)
-        ws.save_application(add_program(app, program))
+        program = Program(**fields)
+        ws.save_application(change(program))
     except ValidationError as exc:
-        ui.show_validation_error(exc, prefix="Not added:")
+        ui.show_validation_error(exc, prefix=refused)
         return
     except AssignmentError as exc:
-        st.error(ui.md(f"Not added: {exc}"))
+        st.error(ui.md(f"{refused} {exc}"))
         return
-    ui.flash("success", f"Added {program.name}.")
+    ui.flash("success", f"{done} {program.name}.")
     st.rerun()
+
+
+def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
+    """Change a program's name, due date, limit or required letter types (its assigned letters stay)."""
+    with ui.panel("Edit a program", key=f"program-{app.id}-edit-panel", lazy=lazy, icon="✏️") as shown:
+        if not shown:
+            return
+        names = [p.name for p in app.programs]
+        chosen = st.selectbox("Program", names, key=f"program-{app.id}-edit-which")
+        program = next(p for p in app.programs if p.name == chosen)
+        with st.form(f"program-{app.id}-edit-form", border=False):
+            k = f"program-{app.id}-edit-{names.index(chosen)}"
+            name = st.text_input("Program name", value=program.name, key=f"{k}-name")
+            deadline = st.date_input("Its deadline (optional)", value=program.deadline, key=f"{k}-deadline")
+            limit = st.number_input(
+                "Most letters it takes", min_value=1, max_value=10, value=program.max_letters, key=f"{k}-max"
+            )
+            types = st.multiselect(
+                "Letter types it requires",
+                LETTER_TYPES,
+                default=program.required_types,
+                format_func=label,
+                key=f"{k}-types",
+            )
+            if not st.form_submit_button("Save program", key=f"program-{app.id}-edit-save", type="primary"):
+                return
+    fields = {"name": name, "deadline": deadline, "max_letters": int(limit), "required_types": types}
+    old = program.name
+    save_program(ws, fields, lambda changed: edit_program(app, old, changed), done="Saved", refused="Not saved:")
 
 
 def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> None:
@@ -562,9 +602,12 @@ tab_letters, tab_assign, tab_sheets = st.tabs(
 )
 with tab_letters:
     if tab_letters.open is not False:
+        if not letters:
+            ui.undo_notice(ws, "letter")
         letter_cards(ws, letters, ctx)
         if letters:
             st.subheader("Letter details")
+            ui.undo_notice(ws, "letter")  # a deleted letter's Undo stays where its details were
             by_id = {x.id: x for x in letters}
             if st.session_state.get(SELECT_KEY) not in by_id:
                 st.session_state.pop(SELECT_KEY, None)

@@ -32,6 +32,7 @@ from lor.models import (
     PlanSettings,
     Touchpoint,
     label,
+    label_in_sentence,
     plain_errors,
 )
 from lor.scoring import (
@@ -52,19 +53,6 @@ from lor.text import plural, short_date
 APP_KEY = "recommenders-application"
 ERRORS_KEY = "recommenders-errors"  # widget key -> why its last change was not saved
 RESET_KEY = "recommenders-reset"
-APPLICATION_FIELDS = ("name", "pathway", "specialty", "portal", "deadline", "academic")
-MENTOR_FIELDS = (
-    "name",
-    "email",
-    "role",
-    "specialty",
-    "setting",
-    "weeks",
-    "one-on-one",
-    "performance",
-    "observed",
-    "last-worked",
-)
 MENTOR_KEYS = {"weeks_known": "weeks", "one_on_one": "one-on-one", "last_worked": "last-worked"}  # field -> key part
 TIER_COLORS = {"strong": "green", "possible": "orange", "weak": "red"}
 SPECIALTY_CHOICES: list[str | None] = [None, *SPECIALTIES]
@@ -78,27 +66,68 @@ def specialty_choices(current: str | None) -> list[str | None]:
 EARLIEST = date(1950, 1, 1)
 
 
+def a_or_an(letter_type: str) -> str:
+    """ "a SLOE", "an eSLOR", "a narrative letter"."""
+    words = label_in_sentence(letter_type)
+    return f"{'an' if words[:1].lower() in 'aeio' else 'a'} {words}"
+
+
 def lines(text: str) -> list[str]:
     """One item per non-empty line."""
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def reset_form_after_rerun(prefix: str, fields: tuple[str, ...]) -> None:
-    st.session_state[RESET_KEY] = [*st.session_state.get(RESET_KEY, []), *(f"{prefix}-{f}" for f in fields)]
+def form_defaults(today: date, application: Application | None) -> dict[str, dict[str, object]]:
+    """What each add form shows when it opens and again after every successful add: neutral values, nothing
+    carried over from the last record. Performance is never assumed: the student chooses it."""
+    specialty = application.specialty if application and application.specialty in SPECIALTIES else None
+    return {
+        "application": {
+            "application-name": "",
+            "application-pathway": "residency",
+            "application-specialty": None,
+            "application-portal": PORTALS[0],
+            "application-deadline": today + timedelta(weeks=12),
+            "application-academic": False,
+        },
+        "mentor": {
+            "mentor-name": "",
+            "mentor-email": "",
+            "mentor-role": "attending",
+            "mentor-specialty": specialty,
+            "mentor-setting": "rotation",
+            "mentor-weeks": 4,
+            "mentor-one-on-one": "some",
+            "mentor-performance": None,
+            "mentor-observed": "",
+            "mentor-last-worked": None,
+        },
+    }
 
 
-def reset_forms() -> None:
-    # Widget state can only be cleared before the widget is drawn, so a successful add asks for it here.
-    # Text fields are set to "" rather than dropped: the browser keeps a dropped widget's text on screen, and
-    # a second click on Add would add the same record again.
-    for key in st.session_state.pop(RESET_KEY, []):
-        if key.endswith(("-name", "-email", "-observed")):
-            st.session_state[key] = ""
-        else:
-            st.session_state.pop(key, None)
+def reset_form_after_rerun(*keys: str) -> None:
+    """Put these fields (or whole forms: "application", "mentor") back to their defaults on the next run."""
+    st.session_state[RESET_KEY] = [*st.session_state.get(RESET_KEY, []), *keys]
 
 
-def _save_field(ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable) -> None:
+def prepare_forms(today: date, application: Application | None) -> None:
+    """Give every add-form field its default: on first sight, and for every field after a successful add.
+
+    Each value is set explicitly (never just dropped): the browser keeps a dropped widget's last value and
+    would send it again with the next add, so a new writer silently inherited the last one's answers.
+    """
+    defaults = form_defaults(today, application)
+    every = {key: value for fields in defaults.values() for key, value in fields.items()}
+    for name in st.session_state.pop(RESET_KEY, []):
+        st.session_state.update(defaults.get(name) or {name: every[name]})
+    for fields in defaults.values():
+        for key, value in fields.items():
+            st.session_state.setdefault(key, value)
+
+
+def _save_field(
+    ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable, check: Callable | None = None
+) -> None:
     # A widget's on_change: save just this field of the stored record, so stale widgets never overwrite.
     records = {"mentor": ws.mentors, "application": ws.applications, "letter": ws.letters}[kind]()
     record = next((r for r in records if r.id == record_id), None)
@@ -108,6 +137,10 @@ def _save_field(ws: Workspace, kind: str, record_id: str, name: str, key: str, t
         updated = type(record).model_validate({**record.model_dump(), name: to_model(st.session_state[key])})
     except ValidationError as exc:
         st.session_state.setdefault(ERRORS_KEY, {})[key] = "Not saved: " + " ".join(plain_errors(exc))
+        return
+    problem = check(updated) if check else None
+    if problem:
+        st.session_state.setdefault(ERRORS_KEY, {})[key] = f"Not saved: {problem}"
         return
     if updated != record:
         {"mentor": ws.save_mentor, "application": ws.save_application, "letter": ws.save_letter}[kind](updated)
@@ -123,12 +156,14 @@ def bound(
     *,
     to_model: Callable = lambda v: v,
     to_widget: Callable = lambda v: v,
+    check: Callable | None = None,
     **kwargs,
 ) -> None:
     """A widget showing a stored field; changing it saves that field at once (or explains why not)."""
     kind = {Mentor: "mentor", Application: "application", LetterRequest: "letter"}[type(record)]
     st.session_state[key] = to_widget(getattr(record, name))
-    widget(label_text, key=key, on_change=_save_field, args=(ws, kind, record.id, name, key, to_model), **kwargs)
+    args = (ws, kind, record.id, name, key, to_model, check)
+    widget(label_text, key=key, on_change=_save_field, args=args, **kwargs)
     error = st.session_state.get(ERRORS_KEY, {}).pop(key, None)
     if error:
         st.error(ui.md(error), icon="⚠️")
@@ -143,7 +178,7 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
         st.form("application-form", border=False),
     ):
         name = st.text_input("Name", key="application-name", placeholder="Internal medicine residency 2027")
-        pathway = st.selectbox("Pathway", PATHWAYS, index=1, format_func=label, key="application-pathway")
+        pathway = st.selectbox("Pathway", PATHWAYS, format_func=label, key="application-pathway")
         specialty = st.selectbox(
             "Specialty",
             SPECIALTY_CHOICES,
@@ -154,7 +189,6 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
         portal = st.selectbox("Portal", PORTALS, format_func=label, key="application-portal")
         deadline = st.date_input(
             "Letters due by",
-            value=today + timedelta(weeks=12),
             key="application-deadline",
             help="The day letters must be in. Each program's own dates can be added on the Letters page.",
         )
@@ -183,45 +217,66 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
         return
     ws.save_application(application)
     st.session_state[APP_KEY] = application.id
-    reset_form_after_rerun("application", APPLICATION_FIELDS)
+    reset_form_after_rerun("application", "mentor-specialty")  # a new writer defaults to its field
     ui.flash("success", f"Added {application.name}.")
     st.rerun()
 
 
-def edit_application(ws: Workspace, application: Application) -> None:
+def edit_application(ws: Workspace, application: Application, today: date) -> None:
+    """Every field of the application, each saved as soon as it changes (a past due date is refused), and Delete."""
     k = f"application-{application.id}"
+
+    def edit(widget: Callable, label_text: str, name: str, **kwargs) -> None:
+        bound(widget, label_text, ws, application, name, f"{k}-{name}", **kwargs)
+
+    def not_past(updated: Application) -> str | None:
+        if updated.deadline < today:
+            return f"{updated.deadline:%B} {updated.deadline.day}, {updated.deadline.year} has already passed."
+        return None
+
     with st.expander("Edit this application (changes save at once)", icon="✏️", expanded=not application.specialty):
-        cols = st.columns(2)
+        edit(st.text_input, "Name", "name")
+        cols = st.columns(3)
         with cols[0]:
-            choices = specialty_choices(application.specialty)
-            bound(
+            edit(st.selectbox, "Pathway", "pathway", options=PATHWAYS, format_func=label)
+        with cols[1]:
+            edit(
                 st.selectbox,
                 "Specialty",
-                ws,
-                application,
                 "specialty",
-                f"{k}-specialty",
-                options=choices,
+                options=specialty_choices(application.specialty),
                 format_func=label,
             )
+        with cols[2]:
+            edit(st.selectbox, "Portal", "portal", options=PORTALS, format_func=label)
+        cols = st.columns(2)
+        with cols[0]:
+            edit(
+                st.date_input,
+                "Letters due by",
+                "deadline",
+                min_value=min(today, application.deadline),
+                check=not_past,
+                help="Every step of the plan is counted back from this date.",
+            )
         with cols[1]:
-            bound(st.checkbox, "Academic programs", ws, application, "academic", f"{k}-academic")
-            bound(
+            edit(st.checkbox, "Academic programs", "academic")
+            edit(
                 st.checkbox,
                 "Osteopathic Recognition",
-                ws,
-                application,
                 "osteopathic_recognition",
-                f"{k}-osteopathic",
                 help="Residency programs with ACGME Osteopathic Recognition value a letter from a DO.",
             )
+        st.caption("Programs, their own due dates and letter limits are on the Letters page, under Assign to programs.")
+        ui.delete_button(
+            ws, "application", application.id, key=f"{k}-delete", label="Delete this application", place="application"
+        )
 
 
 # -- mentors ------------------------------------------------------------------------------------------
 
 
 def add_mentor_form(ws: Workspace, today: date, application: Application | None, *, expanded: bool) -> None:
-    default_specialty = application.specialty if application and application.specialty in SPECIALTIES else None
     with st.expander("Add a mentor", expanded=expanded, icon="➕"), st.form("mentor-form", border=False):
         name = st.text_input("Name", key="mentor-name", help=FACTOR_HELP["name"])
         email = st.text_input("Email", key="mentor-email", help=FACTOR_HELP["email"])
@@ -230,7 +285,6 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         specialty = cols[1].selectbox(
             "Specialty",
             SPECIALTY_CHOICES,
-            index=SPECIALTY_CHOICES.index(default_specialty),
             format_func=label,
             key="mentor-specialty",
             help=FACTOR_HELP["specialty"],
@@ -240,12 +294,11 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         )
         cols = st.columns(3)
         weeks = cols[0].number_input(
-            "Weeks known", 0, 10_000, 4, step=1, key="mentor-weeks", help=FACTOR_HELP["weeks_known"]
+            "Weeks known", 0, 10_000, step=1, key="mentor-weeks", help=FACTOR_HELP["weeks_known"]
         )
         one_on_one = cols[1].selectbox(
             "One-on-one time",
             ONE_ON_ONE,
-            index=1,
             format_func=label,
             key="mentor-one-on-one",
             help=FACTOR_HELP["one_on_one"],
@@ -253,15 +306,14 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         performance = cols[2].selectbox(
             "Performance they saw",
             PERFORMANCES,
-            index=1,
             format_func=label,
+            placeholder="Choose one",
             key="mentor-performance",
             help=FACTOR_HELP["performance"],
         )
         observed = st.text_area("What they saw you do", key="mentor-observed", help=FACTOR_HELP["observed"])
         last_worked = st.date_input(
             "Last worked together",
-            value=None,
             min_value=EARLIEST,
             max_value=today,
             key="mentor-last-worked",
@@ -269,6 +321,7 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
         )
         if not st.form_submit_button("Add mentor", key="mentor-add", type="primary"):
             return
+    unchosen = ["Choose how you did in front of them under “Performance they saw”."] if performance is None else []
     try:
         mentor = Mentor(
             name=name,
@@ -278,20 +331,23 @@ def add_mentor_form(ws: Workspace, today: date, application: Application | None,
             setting=setting,
             weeks_known=int(weeks),
             one_on_one=one_on_one,
-            performance=performance,
+            performance=performance or "average",  # checked above; a stand-in so the other fields are checked too
             observed=lines(observed),
             last_worked=last_worked,
         )
     except ValidationError as exc:
-        ui.show_validation_error(exc, prefix="Not added:")
+        st.error(" ".join(["Not added:", *plain_errors(exc), *unchosen]), icon="⚠️")
+        return
+    if unchosen:
+        st.error(" ".join(["Not added:", *unchosen]), icon="⚠️")
         return
     ws.save_mentor(mentor)
-    reset_form_after_rerun("mentor", MENTOR_FIELDS)
+    reset_form_after_rerun("mentor")
     ui.flash("success", f"Added {mentor.name}.")
     st.rerun()
 
 
-def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = False) -> None:
+def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, place: str, lazy: bool = False) -> None:
     k = f"mentor-{mentor.id}"
 
     def edit(widget: Callable, label_text: str, name: str, **kwargs) -> None:
@@ -334,10 +390,7 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, lazy: bool = Fals
         with cols[1]:
             edit_day("Rotation ends (or ended)", "rotation_end", today + timedelta(days=730))
         edit(st.text_area, "Notes", "notes")
-        if st.button("Delete this mentor", key=f"{k}-delete", icon="🗑️", help="Also deletes their letters."):
-            ws.delete_mentor(mentor.id)
-            ui.flash("success", f"Deleted {mentor.name} and their letters.")
-            st.rerun()
+        ui.delete_button(ws, "mentor", mentor.id, key=f"{k}-delete", label="Delete this mentor", place=place)
 
 
 def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool = False) -> None:
@@ -413,7 +466,7 @@ def letter_controls(
             help="Adds a planned letter for this application; track it on the Letters page.",
         ):
             ws.save_letter(LetterRequest(mentor_id=mentor.id, application_id=application.id, letter_type=letter_type))
-            ui.flash("success", f"Planned a {label(letter_type).lower()} from {mentor.name}.")
+            ui.flash("success", f"Planned {a_or_an(letter_type)} from {mentor.name}.")
             st.rerun()
 
 
@@ -427,6 +480,7 @@ def mentor_card(
     *,
     today: date,
     duplicate: bool,
+    place: str = "",
     lazy: bool = False,
 ) -> None:
     """One ranked mentor: score bar, tier, reasons and warnings; with a workspace, the actions too.
@@ -467,7 +521,7 @@ def mentor_card(
                 st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
             return
         letter_controls(ws, mentor, application, letters, lazy=lazy)
-        edit_mentor(ws, mentor, today, lazy=lazy)
+        edit_mentor(ws, mentor, today, place=place, lazy=lazy)
 
 
 # -- the mix and the backups --------------------------------------------------------------------------
@@ -503,7 +557,7 @@ def backups_panel(
         who = ui.md(writer.name) if writer else "A writer"
         why = backup_reason(letter)
         with st.container(border=True):
-            st.markdown(f"**{who}** {why} ({label(letter.letter_type).lower()}).")
+            st.markdown(f"**{who}** {why} ({label_in_sentence(letter.letter_type)}).")
             if pick is None:
                 st.write("No other mentor is free for this slot. Add one above, or ask your advisor who might fit.")
             else:
@@ -511,13 +565,13 @@ def backups_panel(
                 new_type = backup_letter_type(backup, letter.letter_type, application)
                 st.markdown(
                     f"Next best: **{ui.md(backup.name)}** — score {score.score}, {score.tier} "
-                    f"(would write a {label(new_type).lower()})."
+                    f"(would write {a_or_an(new_type)})."
                 )
                 if st.button(f"Plan {ui.md(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
                     new = LetterRequest(mentor_id=backup.id, application_id=application.id, letter_type=new_type)
                     ws.save_letter(new)
                     ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})
-                    ui.flash("success", f"Planned a {label(new_type).lower()} from {backup.name}.")
+                    ui.flash("success", f"Planned {a_or_an(new_type)} from {backup.name}.")
                     st.rerun()
             ui.page_link("faq", "What to do when a writer says no", icon="💡", topic="declined")
 
@@ -539,16 +593,34 @@ def ranked_list(
             ui.md(source_line("data/scoring.toml (a source or a reason for each weight, above)", weights()["checked"]))
         )
     if not mentors:
+        if ws is not None:
+            ui.undo_notice(ws, "mentor-0")
         st.info("No mentors yet. Add the people who have seen your work.")
         return
     names = Counter(m.name.casefold() for m in mentors)
     lazy = ui.lazy_for(len(mentors))
     mine = active_letters(letters, application.id)
     everything = [r for r in letters if r.application_id == application.id]
-    for mentor, score in rank_mentors(mentors, application, today=today):
+    ranked = rank_mentors(mentors, application, today=today)
+    for i, (mentor, score) in enumerate(ranked):
+        if ws is not None:
+            ui.undo_notice(ws, f"mentor-{i}")  # a deleted writer's Undo stays where their card was
         own = [r for r in mine if r.mentor_id == mentor.id]
         duplicate = names[mentor.name.casefold()] > 1
-        mentor_card(ws, mentor, score, application, own, everything, today=today, duplicate=duplicate, lazy=lazy)
+        mentor_card(
+            ws,
+            mentor,
+            score,
+            application,
+            own,
+            everything,
+            today=today,
+            duplicate=duplicate,
+            place=f"mentor-{i}",
+            lazy=lazy,
+        )
+    if ws is not None:
+        ui.undo_notice(ws, f"mentor-{len(ranked)}")
 
 
 def application_caption(application: Application) -> None:
@@ -583,9 +655,9 @@ def read_only_view(
 ws = ui.page_header(
     "Choose recommenders",
     "Who has seen your best work, over time, in a setting that matters for where you are applying?",
+    advisor="The student's possible writers, ranked for each application, and the letter mix each one needs.",
 )
 today = ui.today()
-reset_forms()
 ui.show_flash()
 plan = ui.snapshot(ws)  # one read of the records per plan version
 applications = plan.applications()
@@ -596,7 +668,13 @@ if ws.read_only:
     read_only_view(applications, mentors, letters, today)
     st.stop()
 
+ids = [a.id for a in applications]
+if st.session_state.get(APP_KEY) not in ids and ids:
+    st.session_state[APP_KEY] = ids[0]
+by_id = {a.id: a for a in applications}
+prepare_forms(today, by_id.get(st.session_state.get(APP_KEY)))
 add_application_form(ws, today, expanded=not applications)
+ui.undo_notice(ws, "application")
 if not applications:
     st.info("Start with an application: the ranking depends on where you are applying.")
     add_mentor_form(ws, today, None, expanded=not mentors)
@@ -604,13 +682,9 @@ if not applications:
         st.markdown(f"- {ui.md(mentor.name)}")
     st.stop()
 
-ids = [a.id for a in applications]
-if st.session_state.get(APP_KEY) not in ids:
-    st.session_state[APP_KEY] = ids[0]
-by_id = {a.id: a for a in applications}
 chosen = by_id[st.selectbox("Application", ids, format_func=lambda i: by_id[i].name, key=APP_KEY)]
 application_caption(chosen)
-edit_application(ws, chosen)
+edit_application(ws, chosen, today)
 
 mix_panel(chosen, mentors, letters, today)
 backups_panel(ws, chosen, mentors, letters, today)

@@ -8,7 +8,11 @@ from lor.report import advisor_report_html
 from lor.store import parse_backup
 from lor.text import plural
 
-ws = ui.page_header("Share & backup", "Share your plan read-only with an advisor, and keep a backup of it.")
+ws = ui.page_header(
+    "Share & backup",
+    "Share your plan read-only with an advisor, and keep a backup of it.",
+    advisor="The student's plan as a printable report and spreadsheet files.",
+)
 store = ws.store
 today = ui.today()
 stamp = today.isoformat()
@@ -52,32 +56,46 @@ elif not ui.shared_mode():
         icon="💻",
     )
 
-st.subheader("Report for your advisor")
-st.write("One page with your applications, writers and their scores, letter status, letter-mix checks and timeline.")
+st.subheader("Advisor report" if ws.read_only else "Report for your advisor")
+whose = "the student's" if ws.read_only else "your"
+st.write(
+    f"One page with {whose} applications, writers and their scores, letter status, letter-mix checks and timeline."
+)
 ov = ui.overview(ws, today)
-# Each file is made when its button is clicked (a callable), so showing the page costs nothing per file.
+# Each file is made once per version of the plan (ui.download_button), not on every run of the page.
 cols = st.columns(3)
-cols[0].download_button(
+ui.download_button(
+    ws,
     "Download report (HTML)",
     lambda: advisor_report_html(ov),
+    kind="report",
+    args=(today,),
     file_name=f"lor-report-{stamp}.html",
     mime="text/html",
     key="share-report",
+    where=cols[0],
 )
 names = ov.mentor_names | ov.application_names
-cols[1].download_button(
+ui.download_button(
+    ws,
     "Letters (CSV)",
     lambda: letters_csv(ov.letters, ov.mentors, ov.applications),
+    kind="letters-csv",
     file_name=f"lor-letters-{stamp}.csv",
     mime="text/csv",
     key="share-letters-csv",
+    where=cols[1],
 )
-cols[2].download_button(
+ui.download_button(
+    ws,
     "Timeline (CSV)",
     lambda: plan_csv(ov.milestones, names=names),
+    kind="plan-csv",
+    args=(today,),
     file_name=f"lor-timeline-{stamp}.csv",
     mime="text/csv",
     key="share-plan-csv",
+    where=cols[2],
 )
 st.caption("Open the report in your browser and print it to PDF; it is laid out for paper.")
 
@@ -87,9 +105,11 @@ if ws.read_only:
 st.subheader("Backup")
 st.write("A backup is one JSON file holding your whole plan. Keep it somewhere safe and restore it here any time.")
 st.caption(ui.md(ui.where_plans_live()))
-st.download_button(
+ui.download_button(
+    ws,
     "Download backup (JSON)",
-    data=lambda: store.export_json(ws),
+    lambda: store.export_json(ws),
+    kind="backup",
     file_name=f"lor-plan-{stamp}.json",
     mime="application/json",
     key="share-backup",

@@ -18,6 +18,7 @@ from streamlit_calendar import calendar
 from lor import ui
 from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, calendar_note, default_period, effective_calendar
 from lor.charts import (
+    CALENDAR_SHADE_TEXT,
     calendar_events,
     calendar_legend,
     mentor_gantt,
@@ -27,7 +28,6 @@ from lor.charts import (
 )
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
-from lor.lifecycle import TransitionError, complete_milestone
 from lor.models import (
     BUFFER_SETTING,
     BUSY_SETTING,
@@ -37,9 +37,9 @@ from lor.models import (
     Mentor,
     Milestone,
     PlanSettings,
-    Touchpoint,
     label,
 )
+from lor.overview import step_when
 from lor.planner import this_week, workspace_plan
 from lor.sources import source_line
 from lor.store import Workspace
@@ -51,17 +51,26 @@ HANDLED_KEY = "timeline-calendar-handled"  # the last calendar value acted on (i
 SELECTED_KEY = "timeline-selected"  # the uid of the step whose details are shown
 BUFFER_KEY = "timeline-buffer-days"
 WHO_CHOICES = ("everyone", *ROLES, *SPECIALTIES)
-# Steps logged as a touchpoint on the writer: touchpoint kind, its note, and the message shown.
-TOUCHPOINT_STEPS = {
-    "check_in": ("check_in", "Goal conversation before the ask", "Noted: you caught up with {name} today."),
-    "status_check": (
-        "other",
-        "Checked the portal for the letter",
-        "Noted. When the portal shows {name}'s letter, mark its due date done to record that it arrived.",
-    ),
-}
 # Long caution periods (interview season) would repeat their name on every week row; avoid ones keep it.
-CALENDAR_CSS = ".lor-busy-caution .fc-event-title { display: none; } .lor-done { opacity: 0.75; }"
+# Busy shading is opaque (its colour is already light) so the period's name keeps its contrast.
+CALENDAR_CSS = (
+    ".lor-busy-caution .fc-event-title { display: none; } "
+    f".fc .fc-bg-event {{ opacity: 1; }} .fc .fc-bg-event .fc-event-title {{ color: {CALENDAR_SHADE_TEXT}; }}"
+    " .fc .fc-toolbar-title { font-size: 1.3em; }"
+)
+NARROW = 640  # px: Streamlit stacks columns below this width too
+# The layout that doesn't fit is folded to no height rather than display:none, so it keeps its width and its
+# own height: a calendar drawn inside display:none measures 0 px and stays empty when a phone turns sideways.
+_FOLDED = "height: 0 !important; min-height: 0 !important; overflow: hidden !important; visibility: hidden;"
+_FOLDED += " margin-top: -1rem;"  # the column's gap before it
+NARROW_CSS = f"""<style>
+@media (max-width: {NARROW}px) {{
+  .st-key-timeline-calendar, .st-key-timeline-year-chart {{ {_FOLDED} }}
+}}
+@media (min-width: {NARROW + 1}px) {{
+  .st-key-timeline-calendar-list, .st-key-timeline-year-chart-stacked {{ {_FOLDED} }}
+}}
+</style>"""
 SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
 
 
@@ -70,44 +79,16 @@ def file_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "writer"
 
 
-def mark_done(ws: Workspace, step: Milestone, today: date) -> None:
-    """Record a step as done today and save it; the outcome is flashed for the next run."""
-    if step.kind in TOUCHPOINT_STEPS:
-        # These steps change nothing on the letter (lor.lifecycle); they are logged on the writer instead.
-        mentor = next((m for m in ws.mentors() if m.id == step.mentor_id), None)
-        if mentor is None:
-            ui.flash("error", "This writer is no longer in your plan.")
-            return
-        kind, note, message = TOUCHPOINT_STEPS[step.kind]
-        contact = Touchpoint(day=today, kind=kind, note=note)
-        ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, contact]}))
-        ui.flash("success", message.format(name=mentor.name))
-        return
-    letter = next((r for r in ws.letters() if r.id == step.request_id), None)
-    if letter is None:
-        ui.flash("error", "This letter is no longer in your plan.")
-        return
-    try:
-        updated = complete_milestone(letter, step.kind, today)
-    except TransitionError as exc:
-        ui.flash("error", str(exc))
-        return
-    if updated == letter:
-        ui.flash("info", "Nothing new to record on the letter for this step.")
-        return
-    ws.save_letter(updated)
-    ui.flash("success", f"Done: {step.title}. The letter is now “{label(updated.status)}”.")
-
-
 def week_row(ws: Workspace, step: Milestone, today: date) -> None:
-    """One step due this week: when, what, and (editable plans) its Done button."""
-    when = "Overdue — do it today" if step.overdue else day_text(step.day)
+    """One step due this week: when (overdue ones with the day they were planned for), what, and Done when
+    it can be done now."""
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.markdown(f"**{ui.md(when)}** · {ui.md(step.title)}")
+    left.markdown(f"**{ui.md(step_when(step, today))}** · {ui.md(step.title)}")
     if step.note:
         left.caption(ui.md(step.note))
-    if not ws.read_only and right.button("Done", key=f"tl-done-{step.uid}"):
-        mark_done(ws, step, today)
+    outcome = ui.step_done(ws, step, today, key=f"tl-done-{step.uid}", text=left, action=right)
+    if outcome:
+        ui.flash(*outcome)
         st.rerun()
 
 
@@ -161,6 +142,7 @@ def timeline_of(plan: ui.PlanSnapshot, today: date) -> dict[str, Any]:
         "steps_by_mentor": planned.steps_by_mentor(),
         "events": calendar_events(milestones, year_periods, names=names) if milestones else [],
         "year_figure": year_calendar(year_periods, milestones, start=year_start, end=year_end),
+        "year_figure_stacked": year_calendar(year_periods, milestones, start=year_start, end=year_end, stacked=True),
         "gantt_figure": (
             mentor_gantt(mentors, planned.busy, milestones, start=gantt_start, end=gantt_end, today=today)
             if mentors and milestones
@@ -175,6 +157,7 @@ ws = ui.page_header(
     "of the academic year.",
 )
 today = ui.today()
+st.html(NARROW_CSS)  # which calendar and heat map fit the window (see NARROW_CSS)
 ui.show_flash()
 
 plan = ui.snapshot(ws)
@@ -222,26 +205,43 @@ if letters:
 if milestones:
     st.subheader("Calendar")
     st.caption(calendar_legend())
-    clicked = calendar(
-        events=drawn["events"],
-        options={
+    # Both layouts are drawn and CSS shows the one that fits (NARROW_CSS): Streamlit 1.67 can't tell the page
+    # the window's width, and a media query decides in the browser, with no rerun and no extra component.
+    options = {
+        "initialDate": today.isoformat(),
+        "now": today.isoformat(),
+        "timeZone": "UTC",
+        "firstDay": 1,
+        "dayMaxEvents": 4,
+        # Words, not icon fonts: the icons are images without a text alternative for screen readers.
+        "buttonIcons": False,
+        "buttonText": {"prev": "‹ Previous", "next": "Next ›", "month": "Month", "list": "List"},
+    }
+    layouts = {
+        CALENDAR_KEY: {
             "initialView": "dayGridMonth",
-            "initialDate": today.isoformat(),
-            "now": today.isoformat(),
-            "timeZone": "UTC",
-            "firstDay": 1,
-            "dayMaxEvents": 4,
             "headerToolbar": {"left": "prev,next", "center": "title", "right": "dayGridMonth,listMonth"},
         },
-        custom_css=CALENDAR_CSS,
-        callbacks=["eventClick"],
-        key=CALENDAR_KEY,
-    )
-    if clicked and clicked != st.session_state.get(HANDLED_KEY):
-        st.session_state[HANDLED_KEY] = clicked
-        if clicked.get("callback") == "eventClick":
-            event = (clicked.get("eventClick") or {}).get("event") or {}
-            st.session_state[SELECTED_KEY] = event.get("id")
+        f"{CALENDAR_KEY}-list": {  # a phone: the month as a list, each step on its own full-width line
+            "initialView": "listMonth",
+            "headerToolbar": {"left": "prev,next", "center": "", "right": "title"},
+            "height": "auto",
+        },
+    }
+    for key, layout in layouts.items():
+        clicked = calendar(
+            events=drawn["events"],
+            options={**options, **layout},
+            custom_css=CALENDAR_CSS,
+            callbacks=["eventClick"],
+            key=key,
+        )
+        handled = f"{HANDLED_KEY}-{key}"
+        if clicked and clicked != st.session_state.get(handled):
+            st.session_state[handled] = clicked
+            if clicked.get("callback") == "eventClick":
+                event = (clicked.get("eventClick") or {}).get("event") or {}
+                st.session_state[SELECTED_KEY] = event.get("id")
 
     selected_uid = st.session_state.get(SELECTED_KEY)
     selected = next((m for m in milestones if m.uid == selected_uid), None) if selected_uid else None
@@ -263,9 +263,13 @@ if milestones:
                 st.success("Done ✓")
             if not ws.read_only:
                 left, right = st.columns(2)
-                if not selected.done and left.button("Mark done", key="timeline-event-done", type="primary"):
-                    mark_done(ws, selected, today)
-                    st.rerun()
+                if not selected.done:
+                    outcome = ui.step_done(
+                        ws, selected, today, key="timeline-event-done", text=st, action=left, label="Mark done"
+                    )
+                    if outcome:
+                        ui.flash(*outcome)
+                        st.rerun()
                 if right.button("Close", key="timeline-event-close"):
                     st.session_state.pop(SELECTED_KEY, None)
                     st.rerun()
@@ -277,12 +281,21 @@ if milestones:
         )
 
 st.subheader("The year at a glance")
-st.caption("Each square is a day: shaded when your writers are busy (hover for the reason), with your steps on top.")
+whose = "the student's" if ws.read_only else "your"
+st.caption(
+    f"Each square is a day: shaded when {whose} writers are busy (hover for the reason), with {whose} steps on top."
+)
 st.plotly_chart(
     drawn["year_figure"],
     width="stretch",
     config={"displayModeBar": False},
     key="timeline-year-chart",
+)
+st.plotly_chart(  # the same year for a phone, months stacked (NARROW_CSS shows one of the two)
+    drawn["year_figure_stacked"],
+    width="stretch",
+    config={"displayModeBar": False},
+    key="timeline-year-chart-stacked",
 )
 
 if drawn["gantt_figure"] is not None:
@@ -302,37 +315,51 @@ if milestones:
         "each step. The spreadsheet files open in Excel or Google Sheets."
     )
     stamp = today.isoformat()
-    # Each file is made when its button is clicked (a callable), so drawing the buttons costs nothing.
+    # Each file is made once per version of the plan (ui.download_button), not on every run of the page.
     left, middle, right = st.columns(3)
-    left.download_button(
+    ui.download_button(
+        ws,
         "Whole plan (.ics)",
-        data=partial(milestones_to_ics, milestones, calendar_name="LOR plan"),
+        partial(milestones_to_ics, milestones, calendar_name="LOR plan"),
+        kind="plan-ics",
+        args=(today,),
         file_name=f"lor-plan-{stamp}.ics",
         mime="text/calendar",
         key="timeline-ics-all",
+        where=left,
     )
-    middle.download_button(
+    ui.download_button(
+        ws,
         "Plan as a spreadsheet (.csv)",
-        data=lambda: plan_csv(milestones, names=names | {a.id: a.name for a in applications}).encode("utf-8-sig"),
+        lambda: plan_csv(milestones, names=names | {a.id: a.name for a in applications}).encode("utf-8-sig"),
+        kind="plan-csv-bom",
+        args=(today,),
         file_name=f"lor-plan-{stamp}.csv",
         mime="text/csv",
         key="timeline-csv-plan",
+        where=middle,
     )
-    right.download_button(
+    ui.download_button(
+        ws,
         "Letters as a spreadsheet (.csv)",
-        data=lambda: letters_csv(letters, mentors, applications).encode("utf-8-sig"),
+        lambda: letters_csv(letters, mentors, applications).encode("utf-8-sig"),
+        kind="letters-csv-bom",
         file_name=f"lor-letters-{stamp}.csv",
         mime="text/csv",
         key="timeline-csv-letters",
+        where=right,
     )
     with ui.panel("A calendar file for one writer", key="timeline-writer-files", lazy=lazy) as shown:
         writers = mentors if shown else []  # a closed lazy panel draws nothing
         for mentor in writers:
             steps = drawn["steps_by_mentor"].get(mentor.id)
             if steps:
-                st.download_button(
+                ui.download_button(
+                    ws,
                     f"{ui.md(mentor.name)} (.ics)",
-                    data=partial(milestones_to_ics, steps, calendar_name=f"LOR plan: {mentor.name}"),
+                    partial(milestones_to_ics, steps, calendar_name=f"LOR plan: {mentor.name}"),
+                    kind="writer-ics",
+                    args=(today, mentor.id),
                     file_name=f"lor-plan-{file_slug(mentor.name)}-{stamp}.ics",
                     mime="text/calendar",
                     key=f"timeline-ics-{mentor.id}",

@@ -256,6 +256,9 @@ async def student(browser, url: str, result: SessionResult, edits: int, delay: f
                 await form.locator("summary").first.click(timeout=STEP_TIMEOUT_MS)
             result.step = f"edit {e}: type the name"
             await name_input.fill(name, timeout=STEP_TIMEOUT_MS)
+            result.step = f"edit {e}: choose the performance they saw"  # never assumed: the form starts empty
+            await pg.locator(".st-key-mentor-performance").click(timeout=STEP_TIMEOUT_MS)
+            await pg.get_by_role("option", name="Strong", exact=True).click(timeout=STEP_TIMEOUT_MS)
             result.step = f"edit {e}: submit"
             await pg.locator(".st-key-mentor-add button").click(timeout=STEP_TIMEOUT_MS)
             result.edits_ms.append(await updated_ms(pg, SHOWS_ALERT, f"Added {name}."))

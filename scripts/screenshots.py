@@ -1,6 +1,9 @@
 """Screenshots of every page on the example plan, for the README and for looking at what we built.
 
-Usage: python -m scripts.screenshots [page ...]   (writes artifacts/<page>.png; --docs also docs/)
+Usage: python -m scripts.screenshots [page ...]   (writes artifacts/<page>[-phone].png; --docs also docs/)
+
+Every page at two widths: a laptop (1400×1000; docs/<page>.png is its first screen) and a phone (390×844;
+docs/<page>-phone.png is the whole page, up to 3000 px tall).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from lor.store import Store
 from tools.browser import ARTIFACTS, CHROMIUM_FLAGS, ROOT, TODAY, Server, find_chromium, shot, wait_for_app
 
 PAGES = ["dashboard", "recommenders", "letters", "timeline", "faq", "share"]
+WIDTHS = {"": {"width": 1400, "height": 1000}, "-phone": {"width": 390, "height": 844}}
 
 
 def main(argv: list[str]) -> None:
@@ -29,18 +33,22 @@ def main(argv: list[str]) -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
-            pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for name in pages:
-                pg.goto(f"{server.url}/{'' if name == 'dashboard' else name}")
-                wait_for_app(pg)
-                pg.wait_for_timeout(2500 if name == "timeline" else 800)
-                if docs:
-                    (ROOT / "docs").mkdir(exist_ok=True)
-                    pg.screenshot(path=str(ROOT / "docs" / f"{name}.png"))
-                out = shot(pg, name)
-                pg.set_viewport_size({"width": 1400, "height": 1000})
-                errors = pg.query_selector_all('[data-testid="stException"]')
-                print(f"{name}: {out} {'EXCEPTION' if errors else 'ok'}")
+            for suffix, viewport in WIDTHS.items():
+                pg = browser.new_page(viewport=viewport)
+                for name in pages:
+                    pg.set_viewport_size(viewport)
+                    pg.goto(f"{server.url}/{'' if name == 'dashboard' else name}")
+                    wait_for_app(pg)
+                    pg.wait_for_timeout(6000 if name == "timeline" else 1000)
+                    if docs and not suffix:
+                        (ROOT / "docs").mkdir(exist_ok=True)
+                        pg.screenshot(path=str(ROOT / "docs" / f"{name}.png"))
+                    out = shot(pg, f"{name}{suffix}", max_height=3000 if suffix else 6000)
+                    if docs and suffix:
+                        (ROOT / "docs" / f"{name}{suffix}.png").write_bytes(out.read_bytes())
+                    errors = pg.query_selector_all('[data-testid="stException"]')
+                    print(f"{name}{suffix}: {out} {'EXCEPTION' if errors else 'ok'}")
+                pg.close()
             browser.close()
     finally:
         server.stop()

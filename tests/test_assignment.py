@@ -175,3 +175,27 @@ def test_the_grid_offers_letters_in_play_and_anything_already_assigned():
     pool.append(LetterRequest(id="other", mentor_id="m9", application_id="a2", status="submitted"))
     app = application(Program(name="UCSF", assigned=["other"]))
     assert [x.id for x in assignable_letters(app, pool)] == ["l0", "l2", "other"]
+
+
+def test_a_program_can_be_renamed_redated_and_relimited_keeping_its_letters():
+    from lor.assignment import edit_program
+
+    app = Application(
+        id="a",
+        name="IM",
+        specialty="internal_medicine",
+        deadline=date(2027, 9, 1),
+        programs=[Program(name="Yale", assigned=["l1", "l2"]), Program(name="UCSF")],
+    )
+    changed = edit_program(app, "Yale", Program(name="Yale New Haven", deadline=date(2027, 9, 15), max_letters=3))
+    yale = changed.programs[0]
+    assert (yale.name, yale.deadline, yale.max_letters, yale.assigned) == (
+        "Yale New Haven",
+        date(2027, 9, 15),
+        3,
+        ["l1", "l2"],
+    )
+    with pytest.raises(AssignmentError, match="already in"):
+        edit_program(app, "Yale", Program(name="ucsf"))
+    with pytest.raises(AssignmentError, match="untick some"):
+        edit_program(app, "Yale", Program(name="Yale", max_letters=1))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from lor.busy import academic_calendar
 from lor.charts import (
+    CALENDAR_SHADES,
     DONE_COLOUR,
     KIND_COLOURS,
     KIND_SYMBOLS,
@@ -308,8 +309,8 @@ def test_busy_periods_are_background_events_with_an_exclusive_end():
     assert july["display"] == "background"
     assert july["start"] == "2026-06-20"
     assert july["end"] == "2026-07-16"  # the last busy day, 15 July, is included
-    assert july["backgroundColor"] == SEVERITY_COLOURS["avoid"]
-    assert events[1]["backgroundColor"] == SEVERITY_COLOURS["caution"]
+    assert july["backgroundColor"] == CALENDAR_SHADES["avoid"]
+    assert events[1]["backgroundColor"] == CALENDAR_SHADES["caution"]
     assert len({e["id"] for e in events}) == 2
 
 

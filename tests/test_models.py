@@ -132,3 +132,10 @@ def test_milestone_uid_is_stable_for_the_same_letter_and_step():
 
 def test_student_graduation_year_is_checked():
     assert errors_of(lambda: Student(name="J", graduation_year=1800)) == ["Graduation year can't be below 1950."]
+
+
+def test_every_portal_keeps_its_own_spelling():
+    # Issue 13: "Residencycas" and "Tmdsas" in the portal menus.
+    from lor.models import PORTALS, label
+
+    assert [label(p) for p in PORTALS if p != "other"] == [p for p in PORTALS if p != "other"]

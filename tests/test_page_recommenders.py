@@ -121,6 +121,7 @@ def test_a_student_ranks_mentors_plans_letters_and_gets_a_backup(open_page):
     ortiz, cole = mentor_id("Dr. Ana Ortiz"), mentor_id("Dr. Ben Cole")
     assert at.selectbox(key=f"mentor-{ortiz}-letter-type").value == "sloe"
     at.button(key=f"mentor-{ortiz}-plan").click().run()
+    assert "Planned a SLOE from Dr. Ana Ortiz." in [shown(s.value) for s in at.success]  # not "a sloe"
     at.selectbox(key=f"mentor-{cole}-letter-type").set_value("narrative")
     at.button(key=f"mentor-{cole}-plan").click().run()
     assert not at.exception, at.exception
@@ -212,6 +213,9 @@ def test_editing_a_mentor_saves_at_once_and_logging_a_contact_clears_the_nudge(o
     assert saved().mentors()[0].name == "Dr. Quiet"
 
     at.button(key=f"mentor-{mid}-delete").click().run()
+    assert any(w.value.replace("\\", "").startswith("Delete Dr. Quiet?") for w in at.warning)  # asks first
+    assert saved().mentors() != []
+    at.button(key=f"mentor-{mid}-delete-yes").click().run()
     assert saved().mentors() == []
 
 

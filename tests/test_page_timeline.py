@@ -43,7 +43,8 @@ def test_empty_workspace_shows_a_first_step(open_page):
     assert not at.exception
     assert any("Choose recommenders" in i.value for i in at.info)
     assert not [b for b in at.button if b.key and b.key.startswith("tl-done-")]
-    assert len(at.get("plotly_chart")) == 1  # the busy year, so the student sees it before planning
+    charts = [c.key for c in at.get("plotly_chart")]
+    assert charts == ["timeline-year-chart", "timeline-year-chart-stacked"]  # the busy year (laptop and phone)
 
 
 def test_example_plan_shows_this_week_overdue_first_and_both_charts(open_page):
@@ -53,7 +54,7 @@ def test_example_plan_shows_this_week_overdue_first_and_both_charts(open_page):
     week = [m.value for m in at.markdown if m.value.startswith("**")]
     assert week[0].startswith("**Overdue")
     assert "tl-done-l-hale-ask" in [b.key for b in at.button]
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # the year (laptop and phone layouts) and the Gantt
     downloads = [d.key for d in at.get("download_button")]
     assert {"timeline-ics-all", "timeline-csv-plan", "timeline-ics-m-raman"} <= set(downloads)
 
@@ -102,14 +103,14 @@ def test_clicking_a_calendar_step_shows_its_letter_and_mark_done_saves_it(open_p
     assert not [b for b in at.button if b.key == "timeline-event-done"]
 
 
-def test_a_status_check_marked_done_is_logged_on_the_writer_not_the_letter(open_page):
+def test_a_status_check_marked_done_is_dated_on_the_letter_and_shows_done(open_page):
     at = click_event(open_page("timeline"), "l-raman-status_check")
     at.button(key="timeline-event-done").click().run()
     assert not at.exception
-    raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
-    assert (TODAY, "other") in [(t.day, t.kind) for t in raman.touchpoints]
-    assert saved_letter("l-raman").status == "packet_sent"
+    letter = saved_letter("l-raman")
+    assert (letter.status, letter.status_checked_on) == ("packet_sent", TODAY)  # the status stays
     assert any("mark its due date done" in i.value for i in at.success)
+    assert "Done ✓" in [s.value for s in at.success]  # the next plan shows the step done
 
 
 def test_a_closed_step_stays_closed_although_the_calendar_repeats_its_last_click(open_page):
@@ -217,7 +218,7 @@ def test_advisor_sees_calendars_and_lists_but_no_controls_except_downloads(advis
     at = advisor_page
     assert not at.exception
     assert [s.value for s in at.subheader][:2] == ["This week", "Calendar"]
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3
     for kind in ("button", "toggle", "number_input", "date_input", "text_input", "selectbox", "checkbox"):
         assert not at.get(kind), f"read-only page shows a {kind}"
     assert at.get("download_button")

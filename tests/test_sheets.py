@@ -9,6 +9,7 @@ from plan_dates import TODAY
 
 from lor.models import Application, LetterRequest, Mentor, Program, Student
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
+from lor.text import markdown_escape
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -139,13 +140,27 @@ def test_no_student_and_no_letters_still_give_a_sheet():
     assert "No letters for this writer yet" in request_sheet_markdown(None, mentor, [], today=TODAY)
 
 
-def test_markdown_sheet_escapes_user_text():
+def test_markdown_sheet_is_plain_readable_text():
+    # Issue 13: "Prepared for Dr\\. Maria Alvarez", "\\(LoRP\\)": screen escaping leaked into a file for people.
     student, mentor, items = plan(" *bold* [link](http://x) <b>")
     md = request_sheet_markdown(student, mentor, items, today=TODAY)
-    assert "<b>" not in md and "[link](" not in md and " *bold*" not in md
-    assert "\\*bold\\*" in md and "\\[link\\]" in md
+    assert "\\" not in md
+    assert "*bold* [link](http://x) <b>" in md  # user text exactly as typed
+    assert f"Prepared for {mentor.name}" in md
+    assert "Thank you for writing on my behalf. Everything you need is on this page" in md
     assert md.index("Fri Aug 20, 2027") < md.index("Wed Sep 1, 2027")
     assert "**First due date: Fri Aug 20, 2027**" in md
+
+
+def test_a_line_break_in_user_text_never_starts_a_heading_on_the_sheet():
+    student, mentor, items = plan("\n# Not a heading\n- nor an item")
+    md = request_sheet_markdown(student, mentor, items, today=TODAY)
+    assert "# Not a heading - nor an item" in md
+    assert not [line for line in md.splitlines() if line.startswith("# Not")]
+
+
+def test_markdown_escape_keeps_text_on_one_line():
+    assert markdown_escape("# Title\n- item") == "\\# Title \\- item"
 
 
 def test_sheet_items_are_the_writers_letters_still_in_play():

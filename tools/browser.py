@@ -136,3 +136,84 @@ def shot(pg, name: str, *, max_height: int = 6000) -> Path:
 
 def exceptions_on(pg) -> list[str]:
     return [e.inner_text() for e in pg.query_selector_all('[data-testid="stException"]')]
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(pg, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """axe-core (WCAG 2 A/AA) on the page and on every frame in it (the calendar is an iframe), as a list of
+    {rule, impact, frame, target, html, summary}, one per failing element, keeping only the given impacts."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    script = Axe().axe_script
+    found = []
+    for frame in pg.frames:
+        try:
+            frame.evaluate(script)
+            result = frame.evaluate(
+                "opts => axe.run(document, opts)",
+                {"runOnly": {"type": "tag", "values": AXE_TAGS}, "iframes": False, "resultTypes": ["violations"]},
+            )
+        except Exception:  # a frame that went away or never loaded (about:blank) has nothing to check
+            continue
+        where = "page" if frame == pg.main_frame else (frame.url.split("?")[0] or "frame")
+        for rule in result["violations"]:
+            if rule.get("impact") not in impacts:
+                continue
+            for node in rule["nodes"]:
+                found.append(
+                    {
+                        "rule": rule["id"],
+                        "impact": rule.get("impact"),
+                        "frame": where,
+                        "target": " ".join(map(str, node.get("target", []))),
+                        "html": node.get("html", "")[:160],
+                        "summary": (node.get("failureSummary") or "").replace("\n", " ")[:240],
+                    }
+                )
+    return found
+
+
+# -- driving Streamlit widgets by their keys (each widget's container carries the class st-key-<key>) -------
+
+
+def fill(pg, key: str, text: str) -> None:
+    """Type into a text or number input and leave it (Tab), as a person would."""
+    box = pg.locator(f".st-key-{key} input, .st-key-{key} textarea").first
+    box.click()
+    box.fill(text)
+    box.press("Tab")
+
+
+def fill_date(pg, key: str, day) -> None:
+    """Type a day into a date input (year, month and day segments, as on the keyboard) and leave it."""
+    year = pg.locator(f".st-key-{key} [data-type='year']")
+    year.scroll_into_view_if_needed()
+    year.focus()  # a click would open the date picker, which makes the rest of the page inert until it closes
+    pg.keyboard.type(f"{day.year:04d}{day.month:02d}{day.day:02d}")
+    pg.keyboard.press("Enter")
+    pg.locator('[data-testid="stMain"] h1').first.click()  # leaving the field commits the day it shows
+
+
+def date_shown(pg, key: str) -> str:
+    """What a date input shows, "2027/02/03", or its placeholders ("yyyy/mm/dd") when empty."""
+    parts = pg.locator(
+        f".st-key-{key} [data-type='year'], .st-key-{key} [data-type='month'], .st-key-{key} [data-type='day']"
+    )
+    return "/".join(t.strip() for t in parts.all_inner_texts())
+
+
+def choose(pg, key: str, option: str) -> None:
+    """Pick an option of a selectbox by its visible label."""
+    box = pg.locator(f".st-key-{key} input")
+    box.scroll_into_view_if_needed()
+    box.click()  # the box itself: a click on the widget's middle can land on its label's help icon
+    pg.get_by_role("option", name=option, exact=True).click()
+
+
+def press(pg, key: str) -> None:
+    """Click the button with this key and wait until the app has run again."""
+    pg.locator(f".st-key-{key} button").click()
+    pg.wait_for_timeout(300)
+    wait_for_app(pg)

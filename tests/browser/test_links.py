@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lor.store import Store
-from tools.browser import exceptions_on, wait_for_app
+from tools.browser import choose, exceptions_on, fill, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
@@ -74,7 +74,9 @@ def make_advisor_link(pg) -> str:
     pg.locator(".st-key-share-new-view button").click()
     expect(shown).to_have_count(1)
     expect(shown).not_to_have_text(before)  # the new link, once the page has been redrawn
-    return re.search(r"[?&]view=([\w-]+)", shown.inner_text()).group(1)
+    link = shown.inner_text().strip()
+    assert urlparse(link).path in ("", "/"), f"the advisor link should open the Dashboard, not {link}"
+    return re.search(r"[?&]view=([\w-]+)", link).group(1)
 
 
 def add_writer(pg, name: str) -> None:
@@ -86,7 +88,9 @@ def add_writer(pg, name: str) -> None:
     expect(form).to_have_count(1)
     if not name_input.is_visible():
         form.locator("summary").first.click()
-    name_input.fill(name)
+    fill(pg, "mentor-name", name)
+    wait_for_app(pg)  # leaving the name field reruns the page
+    choose(pg, "mentor-performance", "Strong")  # the form asks; it never assumes how the student did
     pg.locator(".st-key-mentor-add button").click()
     expect(pg.get_by_text(f"Added {name}")).to_be_visible()
     wait_for_app(pg)

@@ -1,0 +1,248 @@
+"""A new student's first run, in a real browser on a laptop and on a phone (issue 13, "Done when").
+
+From an empty plan: enter their details, add an EM application through ResidencyCAS due in 10 weeks, add four
+writers of different kinds (the form starts clean each time), plan letters (an SLOE for the EM attending by
+default), mark an ask done on the Dashboard and see it on the Timeline, delete a writer and undo it, move the
+application's due date and see the plan move, then download the calendar file and read it.
+
+Each step is one test, in order, on one browser tab per viewport; each checks what the student sees and what
+is really saved.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from lor.overview import overview_of
+from lor.store import Store
+from tools.browser import TODAY, Server, choose, date_shown, exceptions_on, fill, fill_date, shot, wait_for_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
+
+DAY = date.fromisoformat(TODAY)
+DUE = DAY + timedelta(weeks=10)
+MOVED = DUE + timedelta(weeks=3)
+VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
+# name, role, specialty, setting, weeks, one-on-one, performance, last worked (None: left empty)
+WRITERS = [
+    ("Dr. Ana Ortiz", "Attending", "Emergency medicine", "Rotation", 4, "Some", "Outstanding", date(2026, 10, 15)),
+    ("Dr. Ben Cole", "Research mentor", "—", "Lab", 30, "Frequent", "Strong", None),
+    ("Dr. Cy Park", "Clerkship director", "Internal medicine", "Rotation", 4, "Some", "Average", date(2026, 8, 1)),
+    ("Ms. Dee Ray", "Supervisor", "—", "Job", 50, "Frequent", "Strong", None),
+]
+
+
+def saved(server):
+    return Store(server.db).default_workspace()
+
+
+def main(pg):
+    return pg.get_by_test_id("stMain")
+
+
+@pytest.fixture(scope="module", params=list(VIEWPORTS))
+def journey(request, browser, tmp_path_factory):
+    """An empty plan on its own server, and one browser tab at this viewport."""
+    server = Server(tmp_path_factory.mktemp(f"journey-{request.param}"), shared=False)
+    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
+    pg = context.new_page()
+    yield request.param, server, pg
+    context.close()
+    server.stop()
+
+
+def go(pg, server, path: str = "") -> None:
+    pg.goto(f"{server.url}/{path}")
+    wait_for_app(pg)
+
+
+def test_1_the_student_enters_their_details_on_an_empty_plan(journey):
+    viewport, server, pg = journey
+    assert saved(server).is_empty()
+    go(pg, server)
+    expect(main(pg)).to_contain_text("Welcome: three first steps")
+    expect(pg.get_by_role("link", name=re.compile("Add an application"))).to_be_visible()
+    fill(pg, "student-name", "Sam Lee")
+    fill(pg, "student-email", "sam@example.edu")
+    pg.locator(".st-key-student-save button").click()
+    expect(pg.get_by_test_id("stToast")).to_contain_text("Saved your details")
+    assert saved(server).student().name == "Sam Lee"
+    shot(pg, f"journey-{viewport}-1-details")
+
+
+def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(journey):
+    _viewport, server, pg = journey
+    pg.get_by_role("link", name=re.compile("Add an application")).click()
+    expect(pg.locator(".st-key-application-name input")).to_be_visible()
+    wait_for_app(pg)
+    fill(pg, "application-name", "EM residency 2027")
+    choose(pg, "application-specialty", "Emergency medicine")
+    choose(pg, "application-portal", "ResidencyCAS")
+    fill_date(pg, "application-deadline", DUE)
+    pg.locator(".st-key-application-add button").click()
+    expect(main(pg)).to_contain_text("Added EM residency 2027")
+    [app] = saved(server).applications()
+    assert (app.name, app.specialty, app.portal, app.deadline) == (
+        "EM residency 2027",
+        "emergency_medicine",
+        "ResidencyCAS",
+        DUE,
+    )
+
+
+def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
+    viewport, server, pg = journey
+    for name, role, specialty, setting, weeks, one_on_one, performance, last in WRITERS:
+        wait_for_app(pg)
+        form = pg.locator(".st-key-mentor-name input")
+        if not form.is_visible():
+            pg.get_by_text("Add a mentor", exact=True).click()
+        expect(form).to_be_visible()
+        # Clean: nothing carried over from the writer before.
+        expect(form).to_have_value("")
+        expect(pg.locator(".st-key-mentor-role input")).to_have_value("Attending")
+        expect(pg.locator(".st-key-mentor-setting input")).to_have_value("Rotation")
+        expect(pg.locator(".st-key-mentor-one-on-one input")).to_have_value("Some")
+        expect(pg.locator(".st-key-mentor-performance input")).to_have_value("")  # never assumed
+        expect(pg.locator(".st-key-mentor-weeks input")).to_have_value("4")
+        assert not any(ch.isdigit() for ch in date_shown(pg, "mentor-last-worked")), "last worked is empty"
+        fill(pg, "mentor-name", name)
+        choose(pg, "mentor-role", role)
+        choose(pg, "mentor-specialty", specialty)
+        choose(pg, "mentor-setting", setting)
+        fill(pg, "mentor-weeks", str(weeks))
+        choose(pg, "mentor-one-on-one", one_on_one)
+        choose(pg, "mentor-performance", performance)
+        if last:
+            fill_date(pg, "mentor-last-worked", last)
+        pg.locator(".st-key-mentor-add button").click()
+        expect(main(pg).get_by_test_id("stAlert").filter(has_text=f"Added {name}")).to_be_visible()
+        wait_for_app(pg)
+    writers = {m.name: m for m in saved(server).mentors()}
+    assert list(writers) == [w[0] for w in WRITERS]
+    assert writers["Dr. Ben Cole"].last_worked is None  # not Dr. Ortiz's date
+    assert (writers["Dr. Ben Cole"].role, writers["Dr. Ben Cole"].weeks_known) == ("research_mentor", 30)
+    assert writers["Ms. Dee Ray"].performance == "strong" and writers["Dr. Cy Park"].performance == "average"
+    assert writers["Ms. Dee Ray"].last_worked is None
+    assert exceptions_on(pg) == []
+    shot(pg, f"journey-{viewport}-3-writers")
+
+
+def plan_letter(pg, server, name: str) -> None:
+    mentor = next(m for m in saved(server).mentors() if m.name == name)
+    button = pg.locator(f".st-key-mentor-{mentor.id}-plan button:visible").first
+    button.scroll_into_view_if_needed()
+    button.click()
+    expect(main(pg)).to_contain_text(re.compile(rf"Planned an? .* from {re.escape(name)}"))
+    wait_for_app(pg)
+
+
+def test_4_letters_are_planned_with_three_writers(journey):
+    _viewport, server, pg = journey
+    for name in ("Dr. Ana Ortiz", "Dr. Ben Cole", "Dr. Cy Park"):
+        plan_letter(pg, server, name)
+    letters = saved(server).letters()
+    assert len(letters) == 3 and {r.status for r in letters} == {"planned"}
+
+
+def test_4b_the_em_attending_is_planned_as_an_sloe_by_default(journey):
+    _viewport, server, _pg = journey
+    ortiz = next(m for m in saved(server).mentors() if m.name == "Dr. Ana Ortiz")
+    [letter] = [r for r in saved(server).letters() if r.mentor_id == ortiz.id]
+    assert letter.letter_type == "sloe"
+
+
+def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(journey):
+    viewport, server, pg = journey
+    go(pg, server)
+    done = pg.locator("[class*='st-key-dash-done-'][class*='-ask'] button").first
+    expect(done).to_be_visible()
+    key = done.locator("xpath=..").evaluate("el => [...el.closest('[class*=st-key-dash-done-]').classList]")
+    uid = next(c for c in key if c.startswith("st-key-dash-done-")).removeprefix("st-key-dash-done-")
+    letter_id = uid.removesuffix("-ask")
+    done.click()
+    expect(pg.get_by_test_id("stToast")).to_contain_text("Done: Ask")
+    letter = next(r for r in saved(server).letters() if r.id == letter_id)
+    assert (letter.status, letter.asked_on) == ("asked", DAY)
+    writer = next(m.name for m in saved(server).mentors() if m.id == letter.mentor_id)
+
+    go(pg, server, "timeline")
+    frame = ".st-key-timeline-calendar-list iframe" if viewport == "phone" else ".st-key-timeline-calendar iframe"
+    calendar = pg.frame_locator(frame)
+    expect(calendar.locator(".fc-event", has_text=f"✓ Ask: {writer}")).to_have_count(1)
+    folded = ".st-key-timeline-calendar iframe" if viewport == "phone" else ".st-key-timeline-calendar-list iframe"
+    assert pg.locator(folded).bounding_box() is None or not pg.locator(folded).is_visible()
+    if viewport == "phone":  # the list view, not a month grid squeezed into 356 px
+        expect(calendar.locator(".fc-list-table")).to_be_visible()
+        expect(pg.locator(".st-key-timeline-year-chart-stacked .js-plotly-plot")).to_be_visible()
+        assert not pg.locator(".st-key-timeline-year-chart").is_visible()
+    else:
+        expect(calendar.locator(".fc-daygrid-body")).to_be_visible()
+        expect(pg.locator(".st-key-timeline-year-chart .js-plotly-plot")).to_be_visible()
+    assert exceptions_on(pg) == []
+    shot(pg, f"journey-{viewport}-5-timeline")
+
+
+def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(journey):
+    _viewport, server, pg = journey
+    before = saved(server)
+    cole = next(m for m in before.mentors() if m.name == "Dr. Ben Cole")
+    letters_before = sorted(r.id for r in before.letters())
+    go(pg, server, "recommenders")
+    card = pg.locator(f".st-key-mentor-{cole.id}-delete").locator("xpath=ancestor::details[1]")
+    card.locator("summary").click()
+    pg.locator(f".st-key-mentor-{cole.id}-delete button").click()
+    question = pg.locator(f".st-key-mentor-{cole.id}-delete-confirm")
+    expect(question).to_contain_text("Delete Dr. Ben Cole and 1 letter (1 planned)?")
+    assert cole.id in {m.id for m in saved(server).mentors()}  # nothing gone before the student confirms
+    pg.locator(f".st-key-mentor-{cole.id}-delete-yes button").click()
+    notice = pg.locator("[class*='st-key-undo-mentor-']").first
+    expect(notice).to_contain_text("Deleted Dr. Ben Cole and 1 letter (1 planned).")
+    expect(notice).to_be_in_viewport()  # the message is where the student is
+    assert cole.id not in {m.id for m in saved(server).mentors()}
+    notice.get_by_role("button", name="Undo").click()
+    expect(pg.locator("[class*='st-key-undo-mentor-']")).to_have_count(0)
+    after = saved(server)
+    assert cole in after.mentors()
+    assert sorted(r.id for r in after.letters()) == letters_before
+
+
+def test_7_moving_the_due_date_moves_the_plan(journey):
+    _viewport, server, pg = journey
+    [app] = saved(server).applications()
+    before = {m.uid: m.day for m in overview_of(saved(server), DAY).milestones if m.kind == "deadline"}
+    assert set(before.values()) == {DUE}
+    editor = pg.get_by_text("Edit this application (changes save at once)")
+    editor.scroll_into_view_if_needed()
+    if not pg.locator(f".st-key-application-{app.id}-deadline input").is_visible():
+        editor.click()
+    fill_date(pg, f"application-{app.id}-deadline", MOVED)
+    expect(main(pg)).to_contain_text(f"letters due {MOVED:%b} {MOVED.day}, {MOVED.year}")
+    assert saved(server).applications()[0].deadline == MOVED
+    after = {m.uid: m.day for m in overview_of(saved(server), DAY).milestones if m.kind == "deadline"}
+    assert set(after) == set(before) and set(after.values()) == {MOVED}
+
+
+def test_8_the_calendar_file_downloads_and_holds_the_moved_plan(journey, tmp_path):
+    _viewport, server, pg = journey
+    go(pg, server, "timeline")
+    button = pg.locator(".st-key-timeline-ics-all button")
+    button.scroll_into_view_if_needed()
+    with pg.expect_download() as download:
+        button.click()
+    path = tmp_path / "plan.ics"
+    download.value.save_as(path)
+    events = Calendar.from_ical(Path(path).read_bytes()).walk("VEVENT")
+    plan = overview_of(saved(server), DAY).milestones
+    assert {(str(e["SUMMARY"]), e.decoded("DTSTART")) for e in events} == {
+        (("✓ " if m.done else "") + m.title, m.day) for m in plan
+    }
+    dues = {e.decoded("DTSTART") for e in events if str(e["SUMMARY"]).endswith("letter is due")}
+    assert dues == {MOVED}
+    assert exceptions_on(pg) == []
