@@ -1,10 +1,15 @@
 """Every page runs, on an empty workspace and on the example plan, and shows its title."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from plan_dates import TODAY
+
+from lor.example import load_example
+from lor.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,3 +54,21 @@ def test_files_for_people_load_no_plotting_library():
     code = "import sys, lor.export, lor.ics, lor.sheets, lor.report; print('plotly' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("page", "shared"), [("timeline", False), ("share", False), ("dashboard", True)])
+def test_every_download_is_a_ready_file_that_a_click_does_not_rerun(open_page, page, shared):
+    # A deferred download (data=a callable) makes its file on the click, owned by no session: Streamlit deletes it
+    # when any two script runs on the server end, so on a busy class server the browser could fetch nothing.
+    query = {}
+    if shared:  # a saved plan from its private link: app.py draws the sidebar backup (AppTest runs other pages bare)
+        store = Store(os.environ["LOR_DB"])
+        edit, _ = store.create_workspace()
+        load_example(store.open(edit), TODAY)
+        query = {"w": edit}
+    at = open_page(page, shared=shared, example=not shared, query=query)
+    buttons = [*at.main.get("download_button"), *at.sidebar.get("download_button")]
+    assert buttons and ("sidebar-backup" in {b.key for b in buttons}) == shared
+    for button in buttons:
+        assert button.proto.url and not button.proto.deferred_file_id, button.proto.label
+        assert button.proto.ignore_rerun, button.proto.label
