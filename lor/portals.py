@@ -7,7 +7,7 @@ they always name the same limit for the portal the student chose.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -34,7 +34,7 @@ class PortalRules:
     source: str
     checked: str
     source_name: str = ""
-    standardized_steps: str = ""
+    type_steps: dict[str, str] = field(default_factory=dict)  # letter type -> its own writer steps
     limit_with_packet: int = 0
     every_school_gets_all: bool = False
 
@@ -117,11 +117,9 @@ def default_max_letters(portal: str) -> int:
 
 
 def writer_steps(portal: str, letter_type: str | None = None) -> str:
-    """What the writer does to submit, for this portal and letter type."""
+    """What the writer does to submit, for this portal and letter type (a SLOE or eSLOR has its own steps)."""
     rules = portal_rules(portal)
-    if letter_type == "standardized" and rules.standardized_steps:
-        return rules.standardized_steps
-    return rules.writer_steps
+    return rules.type_steps.get(letter_type or "", "") or rules.writer_steps
 
 
 @cache

@@ -271,9 +271,10 @@ def _departmental_score(mentor: Mentor, slot: Expectation) -> MentorScore:
         points=DEPARTMENTAL_SCORE,
         text=f"{what}: written by the department from your record there, and expected by programs",
     )
+    short, before = what.split(" (")[0], slot.prerequisite.rstrip(".")
     warnings = [
-        f"A departmental letter ({what}) is planned as a slot with its own steps: tell the department early"
-        + (f" ({slot.prerequisite[0].lower()}{slot.prerequisite[1:]})" if slot.prerequisite else "")
+        f"A departmental letter ({short}) is planned as a slot with its own steps: tell the department early"
+        + (f" ({before[0].lower()}{before[1:]})" if before else "")
         + ". It is not scored on how well one person knows you."
     ]
     if mentor.unavailable:

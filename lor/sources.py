@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -30,10 +31,41 @@ def short_source(source: str) -> str:
     return " ".join(_URL.sub("", source).split())
 
 
+# The last part of a source may start with "Unverified": it says what no official page confirmed (the
+# project's own advice, or a page that is not the organisation's own). ``source_line`` puts it first, so
+# the caption never reads as settled fact.
+_UNVERIFIED = re.compile(r"(?:^|;)\s*(unverified\b.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _split(source: str) -> tuple[str, str]:
+    """(the confirmed sources, the unverified note) of a source, web addresses left out."""
+    text = short_source(source)
+    match = _UNVERIFIED.search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()].strip(" ;"), match.group(1).strip()
+
+
+def unverified_note(source: str) -> str:
+    """The "Unverified: …" note at the end of a source ("" when everything in it was confirmed)."""
+    return _split(source)[1]
+
+
 def source_line(source: str, checked: str) -> str:
-    """The small line shown beside a check or a card: "Source: … · checked Nov 2026" (addresses left out)."""
-    text = f"Source: {short_source(source)}" if source else "Source: not recorded"
+    """The small line shown beside a check or a card: "Source: … · checked Nov 2026" (addresses left out).
+
+    An unverified note leads: "Unverified: … · Source: … · checked Nov 2026".
+    """
+    rest, note = _split(source)
+    text = f"Source: {rest}" if rest else ("" if note else "Source: not recorded")
+    text = " · ".join(part for part in (note, text) if part)
     return f"{text} · checked {checked_label(checked)}" if checked else text
+
+
+def unverified_facts(data_dir: str | Path | None = None) -> list[str]:
+    """Every rule, portal, match, busy period or guidance card in data/ whose source says part of it is
+    unverified, as "where: what" lines (the list to work through when the next cycle is checked)."""
+    return [f"{where}: {unverified_note(source)}" for where, source in _sources(Path(data_dir or DATA_DIR))]
 
 
 def _needs(where: str, row: dict, *, reason_ok: bool = False) -> list[str]:
@@ -45,11 +77,9 @@ def _needs(where: str, row: dict, *, reason_ok: bool = False) -> list[str]:
     return out
 
 
-def missing_sources(data_dir: str | Path | None = None) -> list[str]:
-    """Every rule, portal, match, busy period, timing table, scoring factor or guidance card in data/
-    that has no source (or reason) or no checked date; empty when everything is dated and sourced."""
-    root = Path(data_dir or DATA_DIR)
-    problems: list[str] = []
+def _rows(root: Path) -> Iterator[tuple[str, dict, bool]]:
+    """(where, row, reason_ok) for every sourced row in data/: rules, portals, matches, busy periods and
+    their years, the timing table, scoring factors (a `reason` may stand in) and guidance cards."""
 
     def load(name: str) -> dict:
         with (root / name).open("rb") as fh:
@@ -57,27 +87,42 @@ def missing_sources(data_dir: str | Path | None = None) -> list[str]:
 
     rules = load("letter_rules.toml")
     for row in rules.get("rule", []):
-        problems += _needs(f"letter_rules.toml rule {row.get('id', '?')}", row)
+        yield f"letter_rules.toml rule {row.get('id', '?')}", row, False
     for i, row in enumerate(rules.get("expects", [])):
-        problems += _needs(f"letter_rules.toml expects #{i + 1} ({row.get('specialty')})", row)
+        yield f"letter_rules.toml expects #{i + 1} ({row.get('specialty')})", row, False
     portals = load("portals.toml")
     for row in portals.get("portal", []):
-        problems += _needs(f"portals.toml portal {row.get('key', '?')}", row)
+        yield f"portals.toml portal {row.get('key', '?')}", row, False
     for row in portals.get("match", []):
-        problems += _needs(f"portals.toml match {row.get('key', '?')}", row)
-    problems += _needs("portals.toml pathway_default", portals.get("pathway_default", {}))
+        yield f"portals.toml match {row.get('key', '?')}", row, False
+    yield "portals.toml pathway_default", portals.get("pathway_default", {}), False
     busy = load("busy_periods.toml")
     for row in busy.get("period", []):
-        problems += _needs(f"busy_periods.toml period {row.get('key', '?')}", row)
+        yield f"busy_periods.toml period {row.get('key', '?')}", row, False
         for year in row.get("years", []):
-            problems += _needs(f"busy_periods.toml period {row.get('key', '?')} {year.get('year')}", year)
-    problems += _needs("busy_periods.toml [timing]", busy.get("timing", {}))
+            yield f"busy_periods.toml period {row.get('key', '?')} {year.get('year')}", year, False
+    yield "busy_periods.toml [timing]", busy.get("timing", {}), False
     for name, factor in load("scoring.toml").items():
         if isinstance(factor, dict):
-            problems += _needs(f"scoring.toml [{name}]", factor, reason_ok=True)
+            yield f"scoring.toml [{name}]", factor, True
     for path in sorted((root / "guidance").glob("*.md")):
         match = re.match(r"\A\+\+\+\s*\n(.*?)\n\+\+\+", path.read_text(encoding="utf-8"), re.DOTALL)
         meta = tomllib.loads(match.group(1)) if match else {}
         sources = meta.get("sources") or []
-        problems += _needs(f"guidance/{path.name}", {"source": "; ".join(sources), "checked": meta.get("checked", "")})
+        yield f"guidance/{path.name}", {"source": "; ".join(sources), "checked": meta.get("checked", "")}, False
+
+
+def _sources(root: Path) -> Iterator[tuple[str, str]]:
+    """(where, source) for every row whose source has an unverified part."""
+    for where, row, _ in _rows(root):
+        if unverified_note(str(row.get("source", ""))):
+            yield where, str(row["source"])
+
+
+def missing_sources(data_dir: str | Path | None = None) -> list[str]:
+    """Every rule, portal, match, busy period, timing table, scoring factor or guidance card in data/
+    that has no source (or reason) or no checked date; empty when everything is dated and sourced."""
+    problems: list[str] = []
+    for where, row, reason_ok in _rows(Path(data_dir or DATA_DIR)):
+        problems += _needs(where, row, reason_ok=reason_ok)
     return problems

@@ -266,6 +266,37 @@ def test_point_1_a_standardized_letter_is_filled_in_on_the_portal_form_not_uploa
     assert "form built into the AAMC Letter Writer Portal" in body and "does not accept a PDF" in body
 
 
+def _thanks_body(application: Application, writer: Mentor, letter_type: str) -> str:
+    from lor.messages import draft
+    from lor.models import LetterRequest
+
+    letter = LetterRequest(mentor_id=writer.id, application_id="a", status="agreed", letter_type=letter_type)
+    return draft("thanks_yes", student=None, mentor=writer, application=application, letter=letter, today=TODAY).body
+
+
+def test_an_em_sloe_is_sent_to_residencycas_from_cords_esloe_site():
+    # CORD's submission guide: EM SLOEs are written on CORD's eSLOE site and sent from there with the
+    # ResidencyCAS Letter ID. Before: "A SLOE is filled in on the online form in the same portal."
+    writer = Mentor(name="Dr. Er", specialty="emergency_medicine", last_worked=TODAY)
+    body = _thanks_body(_app(specialty="emergency_medicine", portal="ResidencyCAS"), writer, "sloe")
+    assert "CORD's eSLOE site" in body and "ResidencyCAS Letter ID" in body
+    assert "online form in the same portal" not in body
+
+
+def test_an_eslor_is_filled_in_on_the_aoa_site_then_uploaded_to_eras():
+    writer = Mentor(name="Dr. Bone", specialty="orthopaedic_surgery", last_worked=TODAY)
+    body = _thanks_body(_app(specialty="orthopaedic_surgery"), writer, "eslor")
+    assert "American Orthopaedic Association's eSLOR site" in body and "AAMC Letter Writer Portal" in body
+
+
+def test_amcas_writers_upload_through_the_aamc_letter_writer_portal():
+    # The AMCAS Letter Service page now names the AAMC Letter Writer Portal (it was the "Letter Writer
+    # Application").
+    writer = Mentor(name="Dr. Chem", role="science_faculty", last_worked=TODAY)
+    body = _thanks_body(_app(pathway="medical_school", portal="AMCAS"), writer, "narrative")
+    assert "AAMC Letter Writer Portal" in body and "Letter Writer Application" not in body
+
+
 def test_point_1_no_guidance_card_names_the_old_portal():
     from lor.guidance import load_guidance
 
@@ -300,11 +331,18 @@ def test_point_3_each_writer_defaults_to_the_letter_type_the_specialty_expects()
         assert expected_letter_type(writer, _app(specialty=specialty)) == expected, (specialty, writer.name)
 
 
-def test_point_3_integrated_plastics_asks_for_the_standardized_letter_from_every_writer():
+def test_point_3_integrated_plastics_still_accepts_narrative_letters():
+    # Issue #11 said integrated plastic surgery has "no narrative option". The AAMC's Letter Writer Portal
+    # terms for the 2027 cycle say otherwise: in the standardized-letter pilot (dermatology, integrated
+    # plastics, urology) a writer asked for a narrative letter uploads it as a PDF. So narrative letters
+    # are not flagged; the planner only advises the pilot's standardized letter.
     writers = _people(3, specialty="plastic_surgery")
     report = check_mix(_app(specialty="plastic_surgery"), writers, letter_types={"m0": "standardized"})
-    only = _check(report, "plastics-standardized-only")
-    assert not only.ok and "Dr. M1" in only.message and "Dr. M2" in only.message
+    assert not [c for c in report.checks if not c.ok and ("Dr. M1" in c.message or "Dr. M2" in c.message)]
+    assert _check(report, "standardized-letter").ok
+    without = check_mix(_app(specialty="plastic_surgery"), writers)
+    pilot = _check(without, "standardized-letter")
+    assert not pilot.ok and not pilot.required and "piloting" in pilot.message
 
 
 # 11. Portal rules about later changes; conference dates by year -----------------------------------------

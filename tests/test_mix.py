@@ -142,14 +142,6 @@ CASES = {
         (app(specialty="dermatology"), people(3, specialty="dermatology"), {"m0": "standardized"}),
         (app(specialty="dermatology"), people(3, specialty="dermatology"), None),
     ),
-    "plastics-standardized-only": (
-        (
-            app(specialty="plastic_surgery"),
-            people(2, specialty="plastic_surgery"),
-            {"m0": "standardized", "m1": "standardized"},
-        ),
-        (app(specialty="plastic_surgery"), people(2, specialty="plastic_surgery"), {"m0": "standardized"}),
-    ),
     "ortho-eslor": (
         (app(specialty=ORTHO), people(3, specialty=ORTHO), {"m1": "eslor"}),
         (app(specialty=ORTHO), people(3, specialty=ORTHO), None),
