@@ -352,6 +352,11 @@ def _only_types(case: _Case) -> _Result:
     return _Result(not names, case.values(names=", ".join(names)))
 
 
+@_kind("portal_is", "expected")
+def _portal_is(case: _Case) -> _Result:
+    return _Result(case.application.portal == case.rule["expected"], case.values(portal=label(case.application.portal)))
+
+
 @_kind("physician", "min", "message_no_degree")
 def _physician(case: _Case) -> _Result:
     degree = case.rule.get("degree")

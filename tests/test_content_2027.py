@@ -58,6 +58,20 @@ def test_point_2_the_mix_check_and_the_assignment_grid_use_one_table():
         assert default_max_letters(portal) == portal_rules(portal).limit == limit
 
 
+def test_an_em_or_obgyn_application_left_on_eras_is_told_to_use_residencycas():
+    # CORD: EM applications go through ResidencyCAS from the 2025–26 cycle (OB/GYN since 2024–25).
+    # Before: an EM application on ERAS (the default portal) got no word that its letters go elsewhere.
+    writers = _people(3, specialty="emergency_medicine")
+    on_eras = _check(check_mix(_app(specialty="emergency_medicine"), writers), "residencycas-specialties")
+    assert not on_eras.ok and "ResidencyCAS" in on_eras.message and "ERAS" in on_eras.message
+    right = check_mix(_app(specialty="emergency_medicine", portal="ResidencyCAS"), writers)
+    assert _check(right, "residencycas-specialties").ok
+    eye = _check(
+        check_mix(_app(specialty="ophthalmology"), _people(3, specialty="ophthalmology")), "ophthalmology-sf-match"
+    )
+    assert not eye.ok and "SF Match" in eye.message
+
+
 # 4. Only an EM faculty SLOE counts as the EM SLOE ----------------------------------------------------
 
 

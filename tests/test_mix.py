@@ -142,6 +142,14 @@ CASES = {
         (app(specialty="dermatology"), people(3, specialty="dermatology"), {"m0": "standardized"}),
         (app(specialty="dermatology"), people(3, specialty="dermatology"), None),
     ),
+    "residencycas-specialties": (
+        (app(specialty=EM, portal="ResidencyCAS"), people(3, specialty=EM), None),
+        (app(specialty=OB, portal="ERAS"), people(3, specialty=OB), None),
+    ),
+    "ophthalmology-sf-match": (
+        (app(specialty="ophthalmology", portal="SF Match"), people(3, specialty="ophthalmology"), None),
+        (app(specialty="ophthalmology", portal="ERAS"), people(3, specialty="ophthalmology"), None),
+    ),
     "ortho-eslor": (
         (app(specialty=ORTHO), people(3, specialty=ORTHO), {"m1": "eslor"}),
         (app(specialty=ORTHO), people(3, specialty=ORTHO), None),
