@@ -23,7 +23,12 @@ Items = list[tuple[LetterRequest, Application]]
 
 WAIVER_TEXT: dict[bool | None, str] = {
     True: "Waived: the student will not see this letter.",
-    False: "Not waived: the student keeps the right to view this letter.",
+    # AMCAS never shows letters to applicants and ERAS doesn't either: what is kept is the FERPA right to
+    # see a copy a school holds (AAMC AMCAS and ERAS guides; data/guidance/waiver.md).
+    False: (
+        "Not waived: the student keeps the legal (FERPA) right to see a copy a school holds; "
+        "the portals don't show letters to students."
+    ),
     None: "Not decided yet.",
 }
 

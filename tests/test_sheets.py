@@ -170,3 +170,13 @@ def test_sheet_items_are_the_writers_letters_still_in_play():
     other = first.model_copy(update={"id": "l4", "mentor_id": "m2"})
     got = sheet_items("m1", [first, second, declined, other], [im, prelim])
     assert [(x.id, a.id) for x, a in got] == [("l1", "a1"), ("l2", "a2")]
+
+
+def test_a_letter_not_waived_does_not_promise_the_student_can_read_it_in_the_portal():
+    # AMCAS never gives applicants their letters and ERAS doesn't show them: not waiving keeps only the
+    # FERPA right to a copy a school holds (issue #11, point 11). Before: "keeps the right to view this letter".
+    student, mentor, items = plan()
+    not_waived = [(items[0][0].model_copy(update={"waived": False}), items[0][1])]
+    md = request_sheet_markdown(student, mentor, not_waived, today=TODAY)
+    assert "right to view this letter" not in md
+    assert "FERPA" in md and "portals don't show letters to students" in md
