@@ -345,13 +345,6 @@ def _off_service(case: _Case) -> _Result:
     return _Result(not names, case.values(names=", ".join(names)))
 
 
-@_kind("only_types", "types")
-def _only_types(case: _Case) -> _Result:
-    allowed = set(case.rule["types"]) | set(STAND_IN_TYPES)
-    names = [m.name for m in case.writers if set(case.types[m.id]) - allowed]
-    return _Result(not names, case.values(names=", ".join(names)))
-
-
 @_kind("portal_is", "expected")
 def _portal_is(case: _Case) -> _Result:
     return _Result(case.application.portal == case.rule["expected"], case.values(portal=label(case.application.portal)))
