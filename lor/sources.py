@@ -62,6 +62,16 @@ def source_line(source: str, checked: str) -> str:
     return f"{text} · checked {checked_label(checked)}" if checked else text
 
 
+def sources_caption(sources: list[str], checked: str) -> str:
+    """A guidance card's full caption, web addresses kept: "Unverified: … · Sources: … · checked Nov 2026"
+    (an item of `sources` that starts with "Unverified" goes first, as in ``source_line``)."""
+    notes = [s for s in sources if re.match(r"\s*unverified\b", s, re.IGNORECASE)]
+    rest = [s for s in sources if s not in notes]
+    parts = [*notes, f"Sources: {'; '.join(rest)}" if rest else ""]
+    text = " · ".join(part for part in parts if part)
+    return f"{text} · checked {checked_label(checked)}" if checked else text
+
+
 def unverified_facts(data_dir: str | Path | None = None) -> list[str]:
     """Every rule, portal, match, busy period or guidance card in data/ whose source says part of it is
     unverified, as "where: what" lines (the list to work through when the next cycle is checked)."""

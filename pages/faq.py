@@ -4,7 +4,7 @@ import streamlit as st
 
 from lor import ui
 from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
-from lor.sources import checked_label, source_line
+from lor.sources import source_line, sources_caption
 
 ws = ui.page_header(
     "FAQ guidance",
@@ -17,7 +17,7 @@ def show(topic: Topic, *, opened: bool) -> None:
     with st.expander(topic.title, expanded=opened):
         st.markdown("  \n".join(f"**{line}**" for line in topic.summary.splitlines()))
         st.markdown(topic.body)
-        st.caption(f"Sources: {'; '.join(topic.sources)} · checked {checked_label(topic.checked)}")
+        st.caption(sources_caption(topic.sources, topic.checked))
         for page in topic.related:
             ui.page_link(page)
 

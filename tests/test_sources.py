@@ -5,7 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from lor.sources import checked_label, missing_sources, source_line, unverified_facts, unverified_note
+from lor.sources import (
+    checked_label,
+    missing_sources,
+    source_line,
+    sources_caption,
+    unverified_facts,
+    unverified_note,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -64,3 +71,11 @@ def test_unverified_facts_lists_what_no_official_page_confirmed(tmp_path):
     end = text.index('"\n', at)
     rules.write_text(text[:end] + '; Unverified: planted"' + text[end + 1 :], encoding="utf-8")
     assert "letter_rules.toml rule em-sloe: Unverified: planted" in unverified_facts(copy)
+
+
+def test_a_guidance_cards_full_caption_also_leads_with_what_is_unverified():
+    sources = ["AAIM, https://www.im.org/x", "Unverified: mid-July is one school's date"]
+    assert sources_caption(sources, "2026-11-30") == (
+        "Unverified: mid-July is one school's date · Sources: AAIM, https://www.im.org/x · checked Nov 2026"
+    )
+    assert sources_caption(["CORD"], "2026-11-30") == "Sources: CORD · checked Nov 2026"
