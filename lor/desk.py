@@ -213,17 +213,17 @@ def choices(rows: Sequence[DeskRow]) -> tuple[list[str], list[str]]:
     return pathways, specialties
 
 
-DESK_COLUMNS = (
+DESK_COLUMNS = (  # what decides who needs help comes first, so a phone shows it without scrolling sideways
     "Student",
     "Status",
-    "Applications",
-    "Nearest due",
-    "Due for",
-    "Letters in",
-    "Letters needed",
     "Overdue steps",
     "Missing required letters",
     "Writers not answering",
+    "Letters in",
+    "Letters needed",
+    "Nearest due",
+    "Due for",
+    "Applications",
     "Last change",
 )
 
@@ -234,14 +234,14 @@ def table_rows(rows: Iterable[DeskRow]) -> list[dict[str, object]]:
         {
             "Student": r.name,
             "Status": r.status,
-            "Applications": r.applications,
-            "Nearest due": short_date(r.nearest_due) if r.nearest_due else "",
-            "Due for": r.nearest_due_application,
-            "Letters in": r.letters_in,
-            "Letters needed": r.letters_needed,
             "Overdue steps": r.overdue_steps,
             "Missing required letters": r.missing_required,
             "Writers not answering": r.silent_writers,
+            "Letters in": r.letters_in,
+            "Letters needed": r.letters_needed,
+            "Nearest due": short_date(r.nearest_due) if r.nearest_due else "",
+            "Due for": r.nearest_due_application,
+            "Applications": r.applications,
             "Last change": short_date(r.last_change) if r.last_change else "",
         }
         for r in rows

@@ -87,17 +87,23 @@ st.markdown(
     "(an overdue step or a missing required letter)."
 )
 
+count = st.column_config.NumberColumn
 picked = st.dataframe(
     table_rows(shown),
     hide_index=True,
     key="desk-table",
     on_select="rerun",
     selection_mode="single-row",
+    height=min(35 * (len(shown) + 1) + 3, 640),  # a dozen advisees without a scrollbar; a class scrolls
     column_config={
-        "Letters in": st.column_config.NumberColumn(help="Letters the writers have submitted"),
-        "Letters needed": st.column_config.NumberColumn(help="Letters the plan counts on (not declined or withdrawn)"),
-        "Missing required letters": st.column_config.NumberColumn(help="Required letter-mix checks that fail"),
-        "Writers not answering": st.column_config.NumberColumn(help="Asked more than 14 days ago, no answer yet"),
+        "Student": st.column_config.TextColumn(pinned=True),
+        "Due for": st.column_config.TextColumn(width="medium"),
+        "Overdue steps": count("Overdue", help="Plan steps whose day has passed", width="small"),
+        "Missing required letters": count("Missing", help="Required letter-mix checks that fail", width="small"),
+        "Writers not answering": count("Silent", help="Writers asked more than 14 days ago, no answer yet"),
+        "Letters in": count("In", help="Letters the writers have submitted", width="small"),
+        "Letters needed": count("Needed", help="Letters the plan counts on (not declined or withdrawn)"),
+        "Applications": count("Apps", help="Applications in the plan", width="small"),
     },
 )
 selected = picked.selection.rows if picked else []
