@@ -9,6 +9,7 @@ from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.models import Application, Student
+from lor.text import markdown_escape
 
 
 def _student(store, name, *, example=True, code=None):
@@ -239,3 +240,18 @@ def test_a_student_sees_their_desks_and_leaves_at_once(open_page, class_desk):
     assert ana.desks() == []
     assert [m.plan.student().name for m in store.open_desk(token).members()] == ["Ben Ortiz"]
     assert not any("Shared with" in m.value for m in at.markdown)
+
+
+def test_a_hostile_desk_name_is_shown_as_typed_never_run(open_page):
+    open_page("dashboard", example=False, shared=True)
+    store = configured_store()
+    name = "<img src=x onerror=alert(1)> **Dr.** $x$ [link](javascript:alert(1))"
+    token, code = store.create_desk(name)
+    at = _open_desk(open_page, token)
+    assert at.title[0].value == markdown_escape(name)  # every Markdown and HTML character escaped
+    _, edit = _student(store, "Cal Kim")
+    at = _share_page(open_page, edit)
+    at.text_input(key="share-join-code").input(code).run()
+    at.button(key="share-join-find").click().run()
+    confirm = next(m.value for m in at.markdown if "with the desk" in m.value)
+    assert f"**{markdown_escape(name)}**" in confirm
