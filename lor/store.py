@@ -741,7 +741,7 @@ class DeskInfo:
 class DeskView(Workspace):
     """A student's plan opened from an advisor desk: read-only whatever a caller sets, and every write refused."""
 
-    @property  # type: ignore[override]
+    @property
     def read_only(self) -> bool:
         return True
 

@@ -34,6 +34,12 @@ def _student(store, name, *, example=True, code=None):
     return ws, edit
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def app_backend(request) -> str:
+    """Every desk page test runs on both backends (conftest's open_page reads this)."""
+    return request.param
+
+
 @pytest.fixture
 def class_desk(open_page):
     """A desk with Ana (example plan) and Ben (missing letters) joined, and Dee who never joined."""
