@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from lor.example import load_example
-from lor.models import Application, Student
 from lor.store import Store
+from tools.advisees import add_advisee
 from tools.browser import ARTIFACTS, CHROMIUM_FLAGS, ROOT, TODAY, Server, find_chromium, shot, wait_for_app
 
 PAGES = ["dashboard", "recommenders", "letters", "timeline", "faq", "share", "desk"]
@@ -43,25 +43,25 @@ def seed_desk(db: Path) -> str:
     """A desk with a dozen advisees in varied states; returns its desk link token."""
     store = Store(db)
     token, code = store.create_desk("Dr. Lee's advisees, Class of 2027")
-    today = date.fromisoformat(TODAY)
     for i, name in enumerate(ADVISEES):
-        edit, _ = store.create_workspace()
-        ws = store.open(edit)
-        if i % 4 == 1:  # an EM applicant with no letter yet
-            ws.save_application(
-                Application(
-                    name="Emergency medicine residency",
-                    pathway="residency",
-                    specialty="emergency_medicine",
-                    portal="ERAS",
-                    deadline=today + timedelta(days=50 + i),
-                )
-            )
-        else:  # the example plan, some weeks behind or ahead of schedule
-            load_example(ws, today + timedelta(weeks={0: 0, 2: 4, 3: -4}[i % 4]))
-        ws.save_student(Student(name=name))
-        ws.join_desk(code)
+        state = "missing_letters" if i % 4 == 1 else "example"  # the others some weeks behind or ahead
+        add_advisee(
+            store, name, today=date.fromisoformat(TODAY), state=state, weeks={3: -4, 2: 4}.get(i % 4, 0), code=code
+        )
     return token
+
+
+def capture(pg, name: str, suffix: str, docs: bool) -> None:
+    """artifacts/<name><suffix>.png (the whole page), and with ``docs`` its docs/ copy (the first screen at laptop
+    width, the whole page on a phone)."""
+    if docs and not suffix:
+        (ROOT / "docs").mkdir(exist_ok=True)
+        pg.screenshot(path=str(ROOT / "docs" / f"{name}.png"))
+    out = shot(pg, f"{name}{suffix}", max_height=3000 if suffix else 6000)
+    if docs and suffix:
+        (ROOT / "docs" / f"{name}{suffix}.png").write_bytes(out.read_bytes())
+    errors = pg.query_selector_all('[data-testid="stException"]')
+    print(f"{name}{suffix}: {out} {'EXCEPTION' if errors else 'ok'}")
 
 
 def desk_shots(browser, docs: bool) -> None:
@@ -74,13 +74,7 @@ def desk_shots(browser, docs: bool) -> None:
             pg.goto(f"{server.url}/?desk={token}")
             wait_for_app(pg)
             pg.wait_for_timeout(1500)
-            if docs and not suffix:
-                pg.screenshot(path=str(ROOT / "docs" / "desk.png"))
-            out = shot(pg, f"desk{suffix}", max_height=3000 if suffix else 6000)
-            if docs and suffix:
-                (ROOT / "docs" / f"desk{suffix}.png").write_bytes(out.read_bytes())
-            errors = pg.query_selector_all('[data-testid="stException"]')
-            print(f"desk{suffix}: {out} {'EXCEPTION' if errors else 'ok'}")
+            capture(pg, "desk", suffix, docs)
             pg.close()
     finally:
         server.stop()
@@ -106,14 +100,7 @@ def main(argv: list[str]) -> None:
                     pg.goto(f"{server.url}/{'' if name == 'dashboard' else name}")
                     wait_for_app(pg)
                     pg.wait_for_timeout(6000 if name == "timeline" else 1000)
-                    if docs and not suffix:
-                        (ROOT / "docs").mkdir(exist_ok=True)
-                        pg.screenshot(path=str(ROOT / "docs" / f"{name}.png"))
-                    out = shot(pg, f"{name}{suffix}", max_height=3000 if suffix else 6000)
-                    if docs and suffix:
-                        (ROOT / "docs" / f"{name}{suffix}.png").write_bytes(out.read_bytes())
-                    errors = pg.query_selector_all('[data-testid="stException"]')
-                    print(f"{name}{suffix}: {out} {'EXCEPTION' if errors else 'ok'}")
+                    capture(pg, name, suffix, docs)
                 pg.close()
             browser.close()
     finally:

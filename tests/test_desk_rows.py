@@ -23,8 +23,9 @@ from lor.desk import (
     join_code_for,
     normalize_join_code,
 )
-from lor.models import Application, LetterRequest, Mentor, Student
+from lor.models import LetterRequest, Mentor
 from lor.overview import overview_of
+from tools.advisees import add_advisee
 
 
 def _row(name, *, overdue=0, missing=0, silent=0, due=None, pathways=("residency",), specialties=()):
@@ -61,25 +62,15 @@ def test_the_example_plan_row_matches_its_dashboard(example_ws):
     assert row.status == "Needs help"
 
 
-def test_missing_required_letters_and_silent_writers_are_counted(ws):
-    ws.save_student(Student(name="Ben Ortiz"))
-    ws.save_application(
-        Application(
-            id="a1",
-            name="EM residency",
-            pathway="residency",
-            specialty="emergency_medicine",
-            portal="ERAS",
-            deadline=TODAY + timedelta(days=40),
-        )
-    )
+def test_missing_required_letters_and_silent_writers_are_counted(store):
+    _, ws = add_advisee(store, "Ben Ortiz", today=TODAY, state="missing_letters")  # an EM residency, id "em"
     ws.save_mentor(Mentor(id="m1", name="Dr. Quiet", specialty="internal_medicine"))
     ws.save_letter(
-        LetterRequest(id="r1", mentor_id="m1", application_id="a1", status="asked", asked_on=TODAY - timedelta(days=21))
+        LetterRequest(id="r1", mentor_id="m1", application_id="em", status="asked", asked_on=TODAY - timedelta(days=21))
     )
     row = desk_row(overview_of(ws, TODAY), plan_id=ws.id)
     ov = overview_of(ws, TODAY)
-    failing = [c for c in ov.mixes["a1"].checks if c.required and not c.ok]
+    failing = [c for c in ov.mixes["em"].checks if c.required and not c.ok]
     assert row.missing_required == len(failing) >= 2  # too few letters, none in EM, no SLOE
     assert set(row.missing_messages) == {c.message for c in failing}
     assert row.silent_writers == 1

@@ -1,36 +1,16 @@
 """The advisor desk as people use it (AppTest): an advisor makes a desk, students join and leave on Share & backup,
 the desk lists exactly the students who joined, neediest first, and nothing on it can change a plan."""
 
-from datetime import timedelta
-
 import pytest
 from backends import configured_store
 from plan_dates import TODAY
 
-from lor.example import load_example
-from lor.models import Application, Student
 from lor.text import markdown_escape
+from tools.advisees import add_advisee
 
 
 def _student(store, name, *, example=True, code=None):
-    edit, _ = store.create_workspace()
-    ws = store.open(edit)
-    if example:
-        load_example(ws, TODAY)  # three overdue steps, every required letter-mix check passing
-    else:  # an EM residency with no letter yet: three required checks fail (3 letters, one in EM, a SLOE)
-        ws.save_application(
-            Application(
-                id="em",
-                name="Emergency medicine residency",
-                pathway="residency",
-                specialty="emergency_medicine",
-                portal="ERAS",
-                deadline=TODAY + timedelta(days=60),
-            )
-        )
-    ws.save_student(Student(name=name))
-    if code:
-        ws.join_desk(code)
+    edit, ws = add_advisee(store, name, today=TODAY, state="example" if example else "missing_letters", code=code)
     return ws, edit
 
 

@@ -342,9 +342,8 @@ def desk(quick: bool) -> dict[str, Any]:
     """The advisor desk with 150 joined example-size plans (class mode), against the Dashboard of the class-scale
     plan in the same run: ``first_run_seconds`` (every plan's row computed), warm reruns, and reruns that each
     follow an edit to one advisee's plan (one row recomputed)."""
-    from lor.example import load_example
-    from lor.models import Student
     from lor.store import Store
+    from tools.advisees import add_advisee
 
     reruns = 5 if quick else 15
     out: dict[str, Any] = {"reruns": reruns, "students": DESK_STUDENTS, "target_ratio": DESK_TARGET_RATIO}
@@ -355,12 +354,7 @@ def desk(quick: bool) -> dict[str, Any]:
         plans = []
         start = time.perf_counter()
         for i in range(DESK_STUDENTS):
-            edit, _ = store.create_workspace()
-            ws = store.open(edit)
-            load_example(ws, TODAY)
-            ws.save_student(Student(name=f"Student {i:03d}"))
-            ws.join_desk(code)
-            plans.append(ws)
+            plans.append(add_advisee(store, f"Student {i:03d}", today=TODAY, code=code)[1])
         out["seed_seconds"] = round(time.perf_counter() - start, 2)
         os.environ["LOR_SHARED"] = "1"  # class_scale_env restores it
         start = time.perf_counter()

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from lor.example import load_example
-from lor.models import Application, Student
 from lor.store import Store
+from tools.advisees import add_advisee
 from tools.browser import TODAY, exceptions_on, fill, press, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
@@ -33,25 +32,9 @@ EDITING_WIDGETS = [
 
 
 def _seed(db: Path, name: str, *, missing_letters: bool = False) -> tuple[str, str]:
-    """A student's plan in the server's database; returns (edit token, plan id)."""
-    store = Store(db)
-    edit, _ = store.create_workspace()
-    ws = store.open(edit)
-    today = date.fromisoformat(TODAY)
-    if missing_letters:  # an EM residency with no letter yet: three required checks fail, nothing overdue
-        ws.save_application(
-            Application(
-                id="em",
-                name="Emergency medicine residency",
-                pathway="residency",
-                specialty="emergency_medicine",
-                portal="ERAS",
-                deadline=today + timedelta(days=60),
-            )
-        )
-    else:  # the example plan: three overdue steps, every required check passing
-        load_example(ws, today)
-    ws.save_student(Student(name=name))
+    """A student's plan in the server's database; returns (private link token, plan id)."""
+    state = "missing_letters" if missing_letters else "example"
+    edit, ws = add_advisee(Store(db), name, today=date.fromisoformat(TODAY), state=state)
     return edit, ws.id
 
 
