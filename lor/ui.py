@@ -419,6 +419,12 @@ class PlanCache:
                     self._entries.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable, version: int) -> Any:
+        """The stored value for ``key`` when it was computed at ``version``, else None; never computes or stores."""
+        with self._lock:
+            found = self._entries.get(key)
+        return found[1] if found is not None and found[0] == version else None
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -483,10 +489,7 @@ def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashabl
     (one name per function: it is part of the key)."""
     if not ws.saved:
         return compute(PlanSnapshot(ws), *args)
-    return _per_plan_at(ws, ws.version(), kind, compute, *args)
-
-
-def _per_plan_at(ws: Workspace, version: int, kind: str, compute: Callable[..., T], *args: Hashable) -> T:
+    version = ws.version()
     key = (ws.store.location, ws.id, kind, args)
     return PLAN_CACHE.get(key, version, lambda: compute(_snapshot_at(ws, version), *args))
 
@@ -777,14 +780,17 @@ def stale_desk_page() -> None:
 
 def desk_rows(desk: Desk, day: date) -> list[DeskRow]:
     """One row per plan on the desk, each computed once per plan version from the Overview the Dashboard uses
-    (lor.overview, cached in PLAN_CACHE): a rerun of the desk reads every plan's version in one query and
-    re-plans nothing that has not changed."""
+    (lor.overview): a rerun of the desk reads every plan's version in one query and re-plans nothing that has not
+    changed. An Overview already in PLAN_CACHE is used; one computed here is not stored there, so opening a desk
+    of 150 plans never pushes the class's own pages out of that cache (the row is what the desk keeps)."""
     rows = []
     for member in desk.members():
         plan = member.plan
 
         def compute(plan: DeskView = plan, version: int = member.version, changed: str = member.changed) -> DeskRow:
-            ov = _per_plan_at(plan, version, "overview", overview_of, day)
+            ov = PLAN_CACHE.peek((plan.store.location, plan.id, "overview", (day,)), version)
+            if ov is None:
+                ov = overview_of(PlanSnapshot(plan), day)
             return desk_row(ov, plan_id=plan.id, last_change=changed)
 
         rows.append(DESK_ROWS.get((desk.store.location, plan.id, "desk-row", day), member.version, compute))
