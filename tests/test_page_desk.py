@@ -5,6 +5,7 @@ import pytest
 from backends import configured_store
 from plan_dates import TODAY
 
+from lor.models import Student
 from lor.text import markdown_escape
 from tools.advisees import add_advisee
 
@@ -241,3 +242,16 @@ def test_a_hostile_desk_name_is_shown_as_typed_never_run(open_page):
     at.button(key="share-join-find").click().run()
     confirm = next(m.value for m in at.markdown if "with the desk" in m.value)
     assert f"**{markdown_escape(name)}**" in confirm
+
+
+def test_a_forced_write_through_a_desk_session_is_refused_by_the_store(open_page, class_desk):
+    _, token, _, students = class_desk
+    at = _open_desk(open_page, token, plan=students["ana"].id)
+    before = students["ana"].version()
+    plan = at.session_state["lor-workspace"]  # the plan this desk session has open
+    plan.read_only = False  # as a page that forgot to check, or a tampered session, would
+    with pytest.raises(PermissionError):
+        plan.save_student(Student(name="Changed by the desk"))
+    with pytest.raises(PermissionError):
+        plan.clear()
+    assert students["ana"].version() == before and students["ana"].student().name == "Ana Ruiz"
