@@ -6,21 +6,39 @@ from lor import ui
 
 st.set_page_config(page_title="LOR Planner", page_icon="✉️", layout="wide")
 
+
+def plan_pages() -> list:
+    """The pages of one student's plan: editable from a private link, read-only from an advisor link or desk."""
+    return [
+        st.Page("pages/dashboard.py", title="Dashboard", icon=":material/home:", default=True),
+        st.Page("pages/recommenders.py", title="Choose recommenders", icon=":material/person_search:"),
+        st.Page("pages/letters.py", title="Letters", icon=":material/mail:"),
+        st.Page("pages/timeline.py", title="Timeline", icon=":material/calendar_month:"),
+        st.Page("pages/faq.py", title="FAQ guidance", icon=":material/help:"),
+        st.Page("pages/share.py", title="Share & backup", icon=":material/share:"),
+    ]
+
+
+def desk_page(*, default: bool) -> st.Page:
+    return st.Page("pages/desk.py", title="Advisor desk", icon=":material/groups:", default=default)
+
+
 problem = ui.configuration_problem()
-workspace = None if problem else ui.resolve_workspace()
 if problem:
     st.navigation([st.Page(ui.configuration_problem_page, title="Settings problem", icon=":material/error:")]).run()
-elif workspace is None:
-    st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon=":material/link_off:")]).run()
+elif ui.desk_requested():  # class mode, ?desk=<token>: an advisor's desk, and advisees' plans read-only from it
+    desk = ui.resolve_desk()
+    if desk is None:
+        st.navigation([st.Page(ui.stale_desk_page, title="Link not found", icon=":material/link_off:")]).run()
+    else:
+        ui.desk_sidebar(desk)
+        opened = ui.desk_plan() is not None
+        st.navigation([desk_page(default=False), *plan_pages()] if opened else [desk_page(default=True)]).run()
 else:
-    ui.sidebar(workspace)
-    st.navigation(
-        [
-            st.Page("pages/dashboard.py", title="Dashboard", icon=":material/home:", default=True),
-            st.Page("pages/recommenders.py", title="Choose recommenders", icon=":material/person_search:"),
-            st.Page("pages/letters.py", title="Letters", icon=":material/mail:"),
-            st.Page("pages/timeline.py", title="Timeline", icon=":material/calendar_month:"),
-            st.Page("pages/faq.py", title="FAQ guidance", icon=":material/help:"),
-            st.Page("pages/share.py", title="Share & backup", icon=":material/share:"),
-        ]
-    ).run()
+    workspace = ui.resolve_workspace()
+    if workspace is None:
+        st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon=":material/link_off:")]).run()
+    else:
+        ui.sidebar(workspace)
+        for_advisors = [desk_page(default=False)] if ui.shared_mode() and not workspace.read_only else []
+        st.navigation([*plan_pages(), *for_advisors]).run()

@@ -3,7 +3,7 @@
 A class deployment keeps its plans here, because a server database outlives the app (Community Cloud wipes the
 app's own disk whenever it reboots). psycopg 3 with a connection pool, one per database address per process, shared
 by Streamlit's session threads; each operation borrows a connection for one transaction. Migrations are versioned
-like the SQLite store's (``m001_initial``) in a small table of their own.
+like the SQLite store's (``m001_initial``, ``m002_desks``) in a small table of their own.
 """
 
 from __future__ import annotations
@@ -61,6 +61,27 @@ MIGRATIONS: list[tuple[str, str]] = [
             value text NOT NULL,
             PRIMARY KEY (workspace_id, key)
         );
+        """,
+    ),
+    (
+        "m002_desks",
+        """
+        ALTER TABLE workspaces ADD COLUMN changed text;
+        CREATE TABLE desks (
+            id text PRIMARY KEY,
+            name text NOT NULL,
+            link_hash text NOT NULL UNIQUE,
+            code_hash text NOT NULL UNIQUE,
+            code_salt text NOT NULL,
+            created text NOT NULL
+        );
+        CREATE TABLE desk_members (
+            desk_id text NOT NULL REFERENCES desks (id) ON DELETE CASCADE,
+            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+            joined text NOT NULL,
+            PRIMARY KEY (desk_id, workspace_id)
+        );
+        CREATE INDEX desk_members_workspace ON desk_members (workspace_id);
         """,
     ),
 ]

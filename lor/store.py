@@ -18,6 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -28,6 +29,7 @@ from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
 from lor.config import Settings, is_database_url, load_settings
+from lor.desk import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
 from lor.models import Application, LetterRequest, Mentor, PlanSettings, Student, plain_errors
 
 SCHEMA = 1  # the backup document's format version
@@ -74,6 +76,27 @@ def m001_initial(db: Database) -> None:
     _table(db, "settings").create(
         {"workspace_id": str, "key": str, "value": str}, pk=("workspace_id", "key"), if_not_exists=True
     )
+
+
+@migrations()
+def m002_desks(db: Database) -> None:
+    """Advisor desks (class mode), the plans that joined each one, and when each plan last changed."""
+    _table(db, "workspaces").add_column("changed", str)
+    _table(db, "desks").create(
+        {"id": str, "name": str, "link_hash": str, "code_hash": str, "code_salt": str, "created": str},
+        pk="id",
+        not_null={"name", "link_hash", "code_hash", "code_salt", "created"},
+        if_not_exists=True,
+    )
+    _table(db, "desks").create_index(["link_hash"], unique=True, if_not_exists=True)
+    _table(db, "desks").create_index(["code_hash"], unique=True, if_not_exists=True)
+    _table(db, "desk_members").create(
+        {"desk_id": str, "workspace_id": str, "joined": str},
+        pk=("desk_id", "workspace_id"),
+        foreign_keys=[("desk_id", "desks", "id"), ("workspace_id", "workspaces", "id")],
+        if_not_exists=True,
+    )
+    _table(db, "desk_members").create_index(["workspace_id"], if_not_exists=True)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -170,7 +193,7 @@ class Store:
             with self._transaction() as db:
                 if not ws.saved:
                     links = self._insert_workspace(db, ws.id)
-                db.execute("UPDATE workspaces SET version = version + 1 WHERE id = ?", [ws.id])
+                db.execute("UPDATE workspaces SET version = version + 1, changed = ? WHERE id = ?", [_now(), ws.id])
                 yield db
             if links:
                 ws.saved, ws.new_links = True, links
@@ -259,6 +282,50 @@ class Store:
         with self._db() as db:
             return next(iter(db.query("SELECT COUNT(*) AS n FROM workspaces")))["n"]
 
+    # -- advisor desks (class mode) ----------------------------------------------------------------
+
+    def create_desk(self, name: str) -> tuple[str, str]:
+        """A new advisor desk named ``name``; returns its (desk_token, join_code).
+
+        The desk token (192 random bits, stored only as a hash) opens the desk (``open_desk``); the join code
+        is what the advisor gives students. Raises ValueError for an empty or overlong name.
+        """
+        name = desk_name(name)
+        token, salt = new_token(), secrets.token_hex(8)
+        code = join_code_for(token, salt)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO desks (id, name, link_hash, code_hash, code_salt, created) VALUES (?, ?, ?, ?, ?, ?)",
+                [secrets.token_hex(8), name, hash_token(token), hash_join_code(code), salt, _now()],
+            )
+        return token, format_join_code(code)
+
+    def open_desk(self, token: str) -> Desk:
+        """The desk a desk link token opens. Raises KeyError for an unknown or malformed token."""
+        if not isinstance(token, str) or not 16 <= len(token) <= 128:
+            raise KeyError("this link does not open any desk")
+        digest = hash_token(token)
+        with self._db() as db:
+            row = next(iter(db.query("SELECT id, name, link_hash FROM desks WHERE link_hash = ?", [digest])), None)
+        if row is None or not hmac.compare_digest(row["link_hash"], digest):
+            raise KeyError("this link does not open any desk")
+        return Desk(self, row["id"], row["name"], token)
+
+    def find_desk(self, code: str) -> DeskInfo:
+        """The desk a join code belongs to (its id and name only), for a student to confirm before joining.
+
+        Raises KeyError for any code that is not a desk's current code: a wrong, old, guessed or near-miss code
+        all fail the same way, since codes are looked up by their hash.
+        """
+        normal = normalize_join_code(code)
+        if normal is None:
+            raise KeyError(NO_DESK)
+        with self._db() as db:
+            row = next(iter(db.query("SELECT id, name FROM desks WHERE code_hash = ?", [hash_join_code(normal)])), None)
+        if row is None:
+            raise KeyError(NO_DESK)
+        return DeskInfo(row["id"], row["name"])
+
     # -- backup / restore -------------------------------------------------------------------------
 
     def export_json(self, ws: Workspace) -> str:
@@ -307,7 +374,7 @@ class Store:
         """Every row of every table, link hashes included, records in the order they were added."""
         with self._db() as db:
             out = {"workspaces": list(db.query(f"SELECT {', '.join(_COLUMNS['workspaces'])} FROM workspaces"))}
-            for table in _TABLES:
+            for table in (*_TABLES, *_DESK_TABLES):
                 order = f" ORDER BY {self._ORDER}" if table in _KINDS else ""
                 out[table] = list(db.query(f"SELECT {', '.join(_COLUMNS[table])} FROM {table}{order}"))
         return out
@@ -324,9 +391,9 @@ class Store:
                     f"The target database already holds {held} plan(s). Nothing was copied; copy with --replace "
                     "to delete them and put the source's plans in their place."
                 )
-            for table in (*_TABLES, "workspaces"):
+            for table in ("desk_members", "desks", *_TABLES, "workspaces"):
                 db.execute(f"DELETE FROM {table}")
-            for table in ("workspaces", *_TABLES):
+            for table in ("workspaces", *_TABLES, *_DESK_TABLES):
                 columns = _COLUMNS[table]
                 db.executemany(
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -342,8 +409,11 @@ class _SqliteSession(Database):
 
 
 _TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
+_DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
 _COLUMNS = {
-    "workspaces": ("id", "edit_hash", "view_hash", "created", "version"),
+    "workspaces": ("id", "edit_hash", "view_hash", "created", "version", "changed"),
+    "desks": ("id", "name", "link_hash", "code_hash", "code_salt", "created"),
+    "desk_members": ("desk_id", "workspace_id", "joined"),
     **dict.fromkeys(_KINDS, ("workspace_id", "id", "name", "data")),
     "settings": ("workspace_id", "key", "value"),
     "student": ("workspace_id", "data"),
@@ -532,6 +602,54 @@ class Workspace:
                 for kind in _KINDS
             )
 
+    def desks(self) -> list[DeskInfo]:
+        """The advisor desks this plan is shared with (id, name, day joined), oldest first. Never a desk link."""
+        if not self.saved:
+            return []
+        with self.store._db() as db:
+            rows = db.query(
+                "SELECT d.id, d.name, m.joined FROM desk_members m JOIN desks d ON d.id = m.desk_id "
+                "WHERE m.workspace_id = ? ORDER BY m.joined, d.name",
+                [self.id],
+            )
+            return [DeskInfo(row["id"], row["name"], row["joined"]) for row in rows]
+
+    def join_desk(self, code: str) -> DeskInfo:
+        """Share this plan read-only with the desk whose join code this is; returns the desk (id and name).
+
+        Joining twice is harmless. Raises KeyError (see ``Store.find_desk``) for a code that opens no desk, and
+        PermissionError on a read-only plan. A plan not saved yet is saved (and gets its links) by joining.
+        """
+        self._check_writable()
+        desk = self.store.find_desk(code)
+        with self._sharing() as db:
+            db.execute(
+                "INSERT INTO desk_members (desk_id, workspace_id, joined) VALUES (?, ?, ?) "
+                "ON CONFLICT (desk_id, workspace_id) DO NOTHING",
+                [desk.id, self.id, _now()],
+            )
+        return desk
+
+    def leave_desk(self, desk_id: str) -> None:
+        """Stop sharing this plan with a desk, at once: the desk no longer lists or opens it."""
+        self._check_writable()
+        if not self.saved:
+            return
+        with self._sharing() as db:
+            db.execute("DELETE FROM desk_members WHERE desk_id = ? AND workspace_id = ?", [str(desk_id), self.id])
+
+    @contextmanager
+    def _sharing(self) -> Iterator[Any]:
+        # Whom a plan is shared with is not part of the plan: it leaves the version (and "last changed") alone,
+        # except that joining with a plan not saved yet saves it.
+        if not self.saved:
+            with self.store._write(self) as db:
+                yield db
+            return
+        self._check_writable()
+        with self.store._transaction() as db:
+            yield db
+
     # -- writes -----------------------------------------------------------------------------------
 
     def _save(self, kind: str, record: BaseModel) -> None:
@@ -611,6 +729,104 @@ class Workspace:
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [self.id])
 
 
+@dataclass(frozen=True)
+class DeskInfo:
+    """What a student may know about a desk: its id and name (and when their plan joined it), never its link."""
+
+    id: str
+    name: str
+    joined: str | None = None
+
+
+class DeskView(Workspace):
+    """A student's plan opened from an advisor desk: read-only whatever a caller sets, and every write refused."""
+
+    @property
+    def read_only(self) -> bool:
+        return True
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        pass  # a desk never edits a plan, whatever a caller sets
+
+    def _check_writable(self) -> None:
+        raise PermissionError("This plan is open from an advisor desk, read-only; it cannot be changed there.")
+
+
+@dataclass(frozen=True)
+class DeskMember:
+    """One plan on a desk: the plan (read-only), its version and when it last changed and joined (ISO times)."""
+
+    plan: DeskView
+    version: int
+    changed: str
+    joined: str
+
+
+class Desk:
+    """An advisor desk, opened with its desk link (``Store.open_desk``): lists and opens, read-only, the plans
+    that joined it with its join code. Nothing here writes to a plan."""
+
+    def __init__(self, store: Store, desk_id: str, name: str, token: str):
+        self.store = store
+        self.id = desk_id
+        self.name = name
+        self._token = token
+
+    def __repr__(self) -> str:
+        return f"Desk({self.id!r}, {self.name!r})"
+
+    @property
+    def join_code(self) -> str:
+        """The current join code, "ABCD-EFGH". Made from the desk link and a stored salt, so the database never
+        holds the code itself, yet whoever holds the desk link can always show it."""
+        with self.store._db() as db:
+            row = next(iter(db.query("SELECT code_salt FROM desks WHERE id = ?", [self.id])))
+        return format_join_code(join_code_for(self._token, row["code_salt"]))
+
+    def rotate_join_code(self) -> str:
+        """A new join code; the old one stops working and every plan that joined stays. Returns the new code."""
+        salt = secrets.token_hex(8)
+        code = join_code_for(self._token, salt)
+        with self.store._transaction() as db:
+            db.execute(
+                "UPDATE desks SET code_salt = ?, code_hash = ? WHERE id = ?", [salt, hash_join_code(code), self.id]
+            )
+        return format_join_code(code)
+
+    def members(self) -> list[DeskMember]:
+        """Every plan that joined this desk (and has not left), in the order they joined: one query."""
+        with self.store._db() as db:
+            rows = list(
+                db.query(
+                    "SELECT w.id, w.version, COALESCE(w.changed, w.created) AS changed, m.joined "
+                    "FROM desk_members m JOIN workspaces w ON w.id = m.workspace_id "
+                    "WHERE m.desk_id = ? ORDER BY m.joined, w.id",
+                    [self.id],
+                )
+            )
+        return [
+            DeskMember(DeskView(self.store, row["id"], read_only=True), row["version"], row["changed"], row["joined"])
+            for row in rows
+        ]
+
+    def open_plan(self, workspace_id: str) -> DeskView:
+        """One member's plan, read-only. Raises KeyError when that plan is not (or no longer) on this desk."""
+        with self.store._db() as db:
+            row = next(
+                iter(
+                    db.query(
+                        "SELECT 1 AS found FROM desk_members WHERE desk_id = ? AND workspace_id = ?",
+                        [self.id, str(workspace_id)],
+                    )
+                ),
+                None,
+            )
+        if row is None:
+            raise KeyError("that plan is not shared with this desk")
+        return DeskView(self.store, str(workspace_id), read_only=True)
+
+
 def copy_plans(source: Store, target: Store, *, replace: bool = False) -> dict[str, int]:
     """Copy every plan from one database to another (SQLite to PostgreSQL, or back), link hashes included, so
     every private and advisor link opens the same plan on the target. Returns the row count per table.
@@ -650,8 +866,8 @@ def main(argv: list[str] | None = None) -> int:
         target.close()
     print(
         f"Copied {counts['workspaces']} plan(s) ({counts['mentors']} writers, {counts['applications']} applications, "
-        f"{counts['letters']} letters) from {source.location} to {target.location}. Every private and advisor "
-        "link now opens its plan there too."
+        f"{counts['letters']} letters, {counts['desks']} advisor desk(s)) from {source.location} to {target.location}. "
+        "Every private, advisor and desk link now opens there too."
     )
     return 0
 

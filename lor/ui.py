@@ -21,12 +21,13 @@ from pydantic import ValidationError
 from streamlit.errors import StreamlitAPIException
 
 from lor.config import ConfigError, Settings, load_settings
+from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
 from lor.models import Application, LetterRequest, Mentor, Milestone, Student, plain_errors
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
 from lor.removal import removal_of, remove, restore
-from lor.store import DatabaseUnavailable, Store, Workspace, store_at
+from lor.store import DatabaseUnavailable, Desk, DeskView, Store, Workspace, store_at
 from lor.text import markdown_escape
 
 WS_KEY = "lor-workspace"
@@ -35,6 +36,8 @@ LINK_KEY = "lor-link"  # (param, token) this session's plan was opened with, sha
 FLASH_KEY = "lor-flash"  # messages kept for the next run: [(kind, text), ...]
 FRESH_LINK_KEY = "lor-link-fresh"  # set when the private link was just issued: the next page header shows it
 NOTICE_SHOWN_KEY = "lor-link-notice-shown"  # this run's page header showed the link notice already
+DESK_KEY = "lor-desk"  # (desk token, id of the plan opened from it or None): this session is an advisor desk
+JOIN_ATTEMPTS_KEY = "lor-join-attempts"  # this session's lor.desk.JoinAttempts
 
 
 @st.cache_resource(show_spinner=False)
@@ -183,7 +186,11 @@ def workspace() -> Workspace:
     ws = st.session_state.get(WS_KEY)
     if ws is None:  # a page run on its own, e.g. in a test
         try:
-            ws = resolve_workspace()
+            if desk_requested():
+                resolve_desk()
+                ws = st.session_state.get(WS_KEY)
+            else:
+                ws = resolve_workspace()
         except ConfigError:
             configuration_problem_page()
             st.stop()
@@ -203,14 +210,22 @@ def page_header(title: str, purpose: str, advisor: str | None = None) -> Workspa
     st.session_state[NOTICE_SHOWN_KEY] = st.session_state.pop(FRESH_LINK_KEY, False)
     if st.session_state[NOTICE_SHOWN_KEY]:
         _link_notice()
-    if ws.read_only:
+    if isinstance(ws, DeskView):
+        st.info("You are viewing this plan read-only from your advisor desk. Nothing here can be changed.", icon="👁️")
+        if st.button("Back to the desk", key="desk-back-top", icon="↩️"):
+            back_to_desk()
+    elif ws.read_only:
         st.info("You are viewing this plan read-only (advisor link). Nothing here can be changed.", icon="👁️")
     return ws
 
 
 def plan_params() -> dict[str, str]:
     """The query parameters that keep this session's plan: ``{"w": token}`` or ``{"view": token}`` in class
-    mode, ``{}`` on a student's own computer. Every in-app link carries them (see ``page_link``)."""
+    mode (``{"desk": token, "plan": id}`` on an advisor desk), ``{}`` on a student's own computer. Every in-app
+    link carries them (see ``page_link``)."""
+    desk = st.session_state.get(DESK_KEY)
+    if desk:
+        return {"desk": desk[0], **({"plan": desk[1]} if desk[1] else {})}
     found = st.session_state.get(LINK_KEY)
     return {found[0]: found[1]} if found else {}
 
@@ -314,7 +329,7 @@ def plans_can_vanish() -> bool:
     return shared_mode() and store().backend == "sqlite"
 
 
-PAGE_PATHS = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")  # st.Page url paths (app.py)
+PAGE_PATHS = ("dashboard", "recommenders", "letters", "timeline", "faq", "share", "desk")  # st.Page url paths (app.py)
 
 
 def app_root(url: str) -> str:
@@ -404,6 +419,12 @@ class PlanCache:
                     self._entries.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable, version: int) -> Any:
+        """The stored value for ``key`` when it was computed at ``version``, else None; never computes or stores."""
+        with self._lock:
+            found = self._entries.get(key)
+        return found[1] if found is not None and found[0] == version else None
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -474,7 +495,7 @@ def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashabl
 
 
 def download_button(
-    ws: Workspace,
+    ws: Workspace | None,
     label: str,
     build: Callable[[], str | bytes],
     *,
@@ -490,9 +511,10 @@ def download_button(
 
     Not Streamlit's deferred download (``data=`` a callable): the file it makes on a click belongs to no session,
     so the end of any two script runs on the server (another student's clicks) deletes it, and on a busy class
-    server the browser could fetch nothing.
+    server the browser could fetch nothing. With ``ws`` None (a file made from many plans, e.g. the advisor
+    desk's table) ``build()`` runs on every run of the page: keep it cheap.
     """
-    if ws.saved:
+    if ws is not None and ws.saved:
         data = PLAN_CACHE.get((ws.store.location, ws.id, f"download-{kind}", args), ws.version(), build)
     else:
         data = build()
@@ -628,3 +650,153 @@ def step_done(
         return "success", mark_step_done(ws, step, today)
     except ValueError as exc:
         return "error", str(exc)
+
+
+# -- advisor desks (class mode): ?desk=<token> opens a desk; ?desk=<token>&plan=<id> one advisee's plan from it ----
+
+DESK_ROWS = PlanCache(max_entries=5_000)  # one small row per plan on any desk of this server, per plan version
+
+
+def desk_requested() -> bool:
+    """True when this visit is an advisor desk's (class mode only): ``?desk=`` in the address, or a desk session
+    whose query string a page switch dropped. A student's own link (``?w=``, ``?view=``) always wins."""
+    if not shared_mode():
+        return False
+    params = st.query_params
+    if "w" in params or "view" in params:
+        st.session_state.pop(DESK_KEY, None)
+        return False
+    return "desk" in params or DESK_KEY in st.session_state
+
+
+def resolve_desk() -> Desk | None:
+    """The desk this visit opens (None for a wrong, old or guessed desk link), and the advisee's plan opened from
+    it, read-only, as the session's workspace (``WS_KEY``; None on the desk itself)."""
+    params = st.query_params
+    kept = st.session_state.get(DESK_KEY)
+    if "desk" not in params and kept:  # a page switch dropped the query string
+        st.query_params["desk"] = kept[0]
+    token = params["desk"]
+    # Within a session the plan opened from the desk is the session's (open_from_desk, back_to_desk); a new visit
+    # takes it from the address (?plan=), so a bookmarked advisee's plan opens straight away.
+    plan_id = kept[1] if kept and kept[0] == token else params.get("plan")
+    try:
+        desk = store().open_desk(token)
+    except KeyError:
+        st.session_state.pop(DESK_KEY, None)
+        st.session_state.pop(WS_KEY, None)
+        return None
+    plan = None
+    if plan_id:
+        try:
+            plan = desk.open_plan(plan_id)
+        except KeyError:  # the student left the desk (or the id is wrong): back to the desk, saying so
+            flash("warning", "That student no longer shares their plan with this desk.")
+    if plan is None and "plan" in params:
+        del st.query_params["plan"]
+    elif plan is not None:
+        st.query_params["plan"] = plan.id
+    st.session_state[DESK_KEY] = (token, plan.id if plan else None)
+    if plan is None:
+        st.session_state.pop(WS_KEY, None)
+    else:
+        st.session_state[WS_KEY] = plan
+    return desk
+
+
+def desk_plan() -> DeskView | None:
+    """The advisee's plan this desk session has open (read-only), or None on the desk itself."""
+    ws = st.session_state.get(WS_KEY)
+    return ws if isinstance(ws, DeskView) and DESK_KEY in st.session_state else None
+
+
+def open_from_desk(plan_id: str) -> None:
+    """Open one advisee's plan from the desk: its Dashboard first, read-only (the run after this one switches)."""
+    token = st.session_state[DESK_KEY][0]
+    st.session_state[DESK_KEY] = (token, plan_id)
+    st.query_params["plan"] = plan_id
+    st.session_state["lor-desk-opening"] = True
+    st.rerun()
+
+
+def desk_opening() -> bool:
+    """True once, on the run right after ``open_from_desk``: the desk page then switches to the Dashboard."""
+    kept = st.session_state.get(DESK_KEY)
+    return bool(st.session_state.pop("lor-desk-opening", False)) and bool(kept and kept[1])
+
+
+def back_to_desk() -> None:
+    """Close the advisee's plan and show the desk again."""
+    token = st.session_state[DESK_KEY][0]
+    st.session_state[DESK_KEY] = (token, None)
+    st.session_state.pop(WS_KEY, None)
+    st.session_state.pop("desk-table", None)  # the row picked to open this plan must not open it again
+    if "plan" in st.query_params:
+        del st.query_params["plan"]
+    st.switch_page("pages/desk.py")
+
+
+def open_desk_here(token: str) -> None:
+    """Turn this browser tab into the desk just made (its link goes into the address bar)."""
+    for key in (WS_KEY, LINK_KEY, NEW_LINKS_KEY):
+        st.session_state.pop(key, None)
+    st.query_params.clear()
+    st.query_params["desk"] = token
+    st.session_state[DESK_KEY] = (token, None)
+    st.rerun()
+
+
+def session_desk() -> Desk | None:
+    """The desk this session has open, or None (a student's session)."""
+    found = st.session_state.get(DESK_KEY)
+    if not found or not shared_mode():
+        return None
+    try:
+        return store().open_desk(found[0])
+    except KeyError:
+        return None
+
+
+def desk_sidebar(desk: Desk) -> None:
+    """The desk's sidebar: whose desk, and, with an advisee's plan open, whose plan and the way back."""
+    with st.sidebar:
+        st.caption(f"Advisor desk: {md(desk.name)}")
+        plan = desk_plan()
+        if plan is not None:
+            student = snapshot(plan).student()
+            st.caption(f"Plan of {md(student.name) if student else 'an unnamed student'}, read-only")
+            if st.button("Back to the desk", key="desk-back", icon="↩️", type="primary"):
+                back_to_desk()
+
+
+def stale_desk_page() -> None:
+    """The page a wrong, old or guessed desk link gets: plain words, nothing revealed."""
+    st.title("This link does not open any desk")
+    st.write(
+        "The desk link may be mistyped or cut short. No desk was opened and no plan is shown. If you made the "
+        "desk, use the link you bookmarked when you made it."
+    )
+
+
+def desk_rows(desk: Desk, day: date) -> list[DeskRow]:
+    """One row per plan on the desk, each computed once per plan version from the Overview the Dashboard uses
+    (lor.overview): a rerun of the desk reads every plan's version in one query and re-plans nothing that has not
+    changed. An Overview already in PLAN_CACHE is used; one computed here is not stored there, so opening a desk
+    of 150 plans never pushes the class's own pages out of that cache (the row is what the desk keeps)."""
+    rows = []
+    for member in desk.members():
+        plan = member.plan
+
+        def compute(plan: DeskView = plan, version: int = member.version, changed: str = member.changed) -> DeskRow:
+            ov = PLAN_CACHE.peek((plan.store.location, plan.id, "overview", (day,)), version)
+            if ov is None:
+                ov = overview_of(PlanSnapshot(plan), day)
+            return desk_row(ov, plan_id=plan.id, last_change=changed)
+
+        rows.append(DESK_ROWS.get((desk.store.location, plan.id, "desk-row", day), member.version, compute))
+    return rows
+
+
+def join_attempts() -> JoinAttempts:
+    """This session's join-code look-ups (lor.desk.JoinAttempts): a few per ten minutes."""
+    return st.session_state.setdefault(JOIN_ATTEMPTS_KEY, JoinAttempts())

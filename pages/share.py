@@ -1,4 +1,4 @@
-"""Share & backup: private and advisor links, the advisor report, backup and restore, start over."""
+"""Share & backup: private and advisor links, advisor desks, the advisor report, backup and restore, start over."""
 
 import streamlit as st
 
@@ -16,6 +16,7 @@ ws = ui.page_header(
 store = ws.store
 today = ui.today()
 stamp = today.isoformat()
+ui.show_flash()
 
 if ui.shared_mode() and not ws.read_only:
     st.subheader("Your links")
@@ -49,6 +50,55 @@ if ui.shared_mode() and not ws.read_only:
         store.revoke_view_link(ws)
         st.session_state.pop("lor-fresh-view", None)
         st.rerun()
+
+    st.subheader("Advisor desks")
+    st.write(
+        "An advisor desk lists the plans of every student who joined it, read-only, so your advisor sees at a "
+        "glance who needs help. Join with the code your advisor gives you; you can leave at any time, and the "
+        "desk then no longer sees your plan. Your advisor link above is separate: changing it leaves desks alone."
+    )
+    for joined in ws.desks():
+        with st.container(border=True, horizontal=True, vertical_alignment="center"):
+            st.markdown(f"🧑‍🏫 Shared with **{ui.md(joined.name)}**")
+            if st.button("Leave", key=f"share-leave-{joined.id}"):
+                ws.leave_desk(joined.id)
+                ui.flash("success", f"You left {joined.name}: it no longer sees your plan.")
+                st.rerun()
+    pending = st.session_state.get("lor-join-pending")
+    if pending is None:
+        code = st.text_input("Join code", key="share-join-code", placeholder="ABCD-2345", max_chars=20)
+        if st.button("Find the desk", key="share-join-find"):
+            attempts = ui.join_attempts()
+            wait = attempts.wait_seconds()
+            if wait:
+                st.error(f"Too many tries. Wait {plural(wait // 60 + 1, 'minute')}, then enter the code again.")
+            else:
+                attempts.record()
+                try:
+                    found = store.find_desk(code)
+                except KeyError as exc:
+                    st.error(ui.md(exc.args[0]))
+                else:
+                    st.session_state["lor-join-pending"] = (found.name, code)
+                    st.rerun()
+    else:
+        name, code = pending
+        with st.container(border=True):
+            st.markdown(f"Share your plan, read-only, with the desk **{ui.md(name)}**?")
+            st.caption("Its advisor will see your applications, letters and timeline, and can never change them.")
+            with st.container(horizontal=True):
+                join = st.button("Join this desk", key="share-join-confirm", type="primary")
+                cancel = st.button("Cancel", key="share-join-cancel")
+        if join:
+            try:
+                ws.join_desk(code)
+            except KeyError:  # the desk made a new code meanwhile
+                ui.flash("error", "That join code was just replaced. Ask your advisor for the new one.")
+            else:
+                ui.flash("success", f"Your plan is now shared with {name}.")
+        if join or cancel:
+            st.session_state.pop("lor-join-pending", None)
+            st.rerun()
 elif not ui.shared_mode():
     st.info(
         "This app is running on your own computer, so your plan stays in one file on it. To share it, send "

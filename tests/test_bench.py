@@ -217,7 +217,7 @@ def test_the_bench_command_prints_one_json_document_of_the_measurements_asked_fo
 
 
 def test_an_unknown_measurement_is_refused_with_the_known_names():
-    with pytest.raises(KeyError, match="known: planner, scoring, pages, server_start"):
+    with pytest.raises(KeyError, match="known: planner, scoring, pages, desk, server_start"):
         bench.run(["nope"])
 
 
@@ -238,3 +238,12 @@ def test_a_server_start_is_timed_until_the_server_answers(tmp_path):
     bare.write_text(bench.BARE_PAGE, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("LOR_DB", "LOR_TODAY", "LOR_SHARED")}
     assert bench.server_start_seconds(str(bare), env, tmp_path) > 0
+
+
+def test_the_desk_measurement_reports_the_desk_against_the_dashboard():
+    result = bench.desk(True)
+    assert result["students"] == 150 and result["reruns"] == 5
+    for side in ("desk", "dashboard"):
+        assert {"median_ms", "p95_ms", "cpu_median_ms", "elements"} <= result[side].keys()
+    assert "after_edit_median_ms" in result["desk"]
+    assert result["ratio_to_dashboard"] == round(result["desk"]["median_ms"] / result["dashboard"]["median_ms"], 2)

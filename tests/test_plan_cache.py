@@ -105,3 +105,27 @@ def test_a_snapshot_setting_is_a_copy_the_caller_may_change(tmp_path: Path):
     ws.set_setting("busy", {"disabled": ["july_transition"]})
     ui.snapshot(ws).get_setting("busy")["disabled"].append("winter_holidays")
     assert ui.snapshot(ws).get_setting("busy") == {"disabled": ["july_transition"]}
+
+
+def test_a_desk_uses_a_cached_overview_and_never_crowds_the_class_out_of_the_cache(tmp_path: Path):
+    from tools.advisees import add_advisee
+
+    store = Store(tmp_path / "class.db")
+    token, code = store.create_desk("Dr. Lee")
+    student = add_advisee(store, "Ana Ruiz", today=TODAY, code=code)[1]
+    ui.PLAN_CACHE.clear()
+    ui.DESK_ROWS.clear()
+    seen = ui.overview(student, TODAY)  # the student's Dashboard ran first
+    others = [add_advisee(store, f"Student {i}", today=TODAY, code=code)[1] for i in range(ui.PLAN_CACHE.max_entries)]
+    desk = store.open_desk(token)
+    rows = ui.desk_rows(desk, TODAY)
+    assert len(rows) == len(others) + 1
+    key = (store.location, student.id, "overview", (TODAY,))
+    assert ui.PLAN_CACHE.peek(key, student.version()) is seen  # still there: the desk added nothing to the cache
+    assert len(ui.PLAN_CACHE) <= 2  # the student's overview and snapshot only
+    again = ui.desk_rows(desk, TODAY)
+    assert all(a is b for a, b in zip(rows, again, strict=True))  # a rerun recomputes no row
+    student.save_student(student.student().model_copy(update={"name": "Ana R. Ruiz"}))
+    changed = {r.plan_id: r for r in ui.desk_rows(desk, TODAY)}
+    assert changed[student.id].name == "Ana R. Ruiz"
+    assert all(changed[r.plan_id] is r for r in again if r.plan_id != student.id)

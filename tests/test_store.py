@@ -48,7 +48,7 @@ def test_migrations_run_twice_are_harmless(store, store_location):
     ws.save_mentor(Mentor(id="m1", name="Dr. Lee"))
     store.close()  # as a new server process would: a fresh connection, migrations checked again
     again = store_at(store_location)
-    assert _applied_migrations(again) == ["m001_initial"]
+    assert _applied_migrations(again) == ["m001_initial", "m002_desks"]
     assert [m.name for m in again.default_workspace().mentors()] == ["Dr. Lee"]
 
 

@@ -12,6 +12,9 @@ Its keys:
   scripts on every run; a server does it once), ``ratio_to_bare``, ``meets_target`` (median ≤ 150 ms),
   ``after_edit_median_ms`` (reruns that each follow a change to the plan, so no cached result applies) and
   the ``load_average`` when measured; ``bare_page`` is the same for a one-element page, the floor.
+- ``desk``: the advisor desk (class mode) with 150 joined example-size plans: ``first_run_seconds`` (every row
+  computed), ``desk`` (warm reruns, and ``after_edit_median_ms``: each rerun after one advisee's plan changed),
+  ``dashboard`` (the class-scale plan's Dashboard, same run) and ``ratio_to_dashboard`` (target ≤ 2).
 - ``server_start``: seconds from launching `streamlit run` until /_stcore/health answers 200, for app.py
   (``app_seconds``) and the one-element page (``bare_page_seconds``).
 
@@ -200,10 +203,11 @@ def class_scale_env(today: date = TODAY) -> Iterator[Path]:
                     os.environ[key] = value
 
 
-def _open_page(page: str | None, script: Path):
+def _open_page(page: str | None, script: Path, query: dict[str, str] | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(script), default_timeout=120)
+    at.query_params.update(query or {})
     at.run()
     if page and page != "dashboard":
         at.switch_page(f"pages/{page}.py")
@@ -230,14 +234,19 @@ def compile_ms(paths: list[Path]) -> float:
 
 
 def time_reruns(
-    page: str | None, script: Path, reruns: int, *, edit: Callable[[int], None] | None = None
+    page: str | None,
+    script: Path,
+    reruns: int,
+    *,
+    edit: Callable[[int], None] | None = None,
+    query: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Median and p95 of ``reruns`` warm reruns (wall and CPU ms) of one page run through ``script``.
 
     With ``edit``, as many reruns again, each after ``edit(i)`` changed the plan: ``after_edit_median_ms`` is
     what a visitor waits for after a click that saves something (nothing computed before can be reused).
     """
-    at = _open_page(page, script)
+    at = _open_page(page, script, query)
 
     def timed(before: Callable[[int], None] | None) -> tuple[list[float], list[float]]:
         walls, cpus = [], []
@@ -321,6 +330,42 @@ def pages(quick: bool) -> dict[str, Any]:
             timing["meets_target"] = timing["median_ms"] <= PAGE_TARGET_MS
             timing["load_average"] = load_average()
             out[page] = timing
+    return out
+
+
+DESK_STUDENTS = 150
+DESK_TARGET_RATIO = 2.0  # a desk rerun within twice the Dashboard's, at class scale
+
+
+@measurement("desk")
+def desk(quick: bool) -> dict[str, Any]:
+    """The advisor desk with 150 joined example-size plans (class mode), against the Dashboard of the class-scale
+    plan in the same run: ``first_run_seconds`` (every plan's row computed), warm reruns, and reruns that each
+    follow an edit to one advisee's plan (one row recomputed)."""
+    from lor.store import Store
+    from tools.advisees import add_advisee
+
+    reruns = 5 if quick else 15
+    out: dict[str, Any] = {"reruns": reruns, "students": DESK_STUDENTS, "target_ratio": DESK_TARGET_RATIO}
+    with class_scale_env() as db:
+        out["dashboard"] = {**time_reruns("dashboard", ROOT / "app.py", reruns), "load_average": load_average()}
+        store = Store(db)
+        token, code = store.create_desk("Bench desk")
+        plans = []
+        start = time.perf_counter()
+        for i in range(DESK_STUDENTS):
+            plans.append(add_advisee(store, f"Student {i:03d}", today=TODAY, code=code)[1])
+        out["seed_seconds"] = round(time.perf_counter() - start, 2)
+        os.environ["LOR_SHARED"] = "1"  # class_scale_env restores it
+        start = time.perf_counter()
+        _open_page(None, ROOT / "app.py", {"desk": token})
+        out["first_run_seconds"] = round(time.perf_counter() - start, 2)
+        touch = lambda i: plans[i % len(plans)].set_setting("bench-touch", i)  # noqa: E731
+        timing = time_reruns(None, ROOT / "app.py", reruns, edit=touch, query={"desk": token})
+        out["desk"] = {**timing, "load_average": load_average()}
+    ratio = out["desk"]["median_ms"] / (out["dashboard"]["median_ms"] or 1.0)
+    out["ratio_to_dashboard"] = round(ratio, 2)
+    out["meets_target"] = ratio <= DESK_TARGET_RATIO
     return out
 
 

@@ -1,0 +1,259 @@
+"""Advisor desks: join codes, the per-session limit on join attempts, and the desk's one row per advisee.
+
+A desk (class mode) lists the plans students chose to share with it. Each row is read from the plan's cached
+Overview (lor.overview), the same one the Dashboard draws, so the desk and the student never disagree. The store
+(lor/store.py) keeps desks and memberships; this module is plain values and rules, no database and no Streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from lor.export import _csv
+from lor.models import label
+from lor.overview import Overview
+from lor.text import short_date
+
+# -- join codes -----------------------------------------------------------------------------------------
+# Eight characters read aloud in a lecture hall: digits and capitals without the look-alikes 0/O, 1/I/L.
+# 31 symbols, 8 places: about 40 bits; with a few guesses allowed per session, guessing one is hopeless.
+
+JOIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+JOIN_CODE_LENGTH = 8
+NO_DESK = "No desk has this join code. Check it with your advisor: it has 8 letters and digits, like ABCD-2345."
+DESK_NAME_MAX = 120
+STILL_DAYS = 14  # a writer asked this many days ago without an answer (more than this) counts as not answering
+RECEIVED = ("submitted", "thanked", "updated")  # a letter in these statuses is in
+NOT_COUNTED = ("declined", "withdrawn")  # letters the plan no longer counts on
+
+
+def join_code_for(token: str, salt: str) -> str:
+    """The join code a desk link and salt give (8 symbols of JOIN_ALPHABET): the same inputs, the same code."""
+    number = int.from_bytes(hmac.new(token.encode(), f"join-code:{salt}".encode(), hashlib.sha256).digest(), "big")
+    symbols = []
+    for _ in range(JOIN_CODE_LENGTH):
+        number, index = divmod(number, len(JOIN_ALPHABET))
+        symbols.append(JOIN_ALPHABET[index])
+    return "".join(symbols)
+
+
+def normalize_join_code(text: str) -> str | None:
+    """The code as stored, from what a student typed ("abcd-2345 " → "ABCD2345"); None when it can't be one."""
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    code = "".join(ch for ch in text.upper() if ch not in " -\t")
+    if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def format_join_code(code: str) -> str:
+    """ "ABCD2345" → "ABCD-2345": easier to read aloud and to copy by eye."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def hash_join_code(code: str) -> str:
+    """The hash under which a (normalized) join code is stored: the database never holds the code itself."""
+    return hashlib.sha256(f"lor-join-code:{code}".encode()).hexdigest()
+
+
+def desk_name(name: str) -> str:
+    """A desk's name, trimmed; ValueError with a plain sentence when it is empty or too long."""
+    cleaned = " ".join(str(name or "").split())
+    if not cleaned:
+        raise ValueError("Give the desk a name, e.g. “Dr. Lee's advisees, Class of 2027”.")
+    if len(cleaned) > DESK_NAME_MAX:
+        raise ValueError(f"A desk name can be at most {DESK_NAME_MAX} characters.")
+    return cleaned
+
+
+@dataclass
+class JoinAttempts:
+    """A per-session limit on join-code look-ups: at most ``limit`` within ``window_s`` seconds, so a session
+    can't try codes one after another."""
+
+    limit: int = 8
+    window_s: float = 600.0
+    _times: deque[float] = field(default_factory=deque)
+
+    def _forget_old(self, now: float) -> None:
+        while self._times and now - self._times[0] >= self.window_s:
+            self._times.popleft()
+
+    def wait_seconds(self, now: float | None = None) -> int:
+        """0 when a look-up may be made now; otherwise how many seconds until the next one may."""
+        now = time.monotonic() if now is None else now
+        self._forget_old(now)
+        if len(self._times) < self.limit:
+            return 0
+        return max(1, int(self._times[0] + self.window_s - now + 0.999))
+
+    def record(self, now: float | None = None) -> None:
+        """Count one look-up."""
+        self._times.append(time.monotonic() if now is None else now)
+
+
+# -- the desk's rows ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskRow:
+    """One advisee on a desk, as the advisor sees them."""
+
+    plan_id: str
+    name: str
+    applications: int
+    nearest_due: date | None  # the nearest letter deadline still ahead (None when none is)
+    nearest_due_application: str
+    letters_in: int
+    letters_needed: int  # letters the plan counts on: every request not declined or withdrawn
+    overdue_steps: int
+    missing_required: int  # required letter-mix checks that fail, over all applications
+    missing_messages: tuple[str, ...]
+    silent_writers: int  # writers asked more than STILL_DAYS days ago who have not answered
+    last_change: date | None
+    pathways: frozenset[str] = frozenset()
+    specialties: frozenset[str] = frozenset()
+    today: date = date.min  # the day the row was computed for
+
+    @property
+    def needs_help(self) -> bool:
+        """An overdue step or a missing required letter: the advisor should reach out this week."""
+        return bool(self.overdue_steps or self.missing_required)
+
+    @property
+    def status(self) -> str:
+        """ "Needs help", "Watch" (a silent writer or a deadline within two weeks) or "On track"."""
+        if self.needs_help:
+            return "Needs help"
+        soon = self.nearest_due is not None and self.days_to_due is not None and self.days_to_due <= STILL_DAYS
+        return "Watch" if self.silent_writers or soon else "On track"
+
+    @property
+    def days_to_due(self) -> int | None:
+        """Days from the row's day to the nearest deadline ahead (None when none is)."""
+        return None if self.nearest_due is None else (self.nearest_due - self.today).days
+
+
+def desk_row(ov: Overview, *, plan_id: str, last_change: str | date | None = None) -> DeskRow:
+    """The desk's row for one plan, from its Overview (computed once per plan version, like the Dashboard's)."""
+    today = ov.today
+    ahead = sorted((a.deadline, a.name) for a in ov.applications if a.deadline >= today)
+    counted = [r for r in ov.letters if r.status not in NOT_COUNTED]
+    overdue = [m for m in ov.milestones if not m.done and (m.overdue or m.day < today)]
+    failing = [c.message for a in ov.applications for c in ov.mixes[a.id].checks if c.required and not c.ok]
+    silent = {
+        r.mentor_id for r in ov.letters if r.status == "asked" and r.asked_on and (today - r.asked_on).days > STILL_DAYS
+    }
+    name = ov.student.name if ov.student else f"Unnamed student ({plan_id[:6]})"
+    return DeskRow(
+        plan_id=plan_id,
+        name=name,
+        applications=len(ov.applications),
+        nearest_due=ahead[0][0] if ahead else None,
+        nearest_due_application=ahead[0][1] if ahead else "",
+        letters_in=sum(r.status in RECEIVED for r in counted),
+        letters_needed=len(counted),
+        overdue_steps=len(overdue),
+        missing_required=len(failing),
+        missing_messages=tuple(failing),
+        silent_writers=len(silent),
+        last_change=_day(last_change),
+        pathways=frozenset(a.pathway for a in ov.applications),
+        specialties=frozenset(a.specialty for a in ov.applications if a.specialty),
+        today=today,
+    )
+
+
+def _day(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+
+
+def by_need(rows: Iterable[DeskRow]) -> list[DeskRow]:
+    """Who needs help first: missing required letters, then overdue steps, then silent writers, then the nearest
+    deadline; ties by name."""
+    far = date.max
+    return sorted(
+        rows,
+        key=lambda r: (
+            not r.needs_help,
+            -r.missing_required,
+            -r.overdue_steps,
+            -r.silent_writers,
+            r.nearest_due or far,
+            r.name.casefold(),
+        ),
+    )
+
+
+def filter_rows(rows: Iterable[DeskRow], *, pathway: str | None = None, specialty: str | None = None) -> list[DeskRow]:
+    """The rows with an application of this type (pathway) and in this specialty; None means any."""
+    return [
+        r
+        for r in rows
+        if (pathway is None or pathway in r.pathways) and (specialty is None or specialty in r.specialties)
+    ]
+
+
+def choices(rows: Sequence[DeskRow]) -> tuple[list[str], list[str]]:
+    """The application types and specialties present on the desk (for its filters), sorted by label."""
+    pathways = sorted({p for r in rows for p in r.pathways}, key=label)
+    specialties = sorted({s for r in rows for s in r.specialties}, key=label)
+    return pathways, specialties
+
+
+DESK_COLUMNS = (  # what decides who needs help comes first, so a phone shows it without scrolling sideways
+    "Student",
+    "Status",
+    "Overdue steps",
+    "Missing required letters",
+    "Writers not answering",
+    "Letters in",
+    "Letters needed",
+    "Nearest due",
+    "Due for",
+    "Applications",
+    "Last change",
+)
+
+
+def table_rows(rows: Iterable[DeskRow]) -> list[dict[str, object]]:
+    """The desk table, one dict per row keyed by DESK_COLUMNS (dates as "Nov 25, 2026", blank when none)."""
+    return [
+        {
+            "Student": r.name,
+            "Status": r.status,
+            "Overdue steps": r.overdue_steps,
+            "Missing required letters": r.missing_required,
+            "Writers not answering": r.silent_writers,
+            "Letters in": r.letters_in,
+            "Letters needed": r.letters_needed,
+            "Nearest due": short_date(r.nearest_due) if r.nearest_due else "",
+            "Due for": r.nearest_due_application,
+            "Applications": r.applications,
+            "Last change": short_date(r.last_change) if r.last_change else "",
+        }
+        for r in rows
+    ]
+
+
+def desk_csv(rows: Iterable[DeskRow]) -> str:
+    """The desk table as CSV text (spreadsheet-safe cells), in the order given."""
+    out = []
+    for r in rows:
+        cells = table_rows([r])[0]
+        cells["Nearest due"] = r.nearest_due
+        cells["Last change"] = r.last_change
+        out.append([cells[c] for c in DESK_COLUMNS])
+    return _csv(DESK_COLUMNS, out)

@@ -1,0 +1,130 @@
+"""Advisor desk (class mode): create a desk; on a desk, one row per advisee who shared their plan, neediest first."""
+
+import streamlit as st
+
+from lor import ui
+from lor.desk import by_need, choices, desk_csv, filter_rows, table_rows
+from lor.models import label
+from lor.text import plural
+
+desk = ui.session_desk()
+
+if desk is None:  # a student's session in class mode: make a desk for an advisor
+    st.title("Advisor desk")
+    st.caption("For advisors: one page that lists every advisee who shared a plan with you, neediest first.")
+    if not ui.shared_mode():
+        st.info("Advisor desks exist on a class deployment only (see the README).", icon="💻")
+        st.stop()
+    st.write(
+        "Make a desk, then give your students its **join code**. Each student who enters it on their Share & "
+        "backup page shares their plan with your desk, read-only, and can leave at any time. The desk shows "
+        "who has an overdue step, a missing required letter or a writer who has not answered; it can never "
+        "change a plan."
+    )
+    with st.form("desk-create-form"):
+        name = st.text_input("Desk name", key="desk-create-name", placeholder="Dr. Lee's advisees, Class of 2027")
+        made = st.form_submit_button("Create the desk", key="desk-create", type="primary")
+    if made:
+        try:
+            token, code = ui.store().create_desk(name)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["lor-desk-made"] = (token, code)
+    if "lor-desk-made" in st.session_state:
+        token, code = st.session_state["lor-desk-made"]
+        st.success("Your desk is ready.", icon="✅")
+        st.write(
+            "**Desk link**: bookmark it now. It is the only way into your desk, and anyone with it sees "
+            "every plan on the desk, so keep it to yourself (or share it only with a co-advisor)."
+        )
+        st.code(ui.link_to("desk", token), language=None)
+        st.write("**Join code** for your students (they enter it on Share & backup):")
+        st.code(code, language=None)
+        if st.button("Open my desk", key="desk-open-new", type="primary"):
+            st.session_state.pop("lor-desk-made")
+            ui.open_desk_here(token)
+    st.stop()
+
+if ui.desk_opening():  # a row was just opened: the advisee's Dashboard first
+    st.switch_page("pages/dashboard.py")
+
+today = ui.today()
+st.title(ui.md(desk.name))
+st.caption("Advisor desk: every student who shared a plan with this desk, the ones who need help first.")
+ui.show_flash()
+st.info("Read-only: nothing on this desk, or on a plan opened from it, can change a student's plan.", icon="👁️")
+
+with st.container(border=True):
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.markdown(f"**Join code for students:** `{desk.join_code}`")
+    left.caption(
+        "Students enter it on their Share & backup page. A new code stops the old one from working; students "
+        "who already joined stay."
+    )
+    if right.button("Make a new join code", key="desk-rotate"):
+        ui.flash("success", f"New join code: {desk.rotate_join_code()}. The old code no longer works.")
+        st.rerun()
+    st.caption("This page's address is your desk link: bookmark it and keep it to yourself.")
+
+rows = ui.desk_rows(desk, today)
+if not rows:
+    st.write("No student has joined yet. Give your students the join code above.")
+    st.stop()
+
+pathways, specialties = choices(rows)
+f1, f2 = st.columns(2)
+pathway = f1.selectbox(
+    "Application type", [None, *pathways], format_func=lambda p: "Any" if p is None else label(p), key="desk-pathway"
+)
+specialty = f2.selectbox(
+    "Specialty", [None, *specialties], format_func=lambda s: "Any" if s is None else label(s), key="desk-specialty"
+)
+shown = by_need(filter_rows(rows, pathway=pathway, specialty=specialty))
+helping = sum(r.needs_help for r in shown)
+st.markdown(
+    f"**{plural(len(shown), 'student')}** shown of {len(rows)}; **{helping}** need help "
+    "(an overdue step or a missing required letter)."
+)
+
+count = st.column_config.NumberColumn
+picked = st.dataframe(
+    table_rows(shown),
+    hide_index=True,
+    key="desk-table",
+    on_select="rerun",
+    selection_mode="single-row",
+    height=min(35 * (len(shown) + 1) + 3, 640),  # a dozen advisees without a scrollbar; a class scrolls
+    column_config={
+        "Student": st.column_config.TextColumn(pinned=True),
+        "Due for": st.column_config.TextColumn(width="medium"),
+        "Overdue steps": count("Overdue", help="Plan steps whose day has passed", width="small"),
+        "Missing required letters": count("Missing", help="Required letter-mix checks that fail", width="small"),
+        "Writers not answering": count("Silent", help="Writers asked more than 14 days ago, no answer yet"),
+        "Letters in": count("In", help="Letters the writers have submitted", width="small"),
+        "Letters needed": count("Needed", help="Letters the plan counts on (not declined or withdrawn)"),
+        "Applications": count("Apps", help="Applications in the plan", width="small"),
+    },
+)
+selected = picked.selection.rows if picked else []
+if selected:
+    ui.open_from_desk(shown[selected[0]].plan_id)
+
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    who = st.selectbox(
+        "Open a student's plan (read-only)",
+        range(len(shown)),
+        format_func=lambda i: shown[i].name,
+        key="desk-student",
+    )
+    if st.button("Open plan", key="desk-open", type="primary") and who is not None:
+        ui.open_from_desk(shown[who].plan_id)
+    ui.download_button(
+        None,
+        "Download the table (CSV)",
+        lambda: desk_csv(shown),
+        kind="desk-csv",
+        file_name=f"lor-desk-{today.isoformat()}.csv",
+        mime="text/csv",
+        key="desk-csv",
+    )

@@ -1,0 +1,144 @@
+"""The desk's row per advisee (lor.desk): counts from the plan's Overview, sorted by need, filters, CSV; and the
+per-session limit on join attempts."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+from plan_dates import TODAY
+
+from lor.desk import (
+    DESK_COLUMNS,
+    JOIN_ALPHABET,
+    DeskRow,
+    JoinAttempts,
+    by_need,
+    choices,
+    desk_csv,
+    desk_row,
+    filter_rows,
+    format_join_code,
+    join_code_for,
+    normalize_join_code,
+)
+from lor.models import LetterRequest, Mentor
+from lor.overview import overview_of
+from tools.advisees import add_advisee
+
+
+def _row(name, *, overdue=0, missing=0, silent=0, due=None, pathways=("residency",), specialties=()):
+    return DeskRow(
+        plan_id=name,
+        name=name,
+        applications=1,
+        nearest_due=due,
+        nearest_due_application="",
+        letters_in=0,
+        letters_needed=3,
+        overdue_steps=overdue,
+        missing_required=missing,
+        missing_messages=(),
+        silent_writers=silent,
+        last_change=None,
+        pathways=frozenset(pathways),
+        specialties=frozenset(specialties),
+        today=TODAY,
+    )
+
+
+def test_the_example_plan_row_matches_its_dashboard(example_ws):
+    ov = overview_of(example_ws, TODAY)
+    row = desk_row(ov, plan_id=example_ws.id, last_change="2026-11-20T10:00:00+00:00")
+    overdue = [m for m in ov.milestones if not m.done and (m.overdue or m.day < TODAY)]
+    assert row.name == ov.student.name
+    assert row.applications == 1 and row.nearest_due == ov.applications[0].deadline
+    assert row.overdue_steps == len(overdue) == 3
+    assert row.missing_required == 0  # every required check of the example passes
+    assert (row.letters_in, row.letters_needed) == (1, 4)  # one submitted; the declined letter is not counted
+    assert row.silent_writers == 0  # the one open ask is a week old
+    assert row.last_change == date(2026, 11, 20)
+    assert row.status == "Needs help"
+
+
+def test_missing_required_letters_and_silent_writers_are_counted(store):
+    _, ws = add_advisee(store, "Ben Ortiz", today=TODAY, state="missing_letters")  # an EM residency, id "em"
+    ws.save_mentor(Mentor(id="m1", name="Dr. Quiet", specialty="internal_medicine"))
+    ws.save_letter(
+        LetterRequest(id="r1", mentor_id="m1", application_id="em", status="asked", asked_on=TODAY - timedelta(days=21))
+    )
+    row = desk_row(overview_of(ws, TODAY), plan_id=ws.id)
+    ov = overview_of(ws, TODAY)
+    failing = [c for c in ov.mixes["em"].checks if c.required and not c.ok]
+    assert row.missing_required == len(failing) >= 2  # too few letters, none in EM, no SLOE
+    assert set(row.missing_messages) == {c.message for c in failing}
+    assert row.silent_writers == 1
+    assert row.pathways == {"residency"} and row.specialties == {"emergency_medicine"}
+
+
+def test_a_plan_without_a_student_name_still_gets_a_row(ws):
+    row = desk_row(overview_of(ws, TODAY), plan_id="abcdef123456")
+    assert row.name.startswith("Unnamed student") and row.applications == 0 and row.nearest_due is None
+    assert row.status == "On track"
+
+
+def test_rows_are_sorted_by_who_needs_help_first():
+    rows = [
+        _row("On track"),
+        _row("Overdue", overdue=2),
+        _row("Missing", missing=1),
+        _row("Silent", silent=1),
+        _row("Both", overdue=1, missing=2),
+        _row("Due soon", due=TODAY + timedelta(days=5)),
+    ]
+    order = [r.name for r in by_need(rows)]
+    assert order[:3] == ["Both", "Missing", "Overdue"]
+    assert order.index("Silent") < order.index("Due soon") < order.index("On track")
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 3)), max_size=20))
+def test_nobody_who_needs_help_sorts_below_someone_who_does_not(counts):
+    rows = [_row(f"s{i}", overdue=o, missing=m, silent=s) for i, (o, m, s) in enumerate(counts)]
+    flags = [r.needs_help for r in by_need(rows)]
+    assert flags == sorted(flags, reverse=True)
+
+
+def test_filters_by_application_type_and_specialty():
+    rows = [
+        _row("EM", specialties=("emergency_medicine",)),
+        _row("IM", specialties=("internal_medicine",)),
+        _row("Research", pathways=("research",), specialties=("internal_medicine",)),
+    ]
+    assert [r.name for r in filter_rows(rows, pathway="residency")] == ["EM", "IM"]
+    assert [r.name for r in filter_rows(rows, specialty="internal_medicine")] == ["IM", "Research"]
+    assert [r.name for r in filter_rows(rows, pathway="research", specialty="emergency_medicine")] == []
+    assert filter_rows(rows) == rows
+    assert choices(rows) == (["research", "residency"], ["emergency_medicine", "internal_medicine"])
+
+
+def test_the_csv_has_one_row_per_student_in_the_given_order_and_is_spreadsheet_safe():
+    rows = [_row("=HYPERLINK(1)", overdue=3), _row("Ana", missing=1, due=TODAY)]
+    parsed = list(csv.reader(io.StringIO(desk_csv(rows))))
+    assert tuple(parsed[0]) == DESK_COLUMNS
+    assert [r[0] for r in parsed[1:]] == ["'=HYPERLINK(1)", "Ana"]
+    named = dict(zip(DESK_COLUMNS, parsed[2], strict=True))
+    assert named["Missing required letters"] == "1" and named["Nearest due"] == TODAY.isoformat()
+
+
+def test_join_codes_are_stable_readable_and_differ_by_salt():
+    code = join_code_for("token", "salt")
+    assert code == join_code_for("token", "salt") != join_code_for("token", "salt2")
+    assert len(code) == 8 and set(code) <= set(JOIN_ALPHABET)
+    assert normalize_join_code(format_join_code(code).lower()) == code
+    assert normalize_join_code("ABCD-234O") is None  # an O is never in a code
+    assert normalize_join_code("ABC") is None
+
+
+def test_join_attempts_are_limited_per_window():
+    attempts = JoinAttempts(limit=3, window_s=60)
+    for t in (0, 1, 2):
+        assert attempts.wait_seconds(t) == 0
+        attempts.record(t)
+    assert attempts.wait_seconds(3) == 57
+    assert attempts.wait_seconds(60) == 0  # the first one has aged out
