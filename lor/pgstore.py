@@ -23,9 +23,11 @@ from lor.store import DatabaseUnavailable, Store
 # A class on Community Cloud is one process with a thread per session; most operations take a few ms, so a
 # handful of connections serve a class, and the free tiers of hosted PostgreSQL allow far more than this.
 POOL_MIN, POOL_MAX = 1, 10
-POOL_TIMEOUT_S = 30.0  # how long a page waits for a free connection before it reports a problem
+# A database that stops answering mid-session gets a plain page within seconds, not a traceback after half a minute:
+# a page waits this long for a connection (a free one, or a new one when the old ones broke) before it says so.
+POOL_TIMEOUT_S = 5.0
 OPEN_TIMEOUT_S = 15.0  # how long the first connection may take (a sleeping free-tier database wakes in seconds)
-CONNECT_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = 5
 
 _RECORD_TABLES = "".join(
     f"""
@@ -101,8 +103,11 @@ class PostgresStore(Store):
 
     @contextmanager
     def _db(self) -> Iterator[_PgSession]:
-        with self._pool.connection() as conn:  # one transaction: committed on success, rolled back on error
-            yield _PgSession(conn)
+        try:
+            with self._pool.connection() as conn:  # one transaction: committed on success, rolled back on error
+                yield _PgSession(conn)
+        except psycopg.OperationalError as exc:  # the server went away, or no connection came in time
+            raise DatabaseUnavailable(unreachable(self.url, exc)) from None
 
     _transaction = _db
 
@@ -164,6 +169,11 @@ def _pool_for(url: str) -> ConnectionPool:
                 ) from None
             _pools[url] = pool
         return pool
+
+
+def unreachable(url: str, exc: BaseException) -> str:
+    """What a visitor reads when the database stopped answering: which one (no password) and why, in one line."""
+    return f"The PostgreSQL database {_redacted(url)} is not answering: {_first_line(exc)}"
 
 
 def _redacted(url: str) -> str:

@@ -18,7 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,7 +28,16 @@ from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
 from lor.config import Settings, is_database_url, load_settings
-from lor.models import Application, LetterRequest, Mentor, PlanSettings, Student, plain_errors
+from lor.models import (
+    Application,
+    LetterRequest,
+    Mentor,
+    PlanSettings,
+    Student,
+    current_day,
+    dates_outside_horizon,
+    plain_errors,
+)
 
 SCHEMA = 1  # the backup document's format version
 APP_NAME = "lor-planner"
@@ -341,6 +350,9 @@ class _SqliteSession(Database):
         self.conn.executemany(sql, rows)
 
 
+PLAN_SETTING_KEYS = frozenset(
+    field.alias or name for name, field in PlanSettings.model_fields.items()
+)  # the settings a plan's pages read: validated on every write
 _TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
 _COLUMNS = {
     "workspaces": ("id", "edit_hash", "view_hash", "created", "version"),
@@ -350,8 +362,11 @@ _COLUMNS = {
 }
 
 
-def parse_backup(text: str | bytes) -> dict[str, Any]:
-    """Validate a backup document; returns its models, or raises ValueError saying what is wrong."""
+def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, Any]:
+    """Validate a backup document; returns its models, or raises ValueError saying what is wrong.
+
+    Every date must lie within the planning horizon of ``today`` (default: lor.models.current_day()).
+    """
     if isinstance(text, bytes):
         if len(text) > MAX_BACKUP_BYTES:
             raise ValueError(_too_large(len(text)))
@@ -359,8 +374,8 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("This file is not a LOR Planner backup: it is not a text (JSON) file.") from None
-    if len(text) > MAX_BACKUP_BYTES:
-        raise ValueError(_too_large(len(text)))
+    if len(text) > MAX_BACKUP_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BACKUP_BYTES:
+        raise ValueError(_too_large(len(text.encode("utf-8", "surrogatepass"))))
     try:
         doc = json.loads(text)
         too_deep = _too_deep(doc)
@@ -404,8 +419,14 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
     if not isinstance(settings, dict):
         raise ValueError("This backup is not valid: 'settings' must be a table. Nothing was changed.")
     out["settings"] = settings
-    _check_settings(settings)
+    plan_settings = _check_settings(settings)
     _check_references(out)
+    outside = dates_outside_horizon(
+        [out[kind] for kind in ("student", *_KINDS)] + [plan_settings], today or current_day()
+    )
+    if outside:
+        more = f" ({len(outside) - 1:,} more dates are outside it too.)" if len(outside) > 1 else ""
+        raise ValueError(f"This backup can't be restored: {outside[0]}{more} Nothing was changed.")
     return out
 
 
@@ -421,10 +442,10 @@ def _too_deep(doc: Any) -> bool:
     return False
 
 
-def _check_settings(settings: dict[str, Any]) -> None:
+def _check_settings(settings: dict[str, Any]) -> PlanSettings:
     """Refuse the settings the pages read (lor.models.PlanSettings) in a shape they can't read."""
     try:
-        PlanSettings.from_stored(settings)
+        return PlanSettings.from_stored(settings)
     except ValidationError as exc:
         reason = " ".join(plain_errors(exc)[:3])
         raise ValueError(f"This backup has a setting that is not valid: {reason} Nothing was changed.") from None
@@ -444,10 +465,21 @@ def _check_references(parsed: dict[str, Any]) -> None:
             )
 
 
+def _check_horizon(record: BaseModel) -> None:
+    """Refuse a record holding a date outside the planning horizon, as a ValidationError the pages show."""
+    problems = dates_outside_horizon(record, current_day())
+    if problems:
+        raise ValidationError.from_exception_data(
+            type(record).__name__,
+            [{"type": "value_error", "loc": (), "input": None, "ctx": {"error": ValueError(problems[0])}}],
+        )
+
+
 def _too_large(size: int) -> str:
+    # Exact bytes both ways: "5.0 MB; the limit is 5 MB" (a file 1 byte over) read as a contradiction.
     return (
-        f"This file is too large to be a LOR Planner backup ({size / 1_000_000:.1f} MB; the limit is "
-        f"{MAX_BACKUP_BYTES / 1_000_000:.0f} MB). Nothing was changed."
+        f"This file is too large to be a LOR Planner backup: it is {size:,} bytes, and a backup can be at most "
+        f"{MAX_BACKUP_BYTES:,} bytes ({MAX_BACKUP_BYTES // 1_000_000} MB). Nothing was changed."
     )
 
 
@@ -537,6 +569,7 @@ class Workspace:
     def _save(self, kind: str, record: BaseModel) -> None:
         self._check_writable()
         record = type(record).model_validate(record.model_dump())  # re-validate edits made in place
+        _check_horizon(record)
         with self.store._write(self) as db:
             db.execute(
                 f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?) "
@@ -564,6 +597,7 @@ class Workspace:
         """Insert or update the student's profile."""
         self._check_writable()
         student = Student.model_validate(student.model_dump())
+        _check_horizon(student)
         with self.store._write(self) as db:
             db.execute(
                 "INSERT INTO student (workspace_id, data) VALUES (?, ?) "
@@ -593,7 +627,10 @@ class Workspace:
         self._delete("letters", letter_id)
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store a setting (any JSON value)."""
+        """Store a setting (any JSON value); a known setting must be valid and its dates within the horizon."""
+        self._check_writable()
+        if key in PLAN_SETTING_KEYS:
+            _check_horizon(PlanSettings.from_stored({key: value}))
         with self.store._write(self) as db:
             db.execute(
                 "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?) "

@@ -116,7 +116,9 @@ ui.download_button(
 )
 
 st.subheader("Restore from a backup")
-upload = st.file_uploader("Backup file (.json)", type=["json"], key="share-restore-file")
+upload = st.file_uploader(
+    "Backup file (.json)", type=["json"], key="share-restore-file", help=ui.md(ui.BACKUP_LIMIT_HELP)
+)
 if upload is not None:
     try:
         parsed = parse_backup(upload.getvalue())

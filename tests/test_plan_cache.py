@@ -105,3 +105,22 @@ def test_a_snapshot_setting_is_a_copy_the_caller_may_change(tmp_path: Path):
     ws.set_setting("busy", {"disabled": ["july_transition"]})
     ui.snapshot(ws).get_setting("busy")["disabled"].append("winter_holidays")
     assert ui.snapshot(ws).get_setting("busy") == {"disabled": ["july_transition"]}
+
+
+def test_the_cache_keeps_to_its_byte_budget_and_never_keeps_one_huge_value():
+    cache = ui.PlanCache(max_entries=100, max_bytes=400_000)
+    for plan in range(10):
+        cache.get(f"plan-{plan}", 1, lambda: "x" * 90_000)  # each about a quarter of the budget
+    assert cache.size_bytes <= 400_000 and len(cache) == 4  # the oldest went first
+    assert cache.get("plan-9", 1, lambda: "recomputed") != "recomputed"
+    huge = cache.get("huge", 1, lambda: "y" * 200_000)  # over a quarter of the budget: returned, not kept
+    assert len(huge) == 200_000 and cache.get("huge", 1, lambda: "recomputed") == "recomputed"
+    assert cache.size_bytes <= 400_000
+
+
+def test_a_plotly_figure_is_measured_by_its_data():
+    import plotly.graph_objects as go
+
+    small = ui.approx_bytes(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
+    big = ui.approx_bytes(go.Figure(go.Bar(x=list(range(20_000)), y=list(range(20_000)))))
+    assert big > 20_000 * 8 > small
