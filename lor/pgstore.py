@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from lor.store import DatabaseUnavailable, Store
 
@@ -82,6 +82,12 @@ class PostgresStore(Store):
         scheme, _, rest = url.partition("://")
         self.url = f"{scheme.split('+')[0]}://{rest}"  # st.connection's postgresql+psycopg:// form works too
         _pool_for(self.url)  # connects and migrates now, so a wrong address fails here rather than mid-page
+        known = {name for name, _ in MIGRATIONS}
+        with self._db() as db:
+            applied = [row["name"] for row in db.query("SELECT name FROM lor_migrations ORDER BY applied_at, name")]
+        newer = [name for name in applied if name not in known]
+        if newer:
+            self._refuse_newer(newer)
 
     @property
     def _pool(self) -> ConnectionPool:
@@ -104,10 +110,23 @@ class PostgresStore(Store):
     @contextmanager
     def _db(self) -> Iterator[_PgSession]:
         try:
-            with self._pool.connection() as conn:  # one transaction: committed on success, rolled back on error
-                yield _PgSession(conn)
+            with ExitStack() as stack:  # one transaction: committed on success, rolled back on error
+                yield _PgSession(self._connection(stack))
         except psycopg.OperationalError as exc:  # the server went away, or no connection came in time
             raise DatabaseUnavailable(unreachable(self.url, exc)) from None
+
+    def _connection(self, stack: ExitStack) -> psycopg.Connection[Any]:
+        try:
+            return stack.enter_context(self._pool.connection())
+        except PoolTimeout:
+            # After an outage the pool waits longer and longer between reconnection attempts; when the server
+            # answers again, start a fresh pool rather than keep every visitor on the problem page meanwhile.
+            try:
+                psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_S).close()
+            except psycopg.Error:
+                raise DatabaseUnavailable(unreachable(self.url, TimeoutError("no answer"))) from None
+            close_pool(self.url)
+            return stack.enter_context(self._pool.connection())
 
     _transaction = _db
 

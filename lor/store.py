@@ -127,12 +127,63 @@ class Store:
     _ORDER = "rowid"  # insertion order of a record; an update keeps it
     _JSON_FIELD = "json_extract(data, '$.{field}')"
 
+    read_only = False  # True when the plans can be read but not changed (a read-only disk, a newer database)
+    read_only_reason = ""  # why, in a sentence for the page header
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            migrations.apply(db)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                newer = _unknown_migrations([m.name for m in migrations.applied(db)])
+                if not newer:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    migrations.apply(db)
+        except (OSError, sqlite3.Error) as exc:
+            self._open_read_only(exc)
+            return
+        except DatabaseUnavailable as exc:
+            if not isinstance(exc.__cause__, sqlite3.OperationalError):
+                raise  # damaged, or not a database at all: nothing to open read-only
+            self._open_read_only(exc.__cause__)
+            return
+        if newer:
+            self._refuse_newer(newer)
+
+    def _refuse_newer(self, newer: list[str]) -> None:
+        # A database a newer version of the app has changed: editing a record here would drop the fields this
+        # version doesn't know, so its plans open read-only until the app is updated (issue #14.12).
+        self.read_only = True
+        self.read_only_reason = (
+            f"The plans' database was last changed by a newer version of LOR Planner (it has {', '.join(newer)}), "
+            "so this version opens plans read-only: editing here could lose what the newer version saved. "
+            "Whoever runs this app: update it. You can still download a backup on Share & backup."
+        )
+
+    def _open_read_only(self, exc: BaseException) -> None:
+        """The plans file can't be written (a read-only disk, an unwritable folder) or read: open what can be
+        read, read-only; raise DatabaseUnavailable, in plain words, for what can't be opened at all."""
+        reason = _first_line(exc)
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            raise DatabaseUnavailable(_damaged(self.path, exc)) from None
+        if not self.path.is_file():
+            raise DatabaseUnavailable(
+                f"The plans file {self.path} can't be created ({reason}): the folder it goes in can't be written."
+            ) from None
+        self.read_only = True
+        try:
+            with self._db() as db:
+                names = [m.name for m in migrations.applied(db)]
+                next(iter(db.query("SELECT COUNT(*) AS n FROM workspaces")))
+        except (sqlite3.Error, DatabaseUnavailable) as again:
+            raise DatabaseUnavailable(f"The plans file {self.path} can't be opened ({_first_line(again)}).") from None
+        if _unknown_migrations(names):
+            self._refuse_newer(_unknown_migrations(names))
+            return
+        self.read_only_reason = (
+            f"The disk that holds the plans can't be written right now ({reason}), so plans open read-only: "
+            "nothing can be changed, and you can download a backup on Share & backup. Try again later."
+        )
 
     @property
     def location(self) -> str:
@@ -148,11 +199,31 @@ class Store:
 
     @contextmanager
     def _db(self) -> Iterator[Any]:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            if self.read_only:  # immutable: no lock, journal or WAL file is written (the disk may refuse them)
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailable(f"The plans file {self.path} can't be opened ({_first_line(exc)}).") from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             yield _SqliteSession(conn)
+        except sqlite3.OperationalError as exc:  # the disk failed or filled, or stayed locked past the timeout
+            if "readonly" in str(exc) and not self.read_only:  # the disk turned read-only: serve plans read-only
+                self.read_only = True
+                self.read_only_reason = (
+                    "The disk that holds the plans can't be written right now, so plans open read-only: nothing "
+                    "can be changed, and you can download a backup on Share & backup. Try again later."
+                )
+            raise DatabaseUnavailable(
+                f"The plans file {self.path} can't be used right now ({_first_line(exc)})."
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise
+            raise DatabaseUnavailable(_damaged(self.path, exc)) from exc
         finally:
             conn.close()
 
@@ -198,13 +269,15 @@ class Store:
 
     def default_workspace(self) -> Workspace:
         """The single workspace of local mode (no link, no token)."""
+        if self.read_only:
+            return Workspace(self, LOCAL_WORKSPACE, read_only=True)
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO workspaces (id, edit_hash, view_hash, created, version) VALUES (?, NULL, NULL, ?, 0) "
                 "ON CONFLICT (id) DO NOTHING",
                 [LOCAL_WORKSPACE, _now()],
             )
-        return Workspace(self, LOCAL_WORKSPACE, read_only=False)
+        return Workspace(self, LOCAL_WORKSPACE, read_only=self.read_only)
 
     def create_workspace(self) -> tuple[str, str]:
         """A new private workspace; returns its (edit_token, view_token)."""
@@ -216,7 +289,7 @@ class Store:
 
         So a visitor who never writes leaves nothing in the database. ``.on_created(ws)`` is called once then.
         """
-        return Workspace(self, secrets.token_hex(8), read_only=False, saved=False)
+        return Workspace(self, secrets.token_hex(8), read_only=self.read_only, saved=False)
 
     def open(self, token: str) -> Workspace:
         """The workspace a link token opens: editable for an edit token, read-only for a view token.
@@ -235,7 +308,7 @@ class Store:
             )
         for row in rows:
             if row["edit_hash"] and hmac.compare_digest(row["edit_hash"], digest):
-                return Workspace(self, row["id"], read_only=False)
+                return Workspace(self, row["id"], read_only=self.read_only)
             if row["view_hash"] and hmac.compare_digest(row["view_hash"], digest):
                 return Workspace(self, row["id"], read_only=True)
         raise KeyError("this link does not open any plan")
@@ -475,6 +548,24 @@ def _check_horizon(record: BaseModel) -> None:
         )
 
 
+def _damaged(path: Path, exc: BaseException) -> str:
+    return (
+        f"The plans file {path} is damaged or is not a LOR Planner database ({_first_line(exc)}). Restore it from "
+        "a copy, or move it aside to start an empty one."
+    )
+
+
+def _unknown_migrations(names: list[str]) -> list[str]:
+    """The applied migrations this version of the app doesn't have: a newer version changed the database."""
+    known = {m.name for m in migrations._migrations}
+    return [name for name in names if name not in known]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
 def _too_large(size: int) -> str:
     # Exact bytes both ways: "5.0 MB; the limit is 5 MB" (a file 1 byte over) read as a contradiction.
     return (
@@ -504,6 +595,8 @@ class Workspace:
 
     def _check_writable(self) -> None:
         if self.read_only:
+            if self.store.read_only:
+                raise PermissionError(f"This plan can't be changed right now. {self.store.read_only_reason}")
             raise PermissionError("This plan is open read-only (advisor link); it cannot be changed here.")
 
     # -- reads ------------------------------------------------------------------------------------

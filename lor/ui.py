@@ -208,7 +208,9 @@ def page_header(title: str, purpose: str, advisor: str | None = None) -> Workspa
     st.session_state[NOTICE_SHOWN_KEY] = st.session_state.pop(FRESH_LINK_KEY, False)
     if st.session_state[NOTICE_SHOWN_KEY]:
         _link_notice()
-    if ws.read_only:
+    if ws.store.read_only:
+        st.warning(md(ws.store.read_only_reason), icon="🔒")
+    elif ws.read_only:
         st.info("You are viewing this plan read-only (advisor link). Nothing here can be changed.", icon="👁️")
     return ws
 

@@ -99,7 +99,7 @@ ui.download_button(
 )
 st.caption("Open the report in your browser and print it to PDF; it is laid out for paper.")
 
-if ws.read_only:
+if ws.read_only and not store.read_only:  # an advisor link; a plan read-only only for a disk problem keeps its backup
     st.stop()
 
 st.subheader("Backup")
@@ -114,6 +114,9 @@ ui.download_button(
     mime="application/json",
     key="share-backup",
 )
+
+if ws.read_only:
+    st.stop()
 
 st.subheader("Restore from a backup")
 upload = st.file_uploader(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import select
 import socket
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -18,10 +19,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from plain_text import shown
+from plan_dates import TODAY
 from streamlit.testing.v1 import AppTest
 
+from lor.example import load_example
 from lor.models import Mentor
-from lor.store import DatabaseUnavailable, store_at
+from lor.store import DatabaseUnavailable, Store, store_at
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,3 +147,118 @@ def test_a_student_whose_database_went_away_gets_a_plain_page_then_the_plan_agai
     assert not at.exception and "Dr. Kept" in " ".join(
         shown(m.value) for m in [*at.markdown, *at.caption, *at.subheader]
     )
+
+
+# -- a SQLite plans file that can't be used (issue #14.5) and one a newer version changed (#14.12) ------------
+
+
+def _app(monkeypatch, tmp_path: Path, db: Path, *, shared: bool = False, query: dict | None = None) -> AppTest:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("LOR_DB", str(db))
+    monkeypatch.setenv("LOR_TODAY", TODAY.isoformat())
+    monkeypatch.delenv("LOR_DATABASE_URL", raising=False)
+    if shared:
+        monkeypatch.setenv("LOR_SHARED", "1")
+    else:
+        monkeypatch.delenv("LOR_SHARED", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _page_text(at: AppTest) -> str:
+    return " ".join(shown(e.value) for e in [*at.title, *at.markdown, *at.error, *at.warning, *at.caption])
+
+
+@pytest.mark.parametrize(
+    "case,expected",
+    [
+        ("folder is a file", "can't be created"),
+        ("not a database", "is damaged or is not a LOR Planner database"),
+        ("corrupted pages", "damaged"),
+    ],
+)
+def test_a_plans_file_that_cannot_be_opened_gets_a_plain_page(monkeypatch, tmp_path, case, expected):
+    if case == "folder is a file":
+        (tmp_path / "plans").write_text("a file where the folder should be")
+        db = tmp_path / "plans" / "lor.db"
+    elif case == "not a database":
+        db = tmp_path / "lor.db"
+        db.write_bytes(b"this is a text file, not SQLite\n" * 200)
+    else:
+        db = tmp_path / "lor.db"
+        store = Store(db)
+        load_example(store.default_workspace(), TODAY)
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = bytearray(db.read_bytes())
+        raw[4096:] = b"\xff" * (len(raw) - 4096)  # every page after the first overwritten
+        db.write_bytes(bytes(raw))
+    at = _app(monkeypatch, tmp_path, db)
+    assert not at.exception, at.exception
+    text = _page_text(at)
+    assert at.title[0].value == "LOR Planner can't reach its database"
+    assert expected in text and SAFE in text
+    assert "Traceback" not in text and "sqlite3." not in text
+
+
+def test_on_a_read_only_disk_plans_open_read_only_and_keep_their_backup(monkeypatch, tmp_path):
+    db = tmp_path / "lor.db"
+    store = Store(db)
+    edit, _ = store.create_workspace()
+    load_example(store.open(edit), TODAY)
+    # The disk turns read-only: every write SQLite tries fails as it would there (root ignores file modes).
+    real_connect = sqlite3.connect
+
+    def read_only_disk(target, *args, **kwargs):
+        if kwargs.get("uri"):
+            return real_connect(target, *args, **kwargs)
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(sqlite3, "connect", read_only_disk)
+    at = _app(monkeypatch, tmp_path, db, shared=True, query={"w": edit})
+    assert not at.exception, at.exception
+    assert "can't be written right now" in _page_text(at) and "download a backup" in _page_text(at)
+    at.switch_page("pages/share.py").run()
+    assert not at.exception, at.exception
+    backup = [b for b in at.get("download_button") if "share-backup" in str(getattr(b, "proto", ""))]
+    assert backup, "the backup download is still offered"
+    assert not [u for u in at.get("file_uploader")]  # no restore on a disk that can't be written
+    with pytest.raises(PermissionError) as info:
+        Store(db).open(edit).save_mentor(Mentor(name="Dr. New"))
+    assert "can't be changed right now" in str(info.value)
+
+
+def test_a_database_from_a_newer_version_opens_read_only_with_a_message(store_location, backend):
+    store = store_at(store_location)
+    ws = store.default_workspace()
+    ws.save_mentor(Mentor(id="m1", name="Dr. Kept"))
+    if backend == "sqlite":
+        with sqlite3.connect(store_location) as conn:
+            conn.execute(
+                "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('lor', 'm099_future', 'x')"
+            )
+    else:
+        import psycopg
+
+        with psycopg.connect(store_location.split("?")[0], options=_options(store_location)) as conn:
+            conn.execute("INSERT INTO lor_migrations (name, applied_at) VALUES ('m099_future', now())")
+        store.close()
+    newer = store_at(store_location)
+    assert newer.read_only and "newer version of LOR Planner" in newer.read_only_reason
+    assert "m099_future" in newer.read_only_reason
+    ws = newer.default_workspace()
+    assert ws.read_only and [m.name for m in ws.mentors()] == ["Dr. Kept"]
+    with pytest.raises(PermissionError) as info:
+        ws.save_mentor(Mentor(id="m1", name="Dr. Changed"))
+    assert "newer version" in str(info.value)
+    assert "Dr. Kept" in newer.export_json(ws)  # its backup can still be downloaded
+    newer.close()
+
+
+def _options(url: str) -> str:
+    from urllib.parse import parse_qs
+
+    return parse_qs(urlsplit(url).query).get("options", [""])[0]
