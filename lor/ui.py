@@ -170,6 +170,18 @@ def _issue_private_link(ws: Workspace) -> None:
     st.toast("Your plan is saved. Its private link is now in the address bar: bookmark it.", icon="🔖")
 
 
+def new_private_link(ws: Workspace) -> str:
+    """Replace the plan's private link; the new one shows at once everywhere this session shows it (the address
+    bar, the page header's notice, Share & backup), and the old one stops working."""
+    token = ws.store.regenerate_link(ws, "edit")
+    st.query_params["w"] = token
+    st.session_state[LINK_KEY] = ("w", token)
+    if NEW_LINKS_KEY in st.session_state:
+        st.session_state[NEW_LINKS_KEY] = {**st.session_state[NEW_LINKS_KEY], "edit": token}
+    st.session_state["lor-fresh-edit"] = token
+    return token
+
+
 def _run_through_app() -> None:
     # A fresh server whose first visitor opens a page's URL directly (/faq) runs that page in Streamlit's
     # legacy pages/ mode, skipping app.py (no workspace resolution, file names in the sidebar). The flag

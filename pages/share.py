@@ -27,9 +27,7 @@ if ui.shared_mode() and not ws.read_only:
     if edit:
         st.code(ui.link_to("w", edit), language=None)
     if st.button("Make a new private link", key="share-new-edit"):
-        token = store.regenerate_link(ws, "edit")
-        st.session_state["lor-fresh-edit"] = token
-        st.query_params["w"] = token
+        ui.new_private_link(ws)
         st.rerun()
     st.write(
         "**Advisor link**: opens your plan read-only: the dashboard, timeline, letters and report, with "
