@@ -23,22 +23,25 @@ def desk_page(*, default: bool) -> st.Page:
     return st.Page("pages/desk.py", title="Advisor desk", icon=":material/groups:", default=default)
 
 
-problem = ui.configuration_problem()
-if problem:
-    st.navigation([st.Page(ui.configuration_problem_page, title="Settings problem", icon=":material/error:")]).run()
-elif ui.desk_requested():  # class mode, ?desk=<token>: an advisor's desk, and advisees' plans read-only from it
-    desk = ui.resolve_desk()
-    if desk is None:
-        st.navigation([st.Page(ui.stale_desk_page, title="Link not found", icon=":material/link_off:")]).run()
+try:
+    problem = ui.configuration_problem()
+    if problem:
+        st.navigation([st.Page(ui.configuration_problem_page, title="Settings problem", icon=":material/error:")]).run()
+    elif ui.desk_requested():  # class mode, ?desk=<token>: an advisor's desk, and advisees' plans read-only from it
+        desk = ui.resolve_desk()
+        if desk is None:
+            st.navigation([st.Page(ui.stale_desk_page, title="Link not found", icon=":material/link_off:")]).run()
+        else:
+            ui.desk_sidebar(desk)
+            opened = ui.desk_plan() is not None
+            st.navigation([desk_page(default=False), *plan_pages()] if opened else [desk_page(default=True)]).run()
     else:
-        ui.desk_sidebar(desk)
-        opened = ui.desk_plan() is not None
-        st.navigation([desk_page(default=False), *plan_pages()] if opened else [desk_page(default=True)]).run()
-else:
-    workspace = ui.resolve_workspace()
-    if workspace is None:
-        st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon=":material/link_off:")]).run()
-    else:
-        ui.sidebar(workspace)
-        for_advisors = [desk_page(default=False)] if ui.shared_mode() and not workspace.read_only else []
-        st.navigation([*plan_pages(), *for_advisors]).run()
+        workspace = ui.resolve_workspace()
+        if workspace is None:
+            st.navigation([st.Page(ui.stale_link_page, title="Link not found", icon=":material/link_off:")]).run()
+        else:
+            ui.sidebar(workspace)
+            for_advisors = [desk_page(default=False)] if ui.shared_mode() and not workspace.read_only else []
+            st.navigation([*plan_pages(), *for_advisors]).run()
+except ui.DatabaseUnavailable as exc:  # the database stopped answering mid-session: a plain page, fast
+    ui.database_problem(exc)

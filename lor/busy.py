@@ -10,7 +10,7 @@ import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,19 @@ def reaches(period: BusyPeriod, *, specialty: str | None = None, role: str | Non
     return EVERYONE in slugs or specialty in slugs or role in slugs
 
 
+@cache
+def _named_slugs() -> frozenset[str]:
+    return frozenset(slug for row in _data()["period"] for slug in row["who"])
+
+
+def calendar_group(specialty: str | None, role: str | None, *, custom: Iterable[BusyPeriod] = ()) -> tuple[str, str]:
+    """The (specialty, role) under which writers share one busy calendar: the two values as ``effective_calendar``
+    takes them, with a specialty or role that no default or ``custom`` period names replaced by "" (it reaches
+    the same periods). So a plan whose 40 writers have 40 made-up specialties still builds few calendars."""
+    named = _named_slugs() | {slug for p in custom for slug in _who_slugs(p.who)}
+    return (specialty if specialty in named else ""), (role if role in named else "")
+
+
 def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
     """The nth given weekday (0 = Monday) of a month: nth_weekday(2026, 3, 4, 3) is Match Day 2026."""
     first = date(year, month, 1)
@@ -123,12 +136,12 @@ def match_day(year: int) -> date:
     return nth_weekday(year, 3, 4, 3)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _holidays_of_year(year: int) -> dict[date, str]:
     return dict(holidays_package.country_holidays("US", years=year))
 
 
-@cache
+@lru_cache(maxsize=64)
 def holiday_days(year: int) -> frozenset[date]:
     """The US federal holidays (observed days included) of one year."""
     return frozenset(_holidays_of_year(year))
@@ -173,7 +186,7 @@ def _month_day(year: int, text: str) -> date:
     return date(year, month, day)
 
 
-@cache
+@lru_cache(maxsize=32)  # dates are bounded by the planning horizon: a dozen years in use at a time
 def _periods_of_year(year: int) -> tuple[BusyPeriod, ...]:
     """Every default period that starts in ``year`` (so winter holidays run into year + 1)."""
     out: list[BusyPeriod] = []

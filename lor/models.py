@@ -6,6 +6,7 @@ Every model validates what a user can type (names, lengths, emails, dates) and r
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -235,6 +236,67 @@ def _within(first: date, last: date) -> AfterValidator:
         return value
 
     return AfterValidator(check)
+
+
+# -- the planning horizon -------------------------------------------------------------------------------------
+# Every date a student saves or restores lies within HORIZON_YEARS of today, both ways: a plan is about the next
+# application season or two, and a date centuries away would make the calendars and charts of every page (built
+# day by day, year by year) grow without bound on a shared server (issue #14).
+HORIZON_YEARS = 5
+
+
+def current_day() -> date:
+    """Today's date; LOR_TODAY=YYYY-MM-DD pins it (tests, demos)."""
+    pinned = os.environ.get("LOR_TODAY", "").strip()
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def planning_horizon(today: date) -> tuple[date, date]:
+    """The first and last day a plan may hold: HORIZON_YEARS before and after ``today`` (Feb 29 → Feb 28)."""
+
+    def shifted(years: int) -> date:
+        try:
+            return today.replace(year=today.year + years)
+        except ValueError:  # Feb 29 in a year without one
+            return today.replace(year=today.year + years, day=28)
+
+    return shifted(-HORIZON_YEARS), shifted(HORIZON_YEARS)
+
+
+def dates_outside_horizon(value: object, today: date, *, where: str = "") -> list[str]:
+    """Plain sentences naming every date in ``value`` (a model, or lists and dicts of them and of dates) that falls
+    outside planning_horizon(today); an empty list when every date is within it."""
+    first, last = planning_horizon(today)
+    out: list[str] = []
+
+    def check(day: date, what: str, owner: str) -> None:
+        if not first <= day <= last:
+            whose = f" of '{owner}'" if owner else ""
+            out.append(
+                f"{what}{whose} is {day.isoformat()}, outside the planning window ({first.isoformat()} to "
+                f"{last.isoformat()}: {HORIZON_YEARS} years either side of today)."
+            )
+
+    def visit(item: object, owner: str) -> None:
+        if isinstance(item, date):
+            check(item, "A date", owner)
+        elif isinstance(item, BaseModel):
+            owner = str(getattr(item, "name", "") or owner)
+            for name in type(item).model_fields:
+                field_value = getattr(item, name)
+                if isinstance(field_value, date):
+                    check(field_value, FIELD_LABELS.get(name, name.replace("_", " ").capitalize()), owner)
+                else:
+                    visit(field_value, owner)
+        elif isinstance(item, Mapping):
+            for v in item.values():
+                visit(v, owner)
+        elif isinstance(item, (list, tuple)):
+            for v in item:
+                visit(v, owner)
+
+    visit(value, where)
+    return out
 
 
 Name = Annotated[str, AfterValidator(_name)]

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from lor.store import DatabaseUnavailable, Store
 
 # A class on Community Cloud is one process with a thread per session; most operations take a few ms, so a
 # handful of connections serve a class, and the free tiers of hosted PostgreSQL allow far more than this.
 POOL_MIN, POOL_MAX = 1, 10
-POOL_TIMEOUT_S = 30.0  # how long a page waits for a free connection before it reports a problem
+# A database that stops answering mid-session gets a plain page within seconds, not a traceback after half a minute:
+# a page waits this long for a connection (a free one, or a new one when the old ones broke) before it says so.
+POOL_TIMEOUT_S = 5.0
 OPEN_TIMEOUT_S = 15.0  # how long the first connection may take (a sleeping free-tier database wakes in seconds)
-CONNECT_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = 5
 
 _RECORD_TABLES = "".join(
     f"""
@@ -101,6 +103,12 @@ class PostgresStore(Store):
         scheme, _, rest = url.partition("://")
         self.url = f"{scheme.split('+')[0]}://{rest}"  # st.connection's postgresql+psycopg:// form works too
         _pool_for(self.url)  # connects and migrates now, so a wrong address fails here rather than mid-page
+        known = {name for name, _ in MIGRATIONS}
+        with self._db() as db:
+            applied = [row["name"] for row in db.query("SELECT name FROM lor_migrations ORDER BY applied_at, name")]
+        newer = [name for name in applied if name not in known]
+        if newer:
+            self._refuse_newer(newer)
 
     @property
     def _pool(self) -> ConnectionPool:
@@ -122,8 +130,24 @@ class PostgresStore(Store):
 
     @contextmanager
     def _db(self) -> Iterator[_PgSession]:
-        with self._pool.connection() as conn:  # one transaction: committed on success, rolled back on error
-            yield _PgSession(conn)
+        try:
+            with ExitStack() as stack:  # one transaction: committed on success, rolled back on error
+                yield _PgSession(self._connection(stack))
+        except psycopg.OperationalError as exc:  # the server went away, or no connection came in time
+            raise DatabaseUnavailable(unreachable(self.url, exc)) from None
+
+    def _connection(self, stack: ExitStack) -> psycopg.Connection[Any]:
+        try:
+            return stack.enter_context(self._pool.connection())
+        except PoolTimeout:
+            # After an outage the pool waits longer and longer between reconnection attempts; when the server
+            # answers again, start a fresh pool rather than keep every visitor on the problem page meanwhile.
+            try:
+                psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_S).close()
+            except psycopg.Error:
+                raise DatabaseUnavailable(unreachable(self.url, TimeoutError("no answer"))) from None
+            close_pool(self.url)
+            return stack.enter_context(self._pool.connection())
 
     _transaction = _db
 
@@ -185,6 +209,11 @@ def _pool_for(url: str) -> ConnectionPool:
                 ) from None
             _pools[url] = pool
         return pool
+
+
+def unreachable(url: str, exc: BaseException) -> str:
+    """What a visitor reads when the database stopped answering: which one (no password) and why, in one line."""
+    return f"The PostgreSQL database {_redacted(url)} is not answering: {_first_line(exc)}"
 
 
 def _redacted(url: str) -> str:

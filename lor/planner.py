@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from lor.busy import (
+    calendar_group,
     effective_calendar,
     holiday_days,
     is_working_day,
@@ -32,6 +33,7 @@ from lor.models import (
     Plan,
     PlanSettings,
     label,
+    planning_horizon,
 )
 from lor.portals import match_for, results_day
 from lor.text import day_text as _fmt
@@ -853,16 +855,17 @@ def workspace_plan(
         if letter.status not in CLOSED_STATUSES and letter.mentor_id in by_mentor and letter.application_id in by_app
     ]
     start = today - BUSY_FROM
-    end = max([today, *(a.deadline for a in applications)]) + BUSY_UNTIL
+    # Never past the planning horizon, whatever a plan saved before it existed holds: the work stays bounded.
+    end = min(max([today, *(a.deadline for a in applications)]), planning_horizon(today)[1]) + BUSY_UNTIL
     choices = _busy_choices(settings)
-    calendars: dict[tuple[str | None, str], list[BusyPeriod]] = {}
+    # One calendar per group of writers the default and custom periods treat alike, shared by the group.
+    calendars: dict[tuple[str, str], list[BusyPeriod]] = {}
+    group_of: dict[str, tuple[str, str]] = {}
     busy: dict[str, list[BusyPeriod]] = {}
     for mentor in mentors:
-        group = (mentor.specialty, mentor.role)
+        group = group_of[mentor.id] = calendar_group(mentor.specialty, mentor.role, custom=choices.custom)
         if group not in calendars:
-            calendars[group] = effective_calendar(
-                start, end, settings=choices, specialty=mentor.specialty, role=mentor.role
-            )
+            calendars[group] = effective_calendar(start, end, settings=choices, specialty=group[0], role=group[1])
         busy[mentor.id] = [*calendars[group], *mentor.busy]
     milestones: list[Milestone] = []
     warnings: dict[str, list[str]] = {}
@@ -872,7 +875,7 @@ def workspace_plan(
             letter,
             by_app[letter.application_id],
             mentor,
-            busy=calendars[mentor.specialty, mentor.role],
+            busy=calendars[group_of[mentor.id]],
             today=today,
             buffer_days=buffer_days,
         )

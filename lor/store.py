@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,7 +30,16 @@ from sqlite_utils.migrations import Migrations
 
 from lor.config import Settings, is_database_url, load_settings
 from lor.desk import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
-from lor.models import Application, LetterRequest, Mentor, PlanSettings, Student, plain_errors
+from lor.models import (
+    Application,
+    LetterRequest,
+    Mentor,
+    PlanSettings,
+    Student,
+    current_day,
+    dates_outside_horizon,
+    plain_errors,
+)
 
 SCHEMA = 1  # the backup document's format version
 APP_NAME = "lor-planner"
@@ -141,12 +150,63 @@ class Store:
     _ORDER = "rowid"  # insertion order of a record; an update keeps it
     _JSON_FIELD = "json_extract(data, '$.{field}')"
 
+    read_only = False  # True when the plans can be read but not changed (a read-only disk, a newer database)
+    read_only_reason = ""  # why, in a sentence for the page header
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            migrations.apply(db)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                newer = _unknown_migrations([m.name for m in migrations.applied(db)])
+                if not newer:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    migrations.apply(db)
+        except (OSError, sqlite3.Error) as exc:
+            self._open_read_only(exc)
+            return
+        except DatabaseUnavailable as exc:
+            if not isinstance(exc.__cause__, sqlite3.OperationalError):
+                raise  # damaged, or not a database at all: nothing to open read-only
+            self._open_read_only(exc.__cause__)
+            return
+        if newer:
+            self._refuse_newer(newer)
+
+    def _refuse_newer(self, newer: list[str]) -> None:
+        # A database a newer version of the app has changed: editing a record here would drop the fields this
+        # version doesn't know, so its plans open read-only until the app is updated (issue #14.12).
+        self.read_only = True
+        self.read_only_reason = (
+            f"The plans' database was last changed by a newer version of LOR Planner (it has {', '.join(newer)}), "
+            "so this version opens plans read-only: editing here could lose what the newer version saved. "
+            "Whoever runs this app: update it. You can still download a backup on Share & backup."
+        )
+
+    def _open_read_only(self, exc: BaseException) -> None:
+        """The plans file can't be written (a read-only disk, an unwritable folder) or read: open what can be
+        read, read-only; raise DatabaseUnavailable, in plain words, for what can't be opened at all."""
+        reason = _first_line(exc)
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            raise DatabaseUnavailable(_damaged(self.path, exc)) from None
+        if not self.path.is_file():
+            raise DatabaseUnavailable(
+                f"The plans file {self.path} can't be created ({reason}): the folder it goes in can't be written."
+            ) from None
+        self.read_only = True
+        try:
+            with self._db() as db:
+                names = [m.name for m in migrations.applied(db)]
+                next(iter(db.query("SELECT COUNT(*) AS n FROM workspaces")))
+        except (sqlite3.Error, DatabaseUnavailable) as again:
+            raise DatabaseUnavailable(f"The plans file {self.path} can't be opened ({_first_line(again)}).") from None
+        if _unknown_migrations(names):
+            self._refuse_newer(_unknown_migrations(names))
+            return
+        self.read_only_reason = (
+            f"The disk that holds the plans can't be written right now ({reason}), so plans open read-only: "
+            "nothing can be changed, and you can download a backup on Share & backup. Try again later."
+        )
 
     @property
     def location(self) -> str:
@@ -162,11 +222,31 @@ class Store:
 
     @contextmanager
     def _db(self) -> Iterator[Any]:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            if self.read_only:  # immutable: no lock, journal or WAL file is written (the disk may refuse them)
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailable(f"The plans file {self.path} can't be opened ({_first_line(exc)}).") from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             yield _SqliteSession(conn)
+        except sqlite3.OperationalError as exc:  # the disk failed or filled, or stayed locked past the timeout
+            if "readonly" in str(exc) and not self.read_only:  # the disk turned read-only: serve plans read-only
+                self.read_only = True
+                self.read_only_reason = (
+                    "The disk that holds the plans can't be written right now, so plans open read-only: nothing "
+                    "can be changed, and you can download a backup on Share & backup. Try again later."
+                )
+            raise DatabaseUnavailable(
+                f"The plans file {self.path} can't be used right now ({_first_line(exc)})."
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise
+            raise DatabaseUnavailable(_damaged(self.path, exc)) from exc
         finally:
             conn.close()
 
@@ -212,13 +292,15 @@ class Store:
 
     def default_workspace(self) -> Workspace:
         """The single workspace of local mode (no link, no token)."""
+        if self.read_only:
+            return Workspace(self, LOCAL_WORKSPACE, read_only=True)
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO workspaces (id, edit_hash, view_hash, created, version) VALUES (?, NULL, NULL, ?, 0) "
                 "ON CONFLICT (id) DO NOTHING",
                 [LOCAL_WORKSPACE, _now()],
             )
-        return Workspace(self, LOCAL_WORKSPACE, read_only=False)
+        return Workspace(self, LOCAL_WORKSPACE, read_only=self.read_only)
 
     def create_workspace(self) -> tuple[str, str]:
         """A new private workspace; returns its (edit_token, view_token)."""
@@ -230,7 +312,7 @@ class Store:
 
         So a visitor who never writes leaves nothing in the database. ``.on_created(ws)`` is called once then.
         """
-        return Workspace(self, secrets.token_hex(8), read_only=False, saved=False)
+        return Workspace(self, secrets.token_hex(8), read_only=self.read_only, saved=False)
 
     def open(self, token: str) -> Workspace:
         """The workspace a link token opens: editable for an edit token, read-only for a view token.
@@ -249,7 +331,7 @@ class Store:
             )
         for row in rows:
             if row["edit_hash"] and hmac.compare_digest(row["edit_hash"], digest):
-                return Workspace(self, row["id"], read_only=False)
+                return Workspace(self, row["id"], read_only=self.read_only)
             if row["view_hash"] and hmac.compare_digest(row["view_hash"], digest):
                 return Workspace(self, row["id"], read_only=True)
         raise KeyError("this link does not open any plan")
@@ -408,6 +490,9 @@ class _SqliteSession(Database):
         self.conn.executemany(sql, rows)
 
 
+PLAN_SETTING_KEYS = frozenset(
+    field.alias or name for name, field in PlanSettings.model_fields.items()
+)  # the settings a plan's pages read: validated on every write
 _TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
 _DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
 _COLUMNS = {
@@ -420,8 +505,11 @@ _COLUMNS = {
 }
 
 
-def parse_backup(text: str | bytes) -> dict[str, Any]:
-    """Validate a backup document; returns its models, or raises ValueError saying what is wrong."""
+def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, Any]:
+    """Validate a backup document; returns its models, or raises ValueError saying what is wrong.
+
+    Every date must lie within the planning horizon of ``today`` (default: lor.models.current_day()).
+    """
     if isinstance(text, bytes):
         if len(text) > MAX_BACKUP_BYTES:
             raise ValueError(_too_large(len(text)))
@@ -429,8 +517,8 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("This file is not a LOR Planner backup: it is not a text (JSON) file.") from None
-    if len(text) > MAX_BACKUP_BYTES:
-        raise ValueError(_too_large(len(text)))
+    if len(text) > MAX_BACKUP_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BACKUP_BYTES:
+        raise ValueError(_too_large(len(text.encode("utf-8", "surrogatepass"))))
     try:
         doc = json.loads(text)
         too_deep = _too_deep(doc)
@@ -474,8 +562,14 @@ def parse_backup(text: str | bytes) -> dict[str, Any]:
     if not isinstance(settings, dict):
         raise ValueError("This backup is not valid: 'settings' must be a table. Nothing was changed.")
     out["settings"] = settings
-    _check_settings(settings)
+    plan_settings = _check_settings(settings)
     _check_references(out)
+    outside = dates_outside_horizon(
+        [out[kind] for kind in ("student", *_KINDS)] + [plan_settings], today or current_day()
+    )
+    if outside:
+        more = f" ({len(outside) - 1:,} more dates are outside it too.)" if len(outside) > 1 else ""
+        raise ValueError(f"This backup can't be restored: {outside[0]}{more} Nothing was changed.")
     return out
 
 
@@ -491,10 +585,10 @@ def _too_deep(doc: Any) -> bool:
     return False
 
 
-def _check_settings(settings: dict[str, Any]) -> None:
+def _check_settings(settings: dict[str, Any]) -> PlanSettings:
     """Refuse the settings the pages read (lor.models.PlanSettings) in a shape they can't read."""
     try:
-        PlanSettings.from_stored(settings)
+        return PlanSettings.from_stored(settings)
     except ValidationError as exc:
         reason = " ".join(plain_errors(exc)[:3])
         raise ValueError(f"This backup has a setting that is not valid: {reason} Nothing was changed.") from None
@@ -514,10 +608,39 @@ def _check_references(parsed: dict[str, Any]) -> None:
             )
 
 
-def _too_large(size: int) -> str:
+def _check_horizon(record: BaseModel) -> None:
+    """Refuse a record holding a date outside the planning horizon, as a ValidationError the pages show."""
+    problems = dates_outside_horizon(record, current_day())
+    if problems:
+        raise ValidationError.from_exception_data(
+            type(record).__name__,
+            [{"type": "value_error", "loc": (), "input": None, "ctx": {"error": ValueError(problems[0])}}],
+        )
+
+
+def _damaged(path: Path, exc: BaseException) -> str:
     return (
-        f"This file is too large to be a LOR Planner backup ({size / 1_000_000:.1f} MB; the limit is "
-        f"{MAX_BACKUP_BYTES / 1_000_000:.0f} MB). Nothing was changed."
+        f"The plans file {path} is damaged or is not a LOR Planner database ({_first_line(exc)}). Restore it from "
+        "a copy, or move it aside to start an empty one."
+    )
+
+
+def _unknown_migrations(names: list[str]) -> list[str]:
+    """The applied migrations this version of the app doesn't have: a newer version changed the database."""
+    known = {m.name for m in migrations._migrations}
+    return [name for name in names if name not in known]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _too_large(size: int) -> str:
+    # Exact bytes both ways: "5.0 MB; the limit is 5 MB" (a file 1 byte over) read as a contradiction.
+    return (
+        f"This file is too large to be a LOR Planner backup: it is {size:,} bytes, and a backup can be at most "
+        f"{MAX_BACKUP_BYTES:,} bytes ({MAX_BACKUP_BYTES // 1_000_000} MB). Nothing was changed."
     )
 
 
@@ -542,6 +665,8 @@ class Workspace:
 
     def _check_writable(self) -> None:
         if self.read_only:
+            if self.store.read_only:
+                raise PermissionError(f"This plan can't be changed right now. {self.store.read_only_reason}")
             raise PermissionError("This plan is open read-only (advisor link); it cannot be changed here.")
 
     # -- reads ------------------------------------------------------------------------------------
@@ -655,6 +780,7 @@ class Workspace:
     def _save(self, kind: str, record: BaseModel) -> None:
         self._check_writable()
         record = type(record).model_validate(record.model_dump())  # re-validate edits made in place
+        _check_horizon(record)
         with self.store._write(self) as db:
             db.execute(
                 f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?) "
@@ -682,6 +808,7 @@ class Workspace:
         """Insert or update the student's profile."""
         self._check_writable()
         student = Student.model_validate(student.model_dump())
+        _check_horizon(student)
         with self.store._write(self) as db:
             db.execute(
                 "INSERT INTO student (workspace_id, data) VALUES (?, ?) "
@@ -711,7 +838,10 @@ class Workspace:
         self._delete("letters", letter_id)
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store a setting (any JSON value)."""
+        """Store a setting (any JSON value); a known setting must be valid and its dates within the horizon."""
+        self._check_writable()
+        if key in PLAN_SETTING_KEYS:
+            _check_horizon(PlanSettings.from_stored({key: value}))
         with self.store._write(self) as db:
             db.execute(
                 "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?) "

@@ -7,7 +7,6 @@ The only module in lor/ that imports streamlit; everything here is presentation 
 from __future__ import annotations
 
 import copy
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -23,11 +22,11 @@ from streamlit.errors import StreamlitAPIException
 from lor.config import ConfigError, Settings, load_settings
 from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
-from lor.models import Application, LetterRequest, Mentor, Milestone, Student, plain_errors
+from lor.models import Application, LetterRequest, Mentor, Milestone, Student, current_day, plain_errors
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
 from lor.removal import removal_of, remove, restore
-from lor.store import DatabaseUnavailable, Desk, DeskView, Store, Workspace, store_at
+from lor.store import MAX_BACKUP_BYTES, DatabaseUnavailable, Desk, DeskView, Store, Workspace, store_at
 from lor.text import markdown_escape
 
 WS_KEY = "lor-workspace"
@@ -38,6 +37,7 @@ FRESH_LINK_KEY = "lor-link-fresh"  # set when the private link was just issued: 
 NOTICE_SHOWN_KEY = "lor-link-notice-shown"  # this run's page header showed the link notice already
 DESK_KEY = "lor-desk"  # (desk token, id of the plan opened from it or None): this session is an advisor desk
 JOIN_ATTEMPTS_KEY = "lor-join-attempts"  # this session's lor.desk.JoinAttempts
+BACKUP_LIMIT_HELP = f"A LOR Planner backup file (.json) of at most {MAX_BACKUP_BYTES // 1_000_000} MB."
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,13 +83,7 @@ def configuration_problem_page() -> None:
     """The page every visitor gets while a setting is broken: which file, which key, what to do. No plan opens."""
     problem = configuration_problem()
     if isinstance(problem, DatabaseUnavailable):
-        st.title("LOR Planner can't reach its database")
-        st.error(md(str(problem)), icon="🗄️")
-        st.write(
-            "No plan is lost: plans stay in the database until it can be reached again. Reload this page in a "
-            "minute. Whoever runs this app: check the database address, user and password in the app's secrets "
-            "([connections.lor] url) and that the database server is running."
-        )
+        database_problem(problem)
         return
     st.title("LOR Planner is not running: a setting needs fixing")
     if problem is None:
@@ -108,10 +102,21 @@ def configuration_problem_page() -> None:
     )
 
 
+def database_problem(problem: DatabaseUnavailable) -> None:
+    """What every visitor sees while the plans' database can't be used (at start or mid-session): what is wrong,
+    that no plan is lost, and what to do; never a traceback."""
+    st.title("LOR Planner can't reach its database")
+    st.error(md(str(problem)), icon="🗄️")
+    st.write(
+        "Your plan is safe: plans stay in the database, and nothing you saved before this is lost. Try again in "
+        "a minute (reload this page). Whoever runs this app: check that the database server is running and that "
+        "the address, user and password in the app's secrets ([connections.lor] url) or the plans file are right."
+    )
+
+
 def today() -> date:
     """Today's date; LOR_TODAY=YYYY-MM-DD pins it (tests, demos)."""
-    pinned = os.environ.get("LOR_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
+    return current_day()
 
 
 def resolve_workspace() -> Workspace | None:
@@ -168,6 +173,18 @@ def _issue_private_link(ws: Workspace) -> None:
     st.toast("Your plan is saved. Its private link is now in the address bar: bookmark it.", icon="🔖")
 
 
+def new_private_link(ws: Workspace) -> str:
+    """Replace the plan's private link; the new one shows at once everywhere this session shows it (the address
+    bar, the page header's notice, Share & backup), and the old one stops working."""
+    token = ws.store.regenerate_link(ws, "edit")
+    st.query_params["w"] = token
+    st.session_state[LINK_KEY] = ("w", token)
+    if NEW_LINKS_KEY in st.session_state:
+        st.session_state[NEW_LINKS_KEY] = {**st.session_state[NEW_LINKS_KEY], "edit": token}
+    st.session_state["lor-fresh-edit"] = token
+    return token
+
+
 def _run_through_app() -> None:
     # A fresh server whose first visitor opens a page's URL directly (/faq) runs that page in Streamlit's
     # legacy pages/ mode, skipping app.py (no workspace resolution, file names in the sidebar). The flag
@@ -214,6 +231,8 @@ def page_header(title: str, purpose: str, advisor: str | None = None) -> Workspa
         st.info("You are viewing this plan read-only from your advisor desk. Nothing here can be changed.", icon="👁️")
         if st.button("Back to the desk", key="desk-back-top", icon="↩️"):
             back_to_desk()
+    elif ws.store.read_only:
+        st.warning(md(ws.store.read_only_reason), icon="🔒")
     elif ws.read_only:
         st.info("You are viewing this plan read-only (advisor link). Nothing here can be changed.", icon="👁️")
     return ws
@@ -393,14 +412,23 @@ class PlanCache:
 
     ``get(key, version, compute)`` returns the stored value when it was computed at ``version``; otherwise it
     computes, and keeps the result unless a newer version is already stored (versions only grow). So a plan
-    never holds more than one state here, and beyond ``max_entries`` the least recently used entry goes.
+    never holds more than one state here. Beyond ``max_entries``, or ``max_bytes`` (an estimate of what the
+    values hold), the least recently used entries go; a value larger than a quarter of ``max_bytes`` is returned
+    but not kept, so one huge plan can't push every other plan's results out.
     Safe to share between Streamlit's session threads; two sessions may at worst compute the same value twice.
     """
 
-    def __init__(self, max_entries: int = 128):
+    def __init__(self, max_entries: int = 128, max_bytes: int = 64_000_000):
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, tuple[int, Any, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def size_bytes(self) -> int:
+        """The estimated size of every value kept."""
+        return self._bytes
 
     def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
         """The value for ``key`` at ``version``: stored, or computed now by ``compute()``."""
@@ -410,13 +438,17 @@ class PlanCache:
                 self._entries.move_to_end(key)
                 return found[1]
         value = compute()
+        size = approx_bytes(value, limit=self.max_bytes // 4)
         with self._lock:
             found = self._entries.get(key)
             if found is None or found[0] <= version:
-                self._entries[key] = (version, value)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
+                if found is not None:
+                    self._bytes -= self._entries.pop(key)[2]
+                if size <= self.max_bytes // 4:
+                    self._entries[key] = (version, value, size)
+                    self._bytes += size
+                while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
+                    self._bytes -= self._entries.popitem(last=False)[1][2]
         return value
 
     def peek(self, key: Hashable, version: int) -> Any:
@@ -428,12 +460,55 @@ class PlanCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
 
-PLAN_CACHE = PlanCache(max_entries=128)  # about four results per plan: the plans of a busy class server
+def approx_bytes(value: object, *, limit: int | None = None) -> int:
+    """About how much memory ``value`` holds: strings, numbers, containers, models, Plotly figures, arrays, and
+    the attributes of other objects, each object counted once. Stops counting past ``limit`` (returns more)."""
+    seen: set[int] = set()
+    stack = [value]
+    total = 0
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (str, bytes, bytearray)):
+            total += 49 + len(item)
+        elif isinstance(item, (int, float, bool, date)) or item is None:
+            total += 32
+        elif isinstance(item, dict):
+            total += 64 + 100 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += 56 + 8 * len(item)
+            stack.extend(item)
+        elif hasattr(item, "nbytes") and hasattr(item, "dtype"):  # a numpy array
+            total += 112 + int(item.nbytes)
+            if item.dtype == object:
+                stack.extend(item.ravel().tolist())
+        elif hasattr(item, "to_plotly_json"):  # a Plotly figure: its data and layout, not its validators
+            total += 1_000
+            stack.extend([getattr(item, "_data", None), getattr(item, "_layout", None)])
+        elif hasattr(item, "__dict__") or hasattr(item, "__slots__"):
+            total += 56
+            stack.extend(vars(item).values() if hasattr(item, "__dict__") else [])
+            stack.extend(getattr(item, s, None) for s in getattr(type(item), "__slots__", ()))
+        else:
+            total += 32
+        if limit is not None and total > limit:
+            return total
+    return total
+
+
+# Results of about four pages per plan, the plans of a busy class server; a few tens of MB at most (Community
+# Cloud's smallest container has about 690 MB for everything).
+PLAN_CACHE = PlanCache(max_entries=128, max_bytes=48_000_000)
 T = TypeVar("T")
 
 

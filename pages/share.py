@@ -28,9 +28,7 @@ if ui.shared_mode() and not ws.read_only:
     if edit:
         st.code(ui.link_to("w", edit), language=None)
     if st.button("Make a new private link", key="share-new-edit"):
-        token = store.regenerate_link(ws, "edit")
-        st.session_state["lor-fresh-edit"] = token
-        st.query_params["w"] = token
+        ui.new_private_link(ws)
         st.rerun()
     st.write(
         "**Advisor link**: opens your plan read-only: the dashboard, timeline, letters and report, with "
@@ -149,7 +147,7 @@ ui.download_button(
 )
 st.caption("Open the report in your browser and print it to PDF; it is laid out for paper.")
 
-if ws.read_only:
+if ws.read_only and not store.read_only:  # an advisor link; a plan read-only only for a disk problem keeps its backup
     st.stop()
 
 st.subheader("Backup")
@@ -165,8 +163,13 @@ ui.download_button(
     key="share-backup",
 )
 
+if ws.read_only:
+    st.stop()
+
 st.subheader("Restore from a backup")
-upload = st.file_uploader("Backup file (.json)", type=["json"], key="share-restore-file")
+upload = st.file_uploader(
+    "Backup file (.json)", type=["json"], key="share-restore-file", help=ui.md(ui.BACKUP_LIMIT_HELP)
+)
 if upload is not None:
     try:
         parsed = parse_backup(upload.getvalue())

@@ -30,6 +30,8 @@ from lor.models import (
     PlanSettings,
     Program,
     Student,
+    current_day,
+    planning_horizon,
 )
 from lor.store import Store, parse_backup
 
@@ -38,7 +40,9 @@ from lor.store import Store, parse_backup
 TEXT = st.characters(blacklist_categories=("Cs", "Cc"))
 NAMES = st.text(TEXT, min_size=1, max_size=30).filter(lambda s: s.strip())
 NOTES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=120)
-DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
+# Every date a plan can hold lies within the planning horizon (busy periods run up to 30 days on from their start).
+_FIRST, _LAST = planning_horizon(current_day())
+DAYS = st.dates(min_value=_FIRST, max_value=date.fromordinal(_LAST.toordinal() - 30))
 
 
 def _model(model, **fields):

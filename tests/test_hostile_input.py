@@ -16,6 +16,8 @@ import secrets
 import tempfile
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from icalendar import Calendar
@@ -24,10 +26,13 @@ from plan_dates import TODAY
 from pydantic import ValidationError
 from streamlit.testing.v1.element_tree import AlertBase, HeadingBase, Markdown, Toast
 
+from lor.busy import calendar_group, effective_calendar
+from lor.charts import mentor_gantt
 from lor.example import load_example
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
 from lor.models import (
+    HORIZON_YEARS,
     Application,
     BusyPeriod,
     LetterRequest,
@@ -35,13 +40,18 @@ from lor.models import (
     Program,
     Student,
     Touchpoint,
+    current_day,
     plain_errors,
+    planning_horizon,
 )
 from lor.overview import overview_of
-from lor.planner import plan_letter, plan_request, plan_workspace
+from lor.planner import plan_letter, plan_request, plan_workspace, workspace_plan
 from lor.report import advisor_report_html
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Store, Workspace, parse_backup
+from tools.heavy_plan import heavy_document
+
+_DAY = timedelta(days=1)
 
 # The day tests/conftest.py and the browser server pin (not imported from conftest: the browser tests import
 # this module, and there "conftest" is tests/browser/conftest.py).
@@ -425,8 +435,14 @@ FUTURE = date(2999, 1, 15)
 
 
 def far_dated_plan(ws: Workspace) -> None:
-    """The example plan plus an application due in 1999 and one due in 2999, each with a letter."""
+    """The example plan plus an application due in 1999 and one due in 2999, each with a letter: a plan saved
+    before the planning horizon existed (today the store refuses such dates), which every page must still show."""
     load_example(ws, TODAY)
+    with mock.patch("lor.store.dates_outside_horizon", return_value=[]):
+        _far_dated_records(ws)
+
+
+def _far_dated_records(ws: Workspace) -> None:
     ws.save_application(Application(id="a-past", name="Long gone", specialty="internal_medicine", deadline=PAST))
     ws.save_application(Application(id="a-future", name="Far off", specialty="internal_medicine", deadline=FUTURE))
     ws.save_letter(
@@ -656,3 +672,110 @@ def test_an_advisor_link_opens_read_only_under_either_name_and_an_edit_link_as_v
     assert "Dr. Priya Raman" in text and "Someone Else" not in text
     assert not at.text_input and not at.button and not at.get("form")
     assert db().export_json(db().open(edit)) == before
+
+
+# -- one small backup must not stall the shared server (issue #14.1) ----------------------------------------
+
+
+def test_a_date_outside_the_planning_horizon_is_refused_on_save_in_plain_words(ws):
+    first, last = planning_horizon(current_day())
+    for record in (
+        Application(id="far", name="Far off", deadline=date(2999, 12, 31)),
+        Application(id="far", name="Far off", deadline=last, programs=[Program(name="P", deadline=last + _DAY)]),
+        Mentor(id="m", name="Dr. Old", last_worked=first - _DAY),
+        Mentor(id="m", name="Dr. Busy", busy=[BusyPeriod(name="Sabbatical", start=last, end=date(2999, 1, 1))]),
+    ):
+        with pytest.raises(ValidationError) as info:
+            (ws.save_application if isinstance(record, Application) else ws.save_mentor)(record)
+        [message] = plain_errors(info.value)
+        assert_plain(message)
+        assert "outside the planning window" in message and "5 years either side of today" in message
+    assert ws.is_empty()
+    ws.save_application(Application(id="edge", name="At the edge", deadline=last))  # the last day itself is fine
+    with pytest.raises(ValidationError):
+        ws.set_setting("busy", {"custom": [{"name": "Forever", "start": str(first), "end": "2999-01-01"}]})
+    assert ws.get_setting("busy") is None
+
+
+def test_the_7_kb_backup_that_stalled_the_server_is_refused_and_changes_nothing(example_ws):
+    before = example_ws.store.export_json(example_ws)
+    stalling = heavy_document(TODAY, due=date(2999, 12, 31), busy_per_writer=0, programs=0)
+    assert len(stalling) < 8_000
+    with pytest.raises(ValueError) as info:
+        example_ws.store.import_json(example_ws, stalling)
+    assert_plain(str(info.value))
+    assert "2999-12-31, outside the planning window" in str(info.value) and "Nothing was changed" in str(info.value)
+    assert example_ws.store.export_json(example_ws) == before
+
+
+def test_the_heaviest_valid_backup_restores_and_its_work_is_bounded(ws):
+    ws.store.import_json(ws, heavy_document(current_day()))
+    mentors, applications = ws.mentors(), ws.applications()
+    assert len(mentors) == 40 and len({(m.role, m.specialty) for m in mentors}) == 40
+    planned = workspace_plan(mentors, applications, ws.letters(), settings={}, today=current_day())
+    # 40 writers, but the default periods treat them as a handful of groups: one calendar per group.
+    calendars = {id(p) for m in mentors for p in planned.busy[m.id] if p not in m.busy}
+    groups = {calendar_group(m.specialty, m.role) for m in mentors}
+    assert len(groups) < 20
+    one_year = len(effective_calendar(date(2027, 1, 1), date(2027, 12, 31)))
+    assert len(calendars) <= len(groups) * one_year * (2 * HORIZON_YEARS + 3)
+    figure = mentor_gantt(mentors, planned.busy, planned.milestones, start=current_day(), end=date(2999, 1, 1))
+    bars = sum(len(trace.y or ()) for trace in figure.data)
+    assert bars <= 40 * (200 + 2 * one_year * (HORIZON_YEARS + 2))
+
+
+def test_a_plan_saved_before_the_horizon_existed_builds_calendars_only_within_it(ws):
+    with mock.patch("lor.store.dates_outside_horizon", return_value=[]):
+        ws.store.import_json(ws, heavy_document(TODAY, due=date(2999, 12, 31), busy_per_writer=0))
+    planned = workspace_plan(ws.mentors(), ws.applications(), ws.letters(), settings={}, today=TODAY)
+    last = planning_horizon(TODAY)[1]
+    assert all(p.start <= last + timedelta(days=400) for periods in planned.busy.values() for p in periods)
+    assert any(m.day.year == 2999 for m in planned.milestones)  # its letters are still planned and shown
+
+
+# -- uploads and their size (issue #14.3, #14.13) -----------------------------------------------------------
+
+
+def test_a_backup_one_byte_over_the_limit_says_the_exact_limit(example_ws):
+    before = example_ws.store.export_json(example_ws)
+    for oversized in (b" " * 5_000_001, " " * 5_000_001, "é" * 2_500_001):  # bytes, text, text of 2-byte letters
+        with pytest.raises(ValueError) as info:
+            example_ws.store.import_json(example_ws, oversized)
+        message = str(info.value)
+        assert_plain(message)
+        assert "5,000,00" in message and "a backup can be at most 5,000,000 bytes (5 MB)" in message
+        assert "5.0 MB" not in message
+    assert example_ws.store.export_json(example_ws) == before
+
+
+def test_the_server_cuts_uploads_off_just_above_the_backup_limit_and_shows_no_tracebacks():
+    import tomllib
+
+    config = tomllib.loads(
+        (Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    )
+    assert config["server"]["maxUploadSize"] == 6  # MB: a 5-6 MB file still gets the app's own message above
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_a_5_5_mb_upload_on_share_and_backup_gets_the_apps_own_message(open_page):
+    at = open_page("share")
+    before = db().export_json(db().default_workspace())
+    calls = []
+
+    class Upload:  # what st.file_uploader returns for a 5.5 MB file (under the server's 6 MB cut-off)
+        name = "lor-plan.json"
+
+        def getvalue(self) -> bytes:
+            return b"{" + b" " * 5_500_000 + b"}"
+
+    def uploader(*args, **kwargs):
+        calls.append(kwargs)
+        return Upload()
+
+    with mock.patch("streamlit.file_uploader", uploader):
+        at.run()
+    assert not at.exception
+    assert "at most 5 MB" in calls[0]["help"]  # the limit is said before the file is chosen, too
+    assert any("a backup can be at most 5,000,000 bytes (5 MB)" in shown(e.value) for e in at.error)
+    assert db().export_json(db().default_workspace()) == before

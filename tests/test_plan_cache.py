@@ -129,3 +129,22 @@ def test_a_desk_uses_a_cached_overview_and_never_crowds_the_class_out_of_the_cac
     changed = {r.plan_id: r for r in ui.desk_rows(desk, TODAY)}
     assert changed[student.id].name == "Ana R. Ruiz"
     assert all(changed[r.plan_id] is r for r in again if r.plan_id != student.id)
+
+
+def test_the_cache_keeps_to_its_byte_budget_and_never_keeps_one_huge_value():
+    cache = ui.PlanCache(max_entries=100, max_bytes=400_000)
+    for plan in range(10):
+        cache.get(f"plan-{plan}", 1, lambda: "x" * 90_000)  # each about a quarter of the budget
+    assert cache.size_bytes <= 400_000 and len(cache) == 4  # the oldest went first
+    assert cache.get("plan-9", 1, lambda: "recomputed") != "recomputed"
+    huge = cache.get("huge", 1, lambda: "y" * 200_000)  # over a quarter of the budget: returned, not kept
+    assert len(huge) == 200_000 and cache.get("huge", 1, lambda: "recomputed") == "recomputed"
+    assert cache.size_bytes <= 400_000
+
+
+def test_a_plotly_figure_is_measured_by_its_data():
+    import plotly.graph_objects as go
+
+    small = ui.approx_bytes(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
+    big = ui.approx_bytes(go.Figure(go.Bar(x=list(range(20_000)), y=list(range(20_000)))))
+    assert big > 20_000 * 8 > small

@@ -210,3 +210,21 @@ def test_a_database_that_cannot_be_reached_gets_a_plain_page(open_page, monkeypa
     assert at.title[0].value == "LOR Planner can't reach its database"
     shown = (" ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)).replace("\\", "")
     assert "127.0.0.1" in shown and "s3cret-pass" not in shown
+
+
+def test_a_new_private_link_replaces_the_old_one_everywhere_at_once(open_page):
+    at = start_plan(open_page("dashboard", example=False, shared=True))
+    old = private_token(at)
+    at.switch_page("pages/share.py").run()
+    at.button(key="share-new-edit").click().run()
+    assert not at.exception
+    new = private_token(at)
+    assert new and new != old
+    for page in ("pages/share.py", "pages/dashboard.py"):
+        at.switch_page(page).run()
+        codes = " ".join(c.value for c in at.code)
+        assert old not in codes, f"{page} still shows the dead link"
+        if page.endswith("dashboard.py"):
+            assert "Bookmark this link" not in str(at.main) or new in codes
+    with pytest.raises(KeyError):
+        db().open(old)

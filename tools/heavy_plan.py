@@ -1,0 +1,165 @@
+"""The heaviest backup a student can restore: the hostile tests' fixture and the load test's hostile student.
+
+``heavy_document(today)`` is a valid backup that pushes every size that makes the pages work harder to what the
+app accepts: 40 writers, each with a different role and specialty (so no two share a busy calendar by accident),
+each with 200 busy periods of their own, one letter per writer for an application due on the last day of the
+planning horizon, and 200 programs. ``heavy_document(today, due=date(2999, 12, 31), busy_per_writer=0,
+programs=0)`` is the 7 KB backup of issue #14 that stalled the server before dates were bounded (now refused).
+
+``python -m tools.heavy_plan --measure`` times every page's first run on the example plan and on the heavy one
+(fresh caches, through app.py in AppTest) and the server memory each adds, and prints one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from lor.models import ROLES, planning_horizon
+from tools.class_plan import TODAY
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
+WRITERS = 40
+BUSY_PER_WRITER = 200  # Mentor.busy's limit
+PROGRAMS = 200  # Application.programs' limit
+SPECIALTIES = (
+    "emergency_medicine",
+    "internal_medicine",
+    "general_surgery",
+    "pediatrics",
+    "obstetrics_gynecology",
+    "orthopaedic_surgery",
+    "family_medicine",
+    "psychiatry",
+)
+
+
+def heavy_document(
+    today: date = TODAY, *, due: date | None = None, busy_per_writer: int = BUSY_PER_WRITER, programs: int = PROGRAMS
+) -> str:
+    """A backup at the app's limits (see the module docstring); ``due`` defaults to the horizon's last day."""
+    first, last = planning_horizon(today)
+    due = due or last
+    mentors: list[dict[str, Any]] = []
+    letters: list[dict[str, Any]] = []
+    for i in range(WRITERS):
+        busy = []
+        for j in range(busy_per_writer):
+            # Spread over the whole horizon, a week each: as many bars as a chart could ever be asked to draw.
+            start = first + timedelta(days=(j * (last - first).days) // max(busy_per_writer, 1))
+            busy.append(
+                {
+                    "name": f"Busy {j}",
+                    "start": start.isoformat(),
+                    "end": min(start + timedelta(days=6), last).isoformat(),
+                    "severity": "avoid" if j % 2 else "caution",
+                    "who": f"Writer {i}",
+                }
+            )
+        mentors.append(
+            {
+                "id": f"m{i}",
+                "name": f"Writer {i}",
+                "role": ROLES[i % len(ROLES)],
+                "specialty": SPECIALTIES[i % len(SPECIALTIES)] if i < len(ROLES) * 2 else f"specialty_{i}",
+                "weeks_known": 4,
+                "busy": busy,
+            }
+        )
+        letters.append({"id": f"l{i}", "mentor_id": f"m{i}", "application_id": "a0"})
+    application = {
+        "id": "a0",
+        "name": "Far-off application",
+        "pathway": "residency",
+        "specialty": "internal_medicine",
+        "portal": "ERAS",
+        "deadline": due.isoformat(),
+        "programs": [{"name": f"Program {k}", "deadline": due.isoformat()} for k in range(programs)],
+    }
+    doc = {
+        "schema": 1,
+        "app": "lor-planner",
+        "student": {"name": "Heavy"},
+        "mentors": mentors,
+        "applications": [application],
+        "letters": letters,
+        "settings": {},
+    }
+    return json.dumps(doc, separators=(",", ":")) + "\n"
+
+
+def _rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _first_runs(document: str) -> dict[str, Any]:
+    """Each page's first run (fresh per-plan cache) on a plan restored from ``document``: ms and RSS growth."""
+    from streamlit.testing.v1 import AppTest
+
+    from lor import ui
+    from lor.store import Store
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="lor-heavy-") as tmp:
+        db = Path(tmp) / "heavy.db"
+        store = Store(db)
+        store.import_json(store.default_workspace(), document)
+        os.environ.update({"LOR_DB": str(db), "LOR_TODAY": TODAY.isoformat()})
+        os.environ.pop("LOR_SHARED", None)
+        rss_before = _rss_kb()
+        for page in PAGES:
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+            at.run()  # the app's first run (imports, the Dashboard), then the page on a cold per-plan cache
+            ui.PLAN_CACHE.clear()
+            start = time.perf_counter()
+            if page != "dashboard":
+                at.switch_page(f"pages/{page}.py")
+            at.run()
+            out[page] = {"ms": round(1000 * (time.perf_counter() - start)), "exception": bool(at.exception)}
+        out["rss_growth_mb"] = round((_rss_kb() - rss_before) / 1024, 1)
+        out["plan_cache_mb"] = round(ui.PLAN_CACHE.size_bytes / 1_000_000, 2)
+    return out
+
+
+def measure() -> dict[str, Any]:
+    """Example plan vs heavy plan, page by page (ms of the first run), and the ratio of the two."""
+    from lor.example import example_document
+
+    os.chdir(ROOT)
+    example = _first_runs(example_document(TODAY))
+    heavy = _first_runs(heavy_document(TODAY))
+    ratios = {p: round(heavy[p]["ms"] / max(example[p]["ms"], 1), 2) for p in PAGES}
+    return {
+        "today": TODAY.isoformat(),
+        "heavy_backup_kb": round(len(heavy_document(TODAY).encode()) / 1024),
+        "example": example,
+        "heavy": heavy,
+        "ratio": ratios,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.heavy_plan", description=__doc__.splitlines()[0])
+    parser.add_argument("--measure", action="store_true", help="time every page on the example and heavy plans")
+    parser.add_argument("--due", help="the application's deadline (YYYY-MM-DD); default: the horizon's end")
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(), indent=2))
+    else:
+        sys.stdout.write(heavy_document(TODAY, due=date.fromisoformat(args.due) if args.due else None))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
