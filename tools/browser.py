@@ -45,7 +45,10 @@ def free_port() -> int:
 class Server:
     """A running Streamlit server on loopback with its own database file."""
 
-    def __init__(self, tmp: Path, *, shared: bool, env: dict[str, str] | None = None):
+    def __init__(
+        self, tmp: Path, *, shared: bool, env: dict[str, str] | None = None, root: Path = ROOT, script: str = "app.py"
+    ):
+        """``root``: the checkout to serve (another one for a before/after comparison); ``script``: its main file."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db = tmp / "browser.db"
@@ -63,7 +66,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.port",
                 str(self.port),
                 "--server.address",
@@ -76,7 +79,7 @@ class Server:
                 "--server.fileWatcherType",
                 "none",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
