@@ -18,8 +18,9 @@ Its keys:
 - ``browser`` (only when named: `python -m tools.bench browser`): a real `streamlit run app.py` driven by headless
   Chromium on the example and the class-scale plan, server CPU and click-to-settled time of every page's rerun
   and of the common interactions beside a bare one-button page (see tools/browser_bench.py). ``--plan``,
-  ``--app-dir`` (measure another checkout, for a before/after), ``--database postgres`` (plans in PostgreSQL at
-  LOR_BENCH_DATABASE_URL) and ``--table`` (also print it as a Markdown table, on stderr) shape it.
+  ``--app-dir`` (measure another checkout, for a before/after), ``--database postgres`` (plans in a throwaway PostgreSQL
+  database on LOR_BENCH_DATABASE_URL's server, else the CI role on localhost) and ``--table`` (also
+  print it as a Markdown table, on stderr) shape it.
 
 ``--quick`` makes fewer calls and reruns (a smoke run); ``--page NAME`` narrows the page measurement;
 ``--profile NAME`` prints a pyinstrument profile of one warm rerun of a page. Add a measurement by decorating a
@@ -448,10 +449,9 @@ def main(argv: list[str] | None = None) -> int:
 def _database_url(backend: str) -> str | None:
     if backend == "sqlite":
         return None
-    url = os.environ.get("LOR_BENCH_DATABASE_URL")
-    if not url:
-        raise SystemExit("--database postgres needs LOR_BENCH_DATABASE_URL=postgresql://user:password@host/database")
-    return url
+    from tools.browser import POSTGRES_ADMIN_URL
+
+    return os.environ.get("LOR_BENCH_DATABASE_URL", POSTGRES_ADMIN_URL)
 
 
 if __name__ == "__main__":

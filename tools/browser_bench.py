@@ -21,11 +21,11 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from tools.browser import CHROMIUM_FLAGS, ROOT, Server, find_chromium
+from tools.browser import CHROMIUM_FLAGS, ROOT, Server, find_chromium, postgres_database
 from tools.class_plan import TODAY, class_scale_document
 
 PAGES = {
@@ -297,7 +297,7 @@ def measure(
     quick: bool = False,
     app_dir: Path = ROOT,
     plans: list[str] | None = None,
-    database_url: str | None = None,
+    database_url: str | None = None,  # a PostgreSQL server (a role that may create databases); None: SQLite
     pages: list[str] | None = None,
     interactions: list[str] | None = None,
 ) -> dict[str, Any]:
@@ -314,7 +314,6 @@ def measure(
         "repeats": repeats,
         "quiet_ms": QUIET_MS,
     }
-    env = {"LOR_DATABASE_URL": database_url} if database_url else {}
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=find_chromium(), headless=True, args=["--headless", *CHROMIUM_FLAGS]
@@ -335,7 +334,8 @@ def measure(
             for plan, document in _plans(plans).items():
                 with (
                     tempfile.TemporaryDirectory(prefix=f"lor-bench-{plan}-") as tmp,
-                    _server(Path(tmp), app_dir=app_dir, script="app.py", document=document(), env=env) as server,
+                    postgres_database(database_url, prefix="lor_bench") if database_url else nullcontext() as url,
+                    _server(Path(tmp), app_dir=app_dir, script="app.py", document=document(), env=_env(url)) as server,
                 ):
                     out[plan] = _measure_plan(browser, server, chosen_pages, chosen_interactions, reruns, repeats)
                     out[plan]["load_average"] = os.getloadavg()
@@ -343,6 +343,10 @@ def measure(
             browser.close()
     _add_ratios(out)
     return out
+
+
+def _env(database_url: str | None) -> dict[str, str]:
+    return {"LOR_DATABASE_URL": database_url} if database_url else {}
 
 
 def _measure_plan(browser, server: Server, pages: list[str], interactions: list[str], reruns: int, repeats: int):
