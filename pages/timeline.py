@@ -36,10 +36,7 @@ if not letters:
 view.planner_notes(drawn)
 if letters:
     view.this_week_section(ws, drawn, today)
-if drawn.milestones:
-    view.calendar_section(ws, drawn, today)
-view.year_section(ws, today)
-view.gantt_section(ws, today)
+view.pictures(ws, today)
 if drawn.milestones:
     view.downloads_section(ws, drawn, today, lazy=lazy)
 

@@ -46,6 +46,7 @@ from lor.scoring import (
     backup_suggestions,
     needs_goal_conversation,
     rank_mentors,
+    score_mentor,
     weights,
 )
 from lor.sources import source_line
@@ -522,6 +523,63 @@ def mentor_card(
         edit_mentor(ws, mentor, today, place=place, lazy=lazy)
 
 
+# -- each writer's card as a fragment: a click in it reruns the card alone, unless the page around it changed ---
+
+OUTSIDE_KEY = "recommenders-outside"  # what the last full run drew around the writer cards
+
+
+def around_the_cards(plan: ui.PlanSnapshot, application_id: str, today: date) -> tuple | None:
+    """Everything the page draws from the plan outside one writer's card: the application, the letter mix, the
+    backups, the order and names of the cards, and the application's letters. A card that saved a change compares
+    this with the last full run's; when anything differs, the whole page is drawn again, so no part is stale."""
+    application = next((a for a in plan.applications() if a.id == application_id), None)
+    if application is None:
+        return None
+    mentors, letters = plan.mentors(), plan.letters()
+    planned = PlanSettings.read(plan.settings()).backups_planned
+    backups = backup_suggestions(application, mentors, letters, today=today, handled=planned)
+    return (
+        application,
+        mix_for_letters(application, mentors, letters, today=today),
+        [(letter.id, writer.id if writer else None, pick[0].id if pick else None) for letter, writer, pick in backups],
+        [(m.id, m.name) for m, _ in rank_mentors(mentors, application, today=today)],
+        [r for r in letters if r.application_id == application_id],
+    )
+
+
+def remember_around_the_cards(ws: Workspace, application_id: str, today: date) -> None:
+    """Keep what this full run draws around the cards (see around_the_cards), once per plan version."""
+    st.session_state[OUTSIDE_KEY] = ui.per_plan(ws, "around-the-cards", around_the_cards, application_id, today)
+
+
+@st.fragment
+def writer_card(
+    ws: Workspace, mentor_id: str, application_id: str, *, today: date, duplicate: bool, place: str, lazy: bool
+) -> None:
+    """One writer's card, redrawn alone after a change made in it (an edit, a letter type, a panel opened).
+
+    It reads the plan afresh on every run; when the change also alters anything drawn outside the card (the mix,
+    the backups, the ranking, another card's letters), it reruns the whole page instead.
+    """
+    if st.session_state.get(OUTSIDE_KEY) != ui.per_plan(
+        ws, "around-the-cards", around_the_cards, application_id, today
+    ):
+        st.rerun(scope="app")
+    plan = ui.snapshot(ws)
+    mentor = next((m for m in plan.mentors() if m.id == mentor_id), None)
+    application = next((a for a in plan.applications() if a.id == application_id), None)
+    if mentor is None or application is None:
+        st.rerun(scope="app")
+        return
+    letters = plan.letters()
+    own = [r for r in active_letters(letters, application.id) if r.mentor_id == mentor.id]
+    everything = [r for r in letters if r.application_id == application.id]
+    score = score_mentor(mentor, application, today=today)
+    mentor_card(
+        ws, mentor, score, application, own, everything, today=today, duplicate=duplicate, place=place, lazy=lazy
+    )
+
+
 # -- the mix and the backups --------------------------------------------------------------------------
 
 
@@ -600,11 +658,16 @@ def ranked_list(
     mine = active_letters(letters, application.id)
     everything = [r for r in letters if r.application_id == application.id]
     ranked = rank_mentors(mentors, application, today=today)
+    if ws is not None:
+        remember_around_the_cards(ws, application.id, today)
     for i, (mentor, score) in enumerate(ranked):
         if ws is not None:
             ui.undo_notice(ws, f"mentor-{i}")  # a deleted writer's Undo stays where their card was
         own = [r for r in mine if r.mentor_id == mentor.id]
         duplicate = names[mentor.name.casefold()] > 1
+        if ws is not None:
+            writer_card(ws, mentor.id, application.id, today=today, duplicate=duplicate, place=f"mentor-{i}", lazy=lazy)
+            continue
         mentor_card(
             ws,
             mentor,

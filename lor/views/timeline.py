@@ -76,6 +76,8 @@ CALENDAR_LAYOUTS: dict[str, dict[str, Any]] = {
         "height": "auto",
     },
 }
+VIEW_KEY = "timeline-view"
+VIEWS = {"calendar": "Calendar", "year": "Year at a glance", "writers": "By writer"}
 SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
 
 
@@ -117,6 +119,31 @@ def figure(ws: Workspace, today: date, which: str) -> Any:
         "gantt": lambda t: t.gantt_figure(),
     }[which]
     return ui.per_plan(ws, f"timeline-{which}", lambda plan, day: build(timeline(ws, day)), today)
+
+
+@st.fragment
+def pictures(ws: Workspace, today: date) -> None:
+    """The plan in one picture at a time, chosen with a switch: the month calendar, the year at a glance, or each
+    writer's chart. Only the chosen one is built and sent to the browser, and switching reruns this part alone.
+
+    A fragment: it reads the plan again (per version) on every run, so it never shows an older plan than the rest
+    of the page; a Done in it reruns the whole page, because "This week" above changes too.
+    """
+    drawn = timeline(ws, today)
+    shown = [k for k in VIEWS if k == "year" or drawn.milestones]
+    if len(shown) > 1:
+        if st.session_state.get(VIEW_KEY) not in shown:
+            st.session_state[VIEW_KEY] = shown[0]
+        st.segmented_control(
+            "Show", shown, format_func=lambda k: VIEWS[k], required=True, key=VIEW_KEY, label_visibility="collapsed"
+        )
+    chosen = st.session_state.get(VIEW_KEY) if len(shown) > 1 else shown[0]
+    if chosen == "calendar":
+        calendar_section(ws, drawn, today)
+    elif chosen == "year":
+        year_section(ws, today)
+    else:
+        gantt_section(ws, today)
 
 
 def planner_notes(drawn: Timeline) -> None:

@@ -180,10 +180,13 @@ def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(journe
     assert pg.locator(folded).bounding_box() is None or not pg.locator(folded).is_visible()
     if viewport == "phone":  # the list view, not a month grid squeezed into 356 px
         expect(calendar.locator(".fc-list-table")).to_be_visible()
+    else:
+        expect(calendar.locator(".fc-daygrid-body")).to_be_visible()
+    pg.locator(".st-key-timeline-view button").filter(has_text="Year at a glance").click()
+    if viewport == "phone":  # the year's months stacked
         expect(pg.locator(".st-key-timeline-year-chart-stacked .js-plotly-plot")).to_be_visible()
         assert not pg.locator(".st-key-timeline-year-chart").is_visible()
     else:
-        expect(calendar.locator(".fc-daygrid-body")).to_be_visible()
         expect(pg.locator(".st-key-timeline-year-chart .js-plotly-plot")).to_be_visible()
     assert exceptions_on(pg) == []
     shot(pg, f"journey-{viewport}-5-timeline")
