@@ -181,7 +181,7 @@ def add_a_writer(d: Driver, repeats: int) -> list[dict[str, float]]:
             form = d.pg.locator('[data-testid="stExpander"]').filter(has=d.pg.locator(".st-key-mentor-name"))
             form.locator("summary").first.click()
         d.pg.locator(".st-key-mentor-name input").fill(f"Bench Writer {i + 1}")
-        d.pg.locator(".st-key-mentor-performance").click()
+        d.pg.locator(".st-key-mentor-performance input").click()  # the box, not its help icon
         d.pg.get_by_role("option", name="Strong", exact=True).click()
         out.append(d.timed(d.pg.locator(".st-key-mentor-add button").click))
     return out

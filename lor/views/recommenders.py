@@ -520,7 +520,9 @@ def mentor_card(
                 st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
             return
         letter_controls(ws, mentor, application, letters, lazy=lazy)
-        edit_mentor(ws, mentor, today, place=place, lazy=lazy)
+        # The edit inputs are drawn only while their panel is open, at every plan size: about 15 inputs per writer
+        # were most of this page's cost, on the server and in the browser (opening the panel reruns the card alone).
+        edit_mentor(ws, mentor, today, place=place, lazy=True)
 
 
 # -- each writer's card as a fragment: a click in it reruns the card alone, unless the page around it changed ---

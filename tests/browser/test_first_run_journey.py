@@ -198,8 +198,7 @@ def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(journey):
     cole = next(m for m in before.mentors() if m.name == "Dr. Ben Cole")
     letters_before = sorted(r.id for r in before.letters())
     go(pg, server, "recommenders")
-    card = pg.locator(f".st-key-mentor-{cole.id}-delete").locator("xpath=ancestor::details[1]")
-    card.locator("summary").click()
+    pg.locator(f".st-key-mentor-{cole.id}-edit summary").click()  # its inputs are drawn once it is open
     pg.locator(f".st-key-mentor-{cole.id}-delete button").click()
     question = pg.locator(f".st-key-mentor-{cole.id}-delete-confirm")
     expect(question).to_contain_text("Delete Dr. Ben Cole and 1 letter (1 planned)?")

@@ -43,9 +43,8 @@ def choose(pg, key: str, option: str) -> None:
 
 
 def open_edit_panel(pg, mentor_id: str) -> None:
-    card = pg.get_by_test_id("stExpander").filter(has=pg.locator(f".st-key-mentor-{mentor_id}-weeks"))
     if not pg.locator(f".st-key-mentor-{mentor_id}-weeks input").is_visible():
-        card.locator("summary").first.click()
+        pg.locator(f".st-key-mentor-{mentor_id}-edit summary").click()  # opening it draws the inputs
     expect(pg.locator(f".st-key-mentor-{mentor_id}-weeks input")).to_be_visible()
 
 
