@@ -162,21 +162,27 @@ def _median(samples: list[dict[str, float]]) -> dict[str, Any]:
 # -- the interactions, each repeated on the plan shown; each returns its samples (empty when not possible) ---
 
 
-def done_on_a_step(d: Driver, repeats: int) -> list[dict[str, float]]:
-    d.open("/")
+def _click_each(d: Driver, path: str, pattern: str, repeats: int) -> list[dict[str, float]]:
+    """Open ``path``, then click the first visible button whose key matches ``pattern``, ``repeats`` times."""
+    d.open(path)
     out = []
     for _ in range(repeats):
-        key = d.visible_key(r"dash-done-[^ ]+")
+        key = d.visible_key(pattern)
         if key is None:
             break
         out.append(d.timed(d.pg.locator(f".st-key-{key} button").first.click))
     return out
 
 
+def done_on_a_step(d: Driver, repeats: int) -> list[dict[str, float]]:
+    return _click_each(d, "/", r"dash-done-[^ ]+", repeats)
+
+
 def add_a_writer(d: Driver, repeats: int) -> list[dict[str, float]]:
     d.open("/recommenders")
     out = []
     for i in range(repeats):
+        d.pg.locator('[data-testid="stMain"] h1').first.click()  # close any list left open by the last step
         if not d.pg.locator(".st-key-mentor-name input").is_visible():
             form = d.pg.locator('[data-testid="stExpander"]').filter(has=d.pg.locator(".st-key-mentor-name"))
             form.locator("summary").first.click()
@@ -229,14 +235,7 @@ def change_a_writer_field(d: Driver, repeats: int) -> list[dict[str, float]]:
 
 
 def change_a_letter_status(d: Driver, repeats: int) -> list[dict[str, float]]:
-    d.open("/letters")
-    out = []
-    for _ in range(repeats):
-        key = d.visible_key(r"letter-.+-move-(asked|agreed|packet_sent|submitted|thanked)")
-        if key is None:
-            break
-        out.append(d.timed(d.pg.locator(f".st-key-{key} button").first.click))
-    return out
+    return _click_each(d, "/letters", r"letter-.+-move-(asked|agreed|packet_sent|submitted|thanked)", repeats)
 
 
 def switch_the_timeline_view(d: Driver, repeats: int) -> list[dict[str, float]]:
