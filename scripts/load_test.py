@@ -260,7 +260,7 @@ async def student(browser, url: str, result: SessionResult, edits: int, delay: f
             result.step = f"edit {e}: type the name"
             await name_input.fill(name, timeout=STEP_TIMEOUT_MS)
             result.step = f"edit {e}: choose the performance they saw"  # never assumed: the form starts empty
-            await pg.locator(".st-key-mentor-performance").click(timeout=STEP_TIMEOUT_MS)
+            await pg.locator(".st-key-mentor-performance input").click(timeout=STEP_TIMEOUT_MS)  # not its help icon
             await pg.get_by_role("option", name="Strong", exact=True).click(timeout=STEP_TIMEOUT_MS)
             result.step = f"edit {e}: submit"
             await pg.locator(".st-key-mentor-add button").click(timeout=STEP_TIMEOUT_MS)
