@@ -227,11 +227,9 @@ def test_advisor_sees_calendars_and_lists_but_no_controls_except_downloads(advis
     at = advisor_page
     assert not at.exception
     assert [s.value for s in at.subheader][:2] == ["This week", "Calendar"]
-    at.session_state["timeline-view"] = "writers"  # choosing what to look at changes nothing in the plan
-    at.run()
-    assert [c.key for c in at.get("plotly_chart")] == ["timeline-gantt"]
-    at.session_state["timeline-view"] = "calendar"
-    at.run()
+    # No switch for the advisor (a control): every picture, one under another.
+    assert len(at.get("plotly_chart")) == 3  # the year (laptop and phone layouts) and the Gantt
+    assert not at.get("button_group")
     for kind in ("button", "toggle", "number_input", "date_input", "text_input", "selectbox", "checkbox"):
         assert not at.get(kind), f"read-only page shows a {kind}"
     assert at.get("download_button")

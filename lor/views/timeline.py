@@ -58,6 +58,9 @@ NARROW = 640  # px: Streamlit stacks columns below this width too
 _FOLDED = "height: 0 !important; min-height: 0 !important; overflow: hidden !important; visibility: hidden;"
 _FOLDED += " margin-top: -1rem;"  # the column's gap before it
 NARROW_CSS = f"""<style>
+/* The picture switch: the theme's teal on its own tint is 4.47:1 when chosen and focused; near-black text is
+   readable on every state, which the tint and border still tell apart. */
+.st-key-timeline-view button p {{ color: #0B141B !important; }}
 @media (max-width: {NARROW}px) {{
   .st-key-timeline-calendar, .st-key-timeline-year-chart {{ {_FOLDED} }}
 }}
@@ -126,11 +129,18 @@ def pictures(ws: Workspace, today: date) -> None:
     """The plan in one picture at a time, chosen with a switch: the month calendar, the year at a glance, or each
     writer's chart. Only the chosen one is built and sent to the browser, and switching reruns this part alone.
 
-    A fragment: it reads the plan again (per version) on every run, so it never shows an older plan than the rest
+    The advisor's read-only page shows every picture instead (a switch would be a control). A fragment: it reads
+    the plan again (per version) on every run, so it never shows an older plan than the rest
     of the page; a Done in it reruns the whole page, because "This week" above changes too.
     """
     drawn = timeline(ws, today)
     shown = [k for k in VIEWS if k == "year" or drawn.milestones]
+    if ws.read_only:  # the advisor's page has no controls but downloads: every picture, one under another
+        for view in shown:
+            {"calendar": lambda: calendar_section(ws, drawn, today), "year": lambda: year_section(ws, today)}.get(
+                view, lambda: gantt_section(ws, today)
+            )()
+        return
     if len(shown) > 1:
         if st.session_state.get(VIEW_KEY) not in shown:
             st.session_state[VIEW_KEY] = shown[0]
