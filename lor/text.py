@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from lor.models import Application, LetterRequest, Mentor, label, label_in_sentence
+
 # -- days ----------------------------------------------------------------------------------------------
 # Month and weekday names come from the ``date`` itself (%a %A %b %B are the same on every OS); the day of
 # the month is always ``day.day``, so it never carries a leading zero.
@@ -55,6 +57,31 @@ def month_year(day: date) -> str:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """The count with its noun: "1 letter", "2 letters", "0 letters" (``many`` for irregular plurals)."""
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def a_or_an(letter_type: str) -> str:
+    """A letter type with its article, inside a sentence: "a SLOE", "an eSLOR", "a narrative letter"."""
+    words = label_in_sentence(letter_type)
+    # By the first letter as written: the types' labels start with no silent or "you"-sounding vowel.
+    return f"{'an' if words[:1].lower() in ('a', 'e', 'i', 'o') else 'a'} {words}"
+
+
+def letter_title(letter: LetterRequest, mentors: dict[str, Mentor], apps: dict[str, Application]) -> str:
+    """ "Dr. Ana Ortiz — IM residency (SLOE)": a letter named by its writer, application and type, by ids
+    (a writer or application no longer in the plan is named as unknown)."""
+    writer = mentors[letter.mentor_id].name if letter.mentor_id in mentors else "Unknown writer"
+    app = apps[letter.application_id].name if letter.application_id in apps else "Unknown application"
+    return f"{writer} — {app} ({label(letter.letter_type)})"
+
+
+def lines_of(text: str) -> list[str]:
+    """One item per non-empty line, trimmed: how a text box becomes a list ("What they saw you do", brag sheet)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def file_slug(text: str, fallback: str = "writer") -> str:
+    """A name made safe for a download's file name: lower-case letters and digits joined by dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
 
 
 # -- steps of a letter's plan --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Class-scale load test: many students editing their own plans at once on one shared-mode server.
 
 Usage: python -m scripts.load_test [--sessions 20] [--edits 20] [--stagger 0.5] [--json artifacts/load_test.json]
+                                  [--database postgres [--database-url postgresql://USER:PASSWORD@HOST/DB]]
 
 Starts `streamlit run app.py` on 127.0.0.1 in shared mode (LOR_SHARED=1) with a temporary database, then
 drives N concurrent browser sessions (one Chromium, one Playwright context per student). Each session opens
@@ -23,6 +24,8 @@ The server runs without a file watcher, so edits to the checkout during a run ca
 Exit status: 0 when every edit was made and stored, nothing leaked, one workspace per session and every
 session kept its plan; 1 otherwise. Only loopback traffic; every loop is bounded, and the whole browser run
 has a time limit (--timeout, 15 min by default). Results: --json (artifacts/load_test.json) and stdout.
+With --database postgres the plans live in a new PostgreSQL database made on the --database-url server
+(LOR_LOAD_DATABASE_URL, else the CI role on localhost) for this run and dropped after it.
 """
 
 from __future__ import annotations
@@ -44,8 +47,8 @@ from pathlib import Path
 from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from lor.store import Store
-from tools.browser import ARTIFACTS, CHROMIUM_FLAGS, Server, find_chromium
+from lor.store import store_at
+from tools.browser import ARTIFACTS, CHROMIUM_FLAGS, POSTGRES_ADMIN_URL, Server, find_chromium, postgres_database
 
 STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 IDLE_WITH_TITLE = f"() => {STATE} === 'notRunning' && !!document.querySelector('[data-testid=\"stMain\"] h1')"
@@ -103,7 +106,7 @@ if _path:
 """
 
 
-def start_server(tmp: Path) -> Server:
+def start_server(tmp: Path, database_url: str | None = None) -> Server:
     """tools.browser.Server in shared mode, with the run clock and without a file watcher (an edit to lor/ by other
     work in this checkout would otherwise reload modules inside the running server; a deployment never sees
     edits either)."""
@@ -118,7 +121,7 @@ def start_server(tmp: Path) -> Server:
     saved = {k: os.environ.get(k) for k in extra}
     os.environ.update(extra)
     try:
-        return Server(tmp, shared=True)
+        return Server(tmp, shared=True, env={"LOR_DATABASE_URL": database_url} if database_url else None)
     finally:
         for k, v in saved.items():
             if v is None:
@@ -257,7 +260,7 @@ async def student(browser, url: str, result: SessionResult, edits: int, delay: f
             result.step = f"edit {e}: type the name"
             await name_input.fill(name, timeout=STEP_TIMEOUT_MS)
             result.step = f"edit {e}: choose the performance they saw"  # never assumed: the form starts empty
-            await pg.locator(".st-key-mentor-performance").click(timeout=STEP_TIMEOUT_MS)
+            await pg.locator(".st-key-mentor-performance input").click(timeout=STEP_TIMEOUT_MS)  # not its help icon
             await pg.get_by_role("option", name="Strong", exact=True).click(timeout=STEP_TIMEOUT_MS)
             result.step = f"edit {e}: submit"
             await pg.locator(".st-key-mentor-add button").click(timeout=STEP_TIMEOUT_MS)
@@ -294,9 +297,9 @@ async def drive(url: str, results: list[SessionResult], edits: int, stagger: flo
 # -- verification and report ---------------------------------------------------------------------------
 
 
-def verify(db: Path, results: list[SessionResult]) -> dict:
+def verify(location: str, results: list[SessionResult]) -> dict:
     """Read every session's workspace back through the store: lost writes, leaks, workspace count."""
-    store = Store(db)
+    store = store_at(location)
     lost: list[str] = []
     leaks: list[str] = []
     for r in results:
@@ -406,13 +409,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stagger", type=float, default=0.5, help="seconds between session starts")
     parser.add_argument("--timeout", type=float, default=900, help="limit for the whole browser run, seconds")
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "load_test.json")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="where plans live")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("LOR_LOAD_DATABASE_URL", POSTGRES_ADMIN_URL),
+        help="with --database postgres: a server and a role that may create databases",
+    )
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 200 and 1 <= args.edits <= 500):
         parser.error("--sessions must be 1..200 and --edits 1..500")
 
+    if args.database == "postgres":
+        with postgres_database(args.database_url, prefix="lor_load") as url:
+            return run(args, url)
+    return run(args, None)
+
+
+def run(args: argparse.Namespace, database_url: str | None) -> int:
+    """One load test on a fresh server (plans in ``database_url``, else a temporary SQLite file)."""
     measured: dict = {"load_before": [round(x, 2) for x in os.getloadavg()]}
     tmp = Path(tempfile.mkdtemp(prefix="lor-load-"))
-    server = start_server(tmp)
+    server = start_server(tmp, database_url)
     sampler = Sampler(server.proc.pid)
     sampler.start()
     started, cpu_before = time.perf_counter(), machine_cpu_seconds()
@@ -436,18 +453,21 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sampler.stop()
         server.stop()
-    check = verify(server.db, results)
+    check = verify(database_url or str(server.db), results)
     measured["rss_kb"] = sampler.samples_kb
     measured["browser_cpu"] = sum(sampler.browser_cpu.values())
     measured["script_runs"] = script_runs(tmp / "runs.log")
     measured["server_log"] = (tmp / "server.log").read_text(errors="replace")
     report = summarize(args, results, check, measured)
+    report["database"] = args.database
+    report["edits_per_server_cpu_second"] = round(report["edits_confirmed"] / max(measured["server_cpu"], 0.1), 1)
     report["passed"] = ok(report)
 
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n")
     print(f"{report['sessions']} sessions x {report['edits_per_session']} edits in {report['wall_time_s']} s")
-    print(f"  edits confirmed {report['edits_confirmed']}/{report['edits_expected']}")
+    print(f"  edits confirmed {report['edits_confirmed']}/{report['edits_expected']} ({args.database})")
+    print(f"  edits per second of server CPU: {report['edits_per_server_cpu_second']}")
     for title, key in [
         ("edit latency", "edit_latency_ms"),
         ("page load", "page_load_latency_ms"),

@@ -29,6 +29,8 @@ def test_deleting_a_writer_asks_naming_their_letters_and_undo_restores_them(open
     at = open_page("recommenders")
     before = contents()
     vasquez = next(m for m in saved().mentors() if m.name == "Dr. Elena Vasquez")
+    at.session_state[f"mentor-{vasquez.id}-edit"] = True  # what opening "Edit details" does
+    at.run()
     at.button(key=f"mentor-{vasquez.id}-delete").click().run()
     question = next(plain(w.value) for w in at.warning if plain(w.value).startswith("Delete Dr. Elena Vasquez"))
     assert "and 1 letter (1 at “Asked”)?" in question
@@ -52,6 +54,8 @@ def test_cancel_keeps_everything(open_page):
     at = open_page("recommenders")
     before = contents()
     hale = next(m for m in saved().mentors() if m.name == "Dr. Margaret Hale")
+    at.session_state[f"mentor-{hale.id}-edit"] = True
+    at.run()
     at.button(key=f"mentor-{hale.id}-delete").click().run()
     at.button(key=f"mentor-{hale.id}-delete-cancel").click().run()
     assert contents() == before

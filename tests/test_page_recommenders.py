@@ -198,6 +198,8 @@ def test_editing_a_mentor_saves_at_once_and_logging_a_contact_clears_the_nudge(o
     assert any(nudge in i.value for i in at.info)
     before = at.get("progress")[0].value
 
+    at.session_state[f"mentor-{mid}-edit"] = True  # what opening "Edit details" does
+    at.run()
     at.number_input(key=f"mentor-{mid}-weeks").set_value(12).run()
     assert saved().mentors()[0].weeks_known == 12
     assert at.get("progress")[0].value > before

@@ -45,16 +45,25 @@ def test_empty_workspace_shows_a_first_step(open_page):
     assert not [b for b in at.button if b.key and b.key.startswith("tl-done-")]
     charts = [c.key for c in at.get("plotly_chart")]
     assert charts == ["timeline-year-chart", "timeline-year-chart-stacked"]  # the busy year (laptop and phone)
+    assert "timeline-view" not in at.session_state  # one picture only: nothing to switch
 
 
-def test_example_plan_shows_this_week_overdue_first_and_both_charts(open_page):
+def test_example_plan_shows_this_week_overdue_first_and_one_picture_at_a_time(open_page):
     at = open_page("timeline")
     assert not at.exception
     assert [s.value for s in at.subheader][:2] == ["This week", "Calendar"]
     week = [m.value for m in at.markdown if m.value.startswith("**")]
     assert week[0].startswith("**Overdue")
     assert "tl-done-l-hale-ask" in [b.key for b in at.button]
-    assert len(at.get("plotly_chart")) == 3  # the year (laptop and phone layouts) and the Gantt
+    assert not at.get("plotly_chart")  # the calendar first; the other pictures are built when chosen
+    at.session_state["timeline-view"] = "year"
+    at.run()
+    assert [c.key for c in at.get("plotly_chart")] == ["timeline-year-chart", "timeline-year-chart-stacked"]
+    assert "Calendar" not in [s.value for s in at.subheader]
+    at.session_state["timeline-view"] = "writers"
+    at.run()
+    assert [c.key for c in at.get("plotly_chart")] == ["timeline-gantt"]
+    assert "By writer" in [s.value for s in at.subheader]
     downloads = [d.key for d in at.get("download_button")]
     assert {"timeline-ics-all", "timeline-csv-plan", "timeline-ics-m-raman"} <= set(downloads)
 
@@ -218,7 +227,9 @@ def test_advisor_sees_calendars_and_lists_but_no_controls_except_downloads(advis
     at = advisor_page
     assert not at.exception
     assert [s.value for s in at.subheader][:2] == ["This week", "Calendar"]
-    assert len(at.get("plotly_chart")) == 3
+    # No switch for the advisor (a control): every picture, one under another.
+    assert len(at.get("plotly_chart")) == 3  # the year (laptop and phone layouts) and the Gantt
+    assert not at.get("button_group")
     for kind in ("button", "toggle", "number_input", "date_input", "text_input", "selectbox", "checkbox"):
         assert not at.get(kind), f"read-only page shows a {kind}"
     assert at.get("download_button")

@@ -11,12 +11,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 from plain_text import shown
 
-from lor.models import LABELS, MILESTONE_KINDS, label
+from lor.models import (
+    LABELS,
+    LETTER_TYPES,
+    MILESTONE_KINDS,
+    Application,
+    LetterRequest,
+    Mentor,
+    label,
+    label_in_sentence,
+)
 from lor.text import (
     MARKDOWN_SPECIAL,
     STEP_LABELS,
+    a_or_an,
     day_text,
+    file_slug,
     full_date,
+    letter_title,
+    lines_of,
     long_date,
     markdown_escape,
     month_day,
@@ -105,3 +118,38 @@ def test_no_markdown_character_survives_unescaped(text):
             continue
         assert not MARKDOWN_SPECIAL.fullmatch(escaped[i]), escaped
         i += 1
+
+
+def test_every_letter_type_gets_the_article_its_label_sounds_with():
+    assert a_or_an("sloe") == "a SLOE"
+    assert a_or_an("eslor") == "an eSLOR"
+    assert a_or_an("sel").startswith("an IM SEL")
+    assert a_or_an("narrative") == "a narrative letter"
+    for letter_type in LETTER_TYPES:
+        article, _, words = a_or_an(letter_type).partition(" ")
+        assert words == label_in_sentence(letter_type)
+        assert article == ("an" if words[0].lower() in "aeio" else "a")
+
+
+def test_a_text_box_becomes_one_trimmed_item_per_line():
+    assert lines_of("  Ran the clinic huddle \n\n\tPresented at rounds\n   \n") == [
+        "Ran the clinic huddle",
+        "Presented at rounds",
+    ]
+    assert lines_of("") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Dr. Ana Ortiz", "dr-ana-ortiz"), ("  O'Brien / Smith  ", "o-brien-smith"), ("李", "writer"), ("", "writer")],
+)
+def test_a_file_name_keeps_only_plain_letters_and_digits(name, expected):
+    assert file_slug(name) == expected
+
+
+def test_a_letter_is_named_by_writer_application_and_type_even_after_a_delete():
+    mentor = Mentor(name="Dr. Ana Ortiz", role="attending", setting="rotation", weeks_known=4)
+    app = Application(name="IM 2027", pathway="residency", portal="ERAS", deadline=date(2027, 9, 1))
+    letter = LetterRequest(mentor_id=mentor.id, application_id=app.id, letter_type="sloe")
+    assert letter_title(letter, {mentor.id: mentor}, {app.id: app}) == "Dr. Ana Ortiz — IM 2027 (SLOE)"
+    assert letter_title(letter, {}, {}) == "Unknown writer — Unknown application (SLOE)"

@@ -18,6 +18,13 @@ Its keys:
 - ``server_start``: seconds from launching `streamlit run` until /_stcore/health answers 200, for app.py
   (``app_seconds``) and the one-element page (``bare_page_seconds``).
 
+- ``browser`` (only when named: `python -m tools.bench browser`): a real `streamlit run app.py` driven by headless
+  Chromium on the example and the class-scale plan, server CPU and click-to-settled time of every page's rerun
+  and of the common interactions beside a bare one-button page (see tools/browser_bench.py). ``--plan``,
+  ``--app-dir`` (measure another checkout, for a before/after), ``--database postgres`` (plans in a throwaway PostgreSQL
+  database on LOR_BENCH_DATABASE_URL's server, else the CI role on localhost) and ``--table`` (also
+  print it as a Markdown table, on stderr) shape it.
+
 ``--quick`` makes fewer calls and reruns (a smoke run); ``--page NAME`` narrows the page measurement;
 ``--profile NAME`` prints a pyinstrument profile of one warm rerun of a page. Add a measurement by decorating a
 function with ``@measurement("name")``: it takes ``quick`` (bool) and returns a dict. Timings are reported,
@@ -425,9 +432,23 @@ def machine() -> dict[str, Any]:
     }
 
 
+ON_REQUEST = {"browser"}  # heavy: runs only when named
+
+
+@measurement("browser")
+def browser(quick: bool) -> dict[str, Any]:
+    """A real server and headless Chromium: what a student waits for and what the server pays (tools/browser_bench)."""
+    from tools import browser_bench
+
+    return browser_bench.measure(quick=quick, **browser_options)
+
+
+browser_options: dict[str, Any] = {}
+
+
 def run(names: list[str] | None = None, *, quick: bool = False) -> dict[str, Any]:
-    """The named measurements (all when ``names`` is empty) with a note on the machine."""
-    chosen = names or list(MEASUREMENTS)
+    """The named measurements (all but the browser bench when ``names`` is empty) with a note on the machine."""
+    chosen = names or [name for name in MEASUREMENTS if name not in ON_REQUEST]
     unknown = [n for n in chosen if n not in MEASUREMENTS]
     if unknown:
         raise KeyError(f"unknown measurement(s): {', '.join(unknown)}; known: {', '.join(MEASUREMENTS)}")
@@ -444,7 +465,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer calls, one run each (for CI smoke runs)")
     parser.add_argument("--profile", metavar="PAGE", choices=PAGES, help="print a profile of one warm rerun of PAGE")
     parser.add_argument("--page", action="append", choices=PAGES, help="measure only this page (repeatable)")
+    parser.add_argument("--plan", action="append", choices=["example", "class"], help="browser bench: this plan only")
+    parser.add_argument("--app-dir", type=Path, default=ROOT, help="browser bench: the checkout to serve")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="browser bench: backend")
+    parser.add_argument("--table", action="store_true", help="browser bench: also print a Markdown table on stderr")
     args = parser.parse_args(argv)
+    browser_options.update(
+        plans=args.plan, pages=args.page, app_dir=args.app_dir.resolve(), database_url=_database_url(args.database)
+    )
     global only_pages
     only_pages = tuple(args.page or PAGES)
     if args.profile:
@@ -456,7 +484,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc.args[0]))
     json.dump(results, sys.stdout, indent=2)
     sys.stdout.write("\n")
+    if args.table and "browser" in results:
+        from tools.browser_bench import table
+
+        sys.stderr.write(table(results["browser"]) + "\n")
     return 0
+
+
+def _database_url(backend: str) -> str | None:
+    if backend == "sqlite":
+        return None
+    from tools.browser import POSTGRES_ADMIN_URL
+
+    return os.environ.get("LOR_BENCH_DATABASE_URL", POSTGRES_ADMIN_URL)
 
 
 if __name__ == "__main__":

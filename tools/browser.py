@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from tools import class_plan
 
@@ -36,6 +40,29 @@ def find_chromium() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
+POSTGRES_ADMIN_URL = "postgresql://lor_ci:lor_ci@localhost:5432/postgres"  # a role allowed to create databases
+
+
+@contextmanager
+def postgres_database(admin_url: str = POSTGRES_ADMIN_URL, *, prefix: str = "lor_tool") -> Iterator[str]:
+    """The address of a new, empty PostgreSQL database on ``admin_url``'s server, dropped afterwards (for the load
+    test and the bench: a run never shares a database with anything else)."""
+    import psycopg
+
+    from lor.pgstore import close_all_pools
+
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    parts = urlsplit(admin_url)
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    finally:
+        close_all_pools()
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -45,7 +72,10 @@ def free_port() -> int:
 class Server:
     """A running Streamlit server on loopback with its own database file."""
 
-    def __init__(self, tmp: Path, *, shared: bool, env: dict[str, str] | None = None):
+    def __init__(
+        self, tmp: Path, *, shared: bool, env: dict[str, str] | None = None, root: Path = ROOT, script: str = "app.py"
+    ):
+        """``root``: the checkout to serve (another one for a before/after comparison); ``script``: its main file."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db = tmp / "browser.db"
@@ -63,7 +93,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.port",
                 str(self.port),
                 "--server.address",
@@ -76,7 +106,7 @@ class Server:
                 "--server.fileWatcherType",
                 "none",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -61,10 +61,14 @@ def on_timeline(pg, server) -> None:
 
 
 def settle_timeline(pg) -> None:
-    """Wait until the calendar component and both Plotly charts have drawn."""
+    """Wait until the calendar component (the picture the Timeline shows first) has drawn."""
     expect(pg.frame_locator(CALENDAR).locator(".fc-event.lor-step").first).to_be_visible()
-    pg.wait_for_selector(".st-key-timeline-year-chart .js-plotly-plot .heatmaplayer", state="attached")
-    pg.wait_for_selector(".st-key-timeline-gantt .js-plotly-plot .barlayer", state="attached")
+
+
+def show_view(pg, name: str, chart: str, layer: str) -> None:
+    """Switch the Timeline's picture and wait until its Plotly chart has drawn."""
+    pg.locator(".st-key-timeline-view button").filter(has_text=name).click()
+    pg.wait_for_selector(f".st-key-{chart} .js-plotly-plot {layer}", state="attached")
 
 
 def test_example_plan_loads_from_the_dashboard(app, local_server):
@@ -116,11 +120,14 @@ def test_calendar_shows_the_plan_and_a_clicked_step_can_be_marked_done(app, loca
 def test_year_calendar_and_gantt_are_drawn(app, local_server):
     on_timeline(app, local_server)
     settle_timeline(app)
+    show_view(app, "Year at a glance", "timeline-year-chart", ".heatmaplayer")
     year = app.locator(".st-key-timeline-year-chart .js-plotly-plot")
     expect(year.locator(".heatmaplayer image").first).to_be_attached()  # the day squares
     expect(year.locator(".scatterlayer .point").first).to_be_attached()  # the student's steps on top
     expect(year.locator(".xtick text").first).to_be_attached()
     assert "Jan2027" in year.locator(".xtick text").all_text_contents()
+    show_view(app, "By writer", "timeline-gantt", ".barlayer")
+    expect(app.locator(".st-key-timeline-year-chart")).to_have_count(0)  # one picture at a time
     gantt = app.locator(".st-key-timeline-gantt .js-plotly-plot")
     expect(gantt.locator(".barlayer .point").first).to_be_attached()
     assert gantt.locator(".barlayer .point").count() >= 6

@@ -1,0 +1,566 @@
+"""What the Letters page draws: the pipeline, each letter's card and details (status, packet, waiver, drafts), the
+assignment grid and the writer request sheets. Every change is saved by a widget callback at once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+import streamlit as st
+from pydantic import ValidationError
+
+from lor import ui
+from lor.assignment import (
+    AssignmentError,
+    add_program,
+    assign,
+    assignable_letters,
+    check_assignments,
+    default_max_letters,
+    edit_program,
+    unassign,
+)
+from lor.lifecycle import (
+    DATE_FIELDS,
+    MAX_REMINDERS,
+    WAIVER_ADVICE,
+    TransitionError,
+    brag_sheet_note,
+    forward_and_back,
+    letter_id_warning,
+    move,
+    move_label,
+    next_step,
+    record_reminder,
+    reminder_applies,
+    reminders_sent,
+)
+from lor.messages import DRAFT_KINDS, draft, draft_kinds_for
+from lor.models import (
+    CLOSED_STATUSES,
+    LETTER_TYPES,
+    PACKET_ITEMS,
+    STATUSES,
+    Application,
+    LetterRequest,
+    Mentor,
+    Program,
+    Student,
+    label,
+    plain_errors,
+)
+from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
+from lor.store import Workspace
+from lor.text import letter_title, lines_of, month_day, plural
+
+SELECT_KEY = "letters-select"
+WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
+WAIVER_LABELS = {
+    "undecided": "Not decided yet",
+    "waived": "Waive my right to see it (recommended)",
+    "not_waived": "Keep my right to see it",
+}
+VERSION_LABELS = {"general": "General (one letter for every program)", "tailored": "Tailored for one target"}
+ISSUE_STYLE = {"error": st.error, "warning": st.warning, "info": st.info}
+DATE_LABELS = {"reminder_1_on": "Reminder 1", "reminder_2_on": "Reminder 2 (final)"}
+DRAFT_LABELS = dict(DRAFT_KINDS)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every part of the page needs from the plan, read once per run."""
+
+    today: date
+    student: Student | None
+    mentors: dict[str, Mentor]
+    apps: dict[str, Application]
+    read_only: bool
+    lazy: bool  # a long plan: drafts and program forms wait in lazy panels
+
+
+# -- callbacks: each change is saved at once -------------------------------------------------------------
+
+
+def _letter(ws: Workspace, letter_id: str) -> LetterRequest | None:
+    return next((x for x in ws.letters() if x.id == letter_id), None)
+
+
+def _application(ws: Workspace, application_id: str) -> Application | None:
+    return next((a for a in ws.applications() if a.id == application_id), None)
+
+
+def on_open(letter_id: str) -> None:
+    st.session_state[SELECT_KEY] = letter_id
+
+
+def on_move(ws: Workspace, letter_id: str, status: str) -> None:
+    letter = _letter(ws, letter_id)
+    if letter is None:
+        ui.flash("error", "That letter is no longer in your plan.")
+        return
+    day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
+    try:
+        ws.save_letter(move(letter, status, day))
+    except TransitionError as exc:
+        ui.flash("error", f"Not changed: {exc}")
+        return
+    ui.flash("success", f"Saved: the letter is now “{label(status)}” ({month_day(day)}).")
+
+
+def on_reminder(ws: Workspace, letter_id: str) -> None:
+    letter = _letter(ws, letter_id)
+    if letter is None:
+        return
+    day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
+    try:
+        updated = record_reminder(letter, day)
+    except TransitionError as exc:
+        ui.flash("error", f"Not recorded: {exc}")
+        return
+    ws.save_letter(updated)
+    ui.flash("success", f"Reminder {reminders_sent(updated)} recorded ({month_day(day)}).")
+
+
+def on_field(ws: Workspace, letter_id: str, field: str, key: str) -> None:
+    letter = _letter(ws, letter_id)
+    if letter is None:
+        return
+    value = st.session_state[key]
+    if field == "brag_sheet":
+        value = lines_of(value)
+    elif field == "waived":
+        value = WAIVER_CHOICES[value]
+    elif field.startswith("packet-"):
+        value, field = {**letter.packet, field.removeprefix("packet-"): value}, "packet"
+    try:
+        updated = LetterRequest.model_validate({**letter.model_dump(), field: value})
+    except ValidationError as exc:
+        ui.flash("error", "Not saved: " + " ".join(plain_errors(exc)))
+        return
+    ws.save_letter(updated)
+
+
+def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, key: str) -> None:
+    application = _application(ws, application_id)
+    if application is None:
+        return
+    try:
+        if st.session_state[key]:
+            updated = assign(application, program, letter_id, letters=ws.letters())
+        else:
+            updated = unassign(application, program, letter_id)
+    except AssignmentError as exc:
+        ui.flash("error", f"Not assigned: {exc}")
+        return
+    ws.save_application(updated)
+
+
+# -- drawing ---------------------------------------------------------------------------------------------
+
+
+def sync(key: str, value: object) -> str:
+    """Show the stored value in a widget (so every rerun reflects the store); returns the key."""
+    st.session_state[key] = value
+    return key
+
+
+def pipeline(letters: list[LetterRequest]) -> None:
+    counts: Counter[str] = Counter(x.status for x in letters)
+    shown = [s for s in STATUSES if s not in CLOSED_STATUSES or counts[s]]
+    with st.container(horizontal=True, wrap=True, gap="medium"):  # wraps on a phone instead of one per line
+        for status in shown:
+            st.metric(label(status), counts[status], width=110)
+
+
+def card(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
+    mentor, app = ctx.mentors.get(letter.mentor_id), ctx.apps.get(letter.application_id)
+    with st.container(border=True):
+        left, right = st.columns([5, 1])
+        left.markdown(f"**{ui.md(letter_title(letter, ctx.mentors, ctx.apps))}**")
+        left.caption(f"Status: {label(letter.status)} · Next: {next_step(letter, due=app.deadline if app else None)}")
+        if not ws.read_only:
+            right.button(
+                "Open",
+                key=f"letter-{letter.id}-open",
+                on_click=on_open,
+                args=(letter.id,),
+            )
+        if mentor and app:
+            kinds = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
+            if kinds:
+                title, key = f"Email draft: {DRAFT_LABELS[kinds[0]]}", f"letter-{letter.id}-card"
+                with ui.panel(title, key=f"{key}-panel", lazy=ctx.lazy) as shown:
+                    if shown:
+                        show_draft(letter, mentor, app, kinds[0], ctx, key=key)
+
+
+def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> None:
+    """A card per letter; a long plan groups them by application, each group in a lazy panel."""
+    if not ctx.lazy:
+        for letter in letters:
+            card(ws, letter, ctx)
+        return
+    groups: dict[str, list[LetterRequest]] = {}
+    for letter in letters:
+        groups.setdefault(letter.application_id, []).append(letter)
+    for app_id, group in groups.items():
+        name = ctx.apps[app_id].name if app_id in ctx.apps else "Unknown application"
+        title = f"{ui.md(name)} · {plural(len(group), 'letter')}"
+        with ui.panel(title, key=f"letters-{app_id}-cards", lazy=True) as shown:
+            if not shown:
+                continue
+            for letter in group:
+                card(ws, letter, ctx)
+
+
+def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: str, ctx: Context, *, key: str) -> None:
+    try:
+        d = draft(kind, student=ctx.student, mentor=mentor, application=app, letter=letter, today=ctx.today)
+    except ValueError as exc:
+        st.warning(ui.md(str(exc)))
+        return
+    if d.kind != kind:
+        st.caption(f"Showing “{d.label}” instead, which fits this letter now.")
+    st.caption("Subject")
+    st.code(d.subject, language=None, wrap_lines=True)
+    st.caption("Body")
+    st.code(d.body, language=None, wrap_lines=True)
+    if d.mailto and not ctx.read_only:
+        st.link_button("Open in your email app", d.mailto, key=f"{key}-mailto", icon="✉️")
+    elif not mentor.email:
+        st.caption("Add this writer's email on Choose recommenders to open the draft in your email app.")
+
+
+def dates_table(letter: LetterRequest) -> None:
+    fields = [*DATE_FIELDS.values(), "reminder_1_on", "reminder_2_on"]
+    rows = [
+        {"Step": DATE_LABELS.get(f) or label(f.removesuffix("_on")), "Date": getattr(letter, f)}
+        for f in fields
+        if getattr(letter, f)
+    ]
+    if rows:
+        st.dataframe(sorted(rows, key=lambda r: r["Date"]), hide_index=True, width="content")
+    else:
+        st.caption("No steps dated yet.")
+
+
+def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
+    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format="YYYY-MM-DD", width=220)
+    forward, back = forward_and_back(letter)
+    with st.container(horizontal=True):
+        for i, status in enumerate(forward):
+            st.button(
+                move_label(letter, status),
+                key=f"letter-{letter.id}-move-{status}",
+                on_click=on_move,
+                args=(ws, letter.id, status),
+                type="primary" if i == 0 and status != "withdrawn" else "secondary",
+            )
+    if back:
+        st.caption("Recorded something by mistake? Undo it:")
+        with st.container(horizontal=True):
+            for status in back:
+                st.button(
+                    move_label(letter, status),
+                    key=f"letter-{letter.id}-move-{status}",
+                    on_click=on_move,
+                    args=(ws, letter.id, status),
+                    type="tertiary",
+                )
+    if reminder_applies(letter):
+        st.button(
+            f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
+            key=f"letter-{letter.id}-reminder",
+            on_click=on_reminder,
+            args=(ws, letter.id),
+            icon="🔔",
+        )
+
+
+def packet_editor(ws: Workspace, letter: LetterRequest) -> None:
+    st.markdown("**Packet checklist**")
+    for item, text in PACKET_ITEMS.items():
+        key = sync(f"letter-{letter.id}-packet-{item}", bool(letter.packet.get(item)))
+        st.checkbox(text, key=key, on_change=on_field, args=(ws, letter.id, f"packet-{item}", key))
+    key = sync(f"letter-{letter.id}-brag", "\n".join(letter.brag_sheet))
+    st.text_area(
+        "Brag sheet: one thing this writer saw you do per line",
+        key=key,
+        on_change=on_field,
+        args=(ws, letter.id, "brag_sheet", key),
+        height=150,
+    )
+    note = brag_sheet_note(letter.brag_sheet)
+    if note:
+        st.caption(note)
+    key = sync(f"letter-{letter.id}-strengths", letter.strengths)
+    st.text_area(
+        "Strengths you hope they can speak to (a pointer, not a script)",
+        key=key,
+        on_change=on_field,
+        args=(ws, letter.id, "strengths", key),
+    )
+
+
+def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None) -> None:
+    left, right = st.columns(2)
+    with left:
+        choice = next(k for k, v in WAIVER_CHOICES.items() if v is letter.waived)
+        key = sync(f"letter-{letter.id}-waiver", choice)
+        st.radio(
+            "Right to see the letter",
+            list(WAIVER_CHOICES),
+            format_func=WAIVER_LABELS.get,
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "waived", key),
+        )
+        st.caption(WAIVER_ADVICE)
+        ui.page_link("faq", "Why waive?", icon="💡", topic="waiver")
+        key = sync(f"letter-{letter.id}-letter-id", letter.letter_id or "")
+        st.text_input(
+            "Letter ID (from the portal's Letter Request Form)",
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "letter_id", key),
+        )
+        warning = letter_id_warning(app.portal, letter.letter_id) if app else None
+        if warning:
+            st.warning(warning)
+    with right:
+        key = sync(f"letter-{letter.id}-type", letter.letter_type)
+        st.selectbox(
+            "Letter type",
+            LETTER_TYPES,
+            format_func=label,
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "letter_type", key),
+        )
+        key = sync(f"letter-{letter.id}-version", letter.version)
+        st.radio(
+            "Version",
+            list(VERSION_LABELS),
+            format_func=VERSION_LABELS.get,
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "version", key),
+        )
+        key = sync(f"letter-{letter.id}-tailored-for", letter.tailored_for)
+        st.text_input(
+            "Tailored for (program or track)",
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "tailored_for", key),
+        )
+        key = sync(f"letter-{letter.id}-due", letter.due)
+        st.date_input(
+            "Date you give the writer (optional, before the real deadline)",
+            key=key,
+            on_change=on_field,
+            args=(ws, letter.id, "due", key),
+            format="YYYY-MM-DD",
+        )
+    key = sync(f"letter-{letter.id}-notes", letter.notes)
+    st.text_area("Notes", key=key, on_change=on_field, args=(ws, letter.id, "notes", key))
+
+
+def letter_as_text(letter: LetterRequest, app: Application | None) -> None:
+    done = [text for item, text in PACKET_ITEMS.items() if letter.packet.get(item)]
+    st.markdown(f"**Packet ready:** {len(done)} of {len(PACKET_ITEMS)}")
+    waiver = next(WAIVER_LABELS[k] for k, v in WAIVER_CHOICES.items() if v is letter.waived)
+    st.markdown(f"**Waiver:** {ui.md(waiver)}")
+    st.markdown(f"**Letter ID:** {ui.md(letter.letter_id or '—')}")
+    st.markdown(f"**Version:** {ui.md(VERSION_LABELS[letter.version])} {ui.md(letter.tailored_for)}")
+    if letter.brag_sheet:
+        st.markdown("**Brag sheet**\n\n" + "\n".join(f"- {ui.md(b)}" for b in letter.brag_sheet))
+    if letter.strengths:
+        st.markdown(f"**Strengths:** {ui.md(letter.strengths)}")
+    if letter.notes:
+        st.markdown(f"**Notes:** {ui.md(letter.notes)}")
+
+
+def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
+    mentor, app = ctx.mentors.get(letter.mentor_id), ctx.apps.get(letter.application_id)
+    st.markdown(f"### {ui.md(letter_title(letter, ctx.mentors, ctx.apps))}")
+    step = next_step(letter, due=app.deadline if app else None)
+    st.markdown(f"**Status:** {label(letter.status)} · **Next:** {ui.md(step)}")
+    if letter.status == "declined":
+        st.info("This writer said no. Thank them, and pick a backup writer for this slot on Choose recommenders.")
+        ui.page_link("recommenders", "Choose recommenders", icon="🔁")
+        ui.page_link("faq", "What to do when a writer says no", icon="💡", topic="declined")
+    dates_table(letter)
+    if ws.read_only:
+        letter_as_text(letter, app)
+    else:
+        status_controls(ws, letter, ctx.today)
+        packet_editor(ws, letter)
+        letter_editor(ws, letter, app)
+        ui.delete_button(
+            ws, "letter", letter.id, key=f"letter-{letter.id}-delete", label="Delete this letter", place="letter"
+        )
+    if mentor and app:
+        st.markdown("#### Email drafts")
+        suggested = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
+        kinds = list(DRAFT_LABELS)
+        kind = (
+            st.selectbox(
+                "Draft",
+                kinds,
+                index=kinds.index(suggested[0]) if suggested else 0,
+                format_func=lambda k: DRAFT_LABELS[k],
+                key=f"letter-{letter.id}-draft-kind",
+            )
+            if not ws.read_only
+            else (suggested[0] if suggested else None)
+        )
+        if kind:
+            show_draft(letter, mentor, app, kind, ctx, key=f"letter-{letter.id}-draft")
+
+
+def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest], ctx: Context) -> None:
+    st.markdown(f"### {ui.md(app.name)}")
+    offered = assignable_letters(app, letters)
+    if app.programs and offered:
+        names = [ctx.mentors[x.mentor_id].name if x.mentor_id in ctx.mentors else "Unknown" for x in offered]
+        widths = [3] + [2] * len(offered) + ([1] if not ws.read_only else [])
+        header = st.columns(widths)
+        header[0].caption("Program")
+        for col, name, letter in zip(header[1:], names, offered, strict=False):
+            col.caption(f"{ui.md(name)} ({label(letter.status).lower()})")
+        for program in app.programs:
+            row = st.columns(widths)
+            due = f" · due {month_day(program.deadline)}" if program.deadline else ""
+            row[0].markdown(f"**{ui.md(program.name)}**  \n{len(program.assigned)} of {program.max_letters}{due}")
+            for col, letter in zip(row[1:], offered, strict=False):
+                if ws.read_only:
+                    col.write("✓" if letter.id in program.assigned else "—")
+                    continue
+                key = sync(f"assign-{app.id}-{program.name}-{letter.id}", letter.id in program.assigned)
+                col.checkbox(
+                    "Assigned",
+                    key=key,
+                    label_visibility="collapsed",
+                    on_change=on_assign,
+                    args=(ws, app.id, program.name, letter.id, key),
+                )
+            if not ws.read_only:
+                with row[-1]:
+                    ui.delete_button(
+                        ws,
+                        "program",
+                        app.id,
+                        program=program.name,
+                        key=f"program-{app.id}-{program.name}-remove",
+                        label="Remove",
+                        place=f"programs-{app.id}",
+                    )
+    if not ws.read_only:
+        ui.undo_notice(ws, f"programs-{app.id}")
+    for issue in check_assignments(
+        app, letters, mentors=list(ctx.mentors.values()), applications=list(ctx.apps.values())
+    ):
+        ISSUE_STYLE[issue.level](ui.md(issue.message))
+    if not ws.read_only:
+        add_program_form(ws, app, lazy=ctx.lazy)
+        if app.programs:
+            edit_program_form(ws, app, lazy=ctx.lazy)
+
+
+def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
+    with ui.panel("Add a program", key=f"program-{app.id}-panel", lazy=lazy, icon="➕") as shown:
+        if not shown:
+            return
+        with st.form(f"program-{app.id}-form", clear_on_submit=True, border=False):
+            name = st.text_input("Program name", key=f"program-{app.id}-name")
+            deadline = st.date_input("Its deadline (optional)", value=None, key=f"program-{app.id}-deadline")
+            limit = st.number_input(
+                f"Most letters it takes (default for {label(app.portal)})",
+                min_value=1,
+                max_value=10,
+                value=default_max_letters(app.portal),
+                key=f"program-{app.id}-max",
+            )
+            types = st.multiselect(
+                "Letter types it requires", LETTER_TYPES, format_func=label, key=f"program-{app.id}-types"
+            )
+            if not st.form_submit_button("Add program", key=f"program-{app.id}-add", type="primary"):
+                return
+    fields = {"name": name, "deadline": deadline, "max_letters": int(limit), "required_types": types}
+    save_program(ws, fields, lambda program: add_program(app, program), done="Added", refused="Not added:")
+
+
+def save_program(ws: Workspace, fields: dict, change, *, done: str, refused: str) -> None:
+    """Build a Program from the form's fields, save the application ``change(program)`` returns, and say so;
+    a field or rule the program breaks is explained in plain words instead."""
+    try:
+        program = Program(**fields)
+        ws.save_application(change(program))
+    except ValidationError as exc:
+        ui.show_validation_error(exc, prefix=refused)
+        return
+    except AssignmentError as exc:
+        st.error(ui.md(f"{refused} {exc}"))
+        return
+    ui.flash("success", f"{done} {program.name}.")
+    st.rerun()
+
+
+def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
+    """Change a program's name, due date, limit or required letter types (its assigned letters stay)."""
+    with ui.panel("Edit a program", key=f"program-{app.id}-edit-panel", lazy=lazy, icon="✏️") as shown:
+        if not shown:
+            return
+        names = [p.name for p in app.programs]
+        chosen = st.selectbox("Program", names, key=f"program-{app.id}-edit-which")
+        program = next(p for p in app.programs if p.name == chosen)
+        with st.form(f"program-{app.id}-edit-form", border=False):
+            k = f"program-{app.id}-edit-{names.index(chosen)}"
+            name = st.text_input("Program name", value=program.name, key=f"{k}-name")
+            deadline = st.date_input("Its deadline (optional)", value=program.deadline, key=f"{k}-deadline")
+            limit = st.number_input(
+                "Most letters it takes", min_value=1, max_value=10, value=program.max_letters, key=f"{k}-max"
+            )
+            types = st.multiselect(
+                "Letter types it requires",
+                LETTER_TYPES,
+                default=program.required_types,
+                format_func=label,
+                key=f"{k}-types",
+            )
+            if not st.form_submit_button("Save program", key=f"program-{app.id}-edit-save", type="primary"):
+                return
+    fields = {"name": name, "deadline": deadline, "max_letters": int(limit), "required_types": types}
+    old = program.name
+    save_program(ws, fields, lambda changed: edit_program(app, old, changed), done="Saved", refused="Not saved:")
+
+
+def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> None:
+    student, today = ctx.student, ctx.today
+    writers = [(m, sheet_items(m.id, letters, list(ctx.apps.values()))) for m in ctx.mentors.values()]
+    writers = [(m, items) for m, items in writers if items]
+    if not writers:
+        st.caption("A writer's sheet appears here once you plan a letter with them.")
+    for mentor, items in writers:
+        left, mid, right = st.columns([3, 1, 1])
+        count = len(items)
+        left.markdown(f"**{ui.md(mentor.name)}** · {plural(count, 'letter')}")
+        stem = f"letter-request-{mentor.id}-{today.isoformat()}"
+        mid.download_button(
+            "HTML (print)",
+            partial(request_sheet_html, student, mentor, items, today=today),  # made when clicked
+            file_name=f"{stem}.html",
+            mime="text/html",
+            key=f"sheet-{mentor.id}-html",
+            on_click="ignore",
+        )
+        right.download_button(
+            "Markdown",
+            partial(request_sheet_markdown, student, mentor, items, today=today),
+            file_name=f"{stem}.md",
+            mime="text/markdown",
+            key=f"sheet-{mentor.id}-md",
+            on_click="ignore",
+        )
