@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -491,7 +491,7 @@ def approx_bytes(value: object, *, limit: int | None = None) -> int:
         elif hasattr(item, "nbytes") and hasattr(item, "dtype"):  # a numpy array
             total += 112 + int(item.nbytes)
             if item.dtype == object:
-                stack.extend(item.ravel().tolist())
+                stack.extend(cast(Any, item).ravel().tolist())
         elif hasattr(item, "to_plotly_json"):  # a Plotly figure: its data and layout, not its validators
             total += 1_000
             stack.extend([getattr(item, "_data", None), getattr(item, "_layout", None)])
