@@ -425,14 +425,19 @@ def moved_periods(ws: Workspace, busy: BusyChoices) -> None:
         key, _, year = moved_key.partition(":")
         name = next((p.name for p in DEFAULT_PERIODS if p.key == key), key)
         text = f"{name} {year}: {dates.start} – {dates.end}"
-        if ws.read_only:
-            st.write(ui.md(text))
-            continue
-        left, right = st.columns([5, 1], vertical_alignment="center")
-        left.write(ui.md(text))
-        if right.button("Undo", key=f"timeline-moved-{key}-{year}-undo"):
+        if row_with_action(ws, text, "Undo", key=f"timeline-moved-{key}-{year}-undo"):
             ws.set_setting(BUSY_SETTING, busy.unmoved(moved_key).stored())
             st.rerun()
+
+
+def row_with_action(ws: Workspace, text: str, label: str, *, key: str) -> bool:
+    """One line of plain text with a button beside it (none in a read-only plan); True when it was clicked."""
+    if ws.read_only:
+        st.write(ui.md(text))
+        return False
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.write(ui.md(text))
+    return right.button(label, key=key)
 
 
 def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
@@ -441,12 +446,7 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
     for i, item in enumerate(busy.custom):
         text = f"{item.name} · {item.start} – {item.end} · {item.severity} · {who_text(item.who)}"
-        if ws.read_only:
-            st.write(ui.md(text))
-            continue
-        left, right = st.columns([5, 1], vertical_alignment="center")
-        left.write(ui.md(text))
-        if right.button("Remove", key=f"timeline-custom-{i}-delete"):
+        if row_with_action(ws, text, "Remove", key=f"timeline-custom-{i}-delete"):
             ws.set_setting(BUSY_SETTING, busy.without_custom(i).stored())
             st.rerun()
     if ws.read_only:
