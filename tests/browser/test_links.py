@@ -83,11 +83,13 @@ def add_writer(pg, name: str) -> None:
     """Add a writer through the Choose recommenders form and wait for the app to confirm it."""
     if urlparse(pg.url).path != "/recommenders":
         go_to(pg, "Choose recommenders")
+    wait_for_app(pg)  # the form's open/closed state is only final once the page is drawn
     name_input = pg.locator(".st-key-mentor-name input")
     form = pg.get_by_test_id("stExpander").filter(has=pg.locator(".st-key-mentor-name"))
     expect(form).to_have_count(1)
-    if not name_input.is_visible():
+    if form.locator("details").first.get_attribute("open") is None:
         form.locator("summary").first.click()
+    expect(name_input).to_be_visible()
     fill(pg, "mentor-name", name)
     wait_for_app(pg)  # leaving the name field reruns the page
     choose(pg, "mentor-performance", "Strong")  # the form asks; it never assumes how the student did
