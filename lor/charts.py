@@ -6,7 +6,6 @@ is a background for the student's own steps, which carry the stronger colours.
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -15,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lor.models import MILESTONE_KINDS, ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, label
-from lor.text import step_label
+from lor.text import plotly_text, step_label
 
 # One colour per step. Each is close to the coloured square in KIND_SWATCHES so a plain-text legend
 # (no HTML) can name the colours the calendar uses.
@@ -84,11 +83,6 @@ def _days(first: date, last: date) -> Iterable[date]:
     while day <= last:
         yield day
         day += timedelta(days=1)
-
-
-def _text(value: object) -> str:
-    # Plotly renders a few HTML-like tags in hover text; escape user text so it shows as typed.
-    return html.escape(str(value), quote=False)
 
 
 def who_text(who: str) -> str:
@@ -165,7 +159,7 @@ def year_calendar(
         level, why = busy.get(day, (0, []))
         z[weekday][week] = level
         dates[weekday][week] = day.isoformat()
-        reasons[weekday][week] = "<br>".join(_text(r) for r in why) if why else "Free"
+        reasons[weekday][week] = "<br>".join(plotly_text(r) for r in why) if why else "Free"
 
     fig = go.Figure(
         go.Heatmap(
@@ -208,8 +202,8 @@ def year_calendar(
                 mode="markers",
                 name=step_label(kind),
                 customdata=[d.isoformat() for d in days],
-                text=["<br>".join(_text(_done_title(m)) for m in group) for group in steps],
-                hovertemplate="%{customdata}<br>%{text}<extra>" + _text(step_label(kind)) + "</extra>",
+                text=["<br>".join(plotly_text(_done_title(m)) for m in group) for group in steps],
+                hovertemplate="%{customdata}<br>%{text}<extra>" + plotly_text(step_label(kind)) + "</extra>",
                 marker={
                     "symbol": KIND_SYMBOLS[kind],
                     "color": KIND_COLOURS[kind],
@@ -222,7 +216,7 @@ def year_calendar(
 
     ticks = _month_ticks(start, end, first_monday)
     fig.update_layout(
-        title=title,
+        title=plotly_text(title) if title else None,
         height=250,
         margin={"l": 40, "r": 20, "t": 60 if title else 30, "b": 30},
         plot_bgcolor="white",
@@ -288,12 +282,13 @@ def _month_ticks(start: date, end: date, first_monday: date) -> list[tuple[int, 
 
 
 def _row_names(mentors: Sequence[Mentor]) -> dict[str, str]:
-    # Two writers may share a name; their rows must not merge.
+    # Two writers may share a name; their rows must not merge. A row's name is its tick label and its hover
+    # text, so it is escaped like every other user string in a figure.
     counts: dict[str, int] = defaultdict(int)
     out = {}
     for m in mentors:
         counts[m.name] += 1
-        out[m.id] = m.name if counts[m.name] == 1 else f"{m.name} ({counts[m.name]})"
+        out[m.id] = plotly_text(m.name if counts[m.name] == 1 else f"{m.name} ({counts[m.name]})")
     return out
 
 
@@ -325,7 +320,7 @@ def mentor_gantt(
                 if p.severity != severity or p.end < start or p.start > end:
                     continue
                 first, last = max(p.start, start), min(p.end, end)
-                bars.append((rows[m.id], first, last, _text(p.name), f"{p.start} – {p.end}"))
+                bars.append((rows[m.id], first, last, plotly_text(p.name), f"{p.start} – {p.end}"))
         if bars:
             fig.add_trace(
                 go.Bar(
@@ -353,7 +348,7 @@ def mentor_gantt(
         if last < start or first > end or last < first:
             continue
         first, last = max(first, start), min(last, end)
-        windows.append((rows[steps[0].mentor_id or ""], first, last, _text(steps[0].title)))
+        windows.append((rows[steps[0].mentor_id or ""], first, last, plotly_text(steps[0].title)))
     if windows:
         fig.add_trace(
             go.Bar(
@@ -383,7 +378,7 @@ def mentor_gantt(
                 y=[rows[ms.mentor_id or ""] for ms in points],
                 mode="markers",
                 name=name,
-                text=[_text(_done_title(ms)) for ms in points],
+                text=[plotly_text(_done_title(ms)) for ms in points],
                 customdata=[ms.day.isoformat() for ms in points],
                 hovertemplate="%{customdata}<br>%{text}<extra></extra>",
                 marker={

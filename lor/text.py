@@ -113,8 +113,31 @@ def step_label(kind: str) -> str:
 # Every character Markdown or HTML gives a meaning to; ":" too, so no text turns into a link.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&+.$:-])")
 
+# Streamlit's Markdown (GitHub's flavor) turns web addresses ("https://…", "www.…") and email addresses into links
+# after escapes are undone, so no backslash or character reference stops it; it only looks inside one run of text.
+# NO_LINK, an empty Streamlit colour span, splits the run where an address would start: between "http(s)" and ":",
+# "www" and ".", and before "@". It draws nothing, and the text reads and copies exactly as typed.
+NO_LINK = ":gray[]"
+_ADDRESS_START = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?=@)")
+
 
 def markdown_escape(text: object) -> str:
-    """User text made safe for Markdown: every significant character backslash-escaped, on one line."""
+    """User text made safe for Markdown: every significant character backslash-escaped, on one line, and no web or
+    email address in it turned into a link."""
     flat = " ".join(str(text).split())
-    return MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    return NO_LINK.join(MARKDOWN_SPECIAL.sub(r"\\\1", part) for part in _ADDRESS_START.split(flat))
+
+
+# -- Plotly ----------------------------------------------------------------------------------------------
+
+# Plotly draws a subset of HTML in every label (tick text, hover text, legend names, titles, annotations) and
+# decodes character references in them; a hover template also fills in "%{...}". "%" is written as a character
+# reference, which Plotly shows as "%" and its template never reads.
+_PLOTLY_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;"}
+
+
+def plotly_text(text: object) -> str:
+    """User text made safe for any Plotly label or hover text: shown exactly as typed, on one line, with no tag,
+    link or template field in it taking effect."""
+    flat = " ".join(str(text).split())
+    return "".join(_PLOTLY_SPECIAL.get(ch, ch) for ch in flat)

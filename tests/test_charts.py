@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
@@ -319,3 +321,78 @@ def test_every_step_kind_has_a_colour_a_symbol_a_label_and_a_legend_entry():
     for kind in MILESTONE_KINDS:
         assert kind in KIND_COLOURS and kind in KIND_SYMBOLS
         assert STEP_LABELS[kind] in legend
+
+
+# Names typed as markup (issue #14.9): Plotly draws a subset of HTML in every label, so a name is escaped into
+# every figure string, and still reads exactly as typed once Plotly decodes it.
+
+LINK_NAME = '<a href="https://evil.example">Dr. X</a>'
+BIG_NAME = '<span style="font-size:90px">Big</span>'
+TEMPLATE_NAME = "Dr. %{y} & 100% <br> Lee"
+OUR_TAGS = {"br", "extra"}  # the only tags the charts write themselves
+
+
+def figure_strings(value: object) -> list[str]:
+    """Every string in a figure's JSON: labels, hover text and templates, customdata, legend names, ticks, titles."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in figure_strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in figure_strings(v)]
+    if hasattr(value, "tolist"):  # numpy arrays of customdata
+        return figure_strings(value.tolist())
+    return []
+
+
+def tags_in(fig: go.Figure) -> set[str]:
+    return {m.lower() for s in figure_strings(fig.to_plotly_json()) for m in re.findall(r"</?\s*([a-zA-Z]+)", s)}
+
+
+def hostile_figures() -> list[go.Figure]:
+    names = [LINK_NAME, BIG_NAME, TEMPLATE_NAME]
+    writers = [Mentor(id=f"m{i}", name=n) for i, n in enumerate(names)]
+    plan = [
+        Milestone(kind=kind, day=day, title=f"{kind} {n}", request_id=f"r{i}", mentor_id=f"m{i}", application_id="a1")
+        for i, n in enumerate(names)
+        for kind, day in (("ask", date(2026, 12, 7)), ("reminder_1", date(2027, 1, 4)), ("deadline", date(2027, 2, 1)))
+    ]
+    busy = BusyPeriod(name=f"Away {LINK_NAME}", start=date(2026, 12, 1), end=date(2026, 12, 20), severity="avoid")
+    start, end = date(2026, 11, 23), date(2027, 2, 28)
+    return [
+        mentor_gantt(writers, {w.id: [busy] for w in writers}, plan, start=start, end=end),
+        year_calendar([busy], plan, start=start, title=f"Year of {BIG_NAME}"),
+        year_calendar([busy], plan, start=start, stacked=True),
+    ]
+
+
+@pytest.mark.parametrize("index", range(3), ids=["gantt", "year", "year-stacked"])
+def test_no_name_becomes_a_tag_or_a_template_field_in_any_figure(index):
+    fig = hostile_figures()[index]
+    assert tags_in(fig) <= OUR_TAGS
+    strings = figure_strings(fig.to_plotly_json())
+    assert not [s for s in strings if "<a" in s or "<span" in s]
+    fields = {f for s in strings for f in re.findall(r"%\{([^}]*)\}", s)}
+    assert fields <= {"customdata", "customdata[0]", "customdata[1]", "text", "y"}  # only the charts' own
+
+
+def test_the_writer_rows_and_hover_text_read_exactly_as_typed():
+    gantt, year, _ = hostile_figures()
+    rows = [html.unescape(name) for name in gantt.layout.yaxis.categoryarray]
+    assert rows == [LINK_NAME, BIG_NAME, " ".join(TEMPLATE_NAME.split())]
+    busy = trace(gantt, "Busy: avoid")
+    assert {html.unescape(c[0]) for c in busy.customdata} == {f"Away {LINK_NAME}"}
+    asks = trace(year, "Ask")
+    assert [html.unescape(line) for line in asks.text[0].split("<br>")] == [
+        f"ask {LINK_NAME}",
+        f"ask {BIG_NAME}",
+        "ask Dr. %{y} & 100% <br> Lee",
+    ]
+    assert html.unescape(year.layout.title.text) == f"Year of {BIG_NAME}"
+
+
+def test_calendar_event_titles_stay_as_typed_because_fullcalendar_draws_them_as_text():
+    plan = [step("ask", date(2026, 12, 7))]
+    busy = BusyPeriod(name=f"Away {BIG_NAME}", start=date(2026, 12, 1), end=date(2026, 12, 2))
+    events = calendar_events(plan, [busy], names={"m1": LINK_NAME})
+    assert [e["title"] for e in events] == [f"Ask: {LINK_NAME}", f"Away {BIG_NAME}"]

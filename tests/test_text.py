@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from plain_text import shown
+from plain_text import autolinked, shown
 
 from lor.models import (
     LABELS,
@@ -23,6 +24,7 @@ from lor.models import (
 )
 from lor.text import (
     MARKDOWN_SPECIAL,
+    NO_LINK,
     STEP_LABELS,
     a_or_an,
     day_text,
@@ -34,6 +36,7 @@ from lor.text import (
     markdown_escape,
     month_day,
     month_year,
+    plotly_text,
     plural,
     short_date,
     step_label,
@@ -108,7 +111,7 @@ def test_unescaping_the_escaped_text_gives_the_text_back(text):
 
 @given(st.text())
 def test_no_markdown_character_survives_unescaped(text):
-    escaped = markdown_escape(text)
+    escaped = markdown_escape(text).replace(NO_LINK, "")
     # Every special character is preceded by a backslash that is itself not escaped.
     i = 0
     while i < len(escaped):
@@ -118,6 +121,44 @@ def test_no_markdown_character_survives_unescaped(text):
             continue
         assert not MARKDOWN_SPECIAL.fullmatch(escaped[i]), escaped
         i += 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Plan of Stu https://evil.example/s",
+        "Dr. X www.evil.example",
+        "HTTP://EVIL.EXAMPLE and WWW.EVIL.EXAMPLE",
+        "mail me: stu@evil.example, mailto:x@evil.example",
+        "[https://evil.example](https://evil.example)",
+    ],
+)
+def test_no_web_or_email_address_in_escaped_text_becomes_a_link_and_it_still_reads_as_typed(name):
+    escaped = markdown_escape(name)
+    assert autolinked(escaped) == []
+    assert shown(escaped) == name
+
+
+def test_text_without_addresses_is_only_escaped():
+    assert markdown_escape("Dr. Ana Ortiz: IM (2026)") == "Dr\\. Ana Ortiz\\: IM \\(2026\\)"
+
+
+@given(st.text())
+def test_no_escaped_text_autolinks(text):
+    assert autolinked(markdown_escape(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('<a href="https://evil.example">Dr. X</a>', '&lt;a href="https://evil.example"&gt;Dr. X&lt;/a&gt;'),
+        ("Dr. %{y} & Lee", "Dr. &#37;{y} &amp; Lee"),
+        ("On\nservice  <br>", "On service &lt;br&gt;"),
+    ],
+)
+def test_plotly_text_turns_tags_entities_and_template_fields_into_text(text, expected):
+    assert plotly_text(text) == expected
+    assert html.unescape(plotly_text(text)) == " ".join(text.split())
 
 
 def test_every_letter_type_gets_the_article_its_label_sounds_with():
