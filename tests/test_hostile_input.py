@@ -8,6 +8,7 @@ is left as it was.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -21,7 +22,7 @@ from unittest import mock
 
 import pytest
 from icalendar import Calendar
-from plain_text import assert_plain, shown
+from plain_text import assert_plain, autolinked, shown
 from plan_dates import TODAY
 from pydantic import ValidationError
 from streamlit.testing.v1.element_tree import AlertBase, HeadingBase, Markdown, Toast
@@ -779,3 +780,110 @@ def test_a_5_5_mb_upload_on_share_and_backup_gets_the_apps_own_message(open_page
     assert "at most 5 MB" in calls[0]["help"]  # the limit is said before the file is chosen, too
     assert any("a backup can be at most 5,000,000 bytes (5 MB)" in shown(e.value) for e in at.error)
     assert db().export_json(db().default_workspace()) == before
+
+
+# -- names as markup in charts and as links in page text (issue #14.9, #14.10) -------------------------------
+# Kept in one block: a name that is a link or a huge span in the per-writer chart, and web or email addresses
+# in names that Streamlit's Markdown would turn into links however they are escaped.
+
+LINK_NAME = '<a href="https://evil.example">Dr. X</a>'
+BIG_NAME = '<span style="font-size:90px">Big</span>'
+URL_STUDENT = "Stu https://evil.example/s"
+URL_NAMES = {
+    "m-link": LINK_NAME,
+    "m-big": BIG_NAME,
+    "m-www": "Dr. Y www.evil.example",
+    "m-url": "Dr. Z https://evil.example/s",
+    "m-mail": "Dr. Q q@evil.example",
+}
+URL_APPLICATION = "IM residency https://evil.example/s"
+URL_PERIOD = "Away at www.evil.example"
+
+
+def linked_plan(ws: Workspace) -> None:
+    """A plan whose names are markup, web addresses and email addresses: each writer with a planned letter, an
+    application due in 10 weeks, a busy period for everyone and notes with an address."""
+    ws.save_student(Student(name=URL_STUDENT, school="School at www.evil.example", email="s@example.com"))
+    for mid, name in URL_NAMES.items():
+        ws.save_mentor(
+            Mentor(
+                id=mid,
+                name=name,
+                specialty="internal_medicine",
+                weeks_known=6,
+                one_on_one="frequent",
+                performance="outstanding",
+                last_worked=TODAY - timedelta(days=30),
+                notes="See https://evil.example/s",
+                busy=[BusyPeriod(name=f"On service www.evil.example {BIG_NAME}", start=TODAY, end=TODAY + _DAY)],
+            )
+        )
+    ws.save_application(
+        Application(
+            id="a-url",
+            name=URL_APPLICATION,
+            specialty="internal_medicine",
+            deadline=TODAY + timedelta(weeks=10),
+            programs=[Program(name="Program www.evil.example", deadline=TODAY + timedelta(weeks=9))],
+        )
+    )
+    for i, mid in enumerate(URL_NAMES):
+        status = "asked" if i == 1 else "planned"
+        asked = TODAY - timedelta(days=3) if status == "asked" else None
+        ws.save_letter(
+            LetterRequest(
+                id=f"u{i}",
+                mentor_id=mid,
+                application_id="a-url",
+                status=status,
+                asked_on=asked,
+                notes="mail q@evil.example",
+            )
+        )
+    custom = BusyPeriod(name=URL_PERIOD, start=TODAY + timedelta(days=20), end=TODAY + timedelta(days=22))
+    ws.set_setting("busy", {"custom": [custom.model_dump(mode="json")]})
+
+
+def markdown_and_help(at) -> list[str]:
+    """Every string a page run hands to Streamlit's Markdown: texts, alerts, headings, labels and help tooltips."""
+    out = rendered_markdown(at)
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+        if isinstance(getattr(node, "help", None), str):
+            out.append(node.help)
+
+    walk(at.main)
+    walk(at.sidebar)
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("link", ["w", "view"])
+def test_no_address_in_a_name_becomes_a_link_on_any_page_for_the_owner_or_the_advisor(open_page, page, link):
+    edit, view = db().create_workspace()
+    linked_plan(db().open(edit))
+    at = open_page(page, example=False, shared=True, query={link: edit if link == "w" else view})
+    assert not at.exception, at.exception
+    texts = markdown_and_help(at)
+    links = [found for text in texts for found in autolinked(text) if "evil" in found]
+    assert links == [], f"{page} turns addresses typed in names into links: {links}"
+    if page == "dashboard":  # AppTest keeps app.py's sidebar on the first page only; the browser test checks all
+        assert shown(at.sidebar.caption[0].value).startswith(f"Plan of {URL_STUDENT}")
+
+
+def test_the_timeline_figures_of_a_plan_with_markup_names_carry_no_tag(ws):
+    from lor.timeline import timeline_of
+
+    linked_plan(ws)
+    drawn = timeline_of(ws, TODAY)
+    gantt = drawn.gantt_figure()
+    assert gantt is not None
+    for fig in (gantt, drawn.year_figure(), drawn.year_figure(stacked=True)):
+        strings = json.dumps(fig.to_plotly_json(), default=str)
+        assert "<a" not in strings and "<span" not in strings
+    rows = [html.unescape(name) for name in gantt.layout.yaxis.categoryarray]
+    assert rows == list(URL_NAMES.values())
+    titles = [e["title"] for e in drawn.events() if not e.get("display")]
+    assert f"Ask: {LINK_NAME}" in titles  # FullCalendar draws a title as text: kept exactly as typed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import test_hostile_input as escape_cases
 from playwright.sync_api import expect
 from test_hostile_input import IMG, LATEX, MD_IMAGE, MD_LINK, SCRIPT, SVG, hostile_plan
 
@@ -132,3 +133,87 @@ def test_a_broken_backup_upload_is_refused_in_plain_words_and_the_plan_is_unchan
     assert alerts == []
     fresh = Store(server.db)
     assert fresh.export_json(fresh.default_workspace()) == before
+
+
+# -- names as markup in the per-writer chart, addresses as links in page text (issue #14.9, #14.10) ------------
+# A class server whose one plan has writers named as a link, as a 90-px span, and with web and email addresses in
+# names, seen by the student (?w=) and by the advisor (?view=).
+
+# Links a name could have become: any <a href> whose text names the address, or whose href leads to it (Streamlit's
+# own heading anchors, "#dr-z-https-evil-example", stay on the page; FullCalendar's events are <a> without an href).
+ADDRESS_LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
+    .filter(a => /evil/i.test(a.textContent)
+        || (/evil/i.test(a.getAttribute('href') || '') && !(a.getAttribute('href') || '').startsWith('#')))
+    .map(a => a.outerHTML.slice(0, 160))"""
+# What each page must show exactly as typed (besides the sidebar's "Plan of ...").
+AS_TYPED = {
+    "": [],
+    "recommenders": [
+        escape_cases.URL_NAMES["m-www"],
+        escape_cases.URL_NAMES["m-url"],
+        escape_cases.URL_NAMES["m-mail"],
+    ],
+    "letters": [f"{escape_cases.URL_NAMES['m-url']} — {escape_cases.URL_APPLICATION}"],
+    "timeline": [escape_cases.URL_PERIOD],
+    "faq": [],
+    "share": [],
+}
+
+
+@pytest.fixture(scope="module")
+def linked_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("linked")
+    store = Store(tmp / "browser.db")  # Server uses tmp / "browser.db"
+    edit, view = store.create_workspace()
+    escape_cases.linked_plan(store.open(edit))
+    running = Server(tmp, shared=True)
+    running.links = {"w": edit, "view": view}  # type: ignore[attr-defined]
+    yield running
+    running.stop()
+
+
+def address_links(pg) -> list[str]:
+    found = []
+    for frame in pg.frames:
+        found += frame.evaluate(ADDRESS_LINKS)
+    return found
+
+
+@pytest.mark.parametrize("path", list(AS_TYPED))
+@pytest.mark.parametrize("link", ["w", "view"])
+def test_addresses_in_names_read_as_typed_and_link_nowhere(page, linked_server, alerts, path, link):
+    if link == "view" and path == "share":
+        pytest.skip("the advisor's Share page is the report, covered by the advisor report's own tests")
+    page.goto(f"{linked_server.url}/{path}?{link}={linked_server.links[link]}")
+    wait_for_app(page, timeout=60_000)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(f"Plan of {escape_cases.URL_STUDENT}")
+    main = page.locator('[data-testid="stMain"]')
+    for literal in AS_TYPED[path]:
+        expect(main).to_contain_text(literal)
+    if path == "timeline" and link == "view":  # the advisor's Timeline draws every picture, the chart included
+        page.wait_for_selector(".st-key-timeline-gantt .js-plotly-plot .ytick text", state="attached")
+    assert address_links(page) == []
+    assert exceptions_on(page) == []
+    assert alerts == []
+
+
+def test_the_per_writer_chart_draws_names_as_plain_text(page, linked_server, alerts):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{linked_server.url}/timeline?w={linked_server.links['w']}")
+    wait_for_app(page, timeout=60_000)
+    page.locator(".st-key-timeline-view button").filter(has_text="By writer").click()
+    chart = page.locator(".st-key-timeline-gantt .js-plotly-plot")
+    page.wait_for_selector(".st-key-timeline-gantt .js-plotly-plot .ytick text", state="attached")
+    assert sorted(chart.locator(".ytick text").all_text_contents()) == sorted(escape_cases.URL_NAMES.values())
+    assert chart.locator("a").count() == 0  # Plotly makes <a> of an <a href> in a label
+    sizes = chart.locator(".ytick text, .ytick tspan").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert sizes and max(sizes) < 20  # no 90-px span in a row's name
+    chart.locator(".barlayer .point").first.hover(force=True)  # Plotly listens on the drag layer above the bars
+    hover = chart.locator(".hoverlayer")
+    expect(hover).to_contain_text(escape_cases.LINK_NAME)  # the first bar is the first writer's
+    assert hover.locator("a").count() == 0
+    assert address_links(page) == []
+    assert alerts == []
