@@ -110,7 +110,8 @@ def step_label(kind: str) -> str:
 
 # -- Markdown ------------------------------------------------------------------------------------------
 
-# Every character Markdown or HTML gives a meaning to; ":" too, so no text turns into a link.
+# Every character Markdown or HTML gives a meaning to; ":" too, so no text becomes a Streamlit directive
+# (":red[…]", an icon).
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&+.$:-])")
 
 # Streamlit's Markdown (GitHub's flavor) turns web addresses ("https://…", "www.…") and email addresses into links
