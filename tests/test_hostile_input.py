@@ -810,10 +810,6 @@ def linked_plan(ws: Workspace) -> None:
                 id=mid,
                 name=name,
                 specialty="internal_medicine",
-                weeks_known=6,
-                one_on_one="frequent",
-                performance="outstanding",
-                last_worked=TODAY - timedelta(days=30),
                 notes="See https://evil.example/s",
                 busy=[BusyPeriod(name=f"On service www.evil.example {BIG_NAME}", start=TODAY, end=TODAY + _DAY)],
             )
