@@ -795,6 +795,7 @@ URL_NAMES = {
     "m-www": "Dr. Y www.evil.example",
     "m-url": "Dr. Z https://evil.example/s",
     "m-mail": "Dr. Q q@evil.example",
+    "m-template": "Dr. P 100% %{y} &amp;",  # Plotly's template field and a character reference, as text
 }
 URL_APPLICATION = "IM residency https://evil.example/s"
 URL_PERIOD = "Away at www.evil.example"
