@@ -9,14 +9,14 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Set
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, Literal, TypeVar, cast
 from urllib.parse import urlencode
 
 import streamlit as st
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from streamlit.errors import StreamlitAPIException
 
 from lor.config import ConfigError, Settings, load_settings
@@ -26,7 +26,16 @@ from lor.models import Application, LetterRequest, Mentor, Milestone, Student, c
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
 from lor.removal import removal_of, remove, restore
-from lor.store import MAX_BACKUP_BYTES, DatabaseUnavailable, Desk, DeskView, Store, Workspace, store_at
+from lor.store import (
+    MAX_BACKUP_BYTES,
+    DatabaseUnavailable,
+    Desk,
+    DeskView,
+    Store,
+    Workspace,
+    backup_text,
+    store_at,
+)
 from lor.text import markdown_escape
 
 WS_KEY = "lor-workspace"
@@ -315,7 +324,7 @@ def sidebar(ws: Workspace) -> None:
             download_button(
                 ws,
                 "Download backup (JSON)",
-                lambda: ws.store.export_json(ws),
+                lambda: backup(ws),
                 kind="backup",
                 file_name=f"lor-plan-{today().isoformat()}.json",
                 mime="application/json",
@@ -430,15 +439,33 @@ class PlanCache:
         """The estimated size of every value kept."""
         return self._bytes
 
-    def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
-        """The value for ``key`` at ``version``: stored, or computed now by ``compute()``."""
+    def get(
+        self,
+        key: Hashable,
+        version: int,
+        compute: Callable[[], T],
+        *,
+        counted: Callable[[], Set[int]] | None = None,
+        models: Callable[[T], set[int]] | None = None,
+    ) -> T:
+        """The value for ``key`` at ``version``: stored, or computed now by ``compute()``.
+
+        For the size estimate (``approx_bytes``): ``counted()``, called after ``compute()``, gives the ids of
+        objects the value shares with an entry that counts them; ``models(value)`` is a set to fill with the ids of
+        the pydantic models the value holds, left empty when the value is too large to keep.
+        """
         with self._lock:
             found = self._entries.get(key)
             if found is not None and found[0] == version:
                 self._entries.move_to_end(key)
                 return found[1]
         value = compute()
-        size = approx_bytes(value, limit=self.max_bytes // 4)
+        held = models(value) if models else None
+        size = approx_bytes(
+            value, limit=self.max_bytes // 4, counted=counted() if counted else frozenset(), models=held
+        )
+        if held is not None and size > self.max_bytes // 4:
+            held.clear()  # not kept: whatever is computed from it counts these models itself
         with self._lock:
             found = self._entries.get(key)
             if found is None or found[0] <= version:
@@ -466,33 +493,52 @@ class PlanCache:
         return len(self._entries)
 
 
-def approx_bytes(value: object, *, limit: int | None = None) -> int:
+def approx_bytes(
+    value: object, *, limit: int | None = None, counted: Set[int] = frozenset(), models: set[int] | None = None
+) -> int:
     """About how much memory ``value`` holds: strings, numbers, containers, models, Plotly figures, arrays, and
-    the attributes of other objects, each object counted once. Stops counting past ``limit`` (returns more)."""
-    seen: set[int] = set()
+    the attributes of other objects, each object counted once. Stops counting past ``limit`` (returns more).
+
+    Objects whose ids are in ``counted`` (already counted in another cache entry, e.g. the snapshot's records
+    inside an Overview computed from them) are skipped with everything they hold; ``models``, when given,
+    collects the ids of the pydantic models counted (and the set's own memory is counted too).
+    """
+    seen: set[int] = set(counted)
+    if models is not None:
+        seen.add(id(models))  # counted below, once full
     stack = [value]
     total = 0
+    kinds = _KIND_OF_TYPE
     while stack:
         item = stack.pop()
         if id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, (str, bytes, bytearray)):
-            total += 49 + len(item)
-        elif isinstance(item, (int, float, bool, date)) or item is None:
+        kind = kinds.get(type(item)) or _kind_of(type(item))
+        if kind == _TEXT:
+            total += 49 + len(cast(Any, item))
+        elif kind == _SCALAR:
             total += 32
-        elif isinstance(item, dict):
-            total += 64 + 100 * len(item)
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            total += 56 + 8 * len(item)
-            stack.extend(item)
-        elif hasattr(item, "nbytes") and hasattr(item, "dtype"):  # a numpy array
-            total += 112 + int(item.nbytes)
-            if item.dtype == object:
+        elif kind == _MODEL:
+            total += 56
+            stack.append(item.__dict__)
+            stack.append(cast(Any, item).__pydantic_fields_set__)
+            if models is not None:
+                models.add(id(item))
+        elif kind == _DICT:
+            mapping = cast(dict, item)
+            total += 64 + 100 * len(mapping)
+            stack.extend(mapping.keys())
+            stack.extend(mapping.values())
+        elif kind == _SEQUENCE:
+            items = cast(Any, item)
+            total += 56 + 8 * len(items)
+            stack.extend(items)
+        elif kind == _ARRAY:  # a numpy array
+            total += 112 + int(cast(Any, item).nbytes)
+            if cast(Any, item).dtype == object:
                 stack.extend(cast(Any, item).ravel().tolist())
-        elif hasattr(item, "to_plotly_json"):  # a Plotly figure: its data and layout, not its validators
+        elif kind == _FIGURE:  # a Plotly figure: its data and layout, not its validators
             total += 1_000
             stack.extend([getattr(item, "_data", None), getattr(item, "_layout", None)])
         elif hasattr(item, "__dict__") or hasattr(item, "__slots__"):
@@ -503,7 +549,37 @@ def approx_bytes(value: object, *, limit: int | None = None) -> int:
             total += 32
         if limit is not None and total > limit:
             return total
+    if models is not None:
+        total += 64 + 72 * len(models)
     return total
+
+
+# What approx_bytes does with an object, by its type (found once per type: a pydantic model answers every failed
+# attribute look-up through Python code, so asking each of 10,000 models "are you an array?" cost more than
+# reading the plan).
+_TEXT, _SCALAR, _MODEL, _DICT, _SEQUENCE, _ARRAY, _FIGURE, _OTHER = range(1, 9)
+_KIND_OF_TYPE: dict[type, int] = {}
+
+
+def _kind_of(kind: type) -> int:
+    if issubclass(kind, (str, bytes, bytearray)):
+        found = _TEXT
+    elif issubclass(kind, (int, float, date, type(None))):
+        found = _SCALAR
+    elif issubclass(kind, BaseModel):
+        found = _MODEL
+    elif issubclass(kind, dict):
+        found = _DICT
+    elif issubclass(kind, (list, tuple, set, frozenset)):
+        found = _SEQUENCE
+    elif hasattr(kind, "nbytes") and hasattr(kind, "dtype"):
+        found = _ARRAY
+    elif hasattr(kind, "to_plotly_json"):
+        found = _FIGURE
+    else:
+        found = _OTHER
+    _KIND_OF_TYPE[kind] = found
+    return found
 
 
 # Results of about four pages per plan, the plans of a busy class server; a few tens of MB at most (Community
@@ -517,6 +593,9 @@ class PlanSnapshot:
 
     def __init__(self, ws: Workspace):
         self.id = ws.id
+        # The ids of the records' models, filled in when PLAN_CACHE keeps the snapshot: a result computed from it
+        # (an Overview, a Timeline) holds the same records, already counted in the snapshot's entry.
+        self.record_ids: set[int] = set()
         self._student = ws.student()
         self._mentors = ws.mentors()
         self._applications = ws.applications()
@@ -549,7 +628,9 @@ class PlanSnapshot:
 def _snapshot_at(ws: Workspace, version: int) -> PlanSnapshot:
     # The version is read before the records: a write racing the reads can only leave newer records under the
     # older version (replaced on the next run), never older records under the newer one.
-    return PLAN_CACHE.get((ws.store.location, ws.id, "snapshot"), version, lambda: PlanSnapshot(ws))
+    return PLAN_CACHE.get(
+        (ws.store.location, ws.id, "snapshot"), version, lambda: PlanSnapshot(ws), models=lambda plan: plan.record_ids
+    )
 
 
 def snapshot(ws: Workspace) -> PlanSnapshot:
@@ -566,7 +647,13 @@ def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashabl
         return compute(PlanSnapshot(ws), *args)
     version = ws.version()
     key = (ws.store.location, ws.id, kind, args)
-    return PLAN_CACHE.get(key, version, lambda: compute(_snapshot_at(ws, version), *args))
+    used: list[PlanSnapshot] = []
+
+    def run() -> T:
+        used.append(_snapshot_at(ws, version))
+        return compute(used[0], *args)
+
+    return PLAN_CACHE.get(key, version, run, counted=lambda: used[0].record_ids)
 
 
 def download_button(
@@ -594,6 +681,12 @@ def download_button(
     else:
         data = build()
     (where or st).download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore")
+
+
+def backup(ws: Workspace) -> str:
+    """The plan's backup document (what Store.export_json gives), written from the records already read for
+    this version of the plan."""
+    return backup_text(snapshot(ws))
 
 
 def overview(ws: Workspace, day: date) -> Overview:

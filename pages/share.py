@@ -156,7 +156,7 @@ st.caption(ui.md(ui.where_plans_live()))
 ui.download_button(
     ws,
     "Download backup (JSON)",
-    lambda: store.export_json(ws),
+    lambda: ui.backup(ws),
     kind="backup",
     file_name=f"lor-plan-{stamp}.json",
     mime="application/json",

@@ -33,7 +33,7 @@ from lor.models import (
     current_day,
     planning_horizon,
 )
-from lor.store import Store, parse_backup
+from lor.store import Store, backup_text, parse_backup
 
 # Any text a student might type: emoji, right-to-left scripts, Markdown and HTML, but no lone surrogates
 # (which UTF-8 cannot hold) and no control characters (which no text box produces).
@@ -142,6 +142,8 @@ def test_export_import_export_is_identical_for_any_plan(doc):
         first = store.export_json(first_ws)
         store.import_json(second_ws, first)
         assert store.export_json(second_ws) == first
+    # Written in the standard library's two-space, sorted-key form, as every earlier version wrote it.
+    assert first == json.dumps(json.loads(first), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     # And what came back is the plan that went in, record for record.
     parsed = parse_backup(first)
     assert [m.model_dump(mode="json") for m in parsed["mentors"]] == doc["mentors"]
@@ -186,3 +188,33 @@ def test_a_backup_with_any_one_value_changed_is_read_or_refused_in_one_plain_sen
         record = data.draw(st.sampled_from(doc[kind]))
         record[data.draw(st.sampled_from(sorted(record)))] = value
     _parsed_or_refused_in_plain_words(json.dumps(doc))
+
+
+class _SettingsOnly:
+    """A plan with no records whose settings hold any JSON value (backup_text reads nothing else)."""
+
+    def __init__(self, settings: dict) -> None:
+        self._settings = settings
+
+    def student(self) -> None:
+        return None
+
+    def mentors(self) -> list:
+        return []
+
+    def applications(self) -> list:
+        return []
+
+    def letters(self) -> list:
+        return []
+
+    def settings(self) -> dict:
+        return self._settings
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), JSON, max_size=4))
+def test_the_backup_text_is_the_standard_librarys_form_for_any_settings_value(value):
+    text = backup_text(_SettingsOnly(value))
+    assert json.loads(text)["settings"] == value
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

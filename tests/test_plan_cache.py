@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from plan_dates import TODAY
 
 from lor import ui
-from lor.models import Mentor
+from lor.example import load_example
+from lor.models import BusyPeriod, Mentor
 from lor.store import Store
 
 
@@ -148,3 +150,46 @@ def test_a_plotly_figure_is_measured_by_its_data():
     small = ui.approx_bytes(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
     big = ui.approx_bytes(go.Figure(go.Bar(x=list(range(20_000)), y=list(range(20_000)))))
     assert big > 20_000 * 8 > small
+
+
+def _busy_writers(ws, writers: int = 5, periods: int = 100) -> None:
+    for i in range(writers):
+        busy = [
+            BusyPeriod(name=f"Clinic {j}", start=TODAY + timedelta(days=3 * j), end=TODAY + timedelta(days=3 * j + 1))
+            for j in range(periods)
+        ]
+        ws.save_mentor(Mentor(id=f"m{i}", name=f"Dr. {i}", busy=busy))
+
+
+def test_a_result_made_from_the_snapshot_does_not_count_its_records_a_second_time(tmp_path: Path):
+    ws = Store(tmp_path / "lor.db").default_workspace()
+    _busy_writers(ws)
+    ui.PLAN_CACHE.clear()
+    plan = ui.snapshot(ws)
+    records = ui.PLAN_CACHE.size_bytes
+    ov = ui.overview(ws, TODAY)
+    assert ov.mentors == plan.mentors()  # the Overview holds the snapshot's records, already counted:
+    assert ui.PLAN_CACHE.size_bytes - records < ui.approx_bytes(ov) / 4  # the cache adds only what it adds itself
+    ws.save_mentor(Mentor(id="m-new", name="Dr. New"))
+    assert "Dr. New" in ui.overview(ws, TODAY).mentor_names.values()  # and an edit is seen at once
+
+
+def test_a_result_counts_the_records_itself_when_the_snapshot_is_too_large_to_keep(tmp_path: Path):
+    ws = Store(tmp_path / "lor.db").default_workspace()
+    _busy_writers(ws)
+    cache = ui.PlanCache(max_bytes=400_000)  # a quarter of it is less than the snapshot
+    plan = ui.PlanSnapshot(ws)
+    assert cache.get("snapshot", 1, lambda: plan, models=lambda p: p.record_ids) is plan
+    assert len(cache) == 0 and plan.record_ids == set()
+    cache.get("names", 1, lambda: list(plan.mentors()), counted=lambda: plan.record_ids)
+    assert len(cache) == 0  # counted with the records it holds, the result is too large to keep as well
+
+
+def test_the_backup_is_written_from_the_cached_records_and_shows_an_edit_at_once(tmp_path: Path):
+    ws = Store(tmp_path / "lor.db").default_workspace()
+    load_example(ws, TODAY)
+    assert ui.backup(ws) == ws.store.export_json(ws)
+    ws.save_mentor(Mentor(id="m-added", name="Dr. Added"))
+    text = ui.backup(ws)
+    assert text == ws.store.export_json(ws)
+    assert "Dr. Added" in [m["name"] for m in json.loads(text)["mentors"]]
