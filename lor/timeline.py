@@ -59,9 +59,12 @@ class Timeline:
         """Writer names by mentor id."""
         return {m.id: m.name for m in self.mentors}
 
-    def events(self) -> list[dict[str, Any]]:
-        """The month calendar's events: every step, on top of the busy periods as background shading."""
-        return calendar_events(self.milestones, self.periods, names=self.names) if self.milestones else []
+    def events(self, *, shading: bool = True) -> list[dict[str, Any]]:
+        """The month calendar's events: every step, on top of the busy periods as background shading (without
+        ``shading``: the steps alone, for a list view, which never shows background events)."""
+        if not self.milestones:
+            return []
+        return calendar_events(self.milestones, self.periods if shading else [], names=self.names)
 
     def year_figure(self, *, stacked: bool = False) -> go.Figure:
         """The year heat calendar (``stacked``: months one under another, for a phone)."""

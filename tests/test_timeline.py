@@ -36,6 +36,9 @@ def test_the_pictures_cover_a_year_from_this_week_and_every_step(example_ws):
     assert all(p.end >= drawn.gantt_start for p in drawn.periods)
     events = drawn.events()
     assert {e["id"] for e in events if e.get("display") != "background"} == {m.uid for m in drawn.milestones}
+    # The list view (phones) shows no background shading, so it is sent the steps alone.
+    assert drawn.events(shading=False) == [e for e in events if e.get("display") != "background"]
+    assert len(drawn.events(shading=False)) < len(events)
     assert drawn.gantt_figure() is not None
 
 

@@ -114,9 +114,11 @@ def timeline(ws: Workspace, today: date) -> Timeline:
 
 
 def figure(ws: Workspace, today: date, which: str) -> Any:
-    """One of the Timeline's pictures ("events", "year", "year-stacked", "gantt"), built once per plan version."""
+    """One of the Timeline's pictures ("events", "step-events", "year", "year-stacked", "gantt"), built once per
+    plan version."""
     build = {
         "events": lambda t: t.events(),
+        "step-events": lambda t: t.events(shading=False),
         "year": lambda t: t.year_figure(),
         "year-stacked": lambda t: t.year_figure(stacked=True),
         "gantt": lambda t: t.gantt_figure(),
@@ -196,10 +198,11 @@ def calendar_section(ws: Workspace, drawn: Timeline, today: date) -> None:
         "buttonIcons": False,
         "buttonText": {"prev": "‹ Previous", "next": "Next ›", "month": "Month", "list": "List"},
     }
-    events = figure(ws, today, "events")
+    # The phone's list view never shows background shading: it gets the steps alone, not the busy periods too.
+    events = {CALENDAR_KEY: figure(ws, today, "events"), f"{CALENDAR_KEY}-list": figure(ws, today, "step-events")}
     for key, layout in CALENDAR_LAYOUTS.items():
         clicked = calendar(
-            events=events,
+            events=events[key],
             options={**options, **layout},
             custom_css=CALENDAR_CSS,
             callbacks=["eventClick"],
