@@ -129,28 +129,3 @@ def test_control_characters_are_dropped_not_written():
 def test_an_empty_plan_is_a_valid_empty_calendar():
     cal = Calendar.from_ical(milestones_to_ics([]))
     assert list(cal.walk("VEVENT")) == []
-
-
-long_text = st.text(st.characters(blacklist_categories=["Cc", "Cs"]) | st.sampled_from("\\;,\n"), max_size=300)
-
-
-@settings(max_examples=100, deadline=None)
-@given(long_text)
-def test_long_lines_fold_within_75_octets_never_inside_a_character_or_an_escape(text):
-    step = Milestone(kind="ask", day=date(2027, 2, 1), title=text.strip() or "x", note=text, request_id="r1")
-    data = milestones_to_ics([step])
-    for line in data.split(b"\r\n"):
-        assert len(line) <= 75
-        line.decode("utf-8")  # a fold never cuts a character in two
-        backslashes = len(line) - len(line.rstrip(b"\\"))
-        assert backslashes % 2 == 0  # nor separates a backslash from the character it escapes
-    [event] = _events(data)
-    assert str(event["summary"]) == step.title and str(event.get("description", "")) == text
-
-
-def test_a_backslash_before_a_letter_stays_as_typed():
-    step = Milestone(
-        kind="ask", day=date(2027, 2, 1), title=r"C:\Notes\N", note=r"\n is not a new line", request_id="r1"
-    )
-    [event] = _events(milestones_to_ics([step]))
-    assert str(event["summary"]) == r"C:\Notes\N" and str(event["description"]) == r"\n is not a new line"
