@@ -22,11 +22,21 @@ from streamlit.errors import StreamlitAPIException
 from lor.config import ConfigError, Settings, load_settings
 from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
+from lor.limits import RestoreLimits
 from lor.models import Application, LetterRequest, Mentor, Milestone, Student, current_day, plain_errors
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
 from lor.removal import removal_of, remove, restore
-from lor.store import MAX_BACKUP_BYTES, DatabaseUnavailable, Desk, DeskView, Store, Workspace, store_at
+from lor.store import (
+    MAX_BACKUP_BYTES,
+    DatabaseUnavailable,
+    Desk,
+    DeskView,
+    Store,
+    Workspace,
+    class_database_line,
+    store_at,
+)
 from lor.text import markdown_escape
 
 WS_KEY = "lor-workspace"
@@ -130,6 +140,7 @@ def resolve_workspace() -> Workspace | None:
     if not shared_mode():
         ws = db.default_workspace()
     else:
+        db.purge_if_due()  # empty plans nobody uses (lor.store.Store.purge_empty_plans): at most once an hour
         params = st.query_params
         if "view" not in params and "w" not in params and LINK_KEY in st.session_state:
             # The sidebar navigation drops the query string when it switches pages: keep this session's plan.
@@ -875,3 +886,24 @@ def desk_rows(desk: Desk, day: date) -> list[DeskRow]:
 def join_attempts() -> JoinAttempts:
     """This session's join-code look-ups (lor.desk.JoinAttempts): a few per ten minutes."""
     return st.session_state.setdefault(JOIN_ATTEMPTS_KEY, JoinAttempts())
+
+
+# -- class mode: restores per minute, the database's size (issue #14.8) ------------------------------------------
+
+RESTORE_LIMITS = RestoreLimits()  # this server process's per-plan restore counts (lor.limits)
+RESTORES_KEY = "lor-restores"  # this session's lor.limits.RecentEvents of restores
+
+
+def restore_refusal(ws: Workspace) -> str | None:
+    """Class mode: None when this session may restore a backup into ``ws`` now (the restore is then counted), or
+    the sentence saying how long to wait. Local mode has no limit: the computer is the student's own."""
+    if not shared_mode():
+        return None
+    session = st.session_state.setdefault(RESTORES_KEY, RESTORE_LIMITS.session_window())
+    return RESTORE_LIMITS.admit(session, (ws.store.location, ws.id))
+
+
+def class_database_size() -> str:
+    """ "The class database holds 152 plans in 3.4 MB." for Share & backup in class mode."""
+    db = store()
+    return class_database_line(db.workspace_count(), db.size_bytes())
