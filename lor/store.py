@@ -5,7 +5,9 @@ lor/pgstore.py keeps them on a PostgreSQL server for a class; ``open_store()`` p
 short-lived connection (SQLite, WAL on, a busy timeout set) or pooled one (PostgreSQL) per operation, since Streamlit
 runs each session on its own thread. Every row belongs to a workspace; records are stored as validated JSON.
 
-Command line: ``python -m lor.store copy --from data/lor.db --to postgresql://…`` copies every plan with its links.
+Command line: ``python -m lor.store copy --from data/lor.db --to postgresql://…`` copies every plan with its links;
+``python -m lor.store purge [--db …]`` deletes empty plans now (a class server also does it hourly, see
+``Store.purge_empty_plans``).
 """
 
 from __future__ import annotations
@@ -1105,13 +1107,17 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m lor.store copy --from data/lor.db --to postgresql://…``: move a class to another database."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m lor.store", description="Move plans between databases.")
+    parser = argparse.ArgumentParser(prog="python -m lor.store", description="Move plans, or purge empty ones.")
     commands = parser.add_subparsers(dest="command", required=True)
     copy = commands.add_parser("copy", help="copy every plan, with its links, to another database")
     copy.add_argument("--from", dest="source", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--to", dest="target", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--replace", action="store_true", help="delete the plans the target already holds first")
+    purge = commands.add_parser("purge", help="delete empty plans (never written, or emptied and unvisited 30 days)")
+    purge.add_argument("--db", help="a SQLite file or a postgresql:// address (default: the app's own settings)")
     args = parser.parse_args(argv)
+    if args.command == "purge":
+        return _purge_command(args.db)
 
     if not is_database_url(args.source) and not Path(args.source).is_file():
         print(f"There is no database file at {args.source}. Nothing was copied.")
@@ -1130,6 +1136,27 @@ def main(argv: list[str] | None = None) -> int:
         f"{counts['letters']} letters, {counts['desks']} advisor desk(s)) from {source.location} to {target.location}. "
         "Every private, advisor and desk link now opens there too."
     )
+    return 0
+
+
+def _purge_command(location: str | None) -> int:
+    """``python -m lor.store purge [--db …]``: what the class server does hourly, now, with a line saying what."""
+    if location and not is_database_url(location) and not Path(location).is_file():
+        print(f"There is no database file at {location}. Nothing was purged.")
+        return 2
+    store = store_at(location) if location else open_store()
+    try:
+        if store.read_only:
+            print(f"{store.location} can't be changed right now. Nothing was purged.")
+            return 1
+        done = store.purge_empty_plans()
+        print(
+            f"Purged {plural(done.total, 'empty plan')} from {store.location}: {done.never_written:,} never written "
+            f"(made over {NEVER_WRITTEN_GRACE.days} day ago), {done.abandoned:,} emptied and not opened for "
+            f"{ABANDONED_AFTER.days} days. {class_database_line(store.workspace_count(), store.size_bytes())}"
+        )
+    finally:
+        store.close()
     return 0
 
 
