@@ -140,7 +140,6 @@ def resolve_workspace() -> Workspace | None:
     if not shared_mode():
         ws = db.default_workspace()
     else:
-        db.purge_if_due()  # empty plans nobody uses (lor.store.Store.purge_empty_plans): at most once an hour
         params = st.query_params
         if "view" not in params and "w" not in params and LINK_KEY in st.session_state:
             # The sidebar navigation drops the query string when it switches pages: keep this session's plan.
@@ -159,6 +158,9 @@ def resolve_workspace() -> Workspace | None:
             return None
         if "view" in params or "w" in params:
             st.session_state[LINK_KEY] = ("view", params["view"]) if "view" in params else ("w", params["w"])
+        # Empty plans nobody uses (lor.store.Store.purge_empty_plans), at most once an hour; after the open, which
+        # notes this visit, so a student back after a month keeps even an empty plan.
+        db.purge_if_due()
     st.session_state[WS_KEY] = ws
     return ws
 
