@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
-from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from lor.export import _csv
+from lor.limits import RecentEvents
 from lor.models import label
 from lor.overview import Overview
 from lor.text import short_date
@@ -74,29 +73,12 @@ def desk_name(name: str) -> str:
 
 
 @dataclass
-class JoinAttempts:
+class JoinAttempts(RecentEvents):
     """A per-session limit on join-code look-ups: at most ``limit`` within ``window_s`` seconds, so a session
     can't try codes one after another."""
 
     limit: int = 8
     window_s: float = 600.0
-    _times: deque[float] = field(default_factory=deque)
-
-    def _forget_old(self, now: float) -> None:
-        while self._times and now - self._times[0] >= self.window_s:
-            self._times.popleft()
-
-    def wait_seconds(self, now: float | None = None) -> int:
-        """0 when a look-up may be made now; otherwise how many seconds until the next one may."""
-        now = time.monotonic() if now is None else now
-        self._forget_old(now)
-        if len(self._times) < self.limit:
-            return 0
-        return max(1, int(self._times[0] + self.window_s - now + 0.999))
-
-    def record(self, now: float | None = None) -> None:
-        """Count one look-up."""
-        self._times.append(time.monotonic() if now is None else now)
 
 
 # -- the desk's rows ------------------------------------------------------------------------------------

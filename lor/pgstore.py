@@ -3,7 +3,7 @@
 A class deployment keeps its plans here, because a server database outlives the app (Community Cloud wipes the
 app's own disk whenever it reboots). psycopg 3 with a connection pool, one per database address per process, shared
 by Streamlit's session threads; each operation borrows a connection for one transaction. Migrations are versioned
-like the SQLite store's (``m001_initial``, ``m002_desks``) in a small table of their own.
+like the SQLite store's (``m001_initial``, ``m002_desks``, ``m003_opened``) in a small table of their own.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX desk_members_workspace ON desk_members (workspace_id);
         """,
     ),
+    ("m003_opened", "ALTER TABLE workspaces ADD COLUMN opened text;"),  # see lor/store.py m003_opened
 ]
 
 _pools: dict[str, ConnectionPool] = {}
@@ -98,6 +99,7 @@ class PostgresStore(Store):
     backend = "postgres"
     _ORDER = "seq"
     _JSON_FIELD = "(data::json ->> '{field}')"
+    _LOCK_ROWS = " FOR UPDATE OF w"  # a purge locks the empty plans it found until it has deleted them
 
     def __init__(self, url: str):
         scheme, _, rest = url.partition("://")
@@ -150,6 +152,11 @@ class PostgresStore(Store):
             return stack.enter_context(self._pool.connection())
 
     _transaction = _db
+
+    def size_bytes(self) -> int:
+        """How many bytes the current database takes on the server (pg_database_size: tables, indexes, TOAST)."""
+        with self._db() as db:
+            return int(next(iter(db.query("SELECT pg_database_size(current_database()) AS n")))["n"])
 
 
 class _PgSession:

@@ -5,7 +5,9 @@ lor/pgstore.py keeps them on a PostgreSQL server for a class; ``open_store()`` p
 short-lived connection (SQLite, WAL on, a busy timeout set) or pooled one (PostgreSQL) per operation, since Streamlit
 runs each session on its own thread. Every row belongs to a workspace; records are stored as validated JSON.
 
-Command line: ``python -m lor.store copy --from data/lor.db --to postgresql://…`` copies every plan with its links.
+Command line: ``python -m lor.store copy --from data/lor.db --to postgresql://…`` copies every plan with its links;
+``python -m lor.store purge [--db …]`` deletes empty plans now (a class server also does it hourly, see
+``Store.purge_empty_plans``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -41,6 +43,7 @@ from lor.models import (
     dates_outside_horizon,
     plain_errors,
 )
+from lor.text import plural
 
 SCHEMA = 1  # the backup document's format version
 APP_NAME = "lor-planner"
@@ -49,6 +52,10 @@ MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
 MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
 BUSY_TIMEOUT_S = 10.0
+# Purging empty plans (Store.purge_empty_plans): see the README's class-mode section.
+NEVER_WRITTEN_GRACE = timedelta(days=1)  # a plan row made without a write, kept this long for its first write
+ABANDONED_AFTER = timedelta(days=30)  # an emptied plan nobody opened (or changed) for this long
+PURGE_EVERY = timedelta(hours=1)  # purge_if_due: at most this often per database per process
 
 _KINDS: dict[str, type[BaseModel]] = {
     "mentors": Mentor,
@@ -109,6 +116,13 @@ def m002_desks(db: Database) -> None:
     _table(db, "desk_members").create_index(["workspace_id"], if_not_exists=True)
 
 
+@migrations()
+def m003_opened(db: Database) -> None:
+    """When each plan was last opened by one of its links (noted at most once a day), so purging can tell an
+    abandoned empty plan from one its student still visits."""
+    _table(db, "workspaces").add_column("opened", str)
+
+
 class DatabaseUnavailable(RuntimeError):
     """The configured database can't be reached or opened; the message says which one and why, without secrets."""
 
@@ -150,6 +164,7 @@ class Store:
     backend = "sqlite"
     _ORDER = "rowid"  # insertion order of a record; an update keeps it
     _JSON_FIELD = "json_extract(data, '$.{field}')"
+    _LOCK_ROWS = ""  # what locks the rows a purge selects until it deletes them (PostgreSQL: FOR UPDATE)
 
     read_only = False  # True when the plans can be read but not changed (a read-only disk, a newer database)
     read_only_reason = ""  # why, in a sentence for the page header
@@ -332,8 +347,10 @@ class Store:
             )
         for row in rows:
             if row["edit_hash"] and hmac.compare_digest(row["edit_hash"], digest):
+                self._note_opened(row["id"])
                 return Workspace(self, row["id"], read_only=self.read_only)
             if row["view_hash"] and hmac.compare_digest(row["view_hash"], digest):
+                self._note_opened(row["id"])
                 return Workspace(self, row["id"], read_only=True)
         raise KeyError("this link does not open any plan")
 
@@ -364,6 +381,87 @@ class Store:
         """How many workspaces the database holds (for the instructor's view and the load test)."""
         with self._db() as db:
             return next(iter(db.query("SELECT COUNT(*) AS n FROM workspaces")))["n"]
+
+    # -- housekeeping (class mode): empty plans, the database's size ------------------------------
+
+    def _note_opened(self, workspace_id: str, now: datetime | None = None) -> None:
+        """Note that a link opened this plan: one read, and a write at most once per plan a day (so opening does
+        not queue behind other writers); never a reason not to open it."""
+        if self.read_only:
+            return
+        day = _utc(now).date().isoformat()
+        try:
+            with self._db() as db:
+                row = next(iter(db.query("SELECT opened FROM workspaces WHERE id = ?", [workspace_id])), None)
+                if row is None or (row["opened"] is not None and row["opened"] >= day):
+                    return
+                db.execute(
+                    "UPDATE workspaces SET opened = ? WHERE id = ? AND (opened IS NULL OR opened < ?)",
+                    [_utc(now).isoformat(timespec="seconds"), workspace_id, day],
+                )
+        except DatabaseUnavailable:
+            pass  # a busy or failing disk: the plan still opens; the note waits for the next visit
+
+    def purge_empty_plans(self, now: datetime | None = None) -> Purged:
+        """Delete the plans that hold nothing, so anonymous visits can't pile up rows; never a plan with content.
+
+        A plan is purged when none of its tables (writers, applications, letters, settings, student) holds a row,
+        it is on no advisor desk, and either it was never written and was made over ``NEVER_WRITTEN_GRACE`` ago
+        (a link handed out by ``create_workspace`` whose first write never came), or it was written (then emptied)
+        and neither opened, changed nor made in the last ``ABANDONED_AFTER`` (its link then opens nothing). The
+        local plan is never purged. ``now`` (default: the current time, UTC) is the clock.
+        """
+        now = _utc(now)
+        fresh = (now - NEVER_WRITTEN_GRACE).isoformat(timespec="seconds")
+        idle = (now - ABANDONED_AFTER).isoformat(timespec="seconds")
+        empty = " AND ".join(
+            f"NOT EXISTS (SELECT 1 FROM {table} t WHERE t.workspace_id = w.id)" for table in (*_TABLES, "desk_members")
+        )
+        stale = (
+            f"w.id <> '{LOCAL_WORKSPACE}' AND {empty} AND ("
+            "(w.version = 0 AND w.created < ?) OR "
+            "(w.version > 0 AND w.created < ? AND (w.changed IS NULL OR w.changed < ?) "
+            "AND (w.opened IS NULL OR w.opened < ?)))"
+        )
+        params = [fresh, idle, idle, idle]
+        counts = {"never": 0, "abandoned": 0}
+        with self._transaction() as db:
+            rows = list(db.query(f"SELECT w.id, w.version FROM workspaces w WHERE {stale}{self._LOCK_ROWS}", params))
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                ids = [row["id"] for row in chunk]
+                marks = ", ".join("?" * len(ids))
+                # The conditions again, in the statement that deletes: a first write that won a race keeps its plan.
+                db.execute(
+                    f"DELETE FROM workspaces WHERE id IN ({marks}) AND id IN (SELECT w.id FROM workspaces w "
+                    f"WHERE {stale})",
+                    [*ids, *params],
+                )
+                kept = {r["id"] for r in db.query(f"SELECT id FROM workspaces WHERE id IN ({marks})", ids)}
+                for row in chunk:
+                    if row["id"] not in kept:
+                        counts["never" if row["version"] == 0 else "abandoned"] += 1
+        return Purged(never_written=counts["never"], abandoned=counts["abandoned"])
+
+    def purge_if_due(self, now: datetime | None = None) -> Purged | None:
+        """``purge_empty_plans`` at most once per ``PURGE_EVERY`` per database in this process (a class server
+        calls this whenever a plan is opened); None when it was not due, the store is read-only or the database
+        failed (housekeeping never stops a page)."""
+        now = _utc(now)
+        with _purge_lock:
+            last = _last_purge.get(self.location)
+            if self.read_only or (last is not None and timedelta(0) <= now - last < PURGE_EVERY):
+                return None
+            _last_purge[self.location] = now
+        try:
+            return self.purge_empty_plans(now)
+        except DatabaseUnavailable:
+            return None
+
+    def size_bytes(self) -> int:
+        """How many bytes the database takes on disk: the SQLite file with its write-ahead log."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        return sum(p.stat().st_size for p in (self.path, wal) if p.exists())
 
     # -- advisor desks (class mode) ----------------------------------------------------------------
 
@@ -487,7 +585,7 @@ PLAN_SETTING_KEYS = frozenset(
 _TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
 _DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
 _COLUMNS = {
-    "workspaces": ("id", "edit_hash", "view_hash", "created", "version", "changed"),
+    "workspaces": ("id", "edit_hash", "view_hash", "created", "version", "changed", "opened"),
     "desks": ("id", "name", "link_hash", "code_hash", "code_salt", "created"),
     "desk_members": ("desk_id", "workspace_id", "joined"),
     **dict.fromkeys(_KINDS, ("workspace_id", "id", "name", "data")),
@@ -686,6 +784,41 @@ def _too_large(size: int) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _utc(now: datetime | None) -> datetime:
+    """``now`` in UTC (a naive time is taken as UTC); the current time when None."""
+    if now is None:
+        return datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many empty plans a purge deleted, by kind."""
+
+    never_written: int = 0
+    abandoned: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.never_written + self.abandoned
+
+
+_last_purge: dict[str, datetime] = {}  # database location -> when this process last purged it
+_purge_lock = threading.Lock()
+
+
+def size_text(size: int) -> str:
+    """A database size in words: "3.4 MB", "640 kB"."""
+    if size >= 100_000:
+        return f"{size / 1_000_000:,.1f} MB"
+    return f"{max(1, round(size / 1000)):,} kB"
+
+
+def class_database_line(plans: int, size: int) -> str:
+    """The sentence Share & backup shows in class mode: "The class database holds 152 plans in 3.4 MB." """
+    return f"The class database holds {plural(plans, 'plan')} in {size_text(size)}."
 
 
 class Workspace:
@@ -1014,13 +1147,17 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m lor.store copy --from data/lor.db --to postgresql://…``: move a class to another database."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m lor.store", description="Move plans between databases.")
+    parser = argparse.ArgumentParser(prog="python -m lor.store", description="Move plans, or purge empty ones.")
     commands = parser.add_subparsers(dest="command", required=True)
     copy = commands.add_parser("copy", help="copy every plan, with its links, to another database")
     copy.add_argument("--from", dest="source", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--to", dest="target", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--replace", action="store_true", help="delete the plans the target already holds first")
+    purge = commands.add_parser("purge", help="delete empty plans (never written, or emptied and unvisited 30 days)")
+    purge.add_argument("--db", help="a SQLite file or a postgresql:// address (default: the app's own settings)")
     args = parser.parse_args(argv)
+    if args.command == "purge":
+        return _purge_command(args.db)
 
     if not is_database_url(args.source) and not Path(args.source).is_file():
         print(f"There is no database file at {args.source}. Nothing was copied.")
@@ -1039,6 +1176,27 @@ def main(argv: list[str] | None = None) -> int:
         f"{counts['letters']} letters, {counts['desks']} advisor desk(s)) from {source.location} to {target.location}. "
         "Every private, advisor and desk link now opens there too."
     )
+    return 0
+
+
+def _purge_command(location: str | None) -> int:
+    """``python -m lor.store purge [--db …]``: what the class server does hourly, now, with a line saying what."""
+    if location and not is_database_url(location) and not Path(location).is_file():
+        print(f"There is no database file at {location}. Nothing was purged.")
+        return 2
+    store = store_at(location) if location else open_store()
+    try:
+        if store.read_only:
+            print(f"{store.location} can't be changed right now. Nothing was purged.")
+            return 1
+        done = store.purge_empty_plans()
+        print(
+            f"Purged {plural(done.total, 'empty plan')} from {store.location}: {done.never_written:,} never written "
+            f"(made over {NEVER_WRITTEN_GRACE.days} day ago), {done.abandoned:,} emptied and not opened for "
+            f"{ABANDONED_AFTER.days} days. {class_database_line(store.workspace_count(), store.size_bytes())}"
+        )
+    finally:
+        store.close()
     return 0
 
 

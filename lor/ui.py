@@ -22,6 +22,7 @@ from streamlit.errors import StreamlitAPIException
 from lor.config import ConfigError, Settings, load_settings
 from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
+from lor.limits import RestoreLimits
 from lor.models import Application, LetterRequest, Mentor, Milestone, Student, current_day, plain_errors
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
@@ -34,6 +35,7 @@ from lor.store import (
     Store,
     Workspace,
     backup_text,
+    class_database_line,
     store_at,
 )
 from lor.text import markdown_escape
@@ -157,6 +159,9 @@ def resolve_workspace() -> Workspace | None:
             return None
         if "view" in params or "w" in params:
             st.session_state[LINK_KEY] = ("view", params["view"]) if "view" in params else ("w", params["w"])
+        # Empty plans nobody uses (lor.store.Store.purge_empty_plans), at most once an hour; after the open, which
+        # notes this visit, so a student back after a month keeps even an empty plan.
+        db.purge_if_due()
     st.session_state[WS_KEY] = ws
     return ws
 
@@ -968,3 +973,24 @@ def desk_rows(desk: Desk, day: date) -> list[DeskRow]:
 def join_attempts() -> JoinAttempts:
     """This session's join-code look-ups (lor.desk.JoinAttempts): a few per ten minutes."""
     return st.session_state.setdefault(JOIN_ATTEMPTS_KEY, JoinAttempts())
+
+
+# -- class mode: restores per minute, the database's size (issue #14.8) ------------------------------------------
+
+RESTORE_LIMITS = RestoreLimits()  # this server process's per-plan restore counts (lor.limits)
+RESTORES_KEY = "lor-restores"  # this session's lor.limits.RecentEvents of restores
+
+
+def restore_refusal(ws: Workspace) -> str | None:
+    """Class mode: None when this session may restore a backup into ``ws`` now (the restore is then counted), or
+    the sentence saying how long to wait. Local mode has no limit: the computer is the student's own."""
+    if not shared_mode():
+        return None
+    session = st.session_state.setdefault(RESTORES_KEY, RESTORE_LIMITS.session_window())
+    return RESTORE_LIMITS.admit(session, (ws.store.location, ws.id))
+
+
+def class_database_size() -> str:
+    """ "The class database holds 152 plans in 3.4 MB." for Share & backup in class mode."""
+    db = store()
+    return class_database_line(db.workspace_count(), db.size_bytes())

@@ -153,6 +153,8 @@ if ws.read_only and not store.read_only:  # an advisor link; a plan read-only on
 st.subheader("Backup")
 st.write("A backup is one JSON file holding your whole plan. Keep it somewhere safe and restore it here any time.")
 st.caption(ui.md(ui.where_plans_live()))
+if ui.shared_mode():  # class mode (an advisor link stopped above): how much the class's plans take
+    st.caption(ui.class_database_size())
 ui.download_button(
     ws,
     "Download backup (JSON)",
@@ -184,8 +186,12 @@ if upload is not None:
         )
         confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")
         if st.button("Restore", key="share-restore", type="primary", disabled=not confirmed):
-            store.import_json(ws, upload.getvalue())
-            st.success("Restored: your plan now holds the backup's contents.")
+            refusal = ui.restore_refusal(ws)  # class mode: a few restores a minute per session and per plan
+            if refusal:
+                st.error(refusal, icon="⏳")
+            else:
+                store.import_json(ws, upload.getvalue())
+                st.success("Restored: your plan now holds the backup's contents.")
 
 st.subheader("Start over")
 really = st.checkbox("I want to delete everything in this plan", key="share-clear-confirm")

@@ -2,6 +2,7 @@
 
 Usage: python -m scripts.load_test [--sessions 20] [--edits 20] [--stagger 0.5] [--json artifacts/load_test.json]
                                   [--database postgres [--database-url postgresql://USER:PASSWORD@HOST/DB]]
+                                  [--hostile]
 
 Starts `streamlit run app.py` on 127.0.0.1 in shared mode (LOR_SHARED=1) with a temporary database, then
 drives N concurrent browser sessions (one Chromium, one Playwright context per student). Each session opens
@@ -26,6 +27,13 @@ session kept its plan; 1 otherwise. Only loopback traffic; every loop is bounded
 has a time limit (--timeout, 15 min by default). Results: --json (artifacts/load_test.json) and stdout.
 With --database postgres the plans live in a new PostgreSQL database made on the --database-url server
 (LOR_LOAD_DATABASE_URL, else the CI role on localhost) for this run and dropped after it.
+
+--hostile (issue #14): two runs back to back on fresh servers. The baseline: N-1 students as above. The hostile
+run: the same N-1 students, plus one hostile student who restores the heaviest valid backup (tools/heavy_plan.py)
+on Share & backup and then opens every page of that plan, one after another, until the others are done. It prints
+the others' p95 page time in the hostile run over the baseline's (page time: every page load, edit and page switch
+they waited for; goal <= 1.5x) and the server's peak memory in the hostile run (goal < 600 MB), and exits 1 when
+either run fails its checks or a goal is missed.
 """
 
 from __future__ import annotations
@@ -42,13 +50,23 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from lor.store import store_at
-from tools.browser import ARTIFACTS, CHROMIUM_FLAGS, POSTGRES_ADMIN_URL, Server, find_chromium, postgres_database
+from tools.browser import (
+    ARTIFACTS,
+    CHROMIUM_FLAGS,
+    POSTGRES_ADMIN_URL,
+    TODAY,
+    Server,
+    find_chromium,
+    postgres_database,
+)
+from tools.heavy_plan import PAGES, heavy_document
 
 STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 IDLE_WITH_TITLE = f"() => {STATE} === 'notRunning' && !!document.querySelector('[data-testid=\"stMain\"] h1')"
@@ -285,11 +303,79 @@ async def student(browser, url: str, result: SessionResult, edits: int, delay: f
         await context.close()
 
 
-async def drive(url: str, results: list[SessionResult], edits: int, stagger: float) -> None:
+@dataclass
+class HostileResult:
+    """The hostile student: the heavy restore, then every page of the heavy plan in a loop."""
+
+    backup: Path
+    token: str | None = None
+    restore_ms: float | None = None
+    page_loads_ms: dict[str, list[float]] = field(default_factory=dict)
+    rounds: int = 0  # complete passes over every page
+    step: str = "start"
+    exceptions_shown: int = 0
+    error: str | None = None
+
+
+async def hostile_student(browser, url: str, result: HostileResult, others_done: asyncio.Event) -> None:
+    """Restore the heaviest valid backup on Share & backup, then open every page of that plan, one after another,
+    until the other students are done (the current page load is finished first)."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    await context.add_init_script(CLICK_CLOCK)
+    pg = await context.new_page()
+    try:
+        result.step = "open /share"
+        await loaded_ms(pg, url + "/share")
+        result.step = "restore the heavy backup"
+        await pg.locator(".st-key-share-restore-file input[type=file]").set_input_files(str(result.backup))
+        confirm = pg.locator(".st-key-share-restore-confirm")
+        await confirm.wait_for(timeout=STEP_TIMEOUT_MS)  # drawn once the file is read and previewed
+        await confirm.get_by_text("Yes, replace my current plan").click(timeout=STEP_TIMEOUT_MS)
+        restore = pg.locator(".st-key-share-restore button")
+        await pg.wait_for_function(
+            "() => !document.querySelector('.st-key-share-restore button')?.disabled", timeout=STEP_TIMEOUT_MS
+        )
+        await restore.click(timeout=STEP_TIMEOUT_MS)
+        result.restore_ms = await updated_ms(pg, SHOWS_ALERT, "Restored: your plan now holds")
+        match = re.search(r"[?&]w=([^&]+)", pg.url)
+        if not match:
+            raise RuntimeError(f"no private link in the address after the restore: {pg.url}")
+        result.token = match.group(1)
+        while not others_done.is_set():
+            for page in PAGES:
+                if others_done.is_set():
+                    break
+                result.step = f"round {result.rounds + 1}: open /{page}"
+                path = "" if page == "dashboard" else page
+                result.page_loads_ms.setdefault(page, []).append(await loaded_ms(pg, f"{url}/{path}?w={result.token}"))
+                result.exceptions_shown += await pg.locator('[data-testid="stException"]').count()
+            else:
+                result.rounds += 1
+    except Exception as exc:  # reported; the others go on
+        result.error = f"{result.step}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        with contextlib.suppress(Exception):
+            ARTIFACTS.mkdir(exist_ok=True)
+            await pg.screenshot(path=str(ARTIFACTS / "load_test_fail_hostile.png"), timeout=30_000)
+    finally:
+        await context.close()
+
+
+async def drive(
+    url: str, results: list[SessionResult], edits: int, stagger: float, hostile: HostileResult | None = None
+) -> None:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)
         try:
-            await asyncio.gather(*(student(browser, url, r, edits, (r.index - 1) * stagger) for r in results))
+            others_done = asyncio.Event()
+
+            async def students() -> None:
+                try:
+                    await asyncio.gather(*(student(browser, url, r, edits, (r.index - 1) * stagger) for r in results))
+                finally:
+                    others_done.set()
+
+            extra = [hostile_student(browser, url, hostile, others_done)] if hostile else []
+            await asyncio.gather(students(), *extra)
         finally:
             await browser.close()
 
@@ -339,6 +425,11 @@ def stats(values: list[float]) -> dict:
     }
 
 
+def page_times(results: list[SessionResult]) -> list[float]:
+    """Every wait of the (non-hostile) students: page loads, edits and the page switch, in ms."""
+    return [x for r in results for x in [*r.page_loads_ms, *r.edits_ms, *([r.switch_ms] if r.switch_ms else [])]]
+
+
 def machine_cpu_seconds() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
     fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -348,17 +439,19 @@ def machine_cpu_seconds() -> tuple[float, float]:
 
 
 def summarize(args, results: list[SessionResult], check: dict, measured: dict) -> dict:
+    sessions = len(results)
     rss, hwm_kb = measured["rss_kb"], measured["hwm_kb"]
     run_wall, run_cpu = measured["script_runs"]
     busy, total = measured["machine_cpu"]
     return {
-        "sessions": args.sessions,
+        "sessions": sessions,
         "edits_per_session": args.edits,
         "edits_confirmed": sum(len(r.confirmed) for r in results),
-        "edits_expected": args.sessions * args.edits,
+        "edits_expected": sessions * args.edits,
         "edit_latency_ms": stats([x for r in results for x in r.edits_ms]),
         "page_load_latency_ms": stats([x for r in results for x in r.page_loads_ms]),
         "page_switch_latency_ms": stats([r.switch_ms for r in results if r.switch_ms is not None]),
+        "page_time_ms": stats(page_times(results)),
         "server_script_run_ms": {"wall": stats(run_wall), "cpu": stats(run_cpu)},
         "server_rss_mb": {
             "peak": round(max([*rss, hwm_kb]) / 1024, 1),
@@ -378,7 +471,8 @@ def summarize(args, results: list[SessionResult], check: dict, measured: dict) -
         "cross_workspace_leaks": len(check["leaks"]),
         "leak_details": check["leaks"][:50],
         "workspaces": check["workspaces"],
-        "workspaces_match_sessions": check["workspaces"] == args.sessions and check["distinct_tokens"],
+        "workspaces_match_sessions": check["workspaces"] == sessions + measured["extra_plans"]
+        and check["distinct_tokens"],
         "navigation_kept_plan": sum(1 for r in results if r.kept_plan_on_navigation),
         "exceptions_shown": sum(r.exceptions_shown for r in results),
         "server_log_tracebacks": measured["server_log"].count("Traceback"),
@@ -415,28 +509,99 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("LOR_LOAD_DATABASE_URL", POSTGRES_ADMIN_URL),
         help="with --database postgres: a server and a role that may create databases",
     )
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="a baseline run, then one with a hostile student (heavy restore, every page in a loop); compare",
+    )
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 200 and 1 <= args.edits <= 500):
         parser.error("--sessions must be 1..200 and --edits 1..500")
 
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    if not args.hostile:
+        report = fresh_run(args, args.sessions, hostile=False)
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"{'PASS' if report['passed'] else 'FAIL'}: report in {args.json}")
+        return 0 if report["passed"] else 1
+    if args.sessions < 2:
+        parser.error("--hostile needs --sessions 2 or more (one of them is the hostile student)")
+    baseline = fresh_run(args, args.sessions - 1, hostile=False)
+    attacked = fresh_run(args, args.sessions - 1, hostile=True)
+    comparison = compare(baseline, attacked)
+    args.json.write_text(json.dumps({"baseline": baseline, "hostile": attacked, "comparison": comparison}, indent=2))
+    print(
+        f"Hostile student ({args.database}): the other {args.sessions - 1} students' p95 page time "
+        f"{comparison['others_p95_page_time_ms']['hostile']} ms vs {comparison['others_p95_page_time_ms']['baseline']}"
+        f" ms without it: {comparison['others_p95_page_time_ratio']}x (goal <= {P95_GOAL}x); page loads alone "
+        f"{comparison['others_p95_page_load_ratio']}x, edits {comparison['others_p95_edit_ratio']}x; server peak RSS "
+        f"{comparison['hostile_server_peak_mb']} MB (goal < {RSS_GOAL_MB} MB; {comparison['baseline_server_peak_mb']}"
+        " MB without it)"
+    )
+    print(f"{'PASS' if comparison['passed'] else 'FAIL'}: report in {args.json}")
+    return 0 if comparison["passed"] else 1
+
+
+P95_GOAL = 1.5  # the others' p95 page time with a hostile student, over the same without one
+RSS_GOAL_MB = 600  # the server's peak memory with a hostile student (Community Cloud's smallest tier: ~690 MB)
+
+
+def _ratio(after: float | None, before: float | None) -> float | None:
+    return round(after / before, 2) if after is not None and before else None
+
+
+def compare(baseline: dict, attacked: dict) -> dict:
+    """The hostile run against the baseline: the others' p95 waits and the server's peak memory, with the goals."""
+    ratio = _ratio(attacked["page_time_ms"]["p95"], baseline["page_time_ms"]["p95"])
+    peak = attacked["server_rss_mb"]["peak"]
+    return {
+        "others_p95_page_time_ms": {
+            "baseline": baseline["page_time_ms"]["p95"],
+            "hostile": attacked["page_time_ms"]["p95"],
+        },
+        "others_p95_page_time_ratio": ratio,
+        "others_p95_page_load_ratio": _ratio(
+            attacked["page_load_latency_ms"]["p95"], baseline["page_load_latency_ms"]["p95"]
+        ),
+        "others_p95_edit_ratio": _ratio(attacked["edit_latency_ms"]["p95"], baseline["edit_latency_ms"]["p95"]),
+        "others_p50_page_time_ratio": _ratio(attacked["page_time_ms"]["p50"], baseline["page_time_ms"]["p50"]),
+        "hostile_server_peak_mb": peak,
+        "baseline_server_peak_mb": baseline["server_rss_mb"]["peak"],
+        "server_cpu_seconds": {"baseline": baseline["server_cpu_seconds"], "hostile": attacked["server_cpu_seconds"]},
+        "goal_p95_ratio": P95_GOAL,
+        "goal_peak_mb": RSS_GOAL_MB,
+        "passed": bool(
+            baseline["passed"] and attacked["passed"] and ratio is not None and ratio <= P95_GOAL and peak < RSS_GOAL_MB
+        ),
+    }
+
+
+def fresh_run(args: argparse.Namespace, sessions: int, *, hostile: bool) -> dict:
+    """One load test on a fresh server and a fresh database (a new PostgreSQL database with --database postgres)."""
     if args.database == "postgres":
         with postgres_database(args.database_url, prefix="lor_load") as url:
-            return run(args, url)
-    return run(args, None)
+            return run(args, url, sessions=sessions, hostile=hostile)
+    return run(args, None, sessions=sessions, hostile=hostile)
 
 
-def run(args: argparse.Namespace, database_url: str | None) -> int:
-    """One load test on a fresh server (plans in ``database_url``, else a temporary SQLite file)."""
+def run(args: argparse.Namespace, database_url: str | None, *, sessions: int, hostile: bool = False) -> dict:
+    """One load test on a fresh server (plans in ``database_url``, else a temporary SQLite file); prints and
+    returns its report. ``hostile``: one more session, the hostile student, besides the ``sessions`` students."""
     measured: dict = {"load_before": [round(x, 2) for x in os.getloadavg()]}
     tmp = Path(tempfile.mkdtemp(prefix="lor-load-"))
+    bad = None
+    if hostile:
+        backup = tmp / "heavy-plan.json"
+        backup.write_text(heavy_document(date.fromisoformat(TODAY)), encoding="utf-8")
+        bad = HostileResult(backup=backup)
     server = start_server(tmp, database_url)
     sampler = Sampler(server.proc.pid)
     sampler.start()
     started, cpu_before = time.perf_counter(), machine_cpu_seconds()
-    results = [SessionResult(index=i) for i in range(1, args.sessions + 1)]
+    results = [SessionResult(index=i) for i in range(1, sessions + 1)]
     try:
         try:
-            asyncio.run(asyncio.wait_for(drive(server.url, results, args.edits, args.stagger), args.timeout))
+            asyncio.run(asyncio.wait_for(drive(server.url, results, args.edits, args.stagger, bad), args.timeout))
         except TimeoutError:
             print(f"TIMEOUT: the browser run took more than {args.timeout:.0f} s", file=sys.stderr)
             for r in results:
@@ -458,20 +623,32 @@ def run(args: argparse.Namespace, database_url: str | None) -> int:
     measured["browser_cpu"] = sum(sampler.browser_cpu.values())
     measured["script_runs"] = script_runs(tmp / "runs.log")
     measured["server_log"] = (tmp / "server.log").read_text(errors="replace")
+    measured["extra_plans"] = 1 if bad is not None and bad.token else 0
     report = summarize(args, results, check, measured)
     report["database"] = args.database
     report["edits_per_server_cpu_second"] = round(report["edits_confirmed"] / max(measured["server_cpu"], 0.1), 1)
+    if bad is not None:
+        report["hostile_student"] = {
+            "restore_ms": round(bad.restore_ms, 1) if bad.restore_ms is not None else None,
+            "rounds_over_every_page": bad.rounds,
+            "page_load_ms": {page: stats(times) for page, times in bad.page_loads_ms.items()},
+            "exceptions_shown": bad.exceptions_shown,
+            "error": bad.error,
+        }
+        if bad.error:
+            report["session_errors"].append(f"hostile: {bad.error}")
+        report["exceptions_shown"] += bad.exceptions_shown
     report["passed"] = ok(report)
 
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"{report['sessions']} sessions x {report['edits_per_session']} edits in {report['wall_time_s']} s")
+    title = "with a hostile student" if hostile else "baseline" if args.hostile else ""
+    print(f"{report['sessions']} sessions x {report['edits_per_session']} edits in {report['wall_time_s']} s {title}")
     print(f"  edits confirmed {report['edits_confirmed']}/{report['edits_expected']} ({args.database})")
     print(f"  edits per second of server CPU: {report['edits_per_server_cpu_second']}")
     for title, key in [
         ("edit latency", "edit_latency_ms"),
         ("page load", "page_load_latency_ms"),
         ("page switch", "page_switch_latency_ms"),
+        ("page time (all)", "page_time_ms"),
     ]:
         v = report[key]
         print(f"  {title + ' ms:':17} p50 {v['p50']}  p95 {v['p95']}  max {v['max']}  (n={v['count']})")
@@ -493,10 +670,14 @@ def run(args: argparse.Namespace, database_url: str | None) -> int:
         f"workspaces {report['workspaces']}, navigation kept plan {report['navigation_kept_plan']}, "
         f"exceptions shown {report['exceptions_shown']}, server tracebacks {report['server_log_tracebacks']}"
     )
+    if bad is not None:
+        h = report["hostile_student"]
+        loads = ", ".join(f"{page} p50 {v['p50']}" for page, v in h["page_load_ms"].items())
+        print(f"  hostile student: restore {h['restore_ms']} ms, {h['rounds_over_every_page']} rounds; page ms {loads}")
     for line in report["session_errors"]:
         print("  ERROR", line)
-    print(f"{'PASS' if report['passed'] else 'FAIL'}: report in {args.json}")
-    return 0 if report["passed"] else 1
+    print(f"  {'passed' if report['passed'] else 'FAILED'} its checks")
+    return report
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Class mode and the advisor link: private plans, read-only views, stale links, the report."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -228,3 +229,55 @@ def test_a_new_private_link_replaces_the_old_one_everywhere_at_once(open_page):
             assert "Bookmark this link" not in str(at.main) or new in codes
     with pytest.raises(KeyError):
         db().open(old)
+
+
+# -- class mode's limits (issue #14.8) ----------------------------------------------------------------------------
+
+
+def _restore(at, backup: bytes):
+    """Share & backup: choose the file, confirm, press Restore."""
+    at.file_uploader(key="share-restore-file").set_value(("lor-plan.json", backup, "application/json")).run()
+    at.checkbox(key="share-restore-confirm").check().run()
+    at.button(key="share-restore").click().run()
+    assert not at.exception
+    return at
+
+
+def test_restores_are_capped_per_session_and_per_plan_with_a_plain_message(open_page, monkeypatch):
+    import types
+
+    import lor.limits
+
+    monkeypatch.setattr(lor.limits, "time", types.SimpleNamespace(monotonic=lambda: 1_000.0))  # a frozen clock
+    at = start_plan(open_page("dashboard", example=False, shared=True))
+    token = private_token(at)
+    backup = db().export_json(db().open(token)).encode()
+    at.switch_page("pages/share.py").run()
+    _restore(at, backup)
+    for _ in range(2):
+        at.button(key="share-restore").click().run()
+    assert [s.value for s in at.success] == ["Restored: your plan now holds the backup's contents."]
+    at.button(key="share-restore").click().run()  # the fourth within the minute
+    assert not at.success
+    assert [e.value for e in at.error] == [
+        "You have restored 3 backups in the last minute; wait 60 seconds, then restore again."
+    ]
+    # Reloading (a new session on the same plan) does not start a fresh count.
+    again = _restore(open_page("share", example=False, shared=True, query={"w": token}), backup)
+    assert not again.success
+    assert any(e.value.startswith("This plan has had 3 backups restored in the last minute") for e in again.error)
+
+
+def test_share_and_backup_reports_the_class_databases_size_in_class_mode_only(open_page, app_backend):
+    at = start_plan(open_page("dashboard", example=False, shared=True))
+    view = db().regenerate_link(db().open(private_token(at)), "view")
+    at.switch_page("pages/share.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert re.search(r"The class database holds 1 plan in \d[\d,.]* (MB|kB)\.", captions), captions
+    advisor = open_page("share", example=False, shared=True, query={"view": view})
+    assert not advisor.exception and "class database" not in str(advisor.main)
+
+
+def test_local_mode_reports_no_class_database(open_page):
+    local = open_page("share")
+    assert not local.exception and "class database" not in " ".join(c.value for c in local.caption)

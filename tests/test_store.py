@@ -3,14 +3,14 @@ isolation between workspaces, links, read-only, restore, migrations."""
 
 import json
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from plan_dates import TODAY
 
 from lor.example import example_document, load_example
 from lor.models import Application, LetterRequest, Mentor, Student
-from lor.store import SCHEMA, hash_token, migrations, store_at
+from lor.store import ABANDONED_AFTER, NEVER_WRITTEN_GRACE, PURGE_EVERY, SCHEMA, hash_token, migrations, store_at
 
 
 def test_export_import_export_is_identical(store, example_ws):
@@ -48,7 +48,7 @@ def test_migrations_run_twice_are_harmless(store, store_location):
     ws.save_mentor(Mentor(id="m1", name="Dr. Lee"))
     store.close()  # as a new server process would: a fresh connection, migrations checked again
     again = store_at(store_location)
-    assert _applied_migrations(again) == ["m001_initial", "m002_desks"]
+    assert _applied_migrations(again) == ["m001_initial", "m002_desks", "m003_opened"]
     assert [m.name for m in again.default_workspace().mentors()] == ["Dr. Lee"]
 
 
@@ -272,3 +272,98 @@ def test_kill_9_during_a_restore_leaves_the_previous_plan_intact(store, store_lo
         import sqlite3 as sqlite
 
         assert sqlite.connect(fresh.path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# -- purging empty plans, the database's size (issue #14.8) ---------------------------------------------------
+
+
+def _opens(store, token: str) -> bool:
+    try:
+        store.open(token)
+    except KeyError:
+        return False
+    return True
+
+
+def test_a_never_written_plan_is_purged_after_a_day_and_a_plan_with_content_never(store):
+    now = datetime.now(UTC)
+    blank, _ = store.create_workspace()  # a link handed out whose first write never came
+    kept, _ = store.create_workspace()
+    store.open(kept).save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    local = store.default_workspace()  # local mode's plan: never purged, empty or not
+    assert store.purge_empty_plans(now).total == 0  # its first write may still come
+    assert _opens(store, blank)
+    purged = store.purge_empty_plans(now + NEVER_WRITTEN_GRACE + timedelta(minutes=1))
+    assert (purged.never_written, purged.abandoned) == (1, 0)
+    assert not _opens(store, blank)
+    years_later = store.purge_empty_plans(now + timedelta(days=3650))
+    assert years_later.total == 0
+    assert [m.name for m in store.open(kept).mentors()] == ["Dr. Lee"]
+    assert local.mentors() == [] and store.workspace_count() == 2
+
+
+def test_an_emptied_plan_is_purged_only_after_30_days_without_a_visit(store):
+    now = datetime.now(UTC)
+    edit, view = store.create_workspace()
+    plan = store.open(edit)
+    plan.save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    plan.delete_mentor("m1")  # everything deleted: written once, empty now
+    assert plan.is_empty()
+    assert store.purge_empty_plans(now + ABANDONED_AFTER - timedelta(days=1)).total == 0
+    store._note_opened(plan.id, now + timedelta(days=20))  # the student (or the advisor) came back on day 20
+    assert store.purge_empty_plans(now + ABANDONED_AFTER + timedelta(days=1)).total == 0
+    purged = store.purge_empty_plans(now + timedelta(days=20) + ABANDONED_AFTER + timedelta(days=1))
+    assert (purged.never_written, purged.abandoned) == (0, 1)
+    assert not _opens(store, edit) and not _opens(store, view)
+
+
+def test_opening_a_plan_by_its_link_counts_as_a_visit(store):
+    edit, view = store.create_workspace()
+    store.open(edit).save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    store.open(edit).delete_mentor("m1")
+    today = datetime.now(UTC).date().isoformat()
+
+    def opened() -> str | None:
+        return next(r for r in store.dump_rows()["workspaces"] if r["id"] == store.open(view).id)["opened"]
+
+    assert opened() is not None and opened().startswith(today)  # store.open above noted it
+
+
+@pytest.mark.parametrize("content", ["setting", "student", "application", "desk"])
+def test_a_plan_with_any_row_or_on_a_desk_is_never_purged(store, content):
+    edit, _ = store.create_workspace()
+    plan = store.open(edit)
+    if content == "setting":
+        plan.set_setting("buffer_days", 7)
+    elif content == "student":
+        plan.save_student(Student(name="Student A"))
+    elif content == "application":
+        plan.save_application(Application(id="a1", name="IM residency", deadline=date(TODAY.year + 1, 9, 1)))
+    else:
+        _, code = store.create_desk("Dr. Lee's advisees")
+        plan.join_desk(code)
+    assert store.purge_empty_plans(datetime.now(UTC) + timedelta(days=3650)).total == 0
+    assert _opens(store, edit)
+
+
+def test_purge_if_due_runs_at_most_once_an_hour_per_database(store):
+    now = datetime.now(UTC) + timedelta(days=400)  # far enough for any plan to be purgeable
+    store.create_workspace()
+    first = store.purge_if_due(now)
+    assert first is not None and first.never_written == 1
+    store.create_workspace()
+    assert store.purge_if_due(now + PURGE_EVERY - timedelta(seconds=1)) is None  # not due: nothing done
+    assert store.workspace_count() == 1
+    again = store.purge_if_due(now + PURGE_EVERY)
+    assert again is not None and again.never_written == 1 and store.workspace_count() == 0
+
+
+def test_size_bytes_reports_the_database_and_grows_with_a_big_restore(store):
+    from lor.models import current_day
+    from tools.heavy_plan import heavy_document
+
+    before = store.size_bytes()
+    assert before > 0
+    plan = store.open(store.create_workspace()[0])
+    store.import_json(plan, heavy_document(current_day()))
+    assert store.size_bytes() > before
