@@ -7,6 +7,7 @@ The only module in lor/ that imports streamlit; everything here is presentation 
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -264,16 +265,75 @@ def page_link(page: str, label: str | None = None, *, icon: str | None = None, t
 FlashKind = Literal["success", "info", "warning", "error", "toast"]
 
 
-def flash(kind: FlashKind, text: str) -> None:
+def flash(kind: FlashKind, text: str, *, place: str = "page") -> None:
     """Keep a message to show on the next run: one drawn just before ``st.rerun()`` is never seen.
-    ``text`` is plain text (escaped when shown); ``kind`` is the st function that shows it."""
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+    ``text`` is plain text (escaped when shown); ``kind`` is the st function that shows it; ``place`` is where
+    (``show_flash(place)``): the top of the page, or beside a list far down it, where the student clicked."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text, place))
 
 
-def show_flash() -> None:
-    """Show the messages kept by ``flash()``, once, where this is called."""
-    for kind, text in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, kind)(md(text))
+def show_flash(place: str = "page") -> None:
+    """Show the messages kept by ``flash()`` for ``place``, once, where this is called."""
+    kept = st.session_state.pop(FLASH_KEY, [])
+    for kind, text, where in kept:
+        if where == place:
+            getattr(st, kind)(md(text))
+    others = [item for item in kept if item[2] != place]
+    if others:
+        st.session_state[FLASH_KEY] = others
+
+
+# -- actions from a tab drawn before another tab changed the plan (two tabs, or a page left open) ---------------
+
+CHANGED_ELSEWHERE = "This changed in another tab; here is the current version."
+
+
+def unchanged(current: object, drawn: object, *, gone: str, place: str = "page") -> bool:
+    """True when ``current`` (the record as stored now, None when it is no longer there) is still ``drawn`` (the
+    record as the page showed it), so an action the student took on it may go ahead. Otherwise the action must
+    not: this says so at ``place`` on the next run (``gone``: the sentence for a record already deleted), and the
+    page, drawn again, shows the current version."""
+    if current is None:
+        flash("warning", gone, place=place)
+        return False
+    if current != drawn:
+        flash("warning", CHANGED_ELSEWHERE, place=place)
+        return False
+    return True
+
+
+def drawn_last_run(name: str, value: object) -> object:
+    """What this session's previous run drew for ``name`` (None on the first), keeping ``value`` for the next.
+
+    A form submitted from a tab drawn before another tab changed the plan is submitted against what it showed:
+    compare this with what the form is drawn from now, and refuse (``CHANGED_ELSEWHERE``) when they differ.
+    """
+    key = f"lor-drawn-{name}"
+    previous = st.session_state.get(key)
+    st.session_state[key] = value
+    return previous
+
+
+def unique_labels(labels: dict[str, str]) -> dict[str, str]:
+    """Choice labels (record id -> its name) made distinct: a repeated name gets " (2)", " (3)"... A selectbox sends
+    the chosen label back to the server, so two writers with one name would otherwise be one choice: the last."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for record_id, text in labels.items():
+        shown, n = text, 1
+        while shown in taken:
+            n += 1
+            shown = f"{text} ({n})"
+        taken.add(shown)
+        out[record_id] = shown
+    return out
+
+
+def text_key(text: str) -> str:
+    """Free text (a program's name, a moved period's stored key) as one part of a widget key: a short digest,
+    made only of letters and digits. Keys join their parts with "-", which ids never contain, so text with a "-"
+    or ":" in it can never make two different records' keys equal (or a key too long)."""
+    return "t" + hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def show_validation_error(exc: ValidationError | ValueError, *, prefix: str = "") -> None:
