@@ -26,7 +26,7 @@ from lor.guidance import Card, context_cards
 from lor.models import Application, LetterRequest, Mentor, Milestone, Student, current_day, plain_errors
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
-from lor.removal import removal_of, remove, restore
+from lor.removal import Removal, removal_of, remove, restore
 from lor.store import MAX_BACKUP_BYTES, DatabaseUnavailable, Desk, DeskView, Store, Workspace, store_at
 from lor.text import markdown_escape
 
@@ -695,6 +695,41 @@ CONFIRM_DELETE_KEY = "lor-delete-confirm"  # the delete button whose confirmatio
 UNDO_KEY = "lor-undo"  # (place on the page, Removal): the last delete, kept for the session until undone
 
 
+RECORD_WORDS = {"mentor": "writer", "application": "application", "letter": "letter", "program": "program"}
+
+
+def _gone(kind: RecordKind) -> str:
+    return f"That {RECORD_WORDS[kind]} is already gone: it was deleted in another tab."
+
+
+def _ask_delete(ws: Workspace, kind: RecordKind, record_id: str, program: str | None, key: str) -> None:
+    # The first click: ask, unless the record was deleted meanwhile (a tab drawn before another tab deleted it).
+    try:
+        removal_of(ws, kind, record_id, program=program)
+    except KeyError:
+        flash("warning", _gone(kind))
+        return
+    st.session_state[CONFIRM_DELETE_KEY] = key
+
+
+def _confirm_delete(
+    ws: Workspace, drawn: Removal, kind: RecordKind, record_id: str, program: str | None, place: str, key: str
+) -> None:
+    # "Yes, delete": only what the question named; if another tab changed it since, ask again with the new summary.
+    try:
+        now = removal_of(ws, kind, record_id, program=program)
+    except KeyError:
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        flash("warning", _gone(kind))
+        return
+    if not now.same_as(drawn):
+        flash("warning", CHANGED_ELSEWHERE, place=key)
+        return
+    remove(ws, now)
+    st.session_state[UNDO_KEY] = (place, now)
+    st.session_state.pop(CONFIRM_DELETE_KEY, None)
+
+
 def delete_button(
     ws: Workspace,
     kind: RecordKind,
@@ -706,11 +741,12 @@ def delete_button(
     program: str | None = None,
 ) -> None:
     """A delete button that first asks, naming everything that goes with the record; once confirmed it
-    deletes and leaves an Undo at ``place`` (see ``undo_notice``)."""
+    deletes and leaves an Undo at ``place`` (see ``undo_notice``).
+
+    The answer acts on what the question named: if another tab deleted the record meanwhile, it says so; if
+    another tab changed what would go with it, it asks again with the current list."""
     if st.session_state.get(CONFIRM_DELETE_KEY) != key:
-        if st.button(label, key=key, icon="🗑️"):
-            st.session_state[CONFIRM_DELETE_KEY] = key
-            st.rerun()
+        st.button(label, key=key, icon="🗑️", on_click=_ask_delete, args=(ws, kind, record_id, program, key))
         return
     try:
         removal = removal_of(snapshot(ws), kind, record_id, program=program)
@@ -718,21 +754,33 @@ def delete_button(
         st.session_state.pop(CONFIRM_DELETE_KEY, None)
         return
     with st.container(border=True, key=f"{key}-confirm"):
+        show_flash(key)
         st.warning(f"Delete {md(removal.summary())}? You can undo it right after.", icon="🗑️")
         with st.container(horizontal=True):
-            yes = st.button("Yes, delete", key=f"{key}-yes", type="primary")
-            no = st.button("Cancel", key=f"{key}-cancel")
-    if yes:
-        remove(ws, removal)
-        st.session_state[UNDO_KEY] = (place, removal)
-    if yes or no:
-        st.session_state.pop(CONFIRM_DELETE_KEY, None)
-        st.rerun()
+            st.button(
+                "Yes, delete",
+                key=f"{key}-yes",
+                type="primary",
+                on_click=_confirm_delete,
+                args=(ws, removal, kind, record_id, program, place, key),
+            )
+            st.button("Cancel", key=f"{key}-cancel", on_click=st.session_state.pop, args=(CONFIRM_DELETE_KEY, None))
+
+
+def _undo(ws: Workspace) -> None:
+    pending = st.session_state.pop(UNDO_KEY, None)
+    if pending and not ws.read_only:
+        left_out = restore(ws, pending[1])
+        if left_out:
+            flash("warning", " ".join([CHANGED_ELSEWHERE, *left_out]))
 
 
 def undo_notice(ws: Workspace, place: str) -> bool:
     """At ``place``, after a delete there: what went, with Undo (the records are kept for the session) and a
-    way to dismiss it. The page is scrolled to it, so the student sees it where they were. True when shown."""
+    way to dismiss it. The page is scrolled to it, so the student sees it where they were. True when shown.
+
+    Undo puts back what the plan still has room for: a record another tab changed meanwhile stays as it is now,
+    and the page says what did not come back."""
     pending = st.session_state.get(UNDO_KEY)
     if not pending or pending[0] != place:
         return False
@@ -741,13 +789,14 @@ def undo_notice(ws: Workspace, place: str) -> bool:
     with st.container(border=True, key=anchor):
         st.success(f"Deleted {md(removal.summary())}.", icon="🗑️")
         with st.container(horizontal=True):
-            undo = st.button("Undo", key=f"{anchor}-button", type="primary", icon="↩️")
-            dismiss = st.button("Dismiss", key=f"{anchor}-dismiss", type="tertiary")
-    if undo and not ws.read_only:
-        restore(ws, removal)
-    if undo or dismiss:
-        st.session_state.pop(UNDO_KEY, None)
-        st.rerun()
+            st.button("Undo", key=f"{anchor}-button", type="primary", icon="↩️", on_click=_undo, args=(ws,))
+            st.button(
+                "Dismiss",
+                key=f"{anchor}-dismiss",
+                type="tertiary",
+                on_click=st.session_state.pop,
+                args=(UNDO_KEY, None),
+            )
     if len(pending) < 3:  # scroll once, on the run right after the delete, never again while it stays
         scroll_to(anchor)
         st.session_state[UNDO_KEY] = (place, removal, "seen")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from lor.models import BusyPeriod
+from lor.models import BusyPeriod, LetterRequest, Program
 from lor.store import Store
+from lor.ui import text_key
 
 
 def saved():
@@ -83,3 +84,109 @@ def test_undoing_a_move_another_tab_changed_refuses_and_shows_the_current_dates(
     assert "This changed in another tab; here is the current version." in warnings(tab1)
     assert saved().get_setting("busy")["moved"] == {"acp_meeting:2027": {"start": "2027-04-15", "end": "2027-04-18"}}
     assert any("2027-04-15" in str(m.value).replace("\\", "") for m in tab1.markdown)
+
+
+def mentor(name: str):
+    return next(m for m in saved().mentors() if m.name == name)
+
+
+def test_a_field_another_tab_changed_is_not_overwritten_and_the_current_value_shows(open_page):
+    tab1 = open_page("recommenders")
+    hale = mentor("Dr. Margaret Hale")
+    tab1.session_state[f"mentor-{hale.id}-edit"] = True  # what opening "Edit details" does
+    tab1.run()
+    saved().save_mentor(hale.model_copy(update={"notes": "Changed in tab 2"}))
+    tab1.text_area(key=f"mentor-{hale.id}-notes").input("Typed in tab 1").run()
+    assert not tab1.exception
+    assert mentor("Dr. Margaret Hale").notes == "Changed in tab 2"
+    assert "This changed in another tab; here is the current version." in warnings(tab1)
+    assert tab1.text_area(key=f"mentor-{hale.id}-notes").value == "Changed in tab 2"
+    # Another field of the same writer, unchanged elsewhere, still saves (and keeps tab 2's notes).
+    tab1.text_input(key=f"mentor-{hale.id}-email").input("hale@example.edu").run()
+    assert (mentor("Dr. Margaret Hale").email, mentor("Dr. Margaret Hale").notes) == (
+        "hale@example.edu",
+        "Changed in tab 2",
+    )
+
+
+def test_deleting_a_writer_another_tab_deleted_says_it_is_already_gone(open_page):
+    tab1 = open_page("recommenders")
+    hale = mentor("Dr. Margaret Hale")
+    tab1.session_state[f"mentor-{hale.id}-edit"] = True
+    tab1.run()
+    saved().delete_mentor(hale.id)
+    tab1.button(key=f"mentor-{hale.id}-delete").click().run()
+    assert not tab1.exception
+    assert "That writer is already gone: it was deleted in another tab." in warnings(tab1)
+
+
+def test_yes_delete_after_another_tab_added_a_letter_asks_again_naming_it(open_page):
+    tab1 = open_page("recommenders")
+    hale = mentor("Dr. Margaret Hale")
+    tab1.session_state[f"mentor-{hale.id}-edit"] = True
+    tab1.run()
+    tab1.button(key=f"mentor-{hale.id}-delete").click().run()
+    asked = [w for w in warnings(tab1) if w.startswith("Delete Dr. Margaret Hale")]
+    letters_before = [r for r in saved().letters() if r.mentor_id == hale.id]
+    app = saved().applications()[0]
+    saved().save_letter(LetterRequest(mentor_id=hale.id, application_id=app.id))  # tab 2 plans another letter
+    tab1.button(key=f"mentor-{hale.id}-delete-yes").click().run()
+    assert not tab1.exception
+    assert hale.id in {m.id for m in saved().mentors()}  # nothing deleted: the question named fewer letters
+    assert "This changed in another tab; here is the current version." in warnings(tab1)
+    again = [w for w in warnings(tab1) if w.startswith("Delete Dr. Margaret Hale")]
+    assert again != asked and f"{len(letters_before) + 1} letter" in again[0]
+    tab1.button(key=f"mentor-{hale.id}-delete-yes").click().run()
+    assert hale.id not in {m.id for m in saved().mentors()}
+
+
+def test_undo_leaves_alone_what_another_tab_changed_meanwhile(open_page):
+    tab1 = open_page("letters")
+    app = next(a for a in saved().applications() if a.programs)
+    program = app.programs[0]
+    key = f"program-{app.id}-{text_key(program.name)}-remove"
+    tab1.session_state["letters-tabs"] = "Assign to programs"
+    tab1.run()
+    tab1.button(key=key).click().run()
+    tab1.button(key=f"{key}-yes").click().run()
+    now = next(a for a in saved().applications() if a.id == app.id)
+    replacement = Program(name=program.name, max_letters=2)  # tab 2 adds a program of the same name
+    saved().save_application(now.model_copy(update={"programs": [*now.programs, replacement]}))
+    tab1.button(key=f"undo-programs-{app.id}-button").click().run()
+    assert not tab1.exception
+    kept = [p for p in next(a for a in saved().applications() if a.id == app.id).programs if p.name == program.name]
+    assert kept == [replacement]
+    assert any(w.startswith("This changed in another tab; here is the current version.") for w in warnings(tab1))
+
+
+def test_a_status_change_from_a_stale_tab_is_refused(open_page):
+    tab1 = open_page("letters")
+    tab1.selectbox(key="letters-select").set_value("l-hale").run()
+    letter = next(r for r in saved().letters() if r.id == "l-hale")
+    saved().save_letter(
+        letter.model_copy(update={"status": "asked", "asked_on": letter.asked_on or date(2026, 11, 20)})
+    )
+    tab1.button(key="letter-l-hale-move-asked").click().run()
+    assert not tab1.exception
+    assert "This changed in another tab; here is the current version." in warnings(tab1)
+    saved().delete_letter("l-hale")
+    tab1.button(key="letter-l-hale-move-agreed").click().run()
+    assert not tab1.exception
+    assert "That letter is already gone: it was deleted in another tab." in warnings(tab1)
+
+
+def test_a_program_edited_in_another_tab_is_not_overwritten_by_a_stale_form(open_page):
+    tab1 = open_page("letters")
+    tab1.session_state["letters-tabs"] = "Assign to programs"
+    tab1.run()
+    app = next(a for a in saved().applications() if a.programs)
+    first = app.programs[0]
+    renamed = first.model_copy(update={"name": "Renamed in tab 2"})
+    saved().save_application(app.model_copy(update={"programs": [renamed, *app.programs[1:]]}))
+    k = f"program-{app.id}-edit-{text_key(first.name)}"
+    tab1.text_input(key=f"{k}-name").input("Typed in tab 1")
+    tab1.button(key=f"program-{app.id}-edit-save").click().run()
+    assert not tab1.exception
+    names = [p.name for p in next(a for a in saved().applications() if a.id == app.id).programs]
+    assert "Renamed in tab 2" in names and "Typed in tab 1" not in names
+    assert "This changed in another tab; here is the current version." in warnings(tab1)
