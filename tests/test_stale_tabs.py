@@ -190,3 +190,14 @@ def test_a_program_edited_in_another_tab_is_not_overwritten_by_a_stale_form(open
     names = [p.name for p in next(a for a in saved().applications() if a.id == app.id).programs]
     assert "Renamed in tab 2" in names and "Typed in tab 1" not in names
     assert "This changed in another tab; here is the current version." in warnings(tab1)
+
+
+def test_a_writers_busy_form_sent_after_another_tab_deleted_that_writer_adds_nothing(open_page):
+    tab1 = open_page("timeline")
+    tab1.selectbox(key="timeline-mentor-busy-writer").set_value("m-raman")
+    tab1.text_input(key="timeline-mentor-busy-name").set_value("Vacation")
+    saved().delete_mentor("m-raman")
+    tab1.button(key="FormSubmitter:timeline-mentor-busy-form-Add to this writer").click().run()
+    assert not tab1.exception
+    assert "This changed in another tab; here is the current version." in warnings(tab1)
+    assert all(p.name != "Vacation" for m in saved().mentors() for p in m.busy)  # not given to another writer
