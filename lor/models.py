@@ -6,6 +6,7 @@ Every model validates what a user can type (names, lengths, emails, dates) and r
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Mapping
@@ -325,6 +326,9 @@ class BusyPeriod(_Model):
     who: ShortText = "everyone"
     source: ShortText = ""
     key: ShortText = ""  # stable id of a default period ("july_transition"); empty for the user's own
+    # The student's own periods (their list, a writer's list) get a stable id (with_period_ids) so Remove acts on
+    # the period drawn, whatever another tab removed meanwhile; generated periods keep "".
+    id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_]*$")
 
     @model_validator(mode="after")
     def _ordered(self) -> BusyPeriod:
@@ -335,6 +339,23 @@ class BusyPeriod(_Model):
     def contains(self, day: date) -> bool:
         """True when ``day`` falls inside this period (both ends included)."""
         return self.start <= day <= self.end
+
+
+def with_period_ids(periods: list[BusyPeriod]) -> list[BusyPeriod]:
+    """The periods, each with an id unique in the list: a missing (saved before ids) or repeated id becomes one
+    derived from the period's contents, so the same saved list gets the same ids on every read."""
+    seen: set[str] = set()
+    out = []
+    for period in periods:
+        if not period.id or period.id in seen:
+            text = "|".join(str(v) for v in (period.name, period.start, period.end, period.severity, period.who))
+            n = 0
+            while not period.id or period.id in seen:
+                digest = hashlib.blake2s(f"{text}|{n}".encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+                period, n = period.model_copy(update={"id": f"p{digest}"}), n + 1
+        seen.add(period.id)
+        out.append(period)
+    return out
 
 
 class Touchpoint(_Model):
@@ -382,6 +403,11 @@ class Mentor(_Model):
     @classmethod
     def _drop_blank(cls, items: list[str]) -> list[str]:
         return [item for item in items if item]
+
+    @field_validator("busy")
+    @classmethod
+    def _period_ids(cls, periods: list[BusyPeriod]) -> list[BusyPeriod]:
+        return with_period_ids(periods)
 
     def last_contact(self) -> date | None:
         """The most recent day the student worked with or spoke to this mentor, if known."""
@@ -554,6 +580,11 @@ class BusyChoices(_Model):
         # A hand-edited file may say null for a part it leaves empty: nothing changed there.
         return ({} if info.field_name == "moved" else []) if value is None else value
 
+    @field_validator("custom")
+    @classmethod
+    def _period_ids(cls, periods: list[BusyPeriod]) -> list[BusyPeriod]:
+        return with_period_ids(periods)
+
     @classmethod
     def read(cls, stored: object) -> BusyChoices:
         """The choices in a stored "busy" setting; entries that are not valid are skipped, so a damaged
@@ -594,12 +625,13 @@ class BusyChoices(_Model):
         return self.model_copy(update={"moved": {k: v for k, v in self.moved.items() if k != moved_key}})
 
     def with_custom(self, period: BusyPeriod) -> BusyChoices:
-        """These choices with one more period of the student's own."""
-        return self.model_copy(update={"custom": [*self.custom, period]})
+        """These choices with one more period of the student's own (given a new id when it has none)."""
+        period = period if period.id else period.model_copy(update={"id": new_id()})
+        return self.model_copy(update={"custom": with_period_ids([*self.custom, period])})
 
-    def without_custom(self, index: int) -> BusyChoices:
-        """These choices without the student's own period at ``index``."""
-        return self.model_copy(update={"custom": self.custom[:index] + self.custom[index + 1 :]})
+    def without_custom(self, period_id: str) -> BusyChoices:
+        """These choices without the student's own period whose id is ``period_id``."""
+        return self.model_copy(update={"custom": [p for p in self.custom if p.id != period_id]})
 
 
 class PlanSettings(_Model):

@@ -4,12 +4,15 @@ A writer or an application takes its letters along; a letter or a program takes 
 ``removal_of`` says what would go, ``remove`` deletes it, and ``restore`` puts every record back as it was
 (a restored record goes to the end of its list). The pages ask first with ``Removal.summary()`` and keep the
 Removal for the session, so Undo works right after; nothing here knows about pages.
+
+Another tab may change the plan between the question and the answer: ``Removal.same_as`` tells whether a delete
+would still take what the student was asked about, and ``restore`` leaves alone what another tab changed since.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from lor.models import Application, LetterRequest, Mentor, Program, label, label_in_sentence
@@ -52,6 +55,10 @@ class Removal:
         if len(parts) == 1:
             return parts[0]
         return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    def same_as(self, other: Removal) -> bool:
+        """True when ``other`` (what the same delete would take now) takes exactly what this one named."""
+        return self.summary() == other.summary() and replace(self, writer_names={}) == replace(other, writer_names={})
 
 
 def _count(n: int, word: str) -> str:
@@ -151,24 +158,51 @@ def remove(ws, removal: Removal) -> None:
         ws.delete_mentor(mentor.id)
 
 
-def restore(ws, removal: Removal) -> None:
-    """Put back everything ``remove`` took: records, programs and program places."""
+def restore(ws, removal: Removal) -> list[str]:
+    """Put back everything ``remove`` took: records, programs and program places. Returns what could not come
+    back as it was because the plan changed since (in another tab), in plain sentences; that is left as it is."""
+    left_out: list[str] = []
+    mentors = {m.id: m for m in ws.mentors()}
+    applications = {a.id: a for a in ws.applications()}
     for mentor in removal.mentors:
+        if mentor.id in mentors:
+            left_out.append(f"{mentor.name} is back already.")
+            continue
         ws.save_mentor(mentor)
+        mentors[mentor.id] = mentor
     for application in removal.applications:
+        if application.id in applications:
+            left_out.append(f"{application.name} is back already.")
+            continue
         ws.save_application(application)
+        applications[application.id] = application
+    present = {r.id for r in ws.letters()}
     for letter in removal.letters:
+        if letter.id in present:
+            continue
+        if letter.mentor_id not in mentors or letter.application_id not in applications:
+            left_out.append("A letter whose writer or application was deleted meanwhile stays deleted.")
+            continue
         ws.save_letter(letter)
+        present.add(letter.id)
+    not_back: set[tuple[str, str]] = set()  # (application id, program name) of programs left out
     for app_id, position, program in removal.programs:
+        current = applications.get(app_id)
+        if current is None:
+            left_out.append(f"{program.name} can't come back: its application was deleted meanwhile.")
+            continue
+        if any(p.name.casefold() == program.name.casefold() for p in current.programs):
+            not_back.add((app_id, program.name))
+            left_out.append(f"A program named {program.name} was added meanwhile; it stays as it is.")
+            continue
 
         def put_back(programs: list[Program], position=position, program=program) -> list[Program]:
-            kept = [p for p in programs if p.name.casefold() != program.name.casefold()]
-            return [*kept[:position], program, *kept[position:]]
+            return [*programs[:position], program, *programs[position:]]
 
         _edit_programs(ws, app_id, put_back)
     gone_apps = {a.id for a in removal.applications}
     for app_id in {a for a, _, _ in removal.assignments} - gone_apps:
-        ticks = [(p, i) for a, p, i in removal.assignments if a == app_id]
+        ticks = [(p, i) for a, p, i in removal.assignments if a == app_id and i in present and (a, p) not in not_back]
 
         def tick_again(programs: list[Program], ticks=ticks) -> list[Program]:
             out = []
@@ -178,3 +212,4 @@ def restore(ws, removal: Removal) -> None:
             return out
 
         _edit_programs(ws, app_id, tick_again)
+    return list(dict.fromkeys(left_out))

@@ -7,6 +7,7 @@ The only module in lor/ that imports streamlit; everything here is presentation 
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Set
@@ -26,7 +27,7 @@ from lor.limits import RestoreLimits
 from lor.models import Application, LetterRequest, Mentor, Milestone, Student, current_day, plain_errors
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
-from lor.removal import removal_of, remove, restore
+from lor.removal import Removal, removal_of, remove, restore
 from lor.store import (
     MAX_BACKUP_BYTES,
     DatabaseUnavailable,
@@ -278,16 +279,75 @@ def page_link(page: str, label: str | None = None, *, icon: str | None = None, t
 FlashKind = Literal["success", "info", "warning", "error", "toast"]
 
 
-def flash(kind: FlashKind, text: str) -> None:
+def flash(kind: FlashKind, text: str, *, place: str = "page") -> None:
     """Keep a message to show on the next run: one drawn just before ``st.rerun()`` is never seen.
-    ``text`` is plain text (escaped when shown); ``kind`` is the st function that shows it."""
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+    ``text`` is plain text (escaped when shown); ``kind`` is the st function that shows it; ``place`` is where
+    (``show_flash(place)``): the top of the page, or beside a list far down it, where the student clicked."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text, place))
 
 
-def show_flash() -> None:
-    """Show the messages kept by ``flash()``, once, where this is called."""
-    for kind, text in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, kind)(md(text))
+def show_flash(place: str = "page") -> None:
+    """Show the messages kept by ``flash()`` for ``place``, once, where this is called."""
+    kept = st.session_state.pop(FLASH_KEY, [])
+    for kind, text, where in kept:
+        if where == place:
+            getattr(st, kind)(md(text))
+    others = [item for item in kept if item[2] != place]
+    if others:
+        st.session_state[FLASH_KEY] = others
+
+
+# -- actions from a tab drawn before another tab changed the plan (two tabs, or a page left open) ---------------
+
+CHANGED_ELSEWHERE = "This changed in another tab; here is the current version."
+
+
+def unchanged(current: object, drawn: object, *, gone: str, place: str = "page") -> bool:
+    """True when ``current`` (the record as stored now, None when it is no longer there) is still ``drawn`` (the
+    record as the page showed it), so an action the student took on it may go ahead. Otherwise the action must
+    not: this says so at ``place`` on the next run (``gone``: the sentence for a record already deleted), and the
+    page, drawn again, shows the current version."""
+    if current is None:
+        flash("warning", gone, place=place)
+        return False
+    if current != drawn:
+        flash("warning", CHANGED_ELSEWHERE, place=place)
+        return False
+    return True
+
+
+def drawn_last_run(name: str, value: object) -> object:
+    """What this session's previous run drew for ``name`` (None on the first), keeping ``value`` for the next.
+
+    A form submitted from a tab drawn before another tab changed the plan is submitted against what it showed:
+    compare this with what the form is drawn from now, and refuse (``CHANGED_ELSEWHERE``) when they differ.
+    """
+    key = f"lor-drawn-{name}"
+    previous = st.session_state.get(key)
+    st.session_state[key] = value
+    return previous
+
+
+def unique_labels(labels: dict[str, str]) -> dict[str, str]:
+    """Choice labels (record id -> its name) made distinct: a repeated name gets " (2)", " (3)"... A selectbox sends
+    the chosen label back to the server, so two writers with one name would otherwise be one choice: the last."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for record_id, text in labels.items():
+        shown, n = text, 1
+        while shown in taken:
+            n += 1
+            shown = f"{text} ({n})"
+        taken.add(shown)
+        out[record_id] = shown
+    return out
+
+
+def text_key(text: str) -> str:
+    """Free text (a program's name, a moved period's stored key) as one part of a widget key: a short digest,
+    made only of letters and digits. Keys join their parts with "-", which ids never contain, so text with a "-"
+    or ":" in it can never make two different records' keys equal (or a key too long)."""
+    return "t" + hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def show_validation_error(exc: ValidationError | ValueError, *, prefix: str = "") -> None:
@@ -733,6 +793,41 @@ CONFIRM_DELETE_KEY = "lor-delete-confirm"  # the delete button whose confirmatio
 UNDO_KEY = "lor-undo"  # (place on the page, Removal): the last delete, kept for the session until undone
 
 
+RECORD_WORDS = {"mentor": "writer", "application": "application", "letter": "letter", "program": "program"}
+
+
+def _gone(kind: RecordKind) -> str:
+    return f"That {RECORD_WORDS[kind]} is already gone: it was deleted in another tab."
+
+
+def _ask_delete(ws: Workspace, kind: RecordKind, record_id: str, program: str | None, key: str) -> None:
+    # The first click: ask, unless the record was deleted meanwhile (a tab drawn before another tab deleted it).
+    try:
+        removal_of(ws, kind, record_id, program=program)
+    except KeyError:
+        flash("warning", _gone(kind))
+        return
+    st.session_state[CONFIRM_DELETE_KEY] = key
+
+
+def _confirm_delete(
+    ws: Workspace, drawn: Removal, kind: RecordKind, record_id: str, program: str | None, place: str, key: str
+) -> None:
+    # "Yes, delete": only what the question named; if another tab changed it since, ask again with the new summary.
+    try:
+        now = removal_of(ws, kind, record_id, program=program)
+    except KeyError:
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        flash("warning", _gone(kind))
+        return
+    if not now.same_as(drawn):
+        flash("warning", CHANGED_ELSEWHERE, place=key)
+        return
+    remove(ws, now)
+    st.session_state[UNDO_KEY] = (place, now)
+    st.session_state.pop(CONFIRM_DELETE_KEY, None)
+
+
 def delete_button(
     ws: Workspace,
     kind: RecordKind,
@@ -744,11 +839,12 @@ def delete_button(
     program: str | None = None,
 ) -> None:
     """A delete button that first asks, naming everything that goes with the record; once confirmed it
-    deletes and leaves an Undo at ``place`` (see ``undo_notice``)."""
+    deletes and leaves an Undo at ``place`` (see ``undo_notice``).
+
+    The answer acts on what the question named: if another tab deleted the record meanwhile, it says so; if
+    another tab changed what would go with it, it asks again with the current list."""
     if st.session_state.get(CONFIRM_DELETE_KEY) != key:
-        if st.button(label, key=key, icon="🗑️"):
-            st.session_state[CONFIRM_DELETE_KEY] = key
-            st.rerun()
+        st.button(label, key=key, icon="🗑️", on_click=_ask_delete, args=(ws, kind, record_id, program, key))
         return
     try:
         removal = removal_of(snapshot(ws), kind, record_id, program=program)
@@ -756,21 +852,33 @@ def delete_button(
         st.session_state.pop(CONFIRM_DELETE_KEY, None)
         return
     with st.container(border=True, key=f"{key}-confirm"):
+        show_flash(key)
         st.warning(f"Delete {md(removal.summary())}? You can undo it right after.", icon="🗑️")
         with st.container(horizontal=True):
-            yes = st.button("Yes, delete", key=f"{key}-yes", type="primary")
-            no = st.button("Cancel", key=f"{key}-cancel")
-    if yes:
-        remove(ws, removal)
-        st.session_state[UNDO_KEY] = (place, removal)
-    if yes or no:
-        st.session_state.pop(CONFIRM_DELETE_KEY, None)
-        st.rerun()
+            st.button(
+                "Yes, delete",
+                key=f"{key}-yes",
+                type="primary",
+                on_click=_confirm_delete,
+                args=(ws, removal, kind, record_id, program, place, key),
+            )
+            st.button("Cancel", key=f"{key}-cancel", on_click=st.session_state.pop, args=(CONFIRM_DELETE_KEY, None))
+
+
+def _undo(ws: Workspace) -> None:
+    pending = st.session_state.pop(UNDO_KEY, None)
+    if pending and not ws.read_only:
+        left_out = restore(ws, pending[1])
+        if left_out:
+            flash("warning", " ".join([CHANGED_ELSEWHERE, *left_out]))
 
 
 def undo_notice(ws: Workspace, place: str) -> bool:
     """At ``place``, after a delete there: what went, with Undo (the records are kept for the session) and a
-    way to dismiss it. The page is scrolled to it, so the student sees it where they were. True when shown."""
+    way to dismiss it. The page is scrolled to it, so the student sees it where they were. True when shown.
+
+    Undo puts back what the plan still has room for: a record another tab changed meanwhile stays as it is now,
+    and the page says what did not come back."""
     pending = st.session_state.get(UNDO_KEY)
     if not pending or pending[0] != place:
         return False
@@ -779,13 +887,14 @@ def undo_notice(ws: Workspace, place: str) -> bool:
     with st.container(border=True, key=anchor):
         st.success(f"Deleted {md(removal.summary())}.", icon="🗑️")
         with st.container(horizontal=True):
-            undo = st.button("Undo", key=f"{anchor}-button", type="primary", icon="↩️")
-            dismiss = st.button("Dismiss", key=f"{anchor}-dismiss", type="tertiary")
-    if undo and not ws.read_only:
-        restore(ws, removal)
-    if undo or dismiss:
-        st.session_state.pop(UNDO_KEY, None)
-        st.rerun()
+            st.button("Undo", key=f"{anchor}-button", type="primary", icon="↩️", on_click=_undo, args=(ws,))
+            st.button(
+                "Dismiss",
+                key=f"{anchor}-dismiss",
+                type="tertiary",
+                on_click=st.session_state.pop,
+                args=(UNDO_KEY, None),
+            )
     if len(pending) < 3:  # scroll once, on the run right after the delete, never again while it stays
         scroll_to(anchor)
         st.session_state[UNDO_KEY] = (place, removal, "seen")

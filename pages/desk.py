@@ -110,11 +110,12 @@ selected = picked.selection.rows if picked else []
 if selected:
     ui.open_from_desk(shown[selected[0]].plan_id)
 
+student_names = ui.unique_labels({str(i): row.name for i, row in enumerate(shown)})  # two students may share a name
 with st.container(horizontal=True, vertical_alignment="bottom"):
     who = st.selectbox(
         "Open a student's plan (read-only)",
         range(len(shown)),
-        format_func=lambda i: shown[i].name,
+        format_func=lambda i: student_names[str(i)],
         key="desk-student",
     )
     if st.button("Open plan", key="desk-open", type="primary") and who is not None:

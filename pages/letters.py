@@ -4,7 +4,17 @@ import streamlit as st
 
 from lor import ui
 from lor.text import letter_title
-from lor.views.letters import SELECT_KEY, Context, assignment_grid, detail, letter_cards, pipeline, request_sheets
+from lor.views.letters import (
+    ASSIGN_PLACE,
+    DETAIL_PLACE,
+    SELECT_KEY,
+    Context,
+    assignment_grid,
+    detail,
+    letter_cards,
+    pipeline,
+    request_sheets,
+)
 
 ws = ui.page_header(
     "Letters", "Every letter from the ask to the thank-you: its status, packet, emails, and where it goes."
@@ -36,18 +46,20 @@ tab_letters, tab_assign, tab_sheets = st.tabs(
 with tab_letters:
     if tab_letters.open is not False:
         if not letters:
+            ui.show_flash(DETAIL_PLACE)
             ui.undo_notice(ws, "letter")
         letter_cards(ws, letters, ctx)
         if letters:
             st.subheader("Letter details")
             ui.undo_notice(ws, "letter")  # a deleted letter's Undo stays where its details were
             by_id = {x.id: x for x in letters}
+            titles = ui.unique_labels({i: letter_title(x, ctx.mentors, ctx.apps) for i, x in by_id.items()})
             if st.session_state.get(SELECT_KEY) not in by_id:
                 st.session_state.pop(SELECT_KEY, None)
             chosen = st.selectbox(
                 "Letter",
                 list(by_id),
-                format_func=lambda i: letter_title(by_id[i], ctx.mentors, ctx.apps),
+                format_func=titles.get,
                 key=SELECT_KEY,
             )
             detail(ws, by_id[chosen], ctx)
@@ -58,6 +70,7 @@ with tab_assign:
             "Tick which letters each program receives. A letter that hasn't arrived can be planned here as a "
             "placeholder; the portal lets you assign it once it is in."
         )
+        ui.show_flash(ASSIGN_PLACE)
         if not ctx.apps:
             st.caption("Add an application on Choose recommenders first.")
         for app in ctx.apps.values():

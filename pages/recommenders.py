@@ -46,7 +46,8 @@ if not applications:
         st.markdown(f"- {ui.md(mentor.name)}")
     st.stop()
 
-chosen = by_id[st.selectbox("Application", ids, format_func=lambda i: by_id[i].name, key=APP_KEY)]
+names = ui.unique_labels({a.id: a.name for a in applications})
+chosen = by_id[st.selectbox("Application", ids, format_func=names.get, key=APP_KEY)]
 application_caption(chosen)
 edit_application(ws, chosen, today)
 

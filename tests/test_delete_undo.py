@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 from lor.store import Store
+from lor.ui import text_key
 
 
 def saved():
@@ -110,7 +111,7 @@ def test_a_program_removed_by_mistake_comes_back_with_its_assignments(open_page)
     before = contents()
     app = next(a for a in saved().applications() if a.programs)
     program = next((p for p in app.programs if p.assigned), app.programs[0])
-    key = f"program-{app.id}-{program.name}-remove"
+    key = f"program-{app.id}-{text_key(program.name)}-remove"
     at.button(key=key).click().run()
     at.button(key=f"{key}-yes").click().run()
     assert program.name not in [p.name for p in saved().applications()[0].programs]
@@ -124,7 +125,7 @@ def test_a_program_can_be_corrected_on_the_letters_page(open_page):
     first = app.programs[0]
     at.session_state["letters-tabs"] = "Assign to programs"
     at.run()
-    k = f"program-{app.id}-edit-0"
+    k = f"program-{app.id}-edit-{text_key(first.name)}"
     at.text_input(key=f"{k}-name").input(f"{first.name} (main campus)")
     at.date_input(key=f"{k}-deadline").set_value(date(2027, 1, 4))
     at.button(key=f"program-{app.id}-edit-save").click().run()

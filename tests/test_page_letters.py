@@ -9,6 +9,7 @@ from plan_dates import TODAY
 from lor.example import load_example
 from lor.models import LetterRequest
 from lor.store import Store
+from lor.ui import text_key
 
 RIVERSIDE = "Riverside University IM Residency"
 LAKESHORE = "Lakeshore Community IM Program"
@@ -59,14 +60,14 @@ def test_assign_letters_up_to_the_limit_and_the_fifth_is_refused(open_page):
     assert not at.exception
 
     def tick(program: str, letter_id: str) -> None:
-        at.checkbox(key=f"assign-a-im-{program}-{letter_id}").check().run()
+        at.checkbox(key=f"assign-a-im-{text_key(program)}-{letter_id}").check().run()
 
     for letter_id in ("l-raman", "l-vasquez", "l-hale"):
         tick(RIVERSIDE, letter_id)
         assert not errors(at)
     tick(RIVERSIDE, "l-kim")
     assert "ERAS lets you assign at most 4 letters to each program" in errors(at)
-    assert at.checkbox(key=f"assign-a-im-{RIVERSIDE}-l-kim").value is False
+    assert at.checkbox(key=f"assign-a-im-{text_key(RIVERSIDE)}-l-kim").value is False
     for letter_id in ("l-okafor", "l-raman"):
         tick(LAKESHORE, letter_id)
     programs = {p.name: p.assigned for p in Store(os.environ["LOR_DB"]).default_workspace().applications()[0].programs}

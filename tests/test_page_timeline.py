@@ -194,7 +194,7 @@ def test_adding_your_own_period(open_page):
     [custom] = store().default_workspace().get_setting("busy")["custom"]
     assert custom["name"] == "Department retreat"
     assert (custom["start"], custom["end"], custom["who"]) == ("2027-01-18", "2027-01-20", "internal_medicine")
-    assert "timeline-custom-0-delete" in [b.key for b in at.button]
+    assert f"timeline-custom-{custom['id']}-delete" in [b.key for b in at.button]
 
 
 def test_a_writers_own_busy_time_is_saved_on_the_writer(open_page):
@@ -209,7 +209,7 @@ def test_a_writers_own_busy_time_is_saved_on_the_writer(open_page):
     assert [(p.name, p.start, p.end, p.severity) for p in raman.busy] == [
         ("Vacation", date(2026, 12, 21), date(2026, 12, 31), "avoid")
     ]
-    at.button(key="timeline-mentor-m-raman-busy-0-delete").click().run()
+    at.button(key=f"timeline-mentor-m-raman-busy-{raman.busy[0].id}-delete").click().run()
     raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
     assert raman.busy == []
 

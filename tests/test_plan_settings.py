@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from lor.busy import default_period, effective_calendar
 from lor.example import example_document
-from lor.models import BusyChoices, BusyPeriod, MovedPeriod, PlanSettings, plain_errors
+from lor.models import BusyChoices, BusyPeriod, Mentor, MovedPeriod, PlanSettings, plain_errors
 from lor.overview import overview_of
 from lor.planner import plan_workspace
 
@@ -35,7 +35,10 @@ def test_settings_saved_before_the_model_read_back_as_they_were():
     assert settings.backups_planned == {"l-reed": "l-new"}
     assert settings.busy.disabled == ["july_transition"]
     assert settings.busy.moved == {"match_week:2027": MovedPeriod(start=date(2027, 3, 22), end=date(2027, 3, 26))}
-    assert settings.busy.custom == [BusyPeriod.model_validate(RETREAT)]
+    assert [p.model_copy(update={"id": ""}) for p in settings.busy.custom] == [BusyPeriod.model_validate(RETREAT)]
+    # Saved before periods had ids: each read gives it the same id, so a Remove drawn on one read acts on the next.
+    [retreat] = settings.busy.custom
+    assert retreat.id and PlanSettings.from_stored(OLD_SETTINGS).busy.custom[0].id == retreat.id
     # And what the page saves back is the same shape, so an old backup and a new one read alike.
     assert BusyChoices.read(settings.busy.stored()) == settings.busy
 
@@ -103,7 +106,17 @@ def test_choices_change_one_thing_at_a_time():
         choices.moved_to("match_week", 2027, date(2027, 3, 26), date(2027, 3, 22))
     retreat = BusyPeriod.model_validate(RETREAT)
     added = choices.with_custom(retreat).with_custom(retreat.model_copy(update={"name": "Second"}))
-    assert [p.name for p in added.without_custom(0).custom] == ["Second"]
+    assert [p.name for p in added.without_custom(added.custom[0].id).custom] == ["Second"]
+
+
+def test_periods_without_ids_or_with_repeated_ids_get_distinct_stable_ids():
+    same = [RETREAT, RETREAT, {**RETREAT, "id": "abc"}, {**RETREAT, "id": "abc"}]
+    first, again = BusyChoices.read({"custom": same}), BusyChoices.read({"custom": same})
+    ids = [p.id for p in first.custom]
+    assert len(set(ids)) == 4 and ids[2] == "abc"
+    assert ids == [p.id for p in again.custom]
+    writer = Mentor(name="Dr. Lee", busy=same)
+    assert len({p.id for p in writer.busy}) == 4
 
 
 def test_a_moved_period_replaces_its_default_dates_for_that_year_only():

@@ -4,6 +4,7 @@ assignment grid and the writer request sheets. Every change is saved by a widget
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -95,10 +96,32 @@ def on_open(letter_id: str) -> None:
     st.session_state[SELECT_KEY] = letter_id
 
 
-def on_move(ws: Workspace, letter_id: str, status: str) -> None:
+DETAIL_PLACE, ASSIGN_PLACE = "letters-detail", "letters-assign"  # where a refused change says why
+GONE = "That letter is already gone: it was deleted in another tab."
+
+
+def _still(
+    ws: Workspace, letter_id: str, drawn: object, part: Callable[[LetterRequest], object]
+) -> LetterRequest | None:
+    """The stored letter when ``part`` of it is still as the page drew it (``drawn``); else None, and the page
+    says why (deleted, or changed in another tab) above the letter's details."""
     letter = _letter(ws, letter_id)
+    if ui.unchanged(part(letter) if letter else None, drawn, gone=GONE, place=DETAIL_PLACE):
+        return letter
+    return None
+
+
+def _status(letter: LetterRequest) -> str:
+    return letter.status
+
+
+def _reminders(letter: LetterRequest) -> tuple:
+    return (letter.status, letter.reminder_1_on, letter.reminder_2_on)
+
+
+def on_move(ws: Workspace, letter_id: str, status: str, drawn: str) -> None:
+    letter = _still(ws, letter_id, drawn, _status)
     if letter is None:
-        ui.flash("error", "That letter is no longer in your plan.")
         return
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
@@ -109,8 +132,8 @@ def on_move(ws: Workspace, letter_id: str, status: str) -> None:
     ui.flash("success", f"Saved: the letter is now “{label(status)}” ({month_day(day)}).")
 
 
-def on_reminder(ws: Workspace, letter_id: str) -> None:
-    letter = _letter(ws, letter_id)
+def on_reminder(ws: Workspace, letter_id: str, drawn: tuple) -> None:
+    letter = _still(ws, letter_id, drawn, _reminders)
     if letter is None:
         return
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
@@ -123,8 +146,14 @@ def on_reminder(ws: Workspace, letter_id: str) -> None:
     ui.flash("success", f"Reminder {reminders_sent(updated)} recorded ({month_day(day)}).")
 
 
-def on_field(ws: Workspace, letter_id: str, field: str, key: str) -> None:
-    letter = _letter(ws, letter_id)
+def _field(field: str) -> Callable[[LetterRequest], object]:
+    if field.startswith("packet-"):
+        return lambda letter: bool(letter.packet.get(field.removeprefix("packet-")))
+    return lambda letter: getattr(letter, field)
+
+
+def on_field(ws: Workspace, letter_id: str, field: str, key: str, drawn: object) -> None:
+    letter = _still(ws, letter_id, drawn, _field(field))
     if letter is None:
         return
     value = st.session_state[key]
@@ -142,10 +171,13 @@ def on_field(ws: Workspace, letter_id: str, field: str, key: str) -> None:
     ws.save_letter(updated)
 
 
-def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, key: str) -> None:
+def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, key: str, drawn: bool) -> None:
     application = _application(ws, application_id)
-    if application is None:
+    found = next((p for p in application.programs if p.name == program), None) if application else None
+    gone = f"{program} is already gone: it was deleted in another tab."
+    if not ui.unchanged(letter_id in found.assigned if found else None, drawn, gone=gone, place=ASSIGN_PLACE):
         return
+    assert application is not None
     try:
         if st.session_state[key]:
             updated = assign(application, program, letter_id, letters=ws.letters())
@@ -158,6 +190,11 @@ def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, 
 
 
 # -- drawing ---------------------------------------------------------------------------------------------
+
+
+def edit_args(ws: Workspace, letter: LetterRequest, field: str, key: str) -> tuple:
+    """The on_change arguments of a letter's field: which field, and its value as drawn (see on_field)."""
+    return (ws, letter.id, field, key, _field(field)(letter))
 
 
 def sync(key: str, value: object) -> str:
@@ -255,7 +292,7 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
                 move_label(letter, status),
                 key=f"letter-{letter.id}-move-{status}",
                 on_click=on_move,
-                args=(ws, letter.id, status),
+                args=(ws, letter.id, status, letter.status),
                 type="primary" if i == 0 and status != "withdrawn" else "secondary",
             )
     if back:
@@ -266,7 +303,7 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
                     move_label(letter, status),
                     key=f"letter-{letter.id}-move-{status}",
                     on_click=on_move,
-                    args=(ws, letter.id, status),
+                    args=(ws, letter.id, status, letter.status),
                     type="tertiary",
                 )
     if reminder_applies(letter):
@@ -274,7 +311,7 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
             f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
             key=f"letter-{letter.id}-reminder",
             on_click=on_reminder,
-            args=(ws, letter.id),
+            args=(ws, letter.id, _reminders(letter)),
             icon="🔔",
         )
 
@@ -283,13 +320,13 @@ def packet_editor(ws: Workspace, letter: LetterRequest) -> None:
     st.markdown("**Packet checklist**")
     for item, text in PACKET_ITEMS.items():
         key = sync(f"letter-{letter.id}-packet-{item}", bool(letter.packet.get(item)))
-        st.checkbox(text, key=key, on_change=on_field, args=(ws, letter.id, f"packet-{item}", key))
+        st.checkbox(text, key=key, on_change=on_field, args=edit_args(ws, letter, f"packet-{item}", key))
     key = sync(f"letter-{letter.id}-brag", "\n".join(letter.brag_sheet))
     st.text_area(
         "Brag sheet: one thing this writer saw you do per line",
         key=key,
         on_change=on_field,
-        args=(ws, letter.id, "brag_sheet", key),
+        args=edit_args(ws, letter, "brag_sheet", key),
         height=150,
     )
     note = brag_sheet_note(letter.brag_sheet)
@@ -300,7 +337,7 @@ def packet_editor(ws: Workspace, letter: LetterRequest) -> None:
         "Strengths you hope they can speak to (a pointer, not a script)",
         key=key,
         on_change=on_field,
-        args=(ws, letter.id, "strengths", key),
+        args=edit_args(ws, letter, "strengths", key),
     )
 
 
@@ -315,7 +352,7 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
             format_func=WAIVER_LABELS.get,
             key=key,
             on_change=on_field,
-            args=(ws, letter.id, "waived", key),
+            args=edit_args(ws, letter, "waived", key),
         )
         st.caption(WAIVER_ADVICE)
         ui.page_link("faq", "Why waive?", icon="💡", topic="waiver")
@@ -324,7 +361,7 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
             "Letter ID (from the portal's Letter Request Form)",
             key=key,
             on_change=on_field,
-            args=(ws, letter.id, "letter_id", key),
+            args=edit_args(ws, letter, "letter_id", key),
         )
         warning = letter_id_warning(app.portal, letter.letter_id) if app else None
         if warning:
@@ -337,7 +374,7 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
             format_func=label,
             key=key,
             on_change=on_field,
-            args=(ws, letter.id, "letter_type", key),
+            args=edit_args(ws, letter, "letter_type", key),
         )
         key = sync(f"letter-{letter.id}-version", letter.version)
         st.radio(
@@ -346,25 +383,25 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
             format_func=VERSION_LABELS.get,
             key=key,
             on_change=on_field,
-            args=(ws, letter.id, "version", key),
+            args=edit_args(ws, letter, "version", key),
         )
         key = sync(f"letter-{letter.id}-tailored-for", letter.tailored_for)
         st.text_input(
             "Tailored for (program or track)",
             key=key,
             on_change=on_field,
-            args=(ws, letter.id, "tailored_for", key),
+            args=edit_args(ws, letter, "tailored_for", key),
         )
         key = sync(f"letter-{letter.id}-due", letter.due)
         st.date_input(
             "Date you give the writer (optional, before the real deadline)",
             key=key,
             on_change=on_field,
-            args=(ws, letter.id, "due", key),
+            args=edit_args(ws, letter, "due", key),
             format="YYYY-MM-DD",
         )
     key = sync(f"letter-{letter.id}-notes", letter.notes)
-    st.text_area("Notes", key=key, on_change=on_field, args=(ws, letter.id, "notes", key))
+    st.text_area("Notes", key=key, on_change=on_field, args=edit_args(ws, letter, "notes", key))
 
 
 def letter_as_text(letter: LetterRequest, app: Application | None) -> None:
@@ -385,6 +422,7 @@ def letter_as_text(letter: LetterRequest, app: Application | None) -> None:
 def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
     mentor, app = ctx.mentors.get(letter.mentor_id), ctx.apps.get(letter.application_id)
     st.markdown(f"### {ui.md(letter_title(letter, ctx.mentors, ctx.apps))}")
+    ui.show_flash(DETAIL_PLACE)
     step = next_step(letter, due=app.deadline if app else None)
     st.markdown(f"**Status:** {label(letter.status)} · **Next:** {ui.md(step)}")
     if letter.status == "declined":
@@ -420,6 +458,17 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
             show_draft(letter, mentor, app, kind, ctx, key=f"letter-{letter.id}-draft")
 
 
+def program_key_parts(app: Application) -> list[str]:
+    """Each program's part of its widget keys: a digest of its name (never the free-text name itself, which may
+    hold "-"), and of its place among programs of the same name in a plan saved before names had to differ."""
+    seen: Counter[str] = Counter()
+    parts = []
+    for program in app.programs:
+        seen[program.name] += 1
+        parts.append(ui.text_key(program.name if seen[program.name] == 1 else f"{program.name}\n{seen[program.name]}"))
+    return parts
+
+
 def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest], ctx: Context) -> None:
     st.markdown(f"### {ui.md(app.name)}")
     offered = assignable_letters(app, letters)
@@ -430,7 +479,7 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
         header[0].caption("Program")
         for col, name, letter in zip(header[1:], names, offered, strict=False):
             col.caption(f"{ui.md(name)} ({label(letter.status).lower()})")
-        for program in app.programs:
+        for program, part in zip(app.programs, program_key_parts(app), strict=True):
             row = st.columns(widths)
             due = f" · due {month_day(program.deadline)}" if program.deadline else ""
             row[0].markdown(f"**{ui.md(program.name)}**  \n{len(program.assigned)} of {program.max_letters}{due}")
@@ -438,13 +487,13 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                 if ws.read_only:
                     col.write("✓" if letter.id in program.assigned else "—")
                     continue
-                key = sync(f"assign-{app.id}-{program.name}-{letter.id}", letter.id in program.assigned)
+                key = sync(f"assign-{app.id}-{part}-{letter.id}", letter.id in program.assigned)
                 col.checkbox(
                     "Assigned",
                     key=key,
                     label_visibility="collapsed",
                     on_change=on_assign,
-                    args=(ws, app.id, program.name, letter.id, key),
+                    args=(ws, app.id, program.name, letter.id, key, letter.id in program.assigned),
                 )
             if not ws.read_only:
                 with row[-1]:
@@ -453,7 +502,7 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                         "program",
                         app.id,
                         program=program.name,
-                        key=f"program-{app.id}-{program.name}-remove",
+                        key=f"program-{app.id}-{part}-remove",
                         label="Remove",
                         place=f"programs-{app.id}",
                     )
@@ -516,8 +565,10 @@ def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) ->
         names = [p.name for p in app.programs]
         chosen = st.selectbox("Program", names, key=f"program-{app.id}-edit-which")
         program = next(p for p in app.programs if p.name == chosen)
+        # The form is saved against the program it showed: a rename or change in another tab since is refused.
+        drawn = ui.drawn_last_run(f"program-{app.id}-edit", program)
         with st.form(f"program-{app.id}-edit-form", border=False):
-            k = f"program-{app.id}-edit-{names.index(chosen)}"
+            k = f"program-{app.id}-edit-{ui.text_key(chosen)}"
             name = st.text_input("Program name", value=program.name, key=f"{k}-name")
             deadline = st.date_input("Its deadline (optional)", value=program.deadline, key=f"{k}-deadline")
             limit = st.number_input(
@@ -532,6 +583,9 @@ def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) ->
             )
             if not st.form_submit_button("Save program", key=f"program-{app.id}-edit-save", type="primary"):
                 return
+    if drawn != program:
+        st.warning(ui.CHANGED_ELSEWHERE)
+        return
     fields = {"name": name, "deadline": deadline, "max_letters": int(limit), "required_types": types}
     old = program.name
     save_program(ws, fields, lambda changed: edit_program(app, old, changed), done="Saved", refused="Not saved:")

@@ -54,7 +54,7 @@ from lor.store import Workspace
 from lor.text import a_or_an, lines_of, plural, short_date
 
 APP_KEY = "recommenders-application"
-ERRORS_KEY = "recommenders-errors"  # widget key -> why its last change was not saved
+ERRORS_KEY = "recommenders-errors"  # widget key -> ("error" | "warning", why its last change was not saved)
 RESET_KEY = "recommenders-reset"
 MENTOR_KEYS = {"weeks_known": "weeks", "one_on_one": "one-on-one", "last_worked": "last-worked"}  # field -> key part
 TIER_COLORS: dict[str, Literal["green", "orange", "red"]] = {"strong": "green", "possible": "orange", "weak": "red"}
@@ -117,24 +117,39 @@ def prepare_forms(today: date, application: Application | None) -> None:
             st.session_state.setdefault(key, value)
 
 
+KIND_WORDS = {"mentor": "writer", "application": "application", "letter": "letter"}
+
+
 def _save_field(
-    ws: Workspace, kind: str, record_id: str, name: str, key: str, to_model: Callable, check: Callable | None = None
+    ws: Workspace,
+    kind: str,
+    record_id: str,
+    name: str,
+    key: str,
+    to_model: Callable,
+    check: Callable | None = None,
+    drawn: object = None,
 ) -> None:
-    # A widget's on_change: save just this field of the stored record, so stale widgets never overwrite.
+    # A widget's on_change: save just this field of the stored record, so stale widgets never overwrite. ``drawn``
+    # is the field's value as the page showed it: if another tab changed the field since, nothing is saved.
     records: list[Any] = (
         ws.mentors() if kind == "mentor" else ws.applications() if kind == "application" else ws.letters()
     )
     record = next((r for r in records if r.id == record_id), None)
     if record is None:
+        ui.flash("warning", f"Not saved: that {KIND_WORDS[kind]} was deleted in another tab.")
+        return
+    if getattr(record, name) != drawn:
+        st.session_state.setdefault(ERRORS_KEY, {})[key] = ("warning", ui.CHANGED_ELSEWHERE)
         return
     try:
         updated = type(record).model_validate({**record.model_dump(), name: to_model(st.session_state[key])})
     except ValidationError as exc:
-        st.session_state.setdefault(ERRORS_KEY, {})[key] = "Not saved: " + " ".join(plain_errors(exc))
+        st.session_state.setdefault(ERRORS_KEY, {})[key] = ("error", "Not saved: " + " ".join(plain_errors(exc)))
         return
     problem = check(updated) if check else None
     if problem:
-        st.session_state.setdefault(ERRORS_KEY, {})[key] = f"Not saved: {problem}"
+        st.session_state.setdefault(ERRORS_KEY, {})[key] = ("error", f"Not saved: {problem}")
         return
     if updated != record:
         save: Callable[[Any], None] = (
@@ -156,14 +171,16 @@ def bound(
     check: Callable | None = None,
     **kwargs,
 ) -> None:
-    """A widget showing a stored field; changing it saves that field at once (or explains why not)."""
+    """A widget showing a stored field; changing it saves that field at once (or explains why not: a value the
+    record refuses, or a field another tab changed since this one was drawn)."""
     kind = {Mentor: "mentor", Application: "application", LetterRequest: "letter"}[type(record)]
     st.session_state[key] = to_widget(getattr(record, name))
-    args = (ws, kind, record.id, name, key, to_model, check)
+    args = (ws, kind, record.id, name, key, to_model, check, getattr(record, name))
     widget(label_text, key=key, on_change=_save_field, args=args, **kwargs)
-    error = st.session_state.get(ERRORS_KEY, {}).pop(key, None)
-    if error:
-        st.error(ui.md(error), icon="⚠️")
+    problem = st.session_state.get(ERRORS_KEY, {}).pop(key, None)
+    if problem:
+        how, text = problem
+        (st.warning if how == "warning" else st.error)(ui.md(text), icon="⚠️")
 
 
 # -- applications -------------------------------------------------------------------------------------
@@ -706,7 +723,8 @@ def read_only_view(
         by_id = {a.id: a for a in applications}
         if st.session_state.get(APP_KEY) not in by_id:
             st.session_state[APP_KEY] = applications[0].id
-        chosen = st.selectbox("Application", list(by_id), format_func=lambda i: by_id[i].name, key=APP_KEY)
+        names = ui.unique_labels({a.id: a.name for a in applications})
+        chosen = st.selectbox("Application", list(by_id), format_func=names.get, key=APP_KEY)
         applications = [by_id[chosen]]
     for application in applications:
         st.header(ui.md(application.name), divider=True)

@@ -7,6 +7,8 @@ download changes nothing in the plan.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -29,6 +31,7 @@ from lor.models import (
     BusyPeriod,
     Mentor,
     Milestone,
+    MovedPeriod,
     PlanSettings,
     label,
 )
@@ -420,38 +423,90 @@ def move_period_form(ws: Workspace, busy: BusyChoices, today: date) -> None:
             st.rerun()
 
 
+MOVED_KEY = re.compile(r"[A-Za-z0-9_]+:[0-9]+")
+# Where each busy-period list says what a click from a stale tab did (beside the list, not at the page's top).
+MOVED_PLACE, CUSTOM_PLACE, WRITERS_PLACE = "timeline-moved", "timeline-custom", "timeline-writer-busy"
+
+
+def moved_key_part(moved_key: str) -> str:
+    """A moved period's stored key ("<key>:<year>") as a widget key part: "acp_meeting-2027", or a digest for
+    anything else a restored file may hold (so "a:b-c" and "a-b:c" never share a button)."""
+    return moved_key.replace(":", "-") if MOVED_KEY.fullmatch(moved_key) else ui.text_key(moved_key)
+
+
+def undo_move(ws: Workspace, moved_key: str, drawn: MovedPeriod, name: str) -> None:
+    """Undo a move, if that move is still the one the page showed."""
+    busy = PlanSettings.read(ws.settings()).busy
+    gone = f"The move of {name} was already undone (in another tab); here is the current version."
+    if ui.unchanged(busy.moved.get(moved_key), drawn, gone=gone, place=MOVED_PLACE):
+        ws.set_setting(BUSY_SETTING, busy.unmoved(moved_key).stored())
+
+
 def moved_periods(ws: Workspace, busy: BusyChoices) -> None:
     """The periods moved for a year, each with Undo."""
     if busy.moved:
         st.markdown("**Moved periods**")
+    ui.show_flash(MOVED_PLACE)
     for moved_key, dates in sorted(busy.moved.items()):
         key, _, year = moved_key.partition(":")
         name = next((p.name for p in DEFAULT_PERIODS if p.key == key), key)
         text = f"{name} {year}: {dates.start} – {dates.end}"
-        if row_with_action(ws, text, "Undo", key=f"timeline-moved-{key}-{year}-undo"):
-            ws.set_setting(BUSY_SETTING, busy.unmoved(moved_key).stored())
-            st.rerun()
+        row_with_action(
+            ws,
+            text,
+            "Undo",
+            key=f"timeline-moved-{moved_key_part(moved_key)}-undo",
+            on_click=undo_move,
+            args=(ws, moved_key, dates, f"{name} {year}"),
+        )
 
 
-def row_with_action(ws: Workspace, text: str, label: str, *, key: str) -> bool:
-    """One line of plain text with a button beside it (none in a read-only plan); True when it was clicked."""
+def row_with_action(ws: Workspace, text: str, label: str, *, key: str, on_click: Callable, args: tuple) -> None:
+    """One line of plain text with a button beside it (none in a read-only plan) that calls ``on_click(*args)``.
+
+    The button's arguments are the record as this run drew it, so a click in a tab drawn before another tab
+    changed the list still acts on the record the student saw (or says it changed), never on a neighbour.
+    """
     if ws.read_only:
         st.write(ui.md(text))
-        return False
+        return
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.write(ui.md(text))
-    return right.button(label, key=key)
+    right.button(label, key=key, on_click=on_click, args=args)
+
+
+def remove_custom(ws: Workspace, drawn: BusyPeriod) -> None:
+    """Remove one of the student's own periods, if it is still as the page showed it."""
+    busy = PlanSettings.read(ws.settings()).busy
+    current = next((p for p in busy.custom if p.id == drawn.id), None)
+    gone = f"{drawn.name} was already removed (in another tab); here is the current version."
+    if ui.unchanged(current, drawn, gone=gone, place=CUSTOM_PLACE):
+        ws.set_setting(BUSY_SETTING, busy.without_custom(drawn.id).stored())
+
+
+def remove_writer_period(ws: Workspace, mentor_id: str, writer: str, drawn: BusyPeriod) -> None:
+    """Remove one of a writer's own busy periods, if it is still as the page showed it."""
+    mentor = next((m for m in ws.mentors() if m.id == mentor_id), None)
+    current = next((p for p in mentor.busy if p.id == drawn.id), None) if mentor else None
+    gone = (
+        f"{drawn.name} was already removed (in another tab); here is the current version."
+        if mentor
+        else f"{writer} is no longer in your plan (deleted in another tab); here is the current version."
+    )
+    if ui.unchanged(current, drawn, gone=gone, place=WRITERS_PLACE) and mentor:
+        ws.save_mentor(mentor.model_copy(update={"busy": [p for p in mentor.busy if p.id != drawn.id]}))
 
 
 def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     """The student's own busy periods, each with Remove, and a form to add one."""
     st.markdown("**Your own busy periods**")
     st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
-    for i, item in enumerate(busy.custom):
+    ui.show_flash(CUSTOM_PLACE)
+    for item in busy.custom:
         text = f"{item.name} · {item.start} – {item.end} · {item.severity} · {who_text(item.who)}"
-        if row_with_action(ws, text, "Remove", key=f"timeline-custom-{i}-delete"):
-            ws.set_setting(BUSY_SETTING, busy.without_custom(i).stored())
-            st.rerun()
+        row_with_action(
+            ws, text, "Remove", key=f"timeline-custom-{item.id}-delete", on_click=remove_custom, args=(ws, item)
+        )
     if ws.read_only:
         return
     with st.form("timeline-custom-form", clear_on_submit=True):
@@ -483,22 +538,24 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
     """Each writer's own busy times, each with Remove, and a form to add one to a writer."""
     st.markdown("**Each writer's own busy times**")
     st.caption("Weeks on service, vacation, their conferences: no ask is planned for them then.")
+    ui.show_flash(WRITERS_PLACE)
     for mentor in mentors:
-        for i, period in enumerate(mentor.busy):
+        for period in mentor.busy:
             text = (
                 f"{mentor.name} — {period.name} · {day_text(period.start)} – {day_text(period.end)} · {period.severity}"
             )
-            if ws.read_only:
-                st.write(ui.md(text))
-                continue
-            left, right = st.columns([5, 1], vertical_alignment="center")
-            left.write(ui.md(text))
-            if right.button("Remove", key=f"timeline-mentor-{mentor.id}-busy-{i}-delete"):
-                ws.save_mentor(mentor.model_copy(update={"busy": mentor.busy[:i] + mentor.busy[i + 1 :]}))
-                st.rerun()
+            row_with_action(
+                ws,
+                text,
+                "Remove",
+                key=f"timeline-mentor-{mentor.id}-busy-{period.id}-delete",
+                on_click=remove_writer_period,
+                args=(ws, mentor.id, mentor.name, period),
+            )
     if not mentors or ws.read_only:
         return
-    names = {m.id: m.name for m in mentors}
+    names = ui.unique_labels({m.id: m.name for m in mentors})
+    drawn = ui.drawn_last_run("timeline-mentor-busy-form", names)
     with st.form("timeline-mentor-busy-form", clear_on_submit=True):
         cols = list(st.columns(2))
         mentor_id = cols[0].selectbox(
@@ -516,7 +573,10 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
         )
         if not st.form_submit_button("Add to this writer"):
             return
-    mentor = next(m for m in mentors if m.id == mentor_id)
+    mentor = next((m for m in mentors if m.id == mentor_id), None)
+    if drawn != names or mentor is None:  # the writers changed since the form was drawn: the choice may be another
+        st.warning(ui.CHANGED_ELSEWHERE)
+        return
     try:
         period = BusyPeriod(name=name, start=first, end=last, severity=severity, who=mentor.name, source="Added by you")
         updated = Mentor.model_validate({**mentor.model_dump(), "busy": [*mentor.busy, period]})
