@@ -724,7 +724,7 @@ def read_only_view(
         if st.session_state.get(APP_KEY) not in by_id:
             st.session_state[APP_KEY] = applications[0].id
         names = ui.unique_labels({a.id: a.name for a in applications})
-        chosen = st.selectbox("Application", list(by_id), format_func=names.get, key=APP_KEY)
+        chosen: str = st.selectbox("Application", list(by_id), format_func=lambda i: names[i], key=APP_KEY)
         applications = [by_id[chosen]]
     for application in applications:
         st.header(ui.md(application.name), divider=True)

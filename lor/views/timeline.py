@@ -573,16 +573,16 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
         )
         if not st.form_submit_button("Add to this writer"):
             return
-    mentor = next((m for m in mentors if m.id == mentor_id), None)
-    if drawn != names or mentor is None:  # the writers changed since the form was drawn: the choice may be another
+    writer = next((m for m in mentors if m.id == mentor_id), None)
+    if drawn != names or writer is None:  # the writers changed since the form was drawn: the choice may be another
         st.warning(ui.CHANGED_ELSEWHERE)
         return
     try:
-        period = BusyPeriod(name=name, start=first, end=last, severity=severity, who=mentor.name, source="Added by you")
-        updated = Mentor.model_validate({**mentor.model_dump(), "busy": [*mentor.busy, period]})
+        period = BusyPeriod(name=name, start=first, end=last, severity=severity, who=writer.name, source="Added by you")
+        updated = Mentor.model_validate({**writer.model_dump(), "busy": [*writer.busy, period]})
     except ValidationError as exc:
         ui.show_validation_error(exc)
         return
     ws.save_mentor(updated)
-    ui.flash("success", f"Added {period.name} for {mentor.name}.")
+    ui.flash("success", f"Added {period.name} for {writer.name}.")
     st.rerun()
