@@ -13,7 +13,7 @@ from typing import Literal
 
 from lor.lifecycle import ARRIVED_STATUSES
 from lor.messages import lower_label
-from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, label
+from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, label, name_key
 from lor.portals import default_max_letters, portal_rules
 from lor.text import month_year, plural
 
@@ -65,7 +65,7 @@ def _a(text: str) -> str:
 
 def _find_program(application: Application, program_name: str) -> Program:
     for program in application.programs:
-        if program.name.casefold() == program_name.strip().casefold():
+        if name_key(program.name) == name_key(program_name):
             return program
     raise AssignmentError(f"There is no program called “{program_name}” in {application.name}.")
 
@@ -282,8 +282,8 @@ def unassign(application: Application, program_name: str, letter: LetterRequest 
 
 def add_program(application: Application, program: Program) -> Application:
     """A new Application with the program added; AssignmentError when the name is already taken."""
-    taken = {p.name.casefold() for p in application.programs}
-    if program.name.casefold() in taken:
+    taken = {name_key(p.name) for p in application.programs}
+    if name_key(program.name) in taken:
         raise AssignmentError(f"{program.name} is already in {application.name}.")
     return application.model_copy(update={"programs": [*application.programs, program]})
 
@@ -299,8 +299,8 @@ def edit_program(application: Application, program_name: str, changed: Program) 
     types); its assigned letters stay. AssignmentError for a name another program has, or a limit below the
     letters already assigned."""
     program = _find_program(application, program_name)
-    others = {p.name.casefold() for p in application.programs if p is not program}
-    if changed.name.casefold() in others:
+    others = {name_key(p.name) for p in application.programs if p is not program}
+    if name_key(changed.name) in others:
         raise AssignmentError(f"{changed.name} is already in {application.name}.")
     if changed.max_letters < len(program.assigned):
         raise AssignmentError(

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from lor import timing
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
-from lor.models import Application, LetterRequest, Mentor, Program, Student, label
+from lor.models import Application, LetterRequest, Mentor, Program, Student, email_problem, label, quoted
 from lor.portals import writer_steps
 from lor.text import long_date as _long_day
 from lor.text import plural
@@ -90,6 +90,7 @@ class Draft:
     subject: str
     body: str
     mailto: str | None = None
+    problem: str | None = None  # why there is no mailto link although the writer has an email (fix it to get one)
 
     @property
     def label(self) -> str:
@@ -97,12 +98,28 @@ class Draft:
         return _KINDS.get(self.kind, self.kind)
 
 
-def mailto_link(email: str | None, subject: str, body: str) -> str | None:
-    """A mailto: link with subject and body percent-encoded (RFC 6068), or None when there is no email."""
-    if not email or not email.strip():
+def mailto_link(email: str | None, subject: str | None = None, body: str | None = None) -> str | None:
+    """A mailto: link with every part percent-encoded, the address too (RFC 6068), or None when there is no email
+    or it is not one a link may carry (lor.models.email_problem: a plan saved under an older, looser rule)."""
+    if not email or not email.strip() or email_problem(email):
         return None
-    crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")  # RFC 6068 line breaks
-    return f"mailto:{quote(email.strip(), safe='@')}?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
+    fields = []
+    if subject is not None:
+        fields.append(f"subject={quote(subject, safe='')}")
+    if body is not None:
+        crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")  # RFC 6068 line breaks
+        fields.append(f"body={quote(crlf_body, safe='')}")
+    return f"mailto:{quote(email.strip(), safe='@')}" + (f"?{'&'.join(fields)}" if fields else "")
+
+
+def email_fix(who: str, email: str | None) -> str | None:
+    """A sentence saying ``who``'s saved email can't be used and must be fixed; None when it is fine or empty."""
+    problem = email_problem(email)
+    return (
+        f"The email saved for {who}, {quoted(email or '')}, {problem}. Fix it to open drafts in your email app."
+        if problem
+        else None
+    )
 
 
 def lower_label(slug: str) -> str:
@@ -482,7 +499,13 @@ def draft(
     )
     subject, body = _BUILDERS[kind](ctx)
     _guard(kind, subject, body, _user_texts(ctx))
-    return Draft(kind=kind, subject=subject, body=body, mailto=mailto_link(mentor.email, subject, body))
+    return Draft(
+        kind=kind,
+        subject=subject,
+        body=body,
+        mailto=mailto_link(mentor.email, subject, body),
+        problem=email_fix(mentor.name, mentor.email),
+    )
 
 
 def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> list[str]:

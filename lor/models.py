@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -190,8 +191,15 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+def _no_nul(value: str) -> str:
+    # No keyboard types a NUL, and PostgreSQL can't store one in text: refused like half an emoji.
+    if "\x00" in value:
+        raise ValueError(BROKEN_TEXT)
+    return value
+
+
 def _name(value: str) -> str:
-    value = value.strip()
+    value = _no_nul(value).strip()
     if not value:
         raise ValueError("can't be empty")
     if len(value) > NAME_MAX:
@@ -199,26 +207,109 @@ def _name(value: str) -> str:
     return value
 
 
-def _notes(value: str) -> str:
+def _notes_length(value: str) -> str:
     if len(value) > NOTES_MAX:
         raise ValueError(f"is too long ({len(value):,} characters; the limit is {NOTES_MAX:,})")
     return value
 
 
-def _short(value: str) -> str:
+def _short_trimmed(value: str) -> str:
     value = value.strip()
     if len(value) > SHORT_TEXT_MAX:
         raise ValueError(f"is too long ({len(value):,} characters; the limit is {SHORT_TEXT_MAX})")
     return value
 
 
-def _email(value: str | None) -> str | None:
+def _notes(value: str) -> str:
+    return _notes_length(_no_nul(value))
+
+
+def _short(value: str) -> str:
+    return _short_trimmed(_no_nul(value))
+
+
+# Characters a real address never needs that would change what a mailto: link does (start its query, a second
+# recipient, an escape) or break out of quotes: refused even where RFC 5322 allows them (issue #14.11). The
+# apostrophe stays (o'brien@…); every mailto: part is percent-encoded anyway (lor.messages.mailto_link).
+_EMAIL_REFUSED = frozenset('?&#%<>"`,;:()[]\\')
+EMAIL_MAX = 254
+
+
+def email_problem(value: str | None) -> str | None:
+    """Why ``value`` can't be saved as an email address, as the end of a sentence ("is not…"); None when it can
+    (or is empty). Strict on purpose: one @, a dot in the domain, no spaces and none of ? & # % < > quotes , ;"""
     if value is None or not value.strip():
         return None
+    return _email_checked(value)[1]
+
+
+def _email_checked(value: str) -> tuple[str, str | None]:
+    """(the normalized address, None), or (the address as given, why it can't be saved)."""
+    value = value.strip()
+    if len(value) > EMAIL_MAX:
+        return value, f"is too long for an email address ({len(value):,} characters; the limit is {EMAIL_MAX})"
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return value, "is not an email address: it can't contain spaces or line breaks"
+    refused = sorted({c for c in value if c in _EMAIL_REFUSED})
+    if refused:
+        return value, f"is not an email address: it can't contain {' '.join(refused)}"
+    if value.count("@") != 1:
+        return value, "is not an email address: it needs exactly one @"
+    if "." not in value.rsplit("@", 1)[1]:
+        return value, "is not an email address: the part after the @ needs a dot (like school.edu)"
     try:
-        return validate_email(value.strip(), check_deliverability=False, test_environment=True).normalized
+        return validate_email(value, check_deliverability=False, test_environment=True).normalized, None
     except EmailNotValidError as exc:
-        raise ValueError(f"is not an email address: {str(exc).rstrip('.')}") from None
+        return value, f"is not an email address: {str(exc).rstrip('.')}"
+
+
+def _email(value: str | None, info: ValidationInfo) -> str | None:
+    if value is None or not value.strip():
+        return None
+    normalized, problem = _email_checked(value)
+    if problem is None:
+        return normalized
+    if _stored(info) and len(normalized) <= EMAIL_MAX * 4:
+        return normalized  # a plan saved under an older rule still opens; email_problem() says what to fix
+    raise ValueError(problem)
+
+
+# Pass as ``context=`` when reading what the database already holds: rules added after a plan was saved (strict
+# emails, safe ids, unique program names) must not stop that plan from opening. Every save validates strictly.
+STORED: Final = {"stored": True}
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("stored"))
+
+
+# Record ids go into widget keys, file names and links: letters, digits, "_" and "-" only, like new_id()'s hex and
+# the example plan's "m-hale". Keys that join ids must use a separator outside this set (":"), so they can't collide.
+ID_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ID_RULE: Final = "ids are 1 to 64 letters (a to z), digits, hyphens or underscores"
+# A default busy period's key ("july_transition") and a moved occurrence's key ("july_transition:2027").
+PERIOD_KEY_PATTERN: Final = re.compile(r"[a-z0-9_]{1,64}")
+PERIOD_KEY_RULE: Final = "keys are 1 to 64 lower-case letters, digits or underscores"
+MOVED_KEY_PATTERN: Final = re.compile(r"([a-z0-9_]{1,64}):([0-9]{4})")
+
+
+def _safe_id(value: str, info: ValidationInfo) -> str:
+    if ID_PATTERN.fullmatch(value) or (_stored(info) and 0 < len(value) <= 64):
+        return value
+    raise ValueError(f"has an id that can't be used ('{quoted(value)}'): {ID_RULE}")
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """User text shortened to one line of at most ``limit`` characters, to quote inside a message."""
+    line = (
+        " ".join(str(text).split()).encode("utf-8", "backslashreplace").decode("utf-8")
+    )  # half an emoji shows as \ud83d
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def name_key(name: str) -> str:
+    """What two names are compared by: case and spacing ignored ("IM  Program" is "im program")."""
+    return " ".join(name.split()).casefold()
 
 
 def _id(value: object) -> object:
@@ -307,8 +398,12 @@ Day = Annotated[date, _within(date(1900, 1, 1), date(2999, 12, 31))]
 PeriodDay = Annotated[date, _within(date(1800, 1, 1), date(3999, 12, 31))]
 Notes = Annotated[str, AfterValidator(_notes)]
 ShortText = Annotated[str, AfterValidator(_short)]
+# Text the planner writes from stored text (a milestone's title and note): never stored, so only its length is
+# checked, and the exporters (ics, csv) drop any stray control code themselves.
+PlanTitle = Annotated[str, AfterValidator(_short_trimmed)]
+PlanNote = Annotated[str, AfterValidator(_notes_length)]
 Email = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
-Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=64)]
+Id = Annotated[str, BeforeValidator(_id), Field(min_length=1, max_length=64), AfterValidator(_safe_id)]
 Slug = Annotated[Annotated[str, Field(max_length=64)] | None, BeforeValidator(_blank_to_none)]
 
 
@@ -329,6 +424,13 @@ class BusyPeriod(_Model):
     # The student's own periods (their list, a writer's list) get a stable id (with_period_ids) so Remove acts on
     # the period drawn, whatever another tab removed meanwhile; generated periods keep "".
     id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_]*$")
+
+    @field_validator("key")
+    @classmethod
+    def _safe_key(cls, value: str, info: ValidationInfo) -> str:
+        if not value or PERIOD_KEY_PATTERN.fullmatch(value) or _stored(info):
+            return value
+        raise ValueError(f"'{quoted(value)}' is not a busy period's key ({PERIOD_KEY_RULE})")
 
     @model_validator(mode="after")
     def _ordered(self) -> BusyPeriod:
@@ -441,6 +543,17 @@ class Application(_Model):
     notes: Notes = ""
     osteopathic_recognition: bool = False  # residency programs with ACGME Osteopathic Recognition
 
+    @field_validator("programs")
+    @classmethod
+    def _unique_program_names(cls, programs: list[Program], info: ValidationInfo) -> list[Program]:
+        # A program is found by its name (assigning letters, editing, removing): two of one name would be one.
+        seen: set[str] = set()
+        for program in programs:
+            if name_key(program.name) in seen and not _stored(info):
+                raise ValueError(f"has two programs named '{quoted(program.name)}': give each program its own name")
+            seen.add(name_key(program.name))
+        return programs
+
 
 class LetterRequest(_Model):
     """One letter: who writes it, for which application, and where it is in its life."""
@@ -490,8 +603,8 @@ class Milestone(_Model):
 
     kind: MilestoneKind
     day: date
-    title: ShortText
-    note: Notes = ""
+    title: PlanTitle
+    note: PlanNote = ""
     request_id: str | None = None  # the LetterRequest this step belongs to
     mentor_id: str | None = None
     application_id: str | None = None
@@ -570,9 +683,27 @@ class MovedPeriod(_Model):
 class BusyChoices(_Model):
     """The student's changes to the default busy periods."""
 
-    disabled: list[str] = Field(default_factory=list)  # keys of default periods switched off in every year
-    moved: dict[str, MovedPeriod] = Field(default_factory=dict)  # "<key>:<year>" -> that occurrence's dates
-    custom: list[BusyPeriod] = Field(default_factory=list)  # the student's own periods, for everyone
+    disabled: list[str] = Field(default_factory=list, max_length=500)  # keys of default periods off in every year
+    moved: dict[str, MovedPeriod] = Field(default_factory=dict, max_length=2_000)  # "<key>:<year>" -> its dates
+    custom: list[BusyPeriod] = Field(default_factory=list, max_length=200)  # the student's own, for everyone
+
+    @field_validator("disabled")
+    @classmethod
+    def _disabled_keys(cls, keys: list[str]) -> list[str]:
+        for key in keys:
+            if not PERIOD_KEY_PATTERN.fullmatch(key):
+                raise ValueError(f"lists '{quoted(key)}', which is not a busy period's key ({PERIOD_KEY_RULE})")
+        return keys
+
+    @field_validator("moved")
+    @classmethod
+    def _moved_keys(cls, moved: dict[str, MovedPeriod]) -> dict[str, MovedPeriod]:
+        for key in moved:
+            if not MOVED_KEY_PATTERN.fullmatch(key):
+                raise ValueError(
+                    f"lists '{quoted(key)}', which is not a busy period's key and year (like july_transition:2027)"
+                )
+        return moved
 
     @field_validator("disabled", "custom", "moved", mode="before")
     @classmethod
@@ -599,8 +730,14 @@ class BusyChoices(_Model):
         disabled = raw.get("disabled")
         moved = raw.get("moved")
         return cls(
-            disabled=[k for k in disabled if isinstance(k, str)] if isinstance(disabled, list) else [],
-            moved={k: v for k, v in ((k, _valid(MovedPeriod, v)) for k, v in moved.items()) if v}
+            disabled=[k for k in disabled if isinstance(k, str) and PERIOD_KEY_PATTERN.fullmatch(k)]
+            if isinstance(disabled, list)
+            else [],
+            moved={
+                k: v
+                for k, v in ((k, _valid(MovedPeriod, v)) for k, v in moved.items())
+                if v and isinstance(k, str) and MOVED_KEY_PATTERN.fullmatch(k)
+            }
             if isinstance(moved, Mapping)
             else {},
             custom=[p for p in (_valid(BusyPeriod, item) for item in _as_list(raw.get("custom"))) if p],
@@ -634,6 +771,9 @@ class BusyChoices(_Model):
         return self.model_copy(update={"custom": [p for p in self.custom if p.id != period_id]})
 
 
+SETTING_KEYS: Final = frozenset({BUSY_SETTING, BUFFER_SETTING, BACKUPS_SETTING})  # every setting a plan stores
+
+
 class PlanSettings(_Model):
     """Everything a plan stores besides its records: busy-period choices, the writer buffer (days before the
     real deadline a writer is asked to submit by) and the backup letters planned for declined ones."""
@@ -642,7 +782,20 @@ class PlanSettings(_Model):
 
     busy: BusyChoices = Field(default_factory=BusyChoices, alias=BUSY_SETTING)
     buffer_days: int = Field(default=0, strict=True, alias=BUFFER_SETTING)  # 0 to timing().max_buffer_days
-    backups_planned: dict[str, str] = Field(default_factory=dict, alias=BACKUPS_SETTING)  # declined id -> backup id
+    backups_planned: dict[Id, Id] = Field(default_factory=dict, alias=BACKUPS_SETTING)  # declined id -> backup id
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, settings: object, info: ValidationInfo) -> object:
+        # A plan stores only these settings; a key no page reads is refused, not kept unseen (issue #14.6).
+        if info.context and info.context.get("as_stored") and isinstance(settings, Mapping):
+            unknown = [key for key in settings if key not in SETTING_KEYS]
+            if unknown:
+                raise ValueError(
+                    f"There is a setting named '{quoted(str(unknown[0]))}', which LOR Planner does not have "
+                    f"(its settings are {', '.join(sorted(SETTING_KEYS))})."
+                )
+        return settings
 
     @field_validator("busy", "backups_planned", "buffer_days", mode="before")
     @classmethod
@@ -662,7 +815,7 @@ class PlanSettings(_Model):
     @classmethod
     def from_stored(cls, settings: Mapping[str, Any]) -> PlanSettings:
         """Strictly: the settings of a backup being restored. Raises ValidationError on anything not valid."""
-        return cls.model_validate(settings)
+        return cls.model_validate(settings, context={"as_stored": True})
 
     @classmethod
     def read(cls, settings: Mapping[str, Any] | None) -> PlanSettings:
@@ -677,7 +830,11 @@ class PlanSettings(_Model):
         return cls(
             busy=BusyChoices.read(settings.get(BUSY_SETTING)),
             buffer_days=buffer.buffer_days if buffer else 0,
-            backups_planned={k: v for k, v in planned.items() if isinstance(v, str)}
+            backups_planned={
+                k: v
+                for k, v in planned.items()
+                if isinstance(v, str) and ID_PATTERN.fullmatch(k) and ID_PATTERN.fullmatch(v)
+            }
             if isinstance(planned, Mapping)
             else {},
         )
@@ -712,6 +869,10 @@ FIELD_LABELS = {
     "disabled": "Busy periods switched off",
     "moved": "Moved busy periods",
     "custom": "Your own busy periods",
+    "id": "A record",
+    "programs": "An application",
+    "assigned": "A program's letter list",
+    "key": "A busy period",
 }
 
 
@@ -729,11 +890,31 @@ _WRONG_KIND = {
 }
 
 
+# Text with a lone surrogate (half of an emoji's UTF-16 pair) can't be written as UTF-8: not to the database, not
+# to a backup. Pydantic refuses it in every text field; a backup is checked for it everywhere (lor.store).
+BROKEN_TEXT: Final = "holds a broken character (half of an emoji, or a stray code) that can't be saved; type it again"
+
+
+def _field_names() -> set[str]:
+    if not _FIELD_NAMES:
+        models = [_Model]
+        while models:
+            model = models.pop()
+            models += model.__subclasses__()
+            for name, info in model.model_fields.items():
+                _FIELD_NAMES.update({name, info.alias or name})
+    return _FIELD_NAMES
+
+
+_FIELD_NAMES: set[str] = set()
+
+
 def plain_errors(exc: ValidationError) -> list[str]:
     """Turn a ValidationError into short sentences a student can act on."""
     out = []
     for err in exc.errors():
-        where = [str(p) for p in err["loc"] if not isinstance(p, int)]
+        # Name the innermost field: a dict's keys ("l1", "july_transition:2027", "[key]") are the user's, not fields.
+        where = [str(p) for p in err["loc"] if not isinstance(p, int) and str(p) in _field_names()]
         field = where[-1] if where else ""
         name = FIELD_LABELS.get(field, field.replace("_", " ").capitalize()) if field else "This entry"
         msg = err["msg"].removeprefix("Value error, ")
@@ -751,6 +932,10 @@ def plain_errors(exc: ValidationError) -> list[str]:
             msg = "has too many entries"
         elif err["type"] == "string_too_long":
             msg = "is too long"
+        elif err["type"] == "string_unicode":
+            msg = BROKEN_TEXT
+        elif err["type"] == "int_parsing_size":
+            msg = "must be a whole number of a sensible size"
         elif err["type"] in _WRONG_KIND:  # a hand-edited backup: say what kind of value belongs there
             msg = f"must be {_WRONG_KIND[err['type']]}"
             field = field or "entry"

@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
-from lor.messages import GENERAL_SALUTATION_PORTALS, WRITER_ATTACHMENTS, purpose
+from lor.messages import GENERAL_SALUTATION_PORTALS, WRITER_ATTACHMENTS, mailto_link, purpose
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
 from lor.portals import writer_steps
 from lor.text import day_text as _day
@@ -212,7 +212,8 @@ def _html_contact(student: Student | None) -> str:
     if student.school:
         lines.append(_e(student.school))
     if student.email:
-        lines.append(f"<a href='mailto:{_e(student.email)}'>{_e(student.email)}</a>")
+        link = mailto_link(student.email)  # None for an address saved under the older, looser rule: text only
+        lines.append(f"<a href='{_e(link)}'>{_e(student.email)}</a>" if link else _e(student.email))
     if student.phone:
         lines.append(_e(student.phone))
     return (

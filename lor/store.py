@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -34,6 +35,9 @@ from sqlite_utils.migrations import Migrations
 from lor.config import Settings, is_database_url, load_settings
 from lor.desk import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
 from lor.models import (
+    FIELD_LABELS,
+    SETTING_KEYS,
+    STORED,
     Application,
     LetterRequest,
     Mentor,
@@ -42,6 +46,7 @@ from lor.models import (
     current_day,
     dates_outside_horizon,
     plain_errors,
+    quoted,
 )
 from lor.text import plural
 
@@ -51,6 +56,7 @@ LOCAL_WORKSPACE = "local"
 MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
 MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
+MAX_DIGITS = 20  # no number in a plan is longer; Python refuses to read one past 4,300 digits with its own message
 BUSY_TIMEOUT_S = 10.0
 # Purging empty plans (Store.purge_empty_plans): see the README's class-mode section.
 NEVER_WRITTEN_GRACE = timedelta(days=1)  # a plan row made without a write, kept this long for its first write
@@ -145,7 +151,7 @@ def store_at(location: str | Path) -> Store:
 
 def hash_token(token: str) -> str:
     """The SHA-256 hex digest under which a link token is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()  # a mangled link opens nothing
 
 
 def new_token() -> str:
@@ -579,9 +585,6 @@ class _SqliteSession(Database):
         self.conn.executemany(sql, rows)
 
 
-PLAN_SETTING_KEYS = frozenset(
-    field.alias or name for name, field in PlanSettings.model_fields.items()
-)  # the settings a plan's pages read: validated on every write
 _TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
 _DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
 _COLUMNS = {
@@ -613,7 +616,9 @@ def backup_text(plan: PlanContents) -> str:
     and settings holding them go through the standard library.
     """
     student = plan.student()
-    settings = plan.settings()
+    # Only the settings a plan has: an older tool's key (with any value, even half an emoji) would make the backup
+    # fail to download or to restore.
+    settings = {k: v for k, v in plan.settings().items() if k in SETTING_KEYS}
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "app": APP_NAME,
@@ -658,7 +663,7 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
     if len(text) > MAX_BACKUP_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BACKUP_BYTES:
         raise ValueError(_too_large(len(text.encode("utf-8", "surrogatepass"))))
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_whole_number, parse_constant=_no_constant)
         too_deep = _too_deep(doc)
     except RecursionError:
         too_deep = True
@@ -669,6 +674,12 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
         ) from None
     if too_deep:
         raise ValueError("This file is not a LOR Planner backup: it is nested far too deeply. Nothing was changed.")
+    broken = _broken_text_at(doc)
+    if broken:
+        raise ValueError(
+            "This backup holds a broken character (half of an emoji, or a stray code) that can't be saved, in "
+            f"{broken}. Nothing was changed."
+        )
     if not isinstance(doc, dict) or "schema" not in doc:
         raise ValueError("This file is not a LOR Planner backup: it has no 'schema' field. Nothing was changed.")
     schema = doc["schema"]
@@ -692,7 +703,7 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
                 raise ValueError(f"it holds {len(items):,} {kind}; the limit is {MAX_RECORDS:,}.")
             out[kind] = [model.model_validate(item) for item in items]
     except ValidationError as exc:
-        reason = " ".join(plain_errors(exc)[:3])
+        reason = _first_of(plain_errors(exc))
         raise ValueError(f"This backup has an entry that is not valid: {reason} Nothing was changed.") from None
     except (TypeError, ValueError) as exc:
         raise ValueError(f"This backup is not valid: {exc} Nothing was changed.") from None
@@ -711,6 +722,82 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
     return out
 
 
+def _first_of(reasons: list[str]) -> str:
+    # One reason, so the message stays one readable sentence (a long list would bury it); the rest are counted.
+    more = len(reasons) - 1
+    return reasons[0] + (
+        f" ({more:,} more {'entry is' if more == 1 else 'entries are'} not valid either.)" if more else ""
+    )
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(
+            f"This file is not a LOR Planner backup: it holds a number {len(digits.lstrip('-')):,} digits long, and "
+            f"no number in a plan has more than {MAX_DIGITS}. Nothing was changed."
+        )
+    return int(digits)
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"This file is not valid JSON: it holds {name}, which JSON does not allow. Nothing was changed.")
+
+
+_RECORD_LABELS = {"mentors": "writer", "applications": "application", "letters": "letter"}
+
+
+def _broken_text_at(doc: Any) -> str | None:
+    """Where the first text that can't be stored (a lone surrogate, a NUL: see _storable) is in a backup, in words;
+    None if there is none. Such text would be refused by the database, or stored and then break every backup
+    download after it."""
+    dumped = json.dumps(doc, ensure_ascii=False)  # the usual case is checked at C speed; the walk only names the place
+    try:
+        dumped.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        if "\\u0000" not in dumped:  # how json writes a NUL
+            return None
+    stack: list[tuple[Any, tuple[str, ...]]] = [(doc, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if not _storable(value):
+                return " › ".join(path) or "the file"
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if not _storable(key):
+                    return " › ".join((*path, "the name of a field"))
+                stack.append((item, (*path, _place(key, path))))
+        elif isinstance(value, list):
+            owner = _RECORD_LABELS.get(path[-1]) if len(path) == 1 else None
+            stack.extend(
+                (item, (*path[:-1], f"{owner} {i + 1}") if owner else (*path, f"item {i + 1}"))
+                for i, item in reversed(list(enumerate(value)))
+            )
+    return None
+
+
+def _storable(text: str) -> bool:
+    """False for text UTF-8 can't hold (a lone surrogate) or PostgreSQL can't store (a NUL)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
+def _place(key: str, path: tuple[str, ...]) -> str:
+    if not path and key in _RECORD_LABELS:
+        return key  # replaced by "writer 2" etc. below it
+    if not path:
+        return {"student": "the student", "settings": "the settings"}.get(key, f"'{quoted(key)}'")
+    if key in FIELD_LABELS or re.fullmatch(r"[a-z_]{1,40}", key):
+        text = FIELD_LABELS.get(key, key.replace("_", " "))
+        return text[:1].lower() + text[1:]
+    return f"'{quoted(key)}'"
+
+
 def _too_deep(doc: Any) -> bool:
     # Iterative, so a deep document can't exhaust the stack here; its JSON could not be written back later.
     stack = [(doc, 1)]
@@ -724,11 +811,18 @@ def _too_deep(doc: Any) -> bool:
 
 
 def _check_settings(settings: dict[str, Any]) -> PlanSettings:
-    """Refuse the settings the pages read (lor.models.PlanSettings) in a shape they can't read."""
+    """Refuse a setting LOR Planner doesn't have, and the ones it has (lor.models.PlanSettings) in a shape the pages
+    can't read."""
+    unknown = sorted(str(key) for key in settings if key not in SETTING_KEYS)
+    if unknown:
+        raise ValueError(
+            f"This backup has a setting LOR Planner does not have, '{quoted(unknown[0])}' (its settings are "
+            f"{', '.join(sorted(SETTING_KEYS))}). Nothing was changed."
+        )
     try:
         return PlanSettings.from_stored(settings)
     except ValidationError as exc:
-        reason = " ".join(plain_errors(exc)[:3])
+        reason = _first_of(plain_errors(exc))
         raise ValueError(f"This backup has a setting that is not valid: {reason} Nothing was changed.") from None
 
 
@@ -848,7 +942,7 @@ class Workspace:
         model = _KINDS[kind]
         with self.store._db() as db:
             rows = db.query(f"SELECT data FROM {kind} WHERE workspace_id = ? ORDER BY {self.store._ORDER}", [self.id])
-            return [model.model_validate_json(row["data"]) for row in rows]
+            return [model.model_validate_json(row["data"], context=STORED) for row in rows]
 
     def mentors(self) -> list[Mentor]:
         """The workspace's mentors, in the order they were added."""
@@ -866,7 +960,7 @@ class Workspace:
         """The student's profile, or None before it is filled in."""
         with self.store._db() as db:
             row = next(iter(db.query("SELECT data FROM student WHERE workspace_id = ?", [self.id])), None)
-        return Student.model_validate_json(row["data"]) if row else None
+        return Student.model_validate_json(row["data"], context=STORED) if row else None
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A stored setting (any JSON value), or ``default``."""
@@ -1011,10 +1105,10 @@ class Workspace:
         self._delete("letters", letter_id)
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store a setting (any JSON value); a known setting must be valid and its dates within the horizon."""
+        """Store one of the plan's settings (lor.models.SETTING_KEYS); it must be valid and its dates within the
+        horizon (pydantic ValidationError otherwise, an unknown key included)."""
         self._check_writable()
-        if key in PLAN_SETTING_KEYS:
-            _check_horizon(PlanSettings.from_stored({key: value}))
+        _check_horizon(PlanSettings.from_stored({key: value}))
         with self.store._write(self) as db:
             db.execute(
                 "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?) "

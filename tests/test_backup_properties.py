@@ -21,6 +21,7 @@ from lor.models import (
     PATHWAYS,
     PORTALS,
     ROLES,
+    SETTING_KEYS,
     STATUSES,
     Application,
     BusyChoices,
@@ -31,6 +32,7 @@ from lor.models import (
     Program,
     Student,
     current_day,
+    name_key,
     planning_horizon,
 )
 from lor.store import Store, backup_text, parse_backup
@@ -106,14 +108,14 @@ def plans(draw) -> dict:
     ]
     for app in applications:
         own = [x.id for x in letters if x.application_id == app.id]
-        app.programs = [
+        app.programs = [  # program names are unique within an application, case and spacing aside
             _model(
                 Program,
-                name=draw(NAMES),
+                name=name,
                 deadline=draw(st.none() | DAYS),
                 assigned=draw(st.lists(st.sampled_from(own), max_size=2, unique=True)) if own else [],
             )
-            for _ in range(draw(st.integers(0, 2)))
+            for name in draw(st.lists(NAMES, max_size=2, unique_by=name_key))
         ]
     choices = BusyChoices(
         disabled=draw(st.lists(st.sampled_from([p.key for p in DEFAULT_PERIODS]), max_size=3, unique=True)),
@@ -213,8 +215,41 @@ class _SettingsOnly:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.text(max_size=12), JSON, max_size=4))
+@given(st.dictionaries(st.sampled_from(sorted(SETTING_KEYS)), JSON, max_size=3))
 def test_the_backup_text_is_the_standard_librarys_form_for_any_settings_value(value):
     text = backup_text(_SettingsOnly(value))
     assert json.loads(text)["settings"] == value
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# Any text at all, lone surrogates (half an emoji) and control characters included.
+ANY_TEXT = st.text(st.characters(), max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_any_text_anywhere_is_refused_in_plain_words_or_restored_and_backed_up_again(data):
+    # Issue #14.6: a setting holding half an emoji was restored, and every backup download after it failed.
+    doc = json.loads(json.dumps(EXAMPLE))
+    text = data.draw(ANY_TEXT)
+    where = data.draw(st.sampled_from(["setting name", "setting value", "record field", "record text", "program"]))
+    if where == "setting name":
+        doc["settings"][text] = 1
+    elif where == "setting value":
+        doc["settings"][data.draw(st.sampled_from(["busy", "recommenders-backups-planned"]))] = {text: text}
+    elif where == "program":
+        doc["applications"][0]["programs"] = [{"name": text}, {"name": data.draw(ANY_TEXT)}]
+    else:
+        record = data.draw(st.sampled_from(doc["mentors"] + doc["applications"] + doc["letters"]))
+        record[text if where == "record field" else data.draw(st.sampled_from(["name", "notes", "id"]))] = text
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "lor.db")
+        ws = store.default_workspace()
+        try:
+            store.import_json(ws, json.dumps(doc))
+        except ValueError as exc:
+            assert_plain(str(exc))
+            return
+        backup = store.export_json(ws)
+        backup.encode("utf-8")  # the download works
+        store.import_json(store.open(store.create_workspace()[0]), backup)  # and restores

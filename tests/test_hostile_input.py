@@ -595,6 +595,76 @@ BROKEN_BACKUPS: dict[str, str | bytes] = {
     "duplicate letter ids": _doc(letters=[*_EXAMPLE["letters"], _LETTER]),
     "a PNG image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\xfd",
     "UTF-16 text": EXAMPLE_BACKUP.encode("utf-16"),
+    # Issue #14.6: each of these passed the preview, then crashed the restore or broke something after it.
+    "half an emoji in a setting's name": _doc(settings={"\ud83d": 1}),
+    "half an emoji in a setting's value": _doc(settings={"theme": "\ud83d"}),
+    "half an emoji in a switched-off busy period": _doc(settings={"busy": {"disabled": ["\ud83d"]}}),
+    "half an emoji in a writer's name": _doc(mentors=[{**_MENTOR, "name": "Dr. \ud83d"}, *_EXAMPLE["mentors"][1:]]),
+    "half an emoji in a field no record has": _doc(letters=[{**_LETTER, "extra": "\udfff"}, *_EXAMPLE["letters"][1:]]),
+    "a NUL in a writer's name": _doc(
+        mentors=[*_EXAMPLE["mentors"][:-1], {**_EXAMPLE["mentors"][-1], "name": "Dr.\x00"}]
+    ),
+    "a setting LOR Planner doesn't have": _doc(settings={"theme": "dark"}),
+    "a setting under its Python name": _doc(settings={"backups_planned": {}}),
+    "a moved period keyed a:b-c": _doc(
+        settings={"busy": {"moved": {"a:b-c": {"start": "2026-12-01", "end": "2026-12-02"}}}}
+    ),
+    "a moved period keyed a-b:c": _doc(
+        settings={"busy": {"moved": {"a-b:c": {"start": "2026-12-01", "end": "2026-12-02"}}}}
+    ),
+    "a switched-off period keyed a-b": _doc(settings={"busy": {"disabled": ["a-b"]}}),
+    "a planned backup with a spaced id": _doc(settings={"recommenders-backups-planned": {"l reed": "m-kim"}}),
+    "two programs of one name": _doc(
+        applications=[
+            {**_EXAMPLE["applications"][0], "programs": [{"name": "Mass General"}, {"name": "mass  GENERAL"}]},
+            *_EXAMPLE["applications"][1:],
+        ]
+    ),
+    "a writer id with the key separator": _doc(
+        mentors=[{**_MENTOR, "id": "m:hale"}, *_EXAMPLE["mentors"][1:]],
+        letters=[{**x, "mentor_id": "m:hale"} if x["mentor_id"] == _MENTOR["id"] else x for x in _EXAMPLE["letters"]],
+    ),
+    "an application id with a space": _doc(
+        applications=[{**_EXAMPLE["applications"][0], "id": "a im"}],
+        letters=[{**x, "application_id": "a im"} for x in _EXAMPLE["letters"]],
+    ),
+    "a 5,000-digit number": _doc(mentors=[{**_MENTOR, "weeks_known": 1234567}, *_EXAMPLE["mentors"][1:]]).replace(
+        "1234567", "9" * 5_000
+    ),
+    "a 5,000-digit number as text": _doc(mentors=[{**_MENTOR, "weeks_known": "9" * 5_000}, *_EXAMPLE["mentors"][1:]]),
+    "NaN for a number": _doc(mentors=[{**_MENTOR, "weeks_known": 1234567}, *_EXAMPLE["mentors"][1:]]).replace(
+        "1234567", "NaN"
+    ),
+    "the student's email with a hidden bcc": _doc(student={**_EXAMPLE["student"], "email": "stu?bcc=evil@b.com"}),
+    "a writer's email with two addresses": _doc(
+        mentors=[{**_MENTOR, "email": "a@b.com,evil@b.com"}, *_EXAMPLE["mentors"][1:]]
+    ),
+}
+
+# What the refusal says about each case of issue #14 (the place, the name, the number), beyond being plain.
+REFUSAL_SAYS = {
+    "half an emoji in a setting's name": "broken character (half of an emoji, or a stray code) that can't be saved, "
+    "in the settings › the name of a field.",
+    "half an emoji in a setting's value": "in the settings › theme.",
+    "half an emoji in a switched-off busy period": "in the settings › busy periods › busy periods switched off › "
+    "item 1.",
+    "half an emoji in a writer's name": "in writer 1 › name.",
+    "half an emoji in a field no record has": "in letter 1 › extra.",
+    "a NUL in a writer's name": f"in writer {len(_EXAMPLE['mentors'])} › name.",
+    "a setting LOR Planner doesn't have": "a setting LOR Planner does not have, 'theme'",
+    "a setting under its Python name": "a setting LOR Planner does not have, 'backups_planned'",
+    "a moved period keyed a:b-c": "Moved busy periods lists 'a:b-c', which is not a busy period's key and year",
+    "a moved period keyed a-b:c": "Moved busy periods lists 'a-b:c'",
+    "a switched-off period keyed a-b": "Busy periods switched off lists 'a-b'",
+    "a planned backup with a spaced id": "Planned backups has an id that can't be used ('l reed')",
+    "two programs of one name": "An application has two programs named 'mass GENERAL': give each program its own name.",
+    "a writer id with the key separator": "A record has an id that can't be used ('m:hale')",
+    "an application id with a space": "A record has an id that can't be used ('a im')",
+    "a 5,000-digit number": "it holds a number 5,000 digits long",
+    "a 5,000-digit number as text": "Weeks known must be a whole number of a sensible size.",
+    "NaN for a number": "it holds NaN, which JSON does not allow",
+    "the student's email with a hidden bcc": "Email is not an email address: it can't contain ?",
+    "a writer's email with two addresses": "Email is not an email address: it can't contain ,",
 }
 
 
@@ -612,6 +682,9 @@ def test_a_broken_backup_is_refused_in_plain_words_and_changes_nothing(example_w
     with pytest.raises(ValueError) as on_page:  # what the Share page shows for the same upload
         parse_backup(text if isinstance(text, bytes) else text.encode("utf-8"))
     assert str(on_page.value) == message
+    assert REFUSAL_SAYS.get(name, "") in message
+    assert "Exceeds the limit" not in message and "surrogates" not in message  # never Python's own words
+    store.export_json(example_ws).encode("utf-8")  # and the plan can still be backed up
 
 
 def test_the_example_backup_itself_restores(example_ws):
@@ -884,3 +957,64 @@ def test_the_timeline_figures_of_a_plan_with_markup_names_carry_no_tag(ws):
     assert rows == list(URL_NAMES.values())
     titles = [e["title"] for e in drawn.events() if not e.get("display")]
     assert f"Ask: {LINK_NAME}" in titles  # FullCalendar draws a title as text: kept exactly as typed
+
+
+# -- what a plan can't store, and plans saved under older, looser rules (issue #14.6, #14.11) -------------------
+
+
+def test_no_write_stores_text_a_backup_could_not_hold(ws):
+    for name in ("Dr. \ud83d", "Dr. \x00"):  # half an emoji; a NUL, which PostgreSQL can't store
+        with pytest.raises(ValidationError) as info:
+            ws.save_mentor(Mentor(name=name))
+        assert_plain(plain_errors(info.value)[0])
+    with pytest.raises(ValidationError):
+        ws.set_setting("busy", {"disabled": ["\ud83d"]})
+    for key, value in (("theme", "\ud83d"), ("\ud83d", 1), ("bench-touch", 1)):
+        with pytest.raises(ValidationError) as info:
+            ws.set_setting(key, value)
+        assert "which LOR Planner does not have" in plain_errors(info.value)[0]
+    assert ws.settings() == {} and ws.mentors() == []
+    ws.store.export_json(ws).encode("utf-8")
+
+
+def _legacy_plan(ws: Workspace) -> None:
+    """Rows as an older version could have saved them: a bcc in an email, an id with a space, two programs of one
+    name, and a setting no page reads whose value holds half an emoji."""
+    mentor = {**Mentor(id="m1", name="Dr. Old").model_dump(mode="json"), "email": "stu?bcc=evil@b.com", "id": "m 1"}
+    app = Application(id="a1", name="IM", deadline=TODAY + timedelta(weeks=12)).model_dump(mode="json")
+    app["programs"] = [
+        Program(name="Mass General").model_dump(mode="json"),
+        Program(name="mass general").model_dump(mode="json"),
+    ]
+    letter = LetterRequest(id="l1", mentor_id="m1", application_id="a1").model_dump(mode="json")
+    letter["mentor_id"] = "m 1"
+    student = {**Student(name="Stu").model_dump(mode="json"), "email": "stu?bcc=evil@b.com"}
+    with ws.store._write(ws) as db:
+        for kind, row in (("mentors", mentor), ("applications", app), ("letters", letter)):
+            db.execute(
+                f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?)",
+                [ws.id, row["id"], row.get("name", ""), json.dumps(row)],
+            )
+        db.execute("INSERT INTO student (workspace_id, data) VALUES (?, ?)", [ws.id, json.dumps(student)])
+        db.execute(
+            "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?)", [ws.id, "theme", json.dumps("\ud83d")]
+        )
+
+
+def test_a_plan_saved_under_older_rules_opens_and_still_downloads_its_backup(ws):
+    _legacy_plan(ws)
+    assert ws.mentors()[0].email == "stu?bcc=evil@b.com" and ws.student().email == "stu?bcc=evil@b.com"
+    assert [p.name for p in ws.applications()[0].programs] == ["Mass General", "mass general"]
+    backup = ws.store.export_json(ws)
+    backup.encode("utf-8")  # the download works: the setting no page reads is not part of a backup
+    assert "theme" not in json.loads(backup)["settings"]
+    with pytest.raises(ValueError) as info:  # the backup names what to fix before it can be restored
+        parse_backup(backup)
+    assert_plain(str(info.value))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_a_plan_saved_under_older_rules(open_page, page):
+    _legacy_plan(db().default_workspace())
+    at = open_page(page, example=False)
+    assert not at.exception, at.exception

@@ -19,7 +19,7 @@ from lor.messages import (
     drafts_for,
     mailto_link,
 )
-from lor.models import Application, LetterRequest, Mentor, Program, Student
+from lor.models import STORED, Application, LetterRequest, Mentor, Program, Student
 
 STUDENT = Student(name="Ana Ruiz", email="ana@example.edu", school="State SOM")
 MENTOR = Mentor(name="Dr. Grace Lee", email="glee@example.edu", setting="rotation", observed=["led rounds"])
@@ -214,3 +214,23 @@ def test_the_guardrail_stops_an_ask_without_a_way_to_decline(monkeypatch):
 def test_user_text_that_happens_to_match_a_phrase_does_not_break_a_draft():
     odd = LETTER.model_copy(update={"strengths": "they asked to see the letter format"})
     assert "see the letter format" in make("thanks_yes", letter=odd).body
+
+
+def test_the_address_of_a_mailto_link_is_percent_encoded_too():
+    # Issue #14.11: an address is never written into a link verbatim; "+" and "'" are real address characters.
+    link = mailto_link("o'brien+lor@example.org", "s", "b")
+    assert link.startswith("mailto:o%27brien%2Blor@example.org?subject=s&body=b")
+    assert _parse(link)[0] == "o'brien+lor@example.org"
+    assert mailto_link("ana@example.edu") == "mailto:ana@example.edu"  # an address alone: no empty query
+
+
+def test_a_writer_email_saved_under_the_older_rule_gives_no_link_and_says_how_to_fix_it():
+    legacy = Mentor.model_validate({"name": "Dr. Evil", "email": "stu?bcc=evil@b.com"}, context=STORED)
+    d = make("ask_email", mentor=legacy)
+    assert d.mailto is None  # the hidden Bcc never reaches an email app
+    assert d.problem == (
+        "The email saved for Dr. Evil, stu?bcc=evil@b.com, is not an email address: it can't contain ?. "
+        "Fix it to open drafts in your email app."
+    )
+    assert mailto_link("stu?bcc=evil@b.com", "s", "b") is None
+    assert make("ask_email").problem is None

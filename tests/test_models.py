@@ -5,14 +5,22 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from lor.busy import DEFAULT_PERIODS
 from lor.models import (
+    ID_PATTERN,
+    PERIOD_KEY_PATTERN,
+    STORED,
     Application,
+    BusyChoices,
     BusyPeriod,
     LetterRequest,
     Mentor,
     Milestone,
+    PlanSettings,
     Program,
     Student,
+    email_problem,
+    new_id,
     plain_errors,
 )
 
@@ -139,3 +147,110 @@ def test_every_portal_keeps_its_own_spelling():
     from lor.models import PORTALS, label
 
     assert [label(p) for p in PORTALS if p != "other"] == [p for p in PORTALS if p != "other"]
+
+
+# -- emails a mailto: link can carry safely (issue #14.11) -----------------------------------------------------
+
+HOSTILE_EMAILS = {
+    "stu?bcc=evil@b.com": "?",
+    "a@b.com,c@d.com": ",",
+    "a@b.com;c@d.com": ";",
+    "<a@b.com>": "<",
+    '"ab"@c.com': '"',
+    "a#b@c.com": "#",
+    "a%0Ab@c.com": "%",
+    "a&cc=b@c.com": "&",
+    "a@b@c.com": "exactly one @",
+    "a@localhost": "needs a dot",
+    "a@b.com\nBcc: c@d.com": "spaces or line breaks",
+    "a" * 250 + "@b.com": "too long",
+}
+
+
+@pytest.mark.parametrize("email", list(HOSTILE_EMAILS))
+def test_an_email_that_could_add_recipients_or_break_a_link_is_refused_in_plain_words(email):
+    message = errors_of(lambda: Mentor(name="A", email=email))[0]
+    assert message.startswith("Email is ") and HOSTILE_EMAILS[email] in message
+    assert errors_of(lambda: Student(name="A", email=email))[0] == message
+
+
+@pytest.mark.parametrize(
+    "email", ["josé@example.com", "δοκιμή@παράδειγμα.δοκιμή", "o'brien@school.edu", "first.last+lor@med.school.edu"]
+)
+def test_real_addresses_with_accents_apostrophes_and_plus_signs_stay_valid(email):
+    assert Mentor(name="A", email=email).email == email and email_problem(email) is None
+
+
+def test_an_email_saved_under_the_older_rule_still_opens_and_says_what_is_wrong():
+    stored = Mentor.model_validate({"name": "A", "email": "stu?bcc=evil@b.com"}, context=STORED)
+    assert stored.email == "stu?bcc=evil@b.com"
+    assert email_problem(stored.email) == "is not an email address: it can't contain ?"
+
+
+# -- text UTF-8 can't hold, ids, keys, program names (issue #14.6) ----------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["name", "notes", "title"])
+@pytest.mark.parametrize("broken", ["\ud83d", "\x00"])  # the first half of 😀, alone; a NUL
+def test_half_an_emoji_or_a_nul_in_any_text_is_refused_in_plain_words(field, broken):
+    fields = {"name": "Dr. A", field: f"Dr. {broken}"}
+    message = errors_of(lambda: Mentor(**fields))[0]
+    assert "broken character" in message and "Input should" not in message
+
+
+def test_new_ids_the_example_plans_ids_and_numbered_ids_are_safe():
+    assert all(ID_PATTERN.fullmatch(new_id()) for _ in range(50))
+    for record_id in ("m-hale", "l-reed", "a-im", "t3-12", 42):
+        assert Mentor(id=record_id, name="A").id == str(record_id)
+
+
+@pytest.mark.parametrize("record_id", ["x y", "x:y", "x/y", "x.y", "<b>", "x" * 65, "é", ""])
+def test_ids_outside_letters_digits_hyphen_and_underscore_are_refused(record_id):
+    message = errors_of(lambda: Mentor(id=record_id, name="A"))[0]
+    assert message.startswith("A record ") or message.startswith("Id ")
+    assert errors_of(lambda: LetterRequest(mentor_id=record_id, application_id="a"))
+
+
+def test_an_id_saved_under_the_older_rule_still_opens():
+    assert Mentor.model_validate({"id": "x y", "name": "A"}, context=STORED).id == "x y"
+
+
+def test_every_default_busy_period_key_is_a_safe_key():
+    assert all(PERIOD_KEY_PATTERN.fullmatch(p.key) for p in DEFAULT_PERIODS)
+
+
+@pytest.mark.parametrize("key", ["a:b-c", "a-b:c", "july_transition", "july_transition:27", "July:2027", ":2027"])
+def test_a_moved_busy_period_key_must_be_a_key_and_a_four_digit_year(key):
+    dates = {"start": "2027-07-01", "end": "2027-07-05"}
+    message = errors_of(lambda: BusyChoices(moved={key: dates}))[0]
+    assert message.startswith("Moved busy periods lists ") and "july_transition:2027" in message
+    assert BusyChoices(moved={"july_transition:2027": dates}).moved
+    assert BusyChoices.read({"moved": {key: dates, "july_transition:2027": dates}}).moved.keys() == {
+        "july_transition:2027"
+    }
+
+
+@pytest.mark.parametrize("key", ["a-b", "July", "a:b", ""])
+def test_a_switched_off_busy_period_must_be_named_by_a_safe_key(key):
+    assert errors_of(lambda: BusyChoices(disabled=[key]))[0].startswith("Busy periods switched off lists ")
+    assert BusyChoices.read({"disabled": [key, "july_transition"]}).disabled == ["july_transition"]
+
+
+def test_an_unknown_setting_is_refused_by_name_when_stored_and_ignored_when_read():
+    message = errors_of(lambda: PlanSettings.from_stored({"theme": "dark"}))[0]
+    assert "'theme'" in message and "does not have" in message
+    assert PlanSettings.read({"theme": "dark", "buffer_days": 3}).buffer_days == 3
+
+
+@pytest.mark.parametrize("second", ["Mass General", "mass general", "  MASS   General ", "Mass\tGeneral"])
+def test_two_programs_of_one_name_in_an_application_are_refused(second):
+    programs = [Program(name="Mass General"), Program(name=second)]
+    message = errors_of(lambda: Application(name="IM", deadline=date(2027, 9, 1), programs=programs))[0]
+    assert (
+        message
+        == "An application has two programs named '" + " ".join(second.split()) + "': give each program its own name."
+    )
+    stored = Application.model_validate(
+        {"name": "IM", "deadline": "2027-09-01", "programs": [p.model_dump() for p in programs]}, context=STORED
+    )
+    assert len(stored.programs) == 2  # a plan saved before the rule still opens

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from plan_dates import TODAY
 
-from lor.models import Application, LetterRequest, Mentor, Program, Student
+from lor.models import STORED, Application, LetterRequest, Mentor, Program, Student
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.text import markdown_escape
 
@@ -180,3 +180,15 @@ def test_a_letter_not_waived_does_not_promise_the_student_can_read_it_in_the_por
     md = request_sheet_markdown(student, mentor, not_waived, today=TODAY)
     assert "right to view this letter" not in md
     assert "FERPA" in md and "portals don't show letters to students" in md
+
+
+def test_the_contact_link_is_a_percent_encoded_mailto_and_a_legacy_address_is_only_text():
+    student, mentor, items = plan()
+    apostrophe = student.model_copy(update={"email": "o'brien+lor@example.edu"})
+    page = parse(request_sheet_html(apostrophe, mentor, items, today=TODAY))
+    assert ("href", "mailto:o%27brien%2Blor@example.edu") in page.attrs
+    # Issue #14.11: "stu?bcc=evil@b.com" saved before the strict rule: shown to the writer, never a link.
+    legacy = Student.model_validate({"name": "Stu", "email": "stu?bcc=evil@b.com"}, context=STORED)
+    page = parse(request_sheet_html(legacy, mentor, items, today=TODAY))
+    assert not [value for name, value in page.attrs if name == "href" and "mailto" in (value or "")]
+    assert "stu?bcc=evil@b.com" in " ".join(page.text)

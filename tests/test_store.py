@@ -164,7 +164,7 @@ def test_save_updates_by_id_and_delete_cascades_to_letters(ws):
 def test_every_write_bumps_the_version(ws):
     v0 = ws.version()
     ws.save_mentor(Mentor(id="m", name="A"))
-    ws.set_setting("x", [1])
+    ws.set_setting("buffer_days", 1)
     assert ws.version() == v0 + 2
 
 

@@ -266,6 +266,8 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
     st.code(d.body, language=None, wrap_lines=True)
     if d.mailto and not ctx.read_only:
         st.link_button("Open in your email app", d.mailto, key=f"{key}-mailto", icon="✉️")
+    elif d.problem:
+        st.warning(ui.md(d.problem))
     elif not mentor.email:
         st.caption("Add this writer's email on Choose recommenders to open the draft in your email app.")
 

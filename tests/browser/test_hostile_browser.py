@@ -14,6 +14,7 @@ import test_hostile_input as escape_cases
 from playwright.sync_api import expect
 from test_hostile_input import IMG, LATEX, MD_IMAGE, MD_LINK, SCRIPT, SVG, hostile_plan
 
+from lor.models import ID_RULE, quoted
 from lor.store import Store
 from tools.browser import Server, exceptions_on, wait_for_app
 
@@ -123,8 +124,9 @@ def test_a_broken_backup_upload_is_refused_in_plain_words_and_the_plan_is_unchan
     upload = {"name": "backup.json", "mimeType": "application/json", "buffer": json.dumps(doc).encode()}
     page.locator(".st-key-share-restore-file input[type=file]").set_input_files(upload)
     error = page.locator('[data-testid="stAlertContentError"]')
-    expect(error).to_contain_text(
-        f"This backup has a letter ({bad_id}) whose writer or application is missing. Nothing was changed."
+    expect(error).to_contain_text(  # the id, markup and all, is quoted as text (and refused: ids are safe now)
+        f"This backup has an entry that is not valid: A record has an id that can't be used ('{quoted(bad_id)}'): "
+        f"{ID_RULE}. Nothing was changed."
     )
     wait_for_app(page)
     assert page.locator(".st-key-share-restore").count() == 0  # nothing offered to restore
