@@ -19,7 +19,7 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -826,11 +826,29 @@ def _check_settings(settings: dict[str, Any]) -> PlanSettings:
         raise ValueError(f"This backup has a setting that is not valid: {reason} Nothing was changed.") from None
 
 
+def confusable_ids(ids: Iterable[str]) -> tuple[str, str] | None:
+    """Two ids of which one is the other followed by a dash and more ("x" and "x-y"), or None. Widget keys join an
+    id and fixed words with dashes ("mentor-x-edit"), so such a pair could give two widgets one key; ids the app
+    makes never hold a dash, only a hand-made or old backup's can."""
+    known = set(ids)
+    for longer in sorted(known):
+        for at, char in enumerate(longer):
+            if char == "-" and longer[:at] in known:
+                return longer[:at], longer
+    return None
+
+
 def _check_references(parsed: dict[str, Any]) -> None:
     for kind in _KINDS:
         ids = [r.id for r in parsed[kind]]
         if len(ids) != len(set(ids)):
             raise ValueError(f"This backup lists the same id twice among its {kind}. Nothing was changed.")
+    confused = confusable_ids(r.id for kind in _KINDS for r in parsed[kind])
+    if confused:
+        raise ValueError(
+            f"This backup has two ids the app could mix up ('{quoted(confused[0])}' and '{quoted(confused[1])}': "
+            "one is the other followed by a dash). Nothing was changed."
+        )
     mentors = {m.id for m in parsed["mentors"]}
     apps = {a.id for a in parsed["applications"]}
     for letter in parsed["letters"]:

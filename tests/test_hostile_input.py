@@ -593,6 +593,10 @@ BROKEN_BACKUPS: dict[str, str | bytes] = {
     ),
     "duplicate mentor ids": _doc(mentors=[*_EXAMPLE["mentors"], {**_MENTOR, "name": "Someone else"}]),
     "duplicate letter ids": _doc(letters=[*_EXAMPLE["letters"], _LETTER]),
+    # "m-hale" and "m-hale-edit": the key of the first writer's edit panel would be the second writer's key.
+    "an id that is another id plus a dash": _doc(
+        mentors=[*_EXAMPLE["mentors"], {**_MENTOR, "id": f"{_MENTOR['id']}-edit", "name": "Dr. Lookalike"}]
+    ),
     "a PNG image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\xfd",
     "UTF-16 text": EXAMPLE_BACKUP.encode("utf-16"),
     # Issue #14.6: each of these passed the preview, then crashed the restore or broke something after it.
@@ -665,6 +669,7 @@ REFUSAL_SAYS = {
     "NaN for a number": "it holds NaN, which JSON does not allow",
     "the student's email with a hidden bcc": "Email is not an email address: it can't contain ?",
     "a writer's email with two addresses": "Email is not an email address: it can't contain ,",
+    "an id that is another id plus a dash": "two ids the app could mix up ('m-hale' and 'm-hale-edit'",
 }
 
 
