@@ -54,11 +54,15 @@ CALENDAR_CSS = (
     ".lor-busy-caution .fc-event-title { display: none; } "
     f".fc .fc-bg-event {{ opacity: 1; }} .fc .fc-bg-event .fc-event-title {{ color: {CALENDAR_SHADE_TEXT}; }}"
     " .fc .fc-toolbar-title { font-size: 1.3em; }"
+    # The day's number stays on top of the shading, and a period's name starts below it, never across it.
+    " .fc .fc-daygrid-day-top { position: relative; z-index: 3; }"
+    " .fc .fc-daygrid-day .fc-bg-event .fc-event-title { margin-top: 1.9em; }"
 )
 NARROW = 640  # px: Streamlit stacks columns below this width too
 # The layout that doesn't fit is folded to no height rather than display:none, so it keeps its width and its
 # own height: a calendar drawn inside display:none measures 0 px and stays empty when a phone turns sideways.
 _FOLDED = "height: 0 !important; min-height: 0 !important; overflow: hidden !important; visibility: hidden;"
+_FOLDED += " max-height: 0 !important; flex: 0 0 0px !important;"  # a chart's box is sized by flex-basis, not height
 _FOLDED += " margin-top: -1rem;"  # the column's gap before it
 NARROW_CSS = f"""<style>
 /* The picture switch: the theme's teal on its own tint is 4.47:1 when chosen and focused; near-black text is
