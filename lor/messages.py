@@ -7,8 +7,10 @@ reminders. An ask whose due date is under two weeks away becomes the short-notic
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 from urllib.parse import quote
 
 from lor import timing
@@ -66,6 +68,17 @@ WRITER_ATTACHMENTS: dict[str, str] = {
     "cv": "My CV",
     "personal_statement": "My personal statement (or a short summary of my goals)",
 }
+
+
+def writer_attachments(letters: Iterable[LetterRequest]) -> list[str]:
+    """What the student can honestly say is attached for these letters: the items of WRITER_ATTACHMENTS ticked
+    on any of their packet checklists, in the table's order (nothing ticked: nothing claimed)."""
+    ticked = {key for letter in letters for key, done in letter.packet.items() if done}
+    return [label for key, label in WRITER_ATTACHMENTS.items() if key in ticked]
+
+
+# What a draft says when nothing is ticked yet, so the student sees what to add before sending.
+ATTACH_REMINDER: Final = "[Attach your CV and personal statement, then tick them on the packet checklist]"
 
 # ERAS and ResidencyCAS send the same letter to every program it is assigned to.
 GENERAL_SALUTATION_PORTALS: frozenset[str] = frozenset({"ERAS", "ResidencyCAS"})
@@ -293,7 +306,7 @@ def _ask_short_notice(ctx: _Context) -> tuple[str, str]:
 
 def _packet_block(ctx: _Context) -> str:
     letter = ctx.letter
-    attached = list(WRITER_ATTACHMENTS.values())
+    attached = writer_attachments([letter] if letter else []) or [ATTACH_REMINDER]
     if letter and letter.letter_id and ctx.application.portal in ("ERAS", "AMCAS"):
         attached.append("The Letter Request Form with the Letter ID")
     parts = ["Attached:\n" + _bullets(attached)]

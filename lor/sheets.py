@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
-from lor.messages import GENERAL_SALUTATION_PORTALS, WRITER_ATTACHMENTS, mailto_link, purpose
+from lor.messages import GENERAL_SALUTATION_PORTALS, mailto_link, purpose, writer_attachments
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
 from lor.portals import writer_steps
 from lor.text import day_text as _day
@@ -191,9 +191,9 @@ def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *,
             + "".join(f"<p>{_e(s)}</p>" for s in strengths)
             + "<p class='muted'>A gentle pointer, not a script: please write what you saw.</p>"
         )
-    parts.append(
-        "<h2>Also attached</h2><ul>" + "".join(f"<li>{_e(a)}</li>" for a in WRITER_ATTACHMENTS.values()) + "</ul>"
-    )
+    attached = writer_attachments(letter for letter, _ in items)
+    if attached:
+        parts.append("<h2>Also attached</h2><ul>" + "".join(f"<li>{_e(a)}</li>" for a in attached) + "</ul>")
     parts.append(_html_contact(student))
     body = "".join(parts)
     title = _e(f"Letter request — {who} for {mentor.name}")
@@ -291,7 +291,9 @@ def request_sheet_markdown(student: Student | None, mentor: Mentor, items: Items
     if strengths:
         out += ["## Strengths I hope you might speak to", "", *[_line(s) for s in strengths], ""]
         out += ["_A gentle pointer, not a script: please write what you saw._", ""]
-    out += ["## Also attached", "", *[f"- {_line(a)}" for a in WRITER_ATTACHMENTS.values()], ""]
+    attached = writer_attachments(letter for letter, _ in items)
+    if attached:
+        out += ["## Also attached", "", *[f"- {_line(a)}" for a in attached], ""]
     out += ["## Contact", ""]
     if student:
         contact = [student.name, student.school, student.email or "", student.phone]

@@ -234,3 +234,15 @@ def test_a_writer_email_saved_under_the_older_rule_gives_no_link_and_says_how_to
     )
     assert mailto_link("stu?bcc=evil@b.com", "s", "b") is None
     assert make("ask_email").problem is None
+
+
+def test_the_packet_email_claims_only_the_attachments_the_checklist_has_ticked():
+    mentor = Mentor(id="m1", name="Dr. Lee")
+    app = Application(id="a1", name="IM", specialty="internal_medicine", deadline=TODAY + timedelta(days=90))
+    letter = LetterRequest(id="l1", mentor_id="m1", application_id="a1")
+    kwargs = {"student": None, "mentor": mentor, "application": app, "today": TODAY}
+    body = messages.draft("thanks_yes", letter=letter, **kwargs).body
+    assert "My CV" not in body and messages.ATTACH_REMINDER in body  # nothing ticked: a reminder, not a claim
+    ticked = letter.model_copy(update={"packet": {"cv": True}})
+    body = messages.draft("thanks_yes", letter=ticked, **kwargs).body
+    assert "My CV" in body and "personal statement" not in body and messages.ATTACH_REMINDER not in body

@@ -192,3 +192,15 @@ def test_the_contact_link_is_a_percent_encoded_mailto_and_a_legacy_address_is_on
     page = parse(request_sheet_html(legacy, mentor, items, today=TODAY))
     assert not [value for name, value in page.attrs if name == "href" and "mailto" in (value or "")]
     assert "stu?bcc=evil@b.com" in " ".join(page.text)
+
+
+def test_the_sheet_says_attached_only_for_what_the_packet_checklist_has_ticked():
+    student, mentor, items = plan()
+    page = " ".join(parse(request_sheet_html(student, mentor, items, today=TODAY)).text)
+    assert "Also attached" not in page and "My CV" not in page  # nothing ticked: nothing claimed
+    (first, im), second = items
+    ticked = first.model_copy(update={"packet": {"cv": True, "personal_statement": False}})
+    page = " ".join(parse(request_sheet_html(student, mentor, [(ticked, im), second], today=TODAY)).text)
+    assert "Also attached" in page and "My CV" in page and "personal statement" not in page
+    markdown = request_sheet_markdown(student, mentor, [(ticked, im), second], today=TODAY)
+    assert "- My CV" in markdown and "personal statement" not in markdown.split("## Also attached")[1]
