@@ -79,6 +79,19 @@ def rules_for(pathway: str, specialty: str | None = None) -> list[dict]:
     ]
 
 
+# The portal a pathway's applications usually go through, when no rule names one for the specialty.
+USUAL_PORTALS: dict[str, str] = {"medical_school": "AMCAS", "residency": "ERAS", "fellowship": "ERAS"}
+
+
+def usual_portal(pathway: str, specialty: str | None = None) -> str:
+    """The portal this pathway and specialty's programs take letters through: the one a `portal_is` rule names
+    (emergency medicine: ResidencyCAS; ophthalmology: SF Match), else the pathway's usual one, else "other"."""
+    for rule in rules_for(pathway, specialty):
+        if rule["kind"] == "portal_is":
+            return str(rule["expected"])
+    return USUAL_PORTALS.get(pathway, "other")
+
+
 def check_mix(
     application: Application,
     mentors: Iterable[Mentor],

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from datetime import date
 
+import pytest
 from plain_text import shown
 from plan_dates import TODAY
 
 from lor.example import load_example
+from lor.models import label
 from lor.store import Store, Workspace
 
 EM = "emergency_medicine"
@@ -257,3 +259,26 @@ def test_opening_the_page_never_changes_a_plan_it_cannot_fully_show(open_page):
     assert not at.exception, at.exception
     assert saved().version() == before
     assert next(m for m in saved().mentors() if m.id == odd.id).specialty == "sports_medicine"
+
+
+@pytest.mark.parametrize(
+    ("pathway", "specialty", "portal"),
+    [
+        ("residency", EM, "ResidencyCAS"),  # the reviewer's case: EM left on ERAS got the app's own warning
+        ("residency", "ophthalmology", "SF Match"),
+        ("residency", "internal_medicine", "ERAS"),
+        ("medical_school", None, "AMCAS"),
+    ],
+)
+def test_a_portal_left_as_is_is_the_one_the_specialtys_programs_use(open_page, pathway, specialty, portal):
+    at = open_page("recommenders", example=False)
+    at.text_input(key="application-name").input("My application")
+    at.selectbox(key="application-pathway").set_value(pathway)
+    if specialty:
+        at.selectbox(key="application-specialty").set_value(specialty)
+    at.date_input(key="application-deadline").set_value(date(2027, 9, 1))
+    at.button(key="application-add").click().run()
+    assert not at.exception, at.exception
+    [application] = saved().applications()
+    assert application.portal == portal
+    assert any(f"portal: {label(portal)}" in shown(s.value) for s in at.success)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from lor import ui
 from lor.letter_types import expected_letter_type
-from lor.mix import application_problems, mix_for_letters
+from lor.mix import application_problems, mix_for_letters, usual_portal
 from lor.models import (
     BACKUPS_SETTING,
     DEGREES,
@@ -54,6 +54,7 @@ from lor.store import Workspace
 from lor.text import a_or_an, lines_of, plural, short_date
 
 APP_KEY = "recommenders-application"
+AUTO_PORTAL = "auto"  # the Add form's first portal choice: the one the specialty's programs use (lor.mix.usual_portal)
 ERRORS_KEY = "recommenders-errors"  # widget key -> ("error" | "warning", why its last change was not saved)
 RESET_KEY = "recommenders-reset"
 MENTOR_KEYS = {"weeks_known": "weeks", "one_on_one": "one-on-one", "last_worked": "last-worked"}  # field -> key part
@@ -78,7 +79,7 @@ def form_defaults(today: date, application: Application | None) -> dict[str, dic
             "application-name": "",
             "application-pathway": "residency",
             "application-specialty": None,
-            "application-portal": PORTALS[0],
+            "application-portal": AUTO_PORTAL,
             "application-deadline": today + timedelta(weeks=12),
             "application-academic": False,
         },
@@ -200,7 +201,14 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
             key="application-specialty",
             help="Required for residency and fellowship: the ranking and the letter mix depend on it.",
         )
-        portal = st.selectbox("Portal", PORTALS, format_func=label, key="application-portal")
+        portal = st.selectbox(
+            "Portal",
+            (AUTO_PORTAL, *PORTALS),
+            format_func=lambda p: "The one its programs use" if p == AUTO_PORTAL else label(p),
+            key="application-portal",
+            help="Left as is, the app picks the portal the specialty's programs use (emergency medicine and "
+            "OB/GYN: ResidencyCAS; ophthalmology: SF Match; other residencies: ERAS; medical school: AMCAS).",
+        )
         deadline = st.date_input(
             "Letters due by",
             key="application-deadline",
@@ -218,7 +226,7 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
             name=name,
             pathway=pathway,
             specialty=specialty,
-            portal=portal,
+            portal=usual_portal(pathway, specialty) if portal == AUTO_PORTAL else portal,
             deadline=deadline,
             academic=academic,
         )
@@ -232,7 +240,7 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
     ws.save_application(application)
     st.session_state[APP_KEY] = application.id
     reset_form_after_rerun("application", "mentor-specialty")  # a new writer defaults to its field
-    ui.flash("success", f"Added {application.name}.")
+    ui.flash("success", f"Added {application.name} (portal: {label(application.portal)}).")
     st.rerun()
 
 
