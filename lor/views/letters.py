@@ -206,9 +206,9 @@ def sync(key: str, value: object) -> str:
 def pipeline(letters: list[LetterRequest]) -> None:
     counts: Counter[str] = Counter(x.status for x in letters)
     shown = [s for s in STATUSES if s not in CLOSED_STATUSES or counts[s]]
-    with st.container(horizontal=True, wrap=True, gap="medium"):  # wraps on a phone instead of one per line
+    with st.container(horizontal=True, wrap=True, gap="small"):  # wraps on a phone instead of one per line
         for status in shown:
-            st.metric(label(status), counts[status], width=110)
+            st.metric(label(status), counts[status], width="content")
 
 
 def card(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
