@@ -1,9 +1,11 @@
 """Widget keys can't collide: a plan whose ids look alike once joined (``x_y``/``z`` and ``x``/``y_z``), whose
-names repeat or hold the key separator ("a-b", "a:b"), and whose moved periods are stored as ``a:b-c`` and
-``a-b:c``, draws every page with every record's controls open, without a duplicate-key error (issue #14.6)."""
+names repeat or hold the key separator ("a-b", "a:b"), and whose moved periods were stored by an older version as
+``a:b-c`` and ``a-b:c`` (refused on save now), draws every page with every record's controls open, without a
+duplicate-key error (issue #14.6)."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 
@@ -51,9 +53,16 @@ def tricky_plan() -> None:
     moved = {
         "a:b-c": {"start": "2027-01-04", "end": "2027-01-05"},
         "a-b:c": {"start": "2027-01-06", "end": "2027-01-07"},
+        "a_b:2027": {"start": "2027-01-08", "end": "2027-01-09"},  # the one well-formed move
     }
     custom = [retreat.model_dump(mode="json")] * 2
-    ws.set_setting("busy", {"moved": moved, "custom": custom})
+    # Saved as an older version did, before settings were checked on save (set_setting now refuses such keys):
+    # a plan already holding them must still draw.
+    with ws.store._write(ws) as db:
+        db.execute(
+            "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?)",
+            [ws.id, "busy", json.dumps({"moved": moved, "custom": custom}, sort_keys=True)],
+        )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -81,7 +90,7 @@ def test_every_page_draws_a_plan_of_look_alike_ids_and_names_with_every_control_
         assert len(set(at.selectbox(key="recommenders-application").options)) == 3
     if page == "timeline":
         undo = [b.key for b in at.button if b.key and b.key.startswith("timeline-moved-")]
-        assert len(undo) == 2
+        assert len(undo) == 1  # the two malformed moves are skipped on reading, as any damaged entry is
         removes = [b.key for b in at.button if b.key and b.key.endswith("-delete") and "busy" in b.key]
         assert len(removes) == 2 * len(MENTOR_IDS)
         writers = at.selectbox(key="timeline-mentor-busy-writer").options
