@@ -56,6 +56,8 @@ CALENDAR_CSS = (
     " .fc .fc-toolbar-title { font-size: 1.3em; }"
     # The day's number stays on top of the shading, and a period's name starts below it, never across it.
     " .fc .fc-daygrid-day-top { position: relative; z-index: 3; }"
+    # Another month's days: FullCalendar fades their number to 30 %, unreadable on the shading; grey instead.
+    " .fc .fc-day-other .fc-daygrid-day-top { opacity: 1; color: #595959; }"
     " .fc .fc-daygrid-day .fc-bg-event .fc-event-title { margin-top: 1.9em; }"
 )
 NARROW = 640  # px: Streamlit stacks columns below this width too
