@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Final, Protocol, cast
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -157,6 +157,9 @@ def hash_token(token: str) -> str:
 def new_token() -> str:
     """A fresh link token: 192 random bits, URL-safe."""
     return secrets.token_urlsafe(24)
+
+
+_UNREAD: Final = object()  # Store._note_opened: the plan's "opened" value was not read by the caller
 
 
 class Store:
@@ -347,16 +350,16 @@ class Store:
         with self._db() as db:
             rows = list(
                 db.query(
-                    "SELECT id, edit_hash, view_hash FROM workspaces WHERE edit_hash = ? OR view_hash = ?",
+                    "SELECT id, edit_hash, view_hash, opened FROM workspaces WHERE edit_hash = ? OR view_hash = ?",
                     [digest, digest],
                 )
             )
         for row in rows:
             if row["edit_hash"] and hmac.compare_digest(row["edit_hash"], digest):
-                self._note_opened(row["id"])
+                self._note_opened(row["id"], opened=row["opened"])
                 return Workspace(self, row["id"], read_only=self.read_only)
             if row["view_hash"] and hmac.compare_digest(row["view_hash"], digest):
-                self._note_opened(row["id"])
+                self._note_opened(row["id"], opened=row["opened"])
                 return Workspace(self, row["id"], read_only=True)
         raise KeyError("this link does not open any plan")
 
@@ -390,17 +393,21 @@ class Store:
 
     # -- housekeeping (class mode): empty plans, the database's size ------------------------------
 
-    def _note_opened(self, workspace_id: str, now: datetime | None = None) -> None:
-        """Note that a link opened this plan: one read, and a write at most once per plan a day (so opening does
-        not queue behind other writers); never a reason not to open it."""
+    def _note_opened(self, workspace_id: str, now: datetime | None = None, *, opened: Any = _UNREAD) -> None:
+        """Note that a link opened this plan: a write at most once per plan a day (so opening does not queue
+        behind other writers); never a reason not to open it. ``opened`` is the stored value when the caller
+        already read it (``open`` does, with the link's row); otherwise it is read here."""
         if self.read_only:
             return
         day = _utc(now).date().isoformat()
+        if opened is not _UNREAD and opened is not None and opened >= day:
+            return  # the usual case: noted today already, and known without another query
         try:
             with self._db() as db:
-                row = next(iter(db.query("SELECT opened FROM workspaces WHERE id = ?", [workspace_id])), None)
-                if row is None or (row["opened"] is not None and row["opened"] >= day):
-                    return
+                if opened is _UNREAD:
+                    row = next(iter(db.query("SELECT opened FROM workspaces WHERE id = ?", [workspace_id])), None)
+                    if row is None or (row["opened"] is not None and row["opened"] >= day):
+                        return
                 db.execute(
                     "UPDATE workspaces SET opened = ? WHERE id = ? AND (opened IS NULL OR opened < ?)",
                     [_utc(now).isoformat(timespec="seconds"), workspace_id, day],
