@@ -345,8 +345,9 @@ def unique_labels(labels: dict[str, str]) -> dict[str, str]:
 
 def text_key(text: str) -> str:
     """Free text (a program's name, a moved period's stored key) as one part of a widget key: a short digest,
-    made only of letters and digits. Keys join their parts with "-", which ids never contain, so text with a "-"
-    or ":" in it can never make two different records' keys equal (or a key too long)."""
+    made only of letters and digits. Keys join their parts with "-"; an id may hold a "-" but is never another id
+    plus a dash (lor.store.confusable_ids), so text with a "-" or ":" in it can never make two different records'
+    keys equal (or a key too long)."""
     return "t" + hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
