@@ -148,6 +148,15 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
     pg.wait_for_timeout(300)
 
 
+def open_panel(pg, key: str, inside: str) -> None:
+    """Open the expander ``.st-key-{key}`` (unless it is open) and wait until the rerun that draws its contents
+    (``inside``, a selector) has finished: a click that lands while that rerun is still drawing can be lost."""
+    if pg.locator(f".st-key-{key} details").first.get_attribute("open") is None:
+        pg.locator(f".st-key-{key} summary").first.click()
+    pg.locator(inside).first.wait_for(state="visible")
+    wait_for_app(pg)
+
+
 def shot(pg, name: str, *, max_height: int = 6000) -> Path:
     """Screenshot the whole app: grow the viewport to the main column's height first (Streamlit scrolls
     inside its own container, so a plain full-page screenshot would stop at the window's edge)."""

@@ -21,7 +21,18 @@ from playwright.sync_api import expect
 
 from lor.overview import overview_of
 from lor.store import Store
-from tools.browser import TODAY, Server, choose, date_shown, exceptions_on, fill, fill_date, shot, wait_for_app
+from tools.browser import (
+    TODAY,
+    Server,
+    choose,
+    date_shown,
+    exceptions_on,
+    fill,
+    fill_date,
+    open_panel,
+    shot,
+    wait_for_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
@@ -198,7 +209,7 @@ def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(journey):
     cole = next(m for m in before.mentors() if m.name == "Dr. Ben Cole")
     letters_before = sorted(r.id for r in before.letters())
     go(pg, server, "recommenders")
-    pg.locator(f".st-key-mentor-{cole.id}-edit summary").click()  # its inputs are drawn once it is open
+    open_panel(pg, f"mentor-{cole.id}-edit", f".st-key-mentor-{cole.id}-delete button")  # drawn once open
     pg.locator(f".st-key-mentor-{cole.id}-delete button").click()
     question = pg.locator(f".st-key-mentor-{cole.id}-delete-confirm")
     expect(question).to_contain_text("Delete Dr. Ben Cole and 1 letter (1 planned)?")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lor.store import Store
-from tools.browser import exceptions_on, fill, wait_for_app
+from tools.browser import exceptions_on, fill, open_panel, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +43,7 @@ def choose(pg, key: str, option: str) -> None:
 
 
 def open_edit_panel(pg, mentor_id: str) -> None:
-    if not pg.locator(f".st-key-mentor-{mentor_id}-weeks input").is_visible():
-        pg.locator(f".st-key-mentor-{mentor_id}-edit summary").click()  # opening it draws the inputs
-    expect(pg.locator(f".st-key-mentor-{mentor_id}-weeks input")).to_be_visible()
+    open_panel(pg, f"mentor-{mentor_id}-edit", f".st-key-mentor-{mentor_id}-weeks input")  # drawn once open
 
 
 def test_a_writers_new_specialty_changes_the_letter_mix_outside_the_card(recommenders, local_server):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from lor.example import load_example
 from lor.models import BusyPeriod, PlanSettings
 from lor.store import Store
-from tools.browser import TODAY, exceptions_on, fill, wait_for_app
+from tools.browser import TODAY, exceptions_on, fill, open_panel, wait_for_app
 
 pytestmark = pytest.mark.browser
 CHANGED = "This changed in another tab; here is the current version."
@@ -71,8 +71,7 @@ def test_a_field_changed_in_another_tab_is_kept_and_shown(browser, local_server,
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         pg = open_tab(context, f"{local_server.url}/recommenders")
-        pg.locator(".st-key-mentor-m-raman-edit summary").click()
-        expect(pg.locator(".st-key-mentor-m-raman-notes textarea")).to_be_visible()
+        open_panel(pg, "mentor-m-raman-edit", ".st-key-mentor-m-raman-notes textarea")
         raman = next(m for m in ws.mentors() if m.id == "m-raman")
         ws.save_mentor(raman.model_copy(update={"notes": "Saved in the other tab"}))
         fill(pg, "mentor-m-raman-notes", "Typed in this tab")
