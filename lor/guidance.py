@@ -19,7 +19,7 @@ from typing import Literal, Protocol
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lor.mix import check_mix, load_rules
+from lor.mix import check_mix, load_rules, rules_for
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, label
 from lor.portals import all_portal_rules
 from lor.sources import checked_label
@@ -331,7 +331,7 @@ def _mix_cards(
         return []
     specialty_rules = {
         rule["id"]
-        for rule in load_rules()
+        for rule in rules_for(application.pathway, application.specialty)
         if application.specialty in rule["specialties"]
         and {*rule.get("types", []), rule.get("type", "")} & {"sloe", "eslor", "chair", "sel", "standardized"}
     }

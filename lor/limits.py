@@ -1,4 +1,12 @@
-"""Limits on how often one visitor may do an expensive thing: restoring a backup (issue #14.8).
+"""Limits on how much one plan may hold, and on how often one visitor may restore a backup (issue #14.1, #14.8).
+
+**Plan size.** Every page's work grows with the plan: the Timeline plans each letter around each writer's busy
+periods, Choose recommenders scores and draws every writer. ``PLAN_LIMITS`` bounds what a plan can be given through
+the app (the add forms) and through a restored backup, far above any real student's plan (2–6 letters per
+application, a handful of candidate writers, a few service blocks and conferences each), so that the largest plan
+the app accepts still draws every page in about the time the example plan takes (``tools/heavy_plan.py`` builds
+that plan and measures it). A plan saved before a limit existed still opens and can be edited; it only can't
+grow past the limit.
 
 A restore parses up to 5 MB and rewrites a whole plan, so a class server lets each browser session restore at most
 ``RESTORES_PER_SESSION`` backups a minute, and each plan at most ``RESTORES_PER_PLAN`` a minute whichever session
@@ -13,10 +21,83 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
+from lor.models import Application, LetterRequest, Mentor, PlanSettings
 from lor.text import plural
+
+
+@dataclass(frozen=True)
+class PlanLimits:
+    """The most one plan holds of each kind of record (see the module docstring)."""
+
+    writers: int = 30
+    applications: int = 8
+    letters: int = 48  # 6 per application
+    busy_per_writer: int = 30  # a writer's own busy times (service blocks, conferences, leave)
+    touchpoints_per_writer: int = 50
+    programs_per_plan: int = 400  # over all applications; one application holds at most 200 (the model's limit)
+    own_busy_periods: int = 50  # the student's own busy periods, for every writer
+    moved_periods: int = 300  # default busy periods given other dates in one year (about 20 a year)
+
+
+PLAN_LIMITS = PlanLimits()
+
+# What each count is called, singular and plural, and what to do at the limit.
+_WORDS = {
+    "writers": ("writer", "Delete a writer you won't ask"),
+    "applications": ("application", "Delete an application you no longer need"),
+    "letters": ("letter", "Delete a letter you no longer need (or one that was declined)"),
+    "busy_per_writer": ("busy period", "Remove one that is over"),
+    "touchpoints_per_writer": ("logged contact", "Delete an old one"),
+    "programs_per_plan": ("program", "Remove programs you no longer apply to"),
+    "own_busy_periods": ("own busy period", "Remove one that is over"),
+    "moved_periods": ("moved busy period", "Put back the ones in past years"),
+}
+
+
+def full_message(kind: str, count: int, *, whose: str = "Your plan", limits: PlanLimits = PLAN_LIMITS) -> str | None:
+    """The sentence to show instead of an add form when ``count`` records of ``kind`` (a ``PlanLimits`` field) leave
+    no room for one more; None while there is room."""
+    limit = getattr(limits, kind)
+    if count < limit:
+        return None
+    word, advice = _WORDS[kind]
+    return f"{whose} has {plural(count, word)}, the most the app keeps. {advice}, then add the new one."
+
+
+def plan_size_problems(
+    mentors: Sequence[Mentor],
+    applications: Sequence[Application],
+    letters: Sequence[LetterRequest],
+    settings: PlanSettings,
+    *,
+    limits: PlanLimits = PLAN_LIMITS,
+) -> list[str]:
+    """Each way a whole plan (a restored backup) holds more than ``limits`` allows, as a plain sentence."""
+    problems: list[str] = []
+
+    def over(kind: str, count: int, who: str | None = None) -> None:
+        limit = getattr(limits, kind)
+        if count > limit:
+            word = _WORDS[kind][0]
+            if who is None:
+                problems.append(f"it has {plural(count, word)}; a plan holds at most {limit:,}.")
+            else:
+                problems.append(f"{who} has {plural(count, word)}; one writer can have at most {limit:,}.")
+
+    over("writers", len(mentors))
+    over("applications", len(applications))
+    over("letters", len(letters))
+    over("programs_per_plan", sum(len(a.programs) for a in applications))
+    over("own_busy_periods", len(settings.busy.custom))
+    over("moved_periods", len(settings.busy.moved))
+    for m in mentors:
+        over("busy_per_writer", len(m.busy), m.name)
+        over("touchpoints_per_writer", len(m.touchpoints), m.name)
+    return problems
+
 
 RESTORES_PER_SESSION = 3
 RESTORES_PER_PLAN = 3

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
-from lor.models import Application, LetterRequest, Mentor, MixCheck, MixReport, label
+from lor.models import Application, LetterRequest, Mentor, MentorScore, MixCheck, MixReport, label
 from lor.portals import letter_limit, portal_rules
 from lor.scoring import CLINICAL_ROLES, active_letters, can_write, rank_mentors
 from lor.text import full_date, plural
@@ -72,11 +72,13 @@ def load_rules(path: str | Path | None = None) -> list[dict]:
 
 def rules_for(pathway: str, specialty: str | None = None) -> list[dict]:
     """The rules that apply to one pathway and specialty (rules for every pathway included)."""
-    return [
-        rule
-        for rule in load_rules()
-        if rule["pathway"] in (pathway, "any") and (not rule["specialties"] or specialty in rule["specialties"])
-    ]
+    return copy.deepcopy(
+        [
+            rule
+            for rule in _load(str(RULES_PATH))
+            if rule["pathway"] in (pathway, "any") and (not rule["specialties"] or specialty in rule["specialties"])
+        ]
+    )
 
 
 # The portal a pathway's applications usually go through, when no rule names one for the specialty.
@@ -99,18 +101,32 @@ def check_mix(
     letter_types: Mapping[str, str | Iterable[str]] | None = None,
     candidates: Iterable[Mentor] | None = None,
     today: date | None = None,
+    ranked: Sequence[tuple[Mentor, MentorScore]] | None = None,
 ) -> MixReport:
     """Each letter-mix check for this application and set of writers, and what to add.
 
     ``letter_types`` maps a mentor id to the letter type they write (or a list, when they write two);
     a writer not listed writes a narrative letter. With ``candidates``, a failing check names the
     best-scoring unused candidate who would fix it; ``today`` dates their scores (the deadline otherwise)
-    and limits "recent" clinical work.
+    and limits "recent" clinical work. ``ranked``, when the caller has it, is rank_mentors of the candidates
+    (or more mentors) for this application and day, so they are not scored a second time.
     """
     writers = list({m.id: m for m in mentors}.values())
     types = _types_by_mentor(writers, letter_types)
     pool = [m for m in (candidates or []) if m.id not in types and not m.unavailable]
     named: set[str] = set()  # each candidate is suggested for one gap at most
+    pool_ranked: list[tuple[Mentor, MentorScore]] = []  # the pool, best first: scored once, at the first gap
+
+    def ranking() -> list[tuple[Mentor, MentorScore]]:
+        if not pool_ranked:
+            in_pool = {m.id for m in pool}
+            pool_ranked.extend(
+                [pair for pair in ranked if pair[0].id in in_pool]
+                if ranked is not None
+                else rank_mentors(pool, application, today=today or application.deadline)
+            )
+        return pool_ranked
+
     checks: list[MixCheck] = []
     suggestions: list[str] = []
     for rule in rules_for(application.pathway, application.specialty):
@@ -133,7 +149,7 @@ def check_mix(
             continue
         suggestion = _fill(rule["suggest"], result.values)
         if result.fixer is not None and pool:
-            best = _best_candidate([m for m in pool if m.id not in named], result.fixer, application, today)
+            best = _best_candidate([(m, sc) for m, sc in ranking() if m.id not in named], result.fixer)
             if best is not None:
                 named.add(best["id"])
                 template = rule["candidate_suggestion_weak" if best["tier"] == "weak" else "candidate_suggestion"]
@@ -156,13 +172,15 @@ def mix_for_letters(
     letters: Iterable[LetterRequest],
     *,
     today: date,
+    ranked: Sequence[tuple[Mentor, MentorScore]] | None = None,
 ) -> MixReport:
-    """The mix report of an application's active letters; every other mentor is a candidate to suggest."""
+    """The mix report of an application's active letters; every other mentor is a candidate to suggest
+    (``ranked``: rank_mentors of ``mentors`` for this application and day, when the caller has it)."""
     mentors = list(mentors)
     active = active_letters(letters, application.id)
     types = letter_types_for(active)
     writers = [m for m in mentors if m.id in types]
-    report = check_mix(application, writers, letter_types=types, candidates=mentors, today=today)
+    report = check_mix(application, writers, letter_types=types, candidates=mentors, today=today, ranked=ranked)
     if not active:
         # Before any letter is planned, advice that "passes" says nothing ("0 letters: within the limit").
         report = report.model_copy(update={"checks": [c for c in report.checks if c.required or not c.ok]})
@@ -434,9 +452,9 @@ def _evaluate(rule: dict, case: _Case) -> _Result:
     return _KINDS[rule["kind"]][1](case)
 
 
-def _best_candidate(pool: list[Mentor], fixer: Fixer, application: Application, today: date | None) -> dict | None:
-    """The best-scoring candidate who would fix a check, as values for the suggestion text."""
-    for mentor, score in rank_mentors(pool, application, today=today or application.deadline):
+def _best_candidate(ranked: list[tuple[Mentor, MentorScore]], fixer: Fixer) -> dict | None:
+    """The best-scoring candidate (``ranked``: best first) who would fix a check, as values for the suggestion."""
+    for mentor, score in ranked:
         if fixer(mentor):
             return {"name": mentor.name, "score": score.score, "tier": score.tier, "id": mentor.id}
     return None

@@ -83,8 +83,8 @@ def build_overview(
         mentors, applications, letters, settings=settings or {}, today=today, buffer_days=buffer_days
     )
     for app in applications:
-        ov.mixes[app.id] = mix_for_letters(app, mentors, letters, today=today)
         ov.rankings[app.id] = rank_mentors(mentors, app, today=today)
+        ov.mixes[app.id] = mix_for_letters(app, mentors, letters, today=today, ranked=ov.rankings[app.id])
     return ov
 
 

@@ -16,6 +16,7 @@ from lor.busy import (
     effective_calendar,
     holiday_days,
     is_working_day,
+    reaches,
     working_day_after,
     working_day_before,
 )
@@ -858,14 +859,16 @@ def workspace_plan(
     # Never past the planning horizon, whatever a plan saved before it existed holds: the work stays bounded.
     end = min(max([today, *(a.deadline for a in applications)]), planning_horizon(today)[1]) + BUSY_UNTIL
     choices = _busy_choices(settings)
-    # One calendar per group of writers the default and custom periods treat alike, shared by the group.
+    # One calendar per group of writers the default and custom periods treat alike, shared by the group; each is
+    # the plan's whole calendar (built once) filtered as effective_calendar filters for a specialty and role.
     calendars: dict[tuple[str, str], list[BusyPeriod]] = {}
     group_of: dict[str, tuple[str, str]] = {}
     busy: dict[str, list[BusyPeriod]] = {}
+    everyone = effective_calendar(start, end, settings=choices) if mentors else []
     for mentor in mentors:
         group = group_of[mentor.id] = calendar_group(mentor.specialty, mentor.role, custom=choices.custom)
         if group not in calendars:
-            calendars[group] = effective_calendar(start, end, settings=choices, specialty=group[0], role=group[1])
+            calendars[group] = [p for p in everyone if reaches(p, specialty=group[0], role=group[1])]
         busy[mentor.id] = [*calendars[group], *mentor.busy]
     milestones: list[Milestone] = []
     warnings: dict[str, list[str]] = {}

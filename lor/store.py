@@ -34,6 +34,7 @@ from sqlite_utils.migrations import Migrations
 
 from lor.config import Settings, is_database_url, load_settings
 from lor.desk import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
+from lor.limits import plan_size_problems
 from lor.models import (
     FIELD_LABELS,
     SETTING_KEYS,
@@ -178,6 +179,8 @@ class Store:
     read_only = False  # True when the plans can be read but not changed (a read-only disk, a newer database)
     read_only_reason = ""  # why, in a sentence for the page header
 
+    writes = 0  # writes made through this object: a page run may reuse a version it read while this stays put
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
@@ -300,6 +303,7 @@ class Store:
                     links = self._insert_workspace(db, ws.id)
                 db.execute("UPDATE workspaces SET version = version + 1, changed = ? WHERE id = ?", [_now(), ws.id])
                 yield db
+            self.writes += 1
             if links:
                 ws.saved, ws.new_links = True, links
         if links and ws.on_created:
@@ -726,6 +730,10 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
     if outside:
         more = f" ({len(outside) - 1:,} more dates are outside it too.)" if len(outside) > 1 else ""
         raise ValueError(f"This backup can't be restored: {outside[0]}{more} Nothing was changed.")
+    too_big = plan_size_problems(out["mentors"], out["applications"], out["letters"], plan_settings)
+    if too_big:
+        more = f" It is over {plural(len(too_big) - 1, 'other limit')} too." if len(too_big) > 1 else ""
+        raise ValueError(f"This backup can't be restored: {too_big[0]}{more} Nothing was changed.")
     return out
 
 

@@ -19,11 +19,12 @@ from urllib.parse import urlencode
 import streamlit as st
 from pydantic import BaseModel, ValidationError
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lor.config import ConfigError, Settings, load_settings
 from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
-from lor.limits import RestoreLimits
+from lor.limits import RestoreLimits, full_message
 from lor.models import Application, LetterRequest, Mentor, Milestone, Student, current_day, plain_errors
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
@@ -351,6 +352,15 @@ def text_key(text: str) -> str:
     return "t" + hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+def plan_full(kind: str, count: int, *, whose: str = "Your plan", where: Any = None) -> bool:
+    """True when ``count`` records of ``kind`` (a lor.limits.PlanLimits field) are the most a plan keeps; then the
+    app's sentence is shown (in ``where``, else here) in place of the form or button that would add one more."""
+    message = full_message(kind, count, whose=whose)
+    if message is not None:
+        (where or st).info(md(message), icon="📦")
+    return message is not None
+
+
 def show_validation_error(exc: ValidationError | ValueError, *, prefix: str = "") -> None:
     """Show a validation problem as plain sentences, never a traceback."""
     lines = plain_errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
@@ -559,65 +569,85 @@ class PlanCache:
         return len(self._entries)
 
 
+SAMPLE_AFTER = 24  # approx_bytes measures a longer list by this many of its items, evenly spread, scaled up
+SAMPLED = 12
+
+
 def approx_bytes(
     value: object, *, limit: int | None = None, counted: Set[int] = frozenset(), models: set[int] | None = None
 ) -> int:
     """About how much memory ``value`` holds: strings, numbers, containers, models, Plotly figures, arrays, and
     the attributes of other objects, each object counted once. Stops counting past ``limit`` (returns more).
 
-    Objects whose ids are in ``counted`` (already counted in another cache entry, e.g. the snapshot's records
-    inside an Overview computed from them) are skipped with everything they hold; ``models``, when given,
-    collects the ids of the pydantic models counted (and the set's own memory is counted too).
+    A list, tuple or dict longer than ``SAMPLE_AFTER`` is measured by ``SAMPLED`` of its items, scaled to its length
+    (a plan's long lists hold records of one kind): a cache miss on the largest plan costs a few milliseconds to
+    measure instead of walking every object. Objects whose ids are in ``counted`` (already counted in another
+    cache entry, e.g. the snapshot's records inside an Overview computed from them) are skipped with everything
+    they hold; ``models``, when given, collects the ids of the pydantic models counted, and of every model item of
+    a sampled list (the set's own memory is counted too).
     """
     seen: set[int] = set(counted)
     if models is not None:
         seen.add(id(models))  # counted below, once full
-    stack = [value]
-    total = 0
+    stack: list[tuple[object, float]] = [(value, 1.0)]
+    total = 0.0
     kinds = _KIND_OF_TYPE
     while stack:
-        item = stack.pop()
+        item, weight = stack.pop()
         if id(item) in seen:
             continue
         seen.add(id(item))
         kind = kinds.get(type(item)) or _kind_of(type(item))
         if kind == _TEXT:
-            total += 49 + len(cast(Any, item))
+            total += weight * (49 + len(cast(Any, item)))
         elif kind == _SCALAR:
-            total += 32
+            total += weight * 32
         elif kind == _MODEL:
-            total += 56
-            stack.append(item.__dict__)
-            stack.append(cast(Any, item).__pydantic_fields_set__)
+            total += weight * 56
+            stack.append((item.__dict__, weight))
+            stack.append((cast(Any, item).__pydantic_fields_set__, weight))
             if models is not None:
                 models.add(id(item))
         elif kind == _DICT:
             mapping = cast(dict, item)
-            total += 64 + 100 * len(mapping)
-            stack.extend(mapping.keys())
-            stack.extend(mapping.values())
+            total += weight * (64 + 100 * len(mapping))
+            if len(mapping) > SAMPLE_AFTER:
+                pairs = list(mapping.items())
+                step = len(pairs) / SAMPLED
+                for k in range(SAMPLED):
+                    key, val = pairs[int(k * step)]
+                    stack.extend([(key, weight * step), (val, weight * step)])
+            else:
+                stack.extend((k, weight) for k in mapping)
+                stack.extend((v, weight) for v in mapping.values())
         elif kind == _SEQUENCE:
             items = cast(Any, item)
-            total += 56 + 8 * len(items)
-            stack.extend(items)
+            total += weight * (56 + 8 * len(items))
+            if len(items) > SAMPLE_AFTER and isinstance(items, (list, tuple)):
+                step = len(items) / SAMPLED
+                if models is not None:
+                    models.update(id(x) for x in items if isinstance(x, BaseModel))
+                stack.extend((items[int(k * step)], weight * step) for k in range(SAMPLED))
+            else:
+                stack.extend((x, weight) for x in items)
         elif kind == _ARRAY:  # a numpy array
-            total += 112 + int(cast(Any, item).nbytes)
+            total += weight * (112 + int(cast(Any, item).nbytes))
             if cast(Any, item).dtype == object:
-                stack.extend(cast(Any, item).ravel().tolist())
+                stack.extend((x, weight) for x in cast(Any, item).ravel().tolist())
         elif kind == _FIGURE:  # a Plotly figure: its data and layout, not its validators
-            total += 1_000
-            stack.extend([getattr(item, "_data", None), getattr(item, "_layout", None)])
+            total += weight * 1_000
+            stack.extend([(getattr(item, "_data", None), weight), (getattr(item, "_layout", None), weight)])
         elif hasattr(item, "__dict__") or hasattr(item, "__slots__"):
-            total += 56
-            stack.extend(vars(item).values() if hasattr(item, "__dict__") else [])
-            stack.extend(getattr(item, s, None) for s in getattr(type(item), "__slots__", ()))
+            total += weight * 56
+            stack.extend((v, weight) for v in (vars(item).values() if hasattr(item, "__dict__") else []))
+            stack.extend((getattr(item, s, None), weight) for s in getattr(type(item), "__slots__", ()))
         else:
-            total += 32
+            total += weight * 32
         if limit is not None and total > limit:
-            return total
+            return int(total)
     if models is not None:
         total += 64 + 72 * len(models)
-    return total
+    return int(total)
 
 
 # What approx_bytes does with an object, by its type (found once per type: a pydantic model answers every failed
@@ -699,11 +729,35 @@ def _snapshot_at(ws: Workspace, version: int) -> PlanSnapshot:
     )
 
 
+def plan_version(ws: Workspace) -> int:
+    """ws.version(), read from the database once per script run (or fragment run) and plan, and again after
+    any write this process makes: a page of 30 writer cards, each asking, costs one query, not 60.
+
+    A run sees the plan as it was when the run first asked; a change made by another server process shows on
+    the next run, as before (a run lasts a fraction of a second)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return ws.version()
+    run = ctx.cursors  # a new dict at the start of every run and fragment run
+    memo: tuple[dict, dict[tuple[str, str], tuple[int, int]]] | None = getattr(ctx, "_lor_versions", None)
+    if memo is None or memo[0] is not run:
+        memo = (run, {})
+        ctx._lor_versions = memo  # type: ignore[attr-defined]
+    key = (ws.store.location, ws.id)
+    found = memo[1].get(key)
+    if found is not None and found[0] == ws.store.writes:
+        return found[1]
+    writes = ws.store.writes
+    version = ws.version()
+    memo[1][key] = (writes, version)
+    return version
+
+
 def snapshot(ws: Workspace) -> PlanSnapshot:
     """The workspace's records, read from the database once per version."""
     if not ws.saved:
         return PlanSnapshot(ws)  # an empty plan-to-be: nothing worth a cache entry per anonymous visit
-    return _snapshot_at(ws, ws.version())
+    return _snapshot_at(ws, plan_version(ws))
 
 
 def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashable) -> T:
@@ -711,7 +765,7 @@ def per_plan(ws: Workspace, kind: str, compute: Callable[..., T], *args: Hashabl
     (one name per function: it is part of the key)."""
     if not ws.saved:
         return compute(PlanSnapshot(ws), *args)
-    version = ws.version()
+    version = plan_version(ws)
     key = (ws.store.location, ws.id, kind, args)
     used: list[PlanSnapshot] = []
 
@@ -743,7 +797,7 @@ def download_button(
     desk's table) ``build()`` runs on every run of the page: keep it cheap.
     """
     if ws is not None and ws.saved:
-        data = PLAN_CACHE.get((ws.store.location, ws.id, f"download-{kind}", args), ws.version(), build)
+        data = PLAN_CACHE.get((ws.store.location, ws.id, f"download-{kind}", args), plan_version(ws), build)
     else:
         data = build()
     (where or st).download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore")

@@ -36,9 +36,9 @@ def plan() -> dict:
 
 
 def test_the_class_scale_plan_is_a_valid_backup_of_the_documented_size(plan):
-    assert len(plan["mentors"]) == CLASS_SCALE["mentors"] == 60
-    assert len(plan["applications"]) == CLASS_SCALE["applications"] == 15
-    assert len(plan["letters"]) == CLASS_SCALE["letters"] == 200
+    assert len(plan["mentors"]) == CLASS_SCALE["mentors"] == 30
+    assert len(plan["applications"]) == CLASS_SCALE["applications"] == 8
+    assert len(plan["letters"]) == CLASS_SCALE["letters"] == 46
     assert sum(len(a.programs) for a in plan["applications"]) == CLASS_SCALE["programs"] == 40
     assert class_scale_document(TODAY) == class_scale_document(TODAY)  # deterministic
 
@@ -53,8 +53,8 @@ def test_the_class_scale_plan_has_the_variety_of_a_real_class(plan):
     assert set(statuses) == set(DATE_FIELDS) | {"planned"}  # every status of a letter's life
     deadlines = sorted(a.deadline for a in apps)
     assert deadlines[0] < TODAY and (deadlines[-1] - deadlines[0]).days > 2 * 365
-    assert sum(bool(m.busy) for m in plan["mentors"]) > 30
-    assert sum(bool(m.touchpoints) for m in plan["mentors"]) > 20
+    assert sum(bool(m.busy) for m in plan["mentors"]) > 15
+    assert sum(bool(m.touchpoints) for m in plan["mentors"]) > 10
 
 
 def test_every_letter_s_dates_follow_its_life_and_none_is_in_the_future(plan):
@@ -148,7 +148,7 @@ def keys(widgets) -> set[str]:
 
 def test_a_mentor_s_edit_inputs_wait_in_a_lazy_panel_that_opens_and_saves(open_class_page, class_db):
     at = open_class_page("recommenders")
-    assert "mentor-m-001-name" not in keys(at.text_input)  # 60 mentors: closed panels draw no inputs
+    assert "mentor-m-001-name" not in keys(at.text_input)  # 30 mentors: closed panels draw no inputs
     at.session_state["mentor-m-001-edit"] = True  # what opening the panel does
     at.run()
     assert not at.exception, at.exception
@@ -167,7 +167,8 @@ def test_the_letters_page_draws_only_the_open_tab_and_the_open_application(open_
     at.session_state["letters-a-02-cards"] = True
     at.run()
     opened = [k for k in keys(at.button) if k.endswith("-open")]
-    assert len(opened) == 16  # the emergency medicine application's letters
+    em_letters = [r for r in parse_backup(class_scale_document(TODAY))["letters"] if r.application_id == "a-02"]
+    assert len(opened) == len(em_letters) == 6  # the emergency medicine application's letters
     at.session_state["letters-tabs"] = "Assign to programs"
     at.run()
     assert not at.exception, at.exception

@@ -8,6 +8,7 @@ is left as it was.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -32,6 +33,7 @@ from lor.charts import mentor_gantt
 from lor.example import load_example
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
+from lor.limits import PLAN_LIMITS
 from lor.models import (
     HORIZON_YEARS,
     Application,
@@ -778,7 +780,7 @@ def test_a_date_outside_the_planning_horizon_is_refused_on_save_in_plain_words(w
 
 def test_the_7_kb_backup_that_stalled_the_server_is_refused_and_changes_nothing(example_ws):
     before = example_ws.store.export_json(example_ws)
-    stalling = heavy_document(TODAY, due=date(2999, 12, 31), busy_per_writer=0, programs=0)
+    stalling = heavy_document(TODAY, due=date(2999, 12, 31), writers=40, busy_per_writer=0, programs=0)
     assert len(stalling) < 8_000
     with pytest.raises(ValueError) as info:
         example_ws.store.import_json(example_ws, stalling)
@@ -790,9 +792,10 @@ def test_the_7_kb_backup_that_stalled_the_server_is_refused_and_changes_nothing(
 def test_the_heaviest_valid_backup_restores_and_its_work_is_bounded(ws):
     ws.store.import_json(ws, heavy_document(current_day()))
     mentors, applications = ws.mentors(), ws.applications()
-    assert len(mentors) == 40 and len({(m.role, m.specialty) for m in mentors}) == 40
+    assert len(mentors) == PLAN_LIMITS.writers and len({(m.role, m.specialty) for m in mentors}) == len(mentors)
+    assert len(ws.letters()) == PLAN_LIMITS.letters and len(applications) == PLAN_LIMITS.applications
     planned = workspace_plan(mentors, applications, ws.letters(), settings={}, today=current_day())
-    # 40 writers, but the default periods treat them as a handful of groups: one calendar per group.
+    # 30 writers, but the default periods treat them as a handful of groups: one calendar per group.
     calendars = {id(p) for m in mentors for p in planned.busy[m.id] if p not in m.busy}
     groups = {calendar_group(m.specialty, m.role) for m in mentors}
     assert len(groups) < 20
@@ -800,7 +803,44 @@ def test_the_heaviest_valid_backup_restores_and_its_work_is_bounded(ws):
     assert len(calendars) <= len(groups) * one_year * (2 * HORIZON_YEARS + 3)
     figure = mentor_gantt(mentors, planned.busy, planned.milestones, start=current_day(), end=date(2999, 1, 1))
     bars = sum(len(trace.y or ()) for trace in figure.data)
-    assert bars <= 40 * (200 + 2 * one_year * (HORIZON_YEARS + 2))
+    assert bars <= len(mentors) * (PLAN_LIMITS.busy_per_writer + 2 * one_year * (HORIZON_YEARS + 2))
+
+
+def _one_over(kind: str) -> str:
+    """The heaviest valid backup with one record too many of ``kind`` (a PlanLimits field)."""
+    doc = json.loads(heavy_document(current_day()))
+    today = current_day().isoformat()
+    if kind == "writers":
+        doc["mentors"].append({**doc["mentors"][0], "id": "m-extra", "name": "One writer too many"})
+    elif kind == "applications":
+        doc["applications"].append({**doc["applications"][-1], "id": "a-extra", "programs": []})
+    elif kind == "letters":
+        doc["letters"].append({"id": "l-extra", "mentor_id": "m0", "application_id": "a9"})
+    elif kind == "busy_per_writer":
+        doc["mentors"][3]["busy"].append({"name": "Extra", "start": today, "end": today})
+    elif kind == "touchpoints_per_writer":
+        doc["mentors"][3]["touchpoints"].append({"day": today})
+    elif kind == "programs_per_plan":
+        doc["applications"][2]["programs"].append({"name": "One program too many"})
+    elif kind == "own_busy_periods":
+        doc["settings"]["busy"]["custom"].append({"name": "Extra", "start": today, "end": today})
+    elif kind == "moved_periods":
+        doc["settings"]["busy"]["moved"]["later_period_x:2028"] = {"start": "2028-01-01", "end": "2028-01-02"}
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize("kind", [f.name for f in dataclasses.fields(PLAN_LIMITS)])
+def test_a_backup_one_record_over_a_plan_limit_is_refused_by_name_and_changes_nothing(example_ws, kind):
+    before = example_ws.store.export_json(example_ws)
+    with pytest.raises(ValueError) as info:
+        example_ws.store.import_json(example_ws, _one_over(kind))
+    message = str(info.value)
+    assert_plain(message)
+    limit = getattr(PLAN_LIMITS, kind)
+    assert f"{limit + 1:,}" in message and f"at most {limit:,}" in message and "Nothing was changed" in message
+    if kind in ("busy_per_writer", "touchpoints_per_writer"):
+        assert message.startswith("This backup can't be restored: Writer 3 has")  # says which writer
+    assert example_ws.store.export_json(example_ws) == before
 
 
 def test_a_plan_saved_before_the_horizon_existed_builds_calendars_only_within_it(ws):

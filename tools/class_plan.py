@@ -1,5 +1,6 @@
 """A class-scale plan for the benchmark, the load test and the class-scale page tests: a deterministic backup
-document (60 mentors, 15 applications, 200 letters, 40 programs) with the variety of a real class."""
+document (30 mentors, 8 applications, 46 letters, 40 programs) with the variety of a real class, within
+the app's plan limits (lor.limits.PLAN_LIMITS)."""
 
 from __future__ import annotations
 
@@ -10,22 +11,22 @@ from typing import Any
 
 TODAY = date(2026, 11, 25)
 
-CLASS_SCALE = {"mentors": 60, "applications": 15, "letters": 200, "programs": 40}
+CLASS_SCALE = {"mentors": 30, "applications": 8, "letters": 46, "programs": 40}
 _FIRST = ["Ana", "Ben", "Carla", "David", "Eun", "Farah", "Gabriel", "Hana", "Ivan", "Jia", "Kwame", "Lena"]
 _LAST = ["Abbott", "Bauer", "Castillo", "Dang", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen", "Kowalski"]
 # (specialty, how many mentors): the specialties a class applies in, EM / OB/GYN / ortho included.
 _MENTOR_SPECIALTIES = [
-    ("internal_medicine", 10),
-    ("emergency_medicine", 8),
-    ("obstetrics_gynecology", 6),
-    ("orthopaedic_surgery", 6),
-    ("general_surgery", 5),
-    ("pediatrics", 5),
-    ("psychiatry", 4),
-    ("family_medicine", 4),
-    ("cardiology", 4),
-    ("neurology", 2),
-    (None, 6),  # science and humanities faculty, supervisors
+    ("internal_medicine", 5),
+    ("emergency_medicine", 4),
+    ("obstetrics_gynecology", 3),
+    ("orthopaedic_surgery", 3),
+    ("general_surgery", 3),
+    ("pediatrics", 2),
+    ("psychiatry", 2),
+    ("family_medicine", 2),
+    ("cardiology", 2),
+    ("neurology", 1),
+    (None, 3),  # science and humanities faculty, supervisors
 ]
 _CLINICAL_ROLES = ["attending"] * 6 + ["clerkship_director", "program_director", "division_chief", "department_chair"]
 _OTHER_ROLES = ["science_faculty", "non_science_faculty", "research_mentor", "supervisor", "committee", "resident"]
@@ -43,21 +44,14 @@ _OBSERVED = [
 ]
 # (name, pathway, specialty, portal, days from today to the letters' deadline, letters, programs)
 _APPLICATIONS = [
-    ("Internal medicine residency (last cycle)", "residency", "internal_medicine", "ERAS", -80, 16, 4),
-    ("Emergency medicine residency", "residency", "emergency_medicine", "ERAS", 20, 16, 5),
-    ("OB/GYN residency", "residency", "obstetrics_gynecology", "ResidencyCAS", 45, 15, 4),
-    ("Orthopaedic surgery residency", "residency", "orthopaedic_surgery", "ERAS", 60, 15, 5),
-    ("General surgery residency", "residency", "general_surgery", "ERAS", 100, 14, 4),
-    ("Pediatrics residency", "residency", "pediatrics", "ERAS", 150, 14, 3),
-    ("Psychiatry residency", "residency", "psychiatry", "ERAS", 300, 13, 3),
-    ("Family medicine residency", "residency", "family_medicine", "ERAS", 400, 13, 3),
-    ("Cardiology fellowship", "fellowship", "cardiology", "ERAS", 700, 12, 3),
-    ("Emergency ultrasound fellowship", "fellowship", "emergency_medicine", "ERAS", 900, 12, 3),
-    ("Summer research program", "research", "internal_medicine", "Interfolio", 30, 10, 0),
-    ("Humanism in medicine scholarship", "scholarship", None, "other", 10, 10, 0),
-    ("Hospitalist position", "job", "internal_medicine", "other", 1000, 10, 0),
-    ("Internal medicine residency (reapplication)", "residency", "internal_medicine", "ERAS", 380, 16, 3),
-    ("Medical education scholarship (last year)", "scholarship", None, "other", -30, 14, 0),
+    ("Internal medicine residency (last cycle)", "residency", "internal_medicine", "ERAS", -80, 8, 10),
+    ("Emergency medicine residency", "residency", "emergency_medicine", "ERAS", 20, 6, 10),
+    ("OB/GYN residency", "residency", "obstetrics_gynecology", "ResidencyCAS", 45, 6, 8),
+    ("Orthopaedic surgery residency", "residency", "orthopaedic_surgery", "ERAS", 60, 6, 8),
+    ("Cardiology fellowship", "fellowship", "cardiology", "ERAS", 700, 5, 4),
+    ("Summer research program", "research", "internal_medicine", "Interfolio", 30, 5, 0),
+    ("Humanism in medicine scholarship", "scholarship", None, "other", 10, 5, 0),
+    ("Hospitalist position", "job", "internal_medicine", "other", 1000, 5, 0),
 ]
 _CITIES = ["Riverside", "Lakeshore", "Hillcrest", "Bayview", "Northfield", "Cedar Valley", "Portside", "Summit"]
 _SPECIAL_TYPES = {"emergency_medicine": "sloe", "obstetrics_gynecology": "sloe", "orthopaedic_surgery": "eslor"}
@@ -106,7 +100,7 @@ def _letter_dates(rng: random.Random, status: str, deadline: date, today: date) 
 
 
 def class_scale_document(today: date = TODAY) -> str:
-    """A deterministic class-scale plan as a backup document (60 mentors, 15 applications, 200 letters,
+    """A deterministic class-scale plan as a backup document (30 mentors, 8 applications, 46 letters,
     40 programs, deadlines over three years around ``today``): every pathway a class uses, EM / OB/GYN /
     ortho letters, letters at every stage of their life, writers' busy weeks and touchpoints."""
     rng = random.Random(2026)

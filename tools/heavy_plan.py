@@ -1,10 +1,11 @@
 """The heaviest backup a student can restore: the hostile tests' fixture and the load test's hostile student.
 
-``heavy_document(today)`` is a valid backup that pushes every size that makes the pages work harder to what the
-app accepts: 40 writers, each with a different role and specialty (so no two share a busy calendar by accident),
-each with 200 busy periods of their own, one letter per writer for an application due on the last day of the
-planning horizon, and 200 programs. ``heavy_document(today, due=date(2999, 12, 31), busy_per_writer=0,
-programs=0)`` is the 7 KB backup of issue #14 that stalled the server before dates were bounded (now refused).
+``heavy_document(today)`` is a valid backup at every limit of ``lor.limits.PLAN_LIMITS``: 30 writers, each with a
+different role and specialty where the app has them (so few share a busy calendar), each with 30 busy periods and
+100 logged contacts of their own; 10 applications due on the planning horizon's last day, 60 letters among them,
+400 programs (200 in each of the first two), the student's own 50 busy periods and 300 moved default periods.
+``heavy_document(today, due=date(2999, 12, 31), writers=40, busy_per_writer=0, programs=0)`` is the 7 KB backup of
+issue #14 that stalled the server before dates and sizes were bounded (now refused).
 
 ``python -m tools.heavy_plan --measure`` times every page's first run on the example plan and on the heavy one
 (fresh caches, through app.py in AppTest, after an untimed warm-up) and the server memory each adds, and prints
@@ -24,14 +25,17 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from lor.busy import DEFAULT_PERIODS
+from lor.limits import PLAN_LIMITS
 from lor.models import ROLES, planning_horizon
 from tools.class_plan import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
-WRITERS = 40
-BUSY_PER_WRITER = 200  # Mentor.busy's limit
-PROGRAMS = 200  # Application.programs' limit
+WRITERS = PLAN_LIMITS.writers
+BUSY_PER_WRITER = PLAN_LIMITS.busy_per_writer
+PROGRAMS = PLAN_LIMITS.programs_per_plan  # 200 (one application's limit) in each of the first two applications
+PER_APPLICATION = 200
 SPECIALTIES = (
     "emergency_medicine",
     "internal_medicine",
@@ -45,27 +49,34 @@ SPECIALTIES = (
 
 
 def heavy_document(
-    today: date = TODAY, *, due: date | None = None, busy_per_writer: int = BUSY_PER_WRITER, programs: int = PROGRAMS
+    today: date = TODAY,
+    *,
+    due: date | None = None,
+    writers: int = WRITERS,
+    busy_per_writer: int = BUSY_PER_WRITER,
+    programs: int = PROGRAMS,
 ) -> str:
     """A backup at the app's limits (see the module docstring); ``due`` defaults to the horizon's last day."""
     first, last = planning_horizon(today)
     due = due or last
+    limits = PLAN_LIMITS
+    full = programs == PROGRAMS and writers == WRITERS  # the other records only in the plan at the limits
+
+    def spread(count: int, k: int, days: int = 6) -> tuple[str, str]:
+        # The k-th of ``count`` week-long stretches over the whole horizon: as many bars as a chart could be given.
+        start = first + timedelta(days=(k * (last - first).days) // max(count, 1))
+        return start.isoformat(), min(start + timedelta(days=days), last).isoformat()
+
     mentors: list[dict[str, Any]] = []
-    letters: list[dict[str, Any]] = []
-    for i in range(WRITERS):
+    for i in range(writers):
         busy = []
         for j in range(busy_per_writer):
-            # Spread over the whole horizon, a week each: as many bars as a chart could ever be asked to draw.
-            start = first + timedelta(days=(j * (last - first).days) // max(busy_per_writer, 1))
-            busy.append(
-                {
-                    "name": f"Busy {j}",
-                    "start": start.isoformat(),
-                    "end": min(start + timedelta(days=6), last).isoformat(),
-                    "severity": "avoid" if j % 2 else "caution",
-                    "who": f"Writer {i}",
-                }
-            )
+            start, end = spread(busy_per_writer, j)
+            busy.append({"name": f"Busy {j}", "start": start, "end": end, "severity": "avoid" if j % 2 else "caution"})
+        touchpoints = [
+            {"day": (today - timedelta(days=3 * k)).isoformat(), "kind": "check_in", "note": f"Check-in {k}"}
+            for k in range(limits.touchpoints_per_writer if full else 0)
+        ]
         mentors.append(
             {
                 "id": f"m{i}",
@@ -74,26 +85,56 @@ def heavy_document(
                 "specialty": SPECIALTIES[i % len(SPECIALTIES)] if i < len(ROLES) * 2 else f"specialty_{i}",
                 "weeks_known": 4,
                 "busy": busy,
+                "touchpoints": touchpoints,
             }
         )
-        letters.append({"id": f"l{i}", "mentor_id": f"m{i}", "application_id": "a0"})
-    application = {
-        "id": "a0",
-        "name": "Far-off application",
-        "pathway": "residency",
-        "specialty": "internal_medicine",
-        "portal": "ERAS",
-        "deadline": due.isoformat(),
-        "programs": [{"name": f"Program {k}", "deadline": due.isoformat()} for k in range(programs)],
-    }
+    applications: list[dict[str, Any]] = []
+    left = programs
+    for a in range(limits.applications if full else 1):
+        count = min(left, PER_APPLICATION)
+        left -= count
+        applications.append(
+            {
+                "id": f"a{a}",
+                "name": f"Far-off application {a}" if a else "Far-off application",
+                "pathway": "residency",
+                "specialty": SPECIALTIES[a % len(SPECIALTIES)] if a else "internal_medicine",
+                "portal": "ERAS",
+                "deadline": due.isoformat(),
+                "programs": [{"name": f"Program {k}", "deadline": due.isoformat()} for k in range(count)],
+            }
+        )
+    # One letter per writer in the first application, the rest spread over the others (60 at the limits).
+    pairs = [(i, 0) for i in range(writers)]
+    if full:
+        pairs += [(k % writers, 1 + k % (len(applications) - 1)) for k in range(limits.letters - writers)]
+    letters = [{"id": f"l{n}", "mentor_id": f"m{i}", "application_id": f"a{a}"} for n, (i, a) in enumerate(pairs)]
+    settings: dict[str, Any] = {}
+    if full:
+        keys = sorted(p.key for p in DEFAULT_PERIODS)
+        moved = {}
+        for year in range(first.year + 1, last.year):
+            for key in keys:
+                if len(moved) < limits.moved_periods:
+                    moved[f"{key}:{year}"] = {"start": f"{year}-05-01", "end": f"{year}-05-03"}
+        while len(moved) < limits.moved_periods:  # the rest for keys a newer version might have
+            moved[f"later_period_{len(moved)}:{first.year + 1}"] = {
+                "start": first.isoformat(),
+                "end": first.isoformat(),
+            }
+        custom = []
+        for k in range(limits.own_busy_periods):
+            start, end = spread(limits.own_busy_periods, k, days=2)
+            custom.append({"name": f"My busy time {k}", "start": start, "end": end, "severity": "caution"})
+        settings = {"busy": {"moved": moved, "custom": custom}}
     doc = {
         "schema": 1,
         "app": "lor-planner",
         "student": {"name": "Heavy"},
         "mentors": mentors,
-        "applications": [application],
+        "applications": applications,
         "letters": letters,
-        "settings": {},
+        "settings": settings,
     }
     return json.dumps(doc, separators=(",", ":")) + "\n"
 

@@ -522,7 +522,7 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
 
 def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> None:
     with ui.panel("Add a program", key=f"program-{app.id}-panel", lazy=lazy, icon="➕") as shown:
-        if not shown:
+        if not shown or ui.plan_full("programs_per_plan", sum(len(a.programs) for a in ui.snapshot(ws).applications())):
             return
         with st.form(f"program-{app.id}-form", clear_on_submit=True, border=False):
             name = st.text_input("Program name", key=f"program-{app.id}-name")

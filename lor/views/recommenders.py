@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from lor import ui
 from lor.letter_types import expected_letter_type
+from lor.limits import full_message
 from lor.mix import application_problems, mix_for_letters, usual_portal
 from lor.models import (
     BACKUPS_SETTING,
@@ -188,10 +189,14 @@ def bound(
 
 
 def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
-    with (
-        st.expander("Add an application", expanded=expanded, icon="➕"),
-        st.form("application-form", border=False),
-    ):
+    with st.expander("Add an application", expanded=expanded, icon="➕"):
+        if ui.plan_full("applications", len(ui.snapshot(ws).applications())):
+            return
+        _application_form(ws, today)
+
+
+def _application_form(ws: Workspace, today: date) -> None:
+    with st.form("application-form", border=False):
         name = st.text_input("Name", key="application-name", placeholder="Internal medicine residency 2027")
         pathway = st.selectbox("Pathway", PATHWAYS, format_func=label, key="application-pathway")
         specialty = st.selectbox(
@@ -299,7 +304,14 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
 
 
 def add_mentor_form(ws: Workspace, today: date, application: Application | None, *, expanded: bool) -> None:
-    with st.expander("Add a mentor", expanded=expanded, icon="➕"), st.form("mentor-form", border=False):
+    with st.expander("Add a mentor", expanded=expanded, icon="➕"):
+        if ui.plan_full("writers", len(ui.snapshot(ws).mentors())):
+            return
+        _mentor_form(ws, today, application)
+
+
+def _mentor_form(ws: Workspace, today: date, application: Application | None) -> None:
+    with st.form("mentor-form", border=False):
         name = st.text_input("Name", key="mentor-name", help=FACTOR_HELP["name"])
         email = st.text_input("Email", key="mentor-email", help=FACTOR_HELP["email"])
         cols = list(st.columns(3))
@@ -430,6 +442,8 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
             st.caption("No contacts logged yet. Log feedback talks and check-ins: they keep the relationship warm.")
         if ws is None:
             return
+        if ui.plan_full("touchpoints_per_writer", len(mentor.touchpoints), whose=mentor.name):
+            return
         k = f"mentor-{mentor.id}-touchpoint"
         with st.form(k, clear_on_submit=True):
             cols = st.columns([1, 1, 2])
@@ -471,7 +485,7 @@ def letter_controls(
     else:
         box = nullcontext(True)
     with box as shown:
-        if not shown:
+        if not shown or ui.plan_full("letters", len(ui.snapshot(ws).letters())):
             return
         cols = st.columns([2, 1], vertical_alignment="bottom")
         expected = expected_letter_type(mentor, application)  # what the application needs from this writer
@@ -650,7 +664,11 @@ def backups_panel(
                     f"Next best: **{ui.md(backup.name)}** — score {score.score}, {score.tier} "
                     f"(would write {a_or_an(new_type)})."
                 )
+                full = full_message("letters", len(ui.snapshot(ws).letters()))
                 if st.button(f"Plan {ui.md(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
+                    if full:
+                        st.error(ui.md(full), icon="📦")
+                        return
                     new = LetterRequest(mentor_id=backup.id, application_id=application.id, letter_type=new_type)
                     ws.save_letter(new)
                     ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})

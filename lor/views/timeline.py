@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from functools import partial
 from typing import Any
@@ -22,6 +23,7 @@ from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, calendar_note, default_perio
 from lor.charts import CALENDAR_SHADE_TEXT, calendar_legend, who_text
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
+from lor.limits import full_message
 from lor.models import (
     BUFFER_SETTING,
     BUSY_SETTING,
@@ -89,6 +91,7 @@ CALENDAR_LAYOUTS: dict[str, dict[str, Any]] = {
     },
 }
 VIEW_KEY = "timeline-view"
+FILES_LAZY_AFTER = 150  # planned steps (about 16 letters): beyond this the whole-plan files are made on request
 VIEWS = {"calendar": "Calendar", "year": "Year at a glance", "writers": "By writer"}
 SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask then only if nothing else fits"}
 
@@ -300,39 +303,49 @@ def downloads_section(ws: Workspace, drawn: Timeline, today: date, *, lazy: bool
         "each step. The spreadsheet files open in Excel or Google Sheets."
     )
     stamp = today.isoformat()
-    left, middle, right = st.columns(3)
-    ui.download_button(
-        ws,
-        "Whole plan (.ics)",
-        partial(milestones_to_ics, milestones, calendar_name="LOR plan"),
-        kind="plan-ics",
-        args=(today,),
-        file_name=f"lor-plan-{stamp}.ics",
-        mime="text/calendar",
-        key="timeline-ics-all",
-        where=left,
+    # A long plan's files take a moment to make: they wait in a panel, made when it is opened (once per version).
+    files: AbstractContextManager[bool] = (
+        ui.panel("Calendar file and spreadsheets for the whole plan", key="timeline-files", lazy=True)
+        if len(milestones) > FILES_LAZY_AFTER
+        else nullcontext(True)
     )
-    ui.download_button(
-        ws,
-        "Plan as a spreadsheet (.csv)",
-        lambda: plan_csv(milestones, names=drawn.names | {a.id: a.name for a in applications}).encode("utf-8-sig"),
-        kind="plan-csv-bom",
-        args=(today,),
-        file_name=f"lor-plan-{stamp}.csv",
-        mime="text/csv",
-        key="timeline-csv-plan",
-        where=middle,
-    )
-    ui.download_button(
-        ws,
-        "Letters as a spreadsheet (.csv)",
-        lambda: letters_csv(letters, mentors, applications).encode("utf-8-sig"),
-        kind="letters-csv-bom",
-        file_name=f"lor-letters-{stamp}.csv",
-        mime="text/csv",
-        key="timeline-csv-letters",
-        where=right,
-    )
+    with files as shown:
+        if shown:
+            left, middle, right = st.columns(3)
+            ui.download_button(
+                ws,
+                "Whole plan (.ics)",
+                partial(milestones_to_ics, milestones, calendar_name="LOR plan"),
+                kind="plan-ics",
+                args=(today,),
+                file_name=f"lor-plan-{stamp}.ics",
+                mime="text/calendar",
+                key="timeline-ics-all",
+                where=left,
+            )
+            ui.download_button(
+                ws,
+                "Plan as a spreadsheet (.csv)",
+                lambda: plan_csv(milestones, names=drawn.names | {a.id: a.name for a in applications}).encode(
+                    "utf-8-sig"
+                ),
+                kind="plan-csv-bom",
+                args=(today,),
+                file_name=f"lor-plan-{stamp}.csv",
+                mime="text/csv",
+                key="timeline-csv-plan",
+                where=middle,
+            )
+            ui.download_button(
+                ws,
+                "Letters as a spreadsheet (.csv)",
+                lambda: letters_csv(letters, mentors, applications).encode("utf-8-sig"),
+                kind="letters-csv-bom",
+                file_name=f"lor-letters-{stamp}.csv",
+                mime="text/csv",
+                key="timeline-csv-letters",
+                where=right,
+            )
     with ui.panel("A calendar file for one writer", key="timeline-writer-files", lazy=lazy) as shown:
         for mentor in mentors if shown else []:  # a closed lazy panel draws nothing
             steps = drawn.steps_by_mentor.get(mentor.id)
@@ -513,7 +526,7 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
         row_with_action(
             ws, text, "Remove", key=f"timeline-custom-{item.id}-delete", on_click=remove_custom, args=(ws, item)
         )
-    if ws.read_only:
+    if ws.read_only or ui.plan_full("own_busy_periods", len(busy.custom)):
         return
     with st.form("timeline-custom-form", clear_on_submit=True):
         name = st.text_input("What is it?", key="timeline-custom-name", placeholder="e.g. Department retreat")
@@ -582,6 +595,10 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
     writer = next((m for m in mentors if m.id == mentor_id), None)
     if drawn != names or writer is None:  # the writers changed since the form was drawn: the choice may be another
         st.warning(ui.CHANGED_ELSEWHERE)
+        return
+    full = full_message("busy_per_writer", len(writer.busy), whose=writer.name)
+    if full:
+        st.error(ui.md(full), icon="📦")
         return
     try:
         period = BusyPeriod(name=name, start=first, end=last, severity=severity, who=writer.name, source="Added by you")
