@@ -364,3 +364,23 @@ def test_application_problems_in_plain_words():
     ]
     assert "Choose a specialty" in application_problems(app("fellowship"), TODAY)[0]
     assert application_problems(app("medical_school"), TODAY) == []
+
+
+def test_a_ranking_passed_in_gives_the_same_report_as_scoring_afresh():
+    """The Overview hands each application's ranking to the mix check so no writer is scored twice; the
+    suggestions (best unused candidate per gap) must be exactly those of a fresh ranking."""
+    import json
+
+    from lor.scoring import rank_mentors
+    from lor.store import parse_backup
+    from tools.class_plan import class_scale_document
+
+    plan = parse_backup(class_scale_document(TODAY))
+    mentors, letters = plan["mentors"], plan["letters"]
+    suggested = 0
+    for app in plan["applications"]:
+        fresh = mix_for_letters(app, mentors, letters, today=TODAY)
+        reused = mix_for_letters(app, mentors, letters, today=TODAY, ranked=rank_mentors(mentors, app, today=TODAY))
+        assert json.dumps(reused.model_dump(mode="json")) == json.dumps(fresh.model_dump(mode="json"))
+        suggested += sum("score" in s for s in fresh.suggestions)
+    assert suggested  # some gap named a candidate, so the ranking was used
