@@ -58,12 +58,37 @@ def _store_at(location: str) -> Store:
     return store_at(location)
 
 
+def _this_run() -> dict[Hashable, Any] | None:
+    """A dict that lives for the current script run (or fragment run) of this session, for values read once per
+    run; None outside a Streamlit run."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    run = ctx.cursors  # a new dict at the start of every run and fragment run
+    memo: tuple[dict, dict[Hashable, Any]] | None = getattr(ctx, "_lor_run", None)
+    if memo is None or memo[0] is not run:
+        memo = (run, {})
+        ctx._lor_run = memo  # type: ignore[attr-defined]
+    return memo[1]
+
+
 def settings() -> Settings:
-    """This server's settings, read on every call (a fixed secrets file counts on the next page load).
+    """This server's settings, read once per run (a fixed secrets file counts on the next page load).
 
     Raises lor.config.ConfigError when a setting can't be used; app.py then shows configuration_problem_page.
     """
-    return load_settings()
+    memo = _this_run()
+    if memo is None:
+        return load_settings()
+    if "settings" not in memo:
+        try:
+            memo["settings"] = load_settings()
+        except ConfigError as exc:
+            memo["settings"] = exc
+    found = memo["settings"]
+    if isinstance(found, ConfigError):
+        raise found
+    return found
 
 
 def store() -> Store:
@@ -735,21 +760,16 @@ def plan_version(ws: Workspace) -> int:
 
     A run sees the plan as it was when the run first asked; a change made by another server process shows on
     the next run, as before (a run lasts a fraction of a second)."""
-    ctx = get_script_run_ctx()
-    if ctx is None:
+    memo = _this_run()
+    if memo is None:
         return ws.version()
-    run = ctx.cursors  # a new dict at the start of every run and fragment run
-    memo: tuple[dict, dict[tuple[str, str], tuple[int, int]]] | None = getattr(ctx, "_lor_versions", None)
-    if memo is None or memo[0] is not run:
-        memo = (run, {})
-        ctx._lor_versions = memo  # type: ignore[attr-defined]
-    key = (ws.store.location, ws.id)
-    found = memo[1].get(key)
+    key = ("version", ws.store.location, ws.id)
+    found = memo.get(key)
     if found is not None and found[0] == ws.store.writes:
         return found[1]
     writes = ws.store.writes
     version = ws.version()
-    memo[1][key] = (writes, version)
+    memo[key] = (writes, version)
     return version
 
 
