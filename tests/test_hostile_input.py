@@ -815,7 +815,7 @@ def _one_over(kind: str) -> str:
     elif kind == "applications":
         doc["applications"].append({**doc["applications"][-1], "id": "a-extra", "programs": []})
     elif kind == "letters":
-        doc["letters"].append({"id": "l-extra", "mentor_id": "m0", "application_id": "a9"})
+        doc["letters"].append({"id": "l-extra", "mentor_id": "m0", "application_id": "a7"})
     elif kind == "busy_per_writer":
         doc["mentors"][3]["busy"].append({"name": "Extra", "start": today, "end": today})
     elif kind == "touchpoints_per_writer":
