@@ -100,7 +100,8 @@ if ui.shared_mode() and not ws.read_only:
 elif not ui.shared_mode():
     st.info(
         "This app is running on your own computer, so your plan stays in one file on it. To share it, send "
-        "your advisor the report below; a class deployment adds private and advisor links (see the README).",
+        "your advisor the report below. When a school or instructor runs the app for a class, each student "
+        "gets a private link and can make a read-only link for their advisor.",
         icon="💻",
     )
 
