@@ -472,7 +472,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer calls, one run each (for CI smoke runs)")
     parser.add_argument("--profile", metavar="PAGE", choices=PAGES, help="print a profile of one warm rerun of PAGE")
     parser.add_argument("--page", action="append", choices=PAGES, help="measure only this page (repeatable)")
-    parser.add_argument("--plan", action="append", choices=["example", "class"], help="browser bench: this plan only")
+    parser.add_argument(
+        "--plan",
+        action="append",
+        choices=["example", "class", "heavy"],
+        help="browser bench: this plan only (repeatable; 'heavy', the plan at every limit, only when named)",
+    )
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="browser bench: the checkout to serve")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="browser bench: backend")
     parser.add_argument("--table", action="store_true", help="browser bench: also print a Markdown table on stderr")

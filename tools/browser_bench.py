@@ -12,6 +12,9 @@ from the sidebar, and the common interactions (Done on a step, add a writer, pla
 a writer, change a letter's status, switch the Timeline view). The bare page gives the floor in the same run:
 its rerun for the reruns and its button click for the interactions; every figure is also given as a ratio to it,
 which is steadier than the absolute numbers on a shared machine. Reported, never asserted in tests.
+
+``--plan heavy`` (with ``--plan example``) adds the plan at every limit (tools/heavy_plan.py) and
+``heavy_vs_example``: each page's rerun on it as a multiple of the example plan's, server CPU and settled time.
 """
 
 from __future__ import annotations
@@ -284,11 +287,19 @@ def _server(tmp: Path, *, app_dir: Path, script: str, document: str | None, env:
         server.stop()
 
 
+PLAN_NAMES = ("example", "class", "heavy")
+
+
 def _plans(only: list[str] | None) -> dict[str, Callable[[], str]]:
     from lor.example import example_document
+    from tools.heavy_plan import heavy_document
 
-    plans = {"example": lambda: example_document(TODAY), "class": lambda: class_scale_document(TODAY)}
-    return {k: v for k, v in plans.items() if not only or k in only}
+    plans = {
+        "example": lambda: example_document(TODAY),
+        "class": lambda: class_scale_document(TODAY),
+        "heavy": lambda: heavy_document(TODAY),  # at every plan limit; measured only when asked for
+    }
+    return {k: v for k, v in plans.items() if (k in only if only else k != "heavy")}
 
 
 def measure(
@@ -341,6 +352,17 @@ def measure(
         finally:
             browser.close()
     _add_ratios(out)
+    if "example" in out and "heavy" in out:
+        out["heavy_vs_example"] = {
+            page: {
+                "cpu": round(out["heavy"]["pages"][page]["rerun"]["cpu_ms"] / max(timing["rerun"]["cpu_ms"], 1.0), 2),
+                "settle": round(
+                    out["heavy"]["pages"][page]["rerun"]["settle_ms"] / max(timing["rerun"]["settle_ms"], 1.0), 2
+                ),
+            }
+            for page, timing in out["example"]["pages"].items()
+            if page in out["heavy"]["pages"]
+        }
     return out
 
 
@@ -380,7 +402,7 @@ def _reported(result: dict[str, Any], name: str) -> Iterator[None]:
 
 def _add_ratios(out: dict[str, Any]) -> None:
     bare = out["bare_page"]
-    for plan in ("example", "class"):
+    for plan in PLAN_NAMES:
         if plan not in out:
             continue
         for timing in out[plan]["pages"].values():
@@ -400,7 +422,7 @@ def _ratio(timing: dict[str, Any], floor: dict[str, Any]) -> None:
 def table(out: dict[str, Any]) -> str:
     """The bench as a Markdown table: server CPU and settle time per action, each with its ratio to the bare page."""
     bare = out["bare_page"]
-    plans = [p for p in ("example", "class") if p in out]
+    plans = [p for p in PLAN_NAMES if p in out]
     head = "| action | " + " | ".join(f"{p}: server CPU (× bare) | {p}: settled (× bare)" for p in plans) + " |"
     rows = [head, "|---|" + "---|---|" * len(plans)]
 
