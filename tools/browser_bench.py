@@ -273,6 +273,7 @@ def _server(tmp: Path, *, app_dir: Path, script: str, document: str | None, env:
 
     location = env.get("LOR_DATABASE_URL") or str(tmp / "browser.db")
     if document is not None:
+        os.environ["LOR_TODAY"] = TODAY.isoformat()  # the servers' day: a plan's dates are checked against it
         db = store_at(location)
         try:
             db.import_json(db.default_workspace(), document)
