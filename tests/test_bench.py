@@ -248,3 +248,34 @@ def test_the_desk_measurement_reports_the_desk_against_the_dashboard():
         assert {"median_ms", "p95_ms", "cpu_median_ms", "elements"} <= result[side].keys()
     assert "after_edit_median_ms" in result["desk"]
     assert result["ratio_to_dashboard"] == round(result["desk"]["median_ms"] / result["dashboard"]["median_ms"], 2)
+
+
+def test_a_long_list_of_writers_shows_the_best_twelve_and_everyone_with_a_letter_then_the_rest_on_request(
+    open_class_page, class_db
+):
+    from plain_text import shown
+
+    from lor.views.recommenders import CARDS_SHOWN
+
+    def cards(at) -> set[str]:
+        return {shown(m.value).split("**")[1] for m in at.markdown if m.value.startswith("**") and "** · " in m.value}
+
+    at = open_class_page("recommenders")
+    ws = Store(class_db).default_workspace()
+    app_id = at.selectbox(key="recommenders-application").value
+    with_letter = {
+        m.name
+        for m in ws.mentors()
+        if any(
+            r.mentor_id == m.id and r.application_id == app_id and r.status not in ("declined", "withdrawn")
+            for r in ws.letters()
+        )
+    }
+    first = cards(at)
+    assert with_letter <= first  # nobody the student asked is hidden
+    assert CARDS_SHOWN <= len(first) < len(ws.mentors())
+    more = next(b for b in at.button if b.key == f"recommenders-{app_id}-all-show")
+    assert f"Show {len(ws.mentors()) - len(first)} more writers" in more.label
+    more.click().run()
+    assert not at.exception, at.exception
+    assert cards(at) == {m.name for m in ws.mentors()}

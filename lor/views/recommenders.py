@@ -680,6 +680,9 @@ def backups_panel(
 # -- the page -----------------------------------------------------------------------------------------
 
 
+CARDS_SHOWN = 12  # writers drawn at first: the best fits, plus every writer with a letter for the application
+
+
 def ranked_list(
     ws: Workspace | None,
     application: Application,
@@ -705,9 +708,18 @@ def ranked_list(
     ranked = rank_mentors(mentors, application, today=today)
     if ws is not None:
         remember_around_the_cards(ws, application.id, today)
+    asked = {r.mentor_id for r in mine}
+    all_key = f"recommenders-{application.id}-all"
+    hidden = (
+        {m.id for i, (m, _s) in enumerate(ranked) if i >= CARDS_SHOWN and m.id not in asked}
+        if ws is not None and not st.session_state.get(all_key)
+        else set()
+    )
     for i, (mentor, score) in enumerate(ranked):
         if ws is not None:
             ui.undo_notice(ws, f"mentor-{i}")  # a deleted writer's Undo stays where their card was
+        if mentor.id in hidden:
+            continue
         own = [r for r in mine if r.mentor_id == mentor.id]
         duplicate = names[mentor.name.casefold()] > 1
         if ws is not None:
@@ -724,6 +736,14 @@ def ranked_list(
             duplicate=duplicate,
             place=f"mentor-{i}",
             lazy=lazy,
+        )
+    if hidden:
+        st.button(
+            f"Show {plural(len(hidden), 'more writer')} (lower scores, no letter planned for this application)",
+            key=f"{all_key}-show",
+            icon="⬇️",
+            on_click=st.session_state.__setitem__,
+            args=(all_key, True),
         )
     if ws is not None:
         ui.undo_notice(ws, f"mentor-{len(ranked)}")
