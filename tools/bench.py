@@ -5,7 +5,7 @@ Its keys:
 - ``machine``: ``cpu_count``, ``load_average_at_start`` (1, 5, 15 min), ``python``, ``streamlit``, ``platform``.
 - ``planner``: 10,000 plan_letter calls against a three-year academic calendar (``seconds``, ``cpu_seconds``,
   ``per_call_ms``, ``meets_target``: under 1 s); ``scoring``: 10,000 score_mentor calls.
-- ``pages``: on the class-scale plan (``class_scale_document``: 30 mentors, 8 applications, 46 letters,
+- ``pages``: on the class-scale plan (``class_scale_document``: 28 mentors, 8 applications, 46 letters,
   40 programs) with LOR_TODAY=2026-11-25, each page (``dashboard``, ``recommenders``, ``letters``,
   ``timeline``, ``faq``, ``share``) run through app.py in AppTest, warmed once, then rerun ``reruns`` times:
   ``median_ms``, ``p95_ms``, ``cpu_median_ms``, ``elements`` drawn, ``compile_ms`` (AppTest compiles the

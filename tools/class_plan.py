@@ -1,5 +1,5 @@
 """A class-scale plan for the benchmark, the load test and the class-scale page tests: a deterministic backup
-document (30 mentors, 8 applications, 46 letters, 40 programs) with the variety of a real class, within
+document (28 mentors, 8 applications, 46 letters, 40 programs) with the variety of a real class, within
 the app's plan limits (lor.limits.PLAN_LIMITS)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 TODAY = date(2026, 11, 25)
 
-CLASS_SCALE = {"mentors": 30, "applications": 8, "letters": 46, "programs": 40}
+CLASS_SCALE = {"mentors": 28, "applications": 8, "letters": 46, "programs": 40}
 _FIRST = ["Ana", "Ben", "Carla", "David", "Eun", "Farah", "Gabriel", "Hana", "Ivan", "Jia", "Kwame", "Lena"]
 _LAST = ["Abbott", "Bauer", "Castillo", "Dang", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen", "Kowalski"]
 # (specialty, how many mentors): the specialties a class applies in, EM / OB/GYN / ortho included.
@@ -20,13 +20,13 @@ _MENTOR_SPECIALTIES = [
     ("emergency_medicine", 4),
     ("obstetrics_gynecology", 3),
     ("orthopaedic_surgery", 3),
-    ("general_surgery", 3),
+    ("general_surgery", 2),
     ("pediatrics", 2),
     ("psychiatry", 2),
     ("family_medicine", 2),
     ("cardiology", 2),
     ("neurology", 1),
-    (None, 3),  # science and humanities faculty, supervisors
+    (None, 2),  # science and humanities faculty, supervisors
 ]
 _CLINICAL_ROLES = ["attending"] * 6 + ["clerkship_director", "program_director", "division_chief", "department_chair"]
 _OTHER_ROLES = ["science_faculty", "non_science_faculty", "research_mentor", "supervisor", "committee", "resident"]
@@ -100,7 +100,7 @@ def _letter_dates(rng: random.Random, status: str, deadline: date, today: date) 
 
 
 def class_scale_document(today: date = TODAY) -> str:
-    """A deterministic class-scale plan as a backup document (30 mentors, 8 applications, 46 letters,
+    """A deterministic class-scale plan as a backup document (28 mentors, 8 applications, 46 letters,
     40 programs, deadlines over three years around ``today``): every pathway a class uses, EM / OB/GYN /
     ortho letters, letters at every stage of their life, writers' busy weeks and touchpoints."""
     rng = random.Random(2026)
