@@ -6,8 +6,8 @@ The only module in lor/ that imports streamlit; everything here is presentation 
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Set
@@ -721,7 +721,9 @@ class PlanSnapshot:
         self._mentors = ws.mentors()
         self._applications = ws.applications()
         self._letters = ws.letters()
-        self._settings = ws.settings()
+        # Kept as JSON text: each caller gets its own copy to change, and parsing is far cheaper than deepcopy
+        # for a plan with hundreds of moved or own busy periods.
+        self._settings = {key: json.dumps(value) for key, value in ws.settings().items()}
 
     def student(self) -> Student | None:
         return self._student
@@ -736,11 +738,11 @@ class PlanSnapshot:
         return self._letters
 
     def settings(self) -> dict[str, Any]:
-        return copy.deepcopy(self._settings)
+        return {key: json.loads(value) for key, value in self._settings.items()}
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A copy of a stored setting (callers may change it), or ``default``."""
-        return copy.deepcopy(self._settings[key]) if key in self._settings else default
+        return json.loads(self._settings[key]) if key in self._settings else default
 
     def is_empty(self) -> bool:
         return not (self._mentors or self._applications or self._letters)
