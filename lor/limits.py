@@ -35,6 +35,7 @@ class PlanLimits:
     writers: int = 30
     applications: int = 8
     letters: int = 48  # 6 per application
+    letters_per_application: int = 12  # AMCAS takes 10; ERAS sends at most 4 to a program
     busy_per_writer: int = 30  # a writer's own busy times (service blocks, conferences, leave)
     touchpoints_per_writer: int = 50
     programs_per_plan: int = 400  # over all applications; one application holds at most 200 (the model's limit)
@@ -45,16 +46,22 @@ class PlanLimits:
 PLAN_LIMITS = PlanLimits()
 
 # What each count is called, singular and plural, and what to do at the limit.
-_WORDS = {
-    "writers": ("writer", "Delete a writer you won't ask"),
-    "applications": ("application", "Delete an application you no longer need"),
-    "letters": ("letter", "Delete a letter you no longer need (or one that was declined)"),
-    "busy_per_writer": ("busy period", "Remove one that is over"),
-    "touchpoints_per_writer": ("logged contact", "Delete an old one"),
-    "programs_per_plan": ("program", "Remove programs you no longer apply to"),
-    "own_busy_periods": ("own busy period", "Remove one that is over"),
-    "moved_periods": ("moved busy period", "Put back the ones in past years"),
+_WORDS = {  # kind: (one, many, what to do at the limit)
+    "writers": ("writer", "writers", "Delete a writer you won't ask"),
+    "applications": ("application", "applications", "Delete an application you no longer need"),
+    "letters": ("letter", "letters", "Delete a letter you no longer need (or one that was declined)"),
+    "letters_per_application": ("letter", "letters", "Delete a letter you no longer need (or one that was declined)"),
+    "busy_per_writer": ("busy period", "busy periods", "Remove one that is over"),
+    "touchpoints_per_writer": ("logged contact", "logged contacts", "The oldest is dropped"),
+    "programs_per_plan": ("program", "programs", "Remove programs you no longer apply to"),
+    "own_busy_periods": ("busy period of your own", "busy periods of your own", "Remove one that is over"),
+    "moved_periods": ("moved busy period", "moved busy periods", "Put back the ones in past years"),
 }
+
+
+def _count(count: int, kind: str) -> str:
+    one, many, _advice = _WORDS[kind]
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def full_message(kind: str, count: int, *, whose: str = "Your plan", limits: PlanLimits = PLAN_LIMITS) -> str | None:
@@ -63,8 +70,7 @@ def full_message(kind: str, count: int, *, whose: str = "Your plan", limits: Pla
     limit = getattr(limits, kind)
     if count < limit:
         return None
-    word, advice = _WORDS[kind]
-    return f"{whose} has {plural(count, word)}, the most the app keeps. {advice}, then add the new one."
+    return f"{whose} has {_count(count, kind)}, the most the app keeps. {_WORDS[kind][2]}, then add the new one."
 
 
 def plan_size_problems(
@@ -81,11 +87,10 @@ def plan_size_problems(
     def over(kind: str, count: int, who: str | None = None) -> None:
         limit = getattr(limits, kind)
         if count > limit:
-            word = _WORDS[kind][0]
             if who is None:
-                problems.append(f"it has {plural(count, word)}; a plan holds at most {limit:,}.")
+                problems.append(f"it has {_count(count, kind)}; a plan holds at most {limit:,}.")
             else:
-                problems.append(f"{who} has {plural(count, word)}; one writer can have at most {limit:,}.")
+                problems.append(f"{who} has {_count(count, kind)}; one writer can have at most {limit:,}.")
 
     over("writers", len(mentors))
     over("applications", len(applications))
@@ -93,6 +98,13 @@ def plan_size_problems(
     over("programs_per_plan", sum(len(a.programs) for a in applications))
     over("own_busy_periods", len(settings.busy.custom))
     over("moved_periods", len(settings.busy.moved))
+    for a in applications:
+        count = sum(1 for x in letters if x.application_id == a.id)
+        if count > limits.letters_per_application:
+            problems.append(
+                f"{a.name} has {_count(count, 'letters_per_application')}; one application can have at most "
+                f"{limits.letters_per_application}."
+            )
     for m in mentors:
         over("busy_per_writer", len(m.busy), m.name)
         over("touchpoints_per_writer", len(m.touchpoints), m.name)

@@ -732,8 +732,9 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
         raise ValueError(f"This backup can't be restored: {outside[0]}{more} Nothing was changed.")
     too_big = plan_size_problems(out["mentors"], out["applications"], out["letters"], plan_settings)
     if too_big:
-        more = f" It is over {plural(len(too_big) - 1, 'other limit')} too." if len(too_big) > 1 else ""
-        raise ValueError(f"This backup can't be restored: {too_big[0]}{more} Nothing was changed.")
+        shown = too_big[:4]
+        more = f" ({plural(len(too_big) - 4, 'more limit')} too.)" if len(too_big) > 4 else ""
+        raise ValueError(f"This backup can't be restored: {' '.join(shown)}{more} Nothing was changed.")
     return out
 
 

@@ -24,8 +24,17 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lor.config import ConfigError, Settings, load_settings
 from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
-from lor.limits import RestoreLimits, full_message
-from lor.models import Application, LetterRequest, Mentor, Milestone, Student, current_day, plain_errors
+from lor.limits import RestoreLimits, full_message, plan_size_problems
+from lor.models import (
+    Application,
+    LetterRequest,
+    Mentor,
+    Milestone,
+    PlanSettings,
+    Student,
+    current_day,
+    plain_errors,
+)
 from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
 from lor.removal import Removal, removal_of, remove, restore
@@ -942,9 +951,35 @@ def delete_button(
             st.button("Cancel", key=f"{key}-cancel", on_click=st.session_state.pop, args=(CONFIRM_DELETE_KEY, None))
 
 
+def _no_room_for(ws: Workspace, removal: Removal) -> str | None:
+    """Why bringing ``removal`` back would take the plan past a limit (lor.limits), or None."""
+    plan = snapshot(ws)
+    applications = [*plan.applications(), *removal.applications]
+    problems = plan_size_problems(
+        [*plan.mentors(), *removal.mentors],
+        applications,
+        [*plan.letters(), *removal.letters],
+        PlanSettings.read(plan.settings()),
+    )
+    if not problems and removal.programs:
+        problems = [full_message("programs_per_plan", sum(len(a.programs) for a in applications)) or ""]
+        problems = [p for p in problems if p]
+    return problems[0] if problems else None
+
+
 def _undo(ws: Workspace) -> None:
     pending = st.session_state.pop(UNDO_KEY, None)
     if pending and not ws.read_only:
+        full = _no_room_for(ws, pending[1])
+        if full:
+            st.session_state[UNDO_KEY] = pending  # kept: the student can make room, then Undo
+            flash(
+                "warning",
+                f"There is no room to bring back {pending[1].summary()}: {full} Delete something "
+                "first, then Undo again.",
+                place=f"undo-{pending[0]}",
+            )
+            return
         left_out = restore(ws, pending[1])
         if left_out:
             flash("warning", " ".join([CHANGED_ELSEWHERE, *left_out]))
@@ -963,6 +998,7 @@ def undo_notice(ws: Workspace, place: str) -> bool:
     anchor = f"undo-{place}"
     with st.container(border=True, key=anchor):
         st.success(f"Deleted {md(removal.summary())}.", icon="🗑️")
+        show_flash(anchor)  # e.g. no room to bring it back
         with st.container(horizontal=True):
             st.button("Undo", key=f"{anchor}-button", type="primary", icon="↩️", on_click=_undo, args=(ws,))
             st.button(

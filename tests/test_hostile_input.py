@@ -816,6 +816,9 @@ def _one_over(kind: str) -> str:
         doc["applications"].append({**doc["applications"][-1], "id": "a-extra", "programs": []})
     elif kind == "letters":
         doc["letters"].append({"id": "l-extra", "mentor_id": "m0", "application_id": "a7"})
+    elif kind == "letters_per_application":
+        doc["letters"] = [x for x in doc["letters"] if x["application_id"] != "a7"]  # room in the plan's total
+        doc["letters"].append({"id": "l-extra", "mentor_id": "m0", "application_id": "a0"})
     elif kind == "busy_per_writer":
         doc["mentors"][3]["busy"].append({"name": "Extra", "start": today, "end": today})
     elif kind == "touchpoints_per_writer":
@@ -840,6 +843,8 @@ def test_a_backup_one_record_over_a_plan_limit_is_refused_by_name_and_changes_no
     assert f"{limit + 1:,}" in message and f"at most {limit:,}" in message and "Nothing was changed" in message
     if kind in ("busy_per_writer", "touchpoints_per_writer"):
         assert message.startswith("This backup can't be restored: Writer 3 has")  # says which writer
+    if kind == "letters_per_application":
+        assert message.startswith("This backup can't be restored: Far-off application has 13 letters")
     assert example_ws.store.export_json(example_ws) == before
 
 

@@ -49,7 +49,7 @@ def test_a_plan_at_every_limit_has_no_size_problem_and_one_more_of_anything_has_
         for i in range(PLAN_LIMITS.writers)
     ]
     apps = [Application(id=f"a{i}", name=f"App {i}", deadline=TODAY + timedelta(days=90)) for i in range(8)]
-    letters = [LetterRequest(mentor_id="w0", application_id="a0") for _ in range(PLAN_LIMITS.letters)]
+    letters = [LetterRequest(mentor_id="w0", application_id=f"a{i % 8}") for i in range(PLAN_LIMITS.letters)]
     assert plan_size_problems(mentors, apps, letters, PlanSettings()) == []
     extra = LetterRequest(mentor_id="w1", application_id="a1")
     assert plan_size_problems(mentors, apps, [*letters, extra], PlanSettings()) == [
@@ -127,13 +127,63 @@ def test_the_students_own_busy_periods_and_logged_contacts_stop_at_their_limits(
     at.run()
     assert not at.exception, at.exception
     assert "timeline-custom-name" not in keys(at.text_input)
-    assert f"Your plan has {PLAN_LIMITS.own_busy_periods} own busy periods, the most the app keeps." in " ".join(
-        infos(at)
+    assert (
+        f"Your plan has {PLAN_LIMITS.own_busy_periods} busy periods of your own, the most the app keeps."
+        in " ".join(infos(at))
     )
     at.switch_page("pages/recommenders.py").run()
     assert not at.exception, at.exception
-    assert "mentor-m-hale-touchpoint-note" not in keys(at.text_input)
-    assert f"Dr. Margaret Hale has {PLAN_LIMITS.touchpoints_per_writer} logged contacts" in " ".join(infos(at))
+    # Contacts are not blocked: the newest counts for the score, so logging one more drops the oldest.
+    kept = PLAN_LIMITS.touchpoints_per_writer
+    assert f"The app keeps the {kept} most recent contacts" in " ".join(shown(c.value) for c in at.caption)
+    at.session_state["mentor-m-hale-touchpoints"] = True  # open the panel, as a click does
+    at.run()
+    at.text_input(key="mentor-m-hale-touchpoint-note").input("Feedback talk after clinic")
+    next(b for b in at.button if b.key == "mentor-m-hale-touchpoint-add").click().run()
+    assert not at.exception, at.exception
+    saved = next(m for m in plan().mentors() if m.id == "m-hale").touchpoints
+    assert len(saved) == kept and saved[-1].note == "Feedback talk after clinic"
+
+
+def test_one_application_takes_at_most_its_own_letter_limit(open_page):
+    at = open_page("recommenders")
+    ws = plan()
+    app = ws.applications()[0]
+    mentor = ws.mentors()[0]
+    have = sum(1 for r in ws.letters() if r.application_id == app.id)
+    for _ in range(PLAN_LIMITS.letters_per_application - have):
+        ws.save_letter(LetterRequest(mentor_id=mentor.id, application_id=app.id))
+    at.selectbox(key="recommenders-application").set_value(app.id).run()
+    assert not at.exception, at.exception
+    assert not [k for k in keys(at.button) if k.endswith("-plan")]
+    limit = PLAN_LIMITS.letters_per_application
+    assert f"{app.name} has {limit} letters, the most the app keeps." in " ".join(infos(at))
+
+
+def test_undo_never_takes_the_plan_past_a_limit_and_waits_for_room(open_page):
+    """Delete a writer at the limit, add another, then Undo: the writer can't come back until there is room."""
+    at = open_page("recommenders")
+    ws = plan()
+    for i in range(PLAN_LIMITS.writers - len(ws.mentors())):
+        ws.save_mentor(Mentor(id=f"w{i}", name=f"Dr. Extra {i}"))
+    at.run()
+    at.session_state["mentor-w0-edit"] = True
+    at.run()
+    at.button(key="mentor-w0-delete").click().run()
+    at.button(key="mentor-w0-delete-yes").click().run()
+    assert len(plan().mentors()) == PLAN_LIMITS.writers - 1
+    plan().save_mentor(Mentor(id="w-new", name="Dr. Newcomer"))  # the room taken (here: from another tab)
+    at.run()
+    undo = next(b for b in at.button if b.label == "Undo")
+    undo.click().run()
+    assert not at.exception, at.exception
+    assert len(plan().mentors()) == PLAN_LIMITS.writers and "w0" not in {m.id for m in plan().mentors()}
+    warnings = " ".join(shown(w.value) for w in at.warning)
+    assert "There is no room to bring back Dr. Extra 0" in warnings and "Undo again" in warnings
+    plan().delete_mentor("w-new")  # room again: Undo works
+    at.run()
+    next(b for b in at.button if b.label == "Undo").click().run()
+    assert "w0" in {m.id for m in plan().mentors()}
 
 
 @pytest.mark.parametrize("kind", ["writers", "letters"])
@@ -151,3 +201,23 @@ def test_a_plan_saved_above_a_limit_still_opens_on_every_page(open_page, kind):
     for page in ("recommenders", "letters", "timeline", "share"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
+
+
+def test_a_long_program_list_is_assigned_one_page_of_programs_at_a_time(open_page):
+    from lor.models import Program
+    from lor.views.letters import PROGRAMS_PER_PAGE
+
+    at = open_page("letters")
+    ws = plan()
+    app = next(a for a in ws.applications() if any(r.application_id == a.id for r in ws.letters()))
+    programs = [Program(name=f"Program {k:02d}") for k in range(45)]
+    ws.save_application(app.model_copy(update={"programs": programs}))
+    at.session_state["letters-tabs"] = "Assign to programs"
+    at.run()
+    assert not at.exception, at.exception
+    page = at.selectbox(key=f"assign-{app.id}-page")
+    assert page.format_func(page.value) == f"Programs 1–{PROGRAMS_PER_PAGE} of 45"
+    names = lambda: [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**Program ")]  # noqa: E731
+    assert names() == [f"Program {k:02d}" for k in range(PROGRAMS_PER_PAGE)]
+    page.set_value(2 * PROGRAMS_PER_PAGE).run()
+    assert names() == [f"Program {k:02d}" for k in range(2 * PROGRAMS_PER_PAGE, 45)]

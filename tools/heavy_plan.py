@@ -2,8 +2,9 @@
 
 ``heavy_document(today)`` is a valid backup at every limit of ``lor.limits.PLAN_LIMITS``: 30 writers, each with a
 different role and specialty where the app has them (so few share a busy calendar), each with 30 busy periods and
-100 logged contacts of their own; 10 applications due on the planning horizon's last day, 60 letters among them,
-400 programs (200 in each of the first two), the student's own 50 busy periods and 300 moved default periods.
+50 logged contacts of their own; 8 applications due on the planning horizon's last day, 48 letters among them (12,
+the most one application takes, in the first, which also has 200 programs, as has the second), the student's own
+50 busy periods and 300 moved default periods.
 ``heavy_document(today, due=date(2999, 12, 31), writers=40, busy_per_writer=0, programs=0)`` is the 7 KB backup of
 issue #14 that stalled the server before dates and sizes were bounded (now refused).
 
@@ -104,10 +105,14 @@ def heavy_document(
                 "programs": [{"name": f"Program {k}", "deadline": due.isoformat()} for k in range(count)],
             }
         )
-    # One letter per writer in the first application, the rest spread over the others (60 at the limits).
-    pairs = [(i, 0) for i in range(writers)]
+    # The most one application takes in the first (the one with the longest assignment grid), the rest spread over
+    # the others (48 at the limits); a smaller plan: one letter per writer in its one application.
     if full:
-        pairs += [(k % writers, 1 + k % (len(applications) - 1)) for k in range(limits.letters - writers)]
+        per_app = limits.letters_per_application
+        pairs = [(i, 0) for i in range(per_app)]
+        pairs += [((per_app + k) % writers, 1 + k % (len(applications) - 1)) for k in range(limits.letters - per_app)]
+    else:
+        pairs = [(i, 0) for i in range(writers)]
     letters = [{"id": f"l{n}", "mentor_id": f"m{i}", "application_id": f"a{a}"} for n, (i, a) in enumerate(pairs)]
     settings: dict[str, Any] = {}
     if full:

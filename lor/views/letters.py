@@ -471,17 +471,31 @@ def program_key_parts(app: Application) -> list[str]:
     return parts
 
 
+PROGRAMS_PER_PAGE = 20  # rows of the assignment grid drawn at once (each a checkbox per letter)
+
+
 def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest], ctx: Context) -> None:
     st.markdown(f"### {ui.md(app.name)}")
     offered = assignable_letters(app, letters)
     if app.programs and offered:
         names = [ctx.mentors[x.mentor_id].name if x.mentor_id in ctx.mentors else "Unknown" for x in offered]
         widths = [3] + [2] * len(offered) + ([1] if not ws.read_only else [])
+        rows = list(zip(app.programs, program_key_parts(app), strict=True))
+        if len(rows) > PROGRAMS_PER_PAGE and not ws.read_only:  # a long list: one page of programs at a time
+            total = len(rows)
+            starts = list(range(0, total, PROGRAMS_PER_PAGE))
+            first = st.selectbox(
+                "Programs shown",
+                starts,
+                format_func=lambda i: f"Programs {i + 1}–{min(i + PROGRAMS_PER_PAGE, total)} of {total}",
+                key=f"assign-{app.id}-page",
+            )
+            rows = rows[first : first + PROGRAMS_PER_PAGE]
         header = st.columns(widths)
         header[0].caption("Program")
         for col, name, letter in zip(header[1:], names, offered, strict=False):
             col.caption(f"{ui.md(name)} ({label(letter.status).lower()})")
-        for program, part in zip(app.programs, program_key_parts(app), strict=True):
+        for program, part in rows:
             row = st.columns(widths)
             due = f" · due {month_day(program.deadline)}" if program.deadline else ""
             row[0].markdown(f"**{ui.md(program.name)}**  \n{len(program.assigned)} of {program.max_letters}{due}")

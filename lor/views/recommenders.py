@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from lor import ui
 from lor.letter_types import expected_letter_type
-from lor.limits import full_message
+from lor.limits import PLAN_LIMITS, full_message
 from lor.mix import application_problems, mix_for_letters, usual_portal
 from lor.models import (
     BACKUPS_SETTING,
@@ -442,8 +442,9 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
             st.caption("No contacts logged yet. Log feedback talks and check-ins: they keep the relationship warm.")
         if ws is None:
             return
-        if ui.plan_full("touchpoints_per_writer", len(mentor.touchpoints), whose=mentor.name):
-            return
+        kept = PLAN_LIMITS.touchpoints_per_writer
+        if len(mentor.touchpoints) >= kept:
+            st.caption(f"The app keeps the {kept} most recent contacts: logging one more drops the oldest.")
         k = f"mentor-{mentor.id}-touchpoint"
         with st.form(k, clear_on_submit=True):
             cols = st.columns([1, 1, 2])
@@ -454,7 +455,8 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
                 return
     try:
         entry = Touchpoint(day=day, kind=kind, note=note)
-        ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, entry]}))
+        latest = sorted([*mentor.touchpoints, entry], key=lambda t: t.day)[-PLAN_LIMITS.touchpoints_per_writer :]
+        ws.save_mentor(mentor.model_copy(update={"touchpoints": latest}))
     except ValidationError as exc:
         ui.show_validation_error(exc, prefix="Not logged:")
         return
@@ -485,7 +487,11 @@ def letter_controls(
     else:
         box = nullcontext(True)
     with box as shown:
-        if not shown or ui.plan_full("letters", len(ui.snapshot(ws).letters())):
+        plan_letters = ui.snapshot(ws).letters()
+        if not shown or ui.plan_full("letters", len(plan_letters)):
+            return
+        in_application = sum(1 for r in plan_letters if r.application_id == application.id)
+        if ui.plan_full("letters_per_application", in_application, whose=application.name):
             return
         cols = st.columns([2, 1], vertical_alignment="bottom")
         expected = expected_letter_type(mentor, application)  # what the application needs from this writer
@@ -664,7 +670,11 @@ def backups_panel(
                     f"Next best: **{ui.md(backup.name)}** — score {score.score}, {score.tier} "
                     f"(would write {a_or_an(new_type)})."
                 )
-                full = full_message("letters", len(ui.snapshot(ws).letters()))
+                plan_letters = ui.snapshot(ws).letters()
+                in_application = sum(1 for r in plan_letters if r.application_id == application.id)
+                full = full_message("letters", len(plan_letters)) or full_message(
+                    "letters_per_application", in_application, whose=application.name
+                )
                 if st.button(f"Plan {ui.md(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
                     if full:
                         st.error(ui.md(full), icon="📦")

@@ -23,7 +23,7 @@ from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, calendar_note, default_perio
 from lor.charts import CALENDAR_SHADE_TEXT, calendar_legend, who_text
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
-from lor.limits import full_message
+from lor.limits import PLAN_LIMITS, full_message
 from lor.models import (
     BUFFER_SETTING,
     BUSY_SETTING,
@@ -437,6 +437,10 @@ def move_period_form(ws: Workspace, busy: BusyChoices, today: date) -> None:
         except ValidationError as exc:
             ui.show_validation_error(exc)
         else:
+            full = None if f"{move_key}:{move_year}" in busy.moved else full_message("moved_periods", len(busy.moved))
+            if full:
+                st.error(ui.md(full), icon="📦")
+                return
             ws.set_setting(BUSY_SETTING, busy.moved_to(move_key, move_year, new_first, new_last).stored())
             ui.flash("success", f"{period_names[move_key]} {move_year} now runs {new_first} – {new_last}.")
             st.rerun()
@@ -572,6 +576,13 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
                 args=(ws, mentor.id, mentor.name, period),
             )
     if not mentors or ws.read_only:
+        return
+    if all(len(m.busy) >= PLAN_LIMITS.busy_per_writer for m in mentors):
+        st.info(
+            f"Every writer has {PLAN_LIMITS.busy_per_writer} busy periods, the most the app keeps. Remove one that "
+            "is over, then add the new one.",
+            icon="📦",
+        )
         return
     names = ui.unique_labels({m.id: m.name for m in mentors})
     drawn = ui.drawn_last_run("timeline-mentor-busy-form", names)
