@@ -221,3 +221,22 @@ def test_a_long_program_list_is_assigned_one_page_of_programs_at_a_time(open_pag
     assert names() == [f"Program {k:02d}" for k in range(PROGRAMS_PER_PAGE)]
     page.set_value(2 * PROGRAMS_PER_PAGE).run()
     assert names() == [f"Program {k:02d}" for k in range(2 * PROGRAMS_PER_PAGE, 45)]
+
+
+def test_a_long_list_of_writers_busy_periods_waits_in_each_writers_panel(open_page):
+    at = open_page("timeline")
+    ws = plan()
+    hale = next(m for m in ws.mentors() if m.id == "m-hale")
+    day = TODAY + timedelta(days=10)
+    busy = [BusyPeriod(name=f"Clinic {i}", start=day, end=day) for i in range(PLAN_LIMITS.busy_per_writer)]
+    ws.save_mentor(hale.model_copy(update={"busy": busy}))
+    at.run()
+
+    def removes() -> list[str]:
+        return [k for k in keys(at.button) if k.startswith("timeline-mentor-m-hale-busy-") and k.endswith("-delete")]
+
+    assert removes() == []  # 30 rows: not drawn on every run
+    at.session_state["timeline-mentor-m-hale-busy-list"] = True  # what opening Dr. Hale's panel does
+    at.run()
+    assert not at.exception, at.exception
+    assert len(removes()) == PLAN_LIMITS.busy_per_writer

@@ -470,18 +470,30 @@ def moved_periods(ws: Workspace, busy: BusyChoices) -> None:
     if busy.moved:
         st.markdown("**Moved periods**")
     ui.show_flash(MOVED_PLACE)
-    for moved_key, dates in sorted(busy.moved.items()):
-        key, _, year = moved_key.partition(":")
-        name = next((p.name for p in DEFAULT_PERIODS if p.key == key), key)
-        text = f"{name} {year}: {dates.start} – {dates.end}"
-        row_with_action(
-            ws,
-            text,
-            "Undo",
-            key=f"timeline-moved-{moved_key_part(moved_key)}-undo",
-            on_click=undo_move,
-            args=(ws, moved_key, dates, f"{name} {year}"),
-        )
+    with rows_panel(f"{len(busy.moved)} moved periods", "timeline-moved-list", len(busy.moved)) as shown:
+        for moved_key, dates in sorted(busy.moved.items()) if shown else []:
+            moved_row(ws, moved_key, dates)
+
+
+def moved_row(ws: Workspace, moved_key: str, dates: MovedPeriod) -> None:
+    """One moved period, with Undo."""
+    key, _, year = moved_key.partition(":")
+    name = next((p.name for p in DEFAULT_PERIODS if p.key == key), key)
+    text = f"{name} {year}: {dates.start} – {dates.end}"
+    row_with_action(
+        ws,
+        text,
+        "Undo",
+        key=f"timeline-moved-{moved_key_part(moved_key)}-undo",
+        on_click=undo_move,
+        args=(ws, moved_key, dates, f"{name} {year}"),
+    )
+
+
+def rows_panel(label: str, key: str, count: int) -> AbstractContextManager[bool]:
+    """Where a list of ``count`` rows with buttons goes: a lazy panel (drawn only while open) once the list is
+    long, so a plan with hundreds of busy periods doesn't draw a button for each on every run."""
+    return ui.panel(label, key=key, lazy=True) if ui.lazy_for(count) else nullcontext(True)
 
 
 def row_with_action(ws: Workspace, text: str, label: str, *, key: str, on_click: Callable, args: tuple) -> None:
@@ -525,11 +537,12 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     st.markdown("**Your own busy periods**")
     st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
     ui.show_flash(CUSTOM_PLACE)
-    for item in busy.custom:
-        text = f"{item.name} · {item.start} – {item.end} · {item.severity} · {who_text(item.who)}"
-        row_with_action(
-            ws, text, "Remove", key=f"timeline-custom-{item.id}-delete", on_click=remove_custom, args=(ws, item)
-        )
+    with rows_panel(f"{len(busy.custom)} busy periods of your own", "timeline-custom-list", len(busy.custom)) as shown:
+        for item in busy.custom if shown else []:
+            text = f"{item.name} · {item.start} – {item.end} · {item.severity} · {who_text(item.who)}"
+            row_with_action(
+                ws, text, "Remove", key=f"timeline-custom-{item.id}-delete", on_click=remove_custom, args=(ws, item)
+            )
     if ws.read_only or ui.plan_full("own_busy_periods", len(busy.custom)):
         return
     with st.form("timeline-custom-form", clear_on_submit=True):
@@ -562,21 +575,42 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
     st.markdown("**Each writer's own busy times**")
     st.caption("Weeks on service, vacation, their conferences: no ask is planned for them then.")
     ui.show_flash(WRITERS_PLACE)
+    long = ui.lazy_for(sum(len(m.busy) for m in mentors))  # many rows: each writer's in their own lazy panel
     for mentor in mentors:
-        for period in mentor.busy:
-            text = (
-                f"{mentor.name} — {period.name} · {day_text(period.start)} – {day_text(period.end)} · {period.severity}"
+        if not mentor.busy:
+            continue
+        box = (
+            ui.panel(
+                f"{ui.md(mentor.name)}: {plural(len(mentor.busy), 'busy period')}",
+                key=f"timeline-mentor-{mentor.id}-busy-list",
+                lazy=True,
             )
-            row_with_action(
-                ws,
-                text,
-                "Remove",
-                key=f"timeline-mentor-{mentor.id}-busy-{period.id}-delete",
-                on_click=remove_writer_period,
-                args=(ws, mentor.id, mentor.name, period),
-            )
-    if not mentors or ws.read_only:
-        return
+            if long
+            else nullcontext(True)
+        )
+        with box as shown:
+            if shown:
+                writer_rows(ws, mentor)
+    if mentors and not ws.read_only:
+        writer_busy_form(ws, mentors, today)
+
+
+def writer_rows(ws: Workspace, mentor: Mentor) -> None:
+    """One writer's own busy periods, each with Remove."""
+    for period in mentor.busy:
+        text = f"{mentor.name} — {period.name} · {day_text(period.start)} – {day_text(period.end)} · {period.severity}"
+        row_with_action(
+            ws,
+            text,
+            "Remove",
+            key=f"timeline-mentor-{mentor.id}-busy-{period.id}-delete",
+            on_click=remove_writer_period,
+            args=(ws, mentor.id, mentor.name, period),
+        )
+
+
+def writer_busy_form(ws: Workspace, mentors: list[Mentor], today: date) -> None:
+    """Add a busy period to one writer (unless every writer has the most the app keeps)."""
     if all(len(m.busy) >= PLAN_LIMITS.busy_per_writer for m in mentors):
         st.info(
             f"Every writer has {PLAN_LIMITS.busy_per_writer} busy periods, the most the app keeps. Remove one that "
