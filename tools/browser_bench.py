@@ -28,7 +28,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from tools.browser import CHROMIUM_FLAGS, ROOT, Server, find_chromium, postgres_database
+from tools.browser import CHROMIUM_FLAGS, ROOT, Server, find_chromium, postgres_database, wait_for_app
 from tools.class_plan import TODAY, class_scale_document
 
 PAGES = {
@@ -186,8 +186,9 @@ def add_a_writer(d: Driver, repeats: int) -> list[dict[str, float]]:
     out = []
     for i in range(repeats):
         d.pg.locator('[data-testid="stMain"] h1').first.click()  # close any list left open by the last step
-        if not d.pg.locator(".st-key-mentor-name input").is_visible():
-            form = d.pg.locator('[data-testid="stExpander"]').filter(has=d.pg.locator(".st-key-mentor-name"))
+        wait_for_app(d.pg)  # the form's open/closed state is only final once the page is drawn
+        form = d.pg.locator('[data-testid="stExpander"]').filter(has=d.pg.locator(".st-key-mentor-name"))
+        if form.locator("details").first.get_attribute("open") is None:  # never click an open form shut
             form.locator("summary").first.click()
         d.pg.locator(".st-key-mentor-name input").fill(f"Bench Writer {i + 1}")
         d.pg.locator(".st-key-mentor-performance input").click()  # the box, not its help icon
