@@ -28,7 +28,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from tools.browser import CHROMIUM_FLAGS, ROOT, Server, find_chromium, postgres_database, wait_for_app
+from tools.browser import CHROMIUM_FLAGS, ROOT, Server, choose, find_chromium, postgres_database, wait_for_app
 from tools.class_plan import TODAY, class_scale_document
 
 PAGES = {
@@ -191,8 +191,8 @@ def add_a_writer(d: Driver, repeats: int) -> list[dict[str, float]]:
         if form.locator("details").first.get_attribute("open") is None:  # never click an open form shut
             form.locator("summary").first.click()
         d.pg.locator(".st-key-mentor-name input").fill(f"Bench Writer {i + 1}")
-        d.pg.locator(".st-key-mentor-performance input").click()  # the box, not its help icon
-        d.pg.get_by_role("option", name="Strong", exact=True).click()
+        wait_for_app(d.pg)  # leaving the name field can rerun the page (the form is reset after an add)
+        choose(d.pg, "mentor-performance", "Strong")  # typed, as the tests do: the option list redraws while open
         out.append(d.timed(d.pg.locator(".st-key-mentor-add button").click))
     return out
 
