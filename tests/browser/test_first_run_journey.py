@@ -243,11 +243,16 @@ def test_7_moving_the_due_date_moves_the_plan(journey):
 
 
 def test_8_the_calendar_file_downloads_and_holds_the_moved_plan(journey, tmp_path):
-    _viewport, server, pg = journey
+    viewport, server, pg = journey
     go(pg, server, "timeline")
+    # The calendar is the page's last heavy part: once its steps are drawn, the button below it stays put.
+    frame = ".st-key-timeline-calendar-list iframe" if viewport == "phone" else ".st-key-timeline-calendar iframe"
+    expect(pg.frame_locator(frame).locator(".fc-event").first).to_be_visible()
+    wait_for_app(pg)
     button = pg.locator(".st-key-timeline-ics-all button")
     button.scroll_into_view_if_needed()
-    with pg.expect_download() as download:
+    expect(button).to_be_enabled()
+    with pg.expect_download(timeout=60_000) as download:
         button.click()
     path = tmp_path / "plan.ics"
     download.value.save_as(path)
