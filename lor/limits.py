@@ -73,6 +73,15 @@ def full_message(kind: str, count: int, *, whose: str = "Your plan", limits: Pla
     return f"{whose} has {_count(count, kind)}, the most the app keeps. {_WORDS[kind][2]}, then add the new one."
 
 
+def letter_room_message(letters: Sequence[LetterRequest], application: Application) -> str | None:
+    """The sentence to show instead of "Plan a letter" when the plan, or this application, holds the most letters
+    the app keeps; None while one more fits."""
+    in_application = sum(1 for x in letters if x.application_id == application.id)
+    return full_message("letters", len(letters)) or full_message(
+        "letters_per_application", in_application, whose=application.name
+    )
+
+
 def plan_size_problems(
     mentors: Sequence[Mentor],
     applications: Sequence[Application],

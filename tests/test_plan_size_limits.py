@@ -28,6 +28,15 @@ def keys(widgets) -> set[str]:
     return {w.key for w in widgets if w.key}
 
 
+def give_hale_the_most_busy_periods() -> None:
+    """Dr. Hale (the example plan's) gets as many busy periods of her own as one writer can have."""
+    ws = plan()
+    hale = next(m for m in ws.mentors() if m.id == "m-hale")
+    day = TODAY + timedelta(days=10)
+    busy = [BusyPeriod(name=f"Clinic {i}", start=day, end=day) for i in range(PLAN_LIMITS.busy_per_writer)]
+    ws.save_mentor(hale.model_copy(update={"busy": busy}))
+
+
 def test_the_limits_are_far_above_a_real_plan_and_named_in_plain_words():
     assert PLAN_LIMITS.writers >= 20 and PLAN_LIMITS.letters >= 6 * PLAN_LIMITS.applications
     assert full_message("writers", PLAN_LIMITS.writers - 1) is None
@@ -99,11 +108,7 @@ def test_plan_a_letter_gives_way_to_the_limit_and_nothing_more_is_saved(open_pag
 
 def test_a_writer_with_the_most_busy_periods_gets_no_more_and_the_student_is_told(open_page):
     at = open_page("timeline")
-    ws = plan()
-    hale = next(m for m in ws.mentors() if m.id == "m-hale")
-    day = TODAY + timedelta(days=10)
-    busy = [BusyPeriod(name=f"Clinic {i}", start=day, end=day) for i in range(PLAN_LIMITS.busy_per_writer)]
-    ws.save_mentor(hale.model_copy(update={"busy": busy}))
+    give_hale_the_most_busy_periods()
     at.run()
     at.selectbox(key="timeline-mentor-busy-writer").set_value("m-hale")
     at.text_input(key="timeline-mentor-busy-name").input("One more")
@@ -225,11 +230,7 @@ def test_a_long_program_list_is_assigned_one_page_of_programs_at_a_time(open_pag
 
 def test_a_long_list_of_writers_busy_periods_waits_in_each_writers_panel(open_page):
     at = open_page("timeline")
-    ws = plan()
-    hale = next(m for m in ws.mentors() if m.id == "m-hale")
-    day = TODAY + timedelta(days=10)
-    busy = [BusyPeriod(name=f"Clinic {i}", start=day, end=day) for i in range(PLAN_LIMITS.busy_per_writer)]
-    ws.save_mentor(hale.model_copy(update={"busy": busy}))
+    give_hale_the_most_busy_periods()
     at.run()
 
     def removes() -> list[str]:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from lor import ui
 from lor.letter_types import expected_letter_type
-from lor.limits import PLAN_LIMITS, full_message
+from lor.limits import PLAN_LIMITS, letter_room_message
 from lor.mix import application_problems, mix_for_letters, usual_portal
 from lor.models import (
     BACKUPS_SETTING,
@@ -487,11 +487,11 @@ def letter_controls(
     else:
         box = nullcontext(True)
     with box as shown:
-        plan_letters = ui.snapshot(ws).letters()
-        if not shown or ui.plan_full("letters", len(plan_letters)):
+        if not shown:
             return
-        in_application = sum(1 for r in plan_letters if r.application_id == application.id)
-        if ui.plan_full("letters_per_application", in_application, whose=application.name):
+        full = letter_room_message(ui.snapshot(ws).letters(), application)
+        if full:
+            st.info(ui.md(full), icon="📦")
             return
         cols = st.columns([2, 1], vertical_alignment="bottom")
         expected = expected_letter_type(mentor, application)  # what the application needs from this writer
@@ -670,11 +670,7 @@ def backups_panel(
                     f"Next best: **{ui.md(backup.name)}** — score {score.score}, {score.tier} "
                     f"(would write {a_or_an(new_type)})."
                 )
-                plan_letters = ui.snapshot(ws).letters()
-                in_application = sum(1 for r in plan_letters if r.application_id == application.id)
-                full = full_message("letters", len(plan_letters)) or full_message(
-                    "letters_per_application", in_application, whose=application.name
-                )
+                full = letter_room_message(ui.snapshot(ws).letters(), application)
                 if st.button(f"Plan {ui.md(backup.name)} instead", key=f"letter-{letter.id}-backup", icon="🔁"):
                     if full:
                         st.error(ui.md(full), icon="📦")

@@ -23,7 +23,7 @@ from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, calendar_note, default_perio
 from lor.charts import CALENDAR_SHADE_TEXT, calendar_legend, who_text
 from lor.export import letters_csv, plan_csv
 from lor.ics import milestones_to_ics
-from lor.limits import PLAN_LIMITS, full_message
+from lor.limits import full_message
 from lor.models import (
     BUFFER_SETTING,
     BUSY_SETTING,
@@ -470,7 +470,8 @@ def moved_periods(ws: Workspace, busy: BusyChoices) -> None:
     if busy.moved:
         st.markdown("**Moved periods**")
     ui.show_flash(MOVED_PLACE)
-    with rows_panel(f"{len(busy.moved)} moved periods", "timeline-moved-list", len(busy.moved)) as shown:
+    moved = len(busy.moved)
+    with rows_panel(f"{moved} moved periods", "timeline-moved-list", lazy=ui.lazy_for(moved)) as shown:
         for moved_key, dates in sorted(busy.moved.items()) if shown else []:
             moved_row(ws, moved_key, dates)
 
@@ -490,10 +491,10 @@ def moved_row(ws: Workspace, moved_key: str, dates: MovedPeriod) -> None:
     )
 
 
-def rows_panel(label: str, key: str, count: int) -> AbstractContextManager[bool]:
-    """Where a list of ``count`` rows with buttons goes: a lazy panel (drawn only while open) once the list is
-    long, so a plan with hundreds of busy periods doesn't draw a button for each on every run."""
-    return ui.panel(label, key=key, lazy=True) if ui.lazy_for(count) else nullcontext(True)
+def rows_panel(label: str, key: str, *, lazy: bool) -> AbstractContextManager[bool]:
+    """Where a list of rows with buttons goes: with ``lazy`` (a long list), a panel drawn only while open, so a
+    plan with hundreds of busy periods doesn't draw a button for each on every run; else the page itself."""
+    return ui.panel(label, key=key, lazy=True) if lazy else nullcontext(True)
 
 
 def row_with_action(ws: Workspace, text: str, label: str, *, key: str, on_click: Callable, args: tuple) -> None:
@@ -537,7 +538,8 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     st.markdown("**Your own busy periods**")
     st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
     ui.show_flash(CUSTOM_PLACE)
-    with rows_panel(f"{len(busy.custom)} busy periods of your own", "timeline-custom-list", len(busy.custom)) as shown:
+    own = len(busy.custom)
+    with rows_panel(f"{own} busy periods of your own", "timeline-custom-list", lazy=ui.lazy_for(own)) as shown:
         for item in busy.custom if shown else []:
             text = f"{item.name} · {item.start} – {item.end} · {item.severity} · {who_text(item.who)}"
             row_with_action(
@@ -579,16 +581,8 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
     for mentor in mentors:
         if not mentor.busy:
             continue
-        box = (
-            ui.panel(
-                f"{ui.md(mentor.name)}: {plural(len(mentor.busy), 'busy period')}",
-                key=f"timeline-mentor-{mentor.id}-busy-list",
-                lazy=True,
-            )
-            if long
-            else nullcontext(True)
-        )
-        with box as shown:
+        label = f"{ui.md(mentor.name)}: {plural(len(mentor.busy), 'busy period')}"
+        with rows_panel(label, f"timeline-mentor-{mentor.id}-busy-list", lazy=long) as shown:
             if shown:
                 writer_rows(ws, mentor)
     if mentors and not ws.read_only:
@@ -611,12 +605,7 @@ def writer_rows(ws: Workspace, mentor: Mentor) -> None:
 
 def writer_busy_form(ws: Workspace, mentors: list[Mentor], today: date) -> None:
     """Add a busy period to one writer (unless every writer has the most the app keeps)."""
-    if all(len(m.busy) >= PLAN_LIMITS.busy_per_writer for m in mentors):
-        st.info(
-            f"Every writer has {PLAN_LIMITS.busy_per_writer} busy periods, the most the app keeps. Remove one that "
-            "is over, then add the new one.",
-            icon="📦",
-        )
+    if ui.plan_full("busy_per_writer", min(len(m.busy) for m in mentors), whose="Every writer"):
         return
     names = ui.unique_labels({m.id: m.name for m in mentors})
     drawn = ui.drawn_last_run("timeline-mentor-busy-form", names)
