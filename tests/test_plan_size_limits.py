@@ -228,6 +228,43 @@ def test_a_long_program_list_is_assigned_one_page_of_programs_at_a_time(open_pag
     assert names() == [f"Program {k:02d}" for k in range(2 * PROGRAMS_PER_PAGE, 45)]
 
 
+def test_many_letters_in_one_application_are_assigned_a_few_columns_at_a_time(open_page):
+    """Twelve letters in one application would squeeze each writer's column until "(planned)" breaks mid-word."""
+    from lor.assignment import assignable_letters
+    from lor.models import Program
+    from lor.views.letters import LETTERS_PER_PAGE
+
+    at = open_page("letters")
+    ws = plan()
+    app = next(a for a in ws.applications() if any(r.application_id == a.id for r in ws.letters()))
+    for k in range(PLAN_LIMITS.letters_per_application):
+        ws.save_mentor(Mentor(id=f"col{k:02d}", name=f"Dr. Column {k:02d}"))
+        if len(assignable_letters(app, ws.letters())) < PLAN_LIMITS.letters_per_application:
+            ws.save_letter(LetterRequest(mentor_id=f"col{k:02d}", application_id=app.id))
+    ws.save_application(app.model_copy(update={"programs": [Program(name="Mercy IM")]}))
+    app = next(a for a in ws.applications() if a.id == app.id)
+    offered = assignable_letters(app, ws.letters())
+    at.session_state["letters-tabs"] = "Assign to programs"
+    at.run()
+    assert not at.exception, at.exception
+
+    def columns() -> list[str]:
+        return [c.value for c in at.caption if c.value.endswith(")") and "(" in c.value]
+
+    page = at.selectbox(key=f"assign-{app.id}-letters-page")
+    assert page.format_func(page.value) == f"Letters 1–{LETTERS_PER_PAGE} of {len(offered)}"
+    first = columns()
+    assert len(first) == LETTERS_PER_PAGE
+    page.set_value(LETTERS_PER_PAGE).run()
+    second = columns()
+    assert len(second) == len(offered) - LETTERS_PER_PAGE and not set(first) & set(second)
+    # Assigning on the second page stores that letter, and the first page's letters are untouched.
+    box = next(c for c in at.checkbox if c.key.startswith(f"assign-{app.id}-") and c.key.endswith(offered[-1].id))
+    box.check().run()
+    assert not at.exception, at.exception
+    assert [a for a in ws.applications() if a.id == app.id][0].programs[0].assigned == [offered[-1].id]
+
+
 def test_a_long_list_of_writers_busy_periods_waits_in_each_writers_panel(open_page):
     at = open_page("timeline")
     give_hale_the_most_busy_periods()

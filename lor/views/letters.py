@@ -472,25 +472,37 @@ def program_key_parts(app: Application) -> list[str]:
 
 
 PROGRAMS_PER_PAGE = 20  # rows of the assignment grid drawn at once (each a checkbox per letter)
+LETTERS_PER_PAGE = 6  # letter columns drawn at once: more squeeze each writer's name into a sliver of the page
+
+
+def page_of(items: list, per_page: int, *, noun: str, key: str) -> list:
+    """``items`` when they fit on one page; else a "{noun} 1–N of M" choice and the page it picks."""
+    total = len(items)
+    if total <= per_page:
+        return items
+    first = st.selectbox(
+        f"{noun} shown",
+        list(range(0, total, per_page)),
+        format_func=lambda i: f"{noun} {i + 1}–{min(i + per_page, total)} of {total}",
+        key=key,
+    )
+    return items[first : first + per_page]
 
 
 def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest], ctx: Context) -> None:
     st.markdown(f"### {ui.md(app.name)}")
     offered = assignable_letters(app, letters)
     if app.programs and offered:
+        rows = list(zip(app.programs, program_key_parts(app), strict=True))
+        if not ws.read_only and (len(rows) > PROGRAMS_PER_PAGE or len(offered) > LETTERS_PER_PAGE):
+            # Long lists: one page of programs, and of letters, at a time.
+            cols = st.columns(2)
+            with cols[0]:
+                rows = page_of(rows, PROGRAMS_PER_PAGE, noun="Programs", key=f"assign-{app.id}-page")
+            with cols[1]:
+                offered = page_of(offered, LETTERS_PER_PAGE, noun="Letters", key=f"assign-{app.id}-letters-page")
         names = [ctx.mentors[x.mentor_id].name if x.mentor_id in ctx.mentors else "Unknown" for x in offered]
         widths = [3] + [2] * len(offered) + ([1] if not ws.read_only else [])
-        rows = list(zip(app.programs, program_key_parts(app), strict=True))
-        if len(rows) > PROGRAMS_PER_PAGE and not ws.read_only:  # a long list: one page of programs at a time
-            total = len(rows)
-            starts = list(range(0, total, PROGRAMS_PER_PAGE))
-            first = st.selectbox(
-                "Programs shown",
-                starts,
-                format_func=lambda i: f"Programs {i + 1}–{min(i + PROGRAMS_PER_PAGE, total)} of {total}",
-                key=f"assign-{app.id}-page",
-            )
-            rows = rows[first : first + PROGRAMS_PER_PAGE]
         header = st.columns(widths)
         header[0].caption("Program")
         for col, name, letter in zip(header[1:], names, offered, strict=False):
