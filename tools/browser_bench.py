@@ -191,7 +191,7 @@ def add_a_writer(d: Driver, repeats: int) -> list[dict[str, float]]:
         if form.locator("details").first.get_attribute("open") is None:  # never click an open form shut
             form.locator("summary").first.click()
         d.pg.locator(".st-key-mentor-name input").fill(f"Bench Writer {i + 1}")
-        wait_for_app(d.pg)  # leaving the name field can rerun the page (the form is reset after an add)
+        wait_for_app(d.pg)  # typing runs nothing (the form holds it until Add); a settled page before the list
         choose(d.pg, "mentor-performance", "Strong")  # typed, as the tests do: the option list redraws while open
         out.append(d.timed(d.pg.locator(".st-key-mentor-add button").click))
     return out

@@ -91,7 +91,7 @@ def add_writer(pg, name: str) -> None:
         form.locator("summary").first.click()
     expect(name_input).to_be_visible()
     fill(pg, "mentor-name", name)
-    wait_for_app(pg)  # leaving the name field reruns the page
+    wait_for_app(pg)  # typing runs nothing (the form holds it until Add); a settled page before the option list
     choose(pg, "mentor-performance", "Strong")  # the form asks; it never assumes how the student did
     pg.locator(".st-key-mentor-add button").click()
     expect(pg.get_by_text(f"Added {name}")).to_be_visible()
