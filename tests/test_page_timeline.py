@@ -209,9 +209,36 @@ def test_a_writers_own_busy_time_is_saved_on_the_writer(open_page):
     assert [(p.name, p.start, p.end, p.severity) for p in raman.busy] == [
         ("Vacation", date(2026, 12, 21), date(2026, 12, 31), "avoid")
     ]
-    at.button(key=f"timeline-mentor-m-raman-busy-{raman.busy[0].id}-delete").click().run()
+    vacation = raman.busy[0]
+    at.button(key=f"timeline-mentor-m-raman-busy-{vacation.id}-delete").click().run()
     raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
     assert raman.busy == []
+    assert "Removed Vacation (Mon Dec 21, 2026 – Thu Dec 31, 2026)." in texts(at)
+    # Put it back restores the same period, id and all, and says so; the notice is gone afterwards.
+    at.button(key="timeline-writer-busy-put-back").click().run()
+    assert not at.exception
+    raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
+    assert raman.busy == [vacation]
+    assert "Put back Vacation" in texts(at) and "Removed Vacation" not in texts(at)
+
+
+def test_a_removed_period_of_your_own_can_be_put_back_or_the_notice_dismissed(open_page):
+    at = open_page("timeline")
+    for name in ("Retreat", "Boards week"):
+        at.text_input(key="timeline-custom-name").set_value(name)
+        at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 18))
+        at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 20))
+        at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+    own = lambda: store().default_workspace().get_setting("busy")["custom"]  # noqa: E731
+    retreat, boards = own()
+    at.button(key=f"timeline-custom-{retreat['id']}-delete").click().run()
+    assert own() == [boards] and "Removed Retreat" in texts(at)
+    at.button(key="timeline-custom-put-back").click().run()
+    assert sorted(p["id"] for p in own()) == sorted([retreat["id"], boards["id"]])
+    at.button(key=f"timeline-custom-{boards['id']}-delete").click().run()
+    at.button(key="timeline-custom-removed-dismiss").click().run()
+    assert [p["id"] for p in own()] == [retreat["id"]]
+    assert "Removed Boards week" not in texts(at) and "timeline-custom-put-back" not in [b.key for b in at.button]
 
 
 @pytest.fixture

@@ -511,6 +511,9 @@ def row_with_action(ws: Workspace, text: str, label: str, *, key: str, on_click:
     right.button(label, key=key, on_click=on_click, args=args)
 
 
+REMOVED_KEY = "timeline-removed-busy"  # (place, writer id or None, the period): the last Remove, for Put it back
+
+
 def remove_custom(ws: Workspace, drawn: BusyPeriod) -> None:
     """Remove one of the student's own periods, if it is still as the page showed it."""
     busy = PlanSettings.read(ws.settings()).busy
@@ -518,6 +521,50 @@ def remove_custom(ws: Workspace, drawn: BusyPeriod) -> None:
     gone = f"{drawn.name} was already removed (in another tab); here is the current version."
     if ui.unchanged(current, drawn, gone=gone, place=CUSTOM_PLACE):
         ws.set_setting(BUSY_SETTING, busy.without_custom(drawn.id).stored())
+        st.session_state[REMOVED_KEY] = (CUSTOM_PLACE, None, drawn)
+
+
+def put_back(ws: Workspace, place: str, mentor_id: str | None, period: BusyPeriod) -> None:
+    """Put a removed busy period back, with its id, unless it is back already or its list is full."""
+    st.session_state.pop(REMOVED_KEY, None)
+    if mentor_id is None:
+        busy = PlanSettings.read(ws.settings()).busy
+        if any(p.id == period.id for p in busy.custom):
+            return
+        full = full_message("own_busy_periods", len(busy.custom))
+        if full is None:
+            ws.set_setting(BUSY_SETTING, busy.with_custom(period).stored())
+    else:
+        mentor = next((m for m in ws.mentors() if m.id == mentor_id), None)
+        if mentor is None:
+            ui.flash("warning", f"{period.name} can't go back: its writer was deleted (in another tab).", place=place)
+            return
+        if any(p.id == period.id for p in mentor.busy):
+            return
+        full = full_message("busy_per_writer", len(mentor.busy), whose=mentor.name)
+        if full is None:
+            ws.save_mentor(mentor.model_copy(update={"busy": [*mentor.busy, period]}))
+    if full is not None:
+        ui.flash("warning", f"{period.name} can't go back. {full}", place=place)
+    else:
+        ui.flash("success", f"Put back {period.name} ({day_text(period.start)} – {day_text(period.end)}).", place=place)
+
+
+def forget_removed() -> None:
+    st.session_state.pop(REMOVED_KEY, None)
+
+
+def removed_notice(ws: Workspace, place: str) -> None:
+    """After a Remove at ``place``: what went, with Put it back and Dismiss."""
+    found = st.session_state.get(REMOVED_KEY)
+    if ws.read_only or not found or found[0] != place:
+        return
+    _, mentor_id, period = found
+    with st.container(border=True, key=f"{place}-removed"):
+        st.success(f"Removed {ui.md(period.name)} ({day_text(period.start)} – {day_text(period.end)}).", icon="🗑️")
+        with st.container(horizontal=True):
+            st.button("Put it back", key=f"{place}-put-back", on_click=put_back, args=(ws, place, mentor_id, period))
+            st.button("Dismiss", key=f"{place}-removed-dismiss", on_click=forget_removed)
 
 
 def remove_writer_period(ws: Workspace, mentor_id: str, writer: str, drawn: BusyPeriod) -> None:
@@ -531,6 +578,7 @@ def remove_writer_period(ws: Workspace, mentor_id: str, writer: str, drawn: Busy
     )
     if ui.unchanged(current, drawn, gone=gone, place=WRITERS_PLACE) and mentor:
         ws.save_mentor(mentor.model_copy(update={"busy": [p for p in mentor.busy if p.id != drawn.id]}))
+        st.session_state[REMOVED_KEY] = (WRITERS_PLACE, mentor_id, drawn)
 
 
 def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
@@ -538,6 +586,7 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     st.markdown("**Your own busy periods**")
     st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
     ui.show_flash(CUSTOM_PLACE)
+    removed_notice(ws, CUSTOM_PLACE)
     own = len(busy.custom)
     with rows_panel(f"{own} busy periods of your own", "timeline-custom-list", lazy=ui.lazy_for(own)) as shown:
         for item in busy.custom if shown else []:
@@ -577,6 +626,7 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
     st.markdown("**Each writer's own busy times**")
     st.caption("Weeks on service, vacation, their conferences: no ask is planned for them then.")
     ui.show_flash(WRITERS_PLACE)
+    removed_notice(ws, WRITERS_PLACE)
     long = ui.lazy_for(sum(len(m.busy) for m in mentors))  # many rows: each writer's in their own lazy panel
     for mentor in mentors:
         if not mentor.busy:
