@@ -32,6 +32,7 @@ from lor.models import (
     LetterRequest,
     Mentor,
     MentorScore,
+    MixCheck,
     PlanSettings,
     Touchpoint,
     label,
@@ -630,6 +631,13 @@ def writer_card(
 # -- the mix and the backups --------------------------------------------------------------------------
 
 
+def mix_check(check: MixCheck) -> None:
+    icon = "✅" if check.ok else "❌" if check.required else "⚠️"
+    kind = "required" if check.required else "advice"
+    st.markdown(f"{icon} {ui.md(check.message)} *({kind})*")
+    st.caption(ui.md(source_line(check.source, check.checked)), help=check.source or None)
+
+
 def mix_panel(application: Application, mentors: list[Mentor], letters: list[LetterRequest], today: date) -> None:
     st.subheader("Letter mix")
     report = mix_for_letters(application, mentors, letters, today=today)
@@ -637,11 +645,15 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
         st.success("The required letters are covered by the letters planned so far.", icon="✅")
     else:
         st.error("Not ready yet: at least one required letter is missing.", icon="❌")
-    for check in report.checks:
-        icon = "✅" if check.ok else "❌" if check.required else "⚠️"
-        kind = "required" if check.required else "advice"
-        st.markdown(f"{icon} {ui.md(check.message)} *({kind})*")
-        st.caption(ui.md(source_line(check.source, check.checked)), help=check.source or None)
+    # What still needs doing first; the checks already met fold away (on a phone they pushed the writers far down).
+    missing = [check for check in report.checks if not check.ok]
+    met = [check for check in report.checks if check.ok]
+    for check in missing:
+        mix_check(check)
+    if met:
+        with st.expander(f"{plural(len(met), 'check')} met, with sources", icon="✅"):
+            for check in met:
+                mix_check(check)
     if report.suggestions:
         st.markdown("**What to add**")
         st.markdown("\n".join(f"- {ui.md(s)}" for s in report.suggestions))
