@@ -262,7 +262,8 @@ def test_many_letters_in_one_application_are_assigned_a_few_columns_at_a_time(op
     box = next(c for c in at.checkbox if c.key.startswith(f"assign-{app.id}-") and c.key.endswith(offered[-1].id))
     box.check().run()
     assert not at.exception, at.exception
-    assert [a for a in ws.applications() if a.id == app.id][0].programs[0].assigned == [offered[-1].id]
+    (stored,) = [a for a in ws.applications() if a.id == app.id]
+    assert stored.programs[0].assigned == [offered[-1].id]
 
 
 def test_a_long_list_of_writers_busy_periods_waits_in_each_writers_panel(open_page):
