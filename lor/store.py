@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, Protocol, cast
+from typing import Any, Final, NoReturn, Protocol, cast
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -132,6 +132,14 @@ def m003_opened(db: Database) -> None:
 
 class DatabaseUnavailable(RuntimeError):
     """The configured database can't be reached or opened; the message says which one and why, without secrets."""
+
+
+LINK_GONE: Final = "This link no longer opens the plan: it was replaced or turned off, or the plan left the desk."
+
+
+class LinkGone(PermissionError):
+    """A write or read through a Workspace whose link was replaced or turned off since it was opened (or whose plan
+    left the desk it was opened from): nothing was read or changed."""
 
 
 def open_store(settings: Settings | None = None) -> Store:
@@ -298,14 +306,22 @@ class Store:
         ws._check_writable()
         with ws._creating:
             links = None
-            with self._transaction() as db:
-                if not ws.saved:
-                    links = self._insert_workspace(db, ws.id)
-                db.execute("UPDATE workspaces SET version = version + 1, changed = ? WHERE id = ?", [_now(), ws.id])
-                yield db
+            try:
+                with self._transaction() as db:
+                    if not ws.saved:
+                        links = self._insert_workspace(db, ws.id)
+                    db.execute("UPDATE workspaces SET version = version + 1, changed = ? WHERE id = ?", [_now(), ws.id])
+                    if ws.access is not None and not self._access_holds(db, ws):  # after the row lock: no race
+                        raise LinkGone(LINK_GONE)
+                    yield db
+            except LinkGone:
+                if ws.on_revoked is not None:
+                    ws.on_revoked(ws)
+                raise
             self.writes += 1
             if links:
                 ws.saved, ws.new_links = True, links
+                ws.access = ("edit", hash_token(links[0]))
         if links and ws.on_created:
             ws.on_created(ws)
 
@@ -316,6 +332,25 @@ class Store:
             [workspace_id, hash_token(edit), hash_token(view), _now()],
         )
         return edit, view
+
+    def _access_holds(self, db: Any, ws: Workspace, row: dict[str, Any] | None = None) -> bool:
+        """True while what ``ws`` was opened with still opens it: its link's hash is still the plan's, or the plan
+        is still on the desk it was opened from. ``row``: the plan's workspaces row, when already read."""
+        if ws.access is None:
+            return True
+        kind, value = ws.access
+        if kind == "desk":
+            sql = "SELECT 1 AS found FROM desk_members WHERE desk_id = ? AND workspace_id = ?"
+            return next(iter(db.query(sql, [value, ws.id])), None) is not None
+        if row is None:
+            row = next(iter(db.query("SELECT edit_hash, view_hash FROM workspaces WHERE id = ?", [ws.id])), None)
+        stored = row[f"{kind}_hash"] if row and kind in ("edit", "view") else None
+        return isinstance(stored, str) and hmac.compare_digest(stored, value)
+
+    def _link_gone(self, ws: Workspace) -> NoReturn:
+        if ws.on_revoked is not None:
+            ws.on_revoked(ws)
+        raise LinkGone(LINK_GONE)
 
     # -- workspaces -------------------------------------------------------------------------------
 
@@ -361,10 +396,10 @@ class Store:
         for row in rows:
             if row["edit_hash"] and hmac.compare_digest(row["edit_hash"], digest):
                 self._note_opened(row["id"], opened=row["opened"])
-                return Workspace(self, row["id"], read_only=self.read_only)
+                return Workspace(self, row["id"], read_only=self.read_only, access=("edit", digest))
             if row["view_hash"] and hmac.compare_digest(row["view_hash"], digest):
                 self._note_opened(row["id"], opened=row["opened"])
-                return Workspace(self, row["id"], read_only=True)
+                return Workspace(self, row["id"], read_only=True, access=("view", digest))
         raise KeyError("this link does not open any plan")
 
     def regenerate_link(self, ws: Workspace, which: str) -> str:
@@ -374,6 +409,8 @@ class Store:
         token = new_token()
         with self._write(ws) as db:
             db.execute(f"UPDATE workspaces SET {which}_hash = ? WHERE id = ?", [hash_token(token), ws.id])
+        if ws.access is not None and ws.access[0] == which:
+            ws.access = (which, hash_token(token))  # the session that made the new link goes on with it
         return token
 
     def revoke_view_link(self, ws: Workspace) -> None:
@@ -952,13 +989,28 @@ def class_database_line(plans: int, size: int) -> str:
 class Workspace:
     """One student's plan: read with mentors() / applications() / letters(), write with save_* / delete_*."""
 
-    def __init__(self, store: Store, workspace_id: str, *, read_only: bool, saved: bool = True):
+    def __init__(
+        self,
+        store: Store,
+        workspace_id: str,
+        *,
+        read_only: bool,
+        saved: bool = True,
+        access: tuple[str, str] | None = None,
+    ):
         self.store = store
         self.id = workspace_id
         self.read_only = read_only
         self.saved = saved  # False until the first write of a plan made by Store.new_workspace()
         self.new_links: tuple[str, str] | None = None  # (edit, view) tokens, set when the first write saved it
         self.on_created: Callable[[Workspace], None] | None = None
+        # What this object was opened with, checked again by every write and every version read (so a tab, a
+        # callback or a fragment holding it loses the plan the moment its link is replaced or turned off, or
+        # its student leaves the desk): ("edit" or "view", the link's hash), ("desk", the desk's id), or None
+        # (the local plan, and a new plan until its first write gives it links).
+        self.access = access
+        # Called instead of raising LinkGone when that check fails (the app reruns into its "link not found" page).
+        self.on_revoked: Callable[[Workspace], None] | None = None
         self._creating = threading.Lock()
 
     def __repr__(self) -> str:
@@ -1017,7 +1069,10 @@ class Workspace:
         if not self.saved:
             return 0
         with self.store._db() as db:
-            row = next(iter(db.query("SELECT version FROM workspaces WHERE id = ?", [self.id])), None)
+            sql = "SELECT version, edit_hash, view_hash FROM workspaces WHERE id = ?"
+            row = next(iter(db.query(sql, [self.id])), None)
+            if self.access is not None and not self.store._access_holds(db, self, row):
+                self.store._link_gone(self)
         return row["version"] if row else 0
 
     def is_empty(self) -> bool:
@@ -1074,6 +1129,8 @@ class Workspace:
             return
         self._check_writable()
         with self.store._transaction() as db:
+            if self.access is not None and not self.store._access_holds(db, self):
+                self.store._link_gone(self)
             yield db
 
     # -- writes -----------------------------------------------------------------------------------
@@ -1237,7 +1294,12 @@ class Desk:
                 )
             )
         return [
-            DeskMember(DeskView(self.store, row["id"], read_only=True), row["version"], row["changed"], row["joined"])
+            DeskMember(
+                DeskView(self.store, row["id"], read_only=True, access=("desk", self.id)),
+                row["version"],
+                row["changed"],
+                row["joined"],
+            )
             for row in rows
         ]
 
@@ -1255,7 +1317,7 @@ class Desk:
             )
         if row is None:
             raise KeyError("that plan is not shared with this desk")
-        return DeskView(self.store, str(workspace_id), read_only=True)
+        return DeskView(self.store, str(workspace_id), read_only=True, access=("desk", self.id))
 
 
 def copy_plans(source: Store, target: Store, *, replace: bool = False) -> dict[str, int]:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Set
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, NoReturn, TypeVar, cast
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -195,11 +195,20 @@ def resolve_workspace() -> Workspace | None:
             return None
         if "view" in params or "w" in params:
             st.session_state[LINK_KEY] = ("view", params["view"]) if "view" in params else ("w", params["w"])
+        ws.on_revoked = _link_gone
         # Empty plans nobody uses (lor.store.Store.purge_empty_plans), at most once an hour; after the open, which
         # notes this visit, so a student back after a month keeps even an empty plan.
         db.purge_if_due()
     st.session_state[WS_KEY] = ws
     return ws
+
+
+def _link_gone(ws: Workspace) -> NoReturn:
+    """Called by the store when a callback, a fragment or this page still holds a plan whose link was replaced or
+    turned off since (or, from a desk, whose student left): nothing was read or written; the whole app runs again
+    and shows what the link opens now ("This link does not open any plan", or the desk saying the student left)."""
+    st.session_state.pop(WS_KEY, None)
+    st.rerun(scope="app")
 
 
 def _unsaved_plan(db: Store) -> Workspace:
@@ -1095,6 +1104,7 @@ def resolve_desk() -> Desk | None:
     if plan is None:
         st.session_state.pop(WS_KEY, None)
     else:
+        plan.on_revoked = _link_gone
         st.session_state[WS_KEY] = plan
     return desk
 

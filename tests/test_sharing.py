@@ -231,6 +231,34 @@ def test_a_new_private_link_replaces_the_old_one_everywhere_at_once(open_page):
         db().open(old)
 
 
+def test_a_page_left_open_with_a_replaced_link_can_change_nothing_more(open_page):
+    """The student replaced their link in another tab (or after it leaked): a change made in a page still open
+    with the old link is not saved, and the page says the link no longer opens a plan."""
+    edit, _ = db().create_workspace()
+    load_example(db().open(edit), TODAY)
+    at = open_page("timeline", example=False, shared=True, query={"w": edit})
+    assert not at.exception
+    before = db().export_json(db().open(edit))
+    new = db().regenerate_link(db().open(edit), "edit")
+    at.number_input(key="timeline-buffer-days").set_value(9).run()  # its on_change saves at once
+    assert not at.exception
+    assert at.title[0].value == "This link does not open any plan"
+    assert db().export_json(db().open(new)) == before
+
+
+def test_an_advisor_page_left_open_shows_nothing_new_once_the_link_is_turned_off(open_page):
+    edit, view = db().create_workspace()
+    load_example(db().open(edit), TODAY)
+    at = open_page("dashboard", example=False, shared=True, query={"view": view})
+    page_text = lambda: " ".join(str(e.value) for kind in ("markdown", "caption") for e in at.get(kind))  # noqa: E731
+    assert "Jordan Rivera" in page_text()
+    db().revoke_view_link(db().open(edit))
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "This link does not open any plan"
+    assert "Jordan Rivera" not in page_text() and "Hale" not in page_text()
+
+
 # -- class mode's limits (issue #14.8) ----------------------------------------------------------------------------
 
 

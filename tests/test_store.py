@@ -10,7 +10,16 @@ from plan_dates import TODAY
 
 from lor.example import example_document, load_example
 from lor.models import Application, LetterRequest, Mentor, Student
-from lor.store import ABANDONED_AFTER, NEVER_WRITTEN_GRACE, PURGE_EVERY, SCHEMA, hash_token, migrations, store_at
+from lor.store import (
+    ABANDONED_AFTER,
+    NEVER_WRITTEN_GRACE,
+    PURGE_EVERY,
+    SCHEMA,
+    LinkGone,
+    hash_token,
+    migrations,
+    store_at,
+)
 
 
 def test_export_import_export_is_identical(store, example_ws):
@@ -367,3 +376,64 @@ def test_size_bytes_reports_the_database_and_grows_with_a_big_restore(store):
     plan = store.open(store.create_workspace()[0])
     store.import_json(plan, heavy_document(current_day()))
     assert store.size_bytes() > before
+
+
+def test_a_plan_opened_by_a_link_loses_it_the_moment_the_link_is_replaced_or_turned_off(store):
+    """A tab, callback or fragment holding the plan from before the link changed reads and writes nothing more."""
+    edit, view = store.create_workspace()
+    stale, viewer, own = store.open(edit), store.open(view), store.open(edit)
+    stale.save_mentor(Mentor(id="m1", name="Dr. Lee"))
+    new_edit = store.regenerate_link(own, "edit")
+    for use in (
+        lambda: stale.save_mentor(Mentor(name="Written after the link was replaced")),
+        lambda: stale.set_setting("buffer_days", 9),
+        lambda: stale.delete_mentor("m1"),
+        lambda: stale.leave_desk("any"),
+        stale.version,
+    ):
+        with pytest.raises(LinkGone):
+            use()
+    # The session that made the new link goes on with it, and so does anyone opening the new link.
+    own.save_mentor(Mentor(id="m2", name="Dr. Kim"))
+    assert [m.name for m in store.open(new_edit).mentors()] == ["Dr. Lee", "Dr. Kim"]
+    assert store.open(new_edit).get_setting("buffer_days") is None
+    viewer.version()  # the advisor link still works
+    store.revoke_view_link(own)
+    with pytest.raises(LinkGone):
+        viewer.version()
+
+
+def test_a_plan_opened_from_a_desk_is_gone_once_its_student_leaves(store):
+    token, code = store.create_desk("Dr. Advisor's desk")
+    edit, _ = store.create_workspace()
+    student = store.open(edit)
+    desk_id = student.join_desk(code).id
+    opened = store.open_desk(token).open_plan(student.id)
+    assert opened.version() >= 0
+    student.leave_desk(desk_id)
+    with pytest.raises(LinkGone):
+        opened.version()
+
+
+def test_a_lost_link_calls_the_workspaces_handler_and_changes_nothing(store):
+    edit, _ = store.create_workspace()
+    stale = store.open(edit)
+    seen: list[str] = []
+    stale.on_revoked = lambda ws: seen.append(ws.id)
+    current = store.regenerate_link(store.open(edit), "edit")
+    before = store.export_json(store.open(current))
+    with pytest.raises(LinkGone):
+        stale.save_mentor(Mentor(name="Never stored"))
+    assert seen == [stale.id]
+    assert store.export_json(store.open(current)) == before
+
+
+def test_a_new_plan_keeps_working_after_its_first_write_gives_it_links(store):
+    ws = store.new_workspace()
+    ws.save_mentor(Mentor(name="Dr. First"))
+    assert ws.access is not None and ws.new_links is not None
+    ws.save_mentor(Mentor(name="Dr. Second"))
+    assert [m.name for m in store.open(ws.new_links[0]).mentors()] == ["Dr. First", "Dr. Second"]
+    store.regenerate_link(store.open(ws.new_links[0]), "edit")
+    with pytest.raises(LinkGone):
+        ws.save_mentor(Mentor(name="Dr. Third"))

@@ -7,13 +7,15 @@ deployment: the student (A), the advisor (B), someone with a mistyped link (C), 
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
 
+from lor.example import load_example
 from lor.store import Store
-from tools.browser import choose, exceptions_on, fill, wait_for_app
+from tools.browser import TODAY, choose, exceptions_on, fill, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
@@ -277,3 +279,31 @@ def test_every_link_on_every_page_keeps_the_student_s_plan(student, shared_serve
     student.get_by_role("link", name="Which letters does this need?").first.click()
     expect(student.locator('[data-testid="stExpander"] details[open]')).to_have_count(1)
     assert query(student, "w") == edit and query(student, "topic") == "mix"
+
+
+def test_a_tab_left_open_with_a_replaced_link_loses_the_plan_at_its_next_click(browser, shared_server):
+    """A student replaces a leaked link in one tab: a tab still open with the old link shows and saves nothing
+    more, even for a click that redraws only one writer's card (a fragment, which skips the app's link check)."""
+    store = Store(shared_server.db)
+    edit, _ = store.create_workspace()
+    load_example(store.open(edit), date.fromisoformat(TODAY))
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        old_tab = context.new_page()
+        open_url(old_tab, f"{shared_server.url}/recommenders?w={edit}")
+        expect(old_tab.get_by_text("Dr. Priya Raman").first).to_be_visible()
+        new_tab = context.new_page()
+        open_url(new_tab, f"{shared_server.url}/share?w={edit}")
+        new_tab.locator(".st-key-share-new-edit button").click()
+        new_tab.wait_for_url(lambda url: f"w={edit}" not in url)
+        wait_for_app(new_tab)
+        new = query(new_tab, "w")
+        before = store.export_json(store.open(new))
+        old_tab.locator(".st-key-mentor-m-raman-edit summary").first.click()  # reruns only Dr. Raman's card
+        expect(old_tab.locator('[data-testid="stMain"] h1').first).to_have_text(STALE_TITLE)
+        wait_for_app(old_tab)
+        assert not any(name in visible_text(old_tab) for name in WRITERS)
+        assert store.export_json(store.open(new)) == before
+        assert exceptions_on(old_tab) == exceptions_on(new_tab) == []
+    finally:
+        context.close()
