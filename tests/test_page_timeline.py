@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 import pytest
+from plain_text import shown
 from plan_dates import TODAY
 
 from lor.example import load_example
@@ -213,32 +214,44 @@ def test_a_writers_own_busy_time_is_saved_on_the_writer(open_page):
     at.button(key=f"timeline-mentor-m-raman-busy-{vacation.id}-delete").click().run()
     raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
     assert raman.busy == []
-    assert "Removed Vacation (Mon Dec 21, 2026 – Thu Dec 31, 2026)." in texts(at)
+    assert "Removed Dr. Priya Raman's Vacation (Mon Dec 21, 2026 – Thu Dec 31, 2026)." in shown(texts(at))
     # Put it back restores the same period, id and all, and says so; the notice is gone afterwards.
-    at.button(key="timeline-writer-busy-put-back").click().run()
+    at.button(key=f"timeline-writer-busy-put-back-{vacation.id}").click().run()
     assert not at.exception
     raman = next(m for m in store().default_workspace().mentors() if m.id == "m-raman")
     assert raman.busy == [vacation]
-    assert "Put back Vacation" in texts(at) and "Removed Vacation" not in texts(at)
+    assert "Put back Dr. Priya Raman's Vacation" in shown(texts(at)) and "Removed Dr. Priya" not in shown(texts(at))
 
 
-def test_a_removed_period_of_your_own_can_be_put_back_or_the_notice_dismissed(open_page):
+def test_removed_periods_of_your_own_can_each_be_put_back_once_or_the_notice_dismissed(open_page):
     at = open_page("timeline")
-    for name in ("Retreat", "Boards week"):
+    for name in ("Retreat", "Boards week", "Away"):
         at.text_input(key="timeline-custom-name").set_value(name)
         at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 18))
         at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 20))
         at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
     own = lambda: store().default_workspace().get_setting("busy")["custom"]  # noqa: E731
-    retreat, boards = own()
-    at.button(key=f"timeline-custom-{retreat['id']}-delete").click().run()
-    assert own() == [boards] and "Removed Retreat" in texts(at)
-    at.button(key="timeline-custom-put-back").click().run()
-    assert sorted(p["id"] for p in own()) == sorted([retreat["id"], boards["id"]])
-    at.button(key=f"timeline-custom-{boards['id']}-delete").click().run()
+    retreat, boards, away = own()
+    for period in (retreat, boards):
+        at.button(key=f"timeline-custom-{period['id']}-delete").click().run()
+    assert own() == [away] and "Removed Retreat" in texts(at) and "Removed Boards week" in texts(at)
+    # Each removal keeps its own Put it back: the second Remove did not drop the first one's.
+    at.button(key=f"timeline-custom-put-back-{retreat['id']}").click().run()
+    assert sorted(p["id"] for p in own()) == sorted([retreat["id"], away["id"]])
+    assert "Put back Retreat" in texts(at) and "Removed Boards week" in texts(at)
+    # A period added again by hand (same name and dates) is not put back twice.
+    at.text_input(key="timeline-custom-name").set_value("Boards week")
+    at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 18))
+    at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 20))
+    at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+    at.button(key=f"timeline-custom-put-back-{boards['id']}").click().run()
+    assert [p["name"] for p in own()].count("Boards week") == 1
+    assert "Boards week (Mon Jan 18, 2027 – Wed Jan 20, 2027) is already in the list." in shown(texts(at))
+    at.button(key=f"timeline-custom-{away['id']}-delete").click().run()
     at.button(key="timeline-custom-removed-dismiss").click().run()
-    assert [p["id"] for p in own()] == [retreat["id"]]
-    assert "Removed Boards week" not in texts(at) and "timeline-custom-put-back" not in [b.key for b in at.button]
+    assert "Away" not in [p["name"] for p in own()]
+    assert "Removed Away" not in texts(at)
+    assert not [b.key for b in at.button if b.key and b.key.startswith("timeline-custom-put-back")]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -442,7 +443,11 @@ def move_period_form(ws: Workspace, busy: BusyChoices, today: date) -> None:
                 st.error(ui.md(full), icon="📦")
                 return
             ws.set_setting(BUSY_SETTING, busy.moved_to(move_key, move_year, new_first, new_last).stored())
-            ui.flash("success", f"{period_names[move_key]} {move_year} now runs {new_first} – {new_last}.")
+            ui.flash(
+                "success",
+                f"{period_names[move_key]} {move_year} now runs {day_text(new_first)} – {day_text(new_last)}.",
+                place=MOVED_PLACE,
+            )
             st.rerun()
 
 
@@ -480,7 +485,7 @@ def moved_row(ws: Workspace, moved_key: str, dates: MovedPeriod) -> None:
     """One moved period, with Undo."""
     key, _, year = moved_key.partition(":")
     name = next((p.name for p in DEFAULT_PERIODS if p.key == key), key)
-    text = f"{name} {year}: {dates.start} – {dates.end}"
+    text = f"{name} {year}: {day_text(dates.start)} – {day_text(dates.end)}"
     row_with_action(
         ws,
         text,
@@ -511,7 +516,28 @@ def row_with_action(ws: Workspace, text: str, label: str, *, key: str, on_click:
     right.button(label, key=key, on_click=on_click, args=args)
 
 
-REMOVED_KEY = "timeline-removed-busy"  # (place, writer id or None, the period): the last Remove, for Put it back
+REMOVED_KEY = "timeline-removed-busy"  # this session's recent Removes, newest last: [Removed], for Put it back
+REMOVED_KEPT = 10
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A busy period this session removed: where (the list's place), whose (a writer's id and name, or None for
+    the student's own), and the period as it was."""
+
+    place: str
+    mentor_id: str | None
+    writer: str | None
+    period: BusyPeriod
+
+    def text(self) -> str:
+        whose = f"{self.writer}'s " if self.writer else ""
+        return f"{whose}{self.period.name} ({day_text(self.period.start)} – {day_text(self.period.end)})"
+
+
+def note_removed(removed: Removed) -> None:
+    kept = [r for r in st.session_state.get(REMOVED_KEY, []) if r.period.id != removed.period.id]
+    st.session_state[REMOVED_KEY] = [*kept, removed][-REMOVED_KEPT:]
 
 
 def remove_custom(ws: Workspace, drawn: BusyPeriod) -> None:
@@ -521,50 +547,60 @@ def remove_custom(ws: Workspace, drawn: BusyPeriod) -> None:
     gone = f"{drawn.name} was already removed (in another tab); here is the current version."
     if ui.unchanged(current, drawn, gone=gone, place=CUSTOM_PLACE):
         ws.set_setting(BUSY_SETTING, busy.without_custom(drawn.id).stored())
-        st.session_state[REMOVED_KEY] = (CUSTOM_PLACE, None, drawn)
+        note_removed(Removed(CUSTOM_PLACE, None, None, drawn))
 
 
-def put_back(ws: Workspace, place: str, mentor_id: str | None, period: BusyPeriod) -> None:
-    """Put a removed busy period back, with its id, unless it is back already or its list is full."""
-    st.session_state.pop(REMOVED_KEY, None)
-    if mentor_id is None:
-        busy = PlanSettings.read(ws.settings()).busy
-        if any(p.id == period.id for p in busy.custom):
-            return
+def _same(a: BusyPeriod, b: BusyPeriod) -> bool:
+    return a.id == b.id or (a.name, a.start, a.end) == (b.name, b.start, b.end)
+
+
+def put_back(ws: Workspace, removed: Removed) -> None:
+    """Put a removed busy period back, with its id, unless it (or one of the same name and dates) is in its list
+    again, its writer is gone, or the list is full; each case says so beside the list."""
+    st.session_state[REMOVED_KEY] = [r for r in st.session_state.get(REMOVED_KEY, []) if r != removed]
+    period, place = removed.period, removed.place
+    busy, mentor = PlanSettings.read(ws.settings()).busy, None
+    if removed.mentor_id is None:
+        listed = busy.custom
         full = full_message("own_busy_periods", len(busy.custom))
-        if full is None:
-            ws.set_setting(BUSY_SETTING, busy.with_custom(period).stored())
     else:
-        mentor = next((m for m in ws.mentors() if m.id == mentor_id), None)
+        mentor = next((m for m in ws.mentors() if m.id == removed.mentor_id), None)
         if mentor is None:
-            ui.flash("warning", f"{period.name} can't go back: its writer was deleted (in another tab).", place=place)
+            ui.flash(
+                "warning", f"{removed.text()} can't go back: {removed.writer} is no longer in your plan.", place=place
+            )
             return
-        if any(p.id == period.id for p in mentor.busy):
-            return
+        listed = mentor.busy
         full = full_message("busy_per_writer", len(mentor.busy), whose=mentor.name)
-        if full is None:
-            ws.save_mentor(mentor.model_copy(update={"busy": [*mentor.busy, period]}))
-    if full is not None:
-        ui.flash("warning", f"{period.name} can't go back. {full}", place=place)
+    if any(_same(p, period) for p in listed):
+        ui.flash("info", f"{removed.text()} is already in the list.", place=place)
+    elif full is not None:
+        ui.flash("warning", f"{removed.text()} can't go back. {full}", place=place)
     else:
-        ui.flash("success", f"Put back {period.name} ({day_text(period.start)} – {day_text(period.end)}).", place=place)
+        if mentor is None:
+            ws.set_setting(BUSY_SETTING, busy.with_custom(period).stored())
+        else:
+            ws.save_mentor(mentor.model_copy(update={"busy": [*mentor.busy, period]}))
+        ui.flash("success", f"Put back {removed.text()}.", place=place)
 
 
-def forget_removed() -> None:
-    st.session_state.pop(REMOVED_KEY, None)
+def forget_removed(place: str) -> None:
+    st.session_state[REMOVED_KEY] = [r for r in st.session_state.get(REMOVED_KEY, []) if r.place != place]
 
 
 def removed_notice(ws: Workspace, place: str) -> None:
-    """After a Remove at ``place``: what went, with Put it back and Dismiss."""
-    found = st.session_state.get(REMOVED_KEY)
-    if ws.read_only or not found or found[0] != place:
+    """After Removes at ``place``: what went, newest first, each with Put it back, and one Dismiss."""
+    found = [r for r in st.session_state.get(REMOVED_KEY, []) if r.place == place]
+    if ws.read_only or not found:
         return
-    _, mentor_id, period = found
     with st.container(border=True, key=f"{place}-removed"):
-        st.success(f"Removed {ui.md(period.name)} ({day_text(period.start)} – {day_text(period.end)}).", icon="🗑️")
-        with st.container(horizontal=True):
-            st.button("Put it back", key=f"{place}-put-back", on_click=put_back, args=(ws, place, mentor_id, period))
-            st.button("Dismiss", key=f"{place}-removed-dismiss", on_click=forget_removed)
+        for removed in reversed(found):
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.success(f"Removed {ui.md(removed.text())}.", icon="🗑️")
+            right.button(
+                "Put it back", key=f"{place}-put-back-{removed.period.id}", on_click=put_back, args=(ws, removed)
+            )
+        st.button("Dismiss", key=f"{place}-removed-dismiss", on_click=forget_removed, args=(place,))
 
 
 def remove_writer_period(ws: Workspace, mentor_id: str, writer: str, drawn: BusyPeriod) -> None:
@@ -578,7 +614,7 @@ def remove_writer_period(ws: Workspace, mentor_id: str, writer: str, drawn: Busy
     )
     if ui.unchanged(current, drawn, gone=gone, place=WRITERS_PLACE) and mentor:
         ws.save_mentor(mentor.model_copy(update={"busy": [p for p in mentor.busy if p.id != drawn.id]}))
-        st.session_state[REMOVED_KEY] = (WRITERS_PLACE, mentor_id, drawn)
+        note_removed(Removed(WRITERS_PLACE, mentor_id, writer, drawn))
 
 
 def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
@@ -590,7 +626,8 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     own = len(busy.custom)
     with rows_panel(f"{own} busy periods of your own", "timeline-custom-list", lazy=ui.lazy_for(own)) as shown:
         for item in busy.custom if shown else []:
-            text = f"{item.name} · {item.start} – {item.end} · {item.severity} · {who_text(item.who)}"
+            when = f"{day_text(item.start)} – {day_text(item.end)}"
+            text = f"{item.name} · {when} · {item.severity} · {who_text(item.who)}"
             row_with_action(
                 ws, text, "Remove", key=f"timeline-custom-{item.id}-delete", on_click=remove_custom, args=(ws, item)
             )
@@ -617,7 +654,7 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
         ui.show_validation_error(exc)
         return
     ws.set_setting(BUSY_SETTING, busy.with_custom(period).stored())
-    ui.flash("success", f"Added {period.name}.")
+    ui.flash("success", f"Added {period.name}.", place=CUSTOM_PLACE)  # beside the list: the panel stays open
     st.rerun()
 
 
@@ -691,5 +728,5 @@ def writer_busy_form(ws: Workspace, mentors: list[Mentor], today: date) -> None:
         ui.show_validation_error(exc)
         return
     ws.save_mentor(updated)
-    ui.flash("success", f"Added {period.name} for {writer.name}.")
+    ui.flash("success", f"Added {period.name} for {writer.name}.", place=WRITERS_PLACE)
     st.rerun()

@@ -29,7 +29,16 @@ def open_tab(context, url: str):
 
 
 def open_busy_periods(pg) -> None:
-    pg.locator("summary", has_text="Busy periods: when not to ask").click()
+    """Open the Busy periods panel and wait until its lists are drawn and the page has settled. A run that
+    finishes after the click (the calendar reports its first view once it has loaded) can redraw the panel
+    closed, so it is opened again then, as a person would."""
+    panel = pg.locator("details", has_text="Busy periods: when not to ask").first
+    for _ in range(3):
+        if panel.get_attribute("open") is None:
+            panel.locator("summary").first.click()
+        wait_for_app(pg)
+        if pg.get_by_text("Your own busy periods").is_visible():
+            return
     expect(pg.get_by_text("Your own busy periods")).to_be_visible()
 
 
@@ -79,5 +88,40 @@ def test_a_field_changed_in_another_tab_is_kept_and_shown(browser, local_server,
         expect(pg.locator(".st-key-mentor-m-raman-notes textarea")).to_have_value("Saved in the other tab")
         assert next(m for m in ws.mentors() if m.id == "m-raman").notes == "Saved in the other tab"
         assert exceptions_on(pg) == []
+    finally:
+        context.close()
+
+
+def test_the_busy_periods_panel_stays_open_and_put_it_back_restores_what_this_tab_removed(
+    browser, local_server, patient_expect
+):
+    ws = plan(local_server)
+    load_example(ws, date.fromisoformat(TODAY))
+    ws.set_setting("busy", {"custom": []})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    names = lambda: sorted(p["name"] for p in plan(local_server).get_setting("busy")["custom"])  # noqa: E731
+    try:
+        tab1 = open_tab(context, f"{local_server.url}/timeline")
+        open_busy_periods(tab1)
+        for name in ("Retreat", "Away"):
+            fill(tab1, "timeline-custom-name", name)
+            tab1.get_by_role("button", name="Add busy period").click()
+            # Its message shows beside the list, so the panel the student was working in stays open.
+            expect(tab1.get_by_text(f"Added {name}.")).to_be_visible()
+            wait_for_app(tab1)
+        assert names() == ["Away", "Retreat"]
+        retreat, away = (p.id for p in PlanSettings.read(plan(local_server).settings()).busy.custom)
+        tab1.locator(f".st-key-timeline-custom-{retreat}-delete button").click()
+        expect(tab1.locator(".st-key-timeline-custom-removed")).to_contain_text("Removed Retreat")
+        assert names() == ["Away"]
+        # Another tab removes "Away" meanwhile; this tab's Put it back brings back only what it removed.
+        tab2 = open_tab(context, f"{local_server.url}/timeline")
+        open_busy_periods(tab2)
+        tab2.locator(f".st-key-timeline-custom-{away}-delete button").click()
+        expect(tab2.locator(f".st-key-timeline-custom-{away}-delete")).to_have_count(0)
+        tab1.locator(f".st-key-timeline-custom-put-back-{retreat} button").click()
+        expect(tab1.get_by_text("Put back Retreat")).to_be_visible()
+        assert names() == ["Retreat"]
+        assert exceptions_on(tab1) == exceptions_on(tab2) == []
     finally:
         context.close()
