@@ -60,7 +60,7 @@ def _writer(letter: LetterRequest, mentors: dict[str, Mentor]) -> str:
 
 
 def _a(text: str) -> str:
-    return f"an {text}" if text[:1] in "aeiou" else f"a {text}"
+    return f"an {text}" if text[:1].lower() in "aeiou" else f"a {text}"  # "an IM SEL", "a SLOE"
 
 
 def _find_program(application: Application, program_name: str) -> Program:

@@ -125,6 +125,12 @@ def test_required_types_must_be_covered_by_an_arrived_letter():
     assert by_text["EM program requires a department chair letter, and none is assigned."] == "error"
 
 
+def test_a_required_type_written_in_capitals_gets_the_article_it_is_read_with():
+    needs = Program(name="Riverside IM", required_types=["sel"])
+    messages = [i.message for i in check_assignments(application(needs), letters("submitted"))]
+    assert "Riverside IM requires an IM SEL (departmental letter), and none is assigned." in messages
+
+
 def test_a_clean_program_gets_an_ok_line_and_no_programs_gets_a_hint():
     pool = letters("submitted")
     app = assign(application(Program(name="UCSF")), "UCSF", "l0", letters=pool)

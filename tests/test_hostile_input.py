@@ -1068,3 +1068,17 @@ def test_every_page_opens_a_plan_saved_under_older_rules(open_page, page):
     _legacy_plan(db().default_workspace())
     at = open_page(page, example=False)
     assert not at.exception, at.exception
+
+
+def test_the_heavy_plan_tool_writes_a_backup_for_the_day_it_is_asked_for(monkeypatch, capsys):
+    """`python -m tools.heavy_plan` with LOR_TODAY (or --today) makes a backup a server on that day restores; it
+    used to write one for the tests' fixed day, which a server a week later refused (dates outside its window)."""
+    from tools.heavy_plan import main
+
+    later = TODAY + timedelta(days=5 * 365 - 20)  # the tests' day's busy periods fall outside this day's window
+    monkeypatch.setenv("LOR_TODAY", later.isoformat())
+    main([])
+    parse_backup(capsys.readouterr().out, today=later)  # raises when a date falls outside the window
+    main(["--today", TODAY.isoformat()])
+    with pytest.raises(ValueError, match="outside the planning window"):
+        parse_backup(capsys.readouterr().out, today=later)

@@ -228,12 +228,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.heavy_plan", description=__doc__.splitlines()[0])
     parser.add_argument("--measure", action="store_true", help="time every page on the example and heavy plans")
     parser.add_argument("--due", help="the application's deadline (YYYY-MM-DD); default: the horizon's end")
+    parser.add_argument(
+        "--today",
+        help="the day the backup is made for (YYYY-MM-DD); default: LOR_TODAY, else the tests' day "
+        f"({TODAY}). A server restores it only within 5 years of its own today.",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="with --measure: runs per plan, medians reported")
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(max(args.repeat, 1)), indent=2))
     else:
-        sys.stdout.write(heavy_document(TODAY, due=date.fromisoformat(args.due) if args.due else None))
+        day = date.fromisoformat(args.today or os.environ.get("LOR_TODAY") or TODAY.isoformat())
+        sys.stdout.write(heavy_document(day, due=date.fromisoformat(args.due) if args.due else None))
     return 0
 
 

@@ -494,15 +494,17 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
     offered = assignable_letters(app, letters)
     if app.programs and offered:
         rows = list(zip(app.programs, program_key_parts(app), strict=True))
-        if not ws.read_only and (len(rows) > PROGRAMS_PER_PAGE or len(offered) > LETTERS_PER_PAGE):
-            # Long lists: one page of programs, and of letters, at a time.
-            cols = st.columns(2)
-            with cols[0]:
-                rows = page_of(rows, PROGRAMS_PER_PAGE, noun="Programs", key=f"assign-{app.id}-page")
-            with cols[1]:
-                offered = page_of(offered, LETTERS_PER_PAGE, noun="Letters", key=f"assign-{app.id}-letters-page")
+        if not ws.read_only:  # long lists: one page of programs, and of letters, at a time, side by side
+            pagers = [len(rows) > PROGRAMS_PER_PAGE, len(offered) > LETTERS_PER_PAGE]
+            cols = iter(st.columns(2) if all(pagers) else [st.container()])
+            if pagers[0]:
+                with next(cols):
+                    rows = page_of(rows, PROGRAMS_PER_PAGE, noun="Programs", key=f"assign-{app.id}-page")
+            if pagers[1]:
+                with next(cols):
+                    offered = page_of(offered, LETTERS_PER_PAGE, noun="Letters", key=f"assign-{app.id}-letters-page")
         names = [ctx.mentors[x.mentor_id].name if x.mentor_id in ctx.mentors else "Unknown" for x in offered]
-        widths = [3] + [2] * len(offered) + ([1] if not ws.read_only else [])
+        widths = [3] + [2] * len(offered) + ([2] if not ws.read_only else [])  # room for "Remove" in the last
         header = st.columns(widths)
         header[0].caption("Program")
         for col, name, letter in zip(header[1:], names, offered, strict=False):

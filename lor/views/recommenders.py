@@ -631,11 +631,12 @@ def writer_card(
 # -- the mix and the backups --------------------------------------------------------------------------
 
 
-def mix_check(check: MixCheck) -> None:
+def mix_check(check: MixCheck, *, source: bool = True) -> None:
     icon = "✅" if check.ok else "❌" if check.required else "⚠️"
     kind = "required" if check.required else "advice"
     st.markdown(f"{icon} {ui.md(check.message)} *({kind})*")
-    st.caption(ui.md(source_line(check.source, check.checked)), help=check.source or None)
+    if source:
+        st.caption(ui.md(source_line(check.source, check.checked)), help=check.source or None)
 
 
 def mix_panel(application: Application, mentors: list[Mentor], letters: list[LetterRequest], today: date) -> None:
@@ -649,7 +650,11 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
     missing = [check for check in report.checks if not check.ok]
     met = [check for check in report.checks if check.ok]
     for check in missing:
-        mix_check(check)
+        mix_check(check, source=False)
+    if missing:
+        with st.expander("Where these checks come from", icon="📚"):
+            for check in missing:
+                mix_check(check)
     if met:
         with st.expander(f"{plural(len(met), 'check')} met, with sources", icon="✅"):
             for check in met:

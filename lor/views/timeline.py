@@ -472,11 +472,12 @@ def undo_move(ws: Workspace, moved_key: str, drawn: MovedPeriod, name: str) -> N
 
 def moved_periods(ws: Workspace, busy: BusyChoices) -> None:
     """The periods moved for a year, each with Undo."""
-    if busy.moved:
-        st.markdown("**Moved periods**")
-    ui.show_flash(MOVED_PLACE)
     moved = len(busy.moved)
-    with rows_panel(f"{moved} moved periods", "timeline-moved-list", lazy=ui.lazy_for(moved)) as shown:
+    if busy.moved:
+        st.markdown(f"**Moved periods** ({moved})")
+    ui.show_flash(MOVED_PLACE)
+    # A long list's panel keeps one label (a label with the count would change on each Undo and shut the panel).
+    with rows_panel("Show the moved periods", "timeline-moved-list", lazy=ui.lazy_for(moved)) as shown:
         for moved_key, dates in sorted(busy.moved.items()) if shown else []:
             moved_row(ws, moved_key, dates)
 
@@ -619,12 +620,12 @@ def remove_writer_period(ws: Workspace, mentor_id: str, writer: str, drawn: Busy
 
 def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     """The student's own busy periods, each with Remove, and a form to add one."""
-    st.markdown("**Your own busy periods**")
+    own = len(busy.custom)
+    st.markdown(f"**Your own busy periods** ({own})" if own else "**Your own busy periods**")
     st.caption("A time when asking would be a bad idea for everyone you ask, or for one role or specialty.")
     ui.show_flash(CUSTOM_PLACE)
     removed_notice(ws, CUSTOM_PLACE)
-    own = len(busy.custom)
-    with rows_panel(f"{own} busy periods of your own", "timeline-custom-list", lazy=ui.lazy_for(own)) as shown:
+    with rows_panel("Show your own busy periods", "timeline-custom-list", lazy=ui.lazy_for(own)) as shown:
         for item in busy.custom if shown else []:
             when = f"{day_text(item.start)} – {day_text(item.end)}"
             text = f"{item.name} · {when} · {item.severity} · {who_text(item.who)}"
@@ -668,7 +669,7 @@ def writer_periods(ws: Workspace, mentors: list[Mentor], today: date) -> None:
     for mentor in mentors:
         if not mentor.busy:
             continue
-        label = f"{ui.md(mentor.name)}: {plural(len(mentor.busy), 'busy period')}"
+        label = f"{ui.md(mentor.name)}'s busy periods"  # one label: a count in it would shut the panel on Remove
         with rows_panel(label, f"timeline-mentor-{mentor.id}-busy-list", lazy=long) as shown:
             if shown:
                 writer_rows(ws, mentor)
