@@ -504,7 +504,7 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                 with next(cols):
                     offered = page_of(offered, LETTERS_PER_PAGE, noun="Letters", key=f"assign-{app.id}-letters-page")
         names = [ctx.mentors[x.mentor_id].name if x.mentor_id in ctx.mentors else "Unknown" for x in offered]
-        widths = [3] + [2] * len(offered) + ([2] if not ws.read_only else [])  # room for "Remove" in the last
+        widths = [3] + [2] * len(offered) + ([3] if not ws.read_only else [])  # room for "🗑️ Remove" in the last
         header = st.columns(widths)
         header[0].caption("Program")
         for col, name, letter in zip(header[1:], names, offered, strict=False):
