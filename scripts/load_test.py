@@ -550,6 +550,7 @@ def summarize(args, results: list[SessionResult], check: dict, measured: dict) -
         and check["distinct_tokens"],
         "navigation_kept_plan": sum(1 for r in results if r.kept_plan_on_navigation),
         "exceptions_shown": sum(r.exceptions_shown for r in results),
+        "option_lists_reopened": sum(r.reopened_lists for r in results),
         "server_log_tracebacks": measured["server_log"].count("Traceback"),
         "session_errors": [f"S{r.index:02d}: {r.error}" for r in results if r.error],
         "wall_time_s": round(measured["wall"], 1),
@@ -743,7 +744,8 @@ def run(args: argparse.Namespace, database_url: str | None, *, sessions: int, ho
     print(
         f"  lost writes {report['lost_writes']}, leaks {report['cross_workspace_leaks']}, "
         f"workspaces {report['workspaces']}, navigation kept plan {report['navigation_kept_plan']}, "
-        f"exceptions shown {report['exceptions_shown']}, server tracebacks {report['server_log_tracebacks']}"
+        f"exceptions shown {report['exceptions_shown']}, server tracebacks {report['server_log_tracebacks']}, "
+        f"option lists reopened {report['option_lists_reopened']}"
     )
     if bad is not None:
         h = report["hostile_student"]
