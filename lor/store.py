@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, NoReturn, Protocol, cast
+from typing import Any, Final, Protocol, cast
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -306,18 +306,12 @@ class Store:
         ws._check_writable()
         with ws._creating:
             links = None
-            try:
-                with self._transaction() as db:
-                    if not ws.saved:
-                        links = self._insert_workspace(db, ws.id)
-                    db.execute("UPDATE workspaces SET version = version + 1, changed = ? WHERE id = ?", [_now(), ws.id])
-                    if ws.access is not None and not self._access_holds(db, ws):  # after the row lock: no race
-                        raise LinkGone(LINK_GONE)
-                    yield db
-            except LinkGone:
-                if ws.on_revoked is not None:
-                    ws.on_revoked(ws)
-                raise
+            with self._transaction() as db:
+                if not ws.saved:
+                    links = self._insert_workspace(db, ws.id)
+                db.execute("UPDATE workspaces SET version = version + 1, changed = ? WHERE id = ?", [_now(), ws.id])
+                self._check_access(db, ws)  # after the row lock: no race; a lost link rolls the transaction back
+                yield db
             self.writes += 1
             if links:
                 ws.saved, ws.new_links = True, links
@@ -333,24 +327,25 @@ class Store:
         )
         return edit, view
 
-    def _access_holds(self, db: Any, ws: Workspace, row: dict[str, Any] | None = None) -> bool:
-        """True while what ``ws`` was opened with still opens it: its link's hash is still the plan's, or the plan
-        is still on the desk it was opened from. ``row``: the plan's workspaces row, when already read."""
+    def _check_access(self, db: Any, ws: Workspace, row: dict[str, Any] | None = None) -> None:
+        """Go on only while what ``ws`` was opened with still opens it: its link's hash is still the plan's, or the
+        plan is still on the desk it was opened from (``row``: the plan's workspaces row, when already read).
+        Otherwise ``ws.on_revoked(ws)`` (the app's rerun), else LinkGone."""
         if ws.access is None:
-            return True
+            return
         kind, value = ws.access
         if kind == "desk":
             sql = "SELECT 1 AS found FROM desk_members WHERE desk_id = ? AND workspace_id = ?"
-            return next(iter(db.query(sql, [value, ws.id])), None) is not None
-        if row is None:
-            row = next(iter(db.query("SELECT edit_hash, view_hash FROM workspaces WHERE id = ?", [ws.id])), None)
-        stored = row[f"{kind}_hash"] if row and kind in ("edit", "view") else None
-        return isinstance(stored, str) and hmac.compare_digest(stored, value)
-
-    def _link_gone(self, ws: Workspace) -> NoReturn:
-        if ws.on_revoked is not None:
-            ws.on_revoked(ws)
-        raise LinkGone(LINK_GONE)
+            holds = next(iter(db.query(sql, [value, ws.id])), None) is not None
+        else:
+            if row is None:
+                row = next(iter(db.query("SELECT edit_hash, view_hash FROM workspaces WHERE id = ?", [ws.id])), None)
+            stored = row[f"{kind}_hash"] if row and kind in ("edit", "view") else None
+            holds = isinstance(stored, str) and hmac.compare_digest(stored, value)
+        if not holds:
+            if ws.on_revoked is not None:
+                ws.on_revoked(ws)
+            raise LinkGone(LINK_GONE)
 
     # -- workspaces -------------------------------------------------------------------------------
 
@@ -1071,8 +1066,7 @@ class Workspace:
         with self.store._db() as db:
             sql = "SELECT version, edit_hash, view_hash FROM workspaces WHERE id = ?"
             row = next(iter(db.query(sql, [self.id])), None)
-            if self.access is not None and not self.store._access_holds(db, self, row):
-                self.store._link_gone(self)
+            self.store._check_access(db, self, row)
         return row["version"] if row else 0
 
     def is_empty(self) -> bool:
@@ -1129,8 +1123,7 @@ class Workspace:
             return
         self._check_writable()
         with self.store._transaction() as db:
-            if self.access is not None and not self.store._access_holds(db, self):
-                self.store._link_gone(self)
+            self.store._check_access(db, self)
             yield db
 
     # -- writes -----------------------------------------------------------------------------------

@@ -69,18 +69,11 @@ from tools.browser import (
     find_chromium,
     postgres_database,
 )
+from tools.browser_bench import PAGES as PAGE_TITLES  # each page's title, by its URL path
 from tools.heavy_plan import PAGES, heavy_document
 
 STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 IDLE_WITH_TITLE = f"() => {STATE} === 'notRunning' && !!document.querySelector('[data-testid=\"stMain\"] h1')"
-PAGE_TITLES = {
-    "dashboard": "Dashboard",
-    "recommenders": "Choose recommenders",
-    "letters": "Letters",
-    "timeline": "Timeline",
-    "faq": "FAQ guidance",
-    "share": "Share & backup",
-}
 NAME = re.compile(r"^Load S(\d+) E(\d+)$")
 SHOWS_ALERT = (
     '[...document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stAlert"]\')]'

@@ -536,8 +536,13 @@ class Removed:
         return f"{whose}{self.period.name} ({day_text(self.period.start)} – {day_text(self.period.end)})"
 
 
+def removals(keep: Callable[[Removed], bool]) -> list[Removed]:
+    """This session's recent Removes that ``keep`` accepts, oldest first."""
+    return [r for r in st.session_state.get(REMOVED_KEY, []) if keep(r)]
+
+
 def note_removed(removed: Removed) -> None:
-    kept = [r for r in st.session_state.get(REMOVED_KEY, []) if r.period.id != removed.period.id]
+    kept = removals(lambda r: r.period.id != removed.period.id)
     st.session_state[REMOVED_KEY] = [*kept, removed][-REMOVED_KEPT:]
 
 
@@ -558,7 +563,7 @@ def _same(a: BusyPeriod, b: BusyPeriod) -> bool:
 def put_back(ws: Workspace, removed: Removed) -> None:
     """Put a removed busy period back, with its id, unless it (or one of the same name and dates) is in its list
     again, its writer is gone, or the list is full; each case says so beside the list."""
-    st.session_state[REMOVED_KEY] = [r for r in st.session_state.get(REMOVED_KEY, []) if r != removed]
+    st.session_state[REMOVED_KEY] = removals(lambda r: r != removed)
     period, place = removed.period, removed.place
     busy, mentor = PlanSettings.read(ws.settings()).busy, None
     if removed.mentor_id is None:
@@ -586,12 +591,12 @@ def put_back(ws: Workspace, removed: Removed) -> None:
 
 
 def forget_removed(place: str) -> None:
-    st.session_state[REMOVED_KEY] = [r for r in st.session_state.get(REMOVED_KEY, []) if r.place != place]
+    st.session_state[REMOVED_KEY] = removals(lambda r: r.place != place)
 
 
 def removed_notice(ws: Workspace, place: str) -> None:
     """After Removes at ``place``: what went, newest first, each with Put it back, and one Dismiss."""
-    found = [r for r in st.session_state.get(REMOVED_KEY, []) if r.place == place]
+    found = removals(lambda r: r.place == place)
     if ws.read_only or not found:
         return
     with st.container(border=True, key=f"{place}-removed"):
