@@ -6,6 +6,7 @@ The only module in lor/ that imports streamlit; everything here is presentation 
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import threading
@@ -13,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Set
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, Literal, NoReturn, TypeVar, cast
+from typing import Any, Final, Literal, NoReturn, TypeVar, cast
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -346,12 +347,22 @@ def show_flash(place: str = "page") -> None:
 CHANGED_ELSEWHERE = "This changed in another tab; here is the current version."
 
 
+class _Missing(enum.Enum):
+    MISSING = "missing"
+
+
+# What a stale-tab check is given for a record (or a part of one) that is no longer stored. It is not None: a field
+# that was never set is None, and "empty" must never read as "deleted" (issue #22.1: a waiver, a Letter ID or a date
+# set for the first time was refused as "already gone").
+MISSING: Final = _Missing.MISSING
+
+
 def unchanged(current: object, drawn: object, *, gone: str, place: str = "page") -> bool:
-    """True when ``current`` (the record as stored now, None when it is no longer there) is still ``drawn`` (the
-    record as the page showed it), so an action the student took on it may go ahead. Otherwise the action must
-    not: this says so at ``place`` on the next run (``gone``: the sentence for a record already deleted), and the
-    page, drawn again, shows the current version."""
-    if current is None:
+    """True when ``current`` (the record, or the part of it the action depends on, as stored now; ``MISSING`` when
+    it is no longer there) is still ``drawn`` (as the page showed it), so an action the student took on it may go
+    ahead. Otherwise the action must not: this says so at ``place`` on the next run (``gone``: the sentence for a
+    record already deleted), and the page, drawn again, shows the current version."""
+    if current is MISSING:
         flash("warning", gone, place=place)
         return False
     if current != drawn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from plan_dates import TODAY
 
@@ -92,3 +93,23 @@ def test_the_advisor_view_shows_the_plan_without_any_input(open_page):
     editable = (at.button, at.checkbox, at.text_input, at.text_area, at.date_input, at.radio, at.number_input)
     assert [w.key for kind in editable for w in kind] == []
     assert [s.key for s in at.selectbox] == ["letters-select"]  # choosing which letter to read changes nothing
+
+
+def test_fields_never_set_save_their_first_value(open_page):
+    """Issue #22.1: a field stored as None (waiver undecided, no Letter ID, no writer's date) is empty, not gone."""
+    ws = Store(os.environ["LOR_DB"]).default_workspace()
+    load_example(ws, TODAY)
+    ws.save_letter(LetterRequest(id="l-new", mentor_id="m-kim", application_id="a-im"))
+    at = open_page("letters", example=False)
+    at.selectbox(key="letters-select").set_value("l-new").run()
+    at.radio(key="letter-l-new-waiver").set_value("waived").run()
+    assert "already gone" not in " ".join(w.value for w in at.warning)
+    assert stored_letter("l-new").waived is True
+    at.radio(key="letter-l-new-waiver").set_value("not_waived").run()
+    assert stored_letter("l-new").waived is False
+    at.text_input(key="letter-l-new-letter-id").input("12345678").run()
+    assert stored_letter("l-new").letter_id == "12345678"
+    due = TODAY + timedelta(days=40)
+    at.date_input(key="letter-l-new-due").set_value(due).run()
+    assert stored_letter("l-new").due == due
+    assert not at.exception

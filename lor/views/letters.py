@@ -106,7 +106,7 @@ def _still(
     """The stored letter when ``part`` of it is still as the page drew it (``drawn``); else None, and the page
     says why (deleted, or changed in another tab) above the letter's details."""
     letter = _letter(ws, letter_id)
-    if ui.unchanged(part(letter) if letter else None, drawn, gone=GONE, place=DETAIL_PLACE):
+    if ui.unchanged(part(letter) if letter else ui.MISSING, drawn, gone=GONE, place=DETAIL_PLACE):
         return letter
     return None
 
@@ -175,7 +175,7 @@ def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, 
     application = _application(ws, application_id)
     found = next((p for p in application.programs if p.name == program), None) if application else None
     gone = f"{program} is already gone: it was deleted in another tab."
-    if not ui.unchanged(letter_id in found.assigned if found else None, drawn, gone=gone, place=ASSIGN_PLACE):
+    if not ui.unchanged(letter_id in found.assigned if found else ui.MISSING, drawn, gone=gone, place=ASSIGN_PLACE):
         return
     assert application is not None
     try:

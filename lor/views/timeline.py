@@ -466,7 +466,7 @@ def undo_move(ws: Workspace, moved_key: str, drawn: MovedPeriod, name: str) -> N
     """Undo a move, if that move is still the one the page showed."""
     busy = PlanSettings.read(ws.settings()).busy
     gone = f"The move of {name} was already undone (in another tab); here is the current version."
-    if ui.unchanged(busy.moved.get(moved_key), drawn, gone=gone, place=MOVED_PLACE):
+    if ui.unchanged(busy.moved.get(moved_key, ui.MISSING), drawn, gone=gone, place=MOVED_PLACE):
         ws.set_setting(BUSY_SETTING, busy.unmoved(moved_key).stored())
 
 
@@ -549,7 +549,7 @@ def note_removed(removed: Removed) -> None:
 def remove_custom(ws: Workspace, drawn: BusyPeriod) -> None:
     """Remove one of the student's own periods, if it is still as the page showed it."""
     busy = PlanSettings.read(ws.settings()).busy
-    current = next((p for p in busy.custom if p.id == drawn.id), None)
+    current = next((p for p in busy.custom if p.id == drawn.id), ui.MISSING)
     gone = f"{drawn.name} was already removed (in another tab); here is the current version."
     if ui.unchanged(current, drawn, gone=gone, place=CUSTOM_PLACE):
         ws.set_setting(BUSY_SETTING, busy.without_custom(drawn.id).stored())
@@ -612,7 +612,7 @@ def removed_notice(ws: Workspace, place: str) -> None:
 def remove_writer_period(ws: Workspace, mentor_id: str, writer: str, drawn: BusyPeriod) -> None:
     """Remove one of a writer's own busy periods, if it is still as the page showed it."""
     mentor = next((m for m in ws.mentors() if m.id == mentor_id), None)
-    current = next((p for p in mentor.busy if p.id == drawn.id), None) if mentor else None
+    current = next((p for p in mentor.busy if p.id == drawn.id), ui.MISSING) if mentor else ui.MISSING
     gone = (
         f"{drawn.name} was already removed (in another tab); here is the current version."
         if mentor
