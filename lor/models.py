@@ -69,6 +69,9 @@ Portal = Literal["ERAS", "ResidencyCAS", "AMCAS", "AACOMAS", "TMDSAS", "Interfol
 # a standardized letter filled in on the portal's own form (dermatology, urology, integrated plastics).
 LetterType = Literal["narrative", "sloe", "eslor", "chair", "committee", "packet", "sel", "standardized"]
 Degree = Literal["", "MD", "DO", "PhD", "other"]
+# A residency application's track: a categorical program, a preliminary year (medicine or surgery), or a
+# transitional year. Preliminary and transitional years usually share the categorical application's letters.
+Track = Literal["categorical", "preliminary", "transitional"]
 Status = Literal[
     "planned", "asked", "agreed", "declined", "packet_sent", "submitted", "thanked", "updated", "withdrawn"
 ]
@@ -96,6 +99,10 @@ STATUSES: tuple[str, ...] = get_args(Status)
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 MILESTONE_KINDS: tuple[str, ...] = get_args(MilestoneKind)
 TOUCHPOINT_KINDS: tuple[str, ...] = get_args(TouchpointKind)
+TRACKS: tuple[str, ...] = get_args(Track)
+# Writers that are not a person but a letter source: a committee letter, or a department writing as a group (the
+# IM SEL, a group SLOE). They have no relationship to score and run their own process and deadline (issue #22.5).
+LETTER_SOURCE_ROLES: tuple[str, ...] = ("committee", "department")
 
 SPECIALTIES: tuple[str, ...] = (
     "anesthesiology",
@@ -162,6 +169,12 @@ LABELS: dict[str, str] = {
     "sub_internship": "Sub-internship",
     "away_rotation": "Away rotation",
     "SF Match": "SF Match",
+    "categorical": "Categorical",
+    "preliminary": "Preliminary year",
+    "transitional": "Transitional year",
+    "MD": "MD",
+    "DO": "DO",
+    "PhD": "PhD",
     "": "Not recorded",
     "non_science_faculty": "Non-science faculty",
     "ERAS": "ERAS",
@@ -500,6 +513,9 @@ class Mentor(_Model):
     unavailable: bool = False  # on leave or otherwise unable to write this cycle
     degree: Degree = ""  # "DO" matters to osteopathic schools; "" when not recorded
     rotation_end: Day | None = None  # the last day of a rotation with this writer, past or still ahead
+    # A committee or a department (LETTER_SOURCE_ROLES): the day it needs the student's materials by (registration,
+    # the individual letters it gathers); None: the usual date for its kind (data/seasons.toml).
+    intake_deadline: Day | None = None
 
     @field_validator("observed")
     @classmethod
@@ -510,6 +526,11 @@ class Mentor(_Model):
     @classmethod
     def _period_ids(cls, periods: list[BusyPeriod]) -> list[BusyPeriod]:
         return with_period_ids(periods)
+
+    @property
+    def letter_source(self) -> bool:
+        """True for a committee or a department writing as a group: a letter source, not a person."""
+        return self.role in LETTER_SOURCE_ROLES
 
     def last_contact(self) -> date | None:
         """The most recent day the student worked with or spoke to this mentor, if known."""
@@ -542,6 +563,10 @@ class Application(_Model):
     programs: list[Program] = Field(default_factory=list, max_length=200)
     notes: Notes = ""
     osteopathic_recognition: bool = False  # residency programs with ACGME Osteopathic Recognition
+    # The season as the portal names it (ERAS 2028 is applied to in 2027 for a start in 2028); None: not set (a
+    # plan saved before seasons). Its portal calendar gives the default due date (lor.seasons).
+    season: int | None = Field(default=None, ge=2000, le=2100)
+    track: Track = "categorical"  # residency only: a preliminary or transitional year shares letters (issue #22.4)
 
     @field_validator("programs")
     @classmethod
@@ -583,6 +608,28 @@ class LetterRequest(_Model):
     strengths: Notes = ""
     due: Day | None = None  # the date given to the writer, if earlier than the application's
     notes: Notes = ""
+    # The other applications this one letter serves, on the same portal (one upload, assigned to the programs of
+    # each): an IM letter that also goes to the preliminary-year application (issue #22.2).
+    also_for: list[Id] = Field(default_factory=list, max_length=8)
+    # The committee (a writer with role "committee") that gathers this letter into its committee letter: the letter
+    # goes to the committee by its deadline, not to the portal.
+    via: Annotated[Id | None, BeforeValidator(_blank_to_none)] = None
+
+    @property
+    def application_ids(self) -> tuple[str, ...]:
+        """Every application this letter serves: the one it was planned for first, then ``also_for``."""
+        return (self.application_id, *self.also_for)
+
+    def serves(self, application_id: str) -> bool:
+        """True when this letter goes to ``application_id`` (first or shared)."""
+        return application_id == self.application_id or application_id in self.also_for
+
+    @field_validator("also_for")
+    @classmethod
+    def _other_applications(cls, ids: list[str], info: ValidationInfo) -> list[str]:
+        # Each application once, and never the letter's first application again.
+        first = info.data.get("application_id")
+        return [i for n, i in enumerate(ids) if i != first and i not in ids[:n]]
 
     @field_validator("packet", mode="before")
     @classmethod

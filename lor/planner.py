@@ -341,38 +341,42 @@ class _Plan:
 
     # --- choosing the ask -------------------------------------------------------------------------
 
-    def rotation_ask(self) -> tuple[date, str] | None:
-        """The ask near the end of a rotation with this writer, while they remember the work, or None.
+    def rotation_end(self) -> date | None:
+        """The last day of a rotation with this writer, when one is known (its own field, or the last day worked
+        together for a writer seen on a rotation)."""
+        mentor = self.mentor
+        return mentor.rotation_end or (mentor.last_worked if mentor.setting in ROTATION_SETTINGS else None)
 
-        A rotation still ahead: on its last working days (before the due date, with time to spare). A
-        rotation that ended at most ``rotation_recent_days`` ago while the usual window is still ahead:
-        right away. Otherwise the usual window decides.
+    def rotation_ask(self) -> tuple[date, str] | None:
+        """The ask timed to when the writer saw the student on a rotation, or None (the usual window decides).
+
+        A rotation still running: in its last week, while the work is in front of them. One that ended at most
+        ``rotation_recent_days`` ago: now, while they remember it. One that ended longer ago: soon (within
+        ``rotation_soon_days``), reminding them of specifics; memories fade, and waiting for the usual window only
+        makes that worse. A writer can write now and upload once the portal opens. Busy periods still apply; an ask
+        that would fall within ``late_days`` of the due date leaves it to the usual late-notice rules.
         """
-        mentor, today, due = self.mentor, self.today, self.due
-        end = mentor.rotation_end or (mentor.last_worked if mentor.setting in ROTATION_SETTINGS else None)
+        end, today, due, name = self.rotation_end(), self.today, self.due, self.name
         if end is None:
             return None
-        rules = _rules()
-        target = end + timedelta(days=timing().ask_after_rotation_days)
+        t = timing()
+        upload = "they can write it now and upload it once the portal opens"
+        target = end + timedelta(days=t.ask_after_rotation_days)
         if target >= today:
-            last_days = _days(max(today, target - timedelta(days=6)), target, backwards=True)
-            day = _first(last_days, self.busy.free)
-            if day is None or (due - day).days < rules["late"]:
-                return None  # too close to the due date: the usual late-notice rules apply
-            return day, (
-                f"Near the end of your rotation with {self.name} ({_fmt(end)}), while your work is fresh; "
-                "they can write and upload it once the portal opens."
+            day = _first(_days(max(today, target - timedelta(days=6)), target, backwards=True), self.busy.free)
+            note = f"In the last week of your rotation with {name} (it ends {_fmt(end)}), while your work is in front of them; {upload}."
+        elif (today - end).days <= t.rotation_recent_days:
+            day = _first(_days(today, today + timedelta(days=t.rotation_soon_days)), self.busy.free)
+            note = f"Now, while {name} remembers your rotation (it ended {_fmt(end)}), rather than waiting for the usual window; {upload}."
+        else:
+            day = _first(_days(today, today + timedelta(days=t.rotation_soon_days)), self.busy.free)
+            note = (
+                f"Soon: your rotation with {name} ended {_fmt(end)}, so remind them of specific patients, moments "
+                f"and feedback, and send your brag sheet with the ask; {upload}."
             )
-        window_start = due - timedelta(weeks=ask_window(self.application)[1])
-        if (today - end).days > timing().rotation_recent_days or today >= window_start:
+        if day is None or (due - day).days < _rules()["late"]:
             return None
-        day = _first(_days(today, window_start), self.busy.free)
-        if day is None:
-            return None
-        return day, (
-            f"Now, while {self.name} remembers your rotation (it ended {_fmt(end)}), rather than waiting "
-            f"for the usual window; they can upload it once the portal opens."
-        )
+        return day, self._busy_note(day, note)
 
     def choose_ask(self) -> tuple[date, str]:
         """The ask day and its note (warnings go to self.warnings); due is after today."""

@@ -36,6 +36,7 @@ class Timing:
     max_buffer_days: int  # the most days a writer's date may be set before the real deadline
     ask_after_rotation_days: int  # a writer seen on a rotation is asked this many days after it ends
     rotation_recent_days: int  # a rotation that ended at most this many days ago: ask right away
+    rotation_soon_days: int  # an ask timed to a rotation that ended goes within this many days of today
     source: str
     checked: str
 
@@ -71,6 +72,7 @@ def _load(path: str) -> Timing:
         max_buffer_days=int(raw["max_buffer_days"]),
         ask_after_rotation_days=int(raw["ask_after_rotation_days"]),
         rotation_recent_days=int(raw["rotation_recent_days"]),
+        rotation_soon_days=int(raw["rotation_soon_days"]),
         source=str(raw["source"]),
         checked=str(raw["checked"]),
     )

@@ -24,6 +24,7 @@ def _app(deadline: date, pathway: str = "residency", **kw) -> Application:
 
 def _lee(**kw) -> Mentor:
     kw.setdefault("last_worked", TODAY - timedelta(days=30))
+    kw.setdefault("setting", "longitudinal")  # a rotation's end times the ask (tested on its own below)
     return Mentor(id="lee", name="Dr. Lee", specialty="internal_medicine", **kw)
 
 
@@ -510,3 +511,45 @@ def test_a_packet_waits_for_the_writers_yes_and_says_so():
         if m.kind == "packet"
     )
     assert packet.title == "Send Dr. Vee your packet"
+
+
+# --- asks timed to when the writer saw the student (issue #22.3) -----------------------------------------
+
+
+def _sub_i(end: date, **kw) -> Mentor:
+    return Mentor(id="sub", name="Dr. Sub", specialty="internal_medicine", setting="sub_internship", rotation_end=end)
+
+
+@pytest.mark.parametrize("ended_days_ago", [1, 14, 28])
+def test_a_rotation_that_just_ended_is_asked_within_two_weeks_not_in_next_summers_window(ended_days_ago):
+    # An M3's sub-I ended last month; letters are due next September (ERAS): ask now, not the next June.
+    end = TODAY - timedelta(days=ended_days_ago)
+    plan = plan_letter(_app(date(2027, 9, 1)), _sub_i(end), busy=CALENDAR, today=TODAY)
+    ask = _one(plan, "ask")
+    assert TODAY <= ask.day <= TODAY + timedelta(days=14)
+    assert "remembers your rotation" in ask.note and "upload it once the portal opens" in ask.note
+    assert "check_in" not in _kinds(plan)  # the rotation was the conversation
+    assert not _avoid(CALENDAR, ask.day)
+
+
+def test_a_rotation_that_ended_long_ago_is_asked_soon_with_a_nudge_to_remind_them_of_specifics():
+    plan = plan_letter(_app(date(2027, 9, 1)), _sub_i(TODAY - timedelta(days=200)), busy=CALENDAR, today=TODAY)
+    ask = _one(plan, "ask")
+    assert TODAY <= ask.day <= TODAY + timedelta(days=14)
+    assert "remind them of specific" in ask.note
+
+
+def test_a_rotation_still_running_is_asked_in_its_last_week():
+    end = date(2027, 3, 26)  # a Friday, outside every default busy period
+    plan = plan_letter(_app(date(2027, 9, 1)), _sub_i(end), busy=CALENDAR, today=TODAY)
+    ask = _one(plan, "ask")
+    assert end - timedelta(days=6) <= ask.day <= end
+    assert "last week of your rotation" in ask.note
+
+
+def test_an_ask_after_a_rotation_still_avoids_a_busy_period():
+    # The rotation ended just before the winter holidays: the ask waits for the first free day after them.
+    today = date(2026, 12, 21)
+    plan = plan_letter(_app(date(2027, 9, 1)), _sub_i(date(2026, 12, 18)), busy=CALENDAR, today=today)
+    ask = _one(plan, "ask")
+    assert ask.day == date(2027, 1, 4)  # the first working day after Dec 20 – Jan 2

@@ -1,0 +1,222 @@
+"""Application seasons (data/seasons.toml): when each portal's programs or schools start reviewing, and so when
+letters are due by default, season by season.
+
+A date the portal published for a season is shown as published; any other is derived from the calendar's rule
+(the same weekday of the same month as the last published season) and shown as estimated.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lor.models import Application
+
+SEASONS_FILE = Path(__file__).resolve().parent.parent / "data" / "seasons.toml"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# How a season is named on each portal: ERAS 2028; ResidencyCAS 2027–28 (Liaison names cycles by two years).
+_NAMES = {
+    "ResidencyCAS": "{portal} {prev}–{short}",
+    "AACOMAS": "{portal} {prev}–{short}",
+    "TMDSAS": "TMDSAS {prev}–{short}",
+}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """One portal's season calendar for one pathway (or every pathway)."""
+
+    portal: str
+    pathway: str
+    event: str
+    rule: dict[str, Any]
+    year_offset: int
+    margin_days: int
+    margin_reason: str
+    source: str
+    checked: str
+    published: dict[int, tuple[date, str]] = field(default_factory=dict)  # season -> (day, its source)
+
+    def event_day(self, season: int) -> tuple[date, bool, str]:
+        """(the event's day in ``season``, True when the portal published it, the source of that day)."""
+        if season in self.published:
+            day, source = self.published[season]
+            return day, True, source
+        return _rule_day(self.rule, season + self.year_offset), False, self.source
+
+
+@dataclass(frozen=True)
+class SeasonDates:
+    """A season of one portal: when its programs start reviewing, and when letters are due by default."""
+
+    portal: str
+    season: int
+    event: str  # "programs start reviewing ERAS applications"
+    event_day: date
+    due: date  # the default "letters due by": event_day less the calendar's margin
+    published: bool  # True: the portal published event_day; False: estimated from the rule
+    margin_reason: str
+    source: str
+    checked: str
+
+    @property
+    def name(self) -> str:
+        """The season as its portal names it: "ERAS 2028", "ResidencyCAS 2027–28"."""
+        return season_name(self.portal, self.season)
+
+    def explained(self) -> str:
+        """One sentence for the student: what the date is and whether it is published or estimated."""
+        day = f"{self.event_day:%B} {self.event_day.day}, {self.event_day.year}"
+        if self.published:
+            return f"In {self.name}, {self.event} on {day} (published). Letters due {self.margin_reason}."
+        return (
+            f"In {self.name}, {self.event} about {day} (estimated from the last published season; check the "
+            f"portal's own calendar when it comes out). Letters due {self.margin_reason}."
+        )
+
+
+def _rule_day(rule: dict[str, Any], year: int) -> date:
+    month = int(rule["month"])
+    if "day" in rule:
+        return date(year, month, int(rule["day"]))
+    weekday = _WEEKDAYS.index(str(rule["weekday"]).lower())
+    nth = int(rule["nth"])
+    days = [d for d in range(1, _calendar.monthrange(year, month)[1] + 1) if date(year, month, d).weekday() == weekday]
+    return date(year, month, days[nth - 1] if nth > 0 else days[nth])
+
+
+@cache
+def _data() -> dict[str, Any]:
+    with SEASONS_FILE.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def calendars() -> tuple[Calendar, ...]:
+    """Every [[calendar]] of data/seasons.toml."""
+    out = []
+    for row in _data()["calendar"]:
+        published = {
+            int(p["season"]): (date.fromisoformat(p["day"]), str(p["source"])) for p in row.get("published", [])
+        }
+        out.append(
+            Calendar(
+                portal=row["portal"],
+                pathway=row["pathway"],
+                event=row["event"],
+                rule=dict(row["rule"]),
+                year_offset=int(row.get("year_offset", 0)),
+                margin_days=int(row.get("margin_days", 0)),
+                margin_reason=str(row.get("margin_reason", "")),
+                source=row["source"],
+                checked=row["checked"],
+                published=published,
+            )
+        )
+    return tuple(out)
+
+
+def calendar_for(portal: str, pathway: str) -> Calendar | None:
+    """The calendar that dates applications on ``portal`` for ``pathway``, or None (no portal calendar)."""
+    for cal in calendars():
+        if cal.portal == portal and cal.pathway in (pathway, "any"):
+            return cal
+    return None
+
+
+def season_name(portal: str, season: int) -> str:
+    """ "ERAS 2028"; a portal that names its cycles by two years: "ResidencyCAS 2027–28"."""
+    form = _NAMES.get(portal, "{portal} {season}")
+    return form.format(portal=portal, season=season, prev=season - 1, short=f"{season % 100:02d}")
+
+
+def season_dates(portal: str, pathway: str, season: int) -> SeasonDates | None:
+    """The dates of ``season`` on ``portal`` for ``pathway``; None when the portal has no calendar here."""
+    cal = calendar_for(portal, pathway)
+    if cal is None:
+        return None
+    day, published, source = cal.event_day(season)
+    return SeasonDates(
+        portal=portal,
+        season=season,
+        event=cal.event,
+        event_day=day,
+        due=day - timedelta(days=cal.margin_days),
+        published=published,
+        margin_reason=cal.margin_reason,
+        source=source,
+        checked=cal.checked,
+    )
+
+
+def upcoming_seasons(portal: str, pathway: str, today: date, count: int = 2) -> list[SeasonDates]:
+    """The next ``count`` seasons whose letters are not yet due (the first is the default), earliest first."""
+    if calendar_for(portal, pathway) is None:
+        return []
+    out: list[SeasonDates] = []
+    season = today.year - 1
+    while len(out) < count and season < today.year + 10:
+        dates = season_dates(portal, pathway, season)
+        if dates is not None and dates.due > today:
+            out.append(dates)
+        season += 1
+    return out
+
+
+def application_season(application: Application) -> SeasonDates | None:
+    """The season an application belongs to, with its dates; None when it has none or its portal has no calendar."""
+    if application.season is None:
+        return None
+    return season_dates(application.portal, application.pathway, application.season)
+
+
+def season_caption(application: Application) -> str:
+    """The application's season and its due date in one line ("ERAS 2028 · letters due by your own date"),
+    or "" when it has no season."""
+    dates = application_season(application)
+    if dates is None:
+        return ""
+    due = application.deadline
+    mark = "published" if dates.published else "estimated"
+    if due == dates.due:
+        return f"{dates.name} · letters due {due:%b} {due.day}, {due.year} (the season's date, {mark})"
+    return f"{dates.name} · letters due {due:%b} {due.day}, {due.year} (your own date; the season's is {dates.due:%b} {dates.due.day}, {mark})"
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The usual deadline of a committee or department for the student's materials."""
+
+    day: date
+    what: str
+    source: str
+    checked: str
+
+
+def usual_intake(role: str, due: date) -> Intake | None:
+    """When a committee (role "committee") or department ("department") usually needs the student's materials, for
+    letters due on ``due``: the placeholder of data/seasons.toml [intake], in the season of that due date."""
+    row = _data().get("intake", {}).get(role)
+    if row is None:
+        return None
+    # The placeholder is in the year before the season; a due date in the season's own calendar year is in the
+    # year after that placeholder's year - so count from the due date: the latest such day before it.
+    day = date(due.year, int(row["month"]), int(row["day"]))
+    if day >= due:
+        day = date(due.year - 1, int(row["month"]), int(row["day"]))
+    return Intake(day=day, what=str(row["what"]), source=str(row["source"]), checked=str(_data()["intake"]["checked"]))
+
+
+def rules_season() -> str:
+    """The seasons the app's rules were last checked for, in words (shown in the FAQ and beside the mix)."""
+    return str(_data()["rules_season"])
+
+
+def checked() -> str:
+    """The day data/seasons.toml was last checked (YYYY-MM-DD)."""
+    return str(_data()["checked"])
