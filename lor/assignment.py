@@ -79,7 +79,7 @@ def _reuse_note(
     """A note when a letter written for another specialty or an earlier cycle is reused here."""
     who = _writer(letter, mentors)
     origin = applications.get(letter.application_id)
-    if origin and origin.id != application.id and origin.specialty != application.specialty:
+    if origin and not letter.serves(application.id) and origin.specialty != application.specialty:
         return (
             f"{who} was written for {label(origin.specialty)}, not {label(application.specialty)}. "
             "A different specialty usually calls for a separate letter from the writer."
@@ -206,11 +206,7 @@ def check_assignments(
     if application.programs:
         assigned = {i for p in application.programs for i in p.assigned}
         for letter in letters:
-            if (
-                letter.application_id == application.id
-                and letter.status in ARRIVED_STATUSES
-                and letter.id not in assigned
-            ):
+            if letter.serves(application.id) and letter.status in ARRIVED_STATUSES and letter.id not in assigned:
                 issues.append(
                     _issue(
                         "warning",
@@ -225,13 +221,10 @@ def check_assignments(
 
 
 def assignable_letters(application: Application, letters: list[LetterRequest]) -> list[LetterRequest]:
-    """The letters the grid offers for this application: its own still in play, plus any already assigned."""
+    """The letters the grid offers for this application: its own still in play (a letter shared with other
+    applications on the portal too), plus any already assigned."""
     assigned = {i for p in application.programs for i in p.assigned}
-    return [
-        x
-        for x in letters
-        if x.id in assigned or (x.application_id == application.id and x.status not in CLOSED_STATUSES)
-    ]
+    return [x for x in letters if x.id in assigned or (x.serves(application.id) and x.status not in CLOSED_STATUSES)]
 
 
 def _letter_id(letter: LetterRequest | str) -> str:

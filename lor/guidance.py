@@ -338,9 +338,7 @@ def _mix_cards(
     if not specialty_rules:
         return []
     active = [
-        r
-        for r in letters
-        if r.application_id == application.id and r.status not in CLOSED_STATUSES and r.mentor_id in mentors
+        r for r in letters if r.serves(application.id) and r.status not in CLOSED_STATUSES and r.mentor_id in mentors
     ]
     letter_types: dict[str, list[str]] = {}
     for r in active:

@@ -76,7 +76,7 @@ def full_message(kind: str, count: int, *, whose: str = "Your plan", limits: Pla
 def letter_room_message(letters: Sequence[LetterRequest], application: Application) -> str | None:
     """The sentence to show instead of "Plan a letter" when the plan, or this application, holds the most letters
     the app keeps; None while one more fits."""
-    in_application = sum(1 for x in letters if x.application_id == application.id)
+    in_application = sum(1 for x in letters if x.serves(application.id))
     return full_message("letters", len(letters)) or full_message(
         "letters_per_application", in_application, whose=application.name
     )
@@ -108,7 +108,7 @@ def plan_size_problems(
     over("own_busy_periods", len(settings.busy.custom))
     over("moved_periods", len(settings.busy.moved))
     for a in applications:
-        count = sum(1 for x in letters if x.application_id == a.id)
+        count = sum(1 for x in letters if x.serves(a.id))
         if count > limits.letters_per_application:
             problems.append(
                 f"{a.name} has {_count(count, 'letters_per_application')}; one application can have at most "

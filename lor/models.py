@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any, Final, Literal, TypeVar, get_args
 
@@ -580,6 +580,16 @@ class Application(_Model):
         return programs
 
 
+def served_application(applications: Sequence[Application]) -> Application:
+    """The application a letter serving ``applications`` (one upload, several applications on one portal) is
+    planned against: the one due first, named after all of them ("IM categorical and Preliminary IM")."""
+    first = min(applications, key=lambda a: a.deadline)
+    if len(applications) == 1:
+        return first
+    names = [a.name for a in applications]
+    return first.model_copy(update={"name": ", ".join(names[:-1]) + " and " + names[-1]})
+
+
 class LetterRequest(_Model):
     """One letter: who writes it, for which application, and where it is in its life."""
 
@@ -658,6 +668,19 @@ class Milestone(_Model):
     done: bool = False
     overdue: bool = False  # its planned day passed before it was done; the planner put it on today
     planned_for: date | None = None  # for an overdue step, the day it was first planned for
+    # One conversation per writer (issue #22.2): a step that covers several of the writer's letters lists them all
+    # (request_id is the first); an application's steps include every application its letter serves.
+    request_ids: list[str] = Field(default_factory=list)
+    application_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def letter_ids(self) -> list[str]:
+        """Every letter this step is for (the one of request_id, or all it covers)."""
+        return self.request_ids or ([self.request_id] if self.request_id else [])
+
+    def serves(self, application_id: str) -> bool:
+        """True when this step is for a letter that goes to ``application_id``."""
+        return application_id == self.application_id or application_id in self.application_ids
 
     @property
     def uid(self) -> str:

@@ -113,13 +113,24 @@ def step_blocker(plan, milestone: Milestone, day: date) -> str | None:
     if milestone.kind == "check_in":
         found = any(m.id == milestone.mentor_id for m in plan.mentors())
         return None if found else "That writer is no longer in your plan."
-    letter = next((r for r in plan.letters() if r.id == milestone.request_id), None)
-    if letter is None:
+    letters = _step_letters(plan, milestone)
+    if not letters:
         return "That letter is no longer in your plan."
-    if letter.status == "planned" and milestone.kind != "ask":
+    reasons = [_letter_blocker(letter, milestone.kind, day) for letter in letters]
+    # A step for several letters (one conversation with a writer) can be done when it moves any of them.
+    return None if None in reasons else next((r for r in reasons if r != "Already recorded."), "Already recorded.")
+
+
+def _step_letters(plan, milestone: Milestone) -> list:
+    ids = milestone.letter_ids
+    return [r for r in plan.letters() if r.id in ids]
+
+
+def _letter_blocker(letter, kind: str, day: date) -> str | None:
+    if letter.status == "planned" and kind != "ask":
         return "this step comes after the ask. Mark the ask done first."
     try:
-        changed = complete_milestone(letter, milestone.kind, day) != letter
+        changed = complete_milestone(letter, kind, day) != letter
     except ValueError as exc:
         return str(exc)
     return None if changed else "Already recorded."
@@ -153,9 +164,12 @@ def mark_step_done(ws, milestone: Milestone, day: date) -> str:
         contact = Touchpoint(day=day, kind="check_in", note=GOAL_TALK_NOTE)
         ws.save_mentor(mentor.model_copy(update={"touchpoints": [*mentor.touchpoints, contact]}))
         return f"Noted: you talked about your goals with {mentor.name}."
-    letter = next(r for r in ws.letters() if r.id == milestone.request_id)
-    updated = complete_milestone(letter, milestone.kind, day)
-    ws.save_letter(updated)
+    letters = [r for r in _step_letters(ws, milestone) if _letter_blocker(r, milestone.kind, day) is None]
+    updated = [complete_milestone(r, milestone.kind, day) for r in letters]
+    ws.save_letters(updated)
     if milestone.kind == "status_check":
         return "Noted. When the portal shows the letter, mark its due date done to record that it arrived."
-    return f"Done: {milestone.title}. The letter is now “{label(updated.status)}”."
+    statuses = sorted({label(r.status) for r in updated})
+    if len(updated) == 1:
+        return f"Done: {milestone.title}. The letter is now “{statuses[0]}”."
+    return f"Done: {milestone.title}. All {len(updated)} letters are now “{'”, “'.join(statuses)}”."

@@ -20,7 +20,7 @@ from lor.busy import (
     working_day_after,
     working_day_before,
 )
-from lor.letter_types import Expectation, departmental
+from lor.letter_types import departmental
 from lor.models import (
     BUSY_SETTING,
     CLOSED_STATUSES,
@@ -35,8 +35,11 @@ from lor.models import (
     PlanSettings,
     label,
     planning_horizon,
+    served_application,
 )
 from lor.portals import match_for, results_day
+from lor.seasons import usual_intake
+from lor.text import and_list
 from lor.text import day_text as _fmt
 from lor.text import plural as _plural
 from lor.timing import Timing, needs_goal_conversation, timing
@@ -347,7 +350,7 @@ class _Plan:
         mentor = self.mentor
         return mentor.rotation_end or (mentor.last_worked if mentor.setting in ROTATION_SETTINGS else None)
 
-    def rotation_ask(self) -> tuple[date, str] | None:
+    def rotation_ask(self) -> tuple[date, str, bool] | None:
         """The ask timed to when the writer saw the student on a rotation, or None (the usual window decides).
 
         A rotation still running: in its last week, while the work is in front of them. One that ended at most
@@ -355,6 +358,8 @@ class _Plan:
         ``rotation_soon_days``), reminding them of specifics; memories fade, and waiting for the usual window only
         makes that worse. A writer can write now and upload once the portal opens. Busy periods still apply; an ask
         that would fall within ``late_days`` of the due date leaves it to the usual late-notice rules.
+
+        Returns (the ask day, its note, whether the rotation stands in for a goal conversation).
         """
         end, today, due, name = self.rotation_end(), self.today, self.due, self.name
         if end is None:
@@ -364,19 +369,32 @@ class _Plan:
         target = end + timedelta(days=t.ask_after_rotation_days)
         if target >= today:
             day = _first(_days(max(today, target - timedelta(days=6)), target, backwards=True), self.busy.free)
-            note = f"In the last week of your rotation with {name} (it ends {_fmt(end)}), while your work is in front of them; {upload}."
+            note = (
+                f"In the last week of your rotation with {name} (it ends {_fmt(end)}), while your work is in front "
+                f"of them; {upload}."
+            )
         elif (today - end).days <= t.rotation_recent_days:
             day = _first(_days(today, today + timedelta(days=t.rotation_soon_days)), self.busy.free)
-            note = f"Now, while {name} remembers your rotation (it ended {_fmt(end)}), rather than waiting for the usual window; {upload}."
+            note = (
+                f"Now, while {name} remembers your rotation (it ended {_fmt(end)}), rather than waiting for the "
+                f"usual window; {upload}."
+            )
         else:
-            day = _first(_days(today, today + timedelta(days=t.rotation_soon_days)), self.busy.free)
+            # Long enough ago for a goal conversation first (no contact for months): catch up soon, ask 2–4 weeks
+            # after it; else ask soon.
+            catch_up = needs_goal_conversation(self.mentor.last_contact(), today)
+            first = today + timedelta(days=t.check_in_days[0] if catch_up else 0)
+            day = _first(_days(first, first + timedelta(days=t.rotation_soon_days)), self.busy.free)
             note = (
                 f"Soon: your rotation with {name} ended {_fmt(end)}, so remind them of specific patients, moments "
                 f"and feedback, and send your brag sheet with the ask; {upload}."
             )
+            if day is not None and (due - day).days >= _rules()["late"]:
+                return day, self._busy_note(day, note), not catch_up
+            return None
         if day is None or (due - day).days < _rules()["late"]:
             return None
-        return day, self._busy_note(day, note)
+        return day, self._busy_note(day, note), True
 
     def choose_ask(self) -> tuple[date, str]:
         """The ask day and its note (warnings go to self.warnings); due is after today."""
@@ -386,8 +404,8 @@ class _Plan:
         if days_left >= rules["late"]:
             rotation = self.rotation_ask()
             if rotation is not None:
-                self.after_rotation = True
-                return rotation
+                self.after_rotation = rotation[2]
+                return rotation[0], rotation[1]
         lo, hi = ask_window(self.application)
         window = f"{lo}–{hi} weeks before the due date"
         day: date | None
@@ -519,13 +537,27 @@ class _Plan:
 
 
 def _writer_due(
-    application: Application, letter: LetterRequest | None, buffer_days: int, today: date, name: str
+    application: Application,
+    letter: LetterRequest | None,
+    buffer_days: int,
+    today: date,
+    name: str,
+    *,
+    gathered_by: Mentor | None = None,
 ) -> tuple[date, str, list[str]]:
     """The writer's due date, the deadline step's note, and warnings about them."""
     if buffer_days < 0:
         raise ValueError("buffer_days can't be negative")
     deadline = application.deadline
     warnings: list[str] = []
+    if gathered_by is not None and (letter is None or letter.due is None):
+        source = letter_source(gathered_by, application, deadline)
+        if source is not None and source.intake < deadline:
+            note = (
+                f"For {application.name}, through {gathered_by.name}: the letter goes to the committee by its "
+                f"date, and the committee's letter goes to the portal."
+            )
+            return source.intake, note, warnings
     if letter is not None and letter.due is not None:
         due = letter.due
         if due > deadline:
@@ -579,9 +611,9 @@ def plan_letter(
     due, deadline_note, warnings = _writer_due(application, None, buffer_days, today, mentor.name)
     plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=None)
     plan.warnings.extend(warnings)
-    slot = departmental(mentor, application)
-    if due > today and slot is not None and slot.notify_by:
-        _departmental_steps(plan, slot)
+    source = letter_source(mentor, application, due)
+    if due > today and source is not None:
+        _source_steps(plan, source, {})
     elif due > today:
         ask, note = plan.choose_ask()
         plan.check_in(ask)
@@ -598,43 +630,113 @@ def plan_letter(
     return plan.plan()
 
 
-def _departmental_steps(plan: _Plan, slot: Expectation) -> None:
-    """A departmental letter as a slot: tell the department early, send what it asks for, check it arrived.
+@dataclass(frozen=True)
+class LetterSource:
+    """A letter that is not one person's ask: a committee letter, or a department writing as a group (the IM SEL, a
+    group SLOE). It runs its own process by its own date (``intake``), so the plan has no personal ask, goal
+    conversation or reminders: the student registers or tells it, hands in what it needs, and checks it arrived."""
 
-    No personal ask, goal conversation or reminders: the department runs its own process.
-    """
-    what = label(slot.type).split(" (")[0]
-    due, today = plan.due, plan.today
-    month, dom = (int(part) for part in slot.notify_by.split("-"))
-    notify = working_day_before(date(due.year, month, dom))
-    if notify >= due - timedelta(days=_rules()["late"]):
-        notify = working_day_before(due - timedelta(weeks=ask_window(plan.application)[1]))
-    if notify < today:
-        plan.warnings.append(
-            f"The usual time to tell the department about your {what} ({_fmt(notify)}) has passed: tell "
-            "them today, and ask what they still need from you."
-        )
-        notify = today if is_working_day(today) else working_day_after(today)
-    note = f"A departmental letter: the department writes it from your record there. {slot.prerequisite}".strip()
-    told = plan.place("ask", notify, note, title=f"Tell {plan.name} you need its {what}")
-    if told is None:
-        return
-    packet = plan.place(
-        "packet",
-        plan.packet_day(told),
+    kind: str  # "committee" or "department"
+    what: str  # "committee letter", "IM SEL"
+    intake: date  # when it needs the student's materials
+    intake_entered: bool  # True: the student entered the date; False: the usual one (data/seasons.toml)
+    prerequisite: str = ""
+
+
+def letter_source(
+    mentor: Mentor, application: Application, due: date, *, letter_type: str | None = None
+) -> LetterSource | None:
+    """How the writer's letter is sourced, when it is not a personal ask: a committee (role "committee"), a
+    department (role "department"), or the departmental letter the application's specialty expects from this
+    writer (a surgery chair letter), unless the letter planned is of another type; else None."""
+    slot = departmental(mentor, application)
+    if slot is not None and letter_type is not None and letter_type != slot.type and not mentor.letter_source:
+        slot = None  # a chair asked for a personal, narrative letter: a person's ask
+    if mentor.role == "committee":
+        kind, what, prerequisite = "committee", "committee letter", ""
+    elif slot is not None or mentor.role == "department":
+        kind = "department"
+        what = label(slot.type).split(" (")[0] if slot is not None else "departmental letter"
+        prerequisite = slot.prerequisite if slot is not None else ""
+    else:
+        return None
+    if mentor.intake_deadline is not None:
+        return LetterSource(kind, what, mentor.intake_deadline, True, prerequisite)
+    if slot is not None and slot.notify_by:
+        month, dom = (int(part) for part in slot.notify_by.split("-"))
+        day = date(due.year, month, dom)
+        if day >= due:
+            day = date(due.year - 1, month, dom)
+        return LetterSource(kind, what, day, False, prerequisite)
+    usual = usual_intake(kind, due)
+    day = usual.day if usual else due - timedelta(weeks=ask_window(application)[1])
+    return LetterSource(kind, what, day, False, prerequisite)
+
+
+_SOURCE_TITLES = {
+    "committee": ("Register with {name} for your committee letter", "Hand in what {name} needs"),
+    "department": ("Tell {name} you need its {what}", "Send {name} what it needs for your {what}"),
+}
+_SOURCE_NOTES = {
+    "committee": (
+        "A committee letter is not a personal ask: sign up, and ask what it needs (its forms, a personal statement, "
+        "which individual letters, an interview) and by when.",
+        "Its deadline: hand in your materials, and make sure each individual letter it gathers reaches it.",
+    ),
+    "department": (
+        "A departmental letter: the department writes it from your record there.",
         "Send what the department asks for (usually your CV, personal statement and a photo) and confirm its "
         "internal deadline.",
-        title=f"Send {plan.name} what it needs for your {what}",
+    ),
+}
+
+
+def _source_steps(plan: _Plan, source: LetterSource, done: Mapping[str, date | None]) -> None:
+    """The steps of a committee or departmental letter: tell it (or register), hand in what it needs by its own
+    date, check the letter arrived before the portal's due date. Steps already done are recorded."""
+    due, today, name = plan.due, plan.today, plan.name
+    ask_title, packet_title = (t.format(name=name, what=source.what) for t in _SOURCE_TITLES[source.kind])
+    ask_note, packet_note = _SOURCE_NOTES[source.kind]
+    whose = (
+        "the date you entered" if source.intake_entered else "its usual date; enter the real one on Choose recommenders"
     )
-    near, far = _rules()["status_check"]
-    check = _first([due - timedelta(days=far + 7), due - timedelta(days=near + 7)], is_working_day)
-    plan.place(
-        "status_check",
-        check or working_day_before(due - timedelta(days=far + 7)),
-        f"Check the portal, and if the {what} is not there, ask the department's office kindly when it will be.",
-        after=packet or told,
-        after_step="packet" if packet else "ask",
-    )
+    intake = working_day_before(source.intake) if not is_working_day(source.intake) else source.intake
+    after: date | None = None
+    if "ask" in done:
+        if done["ask"]:
+            plan.record("ask", done["ask"], "Done.", title=ask_title)
+            after = done["ask"]
+    else:
+        # Register (or tell the department) a few weeks before its date, so there is time to gather what it needs.
+        tell = working_day_before(intake - timedelta(days=_rules()["late"]))
+        if tell < today:
+            what = (
+                f"the usual time to tell {name} about your {source.what}"
+                if source.kind == "department"
+                else (f"the usual time to register with {name}")
+            )
+            plan.warnings.append(
+                f"{what[0].upper()}{what[1:]} ({_fmt(tell)}) has passed: do it today, and ask what it still needs."
+            )
+            tell = today if is_working_day(today) else working_day_after(today)
+        after = plan.place("ask", tell, f"{ask_note} {source.prerequisite}".strip(), title=ask_title)
+    if "packet" in done:
+        if done["packet"]:
+            plan.record("packet", done["packet"], "Handed in.", title=packet_title)
+            after = done["packet"]
+    elif after is not None and "deadline" not in done:
+        day = max(intake, plan.packet_day(after)) if source.kind == "committee" else plan.packet_day(after)
+        placed = plan.place("packet", day, f"{packet_note} ({_fmt(source.intake)}, {whose}).", title=packet_title)
+        after = placed or after
+    if "deadline" not in done and due >= today:
+        near, far = _rules()["status_check"]
+        check = _first([due - timedelta(days=far + 7), due - timedelta(days=near + 7)], is_working_day)
+        plan.status_check(
+            check or working_day_before(due - timedelta(days=far + 7)),
+            f"Check the portal, and if the {source.what} is not there, ask {name}'s office kindly when it will be.",
+            after=after,
+            after_step="packet",
+        )
 
 
 def _update_note(application: Application) -> str:
@@ -729,6 +831,7 @@ def plan_request(
     busy: Sequence[BusyPeriod],
     today: date,
     buffer_days: int = 0,
+    gathered_by: Mentor | None = None,
 ) -> Plan:
     """The plan of an existing letter: steps done on their recorded days, the rest planned from today.
 
@@ -743,17 +846,27 @@ def plan_request(
       saying so. Any later step whose day has passed is left out with a warning, so the student never
       gets two reminders on one day.
     - Once the letter is submitted, reminders and the status check are no longer needed.
-    - The writer's due date is ``letter.due`` when set, else the application's deadline less
-      ``buffer_days``. A due date already past does not raise: the plan says so in a warning.
+    - The writer's due date is ``letter.due`` when set; for a letter a committee gathers (``gathered_by``), the
+      committee's own date; else the application's deadline less ``buffer_days``. A due date already past does
+      not raise: the plan says so in a warning.
+    - A committee or departmental letter (``letter_source``) has its own steps: register or tell it, hand in what
+      it needs by its date, check it arrived; no personal ask or reminders.
     - A declined or withdrawn letter has no plan (no milestones, no warnings).
     """
     if letter.status in CLOSED_STATUSES:
         return Plan()
-    due, deadline_note, warnings = _writer_due(application, letter, buffer_days, today, mentor.name)
+    due, deadline_note, warnings = _writer_due(
+        application, letter, buffer_days, today, mentor.name, gathered_by=gathered_by
+    )
     plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=letter)
     plan.warnings.extend(warnings)
     done = _done_dates(letter)
     submitted = "deadline" in done
+    source = letter_source(mentor, application, due, letter_type=letter.letter_type)
+    if source is not None:
+        _source_steps(plan, source, done)
+        _finish(plan, due, deadline_note, letter)
+        return plan.plan()
     after: date | None = None
     if "ask" in done:
         after = done["ask"]
@@ -859,6 +972,7 @@ def workspace_plan(
         for letter in letters
         if letter.status not in CLOSED_STATUSES and letter.mentor_id in by_mentor and letter.application_id in by_app
     ]
+    committees = {m.id: m for m in mentors if m.role == "committee"}
     start = today - BUSY_FROM
     # Never past the planning horizon, whatever a plan saved before it existed holds: the work stays bounded.
     end = min(max([today, *(a.deadline for a in applications)]), planning_horizon(today)[1]) + BUSY_UNTIL
@@ -874,23 +988,87 @@ def workspace_plan(
         if group not in calendars:
             calendars[group] = [p for p in everyone if reaches(p, specialty=group[0], role=group[1])]
         busy[mentor.id] = [*calendars[group], *mentor.busy]
-    milestones: list[Milestone] = []
+    by_writer: dict[str, list[Milestone]] = {}
     warnings: dict[str, list[str]] = {}
     for letter in active:
         mentor = by_mentor[letter.mentor_id]
+        served = [by_app[i] for i in letter.application_ids if i in by_app]
         plan = plan_request(
             letter,
-            by_app[letter.application_id],
+            served_application(served),
             mentor,
             busy=calendars[group_of[mentor.id]],
             today=today,
             buffer_days=buffer_days,
+            gathered_by=committees.get(letter.via or ""),
         )
-        milestones.extend(plan.milestones)
+        ids = [a.id for a in served]
+        by_writer.setdefault(mentor.id, []).extend(
+            m.model_copy(update={"application_id": letter.application_id, "application_ids": ids})
+            for m in plan.milestones
+        )
         if plan.warnings:
             warnings[letter.id] = plan.warnings
+    names = {a.id: a.name for a in applications}
+    milestones = [
+        m for mentor_id, steps in by_writer.items() for m in one_conversation(by_mentor[mentor_id], steps, names)
+    ]
     milestones.sort(key=lambda m: (m.day, _ORDER[m.kind], m.title))
     return WorkspacePlan(milestones=milestones, warnings=warnings, busy=busy)
+
+
+# The steps of the conversation with a writer: one of each, whatever the number of letters (issue #22.2). The due
+# date stays per letter (two letters may be due on different days); steps already done merge when on one day.
+_CONVERSATION = ("check_in", "ask", "packet", "reminder_1", "reminder_2", "status_check", "thank_you", "update")
+_LATEST = ("thank_you", "update")  # once every letter is in: the latest of the letters' days
+_PLURAL_TITLES = {
+    "ask": "Ask {name} for your letters",
+    "packet": "Send {name} one packet for all your letters",
+    "reminder_1": "First reminder to {name} (all your letters)",
+    "reminder_2": "Last reminder to {name} (all your letters)",
+    "status_check": "Check that {name}'s letters arrived",
+    "deadline": "{name}'s letters are due",
+    "thank_you": "Thank {name} for your letters",
+}
+
+
+def one_conversation(mentor: Mentor, steps: list[Milestone], app_names: Mapping[str, str]) -> list[Milestone]:
+    """A writer's steps over all their letters as one conversation: one goal conversation, ask, packet, two
+    reminders at most, one status check, one thank-you and one update, each naming every letter it covers
+    (``request_ids``). ``steps`` are the letters' own plans, in the order of the letters."""
+    letters = list(dict.fromkeys(m.request_id for m in steps))
+    if len(letters) <= 1:
+        return steps
+    reminders_sent = len({m.day for m in steps if m.done and m.kind in ("reminder_1", "reminder_2")})
+    groups: dict[tuple, list[Milestone]] = {}
+    for step in steps:
+        if step.done:
+            key: tuple = ("done", step.kind, step.day)
+        elif step.kind in _CONVERSATION:
+            if step.kind in ("reminder_1", "reminder_2") and reminders_sent >= (2 if step.kind == "reminder_1" else 1):
+                continue  # reminders count per writer: never a third, whichever letter it would be for
+            key = ("todo", step.kind)
+        else:
+            key = ("todo", step.kind, step.day)
+        groups.setdefault(key, []).append(step)
+    out = []
+    for group in groups.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        pick = (max if group[0].kind in _LATEST else min)(group, key=lambda m: m.day)
+        ids = list(dict.fromkeys(i for m in group for i in m.letter_ids))
+        apps = list(dict.fromkeys(i for m in group for i in (m.application_ids or [m.application_id or ""]) if i))
+        title = _PLURAL_TITLES.get(pick.kind, pick.title).format(name=mentor.name) if not pick.done else pick.title
+        update: dict[str, Any] = {"request_id": group[0].request_id, "request_ids": ids, "application_ids": apps}
+        if not pick.done:
+            covered = and_list([app_names.get(i, "an application") for i in apps])
+            update |= {
+                "title": title,
+                "note": f"One step for your {len(ids)} letters from {mentor.name} ({covered}). {pick.note}",
+            }
+        out.append(pick.model_copy(update=update))
+    return out
 
 
 def plan_workspace(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from lor.models import Application, LetterRequest, Mentor, Program, label, label_in_sentence
+from lor.text import and_list
 
 Kind = Literal["mentor", "application", "letter", "program"]
 
@@ -32,6 +33,8 @@ class Removal:
     programs: tuple[tuple[str, int, Program], ...] = ()  # (application id, position, program)
     assignments: tuple[tuple[str, str, str], ...] = ()  # (application id, program name, letter id) unticked
     writer_names: dict[str, str] = field(default_factory=dict)  # mentor id -> name, for the summary
+    # Letters shared with other applications (issue #22.2), as they were: deleting the application only narrows them.
+    narrowed: tuple[LetterRequest, ...] = ()
 
     def summary(self) -> str:
         """What goes, in one phrase: "Dr. Ana Ortiz and 2 letters (1 planned, 1 at “Packet sent”)"."""
@@ -52,9 +55,10 @@ class Removal:
             statuses = Counter(r.status for r in self.letters)
             detail = ", ".join(f"{n} {_status(s)}" for s, n in statuses.items())
             parts.append(f"{_count(len(self.letters), 'letter')} ({detail})")
-        if len(parts) == 1:
-            return parts[0]
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
+        text = and_list(parts)
+        if self.narrowed:
+            text += f" ({_count(len(self.narrowed), 'shared letter')} stay for the other applications)"
+        return text
 
     def same_as(self, other: Removal) -> bool:
         """True when ``other`` (what the same delete would take now) takes exactly what this one named."""
@@ -97,8 +101,9 @@ def removal_of(plan, kind: Kind, record_id: str, *, program: str | None = None) 
         )
     if kind == "application":
         application = _find(applications, record_id)
-        gone = tuple(r for r in letters if r.application_id == record_id)
-        return Removal("application", application.name, applications=(application,), letters=gone)
+        gone = tuple(r for r in letters if r.application_ids == (record_id,))
+        shared = tuple(r for r in letters if r.serves(record_id) and len(r.application_ids) > 1)
+        return Removal("application", application.name, applications=(application,), letters=gone, narrowed=shared)
     if kind == "letter":
         letter = _find(letters, record_id)
         app_name = apps[letter.application_id].name if letter.application_id in apps else "an application"
@@ -185,6 +190,12 @@ def restore(ws, removal: Removal) -> list[str]:
             continue
         ws.save_letter(letter)
         present.add(letter.id)
+    stored = {r.id: r for r in ws.letters()}
+    for original in removal.narrowed:
+        now = stored.get(original.id)
+        if now is not None and set(original.application_ids) - set(now.application_ids):
+            served = {"application_id": original.application_id, "also_for": original.also_for}
+            ws.save_letter(now.model_copy(update=served))
     not_back: set[tuple[str, str]] = set()  # (application id, program name) of programs left out
     for app_id, position, program in removal.programs:
         current = applications.get(app_id)

@@ -120,7 +120,7 @@ def _application(ov: Overview, app) -> str:
         else ""
     )
     names = ov.mentor_names
-    letters = [r for r in ov.letters if r.application_id == app.id]
+    letters = [r for r in ov.letters if r.serves(app.id)]
     letter_rows = "".join(
         f"<tr><td>{_e(names.get(r.mentor_id, '?'))}</td><td>{_e(label(r.letter_type))}</td>"
         f"<td>{_e(label(r.status))}</td><td>{_e(_day(r.asked_on))}</td><td>{_e(_day(r.submitted_on))}</td>"

@@ -316,7 +316,7 @@ def backup_letter_type(mentor: Mentor, wanted: str, application: Application) ->
 
 def active_letters(letters: Iterable[LetterRequest], application_id: str) -> list[LetterRequest]:
     """The application's letters that still count: neither declined nor withdrawn."""
-    return [r for r in letters if r.application_id == application_id and r.status not in CLOSED_STATUSES]
+    return [r for r in letters if r.serves(application_id) and r.status not in CLOSED_STATUSES]
 
 
 def suggest_backup(
@@ -332,7 +332,7 @@ def suggest_backup(
     gone = {declined.mentor_id if isinstance(declined, LetterRequest) else declined.id}
     busy_with_this = set()
     for letter in letters:
-        if letter.application_id != application.id:
+        if not letter.serves(application.id):
             continue
         if letter.status in CLOSED_STATUSES:
             if letter.status == "declined":
@@ -365,7 +365,7 @@ def backup_suggestions(
     done = set(handled)
     out = []
     for letter in letters:
-        if letter.application_id != application.id or letter.id in done:
+        if not letter.serves(application.id) or letter.id in done:
             continue
         writer = by_id.get(letter.mentor_id)
         gone_writer = writer is not None and writer.unavailable and letter.status not in CLOSED_STATUSES

@@ -185,7 +185,8 @@ def season_caption(application: Application) -> str:
     mark = "published" if dates.published else "estimated"
     if due == dates.due:
         return f"{dates.name} · letters due {due:%b} {due.day}, {due.year} (the season's date, {mark})"
-    return f"{dates.name} · letters due {due:%b} {due.day}, {due.year} (your own date; the season's is {dates.due:%b} {dates.due.day}, {mark})"
+    own = f"{dates.name} · letters due {due:%b} {due.day}, {due.year}"
+    return f"{own} (your own date; the season's is {dates.due:%b} {dates.due.day}, {mark})"
 
 
 @dataclass(frozen=True)

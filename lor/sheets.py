@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from lor.messages import GENERAL_SALUTATION_PORTALS, mailto_link, purpose, writer_attachments
-from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, Student, label
+from lor.models import (
+    CLOSED_STATUSES,
+    Application,
+    LetterRequest,
+    Mentor,
+    Program,
+    Student,
+    label,
+    served_application,
+)
 from lor.portals import writer_steps
 from lor.text import day_text as _day
 from lor.text import plural
@@ -75,7 +84,7 @@ def sheet_items(mentor_id: str, letters: list[LetterRequest], applications: list
     """The (letter, application) pairs a writer's sheet lists: their letters still in play."""
     apps = {a.id: a for a in applications}
     return [
-        (x, apps[x.application_id])
+        (x, served_application([apps[i] for i in x.application_ids if i in apps]))
         for x in letters
         if x.mentor_id == mentor_id and x.application_id in apps and x.status not in CLOSED_STATUSES
     ]

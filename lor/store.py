@@ -130,6 +130,12 @@ def m003_opened(db: Database) -> None:
     _table(db, "workspaces").add_column("opened", str)
 
 
+def narrowed(letter: LetterRequest, application_id: str) -> LetterRequest:
+    """A shared letter without ``application_id``: the next application it serves becomes its first."""
+    rest = [i for i in letter.application_ids if i != application_id]
+    return letter.model_copy(update={"application_id": rest[0], "also_for": rest[1:]})
+
+
 class DatabaseUnavailable(RuntimeError):
     """The configured database can't be reached or opened; the message says which one and why, without secrets."""
 
@@ -1129,15 +1135,43 @@ class Workspace:
     # -- writes -----------------------------------------------------------------------------------
 
     def _save(self, kind: str, record: BaseModel) -> None:
+        self.save_changes(**{kind: [record]})  # type: ignore[arg-type]
+
+    def save_changes(
+        self,
+        *,
+        mentors: Iterable[Mentor] = (),
+        applications: Iterable[Application] = (),
+        letters: Iterable[LetterRequest] = (),
+        delete_letters: Iterable[str] = (),
+    ) -> None:
+        """Insert or update these records and delete these letters, all in one transaction: one user action that
+        changes several records (a step done for all of a writer's letters, two letters merged) is saved whole or
+        not at all."""
         self._check_writable()
-        record = type(record).model_validate(record.model_dump())  # re-validate edits made in place
-        _check_horizon(record)
+        rows: list[tuple[str, Mentor | Application | LetterRequest]] = []
+        groups: tuple[tuple[str, Iterable[Mentor | Application | LetterRequest]], ...] = (
+            ("mentors", mentors),
+            ("applications", applications),
+            ("letters", letters),
+        )
+        for kind, records in groups:
+            for record in records:
+                record = type(record).model_validate(record.model_dump())  # re-validate edits made in place
+                _check_horizon(record)
+                rows.append((kind, record))
+        gone = [str(i) for i in delete_letters]
+        if not rows and not gone:
+            return
         with self.store._write(self) as db:
-            db.execute(
-                f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, data = excluded.data",
-                [self.id, record.id, getattr(record, "name", ""), record.model_dump_json()],  # type: ignore[attr-defined]
-            )
+            for kind, record in rows:
+                db.execute(
+                    f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, data = excluded.data",
+                    [self.id, record.id, getattr(record, "name", ""), record.model_dump_json()],
+                )
+            for letter_id in gone:
+                db.execute("DELETE FROM letters WHERE workspace_id = ? AND id = ?", [self.id, letter_id])
 
     def _delete(self, kind: str, record_id: str) -> None:
         with self.store._write(self) as db:
@@ -1154,6 +1188,10 @@ class Workspace:
     def save_letter(self, letter: LetterRequest) -> None:
         """Insert or update a letter request by id."""
         self._save("letters", letter)
+
+    def save_letters(self, letters: Iterable[LetterRequest]) -> None:
+        """Insert or update several letter requests in one transaction."""
+        self.save_changes(letters=letters)
 
     def save_student(self, student: Student) -> None:
         """Insert or update the student's profile."""
@@ -1181,8 +1219,26 @@ class Workspace:
         self._delete_with_letters("mentors", "mentor_id", mentor_id)
 
     def delete_application(self, application_id: str) -> None:
-        """Delete an application and its letter requests."""
-        self._delete_with_letters("applications", "application_id", application_id)
+        """Delete an application and its letter requests; a letter it shares with other applications stays for
+        them (``narrowed``)."""
+        shared = [x for x in self.letters() if x.serves(application_id) and len(x.application_ids) > 1]
+        if not shared:
+            self._delete_with_letters("applications", "application_id", application_id)
+            return
+        self._check_writable()
+        field = "application_id"
+        with self.store._write(self) as db:
+            for letter in shared:
+                kept = narrowed(letter, application_id)
+                db.execute(
+                    "UPDATE letters SET data = ? WHERE workspace_id = ? AND id = ?",
+                    [kept.model_dump_json(), self.id, letter.id],
+                )
+            db.execute("DELETE FROM applications WHERE workspace_id = ? AND id = ?", [self.id, application_id])
+            db.execute(
+                f"DELETE FROM letters WHERE workspace_id = ? AND {self.store._JSON_FIELD.format(field=field)} = ?",
+                [self.id, application_id],
+            )
 
     def delete_letter(self, letter_id: str) -> None:
         """Delete one letter request."""

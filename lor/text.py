@@ -7,6 +7,7 @@ raises ``ValueError`` on Windows), and always in US style ("Wed Nov 25, 2026").
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from lor.models import Application, LetterRequest, Mentor, label, label_in_sentence
@@ -66,12 +67,25 @@ def a_or_an(letter_type: str) -> str:
     return f"{'an' if words[:1].lower() in ('a', 'e', 'i', 'o') else 'a'} {words}"
 
 
+def and_list(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    names = list(names)
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def applications_of(letter: LetterRequest, apps: Mapping[str, Application]) -> str:
+    """The applications a letter serves, by name ("IM categorical and Preliminary IM"); "Unknown application" when
+    none is in the plan any more."""
+    return and_list([apps[i].name for i in letter.application_ids if i in apps]) or "Unknown application"
+
+
 def letter_title(letter: LetterRequest, mentors: dict[str, Mentor], apps: dict[str, Application]) -> str:
-    """ "Dr. Ana Ortiz — IM residency (SLOE)": a letter named by its writer, application and type, by ids
+    """ "Dr. Ana Ortiz — IM residency (SLOE)": a letter named by its writer, application(s) and type, by ids
     (a writer or application no longer in the plan is named as unknown)."""
     writer = mentors[letter.mentor_id].name if letter.mentor_id in mentors else "Unknown writer"
-    app = apps[letter.application_id].name if letter.application_id in apps else "Unknown application"
-    return f"{writer} — {app} ({label(letter.letter_type)})"
+    return f"{writer} — {applications_of(letter, apps)} ({label(letter.letter_type)})"
 
 
 def lines_of(text: str) -> list[str]:

@@ -127,18 +127,20 @@ def test_point_7_programs_with_osteopathic_recognition_get_a_note():
 # 5. Departmental letters are institutional, not personal ---------------------------------------------
 
 
-def test_point_5_the_im_chair_is_a_departmental_letter_not_a_thin_relationship():
+def test_point_5_the_im_sel_comes_from_the_department_and_a_chair_is_scored_as_a_person():
+    # Issue #22.6 reversed the first reading of this point: the IM SEL is the department's letter (a letter source
+    # the student adds as "department"), so a chair who saw the student for a week is a thin relationship again.
     from lor.scoring import DEPARTMENTAL_SCORE, score_mentor
 
     chair = Mentor(
         name="Dr. Chair", role="department_chair", specialty="internal_medicine", weeks_known=1, one_on_one="none"
     )
     score = score_mentor(chair, _app(specialty="internal_medicine"), today=TODAY)
-    # Before: "Big title, thin relationship", steering the student away from a letter programs expect.
-    assert not any("thin relationship" in w for w in score.warnings)
-    assert score.score == DEPARTMENTAL_SCORE and score.tier != "weak"
-    assert any("IM SEL" in r.text for r in score.reasons)
-    assert any("slot" in w for w in score.warnings)
+    assert any("thin relationship" in w for w in score.warnings) and score.tier != "strong"
+    department = Mentor(name="Department of Medicine", role="department", specialty="internal_medicine")
+    source = score_mentor(department, _app(specialty="internal_medicine"), today=TODAY)
+    assert source.score == DEPARTMENTAL_SCORE and source.tier != "weak"
+    assert any("IM SEL" in r.text for r in source.reasons)
 
 
 # 10. Scoring that misranks -----------------------------------------------------------------------------

@@ -38,6 +38,10 @@ class Plan:
     def save_letter(self, letter):
         self._l = [letter if r.id == letter.id else r for r in self._l]
 
+    def save_letters(self, letters):
+        for letter in letters:
+            self.save_letter(letter)
+
     def milestones(self, today):
         return plan_workspace(self._m, self._a, self._l, settings={}, today=today)
 

@@ -591,7 +591,7 @@ def around_the_cards(plan: ui.PlanSnapshot, application_id: str, today: date) ->
         mix_for_letters(application, mentors, letters, today=today),
         [(letter.id, writer.id if writer else None, pick[0].id if pick else None) for letter, writer, pick in backups],
         [(m.id, m.name) for m, _ in rank_mentors(mentors, application, today=today)],
-        [r for r in letters if r.application_id == application_id],
+        [r for r in letters if r.serves(application_id)],
     )
 
 
@@ -621,7 +621,7 @@ def writer_card(
         return
     letters = plan.letters()
     own = [r for r in active_letters(letters, application.id) if r.mentor_id == mentor.id]
-    everything = [r for r in letters if r.application_id == application.id]
+    everything = [r for r in letters if r.serves(application.id)]
     score = score_mentor(mentor, application, today=today)
     mentor_card(
         ws, mentor, score, application, own, everything, today=today, duplicate=duplicate, place=place, lazy=lazy
@@ -727,7 +727,7 @@ def ranked_list(
     names = Counter(m.name.casefold() for m in mentors)
     lazy = ui.lazy_for(len(mentors))
     mine = active_letters(letters, application.id)
-    everything = [r for r in letters if r.application_id == application.id]
+    everything = [r for r in letters if r.serves(application.id)]
     ranked = rank_mentors(mentors, application, today=today)
     if ws is not None:
         remember_around_the_cards(ws, application.id, today)
