@@ -16,9 +16,10 @@ The happy path is planned → asked → agreed → packet_sent → submitted →
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from lor.models import ARRIVED_STATUSES, LetterRequest, label
+from lor.models import ARRIVED_STATUSES, Application, LetterRequest, label
 from lor.text import month_day, plural
 from lor.text import short_date as _day
 from lor.timing import timing
@@ -223,6 +224,136 @@ def brag_sheet_note(bullets: list[str]) -> str | None:
     if count > high:
         return f"{count} bullets: consider keeping the best seven, so the strongest stand out."
     return None
+
+
+# Moves that belong to the conversation with the writer, not to one letter's document: asking, the answer, the
+# packet, the thank-you and the update happen once per writer, so they carry along the writer's other letters that
+# stand on the same step (issue #22.2). A letter arriving (submitted) or withdrawn stays a letter's own move.
+CONVERSATION_MOVES: frozenset[str] = frozenset({"asked", "agreed", "declined", "packet_sent", "thanked", "updated"})
+
+
+def conversation_siblings(letters: list[LetterRequest], letter: LetterRequest) -> list[LetterRequest]:
+    """The writer's other letters standing on the same step as ``letter`` (one conversation moves them together)."""
+    return [x for x in letters if x.id != letter.id and x.mentor_id == letter.mentor_id and x.status == letter.status]
+
+
+def move_conversation(
+    letters: list[LetterRequest], letter: LetterRequest, status: str, day: date
+) -> list[LetterRequest]:
+    """``letter`` moved to ``status`` on ``day``, and, for a forward conversation move, the writer's other letters on
+    the same step moved with it. Raises TransitionError when ``letter`` itself can't move; a sibling that can't is
+    left as it is."""
+    moved = [move(letter, status, day)]
+    if status in CONVERSATION_MOVES and status in MOVES[letter.status]:
+        for other in conversation_siblings(letters, letter):
+            try:
+                moved.append(move(other, status, day))
+            except TransitionError:
+                continue
+    return moved
+
+
+def remind_conversation(letters: list[LetterRequest], letter: LetterRequest, day: date) -> list[LetterRequest]:
+    """A reminder sent to the writer of ``letter`` on ``day``, recorded on each of their letters still waiting with
+    as many reminders (reminders count per writer). Raises TransitionError when ``letter`` itself can't have one."""
+    reminded = [record_reminder(letter, day)]
+    for other in letters:
+        if (
+            other.id != letter.id
+            and other.mentor_id == letter.mentor_id
+            and reminders_sent(other) == reminders_sent(letter)
+        ):
+            try:
+                reminded.append(record_reminder(other, day))
+            except TransitionError:
+                continue
+    return reminded
+
+
+def shareable_letter(
+    letters: list[LetterRequest], applications: list[Application], mentor_id: str, application: Application
+) -> LetterRequest | None:
+    """The writer's letter already planned for another application on the same portal and pathway, which could
+    serve ``application`` too (one upload, assigned to both: an IM letter and the preliminary-year application);
+    None when there is none, or the writer already writes one for ``application``."""
+    if application.portal in ("other", "Interfolio"):
+        return None  # no shared portal to upload once to
+    by_id = {a.id: a for a in applications}
+    mine = [x for x in letters if x.mentor_id == mentor_id and x.status not in ("declined", "withdrawn")]
+    if any(x.serves(application.id) for x in mine):
+        return None
+    for letter in mine:
+        first = by_id.get(letter.application_id)
+        if first and first.portal == application.portal and first.pathway == application.pathway:
+            return letter
+    return None
+
+
+def plan_letter_for(
+    letters: list[LetterRequest],
+    applications: list[Application],
+    mentor_id: str,
+    application: Application,
+    *,
+    letter_type: str,
+    share: bool,
+) -> LetterRequest:
+    """The letter to save when the student plans this writer for ``application``: with ``share``, the writer's
+    letter on the same portal extended to serve it too (``shareable_letter``); otherwise a new letter, tailored
+    for this application when the writer already writes another one."""
+    shared = shareable_letter(letters, applications, mentor_id, application) if share else None
+    if shared is not None:
+        return shared.model_copy(update={"also_for": [*shared.also_for, application.id]})
+    other = any(x.mentor_id == mentor_id and x.status not in ("declined", "withdrawn") for x in letters)
+    tailored = {"version": "tailored", "tailored_for": application.name[:500]} if other else {}
+    return LetterRequest(mentor_id=mentor_id, application_id=application.id, letter_type=letter_type, **tailored)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A writer's letters for several applications on one portal that one letter could serve (issue #22.2)."""
+
+    keep: LetterRequest  # the one that goes furthest; it takes over the others' applications and program places
+    others: tuple[LetterRequest, ...]
+
+
+def duplicate_letters(letters: list[LetterRequest], applications: list[Application]) -> list[Duplicate]:
+    """Each writer's general letters of one type for applications on the same portal and pathway, still in play:
+    two asks, two packets and four reminders for what one upload would do. Plans saved before shared letters (or
+    restored from such a backup) have them."""
+    by_id = {a.id: a for a in applications}
+    groups: dict[tuple[str, str, str, str], list[LetterRequest]] = {}
+    for letter in letters:
+        app = by_id.get(letter.application_id)
+        if app is None or letter.status in ("declined", "withdrawn") or letter.version != "general":
+            continue
+        if app.portal in ("other", "Interfolio"):
+            continue
+        groups.setdefault((letter.mentor_id, letter.letter_type, app.portal, app.pathway), []).append(letter)
+    out = []
+    for group in groups.values():
+        if len(group) > 1:
+            keep = max(group, key=lambda x: _RANK.get(x.status, 0))  # the first of the furthest along
+            out.append(Duplicate(keep, tuple(x for x in group if x.id != keep.id)))
+    return out
+
+
+def merged(duplicate: Duplicate, applications: list[Application]) -> tuple[LetterRequest, list[Application]]:
+    """The kept letter serving every application of the duplicate, and the applications whose programs had one of
+    the others assigned, now with the kept letter in its place (each program's count is unchanged)."""
+    keep, gone = duplicate.keep, {x.id for x in duplicate.others}
+    served = list(dict.fromkeys([*keep.application_ids, *(i for x in duplicate.others for i in x.application_ids)]))
+    letter = keep.model_copy(update={"also_for": [i for i in served if i != keep.application_id]})
+    changed = []
+    for app in applications:
+        if not any(i in gone for p in app.programs for i in p.assigned):
+            continue
+        programs = [
+            p.model_copy(update={"assigned": list(dict.fromkeys(keep.id if i in gone else i for i in p.assigned))})
+            for p in app.programs
+        ]
+        changed.append(app.model_copy(update={"programs": programs}))
+    return letter, changed
 
 
 def reminders_sent(letter: LetterRequest) -> int:

@@ -905,10 +905,16 @@ def _check_references(parsed: dict[str, Any]) -> None:
         )
     mentors = {m.id for m in parsed["mentors"]}
     apps = {a.id for a in parsed["applications"]}
+    committees = {m.id for m in parsed["mentors"] if m.role == "committee"}
     for letter in parsed["letters"]:
-        if letter.mentor_id not in mentors or letter.application_id not in apps:
+        if letter.mentor_id not in mentors or any(i not in apps for i in letter.application_ids):
             raise ValueError(
                 f"This backup has a letter ({letter.id}) whose writer or application is missing. Nothing was changed."
+            )
+        if letter.via is not None and letter.via not in committees:
+            raise ValueError(
+                f"This backup has a letter ({letter.id}) sent through a committee that is not among its writers. "
+                "Nothing was changed."
             )
 
 

@@ -12,6 +12,7 @@ from lor.views.letters import (
     assignment_grid,
     detail,
     letter_cards,
+    merge_offers,
     pipeline,
     request_sheets,
 )
@@ -37,6 +38,7 @@ if not letters:
     ui.page_link("recommenders", "Choose recommenders", icon="🔁")
 else:
     pipeline(letters)
+    merge_offers(ws, letters, ctx)
 
 tab_letters, tab_assign, tab_sheets = st.tabs(
     ["Letters", "Assign to programs", "Writer request sheets"],

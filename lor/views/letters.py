@@ -29,12 +29,14 @@ from lor.lifecycle import (
     WAIVER_ADVICE,
     TransitionError,
     brag_sheet_note,
+    duplicate_letters,
     forward_and_back,
     letter_id_warning,
-    move,
+    merged,
+    move_conversation,
     move_label,
     next_step,
-    record_reminder,
+    remind_conversation,
     reminder_applies,
     reminders_sent,
 )
@@ -50,11 +52,12 @@ from lor.models import (
     Program,
     Student,
     label,
+    label_in_sentence,
     plain_errors,
 )
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
-from lor.text import letter_title, lines_of, month_day, plural
+from lor.text import and_list, letter_title, lines_of, month_day, plural
 
 SELECT_KEY = "letters-select"
 WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
@@ -125,11 +128,13 @@ def on_move(ws: Workspace, letter_id: str, status: str, drawn: str) -> None:
         return
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
-        ws.save_letter(move(letter, status, day))
+        moved = move_conversation(ws.letters(), letter, status, day)
     except TransitionError as exc:
         ui.flash("error", f"Not changed: {exc}")
         return
-    ui.flash("success", f"Saved: the letter is now “{label(status)}” ({month_day(day)}).")
+    ws.save_letters(moved)
+    also = f" So are the writer's {plural(len(moved) - 1, 'other letter')}, one conversation." if len(moved) > 1 else ""
+    ui.flash("success", f"Saved: the letter is now “{label(status)}” ({month_day(day)}).{also}")
 
 
 def on_reminder(ws: Workspace, letter_id: str, drawn: tuple) -> None:
@@ -138,12 +143,13 @@ def on_reminder(ws: Workspace, letter_id: str, drawn: tuple) -> None:
         return
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
-        updated = record_reminder(letter, day)
+        reminded = remind_conversation(ws.letters(), letter, day)
     except TransitionError as exc:
         ui.flash("error", f"Not recorded: {exc}")
         return
-    ws.save_letter(updated)
-    ui.flash("success", f"Reminder {reminders_sent(updated)} recorded ({month_day(day)}).")
+    ws.save_letters(reminded)
+    also = f", for all {len(reminded)} of this writer's letters" if len(reminded) > 1 else ""
+    ui.flash("success", f"Reminder {reminders_sent(reminded[0])} recorded ({month_day(day)}){also}.")
 
 
 def _field(field: str) -> Callable[[LetterRequest], object]:
@@ -187,6 +193,44 @@ def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, 
         ui.flash("error", f"Not assigned: {exc}")
         return
     ws.save_application(updated)
+
+
+def on_merge(ws: Workspace, keep_id: str, other_ids: tuple[str, ...]) -> None:
+    """Merge a writer's duplicate letters into one (one write), if they are still the duplicates the page showed."""
+    letters, applications = ws.letters(), ws.applications()
+    found = next((d for d in duplicate_letters(letters, applications) if d.keep.id == keep_id), None)
+    if found is None or tuple(x.id for x in found.others) != other_ids:
+        ui.flash("warning", ui.CHANGED_ELSEWHERE)
+        return
+    letter, changed = merged(found, applications)
+    ws.save_changes(letters=[letter], applications=changed, delete_letters=other_ids)
+    ui.flash("success", "Merged: one letter, one ask and one packet, for every application it serves.")
+
+
+def merge_offers(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> None:
+    """One offer per writer who has separate letters that one letter could serve (plans made before letters
+    could be shared, or restored from such a backup)."""
+    if ws.read_only:
+        return
+    for found in duplicate_letters(letters, list(ctx.apps.values())):
+        writer = ctx.mentors[found.keep.mentor_id].name if found.keep.mentor_id in ctx.mentors else "A writer"
+        group = [found.keep, *found.others]
+        apps = and_list([ctx.apps[x.application_id].name for x in group if x.application_id in ctx.apps])
+        portal = label(ctx.apps[found.keep.application_id].portal) if found.keep.application_id in ctx.apps else ""
+        with st.container(border=True):
+            st.markdown(
+                f"**{ui.md(writer)}** writes {len(group)} separate letters "
+                f"({label_in_sentence(found.keep.letter_type)}) for {ui.md(apps)}, all on {portal}. One letter, "
+                "uploaded once and assigned to each application's programs, means one ask and one packet instead "
+                "of several."
+            )
+            st.button(
+                "Merge them into one letter",
+                key=f"letter-{found.keep.id}-merge",
+                on_click=on_merge,
+                args=(ws, found.keep.id, tuple(x.id for x in found.others)),
+                icon="🔗",
+            )
 
 
 # -- drawing ---------------------------------------------------------------------------------------------
@@ -343,6 +387,32 @@ def packet_editor(ws: Workspace, letter: LetterRequest) -> None:
     )
 
 
+def also_for_editor(
+    ws: Workspace, letter: LetterRequest, app: Application | None, apps: dict[str, Application]
+) -> None:
+    """Which other applications on the same portal this one letter serves (one upload, assigned to each)."""
+    if app is None:
+        return
+    others = {
+        a.id: a.name
+        for a in apps.values()
+        if a.id != letter.application_id and a.portal == app.portal and a.pathway == app.pathway
+    }
+    if not others or app.portal in ("other", "Interfolio"):
+        return
+    key = sync(f"letter-{letter.id}-also-for", [i for i in letter.also_for if i in others])
+    st.multiselect(
+        f"Also for (the same letter, uploaded once to {label(app.portal)})",
+        list(others),
+        format_func=lambda i: others[i],
+        key=key,
+        on_change=on_field,
+        args=edit_args(ws, letter, "also_for", key),
+        help="A preliminary or transitional year usually takes the same letters as the categorical application. "
+        "Leave an application out when it needs a separate, tailored letter.",
+    )
+
+
 def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None) -> None:
     left, right = st.columns(2)
     with left:
@@ -438,6 +508,7 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
         status_controls(ws, letter, ctx.today)
         packet_editor(ws, letter)
         letter_editor(ws, letter, app)
+        also_for_editor(ws, letter, app, ctx.apps)
         ui.delete_button(
             ws, "letter", letter.id, key=f"letter-{letter.id}-delete", label="Delete this letter", place="letter"
         )

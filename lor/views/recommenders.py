@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from lor import ui
 from lor.letter_types import expected_letter_type
+from lor.lifecycle import plan_letter_for, shareable_letter
 from lor.limits import PLAN_LIMITS, letter_room_message
 from lor.mix import application_problems, mix_for_letters, usual_portal
 from lor.models import (
@@ -53,7 +54,7 @@ from lor.scoring import (
 )
 from lor.sources import source_line
 from lor.store import Workspace
-from lor.text import a_or_an, lines_of, plural, short_date
+from lor.text import a_or_an, and_list, lines_of, plural, short_date
 
 APP_KEY = "recommenders-application"
 AUTO_PORTAL = "auto"  # the Add form's first portal choice: the one the specialty's programs use (lor.mix.usual_portal)
@@ -468,9 +469,14 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
 def letter_controls(
     ws: Workspace, mentor: Mentor, application: Application, letters: list[LetterRequest], *, lazy: bool = False
 ) -> None:
+    plan = ui.snapshot(ws)
+    applications = plan.applications()
+    names = {a.id: a.name for a in applications}
     for letter in letters:
         cols = st.columns([2, 1], vertical_alignment="center")
-        cols[0].markdown(f"✉️ Letter for this application: **{label(letter.status)}**")
+        others = [names[i] for i in letter.application_ids if i != application.id and i in names]
+        shared = f" (one letter, also for {ui.md(and_list(others))})" if others else ""
+        cols[0].markdown(f"✉️ Letter for this application{shared}: **{label(letter.status)}**")
         with cols[1]:
             bound(
                 st.selectbox,
@@ -490,18 +496,34 @@ def letter_controls(
     with box as shown:
         if not shown:
             return
-        full = letter_room_message(ui.snapshot(ws).letters(), application)
+        full = letter_room_message(plan.letters(), application)
         if full:
             st.info(ui.md(full), icon="📦")
             return
-        cols = st.columns([2, 1], vertical_alignment="bottom")
         expected = expected_letter_type(mentor, application)  # what the application needs from this writer
+        existing = shareable_letter(plan.letters(), applications, mentor.id, application)
+        share = False
+        if existing is not None:
+            first = names.get(existing.application_id, "another application")
+            same = f"Use the same letter as for {first} (one upload, assigned to both)"
+            choice = st.radio(
+                f"{mentor.name} already writes you a letter on {label(application.portal)}",
+                ["same", "separate"],
+                index=0 if existing.letter_type == expected else 1,
+                format_func=lambda c: same if c == "same" else "A separate letter, tailored for this application",
+                key=f"mentor-{mentor.id}-share-{application.id}",
+                help="One letter can go to every application on the same portal; ask for a separate one when the "
+                "applications differ (another specialty, a research track).",
+            )
+            share = choice == "same"
+        cols = st.columns([2, 1], vertical_alignment="bottom")
         letter_type = cols[0].selectbox(
             "Type of letter to plan",
             LETTER_TYPES,
-            index=LETTER_TYPES.index(expected),
+            index=LETTER_TYPES.index(existing.letter_type if share and existing else expected),
             format_func=label,
             key=f"mentor-{mentor.id}-letter-type",
+            disabled=share,
         )
         if cols[1].button(
             "Plan another letter" if letters else "Plan a letter",
@@ -510,8 +532,12 @@ def letter_controls(
             disabled=mentor.unavailable,
             help="Adds a planned letter for this application; track it on the Letters page.",
         ):
-            ws.save_letter(LetterRequest(mentor_id=mentor.id, application_id=application.id, letter_type=letter_type))
-            ui.flash("success", f"Planned {a_or_an(letter_type)} from {mentor.name}.")
+            letter = plan_letter_for(
+                plan.letters(), applications, mentor.id, application, letter_type=letter_type, share=share
+            )
+            ws.save_letter(letter)
+            what = "the same letter" if share else a_or_an(letter_type)
+            ui.flash("success", f"Planned {what} from {mentor.name} for {application.name}: one conversation, one ask.")
             st.rerun()
 
 
