@@ -20,9 +20,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lor.mix import check_mix, load_rules, rules_for
-from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, label
+from lor.models import ARRIVED_STATUSES, CLOSED_STATUSES, Application, LetterRequest, Mentor, label
 from lor.portals import all_portal_rules
-from lor.sources import checked_label
+from lor.sources import checked_label, short_source
 from lor.text import month_day, plural
 from lor.timing import timing
 
@@ -112,7 +112,7 @@ def _read_topic(path: Path) -> Topic:
         raise ValueError(f"{path.name}: slug {meta.get('slug')!r} differs from the file name")
     body = match.group(2).strip()
     if MIX_TABLE_MARK in body:
-        body = body.replace(MIX_TABLE_MARK, _markdown(mix_table(load_rules())))
+        body = body.replace(MIX_TABLE_MARK, mix_overview(load_rules()))
     if PORTAL_TABLE_MARK in body:
         body = body.replace(PORTAL_TABLE_MARK, portal_table())
     try:
@@ -124,6 +124,72 @@ def _read_topic(path: Path) -> Topic:
 def get_topic(slug: str | None) -> Topic | None:
     """The topic with this slug (or a merged topic's old slug), or None for a stale or mistyped link."""
     return next((t for t in load_guidance() if slug == t.slug or slug in t.aliases), None)
+
+
+def _organisation(source: str) -> str:
+    """The organisation a source names first ("CORD", "AAMC"), for a short credit beside a rule."""
+    first = short_source(source).split(";")[0].strip()
+    return first.split(",")[0].strip() if first and not first.lower().startswith("unverified") else ""
+
+
+def _group_of(rule: Mapping) -> tuple[str, str | None]:
+    specialty = rule.get("specialty") or []
+    specialties = [specialty] if isinstance(specialty, str) else list(specialty)
+    return rule["pathway"], (specialties[0] if len(specialties) == 1 else None) if specialties else None
+
+
+def mix_overview(rules: Iterable[Mapping], first: Iterable[tuple[str, str | None]] = ()) -> str:
+    """What each pathway (and specialty) needs, as short Markdown sections a phone can read: the student's own
+    pathways ``first`` ((pathway, specialty) pairs from their applications), then the rest. Each rule is one
+    bullet, marked required or advice, credited to the organisation behind it."""
+    groups: dict[tuple[str, str | None], list[Mapping]] = {}
+    shared: list[Mapping] = []
+    for rule in rules:
+        if rule["pathway"] == "any":
+            shared.append(rule)
+            continue
+        specialty = rule.get("specialty") or []
+        names = [specialty] if isinstance(specialty, str) else list(specialty)
+        for name in names or [None]:
+            groups.setdefault((rule["pathway"], name), []).append(rule)
+    wanted = [(p, None) for p, _ in first] + list(first)
+    order = sorted(
+        groups,
+        key=lambda g: (
+            g not in wanted,
+            wanted.index(g) if g in wanted else 0,
+            PATHWAY_ORDER.get(g[0], 9),
+            label(g[1]) if g[1] else "",
+        ),
+    )
+    lines: list[str] = []
+    for pathway, specialty in order:
+        title = label(pathway) + (
+            f": {label(specialty)}"
+            if specialty
+            else (": every specialty" if pathway in ("residency", "fellowship") else "")
+        )
+        mine = " (your application)" if (pathway, specialty) in wanted else ""
+        lines.append(f"**{title}**{mine}")
+        for rule in groups[(pathway, specialty)]:
+            need = "Required" if rule.get("required") else "Advice"
+            org = _organisation(str(rule.get("source", "")))
+            lines.append(f"- *{need}:* {rule['summary']}" + (f" ({org})" if org else ""))
+        lines.append("")
+    if shared:
+        lines.append("**Every pathway**")
+        lines += [f"- *{'Required' if r.get('required') else 'Advice'}:* {r['summary']}" for r in shared]
+    return "\n".join(lines).strip()
+
+
+PATHWAY_ORDER = {"medical_school": 0, "residency": 1, "fellowship": 2, "job": 3, "scholarship": 4, "research": 5}
+
+
+def topic_body(topic: Topic, first: Iterable[tuple[str, str | None]] = ()) -> str:
+    """A topic's text for the FAQ page, with the mix overview ordered for this student's applications."""
+    if topic.slug != "mix" or not first:
+        return topic.body
+    return topic.body.replace(mix_overview(load_rules()), mix_overview(load_rules(), first))
 
 
 def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
@@ -269,6 +335,7 @@ def context_cards(workspace: PlanSource, today: date, *, limit: int = MAX_CARDS)
             found += _letter_cards(letter, application, _writer(mentors, letter), today)
     for application in applications.values():
         found += _mix_cards(application, mentors, letters, today)
+    found += _committee_cards(mentors, applications, letters, today)
 
     best: dict[str, tuple[tuple[int, int], str]] = {}
     for urgency, slug, reason in found:
@@ -320,6 +387,32 @@ def _letter_cards(
             out.append(((2, days), "missed-deadline", backup))
     if letter.waived is None and letter.status in IN_PROGRESS:
         out.append(((5, days), "waiver", f"You have not decided yet whether to waive access to {what}."))
+    return out
+
+
+def _committee_cards(
+    mentors: Mapping[str, Mentor],
+    applications: Mapping[str, Application],
+    letters: list[LetterRequest],
+    today: date,
+) -> list[tuple[tuple[int, int], str, str]]:
+    """The committee-deadlines card while a committee letter is in play (its deadline comes months before the
+    portal's), or while a medical-school application has neither a committee letter nor enough letters yet."""
+    out: list[tuple[tuple[int, int], str, str]] = []
+    for letter in letters:
+        mentor = mentors.get(letter.mentor_id)
+        application = applications.get(letter.application_id)
+        if mentor is None or application is None or mentor.role != "committee" or letter.status in CLOSED_STATUSES:
+            continue
+        if letter.status in ARRIVED_STATUSES:
+            continue
+        days = ((mentor.intake_deadline or application.deadline) - today).days
+        when = (
+            f"its deadline is {month_day(mentor.intake_deadline, long=True)}"
+            if mentor.intake_deadline
+            else ("enter its own deadline on Choose recommenders")
+        )
+        out.append(((2, days), "committee-deadlines", f"{mentor.name} runs your committee letter: {when}."))
     return out
 
 

@@ -16,6 +16,7 @@ The happy path is planned → asked → agreed → packet_sent → submitted →
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -76,6 +77,11 @@ WAIVER_ADVICE = (
     "request, because the portal asks. Not waiving does not let you read it in the portal: AMCAS never "
     "gives applicants their letters, and ERAS doesn't show them either. It only keeps your FERPA right to "
     "see a copy your school keeps. In ERAS, once you waive, you can never view or obtain that letter."
+)
+
+WAIVER_FIRST = (
+    "Decide about the waiver first (Letters, under the letter's details): the portal asks for it with the request, "
+    "and the packet carries the request to the writer."
 )
 
 # Letter ID lengths we have seen (AMCAS: a 7-digit number). Formats change, so these only warn.
@@ -159,6 +165,9 @@ def move(letter: LetterRequest, status: str, day: date) -> LetterRequest:
         update[DATE_FIELDS[status]] = day
     elif status in MOVES[current]:
         _check_order(letter, status, day)
+        if status == "packet_sent" and letter.waived is None:
+            # The portal asks for the waiver with the request, and the packet carries the request: decide first.
+            raise TransitionError(WAIVER_FIRST)
         update[DATE_FIELDS[status]] = day
     elif status in _back_targets(letter):
         keep = _RANK[status]
@@ -297,6 +306,7 @@ def plan_letter_for(
     *,
     letter_type: str,
     share: bool,
+    observed: Sequence[str] = (),
 ) -> LetterRequest:
     """The letter to save when the student plans this writer for ``application``: with ``share``, the writer's
     letter on the same portal extended to serve it too (``shareable_letter``); otherwise a new letter, tailored
@@ -306,7 +316,13 @@ def plan_letter_for(
         return shared.model_copy(update={"also_for": [*shared.also_for, application.id]})
     other = any(x.mentor_id == mentor_id and x.status not in ("declined", "withdrawn") for x in letters)
     tailored = {"version": "tailored", "tailored_for": application.name[:500]} if other else {}
-    return LetterRequest(mentor_id=mentor_id, application_id=application.id, letter_type=letter_type, **tailored)
+    return LetterRequest(
+        mentor_id=mentor_id,
+        application_id=application.id,
+        letter_type=letter_type,
+        brag_sheet=list(observed)[:30],  # what the writer saw the student do: the brag sheet's first draft
+        **tailored,
+    )
 
 
 @dataclass(frozen=True)
@@ -383,8 +399,8 @@ def complete_milestone(letter: LetterRequest, kind: str, day: date) -> LetterReq
 
     - "check_in" changes nothing on the letter (lor.overview.mark_step_done logs it on the writer).
     - "status_check" dates the look in the portal (``status_checked_on``); the status stays.
-    - "ask" → asked. "packet" → packet_sent; from "asked" it records the yes (agreed) the same day,
-      because a packet only goes out after a yes.
+    - "ask" → asked. "packet" → packet_sent; from "asked" it is refused: the packet goes out after a yes, and
+      the student records the writer's answer first (it used to record a yes silently).
     - "reminder_1" / "reminder_2" record that reminder (a third is refused).
     - "deadline" done means the portal shows the letter received → submitted.
     - "thank_you" → thanked; from agreed/packet_sent it records the arrival too (you thank once it's in).
@@ -405,9 +421,8 @@ def complete_milestone(letter: LetterRequest, kind: str, day: date) -> LetterReq
     if kind == "ask":
         return move(letter, "asked", day) if status == "planned" else letter
     if kind == "packet":
-        if status == "asked":
-            letter = move(letter, "agreed", day)
-            status = "agreed"
+        if status == "asked":  # a packet goes out after a yes, and only the student knows whether it came
+            raise TransitionError("The writer hasn't answered yet. Record their answer first: yes, or no.")
         return move(letter, "packet_sent", day) if status in ("planned", "agreed") else letter
     if kind in ("reminder_1", "reminder_2"):
         field = f"{kind}_on"

@@ -178,6 +178,9 @@ def mix_for_letters(
     (``ranked``: rank_mentors of ``mentors`` for this application and day, when the caller has it)."""
     mentors = list(mentors)
     active = active_letters(letters, application.id)
+    # A letter a committee gathers goes into the committee letter: one entry on the portal, not one each.
+    committees = {x.mentor_id for x in active if x.letter_type in STAND_IN_TYPES}
+    active = [x for x in active if x.via is None or x.via not in committees]
     types = letter_types_for(active)
     writers = [m for m in mentors if m.id in types]
     report = check_mix(application, writers, letter_types=types, candidates=mentors, today=today, ranked=ranked)
@@ -197,7 +200,8 @@ def application_problems(application: Application, today: date) -> list[str]:
         problems.append(
             f"The deadline {full_date(application.deadline)} has already passed. Choose a date from today on."
         )
-    if application.pathway in PICK_SPECIALTY and application.specialty is None:
+    transitional = application.pathway == "residency" and application.track == "transitional"
+    if application.pathway in PICK_SPECIALTY and application.specialty is None and not transitional:
         problems.append(f"Choose a specialty: {label(application.pathway).lower()} letters depend on it.")
     return problems
 
@@ -210,6 +214,8 @@ def _applies(rule: dict, application: Application) -> bool:
         return False
     if rule.get("when_osteopathic") and not application.osteopathic_recognition:
         return False
+    if rule.get("tracks") and application.pathway == "residency" and application.track not in rule["tracks"]:
+        return False  # a preliminary or transitional year: no departmental letter, no specialty of its own
     if rule["kind"] == "portal_limit":
         return letter_limit(application)[0] > 0
     if rule["kind"] == "program_types":

@@ -668,6 +668,7 @@ class Milestone(_Model):
     done: bool = False
     overdue: bool = False  # its planned day passed before it was done; the planner put it on today
     planned_for: date | None = None  # for an overdue step, the day it was first planned for
+    waiting: bool = False  # waiting on the writer (their answer to the ask): not the student's move, never overdue
     # One conversation per writer (issue #22.2): a step that covers several of the writer's letters lists them all
     # (request_id is the first); an application's steps include every application its letter serves.
     request_ids: list[str] = Field(default_factory=list)

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from lor.lifecycle import complete_milestone
+from lor.lifecycle import complete_milestone, move
 from lor.mix import mix_for_letters
 from lor.models import (
     Application,
@@ -116,6 +116,8 @@ def step_blocker(plan, milestone: Milestone, day: date) -> str | None:
     letters = _step_letters(plan, milestone)
     if not letters:
         return "That letter is no longer in your plan."
+    if milestone.waiting and all(x.status == "asked" for x in letters):
+        return "waiting for the writer's answer. Record it first: they said yes, or they said no."
     reasons = [_letter_blocker(letter, milestone.kind, day) for letter in letters]
     # A step for several letters (one conversation with a writer) can be done when it moves any of them.
     return None if None in reasons else next((r for r in reasons if r != "Already recorded."), "Already recorded.")
@@ -173,3 +175,16 @@ def mark_step_done(ws, milestone: Milestone, day: date) -> str:
     if len(updated) == 1:
         return f"Done: {milestone.title}. The letter is now “{statuses[0]}”."
     return f"Done: {milestone.title}. All {len(updated)} letters are now “{'”, “'.join(statuses)}”."
+
+
+def record_answer(ws, milestone: Milestone, day: date, *, yes: bool) -> str:
+    """Record the writer's answer to the ask for a step waiting on it (``milestone.waiting``): every letter of the
+    step still waiting moves to agreed (``yes``) or declined, on ``day``. Returns what changed, in a sentence."""
+    status = "agreed" if yes else "declined"
+    waiting = [x for x in _step_letters(ws, milestone) if x.status == "asked"]
+    if not waiting:
+        raise ValueError("That answer is already recorded.")
+    ws.save_letters([move(x, status, day) for x in waiting])
+    if yes:
+        return "Noted: they said yes. Send your packet now, within a day or two."
+    return "Noted: they said no. Thank them, and choose a backup on Choose recommenders."

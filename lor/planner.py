@@ -311,6 +311,12 @@ class _Plan:
         if kind not in ("check_in", "deadline"):
             self.pending_seen = True
         overdue, planned_for = False, None
+        waiting = kind == "packet" and self.awaiting_yes
+        if waiting:
+            # Not the student's move yet: the writer hasn't answered. It waits on today (never overdue) until the
+            # student records the answer; the reminders and the due date still count from the plan.
+            self._step(kind=kind, day=max(day, self.today), title=self.title(kind), note=note, waiting=True)
+            return max(day, self.today)
         if day < self.today:
             if not (self.existing and next_step):
                 self.warnings.append(f"The {step} ({_fmt(day)}) has already passed, so it's left out.")

@@ -189,6 +189,55 @@ def season_caption(application: Application) -> str:
     return f"{own} (your own date; the season's is {dates.due:%b} {dates.due.day}, {mark})"
 
 
+NEXT_SEASON: int = 0  # the Add form's first season choice: the next one the portal still takes letters for
+
+
+def season_choices(today: date) -> list[int]:
+    """The Add form's season choices: the next season whichever the portal, then the next three years by name."""
+    return [NEXT_SEASON, today.year + 1, today.year + 2, today.year + 3]
+
+
+def season_choice_label(choice: int) -> str:
+    """ "The next season its portal takes letters for", "2028 (you apply in 2027)"."""
+    if choice == NEXT_SEASON:
+        return "The next season its portal takes letters for"
+    return f"{choice} (you apply in {choice - 1})"
+
+
+def resolve_season(
+    portal: str, pathway: str, choice: int, deadline: date | None, today: date
+) -> tuple[int | None, date | None, str | None]:
+    """(the season, the letters' due date, a reason it can't be added) for an application being added: the due
+    date entered wins; left empty, it is the season's date from the portal's calendar."""
+    if choice == NEXT_SEASON:
+        upcoming = upcoming_seasons(portal, pathway, today, count=1)
+        dates = upcoming[0] if upcoming else None
+    else:
+        dates = season_dates(portal, pathway, choice)
+    season = dates.season if dates else (None if choice == NEXT_SEASON else choice)
+    if deadline is not None:
+        return season, deadline, None
+    if dates is None:
+        return (
+            season,
+            None,
+            (
+                f"choose the day letters are due: {portal if portal != 'other' else 'this kind of application'} has no "
+                "season calendar the app knows."
+            ),
+        )
+    if dates.due <= today:
+        return (
+            season,
+            None,
+            (
+                f"the letters for {dates.name} were due {dates.due:%B} {dates.due.day}, {dates.due.year}. Choose a "
+                "later season, or enter your own due date."
+            ),
+        )
+    return season, dates.due, None
+
+
 @dataclass(frozen=True)
 class Intake:
     """The usual deadline of a committee or department for the student's materials."""

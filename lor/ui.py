@@ -36,7 +36,7 @@ from lor.models import (
     current_day,
     plain_errors,
 )
-from lor.overview import Overview, mark_step_done, overview_of, step_blocker
+from lor.overview import Overview, mark_step_done, overview_of, record_answer, step_blocker
 from lor.removal import Kind as RecordKind
 from lor.removal import Removal, removal_of, remove, restore
 from lor.store import (
@@ -1056,6 +1056,17 @@ def step_done(
     if ws.read_only:
         return None
     blocker = step_blocker(snapshot(ws), step, today)
+    if step.waiting and blocker and blocker.startswith("waiting"):
+        # Not the student's move: the writer hasn't answered the ask. Record the answer instead of a Done.
+        text.caption("Waiting for their answer.")
+        yes = action.button("They said yes", key=f"{key}-yes", type="primary")
+        no = action.button("They said no", key=f"{key}-no")
+        if not (yes or no):
+            return None
+        try:
+            return "success", record_answer(ws, step, today, yes=yes)
+        except ValueError as exc:
+            return "error", str(exc)
     if blocker:
         text.caption(f"Not yet: {blocker}")
         return None

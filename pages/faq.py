@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lor import ui
-from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search
+from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search, topic_body
 from lor.sources import source_line, sources_caption
 
 ws = ui.page_header(
@@ -13,10 +13,14 @@ ws = ui.page_header(
 )
 
 
+# The student's own pathways lead the "how many letters" list.
+mine = [(a.pathway, a.specialty) for a in ui.snapshot(ws).applications()]
+
+
 def show(topic: Topic, *, opened: bool) -> None:
     with st.expander(topic.title, expanded=opened):
         st.markdown("  \n".join(f"**{line}**" for line in topic.summary.splitlines()))
-        st.markdown(topic.body)
+        st.markdown(topic_body(topic, mine))
         st.caption(sources_caption(topic.sources, topic.checked))
         for page in topic.related:
             ui.page_link(page)

@@ -7,6 +7,7 @@ from lor.views.recommenders import (
     APP_KEY,
     add_application_form,
     add_mentor_form,
+    add_source_form,
     application_caption,
     backups_panel,
     edit_application,
@@ -55,4 +56,5 @@ mix_panel(chosen, mentors, letters, today)
 backups_panel(ws, chosen, mentors, letters, today)
 st.divider()
 add_mentor_form(ws, today, chosen, expanded=not mentors)
+add_source_form(ws, today)
 ranked_list(ws, chosen, mentors, letters, today)

@@ -362,7 +362,14 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
         )
 
 
-def packet_editor(ws: Workspace, letter: LetterRequest) -> None:
+def on_prefill_brag(ws: Workspace, letter_id: str, observed: tuple[str, ...]) -> None:
+    """Start an empty brag sheet from what the writer saw the student do (recorded on Choose recommenders)."""
+    letter = _still(ws, letter_id, [], lambda x: x.brag_sheet)
+    if letter is not None:
+        ws.save_letter(letter.model_copy(update={"brag_sheet": list(observed)[:30]}))
+
+
+def packet_editor(ws: Workspace, letter: LetterRequest, mentor: Mentor | None = None) -> None:
     st.markdown("**Packet checklist**")
     for item, text in PACKET_ITEMS.items():
         key = sync(f"letter-{letter.id}-packet-{item}", bool(letter.packet.get(item)))
@@ -378,6 +385,13 @@ def packet_editor(ws: Workspace, letter: LetterRequest) -> None:
     note = brag_sheet_note(letter.brag_sheet)
     if note:
         st.caption(note)
+    if not letter.brag_sheet and mentor is not None and mentor.observed:
+        st.button(
+            f"Start it from what {mentor.name} saw you do ({plural(len(mentor.observed), 'item')})",
+            key=f"letter-{letter.id}-brag-prefill",
+            on_click=on_prefill_brag,
+            args=(ws, letter.id, tuple(mentor.observed)),
+        )
     key = sync(f"letter-{letter.id}-strengths", letter.strengths)
     st.text_area(
         "Strengths you hope they can speak to (a pointer, not a script)",
@@ -506,7 +520,7 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
         letter_as_text(letter, app)
     else:
         status_controls(ws, letter, ctx.today)
-        packet_editor(ws, letter)
+        packet_editor(ws, letter, mentor)
         letter_editor(ws, letter, app)
         also_for_editor(ws, letter, app, ctx.apps)
         ui.delete_button(
@@ -584,13 +598,15 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
             row = st.columns(widths)
             due = f" · due {month_day(program.deadline)}" if program.deadline else ""
             row[0].markdown(f"**{ui.md(program.name)}**  \n{len(program.assigned)} of {program.max_letters}{due}")
-            for col, letter in zip(row[1:], offered, strict=False):
+            for col, letter, name in zip(row[1:], offered, names, strict=False):
                 if ws.read_only:
                     col.write("✓" if letter.id in program.assigned else "—")
                     continue
                 key = sync(f"assign-{app.id}-{part}-{letter.id}", letter.id in program.assigned)
                 col.checkbox(
-                    "Assigned",
+                    # The label is hidden on the grid (the column says whose letter it is) but it is what a screen
+                    # reader reads, and what a phone shows when the columns stack (NARROW_CSS).
+                    f"{ui.md(name)}'s letter to {ui.md(program.name)}",
                     key=key,
                     label_visibility="collapsed",
                     on_change=on_assign,

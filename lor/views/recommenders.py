@@ -29,6 +29,7 @@ from lor.models import (
     SETTINGS,
     SPECIALTIES,
     TOUCHPOINT_KINDS,
+    TRACKS,
     Application,
     LetterRequest,
     Mentor,
@@ -51,6 +52,16 @@ from lor.scoring import (
     rank_mentors,
     score_mentor,
     weights,
+)
+from lor.seasons import (
+    NEXT_SEASON,
+    application_season,
+    resolve_season,
+    season_caption,
+    season_choice_label,
+    season_choices,
+    season_name,
+    upcoming_seasons,
 )
 from lor.sources import source_line
 from lor.store import Workspace
@@ -83,7 +94,9 @@ def form_defaults(today: date, application: Application | None) -> dict[str, dic
             "application-pathway": "residency",
             "application-specialty": None,
             "application-portal": AUTO_PORTAL,
-            "application-deadline": today + timedelta(weeks=12),
+            "application-season": NEXT_SEASON,
+            "application-track": "categorical",
+            "application-deadline": None,  # empty: the season's date from the portal's calendar
             "application-academic": False,
         },
         "mentor": {
@@ -97,6 +110,14 @@ def form_defaults(today: date, application: Application | None) -> dict[str, dic
             "mentor-performance": None,
             "mentor-observed": "",
             "mentor-last-worked": None,
+            "mentor-degree": "",
+            "mentor-rotation-end": None,
+        },
+        "source": {
+            "source-name": "",
+            "source-kind": "committee",
+            "source-email": "",
+            "source-intake": None,
         },
     }
 
@@ -198,8 +219,10 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
 
 
 def _application_form(ws: Workspace, today: date) -> None:
+    upcoming = upcoming_seasons("ERAS", "residency", today)
+    example = f"Internal medicine, {upcoming[0].name}" if upcoming else "Internal medicine residency"
     with st.form("application-form", border=False):
-        name = st.text_input("Name", key="application-name", placeholder="Internal medicine residency 2027")
+        name = st.text_input("Name", key="application-name", placeholder=example)
         pathway = st.selectbox("Pathway", PATHWAYS, format_func=label, key="application-pathway")
         specialty = st.selectbox(
             "Specialty",
@@ -216,10 +239,28 @@ def _application_form(ws: Workspace, today: date) -> None:
             help="Left as is, the app picks the portal the specialty's programs use (emergency medicine and "
             "OB/GYN: ResidencyCAS; ophthalmology: SF Match; other residencies: ERAS; medical school: AMCAS).",
         )
+        cols = list(st.columns(2))
+        season = cols[0].selectbox(
+            "Season",
+            season_choices(today),
+            format_func=season_choice_label,
+            key="application-season",
+            help="Seasons are named as the portals name them: ERAS 2028 and AMCAS 2028 are applied to in 2027.",
+        )
+        track = cols[1].selectbox(
+            "Track (residency)",
+            TRACKS,
+            format_func=label,
+            key="application-track",
+            help="A preliminary or transitional year usually takes the same letters as your categorical "
+            "application: plan each writer's letter once and share it.",
+        )
         deadline = st.date_input(
-            "Letters due by",
+            "Letters due by (leave empty for the season's date)",
             key="application-deadline",
-            help="The day letters must be in. Each program's own dates can be added on the Letters page.",
+            help="Empty: the day the portal's programs or schools start reviewing, less a margin, from its "
+            "calendar for the season (published, or estimated from the last published season). Each program's "
+            "own dates can be added on the Letters page.",
         )
         academic = st.checkbox(
             "Academic programs",
@@ -228,14 +269,21 @@ def _application_form(ws: Workspace, today: date) -> None:
         )
         if not st.form_submit_button("Add application", key="application-add", type="primary"):
             return
+    portal = usual_portal(pathway, specialty) if portal == AUTO_PORTAL else portal
+    season_year, due, problem = resolve_season(portal, pathway, season, deadline, today)
+    if problem:
+        st.error(f"Not added: {problem}", icon="⚠️")
+        return
     try:
         application = Application(
             name=name,
             pathway=pathway,
             specialty=specialty,
-            portal=usual_portal(pathway, specialty) if portal == AUTO_PORTAL else portal,
-            deadline=deadline,
+            portal=portal,
+            deadline=due,
             academic=academic,
+            season=season_year,
+            track=track if pathway == "residency" else "categorical",
         )
     except ValidationError as exc:
         ui.show_validation_error(exc, prefix="Not added:")
@@ -247,7 +295,10 @@ def _application_form(ws: Workspace, today: date) -> None:
     ws.save_application(application)
     st.session_state[APP_KEY] = application.id
     reset_form_after_rerun("application", "mentor-specialty")  # a new writer defaults to its field
-    ui.flash("success", f"Added {application.name} (portal: {label(application.portal)}).")
+    caption = season_caption(application)
+    ui.flash(
+        "success", f"Added {application.name} (portal: {label(application.portal)}{'; ' + caption if caption else ''})."
+    )
     st.rerun()
 
 
@@ -288,6 +339,21 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
                 check=not_past,
                 help="Every step of the plan is counted back from this date.",
             )
+        with cols[1]:
+            seasons = [None, *range(today.year, today.year + 4)]
+            if application.season not in seasons:
+                seasons.append(application.season)
+            edit(
+                st.selectbox,
+                "Season",
+                "season",
+                options=seasons,
+                format_func=lambda y: "Not set" if y is None else season_name(application.portal, y),
+                help="The season as the portal names it. Changing it doesn't move the due date: set that too.",
+            )
+        cols = list(st.columns(2))
+        with cols[0]:
+            edit(st.selectbox, "Track (residency)", "track", options=TRACKS, format_func=label)
         with cols[1]:
             edit(st.checkbox, "Academic programs", "academic")
             edit(
@@ -348,12 +414,23 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
             help=FACTOR_HELP["performance"],
         )
         observed = st.text_area("What they saw you do", key="mentor-observed", help=FACTOR_HELP["observed"])
-        last_worked = st.date_input(
+        cols = list(st.columns(3))
+        last_worked = cols[0].date_input(
             "Last worked together",
             min_value=EARLIEST,
             max_value=today,
             key="mentor-last-worked",
             help=FACTOR_HELP["last_worked"],
+        )
+        rotation_end = cols[1].date_input(
+            "Rotation ends (or ended)",
+            min_value=EARLIEST,
+            max_value=today + timedelta(days=730),
+            key="mentor-rotation-end",
+            help=FACTOR_HELP["rotation_end"],
+        )
+        degree = cols[2].selectbox(
+            "Degree", DEGREES, format_func=label, key="mentor-degree", help=FACTOR_HELP["degree"]
         )
         if not st.form_submit_button("Add mentor", key="mentor-add", type="primary"):
             return
@@ -372,6 +449,8 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
             performance=performance or "average",  # checked above; a stand-in so the other fields are checked too
             observed=lines_of(observed),
             last_worked=last_worked,
+            rotation_end=rotation_end,
+            degree=degree,
         )
     except ValidationError as exc:
         st.error(" ".join(["Not added:", *plain_errors(exc), *unchosen]), icon="⚠️")
@@ -382,6 +461,47 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
     ws.save_mentor(mentor)
     reset_form_after_rerun("mentor")
     ui.flash("success", f"Added {mentor.name}.")
+    st.rerun()
+
+
+SOURCE_KINDS = {
+    "committee": "A committee letter (your school's premedical or health-professions committee)",
+    "department": "A departmental letter (a department writing as a group: the IM SEL, a group SLOE)",
+}
+
+
+def add_source_form(ws: Workspace, today: date) -> None:
+    """Add a committee or a department as a letter source: not a person, so no relationship to describe."""
+    with st.expander("Add a committee or departmental letter", icon="🏛️"):
+        if ui.plan_full("writers", len(ui.snapshot(ws).mentors())):
+            return
+        st.caption(
+            "A committee or a department is not scored like a person: it has its own process and its own deadline. "
+            "Plan it for an application below like any writer."
+        )
+        with st.form("source-form", border=False):
+            kind = st.radio("Kind", list(SOURCE_KINDS), format_func=lambda k: SOURCE_KINDS[k], key="source-kind")
+            name = st.text_input("Name", key="source-name", placeholder="Pre-Health Advising Committee")
+            cols = list(st.columns(2))
+            email = cols[0].text_input("Its office's email", key="source-email")
+            intake = cols[1].date_input(
+                "Its deadline for your materials (if you know it)",
+                min_value=today - timedelta(days=365),
+                max_value=today + timedelta(days=730),
+                key="source-intake",
+                help="Registration, your statement, the individual letters it gathers. Empty: the usual date for "
+                "its kind, which the plan marks as a placeholder.",
+            )
+            if not st.form_submit_button("Add it", key="source-add", type="primary"):
+                return
+    try:
+        source = Mentor(name=name, email=email, role=kind, setting="other", intake_deadline=intake, weeks_known=0)
+    except ValidationError as exc:
+        ui.show_validation_error(exc, prefix="Not added:")
+        return
+    ws.save_mentor(source)
+    reset_form_after_rerun("source")
+    ui.flash("success", f"Added {source.name} as {'a committee' if kind == 'committee' else 'a department'}.")
     st.rerun()
 
 
@@ -427,6 +547,8 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, place: str, lazy:
             edit(st.selectbox, "Degree", "degree", options=DEGREES, format_func=label)
         with cols[1]:
             edit_day("Rotation ends (or ended)", "rotation_end", today + timedelta(days=730))
+        if mentor.letter_source:
+            edit_day("Its deadline for your materials", "intake_deadline", today + timedelta(days=730))
         edit(st.text_area, "Notes", "notes")
         ui.delete_button(ws, "mentor", mentor.id, key=f"{k}-delete", label="Delete this mentor", place=place)
 
@@ -533,11 +655,21 @@ def letter_controls(
             help="Adds a planned letter for this application; track it on the Letters page.",
         ):
             letter = plan_letter_for(
-                plan.letters(), applications, mentor.id, application, letter_type=letter_type, share=share
+                plan.letters(),
+                applications,
+                mentor.id,
+                application,
+                letter_type=letter_type,
+                share=share,
+                observed=mentor.observed,
             )
             ws.save_letter(letter)
-            what = "the same letter" if share else a_or_an(letter_type)
-            ui.flash("success", f"Planned {what} from {mentor.name} for {application.name}: one conversation, one ask.")
+            if share:
+                first = names.get(letter.application_id, "another application")
+                done = f"Planned: {mentor.name}'s letter for {first} now goes to {application.name} too (one ask)."
+            else:
+                done = f"Planned {a_or_an(letter_type)} from {mentor.name}."
+            ui.flash("success", done)
             st.rerun()
 
 
@@ -718,7 +850,12 @@ def backups_panel(
                     if full:
                         st.error(ui.md(full), icon="📦")
                         return
-                    new = LetterRequest(mentor_id=backup.id, application_id=application.id, letter_type=new_type)
+                    new = LetterRequest(
+                        mentor_id=backup.id,
+                        application_id=application.id,
+                        letter_type=new_type,
+                        brag_sheet=backup.observed[:30],
+                    )
                     ws.save_letter(new)
                     ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})
                     ui.flash("success", f"Planned {a_or_an(new_type)} from {backup.name}.")
@@ -800,10 +937,16 @@ def ranked_list(
 
 def application_caption(application: Application) -> None:
     parts = [label(application.pathway), label(application.specialty) if application.specialty else None]
-    parts += [label(application.portal), f"letters due {short_date(application.deadline)}"]
+    if application.pathway == "residency" and application.track != "categorical":
+        parts.append(label(application.track))
+    season = season_caption(application)
+    parts += [label(application.portal), season or f"letters due {short_date(application.deadline)}"]
     if application.academic:
         parts.append("academic")
     st.caption(" · ".join(p for p in parts if p))
+    dates = application_season(application)
+    if dates is not None and application.deadline == dates.due:
+        st.caption(ui.md(dates.explained()), help=dates.source)
 
 
 def read_only_view(
