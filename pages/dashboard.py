@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from lor import ui
 from lor.example import load_example
-from lor.models import STATUSES, Milestone, Student, label
+from lor.models import SPECIALTIES, STATUSES, Milestone, Student, label
 from lor.overview import step_when
 from lor.text import plural
 
@@ -19,6 +19,7 @@ ui.private_link_notice()
 ui.show_flash()
 
 plan = ui.snapshot(ws)  # one read of the records per plan version, shared with the sidebar
+SPECIALTY_CHOICES: list[str] = ["", *SPECIALTIES]
 
 
 def student_form(student: Student | None, *, expanded: bool) -> None:
@@ -28,17 +29,41 @@ def student_form(student: Student | None, *, expanded: bool) -> None:
         name = st.text_input("Your name", value=student.name if student else "", key="student-name")
         email = st.text_input("Your email", value=(student.email or "") if student else "", key="student-email")
         school = st.text_input("School or program", value=student.school if student else "", key="student-school")
-        year = st.number_input(
+        cols = st.columns(3)
+        # 0 and "" stand for "not set" in the choices (a form sends them like any other choice), None when saved.
+        years = [0, *range(today.year - 5, today.year + 9)]
+        current = (student.graduation_year or 0) if student else 0
+        if current not in years:
+            years.append(current)
+        year = cols[0].selectbox(
             "Graduation year",
-            min_value=1950,
-            max_value=2100,
-            step=1,
+            years,
+            index=years.index(current),
+            format_func=lambda y: str(y) if y else "Not set",
             key="student-year",
-            value=(student.graduation_year or today.year + 1) if student else today.year + 1,
         )
+        aim = (student.target_specialty or "") if student else ""
+        choices = SPECIALTY_CHOICES if aim in SPECIALTY_CHOICES else [*SPECIALTY_CHOICES, aim]
+        specialty = cols[1].selectbox(
+            "Specialty you're aiming for",
+            choices,
+            index=choices.index(aim),
+            format_func=lambda s: label(s) if s else "Not decided",
+            key="student-specialty",
+        )
+        phone = cols[2].text_input("Phone (for writers)", value=student.phone if student else "", key="student-phone")
         if st.form_submit_button("Save my details", key="student-save", type="primary"):
             try:
-                ws.save_student(Student(name=name, email=email, school=school, graduation_year=int(year)))
+                ws.save_student(
+                    Student(
+                        name=name,
+                        email=email,
+                        school=school,
+                        graduation_year=int(year) or None,
+                        target_specialty=specialty or None,
+                        phone=phone,
+                    )
+                )
             except ValidationError as exc:
                 ui.show_validation_error(exc, prefix="Not saved:")
             else:

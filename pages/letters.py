@@ -64,7 +64,7 @@ with tab_letters:
                 format_func=titles.get,
                 key=SELECT_KEY,
             )
-            detail(ws, by_id[chosen], ctx)
+            detail(ws, by_id[chosen], ctx, letters)
 
 with tab_assign:
     if tab_assign.open is not False:

@@ -427,6 +427,36 @@ def also_for_editor(
     )
 
 
+def via_editor(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[LetterRequest]) -> None:
+    """Where an individual letter goes when a committee letter serves the same application: into the committee
+    letter (by the committee's deadline), or straight to the portal."""
+    committees = {
+        m.id: m.name
+        for m in ctx.mentors.values()
+        if m.role == "committee"
+        and m.id != letter.mentor_id
+        and any(x.mentor_id == m.id and x.serves(letter.application_id) for x in letters)
+    }
+    if not committees and letter.via is None:
+        return
+    if letter.via is not None and letter.via not in committees:
+        committees[letter.via] = ctx.mentors[letter.via].name if letter.via in ctx.mentors else "A committee"
+    app = ctx.apps.get(letter.application_id)
+    straight = f"Straight to {label(app.portal)}" if app else "Straight to the portal"
+    options: list[str | None] = [None, *committees]
+    key = sync(f"letter-{letter.id}-via", letter.via)
+    st.selectbox(
+        "Sent to",
+        options,
+        format_func=lambda i: straight if i is None else f"{committees[i]} (it goes into the committee letter)",
+        key=key,
+        on_change=on_field,
+        args=edit_args(ws, letter, "via", key),
+        help="A letter the committee gathers is due to the committee by its own deadline, and counts inside the "
+        "committee letter: one entry on the portal.",
+    )
+
+
 def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None) -> None:
     left, right = st.columns(2)
     with left:
@@ -505,7 +535,7 @@ def letter_as_text(letter: LetterRequest, app: Application | None) -> None:
         st.markdown(f"**Notes:** {ui.md(letter.notes)}")
 
 
-def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
+def detail(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[LetterRequest]) -> None:
     mentor, app = ctx.mentors.get(letter.mentor_id), ctx.apps.get(letter.application_id)
     st.markdown(f"### {ui.md(letter_title(letter, ctx.mentors, ctx.apps))}")
     ui.show_flash(DETAIL_PLACE)
@@ -523,6 +553,7 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
         packet_editor(ws, letter, mentor)
         letter_editor(ws, letter, app)
         also_for_editor(ws, letter, app, ctx.apps)
+        via_editor(ws, letter, ctx, letters)
         ui.delete_button(
             ws, "letter", letter.id, key=f"letter-{letter.id}-delete", label="Delete this letter", place="letter"
         )

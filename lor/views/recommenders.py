@@ -362,6 +362,7 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
                 "osteopathic_recognition",
                 help="Residency programs with ACGME Osteopathic Recognition value a letter from a DO.",
             )
+        bound(st.text_area, "Notes", ws, application, "notes", f"{k}-notes")
         st.caption("Programs, their own due dates and letter limits are on the Letters page, under Assign to programs.")
         ui.delete_button(
             ws, "application", application.id, key=f"{k}-delete", label="Delete this application", place="application"
@@ -510,13 +511,24 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, place: str, lazy:
 
     def edit(widget: Callable, label_text: str, name: str, **kwargs) -> None:
         key = f"{k}-{MENTOR_KEYS.get(name, name)}"
-        bound(widget, label_text, ws, mentor, name, key, help=FACTOR_HELP[name], **kwargs)
+        kwargs.setdefault("help", FACTOR_HELP.get(name))
+        bound(widget, label_text, ws, mentor, name, key, **kwargs)
 
     with ui.panel("Edit details (changes save at once)", key=f"{k}-edit", lazy=lazy, icon="✏️") as shown:
         if not shown:
             return
         edit(st.text_input, "Name", "name")
-        edit(st.text_input, "Email", "email", to_widget=lambda v: v or "")
+        cols = list(st.columns(2))
+        with cols[0]:
+            edit(st.text_input, "Email", "email", to_widget=lambda v: v or "")
+        with cols[1]:
+            edit(
+                st.text_input,
+                "Title (shown on the drafts)",
+                "title",
+                placeholder="Associate Professor of Medicine",
+                help="Their title, as it goes on the request: drafts and request sheets use it.",
+            )
         cols = list(st.columns(3))
         with cols[0]:
             edit(st.selectbox, "Role", "role", options=ROLES, format_func=label)
@@ -548,7 +560,14 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, place: str, lazy:
         with cols[1]:
             edit_day("Rotation ends (or ended)", "rotation_end", today + timedelta(days=730))
         if mentor.letter_source:
-            edit_day("Its deadline for your materials", "intake_deadline", today + timedelta(days=730))
+            edit(
+                st.date_input,
+                "Its deadline for your materials",
+                "intake_deadline",
+                min_value=min(EARLIEST, mentor.intake_deadline or today),
+                max_value=today + timedelta(days=730),
+                help="When it needs your registration, statement and the letters it gathers; empty: the usual date.",
+            )
         edit(st.text_area, "Notes", "notes")
         ui.delete_button(ws, "mentor", mentor.id, key=f"{k}-delete", label="Delete this mentor", place=place)
 

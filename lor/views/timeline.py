@@ -652,7 +652,7 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
             key="timeline-custom-severity",
         )
         who = cols[1].selectbox("Who it affects", WHO_CHOICES, format_func=label, key="timeline-custom-who")
-        if not st.form_submit_button("Add busy period"):
+        if not st.form_submit_button("Add busy period", key="timeline-custom-add"):
             return
     try:
         period = BusyPeriod(name=name, start=first, end=last, severity=severity, who=who, source="Added by you")
