@@ -53,10 +53,10 @@ def test_the_example_plan_row_matches_its_dashboard(example_ws):
     row = desk_row(ov, plan_id=example_ws.id, last_change="2026-11-20T10:00:00+00:00")
     overdue = [m for m in ov.milestones if not m.done and (m.overdue or m.day < TODAY)]
     assert row.name == ov.student.name
-    assert row.applications == 1 and row.nearest_due == ov.applications[0].deadline
-    assert row.overdue_steps == len(overdue) == 3
+    assert row.applications == 2 and row.nearest_due == ov.applications[0].deadline
+    assert row.overdue_steps == len(overdue) == 1  # Dr. Raman's packet (the asked writer's is waiting, not late)
     assert row.missing_required == 0  # every required check of the example passes
-    assert (row.letters_in, row.letters_needed) == (1, 4)  # one submitted; the declined letter is not counted
+    assert (row.letters_in, row.letters_needed) == (0, 5)  # none in yet, nine months out; the declined not counted
     assert row.silent_writers == 0  # the one open ask is a week old
     assert row.last_change == date(2026, 11, 20)
     assert row.status == "Needs help"

@@ -244,10 +244,23 @@ def test_the_mix_topic_shows_every_rule_from_the_rules_file():
     rules = load_rules()
     assert rules
     for rule in rules:
-        row = next(line for line in body.splitlines() if f"(rule `{rule['id']}`)" in line)
-        assert rule["summary"] in row
-        assert ("Required" if rule["required"] else "Recommended") in row
-        assert rule["source"] in row
+        row = next(line for line in body.splitlines() if rule["summary"] in line)
+        assert ("*Required:*" if rule["required"] else "*Advice:*") in row
+
+
+def test_the_mix_list_puts_the_students_own_pathways_first_and_stays_short():
+    from lor.guidance import mix_overview, topic_body
+
+    em = mix_overview(load_rules(), [("residency", "emergency_medicine")])
+    first_two = [line for line in em.splitlines() if line.startswith("**")][:2]
+    assert first_two == [
+        "**Residency: every specialty** (your application)",
+        "**Residency: Emergency medicine** (your application)",
+    ]
+    premed = topic_body(get_topic("mix"), [("medical_school", None)])
+    assert premed.index("**Medical school** (your application)") < premed.index("**Residency: every specialty**")
+    assert "data/letter_rules.toml" not in premed and ":8888" not in premed  # a student's words, no odd links
+    assert max(len(line) for line in em.splitlines()) < 300  # bullets a phone wraps, not table rows
 
 
 def test_mix_table_has_one_row_per_rule_with_readable_labels():
@@ -427,7 +440,7 @@ def test_cards_are_capped_and_ordered_by_urgency():
 def test_the_example_plan_asks_about_the_declined_writer_and_an_open_waiver(example_ws):
     cards = context_cards(example_ws, TODAY)
     assert [c.slug for c in cards] == ["declined", "waiver"]
-    assert cards[0].reason == "Dr. Thomas Reed declined your request for Internal medicine residency."
+    assert cards[0].reason == "Dr. Thomas Reed declined your request for Internal medicine (categorical)."
     assert "Dr. Elena Vasquez" in cards[1].reason
 
 

@@ -499,7 +499,7 @@ def test_every_page_shows_a_plan_with_deadlines_in_1999_and_2999(open_page, page
     text = everything_on(at).replace("**", "")  # as read, without the bold marks
     for words in FAR_DATED_SHOWN[page]:
         assert words in text, f"{page}: {words!r} not shown"
-    assert "Internal medicine residency" in text or page in ("timeline", "faq", "share")  # the rest still there
+    assert "Internal medicine (categorical)" in text or page in ("timeline", "faq", "share")  # the rest still there
 
 
 def test_the_advisor_report_lists_applications_due_in_1999_and_2999(ws):

@@ -30,6 +30,7 @@ D = date(2026, 6, 1)
 
 
 def letter(**kw) -> LetterRequest:
+    kw.setdefault("waived", True)  # decided, as the packet needs (see the waiver test below)
     return LetterRequest(mentor_id="m1", application_id="a1", **kw)
 
 
@@ -154,7 +155,9 @@ def test_milestones_marked_done_map_to_moves():
     assert complete_milestone(planned, "check_in", day) is planned
     asked = complete_milestone(planned, "ask", D)
     assert asked.status == "asked"
-    packet = complete_milestone(asked, "packet", day)
+    with pytest.raises(TransitionError, match="Record their answer first"):
+        complete_milestone(asked, "packet", day)  # no silent yes (issue #22.9)
+    packet = complete_milestone(move(asked, "agreed", day), "packet", day)
     assert (packet.status, packet.agreed_on, packet.packet_sent_on) == ("packet_sent", day, day)
     r1 = complete_milestone(packet, "reminder_1", day)
     r2 = complete_milestone(r1, "reminder_2", day)
@@ -241,3 +244,13 @@ def test_brag_sheet_note_is_gentle_outside_five_to_seven():
     assert "Five to seven" in brag_sheet_note(["one", "two"])
     assert brag_sheet_note(["x"] * 6) is None
     assert "best seven" in brag_sheet_note(["x"] * 9)
+
+
+def test_the_packet_waits_for_a_waiver_decision():
+    undecided = move(move(letter(waived=None), "asked", D), "agreed", D)
+    with pytest.raises(TransitionError, match="Decide about the waiver first"):
+        move(undecided, "packet_sent", D)
+    with pytest.raises(TransitionError, match="waiver"):
+        complete_milestone(undecided, "packet", D)
+    decided = undecided.model_copy(update={"waived": False})
+    assert move(decided, "packet_sent", D).status == "packet_sent"

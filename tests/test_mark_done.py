@@ -57,7 +57,7 @@ def plans(draw):
     )
     last = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=900).map(lambda d: TODAY - timedelta(d))))
     mentor = Mentor(id="m", name="Dr. Lee", specialty="emergency_medicine", last_worked=last)
-    letter = LetterRequest(id="r", mentor_id="m", application_id="a")
+    letter = LetterRequest(id="r", mentor_id="m", application_id="a", waived=True)
     day = TODAY - timedelta(days=draw(st.integers(min_value=0, max_value=60)))
     for status in FORWARD[: draw(st.integers(min_value=0, max_value=len(FORWARD)))]:
         if status not in MOVES[letter.status]:
@@ -96,7 +96,7 @@ def test_a_status_check_done_on_the_dashboard_is_the_same_as_on_the_timeline():
     # Issue 13: the Dashboard said "Already recorded: nothing to change" and the step stayed pending.
     app = Application(id="a", name="IM", specialty="internal_medicine", deadline=TODAY + timedelta(days=3))
     mentor = Mentor(id="m", name="Dr. Lee", last_worked=TODAY - timedelta(days=40))
-    letter = LetterRequest(id="r", mentor_id="m", application_id="a")
+    letter = LetterRequest(id="r", mentor_id="m", application_id="a", waived=True)
     for status, back in (("asked", 60), ("agreed", 55), ("packet_sent", 54)):
         letter = move(letter, status, TODAY - timedelta(days=back))
     sent = {"reminder_1_on": TODAY - timedelta(days=20), "reminder_2_on": TODAY - timedelta(days=6)}
@@ -111,7 +111,7 @@ def test_a_status_check_done_on_the_dashboard_is_the_same_as_on_the_timeline():
 
 def test_a_packet_step_is_not_offered_before_the_writer_was_asked():
     app = Application(id="a", name="IM", specialty="internal_medicine", deadline=TODAY + timedelta(weeks=10))
-    letter = LetterRequest(id="r", mentor_id="m", application_id="a")
+    letter = LetterRequest(id="r", mentor_id="m", application_id="a", waived=True)
     plan = Plan([Mentor(id="m", name="Dr. Lee", last_worked=TODAY)], [app], [letter])
     steps = {m.kind: m for m in plan.milestones(TODAY)}
     packet = steps["packet"]
@@ -122,7 +122,7 @@ def test_a_packet_step_is_not_offered_before_the_writer_was_asked():
 def test_an_overdue_step_says_so_with_the_day_it_was_planned_for():
     app = Application(id="a", name="IM", specialty="internal_medicine", deadline=TODAY + timedelta(weeks=6))
     mentor = Mentor(id="m", name="Dr. Lee", last_worked=TODAY - timedelta(days=10))
-    letter = LetterRequest(id="r", mentor_id="m", application_id="a")
+    letter = LetterRequest(id="r", mentor_id="m", application_id="a", waived=True)
     ask = next(m for m in plan_workspace([mentor], [app], [letter], settings={}, today=TODAY) if m.kind == "ask")
     assert ask.overdue and ask.day == TODAY and ask.planned_for < TODAY
     planned = ask.planned_for

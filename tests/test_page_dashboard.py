@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from plan_dates import TODAY
 
-from lor.overview import overview_of
+from lor.models import LetterRequest
+from lor.overview import overview_of, step_when
 from lor.store import Store
 
 
@@ -40,16 +42,31 @@ def test_done_on_the_dashboard_records_the_step_and_the_next_plan_shows_it(open_
 
 
 def test_a_step_that_cannot_be_done_yet_has_no_done_button_and_says_why(open_page):
+    # A planned letter due in six days: its ask is this week, and so is its packet, which must wait for the ask.
     at = open_page("dashboard")
     ws = saved()
+    ws.save_letter(LetterRequest(id="l-kim", mentor_id="m-kim", application_id="a-im", due=TODAY + timedelta(days=6)))
+    at.run()
     week = overview_of(ws, TODAY).this_week()
-    letters = {r.id: r for r in ws.letters()}
-    waiting = [m for m in week if m.kind == "packet" and letters[m.request_id].status == "planned"]
+    later = [m for m in week if m.kind == "packet" and m.request_id == "l-kim"]
     offered = {b.key for b in at.button}
-    assert waiting, "the example plan has a packet step for a writer not asked yet"
-    for step in waiting:
-        assert f"dash-done-{step.uid}" not in offered
+    assert later, "a packet step this week for a writer not asked yet"
+    assert f"dash-done-{later[0].uid}" not in offered
     assert "Not yet: this step comes after the ask. Mark the ask done first." in [c.value for c in at.caption]
+
+
+def test_a_step_waiting_on_the_writers_answer_asks_for_the_answer_not_done(open_page):
+    # Dr. Vasquez was asked a week ago and hasn't answered: not overdue, not Done (issue #22.9).
+    at = open_page("dashboard")
+    ws = saved()
+    step = next(m for m in overview_of(ws, TODAY).this_week() if m.waiting)
+    assert not step.overdue and "Overdue" not in step_when(step, TODAY)
+    offered = {b.key for b in at.button}
+    assert f"dash-done-{step.uid}" not in offered
+    assert {f"dash-done-{step.uid}-yes", f"dash-done-{step.uid}-no"} <= offered
+    at.button(key=f"dash-done-{step.uid}-yes").click().run()
+    assert not at.exception, at.exception
+    assert next(r for r in saved().letters() if r.id == step.request_id).status == "agreed"
 
 
 def test_counts_read_as_words_and_empty_sections_have_no_heading(open_page):

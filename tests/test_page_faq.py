@@ -73,7 +73,7 @@ def test_the_mix_topic_shows_the_table_generated_from_the_rules(open_page):
     at = open_page("faq", example=False, query={"topic": "mix"})
     text = "\n".join(m.value for m in at.expander[0].markdown)
     for rule in load_rules():
-        assert rule["id"] in text and rule["summary"] in text
+        assert rule["summary"] in text
 
 
 def _links(at) -> list[tuple[str, dict[str, list[str]]]]:
@@ -90,7 +90,7 @@ def test_the_example_plan_shows_its_context_cards(open_page):
     assert len(shown) == len(expected)
     for card, text in zip(expected, shown, strict=True):
         assert card.title in text and markdown_escape(card.reason) in text
-    assert "Thomas Reed declined your request for Internal medicine residency" in shown[0]
+    assert "Thomas Reed declined your request for Internal medicine \\(categorical\\)" in shown[0]
     card_links = [params["topic"] for label, params in _links(at) if label == "Read this"]
     assert card_links == [[c.slug] for c in expected]
 

@@ -34,10 +34,16 @@ def test_walk_a_letter_from_planned_to_thanked(open_page):
     at.text_area(key="letter-l-hale-brag").input("Presented at chair's rounds\n\nAsked sharp questions").run()
     assert stored_letter("l-hale").brag_sheet == ["Presented at chair's rounds", "Asked sharp questions"]
     assert any("2 bullets so far" in c.value for c in at.caption)
-    for status in ("asked", "agreed", "packet_sent"):
+    for status in ("asked", "agreed"):
         at.button(key=f"letter-l-hale-move-{status}").click().run()
         assert not at.exception and not errors(at), errors(at)
         assert stored_letter("l-hale").status == status
+    # The packet carries the request, and the portal asks about the waiver with it: decide first (issue #22.9).
+    at.button(key="letter-l-hale-move-packet_sent").click().run()
+    assert "Decide about the waiver first" in errors(at)
+    at.radio(key="letter-l-hale-waiver").set_value("waived").run()
+    at.button(key="letter-l-hale-move-packet_sent").click().run()
+    assert not errors(at) and stored_letter("l-hale").status == "packet_sent"
     for _ in range(2):
         at.button(key="letter-l-hale-reminder").click().run()
         assert not errors(at)
@@ -89,7 +95,7 @@ def test_the_advisor_view_shows_the_plan_without_any_input(open_page):
     load_example(store.open(edit), TODAY)
     at = open_page("letters", example=False, shared=True, query={"view": view})
     assert not at.exception
-    assert any(m.label == "Submitted" and m.value == "1" for m in at.metric)
+    assert any(m.label == "Packet sent" and m.value == "1" for m in at.metric)
     editable = (at.button, at.checkbox, at.text_input, at.text_area, at.date_input, at.radio, at.number_input)
     assert [w.key for kind in editable for w in kind] == []
     assert [s.key for s in at.selectbox] == ["letters-select"]  # choosing which letter to read changes nothing

@@ -231,7 +231,7 @@ def test_the_example_plan_shows_the_ranking_the_mix_and_a_backup_for_the_decline
     assert mix_lines(at)
     assert any(v.startswith("**Dr. Thomas Reed** declined") for v in markdown(at))
     assert any(shown(b.label) == "Plan Dr. Daniel Kim instead" for b in at.button)
-    # Dr. Hale, the chair, writes the department's IM SEL: a slot, not a thin relationship (issue #11).
+    # The Department of Medicine writes the IM SEL: a letter source planned as a slot (issues #11, #22.5).
     assert any("planned as a slot" in w.value for w in at.warning)
     assert not any("thin relationship" in w.value for w in at.warning)
 

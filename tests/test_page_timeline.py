@@ -11,6 +11,7 @@ from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.models import Application, LetterRequest, Mentor
+from lor.overview import overview_of
 from lor.store import Store
 
 
@@ -54,8 +55,8 @@ def test_example_plan_shows_this_week_overdue_first_and_one_picture_at_a_time(op
     assert not at.exception
     assert [s.value for s in at.subheader][:2] == ["This week", "Calendar"]
     week = [m.value for m in at.markdown if m.value.startswith("**")]
-    assert week[0].startswith("**Overdue")
-    assert "tl-done-l-hale-ask" in [b.key for b in at.button]
+    assert week[0].startswith("**Overdue")  # Dr. Raman said yes a month ago: her packet is late
+    assert "tl-done-l-raman-packet" in [b.key for b in at.button]
     assert not at.get("plotly_chart")  # the calendar first; the other pictures are built when chosen
     at.session_state["timeline-view"] = "year"
     at.run()
@@ -70,15 +71,17 @@ def test_example_plan_shows_this_week_overdue_first_and_one_picture_at_a_time(op
 
 
 def test_done_in_this_week_records_the_ask_on_the_letter(open_page):
+    # Dr. Kim's rotation ended two weeks ago: a letter planned with him is asked this week.
     at = open_page("timeline")
-    assert saved_letter("l-hale").status == "planned"
-    at.button(key="tl-done-l-hale-ask").click().run()
+    store().default_workspace().save_letter(LetterRequest(id="l-kim", mentor_id="m-kim", application_id="a-im"))
+    at.run()
+    at.button(key="tl-done-l-kim-ask").click().run()
     assert not at.exception
-    letter = saved_letter("l-hale")
+    letter = saved_letter("l-kim")
     assert letter.status == "asked"
     assert letter.asked_on == TODAY
     assert any("Asked" in s.value for s in at.success)
-    assert "tl-done-l-hale-ask" not in [b.key for b in at.button]
+    assert "tl-done-l-kim-ask" not in [b.key for b in at.button]
 
 
 def test_a_goal_conversation_done_is_logged_on_the_writer(open_page):
@@ -99,18 +102,28 @@ def test_a_goal_conversation_done_is_logged_on_the_writer(open_page):
 
 def test_clicking_a_calendar_step_shows_its_letter_and_mark_done_saves_it(open_page):
     at = open_page("timeline")
-    click_event(at, "l-vasquez-packet")
+    click_event(at, "l-raman-packet")
     assert not at.exception
     shown = texts(at)
-    assert "Once Dr\\. Elena Vasquez says yes, send your packet" in shown
-    assert "Writer: Dr\\. Elena Vasquez" in shown and "Letter status: Asked" in shown
+    assert "Send Dr\\. Priya Raman your packet" in shown
+    assert "Writer: Dr\\. Priya Raman" in shown and "Letter status: Agreed" in shown
     at.button(key="timeline-event-done").click().run()
     assert not at.exception
-    letter = saved_letter("l-vasquez")
-    assert letter.status == "packet_sent"  # a packet goes out after a yes: the yes is recorded too
-    assert letter.agreed_on == TODAY and letter.packet_sent_on == TODAY
+    letter = saved_letter("l-raman")
+    assert (letter.status, letter.packet_sent_on) == ("packet_sent", TODAY)
     assert "Done ✓" in [s.value for s in at.success]
     assert not [b for b in at.button if b.key == "timeline-event-done"]
+
+
+def test_a_step_waiting_on_the_writer_records_their_answer_not_a_silent_yes(open_page):
+    at = open_page("timeline")
+    click_event(at, "l-vasquez-packet")
+    assert "Once Dr\\. Elena Vasquez says yes, send your packet" in texts(at)
+    keys = [b.key for b in at.button]
+    assert "timeline-event-done" not in keys  # Done used to record a yes the writer never gave (issue #22.9)
+    at.button(key="timeline-event-done-no").click().run()
+    assert not at.exception
+    assert saved_letter("l-vasquez").status == "declined"
 
 
 def test_a_status_check_marked_done_is_dated_on_the_letter_and_shows_done(open_page):
@@ -118,7 +131,7 @@ def test_a_status_check_marked_done_is_dated_on_the_letter_and_shows_done(open_p
     at.button(key="timeline-event-done").click().run()
     assert not at.exception
     letter = saved_letter("l-raman")
-    assert (letter.status, letter.status_checked_on) == ("packet_sent", TODAY)  # the status stays
+    assert (letter.status, letter.status_checked_on) == ("agreed", TODAY)  # the status stays
     assert any("mark its due date done" in i.value for i in at.success)
     assert "Done ✓" in [s.value for s in at.success]  # the next plan shows the step done
 
@@ -149,14 +162,16 @@ def test_switching_off_a_default_period_is_saved_at_once(open_page):
 
 
 def test_the_buffer_is_saved_and_moves_the_writers_due_date(open_page):
+    def due(letter_id: str) -> date:
+        ov = overview_of(store().default_workspace(), TODAY)
+        return next(m.day for m in ov.milestones if m.kind == "deadline" and letter_id in m.letter_ids)
+
     at = open_page("timeline")
-    # Dr. Hale's ask window closed a week ago (8 weeks before the Jan 13 deadline).
-    assert "planned for Wed Nov 18, 2026" in texts(at)
+    assert due("l-raman") == date(2027, 9, 1)  # the ERAS season's date
     at.number_input(key="timeline-buffer-days").set_value(14).run()
     assert not at.exception
     assert store().default_workspace().get_setting("buffer_days") == 14
-    # Counting back from a date two weeks earlier, the window closed two weeks earlier too.
-    assert "planned for Wed Nov 4, 2026" in texts(at)
+    assert due("l-raman") == date(2027, 8, 18)  # the writer is given a date two weeks earlier
 
 
 def test_moving_a_default_period_for_one_year(open_page):
@@ -178,7 +193,7 @@ def test_your_own_period_ending_before_it_starts_gets_a_plain_error(open_page):
     at.text_input(key="timeline-custom-name").set_value("Department retreat")
     at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 20))
     at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 18))
-    at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+    at.button(key="timeline-custom-add").click().run()
     assert not at.exception
     assert any("before it starts" in e.value for e in at.error)
     assert (store().default_workspace().get_setting("busy") or {}).get("custom", []) == []
@@ -190,7 +205,7 @@ def test_adding_your_own_period(open_page):
     at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 18))
     at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 20))
     at.selectbox(key="timeline-custom-who").set_value("internal_medicine")
-    at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+    at.button(key="timeline-custom-add").click().run()
     assert not at.exception
     [custom] = store().default_workspace().get_setting("busy")["custom"]
     assert custom["name"] == "Department retreat"
@@ -229,7 +244,7 @@ def test_removed_periods_of_your_own_can_each_be_put_back_once_or_the_notice_dis
         at.text_input(key="timeline-custom-name").set_value(name)
         at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 18))
         at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 20))
-        at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+        at.button(key="timeline-custom-add").click().run()
     own = lambda: store().default_workspace().get_setting("busy")["custom"]  # noqa: E731
     retreat, boards, away = own()
     for period in (retreat, boards):
@@ -243,7 +258,7 @@ def test_removed_periods_of_your_own_can_each_be_put_back_once_or_the_notice_dis
     at.text_input(key="timeline-custom-name").set_value("Boards week")
     at.date_input(key="timeline-custom-start").set_value(date(2027, 1, 18))
     at.date_input(key="timeline-custom-end").set_value(date(2027, 1, 20))
-    at.button(key="FormSubmitter:timeline-custom-form-Add busy period").click().run()
+    at.button(key="timeline-custom-add").click().run()
     at.button(key=f"timeline-custom-put-back-{boards['id']}").click().run()
     assert [p["name"] for p in own()].count("Boards week") == 1
     assert "Boards week (Mon Jan 18, 2027 – Wed Jan 20, 2027) is already in the list." in shown(texts(at))

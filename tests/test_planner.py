@@ -483,7 +483,8 @@ def test_an_existing_letter_never_plans_into_the_past_and_keeps_to_two_reminders
     todo = [m for m in plan.milestones if not m.done]
     assert all(m.day >= TODAY for m in todo)
     assert sum(m.overdue for m in plan.milestones) <= 1
-    assert sum(m.day == TODAY and m.kind != "deadline" for m in todo) <= 1
+    assert sum(m.day == TODAY and m.kind != "deadline" and not m.waiting for m in todo) <= 1  # waiting: not yours
+    assert not any(m.waiting and m.overdue for m in todo)  # waiting on the writer is never overdue
     assert sum(m.kind in ("reminder_1", "reminder_2") for m in plan.milestones) <= 2
     assert len({m.uid for m in plan.milestones}) == len(plan.milestones)
     for kind, day in (("ask", asked), ("packet", packet), ("reminder_1", reminder_1), ("reminder_2", reminder_2)):

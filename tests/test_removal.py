@@ -40,12 +40,16 @@ def test_deleting_an_application_names_its_programs_and_letters_and_undo_restore
     before = contents(example_ws)
     app = example_ws.applications()[0]
     removal = removal_of(example_ws, "application", app.id)
-    count = len([r for r in example_ws.letters() if r.application_id == app.id])
-    assert f"{count} letters (" in removal.summary()
+    only = [r for r in example_ws.letters() if r.application_ids == (app.id,)]
+    shared = [r for r in example_ws.letters() if r.serves(app.id) and len(r.application_ids) > 1]
+    assert f"{len(only)} letters (" in removal.summary()
     assert f"{len(app.programs)} programs" in removal.summary()
+    assert f"{len(shared)} shared letters stay for the other applications" in removal.summary()
     remove(example_ws, removal)
-    assert example_ws.applications() == [] or app.id not in {a.id for a in example_ws.applications()}
-    assert not [r for r in example_ws.letters() if r.application_id == app.id]
+    assert app.id not in {a.id for a in example_ws.applications()}
+    assert not [r for r in example_ws.letters() if r.serves(app.id)]
+    # The letters it shared with the preliminary-year application stay, now that application's own.
+    assert {r.id for r in shared} <= {r.id for r in example_ws.letters()}
     restore(example_ws, removal)
     assert contents(example_ws) == before
 

@@ -38,7 +38,8 @@ def warnings(at) -> list[str]:
 
 
 def keys(at, prefix: str) -> list[str]:
-    return [b.key for b in at.button if b.key and b.key.startswith(prefix)]
+    """The Remove buttons (and the like) whose key starts with ``prefix``; a form's own Add button is not one."""
+    return [b.key for b in at.button if b.key and b.key.startswith(prefix) and not b.key.endswith("-add")]
 
 
 def test_removing_a_busy_period_another_tab_removed_says_it_is_already_gone(open_page):

@@ -36,7 +36,7 @@ def test_export_is_deterministic_and_has_the_documented_shape(store, example_ws)
     doc = json.loads(text)
     assert doc["schema"] == SCHEMA
     assert {"student", "mentors", "applications", "letters"} <= doc.keys()
-    assert len(doc["mentors"]) == 6
+    assert len(doc["mentors"]) == 7
 
 
 def _applied_migrations(store) -> list[str]:
@@ -178,12 +178,17 @@ def test_every_write_bumps_the_version(ws):
 
 
 def test_example_plan_loads_with_dates_around_today(ws):
+    # Loaded in late November, the example plans next season's ERAS letters (ERAS 2028, due September 2027).
     ws.store.import_json(ws, example_document(TODAY))
-    assert len(ws.mentors()) == 6 and {r.status for r in ws.letters()} >= {"planned", "asked", "declined"}
-    assert ws.applications()[0].deadline > TODAY
-    later = date(2027, 6, 2)
-    ws.store.import_json(ws, example_document(later))
-    assert ws.applications()[0].deadline > later
+    assert len(ws.mentors()) == 7 and {r.status for r in ws.letters()} >= {"planned", "asked", "declined"}
+    first = ws.applications()[0]
+    assert (first.season, first.deadline) == (2028, date(2027, 9, 1))
+    assert max(r.asked_on for r in ws.letters() if r.asked_on) < TODAY  # its past steps are in the past
+    # Loaded in June, the season is still ERAS 2028 (due in 13 weeks); in July it is the next one.
+    ws.store.import_json(ws, example_document(date(2027, 6, 2)))
+    assert ws.applications()[0].deadline == date(2027, 9, 1)
+    ws.store.import_json(ws, example_document(date(2027, 7, 20)))
+    assert ws.applications()[0].season == 2029 and ws.applications()[0].deadline > date(2028, 8, 1)
 
 
 def test_clear_empties_the_workspace(example_ws):
