@@ -354,7 +354,9 @@ def can_write(mentor: Mentor, letter_type: str, application: Application) -> boo
     """True when this mentor is someone who can write a letter of this type for this application."""
     if letter_type in ("committee", "packet"):
         return mentor.role == "committee"
-    if letter_type in ("chair", "sel"):
+    if letter_type == "sel":  # the IM SEL is the department's letter, never a chair's own
+        return mentor.role == "department"
+    if letter_type == "chair":
         return mentor.role in ("department_chair", "department")
     if letter_type == "standardized":
         field = application.specialty
