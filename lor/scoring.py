@@ -118,7 +118,8 @@ def scoring_help() -> str:
         f"{RELEVANCE['clinician_outside']}, anyone else outside it {RELEVANCE['outside']}, because program "
         "directors weigh letters from their own specialty most. A sub-internship or away rotation in your "
         f"specialty adds {ACTING_INTERN_BONUS}; a research mentor counts {RELEVANCE['research_mentor_residency']} "
-        f"({RELEVANCE['research_mentor_academic']} for an academic program). Medical school: science and "
+        f"({RELEVANCE['research_mentor_academic']} for an academic program, "
+        f"{RELEVANCE['research_mentor_in_specialty']} when they work in your specialty). Medical school: science and "
         f"non-science faculty {med['faculty']}, a research mentor {med['research_mentor']}, a clinician "
         f"{med['clinical']}, anyone else {med['other']}. Jobs: a clinical supervisor {job['clinical']}. Research "
         f"and scholarships: a research mentor {research['research_mentor']}, someone who saw your research or "
@@ -492,6 +493,12 @@ def _relevance(mentor: Mentor, application: Application) -> tuple[int, str]:
         if pathway == "fellowship" and role == "program_director":
             return RELEVANCE_MAX, "Your residency program director: fellowships usually want this letter"
         if role == "research_mentor" and application.specialty is not None:
+            if same_field:
+                return (
+                    rel["research_mentor_in_specialty"],
+                    f"A research mentor in {field}, the specialty you are applying to: programs still read "
+                    "clinical letters first",
+                )
             if application.academic:
                 return rel["research_mentor_academic"], "A research mentor helps for an academic program"
             return (

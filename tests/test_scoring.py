@@ -143,6 +143,34 @@ def test_the_contract_strong_writer_is_strong_even_with_the_least_helpful_detail
             assert score_mentor(m, app, today=TODAY).tier == "strong", setting
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([r for r in ROLES if r not in ("resident", "department", "committee")]),
+    st.sampled_from(SETTINGS),
+    st.integers(8, 400),
+    st.integers(0, 365),
+    st.lists(st.just("a thing they saw"), max_size=8),
+    st.sampled_from(["residency", "fellowship"]),
+    st.booleans(),
+)
+def test_the_design_rule_a_close_same_specialty_writer_who_saw_outstanding_work_is_strong(
+    role, setting, weeks, days_ago, observed, pathway, academic
+):
+    # DESIGN.md: 8+ weeks, frequent one-on-one time, outstanding work, seen within the year, same specialty.
+    # (A resident is never strong for residency, and a department or committee is a letter, not a person.)
+    m = mentor(
+        role=role,
+        setting=setting,
+        weeks_known=weeks,
+        one_on_one="frequent",
+        performance="outstanding",
+        observed=observed,
+        last_worked=TODAY - timedelta(days=days_ago),
+    )
+    app = IM.model_copy(update={"pathway": pathway, "academic": academic})
+    assert score_mentor(m, app, today=TODAY).tier == "strong"
+
+
 def test_reasons_read_like_sentences_a_student_understands():
     m = mentor(setting="longitudinal", weeks_known=12, observed=["led rounds", "ran a family meeting"])
     texts = [r.text for r in score_mentor(m, IM, today=TODAY).reasons]
