@@ -216,15 +216,15 @@ def salutation(mentor: Mentor) -> str:
 
     The title typed before the name is kept; without one, a writer with a doctorate (degree MD, DO or PhD, written
     after the name or recorded, or a physician's role and no degree recorded) is "Dr."; anyone else, and a
-    department or committee, is greeted by the name as typed. Degrees and generations after the surname ("Jr.",
-    ", MD") are left out; every word kept is as typed.
+    department or committee saved under its own name ("Department of Medicine"), is greeted by the name as typed.
+    Degrees and generations after the surname ("Jr.", ", MD") are left out; every word kept is as typed.
     """
     name = " ".join(mentor.name.split())
-    if is_letter_source(mentor):
-        return name
     head, comma, tail = name.partition(",")
     words = head.split()
     title = _TITLES.get(_word_key(words[0])) if words else None
+    if is_letter_source(mentor) and not title:  # "Department of Medicine"; a contact person ("Dr. Hale") as below
+        return name
     if title:
         words = words[1:]
     after = tail.split()

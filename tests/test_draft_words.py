@@ -263,6 +263,9 @@ def test_a_committee_or_department_gets_a_request_not_a_personal_ask(role):
     assert email.body.startswith(f"Dear {office.name},")
     assert "would like to request" in email.body and "how to register or request it" in email.body
     assert draft_kinds_for(letter, mentor=office, today=TODAY) == ["ask_in_person", "ask_email"]
+    # A department saved under its contact person's name is greeted like a person.
+    contact = office.model_copy(update={"name": "Dr. Margaret Hale"})
+    assert salutation(contact) == "Dr. Hale"
 
 
 def test_no_short_notice_ask_for_a_letter_due_months_away():
