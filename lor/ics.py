@@ -1,10 +1,11 @@
 """Export plan milestones as an iCalendar (.ics) file that calendar apps import, and re-import to update.
 
 Each milestone is an all-day event. Its UID comes from ``Milestone.uid`` (the letter and the step), so
-importing a newer export updates the same events instead of adding copies. Asks and reminders still
-to do carry an alarm at 9:00 on the morning of the day (``TRIGGER:PT9H``, counted from the all-day
-start at local midnight; the form Apple Calendar itself writes for all-day alarms). The output is
-deterministic: the same milestones give the same bytes (DTSTAMP is the milestone's day, not the clock).
+importing a newer export updates the same events instead of adding copies. Every step still to do
+carries an alarm at 9:00 on the morning of its day (``TRIGGER:PT9H``, counted from the all-day start at
+local midnight; the form Apple Calendar itself writes for all-day alarms), and a due date a second one at
+9:00 a week before; ``ALARMS_TEXT`` says so in the Timeline's words. The output is deterministic: the
+same milestones give the same bytes (DTSTAMP is the milestone's day, not the clock).
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ from lor.text import step_label
 
 PRODID = "-//LOR Planner//Letter plan//EN"
 UID_DOMAIN = "lor-planner"
-ALARM_KINDS = frozenset({"ask", "reminder_1", "reminder_2"})
 ALARM_TRIGGER = timedelta(hours=9)  # 9:00 on the morning of the (all-day) event
+WEEK_AHEAD_TRIGGER = ALARM_TRIGGER - timedelta(days=7)  # 9:00 a week before a due date
+ALARMS_TEXT = (
+    "Every step still to do has an alarm at 9:00 on its day, and each due date one a week ahead as well; "
+    "steps already done have none."
+)
 DONE_MARK = "✓ "
 _ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
 # iCalendar text may not hold control characters other than tab and newline.
@@ -54,12 +59,15 @@ def _event(milestone: Milestone, uid: str) -> Event:
         event.add("description", _clean(milestone.note))
     event.add("categories", [step_label(milestone.kind)])
     event.add("transp", "TRANSPARENT")  # a reminder to act, not time the student is busy
-    if milestone.kind in ALARM_KINDS and not milestone.done:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", _clean(milestone.title))
-        alarm.add("trigger", ALARM_TRIGGER)
-        event.add_component(alarm)
+    if not milestone.done:
+        triggers = [WEEK_AHEAD_TRIGGER, ALARM_TRIGGER] if milestone.kind == "deadline" else [ALARM_TRIGGER]
+        for trigger in triggers:
+            ahead = "In a week: " if trigger == WEEK_AHEAD_TRIGGER else ""
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", _clean(ahead + milestone.title))
+            alarm.add("trigger", trigger)
+            event.add_component(alarm)
     return event
 
 

@@ -16,7 +16,7 @@ The happy path is planned → asked → agreed → packet_sent → submitted →
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -307,20 +307,36 @@ def plan_letter_for(
     letter_type: str,
     share: bool,
     observed: Sequence[str] = (),
+    committees: Collection[str] = (),
 ) -> LetterRequest:
     """The letter to save when the student plans this writer for ``application``: with ``share``, the writer's
     letter on the same portal extended to serve it too (``shareable_letter``); otherwise a new letter, tailored
-    for this application when the writer already writes another one."""
+    for this application when the writer already writes another one, and sent through the application's committee
+    letter (``via``) when one of ``committees`` (writer ids with role "committee") writes one for it."""
     shared = shareable_letter(letters, applications, mentor_id, application) if share else None
     if shared is not None:
         return shared.model_copy(update={"also_for": [*shared.also_for, application.id]})
     other = any(x.mentor_id == mentor_id and x.status not in ("declined", "withdrawn") for x in letters)
     tailored = {"version": "tailored", "tailored_for": application.name[:500]} if other else {}
+    # With a committee letter planned for this application, a person's letter goes into it by default.
+    committee = next(
+        (
+            x.mentor_id
+            for x in letters
+            if x.letter_type in ("committee", "packet")
+            and x.serves(application.id)
+            and x.mentor_id != mentor_id
+            and x.status not in ("declined", "withdrawn")
+            and x.mentor_id in committees
+        ),
+        None,
+    )
     return LetterRequest(
         mentor_id=mentor_id,
         application_id=application.id,
         letter_type=letter_type,
         brag_sheet=list(observed)[:30],  # what the writer saw the student do: the brag sheet's first draft
+        via=committee if letter_type not in ("committee", "packet") else None,
         **tailored,
     )
 

@@ -14,9 +14,12 @@ from typing import Final
 from urllib.parse import quote
 
 from lor import timing
+from lor.letter_types import departmental
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
+from lor.mix import PHYSICIAN_ROLES
 from lor.models import Application, LetterRequest, Mentor, Program, Student, email_problem, label, quoted
 from lor.portals import writer_steps
+from lor.scoring import is_letter_source
 from lor.text import long_date as _long_day
 from lor.text import plural
 from lor.text import short_date as _short_day
@@ -83,16 +86,37 @@ ATTACH_REMINDER: Final = "[Attach your CV and personal statement, then tick them
 # ERAS and ResidencyCAS send the same letter to every program it is assigned to.
 GENERAL_SALUTATION_PORTALS: frozenset[str] = frozenset({"ERAS", "ResidencyCAS"})
 
+# Where the student worked with the writer, as it follows "working with you" (every Setting has one; "" adds nothing).
 _SETTING_PHRASES: dict[str, str] = {
     "rotation": "on your service",
-    "longitudinal": "over our longitudinal time together",
+    "longitudinal": "over many months",
     "lab": "in your lab",
     "course": "in your course",
     "project": "on our project",
     "clinic": "in your clinic",
     "job": "at work",
     "volunteer": "in our volunteer work",
+    "other": "",
+    "sub_internship": "on my sub-internship",
+    "away_rotation": "on my away rotation",
 }
+
+# The salutation: "Dr. Marcus Webb" is greeted "Dr. Webb". A title's spellings, the words after a surname that
+# are not part of it (degrees, generations) and the particles that belong to the surname ("van", "de la").
+_TITLES: dict[str, str] = {
+    "dr": "Dr.", "doctor": "Dr.", "prof": "Professor", "professor": "Professor",
+    "mr": "Mr.", "ms": "Ms.", "mrs": "Mrs.", "mx": "Mx.",
+}  # fmt: skip
+_GENERATIONS: frozenset[str] = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_DEGREES: frozenset[str] = frozenset(
+    {"md", "do", "phd", "mph", "ms", "msc", "mba", "rn", "np", "facp", "facs", "faap", "facep"}
+)
+_SURNAME_PARTICLES: frozenset[str] = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "do", "st", "ter",
+     "ten", "bin", "ibn", "al", "el", "mac"}
+)  # fmt: skip
+DOCTOR_DEGREES: frozenset[str] = frozenset({"MD", "DO", "PhD"})
+_DOCTORATES: frozenset[str] = frozenset({"md", "do", "phd"})
 
 
 @dataclass(frozen=True)
@@ -177,8 +201,70 @@ def _signature(student: Student | None) -> str:
     return "\n".join(lines)
 
 
-def _where(mentor: Mentor) -> str:
-    return _SETTING_PHRASES.get(mentor.setting, "with you")
+def _with_you(mentor: Mentor) -> str:
+    """ "working with you on your service": the phrase the drafts use for the time the student spent with them."""
+    where = _SETTING_PHRASES.get(mentor.setting, "")
+    return f"working with you {where}" if where else "working with you"
+
+
+def _word_key(word: str) -> str:
+    return word.casefold().replace(".", "").strip(",")
+
+
+def salutation(mentor: Mentor) -> str:
+    """How a draft greets the writer: "Dr. Webb" for "Dr. Marcus Webb", "Dr. van der Berg", "Professor Ortiz".
+
+    The title typed before the name is kept; without one, a writer with a doctorate (degree MD, DO or PhD, written
+    after the name or recorded, or a physician's role and no degree recorded) is "Dr."; anyone else, and a
+    department or committee saved under its own name ("Department of Medicine"), is greeted by the name as typed.
+    Degrees and generations after the surname ("Jr.", ", MD") are left out; every word kept is as typed.
+    """
+    name = " ".join(mentor.name.split())
+    head, comma, tail = name.partition(",")
+    words = head.split()
+    title = _TITLES.get(_word_key(words[0])) if words else None
+    if is_letter_source(mentor) and not title:  # "Department of Medicine"; a contact person ("Dr. Hale") as below
+        return name
+    if title:
+        words = words[1:]
+    after = tail.split()
+    surname_first = bool(comma and words) and not all(_after_surname(word, 3) for word in after)
+    if not surname_first:  # "Webb, Marcus" has the surname before the comma; "Ana Ortiz, MD" a degree after it
+        while len(words) > 1 and _after_surname(words[-1], len(words)):
+            after.insert(0, words.pop())
+    doctorate = any(_word_key(word) in _DOCTORATES for word in after) or mentor.degree in DOCTOR_DEGREES
+    if not words:
+        return name
+    surname = list(words) if surname_first else [words[-1]]
+    for word in [] if surname_first else reversed(words[1:-1]):  # the first word is a given name, even "Di"
+        if _word_key(word) not in _SURNAME_PARTICLES:
+            break
+        surname.insert(0, word)
+    if title is None and (doctorate or (not mentor.degree and mentor.role in PHYSICIAN_ROLES)):
+        title = "Dr."
+    return f"{title} {' '.join(surname)}" if title else name
+
+
+def _after_surname(word: str, words: int) -> bool:
+    """True for a word that follows a surname without being part of it: "Jr.", "MD", "PhD". In a two-word name a
+    degree counts only when written as one ("DO"), since "Do" can be the surname itself."""
+    key = _word_key(word)
+    if key in _GENERATIONS:
+        return True
+    return key in _DEGREES and (words > 2 or word != word.capitalize())
+
+
+def _dear(ctx: _Context) -> str:
+    return f"Dear {salutation(ctx.mentor)},"
+
+
+def _source_letter(ctx: _Context) -> str:
+    """What a department or committee writes: "my committee letter", "the department's IM SEL"."""
+    if ctx.mentor.role == "committee":
+        return "a committee letter"
+    slot = departmental(ctx.mentor, ctx.application)
+    name = label(slot.type).split(" (")[0] if slot else "departmental letter"
+    return f"the department's {name}"
 
 
 def _join(*paragraphs: str | None) -> str:
@@ -222,7 +308,7 @@ def _submission_block(
 
 def _ask_reason(mentor: Mentor, application: Application) -> str:
     return (
-        f"Working with you {_where(mentor)} taught me a great deal, and you have seen my work "
+        f"{_with_you(mentor).capitalize()} taught me a great deal, and you have seen my work "
         f"as closely as anyone, which is why I am asking you as I apply to {purpose(application)}."
     )
 
@@ -233,11 +319,13 @@ def is_short_notice(due: date, today: date) -> bool:
 
 
 def _goal_conversation(ctx: _Context) -> tuple[str, str]:
+    if ctx.source:
+        return _source_meeting(ctx)
     subject = "Could we talk briefly about my plans?"
     body = _join(
-        f"Dear {ctx.mentor.name},",
-        f"I hope you are doing well. I am getting ready to apply to {purpose(ctx.application)}, and the "
-        f"time I spent {_where(ctx.mentor)} still shapes how I think about that choice.",
+        _dear(ctx),
+        f"I hope you are doing well. I am getting ready to apply to {purpose(ctx.application)}, and "
+        f"{_with_you(ctx.mentor)} still shapes how I think about that choice.",
         "Would you have 15 or 20 minutes in the coming weeks to talk about my goals? I would value your "
         "advice. In person, by video or by phone — whatever is easiest for you.",
         "Thank you for considering it.",
@@ -247,6 +335,8 @@ def _goal_conversation(ctx: _Context) -> tuple[str, str]:
 
 
 def _ask_in_person(ctx: _Context) -> tuple[str, str]:
+    if ctx.source:
+        return _source_visit(ctx)
     subject = f"What to say when you ask {ctx.mentor.name} in person"
     offer = DECLINE_OFFERS[1] if ctx.short else DECLINE_OFFERS[0]
     short = ""
@@ -258,8 +348,7 @@ def _ask_in_person(ctx: _Context) -> tuple[str, str]:
     body = _join(
         "A script to say in your own voice, not to read out. Ask in person or by video when you can.",
         "“Thank you for making time to meet. "
-        f"I'm applying to {purpose(ctx.application)}, and I learned a lot working with you "
-        f"{_where(ctx.mentor)}.”",
+        f"I'm applying to {purpose(ctx.application)}, and I learned a lot {_with_you(ctx.mentor)}.”",
         short,
         f"“Would you feel able to write me a strong letter of recommendation? {offer}”",
         "If yes: “Thank you so much. I'll email you within two days with my CV, personal statement, a "
@@ -271,9 +360,11 @@ def _ask_in_person(ctx: _Context) -> tuple[str, str]:
 
 
 def _ask_email(ctx: _Context) -> tuple[str, str]:
+    if ctx.source:
+        return _source_request(ctx)
     subject = f"Request for a letter of recommendation — {_student_name(ctx.student)}"
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         "I hope this finds you well. " + _ask_reason(ctx.mentor, ctx.application),
         "Do you feel you know my work well enough to write a strong letter of recommendation for me? "
         "Letters are due "
@@ -288,10 +379,12 @@ def _ask_email(ctx: _Context) -> tuple[str, str]:
 
 
 def _ask_short_notice(ctx: _Context) -> tuple[str, str]:
+    if ctx.source:
+        return _source_request(ctx)
     subject = f"A short-notice request for a letter of recommendation — {_student_name(ctx.student)}"
-    when = "today" if ctx.days_left <= 0 else f"in {plural(ctx.days_left, 'day')}"
+    when = _when(ctx)
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         f"I am writing with a request that comes later than it should, and I'm sorry for that. "
         f"I am applying to {purpose(ctx.application)}, and letters are due {_long_day(ctx.due)} — {when}.",
         f"Would you feel able to write a strong letter for me in that time? {DECLINE_OFFERS[1]} {DECLINE_OFFERS[2]}",
@@ -300,6 +393,67 @@ def _ask_short_notice(ctx: _Context) -> tuple[str, str]:
         "possible.",
         "Thank you for considering it.",
         f"With gratitude,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _when(ctx: _Context) -> str:
+    return "today" if ctx.days_left <= 0 else f"in {plural(ctx.days_left, 'day')}"
+
+
+# A department or a committee is not asked like a person: the student requests its letter and asks how.
+def _source_request(ctx: _Context) -> tuple[str, str]:
+    what = _source_letter(ctx)
+    subject = f"Request for {what} — {_student_name(ctx.student)}"
+    needs = (
+        "the individual letters you gather, my CV, a personal statement or an interview"
+        if ctx.mentor.role == "committee"
+        else "my CV, my personal statement or a meeting"
+    )
+    late = (
+        f"I know this comes late: letters are due {_long_day(ctx.due)}, {_when(ctx)}. If that is too soon for "
+        "you, please tell me, and I will plan individual letters instead."
+        if ctx.short
+        else f"My letters are due {_long_day(ctx.due)}."
+    )
+    body = _join(
+        _dear(ctx),
+        f"I am applying to {purpose(ctx.application)} this cycle and would like to request {what}. {late}",
+        "Could you tell me how to register or request it, the date you need everything by, and what you need "
+        f"from me (for example {needs})?",
+        "I will send whatever you need well before your deadline. Thank you for your help.",
+        f"Best wishes,\n{_signature(ctx.student)}",
+    )
+    return subject, body
+
+
+def _source_visit(ctx: _Context) -> tuple[str, str]:
+    what = _source_letter(ctx)
+    subject = f"What to ask when you visit {ctx.mentor.name}"
+    body = _join(
+        f"Questions for your visit or call to the office about {what}. Write the answers down.",
+        _bullets(
+            [
+                "How do I register for it or request it, and by when?",
+                "What do you need from me, and by which date (individual letters, CV, personal statement, an "
+                "interview)?",
+                f"How will the letter reach {label(ctx.application.portal)}, and will I see when it has been sent?",
+                f"My letters are due {_long_day(ctx.due)}: does your timeline fit that date?",
+            ]
+        ),
+    )
+    return subject, body
+
+
+def _source_meeting(ctx: _Context) -> tuple[str, str]:
+    what = _source_letter(ctx)
+    subject = f"Could I meet with someone about {what}?"
+    body = _join(
+        _dear(ctx),
+        f"I am getting ready to apply to {purpose(ctx.application)} and would like to request {what}. Could I "
+        "meet with an advisor for 15 or 20 minutes to go over how the process works and when I should start?",
+        "Thank you for your help.",
+        f"Best wishes,\n{_signature(ctx.student)}",
     )
     return subject, body
 
@@ -322,9 +476,14 @@ def _packet_block(ctx: _Context) -> str:
 
 def _thanks_yes(ctx: _Context) -> tuple[str, str]:
     subject = "Thank you — my packet and the submission steps"
+    thanks = (
+        f"Thank you for taking on {_source_letter(ctx)} for me."
+        if ctx.source
+        else "Thank you so much for agreeing to write a letter for me. It means a great deal."
+    )
     body = _join(
-        f"Dear {ctx.mentor.name},",
-        "Thank you so much for agreeing to write a letter for me. It means a great deal.",
+        _dear(ctx),
+        thanks,
         "To make it as easy as possible, here is everything in one place.",
         _submission_block(ctx.application, ctx.letter, ctx.due, ctx.programs),
         _packet_block(ctx),
@@ -338,7 +497,7 @@ def _thanks_yes(ctx: _Context) -> tuple[str, str]:
 def _reminder_1(ctx: _Context) -> tuple[str, str]:
     subject = f"A gentle reminder: letter due {_short_day(ctx.due)}"
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         f"I hope your week is going well. This is a friendly reminder that my letter for "
         f"{purpose(ctx.application)} is due {_long_day(ctx.due)}. Here are the details again so you "
         "don't need to look for them:",
@@ -352,7 +511,7 @@ def _reminder_1(ctx: _Context) -> tuple[str, str]:
 def _reminder_2(ctx: _Context) -> tuple[str, str]:
     subject = f"Last reminder: letter due {_short_day(ctx.due)}"
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         f"One last, brief reminder — I won't write again about it: my letter is due {_long_day(ctx.due)}. "
         "If it's already on its way, thank you, and please ignore this note.",
         _submission_block(ctx.application, ctx.letter, ctx.due, None),
@@ -365,7 +524,7 @@ def _reminder_2(ctx: _Context) -> tuple[str, str]:
 def _status_check(ctx: _Context) -> tuple[str, str]:
     subject = "Quick check on my letter"
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         f"A quick check, since my letters are due {_long_day(ctx.due)}: the {label(ctx.application.portal)} "
         "portal doesn't show your letter as received yet. Portals can take a day or two to update, so if "
         "you've already submitted it, please disregard this.",
@@ -378,7 +537,7 @@ def _status_check(ctx: _Context) -> tuple[str, str]:
 def _thanks_submitted(ctx: _Context) -> tuple[str, str]:
     subject = "Thank you for my letter"
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         "The portal shows that your letter has arrived. Thank you for taking the time to write it, "
         "especially in such a busy season. Your support means a great deal to me.",
         "I'll let you know how things go.",
@@ -390,7 +549,7 @@ def _thanks_submitted(ctx: _Context) -> tuple[str, str]:
 def _outcome_update(ctx: _Context) -> tuple[str, str]:
     subject = "An update on my applications"
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         f"I wanted to let you know how my applications to {purpose(ctx.application)} turned out: "
         "[interview invitations / where you matched or were admitted / what comes next].",
         "Your letter was part of that, and I'm grateful. I hope to stay in touch as I start this next step.",
@@ -401,10 +560,16 @@ def _outcome_update(ctx: _Context) -> tuple[str, str]:
 
 def _decline_reply(ctx: _Context) -> tuple[str, str]:
     subject = "Thank you for letting me know"
+    instead = "individual letters" if ctx.mentor.role == "committee" else "my other letters"
+    after = (
+        f"I will plan {instead} instead. Thank you for your help along the way."
+        if ctx.source
+        else f"I'm grateful for everything I learned {_with_you(ctx.mentor)}, and I hope we can stay in touch."
+    )
     body = _join(
-        f"Dear {ctx.mentor.name},",
+        _dear(ctx),
         "Thank you for letting me know, and for being honest with me. I completely understand.",
-        f"I'm grateful for everything I learned {_where(ctx.mentor)}, and I hope we can stay in touch.",
+        after,
         f"Best wishes,\n{_signature(ctx.student)}",
     )
     return subject, body
@@ -420,6 +585,11 @@ class _Context:
     due: date
     programs: list[Program]
     short: bool
+
+    @property
+    def source(self) -> bool:
+        """True for a department or a committee: its letter is requested, not asked for as a favour."""
+        return is_letter_source(self.mentor)
 
     @property
     def days_left(self) -> int:
@@ -450,8 +620,9 @@ def _reminder_kind(kind: str, letter: LetterRequest | None) -> str:
     return "reminder_2" if sent == 1 else kind
 
 
-def _guard(kind: str, subject: str, body: str, user_texts: list[str]) -> None:
-    """Check the etiquette guardrails on our own words (user text is blanked out first)."""
+def _guard(kind: str, subject: str, body: str, user_texts: list[str], *, personal: bool = True) -> None:
+    """Check the etiquette guardrails on our own words (user text is blanked out first); a request to a department
+    or a committee (``personal=False``) is a registration, with no favour to decline."""
     text = f"{subject}\n{body}"
     for user_text in sorted({t for t in user_texts if t}, key=len, reverse=True):
         text = text.replace(user_text, "…")
@@ -459,7 +630,7 @@ def _guard(kind: str, subject: str, body: str, user_texts: list[str]) -> None:
     for phrase in FORBIDDEN_PHRASES:
         if phrase in lowered:
             raise RuntimeError(f"The {kind} draft asks to see the letter ({phrase!r}); fix the template.")
-    if kind in ASK_KINDS and not any(offer in body for offer in DECLINE_OFFERS):
+    if personal and kind in ASK_KINDS and not any(offer in body for offer in DECLINE_OFFERS):
         raise RuntimeError(f"The {kind} draft offers no honest way to decline; fix the template.")
 
 
@@ -489,8 +660,8 @@ def draft(
     """The email draft of ``kind`` for this letter; ValueError for an unknown kind or a third reminder.
 
     ``ask_email`` becomes ``ask_short_notice`` when the due date is under two weeks away (``is_short_notice``) or
-    ``short_notice`` is True. ``due`` defaults to the letter's own date, then the application deadline;
-    ``programs`` to the application's programs.
+    ``short_notice`` is True, and ``ask_short_notice`` becomes ``ask_email`` otherwise. ``due`` defaults to the
+    letter's own date, then the application deadline; ``programs`` to the application's programs.
     """
     if kind.startswith("reminder"):
         kind = _reminder_kind(kind, letter)
@@ -500,6 +671,8 @@ def draft(
     short = short_notice if short_notice is not None else is_short_notice(when, today)
     if kind == "ask_email" and short:
         kind = "ask_short_notice"
+    elif kind == "ask_short_notice" and not short:
+        kind = "ask_email"  # months ahead, an apology for short notice would be false
     ctx = _Context(
         student=student,
         mentor=mentor,
@@ -511,7 +684,7 @@ def draft(
         short=short,
     )
     subject, body = _BUILDERS[kind](ctx)
-    _guard(kind, subject, body, _user_texts(ctx))
+    _guard(kind, subject, body, _user_texts(ctx), personal=not ctx.source)
     return Draft(
         kind=kind,
         subject=subject,
@@ -525,7 +698,7 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     """The draft kinds that fit the letter's current step, most useful first."""
     status = letter.status
     if status == "planned":
-        talk = timing.needs_goal_conversation(mentor.last_contact(), today)
+        talk = not is_letter_source(mentor) and timing.needs_goal_conversation(mentor.last_contact(), today)
         return (["goal_conversation"] if talk else []) + ["ask_in_person", "ask_email"]
     if status == "asked":
         return ["thanks_yes", "decline_reply"]
@@ -542,6 +715,14 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     if status in ("thanked", "updated"):
         return ["outcome_update"]
     return []
+
+
+def draft_menu(letter: LetterRequest, *, application: Application, today: date) -> list[str]:
+    """Every draft kind a student can open for this letter, in DRAFT_KINDS order: the short-notice ask only when the
+    due date is that close (then it replaces the ordinary ask by email)."""
+    short = is_short_notice(_due_for(letter, application, None), today)
+    skip = "ask_email" if short else "ask_short_notice"
+    return [kind for kind, _ in DRAFT_KINDS if kind != skip]
 
 
 def drafts_for(

@@ -10,9 +10,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from lor.models import Application, LetterRequest, Mentor, MentorScore, MixCheck, MixReport, label
+from lor.models import Application, LetterRequest, Mentor, MentorScore, MixCheck, MixReport, label, label_in_sentence
 from lor.portals import letter_limit, portal_rules
-from lor.scoring import CLINICAL_ROLES, active_letters, can_write, rank_mentors
+from lor.scoring import CLINICAL_ROLES, active_letters, can_write, is_letter_source, knows_you_well, rank_mentors
 from lor.text import full_date, plural
 from lor.timing import months_before
 
@@ -60,6 +60,7 @@ def _load(path: str) -> tuple[dict, ...]:
         rule["specialties"] = [specialty] if isinstance(specialty, str) else list(specialty or [])
         rule["candidate_suggestion"] = data.get("candidate_suggestion", "")
         rule["candidate_suggestion_weak"] = data.get("candidate_suggestion_weak", "")
+        rule["candidate_suggestion_source"] = data.get("candidate_suggestion_source", "")
         rule["committee_message"] = data.get("committee_message", "")
         rules.append(rule)
     return tuple(rules)
@@ -152,7 +153,13 @@ def check_mix(
             best = _best_candidate([(m, sc) for m, sc in ranking() if m.id not in named], result.fixer)
             if best is not None:
                 named.add(best["id"])
-                template = rule["candidate_suggestion_weak" if best["tier"] == "weak" else "candidate_suggestion"]
+                template = rule[
+                    "candidate_suggestion_source"
+                    if best["source"]
+                    else "candidate_suggestion_weak"
+                    if best["tier"] == "weak"
+                    else "candidate_suggestion"
+                ]
                 suggestion += " " + _fill(template, best)
         suggestions.append(suggestion)
     return MixReport(ok=all(c.ok for c in checks if c.required), checks=checks, suggestions=suggestions)
@@ -297,17 +304,14 @@ def _kind(name: str, *fields: str) -> Callable[[Callable[[_Case], _Result]], Cal
     return register
 
 
-def _anyone(mentor: Mentor) -> bool:
-    return True
-
-
 @_kind("letter_count", "min")
 def _letter_count(case: _Case) -> _Result:
     if case.stand_in:
         return _Result(True, case.values(), message="committee_message")
     too_few = case.letters < case.rule["min"]
     too_many = "max" in case.rule and case.letters > case.rule["max"]
-    return _Result(not (too_few or too_many), case.values(), _anyone if too_few else None)
+    # One more letter is best from someone who knows your work well: the suggestion names no one else.
+    return _Result(not (too_few or too_many), case.values(), knows_you_well if too_few else None)
 
 
 @_kind("max_letters", "max")
@@ -339,6 +343,8 @@ def _min_role(case: _Case) -> _Result:
         return _Result(True, values, message="committee_message")
 
     def fixer(m: Mentor) -> bool:
+        if "suggest_roles" in case.rule:  # the suggestion names a kind of writer ("your department of medicine")
+            return m.role in case.rule["suggest_roles"]
         return m.role in roles or any(can_write(m, t, case.application) for t in wanted)
 
     return _Result(len(matching) >= case.rule["min"], values, fixer)
@@ -350,10 +356,14 @@ def _min_specialty(case: _Case) -> _Result:
         return _Result(False, case.values(count=0), message="message_no_specialty")
     excluded, skip_types = case.rule.get("exclude_roles", []), set(case.rule.get("exclude_types", []))
 
-    def fixer(m: Mentor) -> bool:
+    def in_field(m: Mentor) -> bool:
         return m.specialty == case.application.specialty and m.role not in excluded
 
-    count = sum(1 for m in case.writers if fixer(m) and not set(case.types[m.id]) <= skip_types)
+    def fixer(m: Mentor) -> bool:
+        # Suggested as "an attending in your specialty who worked closely with you": a person who did.
+        return in_field(m) and knows_you_well(m)
+
+    count = sum(1 for m in case.writers if in_field(m) and not set(case.types[m.id]) <= skip_types)
     return _Result(count >= case.rule["min"], case.values(count=count), fixer)
 
 
@@ -462,7 +472,15 @@ def _best_candidate(ranked: list[tuple[Mentor, MentorScore]], fixer: Fixer) -> d
     """The best-scoring candidate (``ranked``: best first) who would fix a check, as values for the suggestion."""
     for mentor, score in ranked:
         if fixer(mentor):
-            return {"name": mentor.name, "score": score.score, "tier": score.tier, "id": mentor.id}
+            role = "" if mentor.role == "other" or is_letter_source(mentor) else label_in_sentence(mentor.role)
+            return {
+                "name": mentor.name,
+                "who": f"{mentor.name} ({role})" if role else mentor.name,  # what kind of writer they are
+                "score": score.score,
+                "tier": score.tier,
+                "id": mentor.id,
+                "source": is_letter_source(mentor),
+            }
     return None
 
 

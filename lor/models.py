@@ -190,6 +190,8 @@ def label(slug: str | None) -> str:
     """A readable label for a slug ("internal_medicine" -> "Internal medicine")."""
     if slug is None:
         return "—"
+    if slug != slug.lower():  # already written as shown ("MD", "PhD", "SF Match"): capitalize() would spoil it
+        return LABELS.get(slug, slug)
     return LABELS.get(slug, slug.replace("_", " ").capitalize())
 
 

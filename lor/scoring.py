@@ -10,8 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from lor import timing
-from lor.letter_types import CLINICAL_ROLES, Expectation, departmental
-from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, MentorScore, Reason, label
+from lor.letter_types import CLINICAL_ROLES, departmental
+from lor.models import (
+    CLOSED_STATUSES,
+    Application,
+    LetterRequest,
+    Mentor,
+    MentorScore,
+    Reason,
+    label,
+    label_in_sentence,
+)
 from lor.text import plural
 
 SCORING_FILE = Path(__file__).resolve().parent.parent / "data" / "scoring.toml"
@@ -38,19 +47,30 @@ SETTING_POINTS: dict[str, int] = dict(_W["setting"]["points"])
 ONE_ON_ONE_POINTS: dict[str, int] = dict(_W["one_on_one"]["points"])
 POINTS_PER_OBSERVATION: int = _W["observed"]["points_each"]
 OBSERVED_CAP: int = _W["observed"]["cap"]
-RELEVANCE_MAX: int = _W["relevance"]["max"]
-ACTING_INTERN_BONUS: int = _W["relevance"]["acting_intern_bonus"]
-BIG_TITLES: tuple[str, ...] = ("department_chair", "program_director", "clerkship_director", "division_chief")
+RELEVANCE: dict[str, Any] = _W["relevance"]  # residency and fellowship
+RELEVANCE_MAX: int = RELEVANCE["max"]
+ACTING_INTERN_BONUS: int = RELEVANCE["acting_intern_bonus"]
+ACTING_INTERN_SETTINGS: tuple[str, ...] = tuple(RELEVANCE["acting_intern_settings"])
+RELEVANCE_MEDICAL_SCHOOL: dict[str, int] = _W["relevance_medical_school"]
+RELEVANCE_JOB: dict[str, int] = _W["relevance_job"]
+RELEVANCE_RESEARCH: dict[str, int] = _W["relevance_research"]
+BIG_TITLES: tuple[str, ...] = tuple(_W["title"]["roles"])
 TITLE_POINTS: int = _W["title"]["points"]
 DEPTH_FOR_TITLE_WEEKS: int = _W["title"]["min_weeks"]
 PERFORMANCE_POINTS: dict[str, int] = dict(_W["performance"]["points"])
 NEVER_STRONG_PERFORMANCE: tuple[str, ...] = tuple(_W["performance"]["never_strong"])
-RECENCY_STEPS: tuple[tuple[int, int], ...] = tuple((a, b) for a, b in _W["recency"]["steps"])
-STALE_DAYS: int = _W["recency"]["stale_days"]
+# (days since the last contact at most, points, "the last 6 months"), most recent first.
+RECENCY_STEPS: tuple[tuple[int, int, str], ...] = tuple(
+    (s["within_days"], s["points"], s["words"]) for s in _W["recency"]["steps"]
+)
+STALE_DAYS: int = RECENCY_STEPS[-1][0]
+STALE_WORDS: str = _W["recency"]["stale_words"]
 RESIDENT_PENALTY: int = _W["resident"]["penalty"]
 BRIEF_WEEKS: int = _W["brief"]["weeks"]
-DEPARTMENTAL_SCORE: int = _W["departmental"]["score"]
-ACTING_INTERN_SETTINGS: tuple[str, ...] = ("sub_internship", "away_rotation")
+LETTER_SOURCE_SCORE: int = _W["letter_source"]["score"]
+LETTER_SOURCE_TIER: str = _W["letter_source"]["tier"]
+# A department or a committee writes from your record as a group: a letter source, not a person to score.
+LETTER_SOURCE_ROLES: tuple[str, ...] = ("department", "committee")
 
 FACULTY_ROLES: tuple[str, ...] = (
     *CLINICAL_ROLES,
@@ -81,9 +101,10 @@ def _points_list(points: dict[str, int]) -> str:
 def scoring_help() -> str:
     """The "How the score works" help, generated from data/scoring.toml so it always matches the score."""
     w = weights()
-    depth = w["weeks"]["steps"][0][1] + max(SETTING_POINTS.values()) + max(ONE_ON_ONE_POINTS.values())
+    depth = WEEK_STEPS[0][1] + max(SETTING_POINTS.values()) + max(ONE_ON_ONE_POINTS.values())
     depth += POINTS_PER_OBSERVATION * OBSERVED_CAP
-    rec = RECENCY_STEPS
+    med, job, research = RELEVANCE_MEDICAL_SCHOOL, RELEVANCE_JOB, RELEVANCE_RESEARCH
+    recency = ", ".join(f"{words} {points}" for _, points, words in RECENCY_STEPS)
     lines = [
         '**How the score works** (0–100; every point is listed under "Why this score").',
         "",
@@ -91,22 +112,28 @@ def scoring_help() -> str:
         f"more than {WEEKS_CAP} weeks counts as {WEEKS_CAP}), where you worked together "
         f"({_points_list(SETTING_POINTS)}), one-on-one time ({_points_list(ONE_ON_ONE_POINTS)}) and the "
         f"concrete things they saw you do ({POINTS_PER_OBSERVATION} points each, up to {OBSERVED_CAP}).",
-        f"2. **Relevance to where you are applying** — up to {RELEVANCE_MAX}: the same specialty for residency "
-        "and fellowship (your residency program director counts for fellowship); science and non-science "
-        "faculty for medical school; clinical supervisors for jobs; research mentors for research and "
-        f"scholarships. A sub-internship or away rotation in your specialty adds {ACTING_INTERN_BONUS} for "
-        f"residency; a research mentor counts {w['relevance']['research_mentor_residency']} for a residency "
-        f"({w['relevance']['research_mentor_academic']} for an academic program).",
+        f"2. **Relevance to where you are applying** — up to {RELEVANCE_MAX}. For residency and fellowship it is "
+        f"the largest single factor: a writer in the specialty you apply to gets {RELEVANCE_MAX} (for a "
+        f"fellowship, your residency program director too), a clinician from another field "
+        f"{RELEVANCE['clinician_outside']}, anyone else outside it {RELEVANCE['outside']}, because program "
+        "directors weigh letters from their own specialty most. A sub-internship or away rotation in your "
+        f"specialty adds {ACTING_INTERN_BONUS}; a research mentor counts {RELEVANCE['research_mentor_residency']} "
+        f"({RELEVANCE['research_mentor_academic']} for an academic program, "
+        f"{RELEVANCE['research_mentor_in_specialty']} when they work in your specialty). Medical school: science and "
+        f"non-science faculty {med['faculty']}, a research mentor {med['research_mentor']}, a clinician "
+        f"{med['clinical']}, anyone else {med['other']}. Jobs: a clinical supervisor {job['clinical']}. Research "
+        f"and scholarships: a research mentor {research['research_mentor']}, someone who saw your research or "
+        f"project work {research['lab_or_project']}.",
         f"3. **Role** — up to {TITLE_POINTS}: a chair, program director, clerkship director or division chief "
         f"adds points only with {DEPTH_FOR_TITLE_WEEKS}+ weeks together and some one-on-one time.",
         f"4. **Performance they saw** — up to {max(PERFORMANCE_POINTS.values())}: {_points_list(PERFORMANCE_POINTS)}.",
-        f"5. **Recency** — up to {rec[0][1]}: contact in the last 6 months {rec[0][1]}, the last year "
-        f"{rec[1][1]}, the last 18 months {rec[2][1]}.",
+        f"5. **Recency** — up to {RECENCY_STEPS[0][1]}: contact within {recency}.",
         "",
         f"A resident (not faculty) writing for residency or fellowship loses {-RESIDENT_PENALTY} points and is "
-        f"always *weak*: programs want faculty letters. A departmental letter (the IM SEL, a chair letter, a "
-        f"group eSLOE) is not scored on one relationship: it gets {DEPARTMENTAL_SCORE} and is planned as a "
-        "slot with its own steps.",
+        f"always *weak*: programs want faculty letters. A departmental or committee letter (the IM SEL, a "
+        f"group eSLOE, a premedical committee letter: a writer whose role is Department or Committee) is not "
+        f"scored on a relationship: it gets a neutral {LETTER_SOURCE_SCORE} (*{LETTER_SOURCE_TIER}*) and is "
+        "planned as its own letter. A department chair is scored as a person, on how well they know you.",
         "",
         f"**Tiers:** {STRONG_AT}+ is *strong*, {POSSIBLE_AT}–{STRONG_AT - 1} is *possible*, below "
         f"{POSSIBLE_AT} is *weak*. A writer who saw average or uneven work is never *strong*, nor is someone "
@@ -132,7 +159,8 @@ FACTOR_HELP: dict[str, str] = {
     "role": (
         "Their position. A chair, program director, clerkship director or division chief adds points only "
         "when they also know you well. A resident is a weak writer for residency. Choose Department for a "
-        "departmental letter such as the IM SEL."
+        "departmental letter such as the IM SEL, and Committee for your school's committee letter: these are "
+        "letters, not people, and are not scored on a relationship."
     ),
     "specialty": "Their field. For residency and fellowship, a writer in your target specialty counts most.",
     "setting": (
@@ -146,7 +174,7 @@ FACTOR_HELP: dict[str, str] = {
         f'One per line: concrete things they saw you do ("led a family meeting"). Each adds '
         f"{POINTS_PER_OBSERVATION} points, up to {OBSERVED_CAP}."
     ),
-    "last_worked": ("The last day you worked together. Recent contact scores higher; over 18 months gets a warning."),
+    "last_worked": f"The last day you worked together. Recent contact scores higher; {STALE_WORDS} gets a warning.",
     "unavailable": "Tick if they are on leave or cannot write this cycle: they move to the end of the list.",
     "notes": "Anything else worth remembering about this writer.",
     "degree": "MD, DO or another degree. Many DO schools want a letter from a physician, ideally a DO.",
@@ -160,12 +188,12 @@ FACTOR_HELP: dict[str, str] = {
 def score_mentor(mentor: Mentor, application: Application, *, today: date) -> MentorScore:
     """The mentor's score for this application, with a reason for every point and plain warnings.
 
-    A department writing its departmental letter (the IM SEL, a chair letter) is not scored on the
-    relationship: it gets the departmental score of data/scoring.toml, with the reason.
+    A letter source (``is_letter_source``: a department or a committee writing as a group) is not scored on a
+    relationship: it gets the neutral score of data/scoring.toml, with the reason. Everyone else, a department
+    chair included, is scored as a person.
     """
-    slot = departmental(mentor, application)
-    if slot is not None:
-        return _departmental_score(mentor, slot)
+    if is_letter_source(mentor):
+        return _letter_source_score(mentor, application)
     reasons: list[Reason] = []
     warnings: list[str] = []
 
@@ -200,9 +228,8 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
     add(points, text)
 
     # 3. Role and reputation, only with enough depth behind it.
-    deep_enough = weeks >= DEPTH_FOR_TITLE_WEEKS and mentor.one_on_one != "none"
     if mentor.role in BIG_TITLES:
-        if deep_enough:
+        if knows_you_well(mentor):
             add(TITLE_POINTS, f"A {label(mentor.role).lower()} who knows you well carries extra weight")
         else:
             warnings.append(
@@ -210,6 +237,13 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
                 "write a vaguer letter than an attending who has watched you work for weeks. "
                 "Choose them only if they can speak to your work in detail."
             )
+    slot = departmental(mentor, application)
+    if slot is not None and mentor.role not in LETTER_SOURCE_ROLES:
+        warnings.append(
+            f"The {_short_type(slot.type)} is the department's letter, not {mentor.name}'s own: this score is "
+            f"for a letter from them as a person. To plan the {_short_type(slot.type)}, add the department as "
+            "its own writer with the role Department."
+        )
     resident_writes = mentor.role == "resident" and application.pathway in _W["resident"]["pathways"]
     if resident_writes:
         add(RESIDENT_PENALTY, "Letters from residents count for less than letters from faculty")
@@ -239,9 +273,9 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
         warnings.append("No date of your last contact: add when you last worked or spoke together.")
     else:
         days = max((today - last).days, 0)
-        add(_step_points(days, RECENCY_STEPS, descending=True), _recency_reason(days))
+        add(*_recency(days))
         if days > STALE_DAYS:
-            warnings.append("No contact in over 18 months: reconnect and send an update before you ask.")
+            warnings.append(f"No contact in {STALE_WORDS}: reconnect and send an update before you ask.")
 
     if mentor.unavailable:
         warnings.append("Marked unavailable this cycle: plan someone else.")
@@ -264,22 +298,48 @@ def _tier(score: int) -> str:
     return "strong" if score >= STRONG_AT else "possible" if score >= POSSIBLE_AT else "weak"
 
 
-def _departmental_score(mentor: Mentor, slot: Expectation) -> MentorScore:
-    """The fixed score of a departmental letter, explained: it is a slot, not a relationship."""
-    what = label(slot.type)
+def is_letter_source(mentor: Mentor) -> bool:
+    """True for a department or a committee: a source of a letter written as a group, not a person to score."""
+    return mentor.role in LETTER_SOURCE_ROLES
+
+
+def knows_you_well(mentor: Mentor) -> bool:
+    """True when they worked with you long and closely enough for a title to count, and to be proposed as
+    someone "who worked closely with you": DEPTH_FOR_TITLE_WEEKS+ weeks and some one-on-one time."""
+    return not is_letter_source(mentor) and mentor.weeks_known >= DEPTH_FOR_TITLE_WEEKS and mentor.one_on_one != "none"
+
+
+def _short_type(letter_type: str) -> str:
+    """A departmental letter type's short name: "IM SEL", "department chair letter"."""
+    return label_in_sentence(letter_type).split(" (")[0]
+
+
+def _letter_source_score(mentor: Mentor, application: Application) -> MentorScore:
+    """The neutral score of a departmental or committee letter, explained: a letter, not a relationship."""
+    if mentor.role == "committee":
+        what = "A committee letter"
+        how = "your school's committee writes it from your record and the individual letters it gathers"
+        warnings = [
+            "A committee letter is requested, not asked for like a personal letter: register with the committee "
+            "early, follow its own deadline, and give it the individual letters it asks for."
+        ]
+    else:
+        slot = departmental(mentor, application)
+        what = f"A departmental letter ({_short_type(slot.type)})" if slot else "A departmental letter"
+        how = "the department writes it as a group from your record there"
+        before = slot.prerequisite.rstrip(".") if slot else ""
+        warnings = [
+            "A departmental letter is planned as its own letter with its own steps: tell the department early"
+            + (f" ({before[0].lower()}{before[1:]})" if before else "")
+            + "."
+        ]
     reason = Reason(
-        points=DEPARTMENTAL_SCORE,
-        text=f"{what}: written by the department from your record there, and expected by programs",
+        points=LETTER_SOURCE_SCORE,
+        text=f"{what}: {how}, so it is not scored on one relationship (a neutral {LETTER_SOURCE_SCORE})",
     )
-    short, before = what.split(" (")[0], slot.prerequisite.rstrip(".")
-    warnings = [
-        f"A departmental letter ({short}) is planned as a slot with its own steps: tell the department early"
-        + (f" ({before[0].lower()}{before[1:]})" if before else "")
-        + ". It is not scored on how well one person knows you."
-    ]
     if mentor.unavailable:
         warnings.append("Marked unavailable this cycle: plan someone else.")
-    return MentorScore(score=DEPARTMENTAL_SCORE, tier=_tier(DEPARTMENTAL_SCORE), reasons=[reason], warnings=warnings)
+    return MentorScore(score=LETTER_SOURCE_SCORE, tier=LETTER_SOURCE_TIER, reasons=[reason], warnings=warnings)
 
 
 def rank_mentors(
@@ -295,7 +355,9 @@ def can_write(mentor: Mentor, letter_type: str, application: Application) -> boo
     """True when this mentor is someone who can write a letter of this type for this application."""
     if letter_type in ("committee", "packet"):
         return mentor.role == "committee"
-    if letter_type in ("chair", "sel"):
+    if letter_type == "sel":  # the IM SEL is the department's letter, never a chair's own
+        return mentor.role == "department"
+    if letter_type == "chair":
         return mentor.role in ("department_chair", "department")
     if letter_type == "standardized":
         field = application.specialty
@@ -390,10 +452,10 @@ def needs_goal_conversation(mentor: Mentor, today: date, letters: Iterable[Lette
     return timing.needs_goal_conversation(mentor.last_contact(), today)
 
 
-def _step_points(value: int, steps: tuple[tuple[int, int], ...], *, descending: bool = False) -> int:
-    # Ascending: the first step whose threshold the value reaches. Descending: the first it stays within.
+def _step_points(value: int, steps: tuple[tuple[int, int], ...]) -> int:
+    # The points of the first step whose threshold the value reaches.
     for threshold, points in steps:
-        if (value <= threshold) if descending else (value >= threshold):
+        if value >= threshold:
             return points
     return 0
 
@@ -412,63 +474,79 @@ def _setting_reason(setting: str) -> str:
     return f"They know you from {_SETTING_WORDS.get(setting, 'another setting').split(' ', 1)[1]}"
 
 
-def _recency_reason(days: int) -> str:
-    if days <= 183:
-        return "You were in contact within the last 6 months"
-    if days <= 365:
-        return "You were in contact within the last year"
-    if days <= STALE_DAYS:
-        return "You were in contact within the last 18 months"
-    return "Your last contact was over 18 months ago"
+def _recency(days: int) -> tuple[int, str]:
+    """Points and a sentence for the days since the last contact."""
+    for within, points, words in RECENCY_STEPS:
+        if days <= within:
+            return points, f"You were in contact within {words}"
+    return 0, f"Your last contact was {STALE_WORDS} ago"
 
 
 def _relevance(mentor: Mentor, application: Application) -> tuple[int, str]:
-    """Points and a sentence for how well this writer fits the kind of application."""
+    """Points and a sentence for how well this writer fits the kind of application (data/scoring.toml)."""
     pathway = application.pathway
     role = mentor.role
     same_field = application.specialty is not None and mentor.specialty == application.specialty
-    field = label(application.specialty).lower() if application.specialty else ""
+    field = label_in_sentence(application.specialty) if application.specialty else ""
     if pathway in ("residency", "fellowship"):
-        rel = _W["relevance"]
+        rel = RELEVANCE
         if pathway == "fellowship" and role == "program_director":
             return RELEVANCE_MAX, "Your residency program director: fellowships usually want this letter"
         if role == "research_mentor" and application.specialty is not None:
+            if same_field:
+                return (
+                    rel["research_mentor_in_specialty"],
+                    f"A research mentor in {field}, the specialty you are applying to: programs still read "
+                    "clinical letters first",
+                )
             if application.academic:
                 return rel["research_mentor_academic"], "A research mentor helps for an academic program"
-            return rel["research_mentor_residency"], "A research mentor: residency programs read clinical letters first"
+            return (
+                rel["research_mentor_residency"],
+                f"A research mentor: {pathway} programs read clinical letters from their specialty first",
+            )
         if same_field and pathway == "residency" and mentor.setting in ACTING_INTERN_SETTINGS:
             return (
                 RELEVANCE_MAX + ACTING_INTERN_BONUS,
-                f"Saw you work at intern level in {field} ({label(mentor.setting).lower()}): what programs weigh most",
+                f"Saw you work at intern level in {field} ({label_in_sentence(mentor.setting)}): what programs "
+                "weigh most",
             )
         if same_field:
-            return RELEVANCE_MAX, f"Works in {field}, the specialty you are applying to"
+            return (
+                RELEVANCE_MAX,
+                f"Works in {field}, the specialty you are applying to: programs weigh these letters most",
+            )
         if application.specialty is None:
-            return 8, "Set the application's specialty to judge specialty fit"
+            return rel["specialty_unknown"], "Set the application's specialty to judge specialty fit"
         if role in CLINICAL_ROLES:
-            return 6, f"A clinician outside {field}: useful, but not a specialty letter"
-        return 2, f"Outside {field}"
+            return (
+                rel["clinician_outside"],
+                f"A clinician outside {field}: programs weigh letters from their own specialty most, so this is "
+                "an extra letter, not a specialty letter",
+            )
+        return rel["outside"], f"Outside {field}: programs weigh letters from their own specialty most"
     if pathway == "medical_school":
+        med = RELEVANCE_MEDICAL_SCHOOL
         if role in ("science_faculty", "non_science_faculty"):
-            return RELEVANCE_MAX, f"{label(role)} who taught or graded you: what medical schools ask for"
-        if role == "committee":
-            return RELEVANCE_MAX, "A committee letter can stand in for individual letters"
+            return med["faculty"], f"{label(role)} who taught or graded you: what medical schools ask for"
         if role == "research_mentor":
-            return 12, "A research supervisor is a welcome extra letter"
+            return med["research_mentor"], "A research supervisor is a welcome extra letter"
         if role in CLINICAL_ROLES:
-            return 10, "A clinical supervisor is a welcome extra letter"
-        return 6, "A personal reference is a possible extra letter"
+            return med["clinical"], "A clinical supervisor is a welcome extra letter"
+        return med["other"], "A personal reference is a possible extra letter"
     if pathway == "job":
+        job = RELEVANCE_JOB
         if role in CLINICAL_ROLES:
-            return RELEVANCE_MAX, "A clinical supervisor: jobs want people who saw your clinical work"
+            return job["clinical"], "A clinical supervisor: jobs want people who saw your clinical work"
         if role == "resident":
-            return 10, "A colleague who saw your clinical work"
-        return 6, "Not a clinical supervisor"
+            return job["resident"], "A colleague who saw your clinical work"
+        return job["other"], "Not a clinical supervisor"
     # Scholarships, grants and research positions.
+    research = RELEVANCE_RESEARCH
     if role == "research_mentor":
-        return RELEVANCE_MAX, "A research mentor: what research roles look for"
+        return research["research_mentor"], "A research mentor: what research roles look for"
     if mentor.setting in ("lab", "project"):
-        return 14, "Saw your research or project work"
+        return research["lab_or_project"], "Saw your research or project work"
     if role in FACULTY_ROLES:
-        return 8, "Faculty who can speak to your goals"
-    return 4, "Can speak to your goals"
+        return research["faculty"], "Faculty who can speak to your goals"
+    return research["other"], "Can speak to your goals"

@@ -55,6 +55,11 @@ class Timeline:
     gantt_end: date
 
     @property
+    def opening_day(self) -> date:
+        """The day the month calendar opens on: the first step still to do from today on (today without one)."""
+        return min((m.day for m in self.milestones if not m.done and m.day >= self.today), default=self.today)
+
+    @property
     def names(self) -> dict[str, str]:
         """Writer names by mentor id."""
         return {m.id: m.name for m in self.mentors}

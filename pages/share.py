@@ -108,7 +108,9 @@ elif not ui.shared_mode():
 st.subheader("Advisor report" if ws.read_only else "Report for your advisor")
 whose = "the student's" if ws.read_only else "your"
 st.write(
-    f"One page with {whose} applications, writers and their scores, letter status, letter-mix checks and timeline."
+    f"Printed, page 1 is a summary of {whose} plan for an advisor: each application, what needs attention, the "
+    "letters in progress and the next 7 days. An appendix follows from page 2 with every letter-mix check and "
+    "program, every letter, each writer's score with its reasons, and every step still to come."
 )
 ov = ui.overview(ws, today)
 # Each file is made once per version of the plan (ui.download_button), not on every run of the page.

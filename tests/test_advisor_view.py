@@ -39,4 +39,4 @@ def test_the_advisor_view_speaks_about_the_student(open_page, page):
     purpose = at.caption[0].value
     assert "your" not in purpose.lower().split() and not purpose.lower().startswith("share your"), purpose
     if page == "share":
-        assert "One page with the student's applications" in " ".join(m.value for m in at.markdown)
+        assert "page 1 is a summary of the student's plan" in " ".join(m.value for m in at.markdown)

@@ -127,20 +127,19 @@ def test_point_7_programs_with_osteopathic_recognition_get_a_note():
 # 5. Departmental letters are institutional, not personal ---------------------------------------------
 
 
-def test_point_5_the_im_sel_comes_from_the_department_and_a_chair_is_scored_as_a_person():
-    # Issue #22.6 reversed the first reading of this point: the IM SEL is the department's letter (a letter source
-    # the student adds as "department"), so a chair who saw the student for a week is a thin relationship again.
-    from lor.scoring import DEPARTMENTAL_SCORE, score_mentor
+def test_point_5_the_im_sel_is_the_departments_letter_not_a_thin_relationship():
+    from lor.scoring import LETTER_SOURCE_SCORE, score_mentor
 
-    chair = Mentor(
-        name="Dr. Chair", role="department_chair", specialty="internal_medicine", weeks_known=1, one_on_one="none"
-    )
-    score = score_mentor(chair, _app(specialty="internal_medicine"), today=TODAY)
-    assert any("thin relationship" in w for w in score.warnings) and score.tier != "strong"
-    department = Mentor(name="Department of Medicine", role="department", specialty="internal_medicine")
-    source = score_mentor(department, _app(specialty="internal_medicine"), today=TODAY)
-    assert source.score == DEPARTMENTAL_SCORE and source.tier != "weak"
-    assert any("IM SEL" in r.text for r in source.reasons)
+    department = Mentor(
+        name="Department of Medicine", role="department", specialty="internal_medicine", weeks_known=0,
+        one_on_one="none",
+    )  # fmt: skip
+    score = score_mentor(department, _app(specialty="internal_medicine"), today=TODAY)
+    # Before: "Big title, thin relationship", steering the student away from a letter programs expect.
+    assert not any("thin relationship" in w for w in score.warnings)
+    assert score.score == LETTER_SOURCE_SCORE and score.tier != "weak"
+    assert any("IM SEL" in r.text for r in score.reasons)
+    assert any("its own letter with its own steps" in w for w in score.warnings)
 
 
 # 10. Scoring that misranks -----------------------------------------------------------------------------
@@ -200,7 +199,12 @@ def test_point_10_the_scoring_help_is_generated_from_the_weights():
         assert f"{key.replace('_', '-') if key == 'sub_internship' else key.replace('_', ' ')} {points}" in SCORING_HELP
     assert f"{w['tiers']['strong_at']}+ is *strong*" in SCORING_HELP
     assert f"loses {-w['resident']['penalty']} points" in SCORING_HELP
-    assert f"it gets {w['departmental']['score']}" in SCORING_HELP
+    assert f"it gets a neutral {w['letter_source']['score']}" in SCORING_HELP
+    relevance = w["relevance"]
+    for key in ("max", "clinician_outside", "outside", "acting_intern_bonus", "research_mentor_academic"):
+        assert str(relevance[key]) in SCORING_HELP, key
+    for table in ("relevance_medical_school", "relevance_job", "relevance_research"):
+        assert w[table]["title"] in SCORING_HELP
 
 
 # 5, 8, 9. The plan: departmental slots, each match's own date, the ask after the rotation ------------

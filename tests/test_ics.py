@@ -67,17 +67,19 @@ def test_steps_of_unsaved_plans_for_two_writers_keep_apart():
     assert len(set(uids)) == 4
 
 
-def test_alarms_only_on_asks_and_reminders_still_to_do():
+def test_every_step_still_to_do_has_an_alarm_and_a_due_date_a_week_ahead_too():
     steps = [*_plan_steps(), Milestone(kind="ask", day=date(2026, 11, 2), title="Asked", request_id="r2", done=True)]
+    assert {m.kind for m in steps} >= {"ask", "packet", "reminder_1", "reminder_2", "deadline", "thank_you"}
     for event in _events(milestones_to_ics(steps)):
-        alarms = list(event.walk("VALARM"))
+        triggers = [alarm["trigger"].dt for alarm in event.walk("VALARM")]
         kind = str(event["uid"]).split("@")[0].split("-", 1)[1]
-        if kind in ("ask", "reminder_1", "reminder_2") and not str(event["summary"]).startswith("✓"):
-            assert len(alarms) == 1
-            assert alarms[0]["trigger"].dt == timedelta(hours=9)  # 9:00 that morning
-            assert str(alarms[0]["action"]) == "DISPLAY"
+        if str(event["summary"]).startswith("✓"):
+            assert triggers == []  # done: nothing to remind
+        elif kind == "deadline":
+            assert triggers == [timedelta(days=-7, hours=9), timedelta(hours=9)]  # 9:00 a week before, and that day
         else:
-            assert alarms == []
+            assert triggers == [timedelta(hours=9)], kind  # 9:00 that morning
+        assert all(str(alarm["action"]) == "DISPLAY" for alarm in event.walk("VALARM"))
 
 
 def test_done_steps_are_marked():

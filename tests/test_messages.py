@@ -18,6 +18,7 @@ from lor.messages import (
     draft_kinds_for,
     drafts_for,
     mailto_link,
+    salutation,
 )
 from lor.models import STORED, Application, LetterRequest, Mentor, Program, Student
 
@@ -190,8 +191,11 @@ def test_any_names_appear_as_typed_and_the_mailto_link_carries_the_draft_exactly
     mentor = MENTOR.model_copy(update={"name": Mentor(name=writer).name})
     me = STUDENT.model_copy(update={"name": Student(name=student).name})
     d = make(kind, mentor=mentor, student=me)
-    # Drafts are plain text for an email: names appear exactly as saved, never escaped or dropped.
-    assert mentor.name in d.body or mentor.name in d.subject
+    # Drafts are plain text for an email: names appear exactly as saved, never escaped or dropped; a greeting
+    # keeps the words of the surname as typed ("Dear Dr. Lee").
+    greeting = salutation(mentor)
+    assert f"Dear {greeting}," in d.body or mentor.name in d.subject
+    assert greeting.removeprefix("Dr. ") in " ".join(mentor.name.split())
     if kind != "ask_in_person":  # a script to say aloud, not signed
         assert me.name in d.body
     _, query = _parse(d.mailto)

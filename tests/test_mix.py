@@ -305,9 +305,50 @@ def test_a_failing_check_names_the_best_unused_candidate_who_fixes_it():
     report = check_mix(app(specialty=EM), writers, candidates=candidates, today=TODAY)
     first, second = (s for s in report.suggestions if "SLOE" in s)
     # Each candidate fixes one gap at most; a weak one is named only with a warning that it is weak.
-    assert "EM faculty fits best" in first and "EM faculty" not in second
-    assert "EM junior could fill this, but is a weak fit" in second
+    assert "EM faculty (attending) fits best" in first and "EM faculty" not in second
+    assert "EM junior (attending) could fill this, but is a weak fit" in second
     assert not any(name in " ".join(report.suggestions) for name in ("IM star", "on leave"))
+
+
+# Issue 22.6: each suggestion names a writer who fits its words, and says what kind of writer they are.
+CLOSE = dict(weeks_known=8, one_on_one="frequent", performance="outstanding", last_worked=RECENT)
+
+
+def test_a_chair_who_barely_knows_you_is_never_proposed_as_someone_who_worked_closely_with_you():
+    writers = people(3, specialty=CARDS)  # enough letters, none from internal medicine
+    chair = Mentor(
+        id="chair", name="Dr. Chair", role="department_chair", specialty=IM, weeks_known=1, one_on_one="none"
+    )
+    report = check_mix(app(specialty=IM), writers, candidates=[chair], today=TODAY)
+    specialty = next(s for s in report.suggestions if s.startswith("Add an attending in your specialty"))
+    # Before: "Among your mentors, Dr. Chair fits best (score 75, strong)".
+    assert "Dr. Chair" not in specialty
+    close_chair = chair.model_copy(update=CLOSE)
+    report = check_mix(app(specialty=IM), writers, candidates=[close_chair], today=TODAY)
+    specialty = next(s for s in report.suggestions if s.startswith("Add an attending in your specialty"))
+    assert "Dr. Chair (department chair) fits best" in specialty
+
+
+def test_a_research_mentor_is_named_as_a_research_mentor_not_as_an_attending():
+    pi = Mentor(id="pi", name="Dr. Lab", role="research_mentor", specialty=CARDS, setting="lab", **CLOSE)
+    report = check_mix(app(specialty=IM), [], candidates=[pi], today=TODAY)
+    count = next(s for s in report.suggestions if s.startswith("Add another writer who knows your work well"))
+    assert "Dr. Lab (research mentor) fits best" in count
+    assert "Add an attending who supervised you closely" not in " ".join(report.suggestions)
+    assert not any("Dr. Lab" in s for s in report.suggestions if "in your specialty" in s)
+
+
+def test_the_im_sel_suggestion_names_the_department_not_the_chair():
+    chair = Mentor(id="chair", name="Dr. Chair", role="department_chair", specialty=IM, **CLOSE)
+    department = Mentor(id="dom", name="Department of Medicine", role="department", specialty=IM)
+    sel = next(
+        s for s in check_mix(app(specialty=IM), [], candidates=[chair], today=TODAY).suggestions if "IM SEL" in s
+    )
+    assert "Dr. Chair" not in sel
+    report = check_mix(app(specialty=IM), [], candidates=[chair, department], today=TODAY)
+    sel = next(s for s in report.suggestions if "IM SEL" in s)
+    assert sel.endswith("Department of Medicine writes this letter: plan it with them.")
+    assert "score" not in sel  # a letter source has no relationship score to show
 
 
 def test_suggestions_without_candidates_say_what_to_add():

@@ -113,7 +113,7 @@ def test_a_student_ranks_mentors_plans_letters_and_gets_a_backup(open_page):
     assert ranked_names(at) == ["Dr. Ana Ortiz", "Dr. Ben Cole", "Dr. Cy Park"]
     assert [p.value for p in at.get("progress")] == sorted((p.value for p in at.get("progress")), reverse=True)
     text = "\n".join(markdown(at))
-    assert "**+16** 8 weeks together on a rotation" in text
+    assert "**+12** 8 weeks together on a rotation" in text
     assert "**+6** Saw 3 specific things you did" in text
     assert "Works in emergency medicine, the specialty you are applying to" in text
     assert any("Brief contact" in w.value for w in at.warning)  # Dr. Park's warnings
@@ -231,9 +231,10 @@ def test_the_example_plan_shows_the_ranking_the_mix_and_a_backup_for_the_decline
     assert mix_lines(at)
     assert any(v.startswith("**Dr. Thomas Reed** declined") for v in markdown(at))
     assert any(shown(b.label) == "Plan Dr. Daniel Kim instead" for b in at.button)
-    # The Department of Medicine writes the IM SEL: a letter source planned as a slot (issues #11, #22.5).
-    assert any("planned as a slot" in w.value for w in at.warning)
-    assert not any("thin relationship" in w.value for w in at.warning)
+    # The Department of Medicine writes the IM SEL: a letter source with its own steps (issues #11, #22.5); Dr.
+    # Hale, the chair, is scored as a person (issue #22.6: before, a flat 75 "strong" as the IM SEL writer).
+    warnings = [shown(w.value) for w in at.warning]
+    assert any("its own letter with its own steps" in w for w in warnings)
 
 
 def test_an_advisor_link_shows_the_ranking_and_mix_without_any_input(open_page):

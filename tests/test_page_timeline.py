@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 
@@ -10,6 +11,7 @@ from plain_text import shown
 from plan_dates import TODAY
 
 from lor.example import load_example
+from lor.ics import ALARMS_TEXT
 from lor.models import Application, LetterRequest, Mentor
 from lor.overview import overview_of
 from lor.store import Store
@@ -68,6 +70,31 @@ def test_example_plan_shows_this_week_overdue_first_and_one_picture_at_a_time(op
     assert "By writer" in [s.value for s in at.subheader]
     downloads = [d.key for d in at.get("download_button")]
     assert {"timeline-ics-all", "timeline-csv-plan", "timeline-ics-m-raman"} <= set(downloads)
+    # Before: "with a reminder before each step", while only asks and reminders had an alarm.
+    assert ALARMS_TEXT in texts(at) and "a reminder before each step" not in texts(at)
+
+
+def calendar_options(at) -> list[dict]:
+    """The options each FullCalendar (the month grid and the phone's list) was drawn with."""
+    return [json.loads(c.proto.json_args)["options"] for c in at.get("component_instance")]
+
+
+def test_the_month_view_opens_on_the_month_of_the_first_step_to_come(open_page):
+    ws = store().default_workspace()
+    writer = Mentor(
+        id="w", name="Dr. Far", role="research_mentor", setting="lab", specialty="internal_medicine", last_worked=TODAY
+    )
+    later = Application(id="a", name="Next season", specialty="internal_medicine", deadline=date(2027, 9, 1))
+    ws.save_mentor(writer)
+    ws.save_application(later)
+    ws.save_letter(LetterRequest(id="l", mentor_id="w", application_id="a"))
+    at = open_page("timeline", example=False)
+    first = min(date.fromisoformat(e["start"]) for e in json.loads(at.get("component_instance")[0].proto.json_args)[
+        "events"] if not e.get("display"))  # fmt: skip
+    assert (first.year, first.month) > (TODAY.year, TODAY.month)  # months away
+    # Before: "initialDate" was today, so the calendar opened on an empty month.
+    assert [o["initialDate"] for o in calendar_options(at)] == [first.isoformat()] * 2
+    assert all(o["now"] == TODAY.isoformat() for o in calendar_options(at))
 
 
 def test_done_in_this_week_records_the_ask_on_the_letter(open_page):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from plan_dates import TODAY
 
-from lor.letter_types import departmental
 from lor.models import (
     ONE_ON_ONE,
     PATHWAYS,
@@ -18,16 +18,21 @@ from lor.models import (
     Application,
     LetterRequest,
     Mentor,
+    Reason,
     Touchpoint,
 )
 from lor.scoring import (
+    LETTER_SOURCE_SCORE,
     POSSIBLE_AT,
+    RECENCY_STEPS,
     SCORING_HELP,
+    STALE_DAYS,
     STRONG_AT,
     active_letters,
     backup_reason,
     backup_suggestions,
     can_write,
+    is_letter_source,
     needs_goal_conversation,
     rank_mentors,
     score_mentor,
@@ -87,8 +92,8 @@ def test_score_is_within_0_and_100_and_every_point_is_explained(m, app):
     assert sum(r.points for r in result.reasons) == result.score
     assert all(r.text.strip() for r in result.reasons)
     expected = "strong" if result.score >= STRONG_AT else "possible" if result.score >= POSSIBLE_AT else "weak"
-    if departmental(m, app) is not None:
-        assert result.tier == expected  # a departmental letter: a fixed score, not a relationship
+    if is_letter_source(m):  # a department or a committee: a neutral score, not a relationship
+        assert result.score == LETTER_SOURCE_SCORE and result.tier == expected != "weak"
     elif m.role == "resident" and app.pathway in ("residency", "fellowship"):
         assert result.tier == "weak"
     elif (m.weeks_known < 2 and m.one_on_one == "none") or m.performance in ("average", "inconsistent"):
@@ -120,7 +125,7 @@ def test_more_depth_or_better_performance_never_lowers_the_score(m, app, field, 
 @given(mentors, applications)
 def test_under_two_weeks_without_one_on_one_is_never_strong(m, app):
     brief = m.model_copy(update={"weeks_known": 1, "one_on_one": "none"})
-    if departmental(brief, app) is None:  # a departmental letter is not scored on one relationship
+    if not is_letter_source(brief):  # a departmental or committee letter is not scored on a relationship
         assert score_mentor(brief, app, today=TODAY).tier != "strong"
 
 
@@ -138,12 +143,40 @@ def test_the_contract_strong_writer_is_strong_even_with_the_least_helpful_detail
             assert score_mentor(m, app, today=TODAY).tier == "strong", setting
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([r for r in ROLES if r not in ("resident", "department", "committee")]),
+    st.sampled_from(SETTINGS),
+    st.integers(8, 400),
+    st.integers(0, 365),
+    st.lists(st.just("a thing they saw"), max_size=8),
+    st.sampled_from(["residency", "fellowship"]),
+    st.booleans(),
+)
+def test_the_design_rule_a_close_same_specialty_writer_who_saw_outstanding_work_is_strong(
+    role, setting, weeks, days_ago, observed, pathway, academic
+):
+    # DESIGN.md: 8+ weeks, frequent one-on-one time, outstanding work, seen within the year, same specialty.
+    # (A resident is never strong for residency, and a department or committee is a letter, not a person.)
+    m = mentor(
+        role=role,
+        setting=setting,
+        weeks_known=weeks,
+        one_on_one="frequent",
+        performance="outstanding",
+        observed=observed,
+        last_worked=TODAY - timedelta(days=days_ago),
+    )
+    app = IM.model_copy(update={"pathway": pathway, "academic": academic})
+    assert score_mentor(m, app, today=TODAY).tier == "strong"
+
+
 def test_reasons_read_like_sentences_a_student_understands():
     m = mentor(setting="longitudinal", weeks_known=12, observed=["led rounds", "ran a family meeting"])
     texts = [r.text for r in score_mentor(m, IM, today=TODAY).reasons]
     assert "12 weeks together in a longitudinal setting" in texts
     assert "Saw 2 specific things you did" in texts
-    assert "Works in internal medicine, the specialty you are applying to" in texts
+    assert "Works in internal medicine, the specialty you are applying to: programs weigh these letters most" in texts
 
 
 def test_weeks_known_is_capped():
@@ -160,7 +193,6 @@ def test_a_longitudinal_setting_beats_a_rotation():
 
 
 def test_an_attending_who_knows_you_beats_a_program_director_who_barely_does():
-    # (A chair in internal medicine writes the departmental IM SEL instead: see test_content_2027.py.)
     attending = mentor(weeks_known=12, one_on_one="frequent", setting="longitudinal", observed=["a", "b", "c"])
     director = mentor(role="program_director", weeks_known=1, one_on_one="none")
     director_score = score_mentor(director, IM, today=TODAY)
@@ -246,6 +278,88 @@ def test_relevance_follows_the_pathway():
     )
     other_field = mentor(specialty="pediatrics")
     assert score_mentor(other_field, IM, today=TODAY).score < score_mentor(mentor(), IM, today=TODAY).score
+
+
+# Issue 22.6: for residency, letters from the specialty count most. The three writers of the issue, for an
+# internal medicine application: before, the two from other fields scored 76 and 80 against the IM attending's 67.
+IM_ATTENDING = dict(
+    role="attending", specialty="internal_medicine", setting="rotation", weeks_known=4, one_on_one="some",
+    performance="outstanding", observed=["a", "b", "c"], last_worked=TODAY - timedelta(days=30),
+)  # fmt: skip
+FM_PRECEPTOR = dict(
+    role="attending", specialty="family_medicine", setting="longitudinal", weeks_known=12, one_on_one="frequent",
+    performance="outstanding", observed=["a", "b", "c", "d", "e"], last_worked=TODAY - timedelta(days=30),
+)  # fmt: skip
+LAB_MENTOR = dict(
+    role="research_mentor", specialty="cardiology", setting="lab", weeks_known=40, one_on_one="frequent",
+    performance="outstanding", observed=["a", "b", "c", "d", "e"], last_worked=TODAY - timedelta(days=30),
+)  # fmt: skip
+
+
+def test_the_attending_in_the_specialty_ranks_above_closer_writers_from_other_fields():
+    people = [
+        mentor(id="fm", name="A FM preceptor", **FM_PRECEPTOR),
+        mentor(id="lab", name="A lab mentor", **LAB_MENTOR),
+        mentor(id="im", name="An IM attending", **IM_ATTENDING),
+    ]
+    for academic in (False, True):
+        ranked = rank_mentors(people, IM.model_copy(update={"academic": academic}), today=TODAY)
+        assert ranked[0][0].id == "im", academic
+        assert ranked[0][1].tier == "strong"
+        assert ranked[0][1].score > ranked[1][1].score
+    scores = {m.id: s for m, s in rank_mentors(people, IM, today=TODAY)}
+    assert scores["fm"].tier == scores["lab"].tier == "possible"  # good extra letters, not specialty letters
+    reasons = {key: " ".join(r.text for r in s.reasons) for key, s in scores.items()}
+    assert "the specialty you are applying to: programs weigh these letters most" in reasons["im"]
+    assert (
+        "A clinician outside internal medicine: programs weigh letters from their own specialty most" in reasons["fm"]
+    )
+    assert "residency programs read clinical letters from their specialty first" in reasons["lab"]
+
+
+def test_for_medical_school_the_same_writers_are_judged_on_what_schools_ask_for():
+    med = IM.model_copy(update={"pathway": "medical_school", "specialty": None})
+    science = mentor(role="science_faculty", specialty=None, setting="course", weeks_known=12)
+    clinician = mentor(**{**IM_ATTENDING, "specialty": None, "performance": "strong"})
+    assert score_mentor(science, med, today=TODAY).score > score_mentor(clinician, med, today=TODAY).score
+
+
+def test_a_department_chair_is_scored_as_a_person_on_how_well_they_know_you():
+    brief = mentor(name="Dr. Marcus Webb", role="department_chair", weeks_known=1, one_on_one="none")
+    result = score_mentor(brief, IM, today=TODAY)
+    # Before: a flat 75, "strong", as the IM SEL writer, whatever the relationship.
+    assert result.tier != "strong" and result.score < score_mentor(mentor(**IM_ATTENDING), IM, today=TODAY).score
+    warnings = " ".join(result.warnings)
+    assert "Big title, thin relationship" in warnings and "Brief contact" in warnings
+    assert "add the department as its own writer with the role Department" in warnings
+    close = mentor(role="department_chair", weeks_known=12, one_on_one="frequent", performance="outstanding")
+    close_result = score_mentor(close, IM, today=TODAY)
+    assert close_result.tier == "strong"
+    assert any("department chair who knows you well" in r.text for r in close_result.reasons)
+
+
+@pytest.mark.parametrize("role", ["department", "committee"])
+@pytest.mark.parametrize("pathway", PATHWAYS)
+def test_a_department_or_a_committee_is_a_letter_source_with_a_neutral_explained_score(role, pathway):
+    source = mentor(name="Office", role=role, weeks_known=0, one_on_one="none", performance="average", last_worked=None)
+    assert is_letter_source(source)
+    result = score_mentor(source, IM.model_copy(update={"pathway": pathway}), today=TODAY)
+    assert result.score == LETTER_SOURCE_SCORE and result.tier == "possible"
+    assert [r.points for r in result.reasons] == [LETTER_SOURCE_SCORE]
+    assert "not scored on one relationship" in result.reasons[0].text
+    assert ("committee letter" if role == "committee" else "departmental letter") in result.reasons[0].text
+    # None of a person's warnings: a department has no weeks, one-on-one time or performance to judge.
+    assert not any(w.startswith(("Brief contact", "No one-on-one", "They saw", "No date")) for w in result.warnings)
+    assert not is_letter_source(mentor(role="department_chair"))
+
+
+def test_recency_points_and_words_come_from_the_weights_file():
+    for within, points, words in RECENCY_STEPS:
+        result = score_mentor(mentor(last_worked=TODAY - timedelta(days=within)), IM, today=TODAY)
+        assert Reason(points=points, text=f"You were in contact within {words}") in result.reasons
+    stale = score_mentor(mentor(last_worked=TODAY - timedelta(days=STALE_DAYS + 1)), IM, today=TODAY)
+    assert not any(r.text.startswith("You were in contact") for r in stale.reasons)
+    assert any("over 18 months" in w for w in stale.warnings)
 
 
 def test_scoring_help_states_the_thresholds():

@@ -187,7 +187,13 @@ def test_the_report_shows_the_plan_and_escapes_user_text(example_ws):
     parser.feed(html)
     assert "script" not in parser.tags and "img" not in parser.tags and "onerror" not in parser.attrs
     assert "&lt;script&gt;" in html
-    for text in ("Jordan Rivera", "Internal medicine (categorical)", "Dr. Priya Raman", "Letter mix", "Timeline"):
+    for text in (
+        "Jordan Rivera",
+        "Internal medicine (categorical)",
+        "Dr. Priya Raman",
+        "Letter mix",
+        "Every step still",
+    ):
         assert text in html
 
 

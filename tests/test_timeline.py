@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from plan_dates import TODAY
@@ -40,6 +41,16 @@ def test_the_pictures_cover_a_year_from_this_week_and_every_step(example_ws):
     assert drawn.events(shading=False) == [e for e in events if e.get("display") != "background"]
     assert len(drawn.events(shading=False)) < len(events)
     assert drawn.gantt_figure() is not None
+
+
+def test_the_month_calendar_opens_on_the_first_step_still_to_come(example_ws):
+    drawn = timeline_of(example_ws, TODAY)
+    ahead = [m.day for m in drawn.milestones if not m.done and m.day >= TODAY]
+    assert drawn.opening_day == min(ahead)
+    later = drawn.milestones[0].model_copy(update={"done": False, "day": TODAY + timedelta(days=150)})
+    done = later.model_copy(update={"done": True, "day": TODAY + timedelta(days=1)})
+    assert replace(drawn, milestones=[done, later]).opening_day == later.day  # five months away: that month
+    assert replace(drawn, milestones=[done]).opening_day == TODAY  # nothing left to do: today's month
 
 
 def test_an_empty_plan_has_no_steps_and_no_writer_chart_but_still_a_year_of_busy_times(ws):

@@ -40,7 +40,7 @@ from lor.lifecycle import (
     reminder_applies,
     reminders_sent,
 )
-from lor.messages import DRAFT_KINDS, draft, draft_kinds_for
+from lor.messages import DRAFT_KINDS, draft, draft_kinds_for, draft_menu
 from lor.models import (
     CLOSED_STATUSES,
     LETTER_TYPES,
@@ -560,12 +560,12 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[Let
     if mentor and app:
         st.markdown("#### Email drafts")
         suggested = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
-        kinds = list(DRAFT_LABELS)
+        kinds = draft_menu(letter, application=app, today=ctx.today)
         kind = (
             st.selectbox(
                 "Draft",
                 kinds,
-                index=kinds.index(suggested[0]) if suggested else 0,
+                index=kinds.index(suggested[0]) if suggested and suggested[0] in kinds else 0,
                 format_func=lambda k: DRAFT_LABELS[k],
                 key=f"letter-{letter.id}-draft-kind",
             )

@@ -681,11 +681,15 @@ def letter_controls(
                 letter_type=letter_type,
                 share=share,
                 observed=mentor.observed,
+                committees={m.id for m in plan.mentors() if m.role == "committee"},
             )
             ws.save_letter(letter)
             if share:
                 first = names.get(letter.application_id, "another application")
                 done = f"Planned: {mentor.name}'s letter for {first} now goes to {application.name} too (one ask)."
+            elif letter.via:
+                committee = next((m.name for m in plan.mentors() if m.id == letter.via), "your committee")
+                done = f"Planned {a_or_an(letter_type)} from {mentor.name}, for {committee}'s committee letter."
             else:
                 done = f"Planned {a_or_an(letter_type)} from {mentor.name}."
             ui.flash("success", done)

@@ -23,7 +23,7 @@ from lor import ui
 from lor.busy import DEFAULT_PERIODS, HOLIDAYS_KEY, calendar_note, default_period
 from lor.charts import CALENDAR_SHADE_TEXT, calendar_legend, who_text
 from lor.export import letters_csv, plan_csv
-from lor.ics import milestones_to_ics
+from lor.ics import ALARMS_TEXT, milestones_to_ics
 from lor.limits import full_message
 from lor.models import (
     BUFFER_SETTING,
@@ -202,7 +202,7 @@ def calendar_section(ws: Workspace, drawn: Timeline, today: date) -> None:
     # Both layouts are drawn and CSS shows the one that fits (NARROW_CSS): Streamlit 1.67 can't tell the page
     # the window's width, and a media query decides in the browser, with no rerun and no extra component.
     options = {
-        "initialDate": today.isoformat(),
+        "initialDate": drawn.opening_day.isoformat(),  # the month of the first step still to come
         "now": today.isoformat(),
         "timeZone": "UTC",
         "firstDay": 1,
@@ -300,8 +300,8 @@ def downloads_section(ws: Workspace, drawn: Timeline, today: date, *, lazy: bool
     milestones = drawn.milestones
     st.subheader("Downloads")
     st.caption(
-        "Calendar files (.ics) open in Google Calendar, Outlook and Apple Calendar, with a reminder before "
-        "each step. The spreadsheet files open in Excel or Google Sheets."
+        f"Calendar files (.ics) open in Google Calendar, Outlook and Apple Calendar: one all-day event per step. "
+        f"{ALARMS_TEXT} The spreadsheet files open in Excel or Google Sheets."
     )
     stamp = today.isoformat()
     # A long plan's files take a moment to make: they wait in a panel, made when it is opened (once per version).
