@@ -1065,7 +1065,8 @@ def one_conversation(mentor: Mentor, steps: list[Milestone], app_names: Mapping[
         pick = (max if group[0].kind in _LATEST else min)(group, key=lambda m: m.day)
         ids = list(dict.fromkeys(i for m in group for i in m.letter_ids))
         apps = list(dict.fromkeys(i for m in group for i in (m.application_ids or [m.application_id or ""]) if i))
-        title = _PLURAL_TITLES.get(pick.kind, pick.title).format(name=mentor.name) if not pick.done else pick.title
+        plural = not pick.done and not mentor.letter_source  # a committee's own step titles read well for both
+        title = _PLURAL_TITLES.get(pick.kind, pick.title).format(name=mentor.name) if plural else pick.title
         update: dict[str, Any] = {"request_id": group[0].request_id, "request_ids": ids, "application_ids": apps}
         if not pick.done:
             covered = and_list([app_names.get(i, "an application") for i in apps])

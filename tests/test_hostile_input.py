@@ -142,6 +142,7 @@ def hostile_plan(ws: Workspace) -> None:
                 declined_on=asked + timedelta(days=1) if status == "declined" else None,
                 packet_sent_on=asked + timedelta(days=2) if status in ("packet_sent", "submitted") else None,
                 submitted_on=TODAY - timedelta(days=1) if status == "submitted" else None,
+                waived=None if status == "planned" else True,  # decided by the time the packet goes out
                 letter_id=f"ID {SVG}",
                 version="tailored",
                 tailored_for=f"Track {SCRIPT} {MD_LINK}",

@@ -42,7 +42,7 @@ from lor.overview import step_when
 from lor.planner import this_week
 from lor.sources import source_line
 from lor.store import Workspace
-from lor.text import day_text, file_slug, plural, step_label
+from lor.text import and_list, day_text, file_slug, plural, step_label
 from lor.timeline import Timeline, timeline_of
 from lor.timing import timing
 
@@ -242,16 +242,20 @@ def calendar_section(ws: Workspace, drawn: Timeline, today: date) -> None:
 def step_details(ws: Workspace, selected: Milestone, today: date) -> None:
     """The calendar step the student clicked: its letter, writer and application, with Mark done and Close."""
     plan = ui.snapshot(ws)
-    letter = next((r for r in plan.letters() if r.id == selected.request_id), None)
+    letters = [r for r in plan.letters() if r.id in selected.letter_ids]
     writer = next((m for m in plan.mentors() if m.id == selected.mentor_id), None)
-    application = next((a for a in plan.applications() if a.id == selected.application_id), None)
+    apps = {a.id: a for a in plan.applications()}
+    served = and_list(
+        [apps[i].name for i in (selected.application_ids or [selected.application_id or ""]) if i in apps]
+    )
+    statuses = and_list(list(dict.fromkeys(label(r.status) for r in letters)))
     with st.container(border=True):
         st.markdown(f"**{ui.md(step_label(selected.kind))}** · {ui.md(day_text(selected.day))}")
         st.markdown(ui.md(selected.title))
         st.markdown(
             f"Writer: {ui.md(writer.name if writer else '—')}  \n"
-            f"Application: {ui.md(application.name if application else '—')}  \n"
-            f"Letter status: {ui.md(label(letter.status) if letter else '—')}"
+            f"{'Applications' if len(selected.application_ids) > 1 else 'Application'}: {ui.md(served or '—')}  \n"
+            f"{'Letters' if len(letters) > 1 else 'Letter'} status: {ui.md(statuses or '—')}"
         )
         if selected.note:
             st.caption(ui.md(selected.note))

@@ -74,46 +74,47 @@ def show_view(pg, name: str, chart: str, layer: str) -> None:
 def test_example_plan_loads_from_the_dashboard(app, local_server):
     saved = plan_on(local_server)
     assert saved.student().name == "Jordan Rivera"
-    assert {m.id for m in saved.mentors()} == {"m-hale", "m-okafor", "m-raman", "m-kim", "m-vasquez", "m-reed"}
-    assert len(saved.letters()) == 5
+    assert {m.id for m in saved.mentors()} == {"m-hale", "m-okafor", "m-raman", "m-kim", "m-vasquez", "m-reed", "m-dom"}
+    assert len(saved.letters()) == 6
 
     open_page(app, local_server, "")
     assert app.locator(".st-key-dashboard-load-example").count() == 0  # the welcome screen is gone
     expect(app.get_by_test_id("stSidebar")).to_contain_text("Plan of Jordan Rivera")
-    expect(app.get_by_test_id("stMain")).to_contain_text("Internal medicine residency")
+    expect(app.get_by_test_id("stMain")).to_contain_text("Internal medicine (categorical)")
     expect(app.get_by_test_id("stMain")).to_contain_text("Dr. Elena Vasquez: asked 7 days ago")
 
 
 def test_calendar_shows_the_plan_and_a_clicked_step_can_be_marked_done(app, local_server):
-    before = next(r for r in plan_on(local_server).letters() if r.id == "l-hale")
-    assert (before.status, before.asked_on) == ("planned", None)
+    before = next(r for r in plan_on(local_server).letters() if r.id == "l-raman")
+    assert (before.status, before.packet_sent_on) == ("agreed", None)
 
     open_page(app, local_server, "timeline")
     settle_timeline(app)
     calendar = app.frame_locator(CALENDAR)
-    expect(calendar.locator(".fc-toolbar-title")).to_have_text("November 2026")
+    expect(calendar.locator(".fc-toolbar-title")).to_have_text("November 2026")  # the first step still to come
     steps = calendar.locator(".fc-event.lor-step")
-    expect(steps.filter(has_text="✓ Ask: Dr. Priya Raman")).to_have_count(1)  # done in October
-    expect(steps.filter(has_text="Thank-you: Dr. Samuel Okafor")).to_have_count(1)
-    ask_hale = steps.filter(has_text=re.compile(r"^Ask: Dr\. Margaret Hale$"))
-    expect(ask_hale).to_have_count(1)
+    expect(steps.filter(has_text="✓ Ask: Dr. Samuel Okafor")).to_have_count(1)  # done this month
+    expect(steps.filter(has_text="✓ Send packet: Dr. Samuel Okafor")).to_have_count(1)
+    packet = steps.filter(has_text=re.compile(r"^Send packet: Dr\. Priya Raman$"))
+    expect(packet).to_have_count(1)
 
-    ask_hale.click()
+    packet.click()
     done = app.locator(".st-key-timeline-event-done button")
     expect(done).to_be_visible()
     details = app.get_by_test_id("stVerticalBlock").filter(has=done).filter(has_text="Letter status").last
-    expect(details).to_contain_text("Ask Dr. Margaret Hale for a letter")
-    expect(details).to_contain_text("Writer: Dr. Margaret Hale")
-    expect(details).to_contain_text("Application: Internal medicine residency")
-    expect(details).to_contain_text("Letter status: Planned")
+    expect(details).to_contain_text("Send Dr. Priya Raman your packet")
+    expect(details).to_contain_text("Writer: Dr. Priya Raman")
+    # One letter for both applications (issue #22.2).
+    expect(details).to_contain_text("Applications: Internal medicine (categorical) and Preliminary medicine")
+    expect(details).to_contain_text("Letter status: Agreed")
 
     done.click()
-    flash = app.get_by_test_id("stAlert").filter(has_text="Done: Ask Dr. Margaret Hale for a letter")
+    flash = app.get_by_test_id("stAlert").filter(has_text="Done: Send Dr. Priya Raman your packet")
     expect(flash).to_be_visible()
     expect(app.locator(".st-key-timeline-event-done")).to_have_count(0)
-    after = next(r for r in plan_on(local_server).letters() if r.id == "l-hale")
-    assert (after.status, after.asked_on) == ("asked", DAY)
-    expect(calendar.locator(".fc-event.lor-step", has_text="✓ Ask: Dr. Margaret Hale")).to_have_count(1)
+    after = next(r for r in plan_on(local_server).letters() if r.id == "l-raman")
+    assert (after.status, after.packet_sent_on) == ("packet_sent", DAY)
+    expect(calendar.locator(".fc-event.lor-step", has_text="✓ Send packet: Dr. Priya Raman")).to_have_count(1)
     assert exceptions_on(app) == []
 
 
@@ -151,7 +152,7 @@ def test_whole_plan_downloads_as_a_calendar_file(app, local_server, tmp_path):
     assert got == want
     summaries = {summary for _, _, summary in got}
     assert "✓ Ask Dr. Priya Raman for a letter" in summaries
-    assert (("l-raman-deadline@lor-planner", date(2027, 1, 13), "Dr. Priya Raman's letter is due")) in got
+    assert (("l-raman-deadline@lor-planner", date(2027, 9, 1), "Dr. Priya Raman's letter is due")) in got
     reminder = next(e for e in events if str(e["SUMMARY"]) == "First reminder to Dr. Priya Raman")
     assert reminder.walk("VALARM"), "a reminder still to do carries an alarm"
 

@@ -49,16 +49,16 @@ def open_edit_panel(pg, mentor_id: str) -> None:
 def test_a_writers_new_specialty_changes_the_letter_mix_outside_the_card(recommenders, local_server):
     pg = recommenders
     main = pg.get_by_test_id("stMain")
-    expect(main).to_contain_text("Letters from internal medicine faculty: 3 — covered.")
+    expect(main).to_contain_text("Letters from internal medicine faculty: 4 — covered.")
     open_edit_panel(pg, "m-raman")
     choose(pg, "mentor-m-raman-specialty", "Pediatrics")
     # The card saved the change and the mix panel, drawn outside the card's fragment, shows it.
-    expect(main).to_contain_text("Letters from internal medicine faculty: 2 — covered.")
+    expect(main).to_contain_text("Letters from internal medicine faculty: 3 — covered.")
     assert raman(local_server).specialty == "pediatrics"
     expect(main).to_contain_text("Dr. Priya Raman · Attending · Pediatrics")
     open_edit_panel(pg, "m-raman")  # the card moved down the ranking, so its panel was drawn anew
     choose(pg, "mentor-m-raman-specialty", "Internal medicine")
-    expect(main).to_contain_text("Letters from internal medicine faculty: 3 — covered.")
+    expect(main).to_contain_text("Letters from internal medicine faculty: 4 — covered.")
     assert exceptions_on(pg) == []
 
 
@@ -72,5 +72,5 @@ def test_a_change_only_the_card_shows_is_saved_and_shown_in_the_card(recommender
             break
         pg.wait_for_timeout(100)
     assert raman(local_server).notes == "Prefers email on Mondays"
-    expect(pg.get_by_test_id("stMain")).to_contain_text("Letters from internal medicine faculty: 3 — covered.")
+    expect(pg.get_by_test_id("stMain")).to_contain_text("Letters from internal medicine faculty: 4 — covered.")
     assert exceptions_on(pg) == []

@@ -1,9 +1,12 @@
-"""A new student's first run, in a real browser on a laptop and on a phone (issue 13, "Done when").
+"""Story (c) of issue #22, and a new student's first run (issue 13): an emergency medicine applicant through
+ResidencyCAS with two SLOEs from rotations that ended, in a real browser on a laptop and on a phone.
 
-From an empty plan: enter their details, add an EM application through ResidencyCAS due in 10 weeks, add four
-writers of different kinds (the form starts clean each time), plan letters (an SLOE for the EM attending by
-default), mark an ask done on the Dashboard and see it on the Timeline, delete a writer and undo it, move the
-application's due date and see the plan move, then download the calendar file and read it.
+From an empty plan (the server's day is Wed Nov 25, 2026): enter their details, add an EM application (its portal and
+due date left to the app: ResidencyCAS 2027–28, letters by Sep 10, 2027), add four writers of different kinds (the form
+starts clean each time), among them the attendings of a home EM rotation that ended Oct 30 and an away rotation that
+ended Nov 20; plan letters (a SLOE for each EM attending by default, each asked within two weeks while they remember
+the student), mark an ask done on the Dashboard and see it on the Timeline, delete a writer and undo it, move the
+application's due date and see the plan move, then download the calendar file and read it, and print the report.
 
 Each step is one test, in order, on one browser tab per viewport; each checks what the student sees and what
 is really saved.
@@ -18,8 +21,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
+from story import printed_pages
 
 from lor.overview import overview_of
+from lor.report import advisor_report_html
 from lor.store import Store
 from tools.browser import (
     TODAY,
@@ -37,16 +42,20 @@ from tools.browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
 DAY = date.fromisoformat(TODAY)
-DUE = DAY + timedelta(weeks=10)
-MOVED = DUE + timedelta(weeks=3)
+DUE = date(2027, 9, 10)  # ResidencyCAS 2027–28: programs view applications from Oct 1, letters three weeks before
+MOVED = DUE - timedelta(weeks=3)
 VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
-# name, role, specialty, setting, weeks, one-on-one, performance, last worked (None: left empty)
+# name, role, specialty, setting, weeks, one-on-one, performance, last worked (None: left empty), rotation end
 WRITERS = [
-    ("Dr. Ana Ortiz", "Attending", "Emergency medicine", "Rotation", 4, "Some", "Outstanding", date(2026, 10, 15)),
-    ("Dr. Ben Cole", "Research mentor", "—", "Lab", 30, "Frequent", "Strong", None),
-    ("Dr. Cy Park", "Clerkship director", "Internal medicine", "Rotation", 4, "Some", "Average", date(2026, 8, 1)),
-    ("Ms. Dee Ray", "Supervisor", "—", "Job", 50, "Frequent", "Strong", None),
-]
+    ("Dr. Ana Ortiz", "Attending", "Emergency medicine", "Rotation", 4, "Some", "Outstanding", date(2026, 10, 30),
+     date(2026, 10, 30)),
+    ("Dr. Eli Stone", "Attending", "Emergency medicine", "Away rotation", 4, "Frequent", "Outstanding",
+     date(2026, 11, 20), date(2026, 11, 20)),
+    ("Dr. Ben Cole", "Research mentor", "—", "Lab", 30, "Frequent", "Strong", None, None),
+    ("Dr. Cy Park", "Clerkship director", "Internal medicine", "Rotation", 4, "Some", "Average", date(2026, 8, 1),
+     None),
+]  # fmt: skip
+SLOE_WRITERS = ("Dr. Ana Ortiz", "Dr. Eli Stone")
 
 
 def saved(server):
@@ -92,24 +101,26 @@ def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(jou
     pg.get_by_role("link", name=re.compile("Add an application")).click()
     expect(pg.locator(".st-key-application-name input")).to_be_visible()
     wait_for_app(pg)
-    fill(pg, "application-name", "EM residency 2027")
+    expect(pg.locator(".st-key-application-name input")).to_have_attribute("placeholder", re.compile("ERAS 2028"))
+    fill(pg, "application-name", "Emergency medicine")
     choose(pg, "application-specialty", "Emergency medicine")
-    choose(pg, "application-portal", "ResidencyCAS")
-    fill_date(pg, "application-deadline", DUE)
+    # The portal and the due date are left to the app: EM applies through ResidencyCAS, and the season's date.
     pg.locator(".st-key-application-add button").click()
-    expect(main(pg)).to_contain_text("Added EM residency 2027")
+    expect(main(pg)).to_contain_text("Added Emergency medicine (portal: ResidencyCAS; ResidencyCAS 2027–28")
     [app] = saved(server).applications()
-    assert (app.name, app.specialty, app.portal, app.deadline) == (
-        "EM residency 2027",
+    assert (app.name, app.specialty, app.portal, app.season, app.deadline) == (
+        "Emergency medicine",
         "emergency_medicine",
         "ResidencyCAS",
+        2028,
         DUE,
     )
+    expect(main(pg)).to_contain_text("letters due Sep 10, 2027 (the season's date, estimated)")
 
 
 def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
     viewport, server, pg = journey
-    for name, role, specialty, setting, weeks, one_on_one, performance, last in WRITERS:
+    for name, role, specialty, setting, weeks, one_on_one, performance, last, rotation_end in WRITERS:
         wait_for_app(pg)
         form = pg.locator(".st-key-mentor-name input")
         if not form.is_visible():
@@ -132,6 +143,8 @@ def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
         choose(pg, "mentor-performance", performance)
         if last:
             fill_date(pg, "mentor-last-worked", last)
+        if rotation_end:
+            fill_date(pg, "mentor-rotation-end", rotation_end)
         pg.locator(".st-key-mentor-add button").click()
         expect(main(pg).get_by_test_id("stAlert").filter(has_text=f"Added {name}")).to_be_visible()
         wait_for_app(pg)
@@ -139,8 +152,12 @@ def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
     assert list(writers) == [w[0] for w in WRITERS]
     assert writers["Dr. Ben Cole"].last_worked is None  # not Dr. Ortiz's date
     assert (writers["Dr. Ben Cole"].role, writers["Dr. Ben Cole"].weeks_known) == ("research_mentor", 30)
-    assert writers["Ms. Dee Ray"].performance == "strong" and writers["Dr. Cy Park"].performance == "average"
-    assert writers["Ms. Dee Ray"].last_worked is None
+    assert writers["Dr. Ben Cole"].performance == "strong" and writers["Dr. Cy Park"].performance == "average"
+    assert writers["Dr. Cy Park"].rotation_end is None  # not Dr. Stone's date: the form started clean
+    assert (writers["Dr. Eli Stone"].setting, writers["Dr. Eli Stone"].rotation_end) == (
+        "away_rotation",
+        date(2026, 11, 20),
+    )
     assert exceptions_on(pg) == []
     shot(pg, f"journey-{viewport}-3-writers")
 
@@ -154,19 +171,26 @@ def plan_letter(pg, server, name: str) -> None:
     wait_for_app(pg)
 
 
-def test_4_letters_are_planned_with_three_writers(journey):
+def test_4_letters_are_planned_with_four_writers(journey):
     _viewport, server, pg = journey
-    for name in ("Dr. Ana Ortiz", "Dr. Ben Cole", "Dr. Cy Park"):
+    for name in (*SLOE_WRITERS, "Dr. Ben Cole", "Dr. Cy Park"):
         plan_letter(pg, server, name)
     letters = saved(server).letters()
-    assert len(letters) == 3 and {r.status for r in letters} == {"planned"}
+    assert len(letters) == 4 and {r.status for r in letters} == {"planned"}
+    expect(main(pg)).to_contain_text("Two or more SLOEs from emergency medicine faculty: 2.")  # as CORD advises
 
 
-def test_4b_the_em_attending_is_planned_as_an_sloe_by_default(journey):
+def test_4b_each_em_attending_writes_a_sloe_asked_within_two_weeks_of_today(journey):
     _viewport, server, _pg = journey
-    ortiz = next(m for m in saved(server).mentors() if m.name == "Dr. Ana Ortiz")
-    [letter] = [r for r in saved(server).letters() if r.mentor_id == ortiz.id]
-    assert letter.letter_type == "sloe"
+    plan = overview_of(saved(server), DAY).milestones
+    for name in SLOE_WRITERS:
+        writer = next(m for m in saved(server).mentors() if m.name == name)
+        [letter] = [r for r in saved(server).letters() if r.mentor_id == writer.id]
+        assert letter.letter_type == "sloe"
+        [ask] = [m for m in plan if m.mentor_id == writer.id and m.kind == "ask"]
+        # Before: asked the next June, 7–10 months after the rotation (issue #22.3).
+        assert DAY <= ask.day <= DAY + timedelta(days=14), (name, ask.day)
+        assert "rotation" in ask.note
 
 
 def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(journey):
@@ -264,3 +288,10 @@ def test_8_the_calendar_file_downloads_and_holds_the_moved_plan(journey, tmp_pat
     dues = {e.decoded("DTSTART") for e in events if str(e["SUMMARY"]).endswith("letter is due")}
     assert dues == {MOVED}
     assert exceptions_on(pg) == []
+
+
+def test_9_the_advisor_report_prints_its_summary_on_page_one(journey, tmp_path):
+    _viewport, server, pg = journey
+    html = advisor_report_html(overview_of(saved(server), DAY))
+    assert "Emergency medicine" in html and "Dr. Eli Stone" in html
+    assert printed_pages(pg, html, tmp_path / "report.pdf") >= 2
