@@ -5,6 +5,7 @@ import streamlit as st
 from lor import ui
 
 st.set_page_config(page_title="LOR Planner", page_icon="✉️", layout="wide")
+ui.phone_fixes()
 
 
 def plan_pages() -> list:

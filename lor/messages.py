@@ -7,7 +7,7 @@ reminders. An ask whose due date is under two weeks away becomes the short-notic
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -287,6 +287,18 @@ def _programs_block(programs: list[Program]) -> str | None:
     return "Programs this letter goes to:\n" + _bullets(lines)
 
 
+def _others_block(ctx: _Context) -> str:
+    """The writer's other letters for the student, one line each: what, where, by when, its ID."""
+    if not ctx.others:
+        return ""
+    lines = []
+    for letter, application in ctx.others:
+        when = _long_day(letter.due or application.deadline)
+        line = f"- {label(letter.letter_type)} for {application.name} ({label(application.portal)}), by {when}"
+        lines.append(line + (f"; Letter ID {letter.letter_id}" if letter.letter_id else ""))
+    return "You are also writing for me, so here is the whole list in one place:\n" + "\n".join(lines)
+
+
 def _submission_block(
     application: Application, letter: LetterRequest | None, due: date, programs: list[Program] | None
 ) -> str:
@@ -486,6 +498,7 @@ def _thanks_yes(ctx: _Context) -> tuple[str, str]:
         thanks,
         "To make it as easy as possible, here is everything in one place.",
         _submission_block(ctx.application, ctx.letter, ctx.due, ctx.programs),
+        _others_block(ctx),
         _packet_block(ctx),
         "I'll send a short reminder about two weeks before the due date. If anything is missing or "
         "unclear, just let me know.",
@@ -502,6 +515,7 @@ def _reminder_1(ctx: _Context) -> tuple[str, str]:
         f"{purpose(ctx.application)} is due {_long_day(ctx.due)}. Here are the details again so you "
         "don't need to look for them:",
         _submission_block(ctx.application, ctx.letter, ctx.due, None),
+        _others_block(ctx),
         "Thank you again for your support.",
         f"Best wishes,\n{_signature(ctx.student)}",
     )
@@ -515,6 +529,7 @@ def _reminder_2(ctx: _Context) -> tuple[str, str]:
         f"One last, brief reminder — I won't write again about it: my letter is due {_long_day(ctx.due)}. "
         "If it's already on its way, thank you, and please ignore this note.",
         _submission_block(ctx.application, ctx.letter, ctx.due, None),
+        _others_block(ctx),
         "I'm very grateful for your help.",
         f"Best wishes,\n{_signature(ctx.student)}",
     )
@@ -585,6 +600,9 @@ class _Context:
     due: date
     programs: list[Program]
     short: bool
+    # The writer's other letters still in play, with the application each serves: one conversation, so the packet
+    # and the reminders name every letter and its due date (issue #22.2).
+    others: tuple[tuple[LetterRequest, Application], ...] = ()
 
     @property
     def source(self) -> bool:
@@ -656,12 +674,14 @@ def draft(
     programs: list[Program] | None = None,
     due: date | None = None,
     short_notice: bool | None = None,
+    others: Sequence[tuple[LetterRequest, Application]] = (),
 ) -> Draft:
     """The email draft of ``kind`` for this letter; ValueError for an unknown kind or a third reminder.
 
     ``ask_email`` becomes ``ask_short_notice`` when the due date is under two weeks away (``is_short_notice``) or
     ``short_notice`` is True, and ``ask_short_notice`` becomes ``ask_email`` otherwise. ``due`` defaults to the
-    letter's own date, then the application deadline; ``programs`` to the application's programs.
+    letter's own date, then the application deadline; ``programs`` to the application's programs. ``others``: the
+    writer's other letters still in play, each with its application, named in the packet email and the reminders.
     """
     if kind.startswith("reminder"):
         kind = _reminder_kind(kind, letter)
@@ -682,6 +702,7 @@ def draft(
         due=when,
         programs=list(application.programs if programs is None else programs),
         short=short,
+        others=tuple(others),
     )
     subject, body = _BUILDERS[kind](ctx)
     _guard(kind, subject, body, _user_texts(ctx), personal=not ctx.source)

@@ -589,7 +589,8 @@ def served_application(applications: Sequence[Application]) -> Application:
     if len(applications) == 1:
         return first
     names = [a.name for a in applications]
-    return first.model_copy(update={"name": ", ".join(names[:-1]) + " and " + names[-1]})
+    programs = [p for a in applications for p in a.programs]  # the letter goes to each one's programs
+    return first.model_copy(update={"name": ", ".join(names[:-1]) + " and " + names[-1], "programs": programs})
 
 
 class LetterRequest(_Model):

@@ -1034,6 +1034,38 @@ def undo_notice(ws: Workspace, place: str) -> bool:
     return True
 
 
+# Phones (issue #22.9). Streamlit folds the sidebar after a page is picked only when the browser says it is a
+# phone; a narrow window that doesn't say so kept the menu open over the page after every tap. And a link's label
+# must wrap instead of being cut at the window's edge (the Dashboard's first steps were).
+NARROW = 640  # px: Streamlit's own breakpoint for stacking columns
+PHONE_CSS = f"""<style>
+@media (max-width: {NARROW}px) {{
+  [data-testid="stPageLink"] p {{ white-space: normal; overflow: visible; text-overflow: clip; }}
+  [data-testid="stPageLink"] a {{ height: auto; align-items: flex-start; }}
+}}
+</style>"""
+PHONE_JS = f"""<script>(() => {{
+  const doc = window.parent ? window.parent.document : document;
+  const win = doc.defaultView || window;
+  if (win.__lorFoldMenu) return;
+  win.__lorFoldMenu = true;
+  doc.addEventListener("click", (event) => {{
+    const link = event.target.closest && event.target.closest('[data-testid="stSidebarNav"] a');
+    if (!link || win.innerWidth > {NARROW}) return;
+    setTimeout(() => {{
+      const fold = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (fold) fold.click();
+    }}, 50);
+  }}, true);
+}})();</script>"""
+
+
+def phone_fixes() -> None:
+    """On a narrow window: fold the menu once a page is picked, and let link labels wrap (every page calls it)."""
+    st.html(PHONE_CSS)
+    st.html(PHONE_JS, unsafe_allow_javascript=True)
+
+
 def scroll_to(key: str) -> None:
     """Scroll the page so the element with this key is in view (a rerun otherwise keeps the old offset, which
     after a delete points past the place where the student was)."""

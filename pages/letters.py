@@ -30,6 +30,7 @@ ctx = Context(
     read_only=ws.read_only,
     # A long plan keeps each card's draft and each application's program form in lazy panels.
     lazy=ui.lazy_for(len(letters)) or ui.lazy_for(len(plan.applications())),
+    letters=tuple(letters),
 )
 ui.show_flash()
 

@@ -250,3 +250,22 @@ def test_the_packet_email_claims_only_the_attachments_the_checklist_has_ticked()
     ticked = letter.model_copy(update={"packet": {"cv": True}})
     body = messages.draft("thanks_yes", letter=ticked, **kwargs).body
     assert "My CV" in body and "personal statement" not in body and messages.ATTACH_REMINDER not in body
+
+
+def test_the_packet_email_and_reminders_name_every_letter_the_writer_writes(tmp_path=None):
+    # One conversation per writer (issue #22.2): a writer with two letters gets one packet listing both.
+    from datetime import date
+
+    from lor.messages import draft
+    from lor.models import Application, LetterRequest, Mentor
+
+    mentor = Mentor(id="m", name="Dr. Sara Patel")
+    im = Application(id="im", name="Internal medicine", deadline=date(2027, 9, 1))
+    em = Application(id="em", name="Emergency medicine", portal="ResidencyCAS", deadline=date(2027, 9, 10))
+    first = LetterRequest(id="l1", mentor_id="m", application_id="im", waived=True, letter_id="E-1")
+    second = LetterRequest(id="l2", mentor_id="m", application_id="em", letter_type="sloe", letter_id="R-2")
+    for kind in ("thanks_yes", "reminder_1"):
+        body = draft(kind, student=None, mentor=mentor, application=im, letter=first, today=date(2027, 6, 1),
+                     others=[(second, em)]).body  # fmt: skip
+        assert "SLOE for Emergency medicine (ResidencyCAS), by Friday, September 10, 2027; Letter ID R-2" in body
+        assert "Letter ID: E-1" in body

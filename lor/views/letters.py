@@ -54,6 +54,7 @@ from lor.models import (
     label,
     label_in_sentence,
     plain_errors,
+    served_application,
 )
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
@@ -82,6 +83,22 @@ class Context:
     apps: dict[str, Application]
     read_only: bool
     lazy: bool  # a long plan: drafts and program forms wait in lazy panels
+    letters: tuple[LetterRequest, ...] = ()  # every letter of the plan (a writer's other letters go in the drafts)
+
+    def served(self, letter: LetterRequest) -> Application | None:
+        """The application a letter is written for, named after every one it serves (one upload for all)."""
+        apps = [self.apps[i] for i in letter.application_ids if i in self.apps]
+        return served_application(apps) if apps else None
+
+    def others(self, letter: LetterRequest) -> list[tuple[LetterRequest, Application]]:
+        """The same writer's other letters still in play, each with the application it serves."""
+        out = []
+        for other in self.letters:
+            if other.id != letter.id and other.mentor_id == letter.mentor_id and other.status not in CLOSED_STATUSES:
+                app = self.served(other)
+                if app is not None:
+                    out.append((other, app))
+        return out
 
 
 # -- callbacks: each change is saved at once -------------------------------------------------------------
@@ -297,8 +314,17 @@ def letter_cards(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> N
 
 
 def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: str, ctx: Context, *, key: str) -> None:
+    app = ctx.served(letter) or app
     try:
-        d = draft(kind, student=ctx.student, mentor=mentor, application=app, letter=letter, today=ctx.today)
+        d = draft(
+            kind,
+            student=ctx.student,
+            mentor=mentor,
+            application=app,
+            letter=letter,
+            today=ctx.today,
+            others=ctx.others(letter),
+        )
     except ValueError as exc:
         st.warning(ui.md(str(exc)))
         return

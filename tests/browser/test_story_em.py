@@ -96,6 +96,29 @@ def test_1_the_student_enters_their_details_on_an_empty_plan(journey):
     shot(pg, f"journey-{viewport}-1-details")
 
 
+def test_1b_on_a_phone_the_first_steps_fit_and_the_menu_folds_after_a_pick(journey):
+    viewport, server, pg = journey
+    if viewport != "phone":
+        return  # the laptop's menu stays beside the page
+    width = pg.viewport_size["width"]
+    steps = main(pg).get_by_test_id("stPageLink").all()
+    assert len(steps) == 3
+    for link in steps:  # wrapped, not cut at the window's edge
+        box = link.bounding_box()
+        assert box and box["x"] + box["width"] <= width, link.inner_text()
+        clipped = link.locator("p").first.evaluate("p => p.scrollWidth > p.clientWidth + 1")
+        assert not clipped, link.inner_text()
+    pg.get_by_test_id("stExpandSidebarButton").click()
+    menu = pg.get_by_test_id("stSidebar")
+    menu.get_by_role("link", name="FAQ guidance").click()
+    wait_for_app(pg)
+    expect(main(pg)).to_contain_text("FAQ guidance")
+    pg.wait_for_timeout(500)
+    box = menu.bounding_box()
+    assert box is None or box["x"] + box["width"] <= 0, "the menu still covers the page"  # folded away
+    go(pg, server)
+
+
 def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(journey):
     _viewport, server, pg = journey
     pg.get_by_role("link", name=re.compile("Add an application")).click()
