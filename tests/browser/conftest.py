@@ -80,3 +80,18 @@ def patient_expect() -> Iterator[None]:
     expect.set_options(timeout=30_000)
     yield
     expect.set_options(timeout=5_000)
+
+
+@pytest.fixture(scope="module", params=["desktop", "phone"])
+def story(request, browser, tmp_path_factory):
+    """A story test's own empty plan and server, and one browser tab at this viewport (the module's tests run in
+    order on it, each one step of the student's season): (viewport, server, page)."""
+    from story import VIEWPORTS
+
+    name = request.module.__name__.removeprefix("test_")
+    server = Server(tmp_path_factory.mktemp(f"{name}-{request.param}"), shared=False)
+    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
+    pg = context.new_page()
+    yield request.param, server, pg
+    context.close()
+    server.stop()

@@ -28,7 +28,6 @@ from lor.report import advisor_report_html
 from lor.store import Store
 from tools.browser import (
     TODAY,
-    Server,
     choose,
     date_shown,
     exceptions_on,
@@ -44,7 +43,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 DAY = date.fromisoformat(TODAY)
 DUE = date(2027, 9, 10)  # ResidencyCAS 2027–28: programs view applications from Oct 1, letters three weeks before
 MOVED = DUE - timedelta(weeks=3)
-VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 # name, role, specialty, setting, weeks, one-on-one, performance, last worked (None: left empty), rotation end
 WRITERS = [
     ("Dr. Ana Ortiz", "Attending", "Emergency medicine", "Rotation", 4, "Some", "Outstanding", date(2026, 10, 30),
@@ -66,24 +64,13 @@ def main(pg):
     return pg.get_by_test_id("stMain")
 
 
-@pytest.fixture(scope="module", params=list(VIEWPORTS))
-def journey(request, browser, tmp_path_factory):
-    """An empty plan on its own server, and one browser tab at this viewport."""
-    server = Server(tmp_path_factory.mktemp(f"journey-{request.param}"), shared=False)
-    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
-    pg = context.new_page()
-    yield request.param, server, pg
-    context.close()
-    server.stop()
-
-
 def go(pg, server, path: str = "") -> None:
     pg.goto(f"{server.url}/{path}")
     wait_for_app(pg)
 
 
-def test_1_the_student_enters_their_details_on_an_empty_plan(journey):
-    viewport, server, pg = journey
+def test_1_the_student_enters_their_details_on_an_empty_plan(story):
+    viewport, server, pg = story
     assert saved(server).is_empty()
     go(pg, server)
     expect(main(pg)).to_contain_text("Welcome: three first steps")
@@ -93,11 +80,11 @@ def test_1_the_student_enters_their_details_on_an_empty_plan(journey):
     pg.locator(".st-key-student-save button").click()
     expect(pg.get_by_test_id("stToast")).to_contain_text("Saved your details")
     assert saved(server).student().name == "Sam Lee"
-    shot(pg, f"journey-{viewport}-1-details")
+    shot(pg, f"story-em-{viewport}-1-details")
 
 
-def test_1b_on_a_phone_the_first_steps_fit_and_the_menu_folds_after_a_pick(journey):
-    viewport, server, pg = journey
+def test_1b_on_a_phone_the_first_steps_fit_and_the_menu_folds_after_a_pick(story):
+    viewport, server, pg = story
     if viewport != "phone":
         return  # the laptop's menu stays beside the page
     width = pg.viewport_size["width"]
@@ -119,8 +106,8 @@ def test_1b_on_a_phone_the_first_steps_fit_and_the_menu_folds_after_a_pick(journ
     go(pg, server)
 
 
-def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(journey):
-    _viewport, server, pg = journey
+def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(story):
+    _viewport, server, pg = story
     pg.get_by_role("link", name=re.compile("Add an application")).click()
     expect(pg.locator(".st-key-application-name input")).to_be_visible()
     wait_for_app(pg)
@@ -141,8 +128,8 @@ def test_2_the_first_step_link_opens_the_form_and_an_em_application_is_added(jou
     expect(main(pg)).to_contain_text("letters due Sep 10, 2027 (the season's date, estimated)")
 
 
-def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
-    viewport, server, pg = journey
+def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(story):
+    viewport, server, pg = story
     for name, role, specialty, setting, weeks, one_on_one, performance, last, rotation_end in WRITERS:
         wait_for_app(pg)
         form = pg.locator(".st-key-mentor-name input")
@@ -182,7 +169,7 @@ def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(journey):
         date(2026, 11, 20),
     )
     assert exceptions_on(pg) == []
-    shot(pg, f"journey-{viewport}-3-writers")
+    shot(pg, f"story-em-{viewport}-3-writers")
 
 
 def plan_letter(pg, server, name: str) -> None:
@@ -194,8 +181,8 @@ def plan_letter(pg, server, name: str) -> None:
     wait_for_app(pg)
 
 
-def test_4_letters_are_planned_with_four_writers(journey):
-    _viewport, server, pg = journey
+def test_4_letters_are_planned_with_four_writers(story):
+    _viewport, server, pg = story
     for name in (*SLOE_WRITERS, "Dr. Ben Cole", "Dr. Cy Park"):
         plan_letter(pg, server, name)
     letters = saved(server).letters()
@@ -203,8 +190,8 @@ def test_4_letters_are_planned_with_four_writers(journey):
     expect(main(pg)).to_contain_text("Two or more SLOEs from emergency medicine faculty: 2.")  # as CORD advises
 
 
-def test_4b_each_em_attending_writes_a_sloe_asked_within_two_weeks_of_today(journey):
-    _viewport, server, _pg = journey
+def test_4b_each_em_attending_writes_a_sloe_asked_within_two_weeks_of_today(story):
+    _viewport, server, _pg = story
     plan = overview_of(saved(server), DAY).milestones
     for name in SLOE_WRITERS:
         writer = next(m for m in saved(server).mentors() if m.name == name)
@@ -216,8 +203,8 @@ def test_4b_each_em_attending_writes_a_sloe_asked_within_two_weeks_of_today(jour
         assert "rotation" in ask.note
 
 
-def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(journey):
-    viewport, server, pg = journey
+def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(story):
+    viewport, server, pg = story
     go(pg, server)
     done = pg.locator("[class*='st-key-dash-done-'][class*='-ask'] button").first
     expect(done).to_be_visible()
@@ -247,11 +234,11 @@ def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(journe
     else:
         expect(pg.locator(".st-key-timeline-year-chart .js-plotly-plot")).to_be_visible()
     assert exceptions_on(pg) == []
-    shot(pg, f"journey-{viewport}-5-timeline")
+    shot(pg, f"story-em-{viewport}-5-timeline")
 
 
-def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(journey):
-    _viewport, server, pg = journey
+def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(story):
+    _viewport, server, pg = story
     before = saved(server)
     cole = next(m for m in before.mentors() if m.name == "Dr. Ben Cole")
     letters_before = sorted(r.id for r in before.letters())
@@ -273,8 +260,8 @@ def test_6_a_writer_deleted_by_mistake_comes_back_with_undo(journey):
     assert sorted(r.id for r in after.letters()) == letters_before
 
 
-def test_7_moving_the_due_date_moves_the_plan(journey):
-    _viewport, server, pg = journey
+def test_7_moving_the_due_date_moves_the_plan(story):
+    _viewport, server, pg = story
     [app] = saved(server).applications()
     before = {m.uid: m.day for m in overview_of(saved(server), DAY).milestones if m.kind == "deadline"}
     assert set(before.values()) == {DUE}
@@ -289,8 +276,8 @@ def test_7_moving_the_due_date_moves_the_plan(journey):
     assert set(after) == set(before) and set(after.values()) == {MOVED}
 
 
-def test_8_the_calendar_file_downloads_and_holds_the_moved_plan(journey, tmp_path):
-    viewport, server, pg = journey
+def test_8_the_calendar_file_downloads_and_holds_the_moved_plan(story, tmp_path):
+    viewport, server, pg = story
     go(pg, server, "timeline")
     # The calendar is the page's last heavy part: once its steps are drawn, the button below it stays put.
     frame = ".st-key-timeline-calendar-list iframe" if viewport == "phone" else ".st-key-timeline-calendar iframe"
@@ -313,8 +300,8 @@ def test_8_the_calendar_file_downloads_and_holds_the_moved_plan(journey, tmp_pat
     assert exceptions_on(pg) == []
 
 
-def test_9_the_advisor_report_prints_its_summary_on_page_one(journey, tmp_path):
-    _viewport, server, pg = journey
+def test_9_the_advisor_report_prints_its_summary_on_page_one(story, tmp_path):
+    _viewport, server, pg = story
     html = advisor_report_html(overview_of(saved(server), DAY))
     assert "Emergency medicine" in html and "Dr. Eli Stone" in html
     assert printed_pages(pg, html, tmp_path / "report.pdf") >= 2

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 from story import (
-    VIEWPORTS,
     add_application,
     add_source,
     add_writer,
@@ -30,23 +29,13 @@ from story import (
 
 from lor.overview import overview_of
 from lor.report import advisor_report_html
-from tools.browser import TODAY, Server, choose, exceptions_on, shot, wait_for_app
+from tools.browser import TODAY, choose, exceptions_on, shot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
 DAY = date.fromisoformat(TODAY)
 INTAKE = date(2027, 2, 1)
 COMMITTEE = "Pre-Health Committee"
-
-
-@pytest.fixture(scope="module", params=list(VIEWPORTS))
-def story(request, browser, tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp(f"story-b-{request.param}"), shared=False)
-    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
-    pg = context.new_page()
-    yield request.param, server, pg
-    context.close()
-    server.stop()
 
 
 def test_1_amcas_and_aacomas_applications_take_their_season_s_dates(story):

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 from story import (
-    VIEWPORTS,
     add_application,
     add_writer,
     calendar_events,
@@ -30,7 +29,7 @@ from story import (
 
 from lor.overview import overview_of
 from lor.report import advisor_report_html
-from tools.browser import TODAY, Server, exceptions_on, fill, shot, wait_for_app
+from tools.browser import TODAY, exceptions_on, fill, shot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
@@ -38,16 +37,6 @@ DAY = date.fromisoformat(TODAY)
 SUB_I_ENDED = date(2026, 10, 28)
 SEASON_DUE = date(2027, 9, 1)  # ERAS 2028, estimated from the ERAS 2026 calendar (data/seasons.toml)
 LETTER_ID = "E2028-4471-PT"
-
-
-@pytest.fixture(scope="module", params=list(VIEWPORTS))
-def story(request, browser, tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp(f"story-a-{request.param}"), shared=False)
-    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
-    pg = context.new_page()
-    yield request.param, server, pg
-    context.close()
-    server.stop()
 
 
 def test_1_two_applications_take_the_season_s_due_date(story):
