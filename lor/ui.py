@@ -88,16 +88,26 @@ def settings() -> Settings:
     """
     memo = _this_run()
     if memo is None:
-        return load_settings()
+        return load_settings(server_address=server_address())
     if "settings" not in memo:
         try:
-            memo["settings"] = load_settings()
+            memo["settings"] = load_settings(server_address=server_address())
         except ConfigError as exc:
             memo["settings"] = exc
     found = memo["settings"]
     if isinstance(found, ConfigError):
         raise found
     return found
+
+
+def server_address() -> str | None:
+    """Streamlit's ``server.address`` option (None when not set): an address other than loopback means others can
+    reach this server, so it runs in class mode unless ``[lor] shared = false`` says otherwise."""
+    try:
+        value = st.get_option("server.address")
+    except (RuntimeError, StreamlitAPIException):
+        return None
+    return str(value) if value else None
 
 
 def store() -> Store:
@@ -112,8 +122,19 @@ def md(text: object) -> str:
 
 
 def shared_mode() -> bool:
-    """True on a class deployment: LOR_SHARED=1 or [lor] shared = true in secrets."""
+    """True on a class deployment: LOR_SHARED=1 or [lor] shared = true in secrets, or a server others reach (a
+    database URL, Community Cloud, a non-loopback address) without an explicit shared = false."""
     return settings().shared
+
+
+def mode_notice(where: Any = None) -> None:
+    """Which mode the app runs in, and why (lor.config.Settings.mode): a caption, or a warning when one plan is
+    served to everybody on a server others reach."""
+    current = settings()
+    if current.exposed and not current.shared:
+        (where or st).warning(md(current.mode()), icon="👥")
+    else:
+        (where or st).caption(md(current.mode()))
 
 
 def configuration_problem() -> ConfigError | DatabaseUnavailable | None:
@@ -433,6 +454,7 @@ def sidebar(ws: Workspace) -> None:
             st.caption(f"Plan of {md(student.name)}")
         if ws.read_only:
             st.caption("Read-only advisor view")
+        mode_notice()
         if shared_mode() and not ws.read_only:
             if plans_can_vanish():
                 st.warning(

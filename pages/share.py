@@ -18,6 +18,7 @@ today = ui.today()
 stamp = today.isoformat()
 ui.show_flash()
 
+ui.mode_notice()
 if ui.shared_mode() and not ws.read_only:
     st.subheader("Your links")
     st.write(
@@ -97,6 +98,13 @@ if ui.shared_mode() and not ws.read_only:
         if join or cancel:
             st.session_state.pop("lor-join-pending", None)
             st.rerun()
+elif not ui.shared_mode() and ui.settings().exposed:
+    st.warning(
+        "This app serves one plan to everybody who opens its address: whoever runs it set shared = false. "
+        "Anything you enter here, others can see and change. To share it with an advisor, send them the report "
+        "below.",
+        icon="👥",
+    )
 elif not ui.shared_mode():
     st.info(
         "This app is running on your own computer, so your plan stays in one file on it. To share it, send "

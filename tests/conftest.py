@@ -135,7 +135,8 @@ def open_page(
     monkeypatch.setenv("HOME", str(tmp_path))  # no secrets file of the developer's own
     monkeypatch.setenv("LOR_DB", str(tmp_path / "app.db"))
     monkeypatch.setenv("LOR_TODAY", TODAY.isoformat())
-    monkeypatch.delenv("LOR_SHARED", raising=False)
+    # Explicitly one plan unless a test asks for class mode: with a database URL, class mode is the default.
+    monkeypatch.setenv("LOR_SHARED", "0")
     monkeypatch.delenv("LOR_DATABASE_URL", raising=False)
     if app_backend == "postgres":
         monkeypatch.setenv("LOR_DATABASE_URL", request.getfixturevalue("pg_url"))
