@@ -57,6 +57,13 @@ LOCAL_WORKSPACE = "local"
 MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
 MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
+# Values (and field names) in one backup: a plan at every limit holds about 30,000, the example plan 2,000. Counted
+# before any object is built, so a 5 MB file of [[],[],...] costs a scan, not 250 MB of empty lists.
+MAX_VALUES = 200_000
+# The most a plan takes in the database: the characters of its records' and settings' JSON. A plan at every count
+# limit takes about 0.3 MB; this leaves room for long notes, and its backup (indented: about 1.8 times as long)
+# still fits MAX_BACKUP_BYTES.
+MAX_PLAN_CHARS = 2_500_000
 MAX_DIGITS = 20  # no number in a plan is longer; Python refuses to read one past 4,300 digits with its own message
 BUSY_TIMEOUT_S = 10.0
 # Purging empty plans (Store.purge_empty_plans): see the README's class-mode section.
@@ -569,23 +576,20 @@ class Store:
         newer-version document; PermissionError on a read-only workspace.
         """
         ws._check_writable()
-        parsed = parse_backup(text)
+        rows: StoredRows = parse_backup(text)["rows"]  # only what was validated: the models' own JSON
         with self._write(ws) as db:
             for table in _TABLES:
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [ws.id])
-            if parsed["student"] is not None:
-                db.execute(
-                    "INSERT INTO student (workspace_id, data) VALUES (?, ?)",
-                    [ws.id, parsed["student"].model_dump_json()],
-                )
+            if rows.student is not None:
+                db.execute("INSERT INTO student (workspace_id, data) VALUES (?, ?)", [ws.id, rows.student])
             for kind in _KINDS:
                 db.executemany(
                     f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?)",
-                    [[ws.id, r.id, getattr(r, "name", ""), r.model_dump_json()] for r in parsed[kind]],
+                    [[ws.id, record_id, name, data] for record_id, name, data in rows.records[kind]],
                 )
             db.executemany(
                 "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?)",
-                [[ws.id, k, json.dumps(v)] for k, v in parsed["settings"].items()],
+                [[ws.id, key, value] for key, value in rows.settings.items()],
             )
 
     # -- moving a whole database (python -m lor.store copy) ---------------------------------------
@@ -629,6 +633,16 @@ class _SqliteSession(Database):
 
 
 _TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
+# The characters of JSON one plan takes (MAX_PLAN_CHARS): five sums by primary key prefix, one query.
+_PLAN_CHARS_SQL = (
+    "SELECT "
+    + " + ".join(
+        f"(SELECT COALESCE(SUM(LENGTH({'value' if table == 'settings' else 'data'})), 0) FROM {table} "
+        "WHERE workspace_id = ?)"
+        for table in _TABLES
+    )
+    + " AS n"
+)
 _DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
 _COLUMNS = {
     "workspaces": ("id", "edit_hash", "view_hash", "created", "version", "changed", "opened"),
@@ -705,6 +719,7 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
             raise ValueError("This file is not a LOR Planner backup: it is not a text (JSON) file.") from None
     if len(text) > MAX_BACKUP_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BACKUP_BYTES:
         raise ValueError(_too_large(len(text.encode("utf-8", "surrogatepass"))))
+    _check_shape(text)
     try:
         doc = json.loads(text, parse_int=_whole_number, parse_constant=_no_constant)
         too_deep = _too_deep(doc)
@@ -753,8 +768,11 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
     settings = doc.get("settings", {})
     if not isinstance(settings, dict):
         raise ValueError("This backup is not valid: 'settings' must be a table. Nothing was changed.")
-    out["settings"] = settings
     plan_settings = _check_settings(settings)
+    # What is stored is the settings' own dump: a key inside one that LOR Planner doesn't have (settings.busy.x) is
+    # dropped here, never kept unseen in the database.
+    dumped = plan_settings.model_dump(mode="json", by_alias=True)
+    out["settings"] = {key: dumped[key] for key in settings}
     _check_references(out)
     outside = dates_outside_horizon(
         [out[kind] for kind in ("student", *_KINDS)] + [plan_settings], today or current_day()
@@ -767,7 +785,77 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
         shown = too_big[:4]
         more = f" ({plural(len(too_big) - 4, 'more limit')} too.)" if len(too_big) > 4 else ""
         raise ValueError(f"This backup can't be restored: {' '.join(shown)}{more} Nothing was changed.")
+    out["rows"] = rows = StoredRows.of(out)
+    if rows.chars > MAX_PLAN_CHARS:
+        raise ValueError(f"This backup can't be restored: {_plan_too_large(rows.chars)} Nothing was changed.")
     return out
+
+
+@dataclass(frozen=True)
+class StoredRows:
+    """A validated plan as the database stores it: each record's JSON as its model writes it (unknown keys gone)."""
+
+    student: str | None
+    records: dict[str, list[tuple[str, str, str]]]  # kind -> (id, name, JSON) in order
+    settings: dict[str, str]  # key -> JSON
+
+    @classmethod
+    def of(cls, parsed: dict[str, Any]) -> StoredRows:
+        return cls(
+            student=parsed["student"].model_dump_json() if parsed["student"] is not None else None,
+            records={
+                kind: [(r.id, getattr(r, "name", ""), r.model_dump_json()) for r in parsed[kind]] for kind in _KINDS
+            },
+            settings={key: json.dumps(value, sort_keys=True) for key, value in parsed["settings"].items()},
+        )
+
+    @property
+    def chars(self) -> int:
+        """How many characters of JSON the plan takes in the database (what MAX_PLAN_CHARS bounds)."""
+        return (
+            len(self.student or "")
+            + sum(len(data) for rows in self.records.values() for _, _, data in rows)
+            + sum(len(value) for value in self.settings.values())
+        )
+
+
+def _plan_too_large(chars: int) -> str:
+    return (
+        f"the plan would take {chars / 1_000_000:,.1f} million characters in the database, and a plan can take at "
+        f"most {MAX_PLAN_CHARS / 1_000_000:,.0f} million (shorten long notes or delete records you no longer need)."
+    )
+
+
+# One token of JSON text: a string, an opening or closing bracket, a run of other value characters (a number, true),
+# or a lone quote (a string that never ends: the text is not valid JSON, and json.loads says where). Commas, colons
+# and spaces are skipped by the search itself. Every alternative fails within one character except a whole string,
+# so the scan is linear in the text.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[{]|[\]}]|[^\s\[\]{},:"]++|"')
+
+
+def _check_shape(text: str) -> None:
+    """Refuse text nested deeper than MAX_DEPTH or holding more than MAX_VALUES values, before json.loads builds
+    a single object from it (a valid JSON document of millions of empty lists takes hundreds of MB as objects)."""
+    depth = values = 0
+    for match in _TOKEN.finditer(text):
+        first = match.group()[0]
+        if first in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValueError(
+                    "This file is not a LOR Planner backup: it is nested far too deeply. Nothing was changed."
+                )
+        elif first in "]}":
+            depth -= 1
+            continue
+        elif match.end() - match.start() == 1 and first == '"':
+            return  # a string that never ends: json.loads refuses the text, with the line and column
+        values += 1
+        if values > MAX_VALUES:
+            raise ValueError(
+                f"This file is not a LOR Planner backup: it holds more than {MAX_VALUES:,} values, and a plan at "
+                "every limit holds about 30,000. Nothing was changed."
+            )
 
 
 def _first_of(reasons: list[str]) -> str:
@@ -1132,11 +1220,33 @@ class Workspace:
         self._check_writable()
         record = type(record).model_validate(record.model_dump())  # re-validate edits made in place
         _check_horizon(record)
+        data = record.model_dump_json()
         with self.store._write(self) as db:
+            sql = f"SELECT LENGTH(data) AS n FROM {kind} WHERE workspace_id = ? AND id = ?"
+            before = self._chars(db, sql, [self.id, record.id])  # type: ignore[attr-defined]
             db.execute(
                 f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, data = excluded.data",
-                [self.id, record.id, getattr(record, "name", ""), record.model_dump_json()],  # type: ignore[attr-defined]
+                [self.id, record.id, getattr(record, "name", ""), data],  # type: ignore[attr-defined]
+            )
+            self._check_room(db, len(data) - before, record)
+
+    @staticmethod
+    def _chars(db: Any, sql: str, params: list[Any]) -> int:
+        row = next(iter(db.query(sql, params)), None)
+        return int(row["n"] or 0) if row else 0
+
+    def _check_room(self, db: Any, grew: int, record: BaseModel) -> None:
+        """Refuse (as a ValidationError the pages show) a write that grew the plan past MAX_PLAN_CHARS; a plan
+        already past it can still shrink or change without growing."""
+        if grew <= 0:
+            return
+        total = self._chars(db, _PLAN_CHARS_SQL, [self.id] * 5)
+        if total > MAX_PLAN_CHARS:
+            problem = _plan_too_large(total)
+            raise ValidationError.from_exception_data(
+                type(record).__name__,
+                [{"type": "value_error", "loc": (), "input": None, "ctx": {"error": ValueError(problem)}}],
             )
 
     def _delete(self, kind: str, record_id: str) -> None:
@@ -1160,12 +1270,15 @@ class Workspace:
         self._check_writable()
         student = Student.model_validate(student.model_dump())
         _check_horizon(student)
+        data = student.model_dump_json()
         with self.store._write(self) as db:
+            before = self._chars(db, "SELECT LENGTH(data) AS n FROM student WHERE workspace_id = ?", [self.id])
             db.execute(
                 "INSERT INTO student (workspace_id, data) VALUES (?, ?) "
                 "ON CONFLICT (workspace_id) DO UPDATE SET data = excluded.data",
-                [self.id, student.model_dump_json()],
+                [self.id, data],
             )
+            self._check_room(db, len(data) - before, student)
 
     def _delete_with_letters(self, kind: str, field: str, record_id: str) -> None:
         # Deleting a writer or an application deletes its letter requests too: they'd point nowhere.
@@ -1192,13 +1305,20 @@ class Workspace:
         """Store one of the plan's settings (lor.models.SETTING_KEYS); it must be valid and its dates within the
         horizon (pydantic ValidationError otherwise, an unknown key included)."""
         self._check_writable()
-        _check_horizon(PlanSettings.from_stored({key: value}))
+        validated = PlanSettings.from_stored({key: value})
+        _check_horizon(validated)
+        # The setting's own dump is stored, never the value as given: a key inside it that LOR Planner doesn't have
+        # is dropped, so the plan limits (which count what the models hold) bound what the database keeps.
+        text = json.dumps(validated.model_dump(mode="json", by_alias=True)[key], sort_keys=True)
         with self.store._write(self) as db:
+            sql = "SELECT LENGTH(value) AS n FROM settings WHERE workspace_id = ? AND key = ?"
+            before = self._chars(db, sql, [self.id, key])
             db.execute(
                 "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?) "
                 "ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value",
-                [self.id, key, json.dumps(value, sort_keys=True)],
+                [self.id, key, text],
             )
+            self._check_room(db, len(text) - before, validated)
 
     def clear(self) -> None:
         """Delete everything in this workspace (its links stay valid)."""

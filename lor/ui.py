@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Set
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, NoReturn, TypeVar, cast
 from urllib.parse import urlencode
@@ -47,6 +48,7 @@ from lor.store import (
     Workspace,
     backup_text,
     class_database_line,
+    parse_backup,
     store_at,
 )
 from lor.text import markdown_escape
@@ -128,13 +130,14 @@ def shared_mode() -> bool:
 
 
 def mode_notice(where: Any = None) -> None:
-    """Which mode the app runs in, and why (lor.config.Settings.mode): a caption, or a warning when one plan is
-    served to everybody on a server others reach."""
+    """Which mode the app runs in, and why (lor.config.Settings.mode): a caption in class mode, a warning when one
+    plan is served to everybody on a server others reach."""
     current = settings()
     if current.exposed and not current.shared:
         (where or st).warning(md(current.mode()), icon="👥")
-    else:
+    elif current.shared:
         (where or st).caption(md(current.mode()))
+    # One person's own computer: Share & backup says so in its own words; the sidebar stays quiet.
 
 
 def configuration_problem() -> ConfigError | DatabaseUnavailable | None:
@@ -1248,3 +1251,44 @@ def class_database_size() -> str:
     """ "The class database holds 152 plans in 3.4 MB." for Share & backup in class mode."""
     db = store()
     return class_database_line(db.workspace_count(), db.size_bytes())
+
+
+# -- the restore box: the chosen file read once, only its summary kept (issue #23.3) ----------------------------
+
+PREVIEW_KEY = "lor-restore-preview"  # (the chosen file's id, its RestorePreview)
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    """What Share & backup says about the file in the restore box before Restore is pressed: why it can't be
+    restored, or whose plan it holds and how much."""
+
+    problem: str | None = None
+    student: str | None = None
+    mentors: int = 0
+    applications: int = 0
+    letters: int = 0
+
+
+def restore_preview(upload: Any) -> RestorePreview:
+    """The file chosen in the restore box, parsed once (lor.store.parse_backup) however often the page reruns while
+    it stays chosen; the session keeps only this small summary, never the parsed plan."""
+    data = upload.getvalue()
+    file_key = getattr(upload, "file_id", None) or hashlib.sha256(data).hexdigest()
+    kept = st.session_state.get(PREVIEW_KEY)
+    if kept is not None and kept[0] == file_key:
+        return kept[1]
+    try:
+        parsed = parse_backup(data)
+    except ValueError as exc:
+        preview = RestorePreview(problem=str(exc))
+    else:
+        preview = RestorePreview(
+            student=parsed["student"].name if parsed["student"] else None,
+            mentors=len(parsed["mentors"]),
+            applications=len(parsed["applications"]),
+            letters=len(parsed["letters"]),
+        )
+    del data
+    st.session_state[PREVIEW_KEY] = (file_key, preview)
+    return preview

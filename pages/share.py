@@ -5,7 +5,6 @@ import streamlit as st
 from lor import ui
 from lor.export import letters_csv, plan_csv
 from lor.report import advisor_report_html
-from lor.store import parse_backup
 from lor.text import plural
 
 ws = ui.page_header(
@@ -182,15 +181,14 @@ upload = st.file_uploader(
     "Backup file (.json)", type=["json"], key="share-restore-file", help=ui.md(ui.BACKUP_LIMIT_HELP)
 )
 if upload is not None:
-    try:
-        parsed = parse_backup(upload.getvalue())
-    except ValueError as exc:
-        st.error(ui.md(str(exc)), icon="⚠️")
+    preview = ui.restore_preview(upload)  # parsed once per chosen file; only a summary is kept
+    if preview.problem:
+        st.error(ui.md(preview.problem), icon="⚠️")
     else:
-        who = parsed["student"].name if parsed["student"] else "no student name"
+        who = preview.student or "no student name"
         st.info(
-            f"This backup holds the plan of **{ui.md(who)}**: {plural(len(parsed['mentors']), 'mentor')}, "
-            f"{plural(len(parsed['applications']), 'application')} and {plural(len(parsed['letters']), 'letter')}. "
+            f"This backup holds the plan of **{ui.md(who)}**: {plural(preview.mentors, 'mentor')}, "
+            f"{plural(preview.applications, 'application')} and {plural(preview.letters, 'letter')}. "
             "Restoring replaces everything in your current plan."
         )
         confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")
@@ -199,8 +197,12 @@ if upload is not None:
             if refusal:
                 st.error(refusal, icon="⏳")
             else:
-                store.import_json(ws, upload.getvalue())
-                st.success("Restored: your plan now holds the backup's contents.")
+                try:
+                    store.import_json(ws, upload.getvalue())
+                except ValueError as exc:  # e.g. a date that has since left the planning window
+                    st.error(ui.md(str(exc)), icon="⚠️")
+                else:
+                    st.success("Restored: your plan now holds the backup's contents.")
 
 st.subheader("Start over")
 really = st.checkbox("I want to delete everything in this plan", key="share-clear-confirm")
