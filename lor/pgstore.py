@@ -3,7 +3,7 @@
 A class deployment keeps its plans here, because a server database outlives the app (Community Cloud wipes the
 app's own disk whenever it reboots). psycopg 3 with a connection pool, one per database address per process, shared
 by Streamlit's session threads; each operation borrows a connection for one transaction. Migrations are versioned
-like the SQLite store's (``m001_initial``, ``m002_desks``, ``m003_opened``) in a small table of their own.
+like the SQLite store's (``m001_initial`` … ``m004_desk_opened``) in a small table of their own.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     ("m003_opened", "ALTER TABLE workspaces ADD COLUMN opened text;"),  # see lor/store.py m003_opened
+    ("m004_desk_opened", "ALTER TABLE desks ADD COLUMN opened text;"),  # see lor/store.py m004_desk_opened
 ]
 
 _pools: dict[str, ConnectionPool] = {}

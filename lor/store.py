@@ -34,7 +34,14 @@ from sqlite_utils.migrations import Migrations
 
 from lor.config import Settings, is_database_url, load_settings
 from lor.desk import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
-from lor.limits import plan_size_problems
+from lor.limits import (
+    DESK_MEMBERS_MAX,
+    DESKS_PER_SERVER,
+    PLANS_PER_SERVER,
+    Rate,
+    plan_size_problems,
+    wait_words,
+)
 from lor.models import (
     FIELD_LABELS,
     SETTING_KEYS,
@@ -70,6 +77,8 @@ BUSY_TIMEOUT_S = 10.0
 NEVER_WRITTEN_GRACE = timedelta(days=1)  # a plan row made without a write, kept this long for its first write
 ABANDONED_AFTER = timedelta(days=30)  # an emptied plan nobody opened (or changed) for this long
 PURGE_EVERY = timedelta(hours=1)  # purge_if_due: at most this often per database per process
+UNUSED_AFTER = timedelta(days=540)  # a plan or desk nobody opened or changed for about 18 months
+EMPTY_DESK_AFTER = timedelta(days=30)  # a desk no student is on, not opened by its link for this long
 
 _KINDS: dict[str, type[BaseModel]] = {
     "mentors": Mentor,
@@ -135,6 +144,22 @@ def m003_opened(db: Database) -> None:
     """When each plan was last opened by one of its links (noted at most once a day), so purging can tell an
     abandoned empty plan from one its student still visits."""
     _table(db, "workspaces").add_column("opened", str)
+
+
+@migrations()
+def m004_desk_opened(db: Database) -> None:
+    """When each desk was last opened by its link (noted at most once a day), so purging can tell a desk in use from
+    one its advisor left."""
+    _table(db, "desks").add_column("opened", str)
+
+
+class CreationRefused(ValueError):
+    """A new plan or desk refused because too many were made lately (lor.limits): nothing was saved. The message is
+    the sentence to show."""
+
+
+class DeskFull(ValueError):
+    """A join refused because the desk holds DESK_MEMBERS_MAX students already."""
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -313,6 +338,8 @@ class Store:
         ws._check_writable()
         with ws._creating:
             links = None
+            if not ws.saved:
+                self._admit_new_plan(ws)
             with self._transaction() as db:
                 if not ws.saved:
                     links = self._insert_workspace(db, ws.id)
@@ -325,6 +352,40 @@ class Store:
                 ws.access = ("edit", hash_token(links[0]))
         if links and ws.on_created:
             ws.on_created(ws)
+
+    def _admit_new_plan(self, ws: Workspace) -> None:
+        """Refuse (CreationRefused; ``ws.on_refused`` first, which the app uses to say so and rerun) a first write
+        when its client (``ws.before_create``) or the whole server (PLANS_PER_SERVER) made too many plans lately."""
+        refusal = ws.before_create(ws) if ws.before_create is not None else None
+        if refusal is None:
+            with self._db() as db:
+                wait = self._creation_wait(db, "workspaces", PLANS_PER_SERVER)
+            if wait:
+                refusal = (
+                    f"This class server has started {PLANS_PER_SERVER.limit:,} new plans in the last "
+                    f"{PLANS_PER_SERVER.window_words()}, the most it starts; wait {wait_words(wait)}, then try again. "
+                    "Nothing was saved."
+                )
+        if refusal is not None:
+            if ws.on_refused is not None:
+                ws.on_refused(ws, refusal)
+            raise CreationRefused(refusal)
+
+    @staticmethod
+    def _creation_wait(db: Any, table: str, rate: Rate, now: datetime | None = None) -> int:
+        """0 when the database holds fewer than ``rate.limit`` rows of ``table`` made within ``rate.window_s``; else
+        the seconds until the oldest of them leaves the window."""
+        now = _utc(now)
+        since = (now - timedelta(seconds=rate.window_s)).isoformat(timespec="seconds")
+        rows = list(
+            db.query(
+                f"SELECT created FROM {table} WHERE created >= ? ORDER BY created DESC LIMIT ?", [since, rate.limit]
+            )
+        )
+        if len(rows) < rate.limit:
+            return 0
+        oldest = datetime.fromisoformat(rows[-1]["created"])
+        return max(1, int((oldest + timedelta(seconds=rate.window_s) - now).total_seconds() + 0.999))
 
     def _insert_workspace(self, db: Any, workspace_id: str) -> tuple[str, str]:
         edit, view = new_token(), new_token()
@@ -436,7 +497,9 @@ class Store:
 
     # -- housekeeping (class mode): empty plans, the database's size ------------------------------
 
-    def _note_opened(self, workspace_id: str, now: datetime | None = None, *, opened: Any = _UNREAD) -> None:
+    def _note_opened(
+        self, workspace_id: str, now: datetime | None = None, *, opened: Any = _UNREAD, table: str = "workspaces"
+    ) -> None:
         """Note that a link opened this plan: a write at most once per plan a day (so opening does not queue
         behind other writers); never a reason not to open it. ``opened`` is the stored value when the caller
         already read it (``open`` does, with the link's row); otherwise it is read here."""
@@ -448,11 +511,11 @@ class Store:
         try:
             with self._db() as db:
                 if opened is _UNREAD:
-                    row = next(iter(db.query("SELECT opened FROM workspaces WHERE id = ?", [workspace_id])), None)
+                    row = next(iter(db.query(f"SELECT opened FROM {table} WHERE id = ?", [workspace_id])), None)
                     if row is None or (row["opened"] is not None and row["opened"] >= day):
                         return
                 db.execute(
-                    "UPDATE workspaces SET opened = ? WHERE id = ? AND (opened IS NULL OR opened < ?)",
+                    f"UPDATE {table} SET opened = ? WHERE id = ? AND (opened IS NULL OR opened < ?)",
                     [_utc(now).isoformat(timespec="seconds"), workspace_id, day],
                 )
         except DatabaseUnavailable:
@@ -499,8 +562,51 @@ class Store:
                         counts["never" if row["version"] == 0 else "abandoned"] += 1
         return Purged(never_written=counts["never"], abandoned=counts["abandoned"])
 
+    def purge_unused(self, now: datetime | None = None) -> Purged:
+        """Delete what nobody uses any more: plans (with everything in them) that no link opened, no desk opened and
+        nobody changed for ``UNUSED_AFTER``; desks their link did not open for ``UNUSED_AFTER``; and desks no student
+        is on that their link did not open for ``EMPTY_DESK_AFTER``. The plans on a deleted desk stay; a deleted
+        plan leaves every desk. The local plan is never purged."""
+        now = _utc(now)
+        idle = (now - UNUSED_AFTER).isoformat(timespec="seconds")
+        empty_idle = (now - EMPTY_DESK_AFTER).isoformat(timespec="seconds")
+        unused_plan = (
+            f"w.id <> '{LOCAL_WORKSPACE}' AND w.created < ? AND (w.changed IS NULL OR w.changed < ?) "
+            "AND (w.opened IS NULL OR w.opened < ?)"
+        )
+        unused_desk = (
+            "(d.created < ? AND (d.opened IS NULL OR d.opened < ?)) OR (d.created < ? AND (d.opened IS NULL OR "
+            "d.opened < ?) AND NOT EXISTS (SELECT 1 FROM desk_members m WHERE m.desk_id = d.id))"
+        )
+        plans = desks = 0
+        with self._transaction() as db:
+            lock = self._LOCK_ROWS
+            ids = [r["id"] for r in db.query(f"SELECT w.id FROM workspaces w WHERE {unused_plan}{lock}", [idle] * 3)]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for table in (*_TABLES, "desk_members"):
+                    db.execute(f"DELETE FROM {table} WHERE workspace_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM workspaces WHERE id IN ({marks})", chunk)
+                plans += len(chunk)
+            params = [idle, idle, empty_idle, empty_idle]
+            desk_lock = lock.replace(" OF w", " OF d")
+            gone = [r["id"] for r in db.query(f"SELECT d.id FROM desks d WHERE {unused_desk}{desk_lock}", params)]
+            for start in range(0, len(gone), 500):
+                chunk = gone[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                db.execute(f"DELETE FROM desk_members WHERE desk_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM desks WHERE id IN ({marks})", chunk)
+                desks += len(chunk)
+        return Purged(unused=plans, desks=desks)
+
+    def purge(self, now: datetime | None = None) -> Purged:
+        """Every purge at once: empty plans (``purge_empty_plans``), then unused plans and desks (``purge_unused``)."""
+        empty, unused = self.purge_empty_plans(now), self.purge_unused(now)
+        return Purged(empty.never_written, empty.abandoned, unused.unused, unused.desks)
+
     def purge_if_due(self, now: datetime | None = None) -> Purged | None:
-        """``purge_empty_plans`` at most once per ``PURGE_EVERY`` per database in this process (a class server
+        """``purge`` at most once per ``PURGE_EVERY`` per database in this process (a class server
         calls this whenever a plan is opened); None when it was not due, the store is read-only or the database
         failed (housekeeping never stops a page)."""
         now = _utc(now)
@@ -510,7 +616,7 @@ class Store:
                 return None
             _last_purge[self.location] = now
         try:
-            return self.purge_empty_plans(now)
+            return self.purge(now)
         except DatabaseUnavailable:
             return None
 
@@ -525,12 +631,19 @@ class Store:
         """A new advisor desk named ``name``; returns its (desk_token, join_code).
 
         The desk token (192 random bits, stored only as a hash) opens the desk (``open_desk``); the join code
-        is what the advisor gives students. Raises ValueError for an empty or overlong name.
+        is what the advisor gives students. Raises ValueError for an empty or overlong name, CreationRefused when
+        the server made DESKS_PER_SERVER desks lately.
         """
         name = desk_name(name)
         token, salt = new_token(), secrets.token_hex(8)
         code = join_code_for(token, salt)
         with self._transaction() as db:
+            wait = self._creation_wait(db, "desks", DESKS_PER_SERVER)
+            if wait:
+                raise CreationRefused(
+                    f"This class server has made {DESKS_PER_SERVER.limit} advisor desks in the last "
+                    f"{DESKS_PER_SERVER.window_words()}, the most it makes; wait {wait_words(wait)}, then try again."
+                )
             db.execute(
                 "INSERT INTO desks (id, name, link_hash, code_hash, code_salt, created) VALUES (?, ?, ?, ?, ?, ?)",
                 [secrets.token_hex(8), name, hash_token(token), hash_join_code(code), salt, _now()],
@@ -543,9 +656,11 @@ class Store:
             raise KeyError("this link does not open any desk")
         digest = hash_token(token)
         with self._db() as db:
-            row = next(iter(db.query("SELECT id, name, link_hash FROM desks WHERE link_hash = ?", [digest])), None)
+            sql = "SELECT id, name, link_hash, opened FROM desks WHERE link_hash = ?"
+            row = next(iter(db.query(sql, [digest])), None)
         if row is None or not hmac.compare_digest(row["link_hash"], digest):
             raise KeyError("this link does not open any desk")
+        self._note_opened(row["id"], opened=row["opened"], table="desks")
         return Desk(self, row["id"], row["name"], token)
 
     def find_desk(self, code: str) -> DeskInfo:
@@ -646,7 +761,7 @@ _PLAN_CHARS_SQL = (
 _DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
 _COLUMNS = {
     "workspaces": ("id", "edit_hash", "view_hash", "created", "version", "changed", "opened"),
-    "desks": ("id", "name", "link_hash", "code_hash", "code_salt", "created"),
+    "desks": ("id", "name", "link_hash", "code_hash", "code_salt", "created", "opened"),
     "desk_members": ("desk_id", "workspace_id", "joined"),
     **dict.fromkeys(_KINDS, ("workspace_id", "id", "name", "data")),
     "settings": ("workspace_id", "key", "value"),
@@ -1043,14 +1158,17 @@ def _utc(now: datetime | None) -> datetime:
 
 @dataclass(frozen=True)
 class Purged:
-    """How many empty plans a purge deleted, by kind."""
+    """How many plans (by why) and desks a purge deleted."""
 
     never_written: int = 0
     abandoned: int = 0
+    unused: int = 0  # plans with content nobody opened or changed for UNUSED_AFTER
+    desks: int = 0
 
     @property
     def total(self) -> int:
-        return self.never_written + self.abandoned
+        """Plans deleted (desks are counted apart)."""
+        return self.never_written + self.abandoned + self.unused
 
 
 _last_purge: dict[str, datetime] = {}  # database location -> when this process last purged it
@@ -1094,6 +1212,10 @@ class Workspace:
         self.access = access
         # Called instead of raising LinkGone when that check fails (the app reruns into its "link not found" page).
         self.on_revoked: Callable[[Workspace], None] | None = None
+        # A plan not saved yet: ``before_create`` says why its first write must not make it (the client made too many
+        # plans lately), or None; ``on_refused(ws, why)`` is called before CreationRefused is raised.
+        self.before_create: Callable[[Workspace], str | None] | None = None
+        self.on_refused: Callable[[Workspace, str], None] | None = None
         self._creating = threading.Lock()
 
     def __repr__(self) -> str:
@@ -1180,11 +1302,21 @@ class Workspace:
     def join_desk(self, code: str) -> DeskInfo:
         """Share this plan read-only with the desk whose join code this is; returns the desk (id and name).
 
-        Joining twice is harmless. Raises KeyError (see ``Store.find_desk``) for a code that opens no desk, and
-        PermissionError on a read-only plan. A plan not saved yet is saved (and gets its links) by joining.
+        Joining twice is harmless. Raises KeyError (see ``Store.find_desk``) for a code that opens no desk, DeskFull
+        when the desk holds DESK_MEMBERS_MAX students, and PermissionError on a read-only plan. A plan not saved yet
+        is saved (and gets its links) by joining.
         """
         self._check_writable()
         desk = self.store.find_desk(code)
+        with self.store._db() as db:
+            count = next(iter(db.query("SELECT COUNT(*) AS n FROM desk_members WHERE desk_id = ?", [desk.id])))["n"]
+            sql = "SELECT 1 AS found FROM desk_members WHERE desk_id = ? AND workspace_id = ?"
+            member = next(iter(db.query(sql, [desk.id, self.id])), None) is not None
+        if count >= DESK_MEMBERS_MAX and not member:
+            raise DeskFull(
+                f"This desk already has {DESK_MEMBERS_MAX} students, the most a desk holds. Ask your advisor to "
+                "remove students who have left it, or to make a second desk."
+            )
         with self._sharing() as db:
             db.execute(
                 "INSERT INTO desk_members (desk_id, workspace_id, joined) VALUES (?, ?, ?) "
@@ -1430,7 +1562,21 @@ class Desk:
             )
         if row is None:
             raise KeyError("that plan is not shared with this desk")
+        self.store._note_opened(str(workspace_id))  # an advisor reading it counts as use (purging)
         return DeskView(self.store, str(workspace_id), read_only=True, access=("desk", self.id))
+
+    def remove_member(self, workspace_id: str) -> None:
+        """Take one plan off this desk, at once (the plan itself is untouched; its student may join again with the
+        current join code)."""
+        with self.store._transaction() as db:
+            db.execute("DELETE FROM desk_members WHERE desk_id = ? AND workspace_id = ?", [self.id, str(workspace_id)])
+
+    def close(self) -> None:
+        """Delete this desk: its link and join code open nothing from now on, and no plan is on it any more (the
+        plans themselves are untouched)."""
+        with self.store._transaction() as db:
+            db.execute("DELETE FROM desk_members WHERE desk_id = ?", [self.id])
+            db.execute("DELETE FROM desks WHERE id = ?", [self.id])
 
 
 def copy_plans(source: Store, target: Store, *, replace: bool = False) -> dict[str, int]:
@@ -1456,7 +1602,7 @@ def main(argv: list[str] | None = None) -> int:
     copy.add_argument("--from", dest="source", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--to", dest="target", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--replace", action="store_true", help="delete the plans the target already holds first")
-    purge = commands.add_parser("purge", help="delete empty plans (never written, or emptied and unvisited 30 days)")
+    purge = commands.add_parser("purge", help="delete empty plans, and plans and desks nobody used for 540 days")
     purge.add_argument("--db", help="a SQLite file or a postgresql:// address (default: the app's own settings)")
     args = parser.parse_args(argv)
     if args.command == "purge":
@@ -1492,11 +1638,13 @@ def _purge_command(location: str | None) -> int:
         if store.read_only:
             print(f"{store.location} can't be changed right now. Nothing was purged.")
             return 1
-        done = store.purge_empty_plans()
+        done = store.purge()
         print(
-            f"Purged {plural(done.total, 'empty plan')} from {store.location}: {done.never_written:,} never written "
+            f"Purged {plural(done.total, 'plan')} from {store.location}: {done.never_written:,} never written "
             f"(made over {NEVER_WRITTEN_GRACE.days} day ago), {done.abandoned:,} emptied and not opened for "
-            f"{ABANDONED_AFTER.days} days. {class_database_line(store.workspace_count(), store.size_bytes())}"
+            f"{ABANDONED_AFTER.days} days, {done.unused:,} not opened or changed for {UNUSED_AFTER.days} days; and "
+            f"{plural(done.desks, 'advisor desk')} not opened for {UNUSED_AFTER.days} days (or with no student "
+            f"for {EMPTY_DESK_AFTER.days}). {class_database_line(store.workspace_count(), store.size_bytes())}"
         )
     finally:
         store.close()

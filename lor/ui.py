@@ -7,6 +7,7 @@ The only module in lor/ that imports streamlit; everything here is presentation 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import threading
 from collections import OrderedDict
@@ -25,7 +26,17 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lor.config import ConfigError, Settings, load_settings
 from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
-from lor.limits import RestoreLimits, full_message, plan_size_problems
+from lor.limits import (
+    DESKS_PER_CLIENT,
+    JOINS_PER_DESK,
+    PLANS_PER_CLIENT,
+    WRONG_CODES_PER_CLIENT,
+    KeyedLimit,
+    RestoreLimits,
+    full_message,
+    plan_size_problems,
+    wait_words,
+)
 from lor.models import (
     Application,
     LetterRequest,
@@ -40,9 +51,13 @@ from lor.overview import Overview, mark_step_done, overview_of, step_blocker
 from lor.removal import Kind as RecordKind
 from lor.removal import Removal, removal_of, remove, restore
 from lor.store import (
+    ABANDONED_AFTER,
+    EMPTY_DESK_AFTER,
     MAX_BACKUP_BYTES,
+    UNUSED_AFTER,
     DatabaseUnavailable,
     Desk,
+    DeskInfo,
     DeskView,
     Store,
     Workspace,
@@ -241,7 +256,95 @@ def _unsaved_plan(db: Store) -> Workspace:
     if ws is None or ws.saved or ws.read_only or ws.store is not db:
         ws = db.new_workspace()
     ws.on_created = _issue_private_link
+    ws.before_create = _client_may_start_a_plan
+    ws.on_refused = _not_created
     return ws
+
+
+# -- how many plans and desks one client makes, and join codes it tries (issue #23.4) -----------------------------
+# Per server process: the server-wide limits are counted in the database (lor.store.Store._creation_wait).
+
+NEW_PLANS = KeyedLimit(PLANS_PER_CLIENT)
+NEW_DESKS = KeyedLimit(DESKS_PER_CLIENT)
+WRONG_CODES = KeyedLimit(WRONG_CODES_PER_CLIENT)
+DESK_JOINS = KeyedLimit(JOINS_PER_DESK)
+
+
+def client_key() -> str:
+    """Who is asking, for the per-client limits: the address the connection came from or, behind a proxy on a
+    private or loopback address (Community Cloud, nginx), the last address it forwarded for; "local" in tests."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For", "")
+    except (AttributeError, RuntimeError, KeyError):
+        return "local"
+    peer = peer if isinstance(peer, str) else None  # AppTest's context is a stand-in object
+    forwarded = forwarded if isinstance(forwarded, str) else ""
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    if hops and (peer is None or _private(peer)):
+        return hops[-1]  # what our own proxy saw; an earlier hop could be anything the client wrote
+    return peer or "local"
+
+
+def _private(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_private
+    except ValueError:
+        return False
+
+
+def _client_may_start_a_plan(ws: Workspace) -> str | None:
+    wait = NEW_PLANS.admit(client_key())
+    if not wait:
+        return None
+    return (
+        f"Many new plans were started from your network address in the last {PLANS_PER_CLIENT.window_words()} "
+        f"({PLANS_PER_CLIENT.limit}, the most this server starts for one address); wait {wait_words(wait)}, then try "
+        "again. Nothing was saved."
+    )
+
+
+def _not_created(ws: Workspace, why: str) -> NoReturn:
+    """The store refused to make this plan (too many made lately): say why at the top of the page, run it again."""
+    flash("warning", why)
+    st.rerun(scope="app")
+
+
+def create_desk(name: str) -> tuple[str, str]:
+    """A new advisor desk (lor.store.Store.create_desk), within DESKS_PER_CLIENT for this client; ValueError (with
+    the sentence to show) when it can't be made now."""
+    wait = NEW_DESKS.wait_seconds(client_key())
+    if wait:
+        raise ValueError(
+            f"{DESKS_PER_CLIENT.limit} advisor desks were made from your network address in the last "
+            f"{DESKS_PER_CLIENT.window_words()}, the most this server makes for one address; wait {wait_words(wait)}."
+        )
+    made = store().create_desk(name)
+    NEW_DESKS.record(client_key())
+    return made
+
+
+def find_desk(code: str) -> DeskInfo:
+    """The desk a join code opens, within the limits on tries: per session (JoinAttempts), per client (wrong codes:
+    a reload or a new tab does not start a fresh count) and per desk (look-ups that found it). KeyError with the
+    sentence to show otherwise."""
+    attempts, client = join_attempts(), client_key()
+    wait = max(attempts.wait_seconds(), WRONG_CODES.wait_seconds(client))
+    if wait:
+        raise KeyError(f"Too many tries. Wait {wait_words(wait)}, then enter the code again.")
+    attempts.record()
+    try:
+        found = store().find_desk(code)
+    except KeyError:
+        WRONG_CODES.record(client)
+        raise
+    wait = DESK_JOINS.admit(found.id)
+    if wait:
+        raise KeyError(
+            f"Many students have looked this desk up in the last {JOINS_PER_DESK.window_words()}; wait "
+            f"{wait_words(wait)}, then enter the code again."
+        )
+    return found
 
 
 def _issue_private_link(ws: Workspace) -> None:
@@ -1199,6 +1302,39 @@ def desk_sidebar(desk: Desk) -> None:
                 back_to_desk()
 
 
+def desk_management(desk: Desk, rows: list[DeskRow]) -> None:
+    """The advisor's controls over the desk itself: take a student off it, or close it for good."""
+    if rows:
+        names = unique_labels({row.plan_id: row.name for row in rows})
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            who = st.selectbox(
+                "Remove a student from this desk", list(names), format_func=names.__getitem__, key="desk-remove-who"
+            )
+            if st.button("Remove from the desk", key="desk-remove") and who is not None:
+                desk.remove_member(who)
+                flash(
+                    "success",
+                    f"{names[who]} is no longer on this desk; their plan itself is unchanged. They can join again "
+                    "with the current join code (make a new one to stop that).",
+                )
+                st.rerun()
+    st.caption(
+        f"A desk whose link nobody opens for {UNUSED_AFTER.days} days (about 18 months) is deleted, and so is one no "
+        f"student has joined after {EMPTY_DESK_AFTER.days} days without a visit; the students' plans stay."
+    )
+    sure = st.checkbox(
+        "Close this desk for good: its link and join code stop working, and no plan is on it any more",
+        key="desk-close-confirm",
+    )
+    if st.button("Close the desk", key="desk-close", disabled=not sure):
+        desk.close()
+        for key in (DESK_KEY, WS_KEY, LINK_KEY):
+            st.session_state.pop(key, None)
+        st.query_params.clear()
+        flash("success", f"The desk {desk.name} is closed. The students' plans are unchanged.")
+        st.rerun()
+
+
 def stale_desk_page() -> None:
     """The page a wrong, old or guessed desk link gets: plain words, nothing revealed."""
     st.title("This link does not open any desk")
@@ -1245,6 +1381,14 @@ def restore_refusal(ws: Workspace) -> str | None:
         return None
     session = st.session_state.setdefault(RESTORES_KEY, RESTORE_LIMITS.session_window())
     return RESTORE_LIMITS.admit(session, (ws.store.location, ws.id))
+
+
+PURGE_NOTICE = (
+    f"A class server deletes what nobody uses: a plan that nobody opens (by its private or advisor link, or from a "
+    f"desk) or changes for {UNUSED_AFTER.days} days (about 18 months), an empty plan after {ABANDONED_AFTER.days} "
+    f"days without a visit, and an advisor desk its link does not open for {UNUSED_AFTER.days} days (or "
+    f"{EMPTY_DESK_AFTER.days}, while no student is on it). Download a backup to keep a plan longer."
+)
 
 
 def class_database_size() -> str:

@@ -5,6 +5,7 @@ import streamlit as st
 from lor import ui
 from lor.export import letters_csv, plan_csv
 from lor.report import advisor_report_html
+from lor.store import DeskFull
 from lor.text import plural
 
 ws = ui.page_header(
@@ -66,19 +67,13 @@ if ui.shared_mode() and not ws.read_only:
     if pending is None:
         code = st.text_input("Join code", key="share-join-code", placeholder="ABCD-2345", max_chars=20)
         if st.button("Find the desk", key="share-join-find"):
-            attempts = ui.join_attempts()
-            wait = attempts.wait_seconds()
-            if wait:
-                st.error(f"Too many tries. Wait {plural(wait // 60 + 1, 'minute')}, then enter the code again.")
+            try:  # a few tries per session, per network address and per desk
+                found = ui.find_desk(code)
+            except KeyError as exc:
+                st.error(ui.md(exc.args[0]))
             else:
-                attempts.record()
-                try:
-                    found = store.find_desk(code)
-                except KeyError as exc:
-                    st.error(ui.md(exc.args[0]))
-                else:
-                    st.session_state["lor-join-pending"] = (found.name, code)
-                    st.rerun()
+                st.session_state["lor-join-pending"] = (found.name, code)
+                st.rerun()
     else:
         name, code = pending
         with st.container(border=True):
@@ -90,8 +85,10 @@ if ui.shared_mode() and not ws.read_only:
         if join:
             try:
                 ws.join_desk(code)
-            except KeyError:  # the desk made a new code meanwhile
+            except KeyError:  # the desk made a new code meanwhile, or was closed
                 ui.flash("error", "That join code was just replaced. Ask your advisor for the new one.")
+            except DeskFull as exc:
+                ui.flash("error", str(exc))
             else:
                 ui.flash("success", f"Your plan is now shared with {name}.")
         if join or cancel:
@@ -163,6 +160,7 @@ st.write("A backup is one JSON file holding your whole plan. Keep it somewhere s
 st.caption(ui.md(ui.where_plans_live()))
 if ui.shared_mode():  # class mode (an advisor link stopped above): how much the class's plans take
     st.caption(ui.class_database_size())
+    st.caption(ui.md(ui.PURGE_NOTICE))
 ui.download_button(
     ws,
     "Download backup (JSON)",

@@ -48,6 +48,18 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line("  Only the SQLite backend was tested. CI (CI=true) fails instead of skipping.")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with no plans, desks or join codes counted against its client ("local" in AppTest): the
+    per-client limits live in the server process, which is the test process here."""
+    from lor import ui
+
+    limits = (ui.NEW_PLANS, ui.NEW_DESKS, ui.WRONG_CODES, ui.DESK_JOINS)
+    for limit in limits:
+        limit.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """The address of a PostgreSQL database made for this test session and dropped when it ends."""
