@@ -132,7 +132,7 @@ class PostgresStore(Store):
         close_pool(self.url)
 
     @contextmanager
-    def _db(self) -> Iterator[_PgSession]:
+    def _connect(self) -> Iterator[_PgSession]:
         try:
             with ExitStack() as stack:  # one transaction: committed on success, rolled back on error
                 yield _PgSession(self._connection(stack))
@@ -152,7 +152,10 @@ class PostgresStore(Store):
             close_pool(self.url)
             return stack.enter_context(self._pool.connection())
 
-    _transaction = _db
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        with self._db() as db:  # every operation is one transaction already
+            yield db
 
     def size_bytes(self) -> int:
         """How many bytes the current database takes on the server (pg_database_size: tables, indexes, TOAST)."""

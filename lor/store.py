@@ -288,8 +288,23 @@ class Store:
     def close(self) -> None:
         """Let go of any connections held open (a SQLite store holds none between calls)."""
 
+    on_unavailable: Callable[[DatabaseUnavailable], None] | None = None  # told first whenever the database fails
+
     @contextmanager
     def _db(self) -> Iterator[Any]:
+        """One connection (a transaction on PostgreSQL) for one operation; DatabaseUnavailable when the database
+        can't be used, after ``on_unavailable`` (the app's way to show its database page from a widget callback or a
+        fragment, where an exception would only reach Streamlit's generic error)."""
+        try:
+            with self._connect() as db:
+                yield db
+        except DatabaseUnavailable as exc:
+            if self.on_unavailable is not None:
+                self.on_unavailable(exc)
+            raise
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
         try:
             if self.read_only:  # immutable: no lock, journal or WAL file is written (the disk may refuse them)
                 conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None)

@@ -81,7 +81,40 @@ BACKUP_LIMIT_HELP = f"A LOR Planner backup file (.json) of at most {MAX_BACKUP_B
 
 @st.cache_resource(show_spinner=False)
 def _store_at(location: str) -> Store:
-    return store_at(location)
+    opened = store_at(location)
+    opened.on_unavailable = _database_gone
+    return opened
+
+
+DATABASE_GONE_KEY = "lor-database-gone"  # the DatabaseUnavailable a widget callback or a fragment run met
+
+
+def _database_gone(problem: DatabaseUnavailable) -> None:
+    """Called by the store whenever the database fails. In a widget callback or a fragment's own run an exception
+    would reach only Streamlit's generic error (and a traceback in the log): keep the problem and run the whole app
+    again, which shows the database page (``lost_database``). In a page's own run it propagates to app.py, which
+    shows the same page."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not (_in_callback() or ctx.fragment_ids_this_run):
+        return
+    st.session_state[DATABASE_GONE_KEY] = str(problem)
+    st.rerun(scope="app")
+
+
+def _in_callback() -> bool:
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import RunLocation, ThreadState
+
+        return ThreadState.get().run_location is RunLocation.CALLBACK
+    except (ImportError, AttributeError, RuntimeError):  # another Streamlit version: the page's own run handles it
+        return False
+
+
+def lost_database() -> DatabaseUnavailable | None:
+    """The database problem a callback or fragment of this session met on the previous run, once; app.py then shows
+    the database page without asking the database again."""
+    found = st.session_state.pop(DATABASE_GONE_KEY, None)
+    return DatabaseUnavailable(found) if found else None
 
 
 def _this_run() -> dict[Hashable, Any] | None:
@@ -188,11 +221,14 @@ def configuration_problem_page() -> None:
     )
 
 
-def database_problem(problem: DatabaseUnavailable) -> None:
+def database_problem(problem: DatabaseUnavailable, *, change_lost: bool = False) -> None:
     """What every visitor sees while the plans' database can't be used (at start or mid-session): what is wrong,
-    that no plan is lost, and what to do; never a traceback."""
+    that no plan is lost, and what to do; never a traceback. ``change_lost``: the visitor's last change (a field, a
+    tick) met the problem and was not saved."""
     st.title("LOR Planner can't reach its database")
     st.error(md(str(problem)), icon="🗄️")
+    if change_lost:
+        st.warning("Your last change was not saved: make it again once your plan opens.", icon="↩️")
     st.write(
         "Your plan is safe: plans stay in the database, and nothing you saved before this is lost. Try again in "
         "a minute (reload this page). Whoever runs this app: check that the database server is running and that "
@@ -379,13 +415,17 @@ def _run_through_app() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        if WS_KEY not in st.session_state:  # this session never went through app.py
+        if WS_KEY not in st.session_state and DESK_KEY not in st.session_state:  # never went through app.py
             st.rerun()
 
 
 def workspace() -> Workspace:
     """The workspace of the current session (resolved by app.py)."""
     _run_through_app()
+    lost = lost_database()  # a rerun that reached the page without app.py (Streamlit's pages/ mode) checks too
+    if lost is not None:
+        database_problem(lost, change_lost=True)
+        st.stop()
     ws = st.session_state.get(WS_KEY)
     if ws is None:  # a page run on its own, e.g. in a test
         try:
@@ -1281,6 +1321,7 @@ def open_desk_here(token: str) -> None:
 
 def session_desk() -> Desk | None:
     """The desk this session has open, or None (a student's session)."""
+    _run_through_app()  # a fresh server's first request straight to /desk skipped app.py: run it through app.py
     found = st.session_state.get(DESK_KEY)
     if not found or not shared_mode():
         return None

@@ -262,3 +262,59 @@ def _options(url: str) -> str:
     from urllib.parse import parse_qs
 
     return parse_qs(urlsplit(url).query).get("options", [""])[0]
+
+
+# -- a widget's own save (a callback) meets the database gone: the database page, not a traceback (issue #23.5) --
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def app_backend(request) -> str:
+    return request.param
+
+
+def _break_database(backend: str, monkeypatch) -> None:
+    """From now on every connection fails, as when the disk fails or the database server goes away."""
+    if backend == "sqlite":
+
+        def failing(*args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(sqlite3, "connect", failing)
+    else:
+        import psycopg
+        from psycopg_pool import ConnectionPool
+
+        def gone(self, *args, **kwargs):
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(ConnectionPool, "connection", gone)
+
+
+def _database_page(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["LOR Planner can't reach its database"]
+    assert SAFE in _page_text(at)
+    assert any("Your last change was not saved" in w.value for w in at.warning)
+
+
+def test_the_database_gone_during_a_writer_field_edit_shows_the_database_page(open_page, app_backend, monkeypatch):
+    at = open_page("recommenders")
+    from backends import configured_store
+
+    mid = configured_store().default_workspace().mentors()[0].id
+    at.session_state[f"mentor-{mid}-edit"] = True  # what opening "Edit details" does
+    at.run()
+    _break_database(app_backend, monkeypatch)
+    at.number_input(key=f"mentor-{mid}-weeks").set_value(12).run()
+    _database_page(at)
+
+
+def test_the_database_gone_during_a_letter_tick_shows_the_database_page(open_page, app_backend, monkeypatch):
+    at = open_page("letters")
+    at.selectbox(key="letters-select").set_value("l-hale").run()
+    _break_database(app_backend, monkeypatch)
+    at.checkbox(key="letter-l-hale-packet-cv").check().run()
+    _database_page(at)
+    monkeypatch.undo()  # the database answers again: the next run opens the plan
+    at.run()
+    assert not at.exception and at.title[0].value == "Letters"
