@@ -190,12 +190,18 @@ def mode_notice(where: Any = None) -> None:
 
 def configuration_problem() -> ConfigError | DatabaseUnavailable | None:
     """The reason this server must not serve plans: a secrets file it can't read, a setting of the wrong type, or
-    a configured database it can't reach."""
+    a configured database it can't reach. Asked once per run: a database that does not answer costs one wait."""
+    memo = _this_run()
+    if memo is not None and "problem" in memo:
+        return memo["problem"]
+    found: ConfigError | DatabaseUnavailable | None = None
     try:
         store()
     except (ConfigError, DatabaseUnavailable) as exc:
-        return exc
-    return None
+        found = exc
+    if memo is not None:
+        memo["problem"] = found
+    return found
 
 
 def configuration_problem_page() -> None:
