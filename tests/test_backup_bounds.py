@@ -17,6 +17,7 @@ import lor.store
 from lor.example import example_document
 from lor.models import Mentor, PlanSettings
 from lor.store import MAX_BACKUP_BYTES, Store, Workspace, parse_backup
+from tools.heavy_plan import settings_attack_document
 
 
 def stored_settings(store: Store, ws: Workspace) -> dict[str, str]:
@@ -32,16 +33,8 @@ def stored_chars(store: Store, ws: Workspace) -> int:
 
 
 def attack_document(size: int = 4_970_000, *, random_text: bool = False) -> str:
-    """The attacker's settings backup: the example plan with settings.busy padded with keys no model has."""
-    doc = json.loads(example_document(TODAY))
-    head = json.dumps(doc)[:-1] + ', "settings": {"busy": {'
-    entry = (lambda i: f'"x{i}": "{"q" * 40}{i}"') if random_text else (lambda i: f'"x{i}": []')
-    parts, used, i = [], len(head) + 4, 0
-    while used < size:
-        parts.append(entry(i))
-        used += len(parts[-1]) + 2
-        i += 1
-    return head + ", ".join(parts) + "}}}"
+    """The attacker's settings backup (tools.heavy_plan.settings_attack_document, also the load test's)."""
+    return settings_attack_document(TODAY, size=size, random_text=random_text)
 
 
 # -- #23.2: only what was validated is stored, and a plan's stored size is bounded --------------------------------
