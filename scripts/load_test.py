@@ -445,10 +445,13 @@ async def hostile_student(browser, url: str, result: HostileResult, others_done:
 
 async def choose_again(pg: Page, chooser, result: HostileResult, others_done: asyncio.Event) -> None:
     """The refused file chosen again and again in the restore box (each time a new upload the server reads) until
-    the other students are done: what is left to an attacker whose file is refused."""
+    the other students are done: what is left to an attacker whose file is refused. Each time under a new name (a
+    browser sends the same file chosen twice in a row only once)."""
+    data = result.backup.read_bytes()
     while not others_done.is_set():
         result.step = f"choose the refused file again ({result.previews + 1})"
-        await chooser.set_input_files([])
+        remove = pg.locator('.st-key-share-restore-file button[aria-label^="Remove"]')  # the chosen file's ×
+        await remove.first.click(timeout=STEP_TIMEOUT_MS)
         await pg.wait_for_function(
             f"() => {STATE} === 'notRunning' && !document.querySelector('[data-testid=\"stMain\"] "
             '[data-testid="stAlertContentError"]\')',
@@ -456,7 +459,8 @@ async def choose_again(pg: Page, chooser, result: HostileResult, others_done: as
             polling=POLL_MS,
         )
         started = time.perf_counter()
-        await chooser.set_input_files(str(result.backup))
+        name = f"plan-{result.previews + 1}.json"
+        await chooser.set_input_files({"name": name, "mimeType": "application/json", "buffer": data})
         await pg.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]').first.wait_for(
             timeout=STEP_TIMEOUT_MS
         )
