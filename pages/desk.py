@@ -69,8 +69,8 @@ with st.container(border=True):
     st.caption("This page's address is your desk link: bookmark it and keep it to yourself.")
 
 rows = ui.desk_rows(desk, today)
-with st.expander("Manage this desk: remove a student, close the desk"):
-    ui.desk_management(desk, rows)
+with st.expander("Manage this desk: remove a student, close the desk"), st.container(key="desk-manage"):
+    ui.desk_management(desk, rows)  # changes the desk, never a plan
 if not rows:
     st.write("No student has joined yet. Give your students the join code above.")
     st.stop()
