@@ -25,8 +25,11 @@ def desk_page(*, default: bool) -> st.Page:
 
 
 try:
-    problem = ui.configuration_problem()
-    if problem:
+    lost = ui.lost_database()  # a widget callback or fragment of this session found the database gone
+    problem = None if lost else ui.configuration_problem()
+    if lost:
+        ui.database_problem(lost, change_lost=True)
+    elif problem:
         st.navigation([st.Page(ui.configuration_problem_page, title="Settings problem", icon=":material/error:")]).run()
     elif ui.desk_requested():  # class mode, ?desk=<token>: an advisor's desk, and advisees' plans read-only from it
         desk = ui.resolve_desk()

@@ -5,27 +5,38 @@ default `secrets.files`): ``~/.streamlit/secrets.toml``, ``<current folder>/.str
 ``<app folder>/.streamlit/secrets.toml`` (the folder of app.py, so a server started from another folder reads the
 same settings). Environment variables win over the files: ``LOR_SHARED``, ``LOR_DATABASE_URL``, ``LOR_DB``.
 
-Configuration fails closed: a secrets file that exists but cannot be read, or a setting of the wrong type, raises
-ConfigError naming the file and the key; the app then refuses to serve rather than guess (a guess could put a whole
-class into one shared plan).
+Every setting is read through one schema (``SecretsFile`` and ``Environment``, pydantic, unknown keys forbidden), so
+a misspelled setting (``[lor] Shared``, ``[LOR] shared``, ``shared`` outside ``[lor]``, ``LOR_SHARE``) stops the app
+with a page naming the file, the key and the setting it probably meant, instead of being ignored. Configuration
+fails closed: a secrets file that exists but cannot be read, or a setting of the wrong type, raises ConfigError; the
+app then refuses to serve rather than guess (a guess could put a whole class into one shared plan).
+
+A server that others reach (a database URL is set, it runs on Streamlit Community Cloud, or ``server.address`` is not
+a loopback address) runs in class mode unless ``shared = false`` says otherwise explicitly.
 """
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import json
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
 
 APP_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB = APP_DIR / "data" / "lor.db"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
+CLOUD_APP_ROOT = Path("/mount/src")  # where Streamlit Community Cloud checks out an app's repository
 
 
 class ConfigError(ValueError):
@@ -38,19 +49,92 @@ class ConfigError(ValueError):
         self.key = key
 
 
+# -- the schema: every setting LOR Planner reads, and the sections of st.secrets that belong to Streamlit itself ------
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LorTable(_Table):
+    """``[lor]``: class mode and the SQLite file."""
+
+    shared: StrictBool | None = None
+    db_path: StrictStr | None = None
+
+
+class DatabaseConnection(_Table):
+    """``[connections.lor]``: the PostgreSQL database, in the form st.connection reads."""
+
+    url: StrictStr
+
+
+class Connections(BaseModel):
+    """``[connections.*]``: st.connection's sections; only ``lor`` is LOR Planner's, the others are left alone."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    lor: DatabaseConnection | None = None
+
+
+class SecretsFile(_Table):
+    """A secrets file: ``[lor]``, ``[connections.*]``, and ``[auth]`` (st.login's, Streamlit's own) and nothing else."""
+
+    lor: LorTable | None = None
+    connections: Connections | None = None
+    auth: dict[str, Any] | None = None
+
+
+class Environment(_Table):
+    """The ``LOR_*`` environment variables: the same settings (they win over the files), the pinned day, and the
+    variables the test and measuring tools read (the app itself ignores those)."""
+
+    LOR_SHARED: str | None = None
+    LOR_DATABASE_URL: str | None = None
+    LOR_DB: str | None = None
+    LOR_TODAY: date | None = None
+    LOR_TEST_DATABASE_URL: str | None = None
+    LOR_BENCH_DATABASE_URL: str | None = None
+    LOR_LOAD_DATABASE_URL: str | None = None
+    LOR_LOADTEST_RUNLOG: str | None = None
+
+
+# Each setting's place in a secrets file, for "did you mean": what people type, folded to lower case.
+SETTING_PLACES = {"shared": "[lor] shared", "db_path": "[lor] db_path", "url": "[connections.lor] url"}
+TABLE_PLACES = {"lor": "[lor]", "connections": "[connections.lor]", "auth": "[auth]"}
+
+
 @dataclass(frozen=True)
 class Settings:
-    """What the app runs with. ``database_url`` set means PostgreSQL; otherwise SQLite at ``db_path``."""
+    """What the app runs with. ``database_url`` set means PostgreSQL; otherwise SQLite at ``db_path``.
+
+    ``shared_set``: a setting chose the mode (``[lor] shared`` or ``LOR_SHARED``); ``exposed``: why others can reach
+    this server (a database URL, Community Cloud, a non-loopback address), or None for one person's own computer.
+    """
 
     shared: bool = False
     database_url: str | None = None
     db_path: Path = DEFAULT_DB
     files: tuple[Path, ...] = field(default=())  # the secrets files that were found and read
+    shared_set: bool = False
+    exposed: str | None = None
 
     @property
     def backend(self) -> str:
         """ "postgres" or "sqlite"."""
         return "postgres" if self.database_url else "sqlite"
+
+    def mode(self) -> str:
+        """Which mode the app runs in and why, in one sentence for the sidebar and Share & backup."""
+        if self.shared:
+            why = "[lor] shared = true" if self.shared_set else f"{self.exposed}, and [lor] shared is not set"
+            return f"Class mode: every student has a private plan of their own ({why})."
+        if self.exposed:
+            return (
+                f"One plan for everybody: anyone who opens this app's address sees and changes the same plan "
+                f"([lor] shared = false, while {self.exposed})."
+            )
+        return "One plan, on this computer."
 
 
 def secrets_files(*, cwd: str | Path | None = None, home: str | Path | None = None) -> list[Path]:
@@ -70,7 +154,8 @@ def secrets_files(*, cwd: str | Path | None = None, home: str | Path | None = No
 def read_secrets(files: list[Path]) -> tuple[dict[str, Any], dict[str, Path]]:
     """The merged contents of the secrets files that exist, and the file each top-level key came from.
 
-    Raises ConfigError for a file that exists but cannot be read or is not valid TOML.
+    Raises ConfigError for a file that exists but cannot be read, is not valid TOML, or holds a key the schema does
+    not have.
     """
     merged: dict[str, Any] = {}
     origin: dict[str, Path] = {}
@@ -89,9 +174,104 @@ def read_secrets(files: list[Path]) -> tuple[dict[str, Any], dict[str, Path]]:
             contents = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"the file is not valid TOML ({exc}).", source=str(path), key="(whole file)") from None
+        _check_file(contents, path)
         merged.update(contents)  # a later file replaces whole top-level tables, as st.secrets does
         origin.update(dict.fromkeys(contents, path))
     return merged, origin
+
+
+def _check_file(contents: dict[str, Any], path: Path) -> SecretsFile:
+    """The file's contents read through the schema; ConfigError naming the first key that doesn't fit."""
+    try:
+        return SecretsFile.model_validate(contents)
+    except ValidationError as exc:
+        errors = exc.errors()
+    # A missing url says what to write; it comes before the other keys of [connections.lor] (e.g. host = ...).
+    errors.sort(key=lambda e: (e["type"] != "missing", len(e["loc"])))
+    first = errors[0]
+    loc = [str(part) for part in first["loc"]]
+    source = str(path)
+    if first["type"] == "extra_forbidden":
+        raise ConfigError(_unknown(loc), source=source, key=_place(loc))
+    if loc[:2] == ["connections", "lor"]:
+        if first["type"] == "missing" or loc[2:] == ["url"]:
+            raise ConfigError(
+                'needs url = "postgresql://user:password@host/database" (the whole address, in quotes).',
+                source=source,
+                key="[connections.lor] url",
+            )
+        raise ConfigError("must be a table ([connections.lor] on a line of its own).", source=source, key=_place(loc))
+    if len(loc) == 1:
+        table = "[connections.lor]" if loc[0] == "connections" else f"[{loc[0]}]"
+        raise ConfigError(f"must be a table ({table} on a line of its own).", source=source, key=table)
+    if loc == ["lor", "shared"]:
+        value = first.get("input")
+        raise ConfigError(
+            f"must be true or false, without quotes (it is {json.dumps(value, default=str)}).",
+            source=source,
+            key="[lor] shared",
+        )
+    if loc == ["lor", "db_path"]:
+        raise ConfigError("must be a file path in quotes.", source=source, key="[lor] db_path")
+    raise ConfigError(f"can't be used ({first['msg']}).", source=source, key=_place(loc))
+
+
+def _place(loc: list[str]) -> str:
+    """Where a key is, as it is written in the file: "[lor] Shared", "[LOR]", "shared" (top level)."""
+    if len(loc) == 1:
+        return loc[0]
+    if loc[0] == "connections" and len(loc) >= 2:
+        return f"[connections.{loc[1]}]" + (f" {'.'.join(loc[2:])}" if len(loc) > 2 else "")
+    return f"[{loc[0]}] {'.'.join(loc[1:])}"
+
+
+def _unknown(loc: list[str]) -> str:
+    """The sentence for a key the schema doesn't have, with the setting it probably meant."""
+    name = loc[-1]
+    guess = _did_you_mean(name, table=loc[0] if len(loc) > 1 else None)
+    hint = f" Did you mean `{guess}`?" if guess else ""
+    if len(loc) == 1:
+        return (
+            "is not a setting LOR Planner reads at the top of a secrets file (its settings are [lor] shared, "
+            f"[lor] db_path and [connections.lor] url), so it would be ignored; the app stops rather than guess.{hint}"
+        )
+    return f"is not a setting LOR Planner has, so it would be ignored; the app stops rather than guess.{hint}"
+
+
+def _did_you_mean(name: str, *, table: str | None) -> str | None:
+    folded = name.strip().casefold()
+    if table is None and folded in TABLE_PLACES:
+        return TABLE_PLACES[folded]  # [LOR]
+    if folded in SETTING_PLACES:
+        return SETTING_PLACES[folded]  # [lor] Shared, or shared at the top level
+    close = difflib.get_close_matches(folded, [*SETTING_PLACES, *([] if table else TABLE_PLACES)], n=1, cutoff=0.6)
+    if not close:
+        return None
+    return SETTING_PLACES.get(close[0]) or TABLE_PLACES[close[0]]
+
+
+def _environment(env: Mapping[str, str]) -> Environment:
+    """The ``LOR_*`` variables read through the schema; ConfigError for one it doesn't have (e.g. ``LOR_SHARE``)."""
+    ours = {name: value for name, value in env.items() if name.upper().startswith("LOR_") and value.strip()}
+    known = list(Environment.model_fields)
+    for name in sorted(ours):
+        if name not in known:
+            close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            raise ConfigError(
+                f"is not a setting LOR Planner has, so it would be ignored; the app stops rather than guess.{hint}",
+                source="environment variable",
+                key=name,
+            )
+    try:
+        return Environment.model_validate({name: value.strip() for name, value in ours.items()})
+    except ValidationError as exc:
+        name = str(exc.errors()[0]["loc"][0])
+        raise ConfigError(
+            f"can't be used ({env.get(name)!r}): it must be a day written YYYY-MM-DD.",
+            source="environment variable",
+            key=name,
+        ) from None
 
 
 def load_settings(
@@ -99,63 +279,79 @@ def load_settings(
     *,
     cwd: str | Path | None = None,
     home: str | Path | None = None,
+    server_address: str | None = None,
 ) -> Settings:
-    """The settings from the secrets files and the environment; raises ConfigError for anything unusable."""
+    """The settings from the secrets files and the environment; raises ConfigError for anything unusable.
+
+    ``server_address``: Streamlit's ``server.address`` option (the app passes it; None when not set).
+    """
     env = os.environ if env is None else env
     secrets, origin = read_secrets(secrets_files(cwd=cwd, home=home))
+    variables = _environment(env)
+    parsed = SecretsFile.model_validate(secrets)  # each file was checked; a merge of valid files is valid
 
     def source(table: str) -> str:
         return str(origin.get(table, "secrets.toml"))
 
-    lor = secrets.get("lor", {})
-    if not isinstance(lor, dict):
-        raise ConfigError("must be a table ([lor] on a line of its own).", source=source("lor"), key="[lor]")
-    shared = lor.get("shared", False)
-    if type(shared) is not bool:
-        raise ConfigError(
-            f"must be true or false, without quotes (it is {json.dumps(shared, default=str)}).",
-            source=source("lor"),
-            key="[lor] shared",
-        )
-    db_path = lor.get("db_path")
-    if db_path is not None and (not isinstance(db_path, str) or not db_path.strip()):
+    lor = parsed.lor or LorTable()
+    shared = lor.shared
+    if lor.db_path is not None and not lor.db_path.strip():
         raise ConfigError("must be a file path in quotes.", source=source("lor"), key="[lor] db_path")
-
     url = None
-    connections = secrets.get("connections", {})
-    if not isinstance(connections, dict) or not isinstance(connections.get("lor", {}), dict):
-        raise ConfigError(
-            "must be a table ([connections.lor] on a line of its own).",
-            source=source("connections"),
-            key="[connections.lor]",
-        )
-    if "lor" in connections:
-        url = connections["lor"].get("url")
-        if not isinstance(url, str):
-            raise ConfigError(
-                'needs url = "postgresql://user:password@host/database" (the whole address, in quotes).',
-                source=source("connections"),
-                key="[connections.lor] url",
-            )
-        url = _postgres_url(url, source=source("connections"), key="[connections.lor] url")
+    if parsed.connections is not None and parsed.connections.lor is not None:
+        key = "[connections.lor] url"
+        url = _postgres_url(parsed.connections.lor.url, source=source("connections"), key=key)
 
-    env_shared = env.get("LOR_SHARED", "").strip().lower()
-    if env_shared:
-        if env_shared not in _TRUE + _FALSE:
+    if variables.LOR_SHARED is not None:
+        value = variables.LOR_SHARED.lower()
+        if value not in _TRUE + _FALSE:
             raise ConfigError(
-                f"must be 1 or 0 (or true / false); it is {env.get('LOR_SHARED')!r}.",
+                f"must be 1 or 0 (or true / false); it is {variables.LOR_SHARED!r}.",
                 source="environment variable",
                 key="LOR_SHARED",
             )
-        shared = env_shared in _TRUE
-    if env.get("LOR_DATABASE_URL", "").strip():
-        url = _postgres_url(env["LOR_DATABASE_URL"], source="environment variable", key="LOR_DATABASE_URL")
+        shared = value in _TRUE
+    if variables.LOR_DATABASE_URL is not None:
+        url = _postgres_url(variables.LOR_DATABASE_URL, source="environment variable", key="LOR_DATABASE_URL")
     # A relative db_path in secrets is relative to the app's folder, so starting the server from another folder
     # opens the same database; LOR_DB is relative to where the command runs, like any path typed in a shell.
-    path = APP_DIR / (db_path or "data/lor.db")
-    if env.get("LOR_DB", "").strip():
-        path = Path(env["LOR_DB"])
-    return Settings(shared=shared, database_url=url, db_path=path, files=tuple(dict.fromkeys(origin.values())))
+    path = APP_DIR / (lor.db_path or "data/lor.db")
+    if variables.LOR_DB is not None:
+        path = Path(variables.LOR_DB)
+    exposed = reached_by_others(database_url=url, env=env, server_address=server_address)
+    return Settings(
+        shared=bool(exposed) if shared is None else shared,
+        database_url=url,
+        db_path=path,
+        files=tuple(dict.fromkeys(origin.values())),
+        shared_set=shared is not None,
+        exposed=exposed,
+    )
+
+
+def reached_by_others(*, database_url: str | None, env: Mapping[str, str], server_address: str | None) -> str | None:
+    """Why people other than the one at this computer can reach this app, in words; None when nothing says so.
+
+    A database URL means a server set up for many; Community Cloud (its checkout folder, or its container's host
+    name) serves the internet; a ``server.address`` that is not a loopback address listens on a network.
+    """
+    if database_url:
+        return "a database URL is configured"
+    if env.get("HOSTNAME") == "streamlit" or APP_DIR.is_relative_to(CLOUD_APP_ROOT):
+        return "it runs on Streamlit Community Cloud"
+    address = (server_address or "").strip().strip("[]")
+    if address and not _loopback(address):
+        return f"server.address is {address}"
+    return None
+
+
+def _loopback(address: str) -> bool:
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: a network interface
 
 
 def is_database_url(location: object) -> bool:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from lor.export import _csv
 from lor.limits import RecentEvents
-from lor.models import label
+from lor.models import label, without_controls
 from lor.overview import Overview
 from lor.text import short_date
 
@@ -64,7 +64,7 @@ def hash_join_code(code: str) -> str:
 
 def desk_name(name: str) -> str:
     """A desk's name, trimmed; ValueError with a plain sentence when it is empty or too long."""
-    cleaned = " ".join(str(name or "").split())
+    cleaned = " ".join(without_controls(str(name or "")).split())
     if not cleaned:
         raise ValueError("Give the desk a name, e.g. “Dr. Lee's advisees, Class of 2027”.")
     if len(cleaned) > DESK_NAME_MAX:

@@ -209,3 +209,88 @@ class RestoreLimits:
 
     def __len__(self) -> int:
         return len(self._plans)
+
+
+# -- making plans and desks, and joining desks (issue #23.4) -----------------------------------------------------
+# A plan is made only by a visitor's first change, and a desk by an advisor's form; neither is free for the server (a
+# row, then the visitor's pages), so each is bounded per client (the address a request came from) in this process,
+# and per server in the database (every process of a class counts). The per-client limits leave room for a lecture
+# hall behind one address: a class of 60 starts its plans within ten minutes.
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``limit`` events within ``window_s`` seconds."""
+
+    limit: int
+    window_s: float
+
+    def window_words(self) -> str:
+        """The window after "in the last": "10 minutes", "hour", "2 hours"."""
+        minutes = round(self.window_s / 60)
+        if minutes % 60 == 0:
+            return "hour" if minutes == 60 else f"{minutes // 60} hours"
+        return plural(minutes, "minute")
+
+
+PLANS_PER_CLIENT = Rate(60, 600.0)
+PLANS_PER_SERVER = Rate(300, 3600.0)
+DESKS_PER_CLIENT = Rate(3, 3600.0)
+DESKS_PER_SERVER = Rate(30, 3600.0)
+WRONG_CODES_PER_CLIENT = Rate(20, 600.0)  # join codes that open no desk; a reload or a new tab does not reset it
+JOINS_PER_DESK = Rate(60, 600.0)  # look-ups that found one desk, from anyone
+DESK_MEMBERS_MAX = 500  # students on one desk
+
+
+def wait_words(seconds: int) -> str:
+    """ "45 seconds", "3 minutes": how long to wait, rounded up to whole minutes past one."""
+    return plural(seconds, "second") if seconds < 90 else plural((seconds + 59) // 60, "minute")
+
+
+class KeyedLimit:
+    """``rate`` per key (a client's address, a desk's id) in this process: ``admit`` counts an event or says how
+    long to wait. Thread-safe; beyond ``max_keys`` keys, those with no recent event are forgotten."""
+
+    def __init__(self, rate: Rate, *, max_keys: int = 10_000):
+        self.rate = rate
+        self.max_keys = max_keys
+        self._windows: dict[Hashable, RecentEvents] = {}
+        self._lock = threading.Lock()
+
+    def _window(self, key: Hashable, now: float) -> RecentEvents:
+        window = self._windows.get(key)
+        if window is None:
+            if len(self._windows) >= self.max_keys:
+                for old in [k for k, w in self._windows.items() if not w.count(now)]:
+                    del self._windows[old]
+            window = self._windows[key] = RecentEvents(self.rate.limit, self.rate.window_s)
+        return window
+
+    def wait_seconds(self, key: Hashable, now: float | None = None) -> int:
+        """0 when one more event for ``key`` may happen now, else the whole seconds until it may."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            return self._window(key, now).wait_seconds(now)
+
+    def record(self, key: Hashable, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._window(key, now).record(now)
+
+    def admit(self, key: Hashable, now: float | None = None) -> int:
+        """0, and the event is counted, when ``key`` may have one more now; else the seconds to wait (not counted)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            window = self._window(key, now)
+            wait = window.wait_seconds(now)
+            if not wait:
+                window.record(now)
+            return wait
+
+    def clear(self) -> None:
+        """Forget every count (tests; a restart does the same)."""
+        with self._lock:
+            self._windows.clear()
+
+    def __len__(self) -> int:
+        return len(self._windows)

@@ -206,11 +206,21 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+# Control characters other than tab and line breaks (BEL, ESC, DEL, the C1 codes): pasted from a terminal or a
+# tampered backup, they would reach CSV files, calendars and emails raw, so text drops them as it is saved or read.
+CONTROL_CHARACTERS: Final = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(value: str) -> str:
+    """``value`` without control characters other than tab, newline and carriage return."""
+    return CONTROL_CHARACTERS.sub("", value)
+
+
 def _no_nul(value: str) -> str:
     # No keyboard types a NUL, and PostgreSQL can't store one in text: refused like half an emoji.
     if "\x00" in value:
         raise ValueError(BROKEN_TEXT)
-    return value
+    return without_controls(value)
 
 
 def _name(value: str) -> str:
@@ -613,7 +623,9 @@ class LetterRequest(_Model):
     withdrawn_on: Day | None = None
     status_checked_on: Day | None = None  # the day the student looked in the portal for it (a Done status check)
     waived: bool | None = None
-    letter_id: Annotated[Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank_to_none)] = None
+    letter_id: Annotated[
+        Annotated[str, Field(max_length=100), AfterValidator(without_controls)] | None, BeforeValidator(_blank_to_none)
+    ] = None
     version: Version = "general"
     tailored_for: ShortText = ""
     packet: dict[str, bool] = Field(default_factory=dict)

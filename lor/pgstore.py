@@ -3,12 +3,15 @@
 A class deployment keeps its plans here, because a server database outlives the app (Community Cloud wipes the
 app's own disk whenever it reboots). psycopg 3 with a connection pool, one per database address per process, shared
 by Streamlit's session threads; each operation borrows a connection for one transaction. Migrations are versioned
-like the SQLite store's (``m001_initial``, ``m002_desks``, ``m003_opened``) in a small table of their own.
+like the SQLite store's (``m001_initial`` … ``m004_desk_opened``) in a small table of their own.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -28,6 +31,15 @@ POOL_MIN, POOL_MAX = 1, 10
 POOL_TIMEOUT_S = 5.0
 OPEN_TIMEOUT_S = 15.0  # how long the first connection may take (a sleeping free-tier database wakes in seconds)
 CONNECT_TIMEOUT_S = 5
+PROBE_TIMEOUT_S = 2  # the one connection tried after the pool gave up waiting (libpq's shortest)
+# A database that accepts connections but never answers would hold a page (and its thread) for good: the server
+# ends a statement after STATEMENT_TIMEOUT_S (a lock held too long), and the app gives up on a connection that has
+# not answered within ANSWER_TIMEOUT_S (a server, or a network path, that says nothing at all).
+STATEMENT_TIMEOUT_S = 5
+ANSWER_TIMEOUT_S = 5.0
+# After the database failed slowly (it did not answer), pages say so at once for this long instead of each waiting
+# again; then the next page tries again.
+RETRY_AFTER_S = 15.0
 
 _RECORD_TABLES = "".join(
     f"""
@@ -87,6 +99,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     ("m003_opened", "ALTER TABLE workspaces ADD COLUMN opened text;"),  # see lor/store.py m003_opened
+    ("m004_desk_opened", "ALTER TABLE desks ADD COLUMN opened text;"),  # see lor/store.py m004_desk_opened
 ]
 
 _pools: dict[str, ConnectionPool] = {}
@@ -131,11 +144,18 @@ class PostgresStore(Store):
         close_pool(self.url)
 
     @contextmanager
-    def _db(self) -> Iterator[_PgSession]:
+    def _connect(self) -> Iterator[_PgSession]:
+        _refuse_if_silent(self.url)
+        fired: list[bool] = []
         try:
             with ExitStack() as stack:  # one transaction: committed on success, rolled back on error
-                yield _PgSession(self._connection(stack))
+                conn = self._connection(stack)
+                with _WATCHDOG.limit(conn, ANSWER_TIMEOUT_S, fired=fired):
+                    yield _PgSession(conn)
+                    conn.commit()
         except psycopg.OperationalError as exc:  # the server went away, or no connection came in time
+            if fired:
+                _silent[self.url] = time.monotonic()  # it said nothing at all
             raise DatabaseUnavailable(unreachable(self.url, exc)) from None
 
     def _connection(self, stack: ExitStack) -> psycopg.Connection[Any]:
@@ -144,14 +164,19 @@ class PostgresStore(Store):
         except PoolTimeout:
             # After an outage the pool waits longer and longer between reconnection attempts; when the server
             # answers again, start a fresh pool rather than keep every visitor on the problem page meanwhile.
+            started = time.monotonic()
             try:
-                psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_S).close()
+                psycopg.connect(self.url, connect_timeout=PROBE_TIMEOUT_S).close()
             except psycopg.Error:
+                _note_failure(self.url, started, PROBE_TIMEOUT_S)
                 raise DatabaseUnavailable(unreachable(self.url, TimeoutError("no answer"))) from None
             close_pool(self.url)
             return stack.enter_context(self._pool.connection())
 
-    _transaction = _db
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        with self._db() as db:  # every operation is one transaction already
+            yield db
 
     def size_bytes(self) -> int:
         """How many bytes the current database takes on the server (pg_database_size: tables, indexes, TOAST)."""
@@ -188,9 +213,12 @@ def _pool_for(url: str) -> ConnectionPool:
     with _lock:
         pool = _pools.get(url)
         if pool is None or pool.closed:
+            _refuse_if_silent(url)
+            started = time.monotonic()
             try:  # one plain connection first: a wrong address or password fails at once, not after the pool's wait
                 psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
             except psycopg.Error as exc:
+                _note_failure(url, started, CONNECT_TIMEOUT_S)
                 raise DatabaseUnavailable(
                     f"The PostgreSQL database {_redacted(url)} can't be used: {_first_line(exc)}"
                 ) from None
@@ -199,8 +227,10 @@ def _pool_for(url: str) -> ConnectionPool:
                 min_size=POOL_MIN,
                 max_size=POOL_MAX,
                 timeout=POOL_TIMEOUT_S,
-                # A hosted database closes idle connections (and free tiers sleep): check one before lending it.
-                check=ConnectionPool.check_connection,
+                # A hosted database closes idle connections (and free tiers sleep): check one before lending it,
+                # within ANSWER_TIMEOUT_S; each new connection gets the server-side statement timeout.
+                check=_check_connection,
+                configure=_configure,
                 # No server-side prepared statements, so transaction poolers (PgBouncer, Supavisor) work too.
                 kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "prepare_threshold": None},
                 name="lor",
@@ -216,6 +246,89 @@ def _pool_for(url: str) -> ConnectionPool:
                 ) from None
             _pools[url] = pool
         return pool
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    with _WATCHDOG.limit(conn, ANSWER_TIMEOUT_S):
+        conn.execute(f"SET statement_timeout = {int(STATEMENT_TIMEOUT_S * 1000)}")
+        conn.commit()
+
+
+def _check_connection(conn: psycopg.Connection[Any]) -> None:
+    with _WATCHDOG.limit(conn, ANSWER_TIMEOUT_S):
+        ConnectionPool.check_connection(conn)
+
+
+class _Watchdog:
+    """Ends a connection that has not answered by its deadline: one thread shuts the connection's socket down, so
+    the call waiting on it fails at once (psycopg.OperationalError) instead of waiting as long as the network lets
+    it. libpq's own timeouts cover connecting, and a server's statement_timeout a slow statement; neither covers a
+    server, or a network path, that accepts a request and then says nothing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._deadlines: dict[int, tuple[float, int, list[bool]]] = {}
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def limit(
+        self, conn: psycopg.Connection[Any], seconds: float, *, fired: list[bool] | None = None
+    ) -> Iterator[None]:
+        """Shut ``conn`` down if the block takes longer than ``seconds``; ``fired`` gets a True when it did."""
+        token = fired if fired is not None else []
+        with self._lock:
+            self._deadlines[id(token)] = (time.monotonic() + seconds, conn.pgconn.socket, token)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="lor-db-watchdog", daemon=True)
+                self._thread.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._deadlines.pop(id(token), None)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.2)
+            now = time.monotonic()
+            with self._lock:  # held while shutting down: the call it limits can't finish and hand its socket on
+                for key, (deadline, fd, fired) in list(self._deadlines.items()):
+                    if deadline <= now:
+                        del self._deadlines[key]
+                        fired.append(True)
+                        _shut_down(fd)
+
+
+def _shut_down(fd: int) -> None:
+    try:
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+_WATCHDOG = _Watchdog()
+_silent: dict[str, float] = {}  # database address -> when it last failed to answer (time.monotonic)
+
+
+def _note_failure(url: str, started: float, timeout: float) -> None:
+    """Remember a database whose connection attempt ran into its timeout (it did not answer; a refusal or a dropped
+    connection comes at once), so the next pages say so at once."""
+    if time.monotonic() - started >= 0.8 * timeout:
+        _silent[url] = time.monotonic()
+
+
+def _refuse_if_silent(url: str) -> None:
+    since = _silent.get(url)
+    if since is None:
+        return
+    if time.monotonic() - since >= RETRY_AFTER_S:
+        _silent.pop(url, None)  # time to ask again
+        return
+    raise DatabaseUnavailable(
+        f"The PostgreSQL database {_redacted(url)} is not answering: it did not answer a moment ago, and the app "
+        f"asks again every {RETRY_AFTER_S:.0f} seconds."
+    )
 
 
 def unreachable(url: str, exc: BaseException) -> str:
@@ -238,6 +351,7 @@ def close_pool(url: str) -> None:
     """Close the connection pool of one database address (tests, the copy command); the next store reopens it."""
     with _lock:
         pool = _pools.pop(url, None)
+        _silent.pop(url, None)
     if pool is not None:
         pool.close()
 

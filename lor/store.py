@@ -34,7 +34,14 @@ from sqlite_utils.migrations import Migrations
 
 from lor.config import Settings, is_database_url, load_settings
 from lor.desk import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
-from lor.limits import plan_size_problems
+from lor.limits import (
+    DESK_MEMBERS_MAX,
+    DESKS_PER_SERVER,
+    PLANS_PER_SERVER,
+    Rate,
+    plan_size_problems,
+    wait_words,
+)
 from lor.models import (
     FIELD_LABELS,
     SETTING_KEYS,
@@ -57,12 +64,21 @@ LOCAL_WORKSPACE = "local"
 MAX_BACKUP_BYTES = 5_000_000  # a real plan is a few hundred kB at most
 MAX_RECORDS = 2_000  # per kind, per workspace
 MAX_DEPTH = 32  # a real backup nests 6 levels deep; far deeper would break reading it back
+# Values (and field names) in one backup: a plan at every limit holds about 30,000, the example plan 2,000. Counted
+# before any object is built, so a 5 MB file of [[],[],...] costs a scan, not 250 MB of empty lists.
+MAX_VALUES = 200_000
+# The most a plan takes in the database: the characters of its records' and settings' JSON. A plan at every count
+# limit takes about 0.3 MB; this leaves room for long notes, and its backup (indented: about 1.8 times as long)
+# still fits MAX_BACKUP_BYTES.
+MAX_PLAN_CHARS = 2_500_000
 MAX_DIGITS = 20  # no number in a plan is longer; Python refuses to read one past 4,300 digits with its own message
 BUSY_TIMEOUT_S = 10.0
 # Purging empty plans (Store.purge_empty_plans): see the README's class-mode section.
 NEVER_WRITTEN_GRACE = timedelta(days=1)  # a plan row made without a write, kept this long for its first write
 ABANDONED_AFTER = timedelta(days=30)  # an emptied plan nobody opened (or changed) for this long
 PURGE_EVERY = timedelta(hours=1)  # purge_if_due: at most this often per database per process
+UNUSED_AFTER = timedelta(days=540)  # a plan or desk nobody opened or changed for about 18 months
+EMPTY_DESK_AFTER = timedelta(days=30)  # a desk no student is on, not opened by its link for this long
 
 _KINDS: dict[str, type[BaseModel]] = {
     "mentors": Mentor,
@@ -128,6 +144,22 @@ def m003_opened(db: Database) -> None:
     """When each plan was last opened by one of its links (noted at most once a day), so purging can tell an
     abandoned empty plan from one its student still visits."""
     _table(db, "workspaces").add_column("opened", str)
+
+
+@migrations()
+def m004_desk_opened(db: Database) -> None:
+    """When each desk was last opened by its link (noted at most once a day), so purging can tell a desk in use from
+    one its advisor left."""
+    _table(db, "desks").add_column("opened", str)
+
+
+class CreationRefused(ValueError):
+    """A new plan or desk refused because too many were made lately (lor.limits): nothing was saved. The message is
+    the sentence to show."""
+
+
+class DeskFull(ValueError):
+    """A join refused because the desk holds DESK_MEMBERS_MAX students already."""
 
 
 def narrowed(letter: LetterRequest, application_id: str) -> LetterRequest:
@@ -262,8 +294,23 @@ class Store:
     def close(self) -> None:
         """Let go of any connections held open (a SQLite store holds none between calls)."""
 
+    on_unavailable: Callable[[DatabaseUnavailable], None] | None = None  # told first whenever the database fails
+
     @contextmanager
     def _db(self) -> Iterator[Any]:
+        """One connection (a transaction on PostgreSQL) for one operation; DatabaseUnavailable when the database
+        can't be used, after ``on_unavailable`` (the app's way to show its database page from a widget callback or a
+        fragment, where an exception would only reach Streamlit's generic error)."""
+        try:
+            with self._connect() as db:
+                yield db
+        except DatabaseUnavailable as exc:
+            if self.on_unavailable is not None:
+                self.on_unavailable(exc)
+            raise
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
         try:
             if self.read_only:  # immutable: no lock, journal or WAL file is written (the disk may refuse them)
                 conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None)
@@ -312,6 +359,8 @@ class Store:
         ws._check_writable()
         with ws._creating:
             links = None
+            if not ws.saved:
+                self._admit_new_plan(ws)
             with self._transaction() as db:
                 if not ws.saved:
                     links = self._insert_workspace(db, ws.id)
@@ -324,6 +373,40 @@ class Store:
                 ws.access = ("edit", hash_token(links[0]))
         if links and ws.on_created:
             ws.on_created(ws)
+
+    def _admit_new_plan(self, ws: Workspace) -> None:
+        """Refuse (CreationRefused; ``ws.on_refused`` first, which the app uses to say so and rerun) a first write
+        when its client (``ws.before_create``) or the whole server (PLANS_PER_SERVER) made too many plans lately."""
+        refusal = ws.before_create(ws) if ws.before_create is not None else None
+        if refusal is None:
+            with self._db() as db:
+                wait = self._creation_wait(db, "workspaces", PLANS_PER_SERVER)
+            if wait:
+                refusal = (
+                    f"This class server has started {PLANS_PER_SERVER.limit:,} new plans in the last "
+                    f"{PLANS_PER_SERVER.window_words()}, the most it starts; wait {wait_words(wait)}, then try again. "
+                    "Nothing was saved."
+                )
+        if refusal is not None:
+            if ws.on_refused is not None:
+                ws.on_refused(ws, refusal)
+            raise CreationRefused(refusal)
+
+    @staticmethod
+    def _creation_wait(db: Any, table: str, rate: Rate, now: datetime | None = None) -> int:
+        """0 when the database holds fewer than ``rate.limit`` rows of ``table`` made within ``rate.window_s``; else
+        the seconds until the oldest of them leaves the window."""
+        now = _utc(now)
+        since = (now - timedelta(seconds=rate.window_s)).isoformat(timespec="seconds")
+        rows = list(
+            db.query(
+                f"SELECT created FROM {table} WHERE created >= ? ORDER BY created DESC LIMIT ?", [since, rate.limit]
+            )
+        )
+        if len(rows) < rate.limit:
+            return 0
+        oldest = datetime.fromisoformat(rows[-1]["created"])
+        return max(1, int((oldest + timedelta(seconds=rate.window_s) - now).total_seconds() + 0.999))
 
     def _insert_workspace(self, db: Any, workspace_id: str) -> tuple[str, str]:
         edit, view = new_token(), new_token()
@@ -435,7 +518,9 @@ class Store:
 
     # -- housekeeping (class mode): empty plans, the database's size ------------------------------
 
-    def _note_opened(self, workspace_id: str, now: datetime | None = None, *, opened: Any = _UNREAD) -> None:
+    def _note_opened(
+        self, workspace_id: str, now: datetime | None = None, *, opened: Any = _UNREAD, table: str = "workspaces"
+    ) -> None:
         """Note that a link opened this plan: a write at most once per plan a day (so opening does not queue
         behind other writers); never a reason not to open it. ``opened`` is the stored value when the caller
         already read it (``open`` does, with the link's row); otherwise it is read here."""
@@ -447,11 +532,11 @@ class Store:
         try:
             with self._db() as db:
                 if opened is _UNREAD:
-                    row = next(iter(db.query("SELECT opened FROM workspaces WHERE id = ?", [workspace_id])), None)
+                    row = next(iter(db.query(f"SELECT opened FROM {table} WHERE id = ?", [workspace_id])), None)
                     if row is None or (row["opened"] is not None and row["opened"] >= day):
                         return
                 db.execute(
-                    "UPDATE workspaces SET opened = ? WHERE id = ? AND (opened IS NULL OR opened < ?)",
+                    f"UPDATE {table} SET opened = ? WHERE id = ? AND (opened IS NULL OR opened < ?)",
                     [_utc(now).isoformat(timespec="seconds"), workspace_id, day],
                 )
         except DatabaseUnavailable:
@@ -498,8 +583,51 @@ class Store:
                         counts["never" if row["version"] == 0 else "abandoned"] += 1
         return Purged(never_written=counts["never"], abandoned=counts["abandoned"])
 
+    def purge_unused(self, now: datetime | None = None) -> Purged:
+        """Delete what nobody uses any more: plans (with everything in them) that no link opened, no desk opened and
+        nobody changed for ``UNUSED_AFTER``; desks their link did not open for ``UNUSED_AFTER``; and desks no student
+        is on that their link did not open for ``EMPTY_DESK_AFTER``. The plans on a deleted desk stay; a deleted
+        plan leaves every desk. The local plan is never purged."""
+        now = _utc(now)
+        idle = (now - UNUSED_AFTER).isoformat(timespec="seconds")
+        empty_idle = (now - EMPTY_DESK_AFTER).isoformat(timespec="seconds")
+        unused_plan = (
+            f"w.id <> '{LOCAL_WORKSPACE}' AND w.created < ? AND (w.changed IS NULL OR w.changed < ?) "
+            "AND (w.opened IS NULL OR w.opened < ?)"
+        )
+        unused_desk = (
+            "(d.created < ? AND (d.opened IS NULL OR d.opened < ?)) OR (d.created < ? AND (d.opened IS NULL OR "
+            "d.opened < ?) AND NOT EXISTS (SELECT 1 FROM desk_members m WHERE m.desk_id = d.id))"
+        )
+        plans = desks = 0
+        with self._transaction() as db:
+            lock = self._LOCK_ROWS
+            ids = [r["id"] for r in db.query(f"SELECT w.id FROM workspaces w WHERE {unused_plan}{lock}", [idle] * 3)]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for table in (*_TABLES, "desk_members"):
+                    db.execute(f"DELETE FROM {table} WHERE workspace_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM workspaces WHERE id IN ({marks})", chunk)
+                plans += len(chunk)
+            params = [idle, idle, empty_idle, empty_idle]
+            desk_lock = lock.replace(" OF w", " OF d")
+            gone = [r["id"] for r in db.query(f"SELECT d.id FROM desks d WHERE {unused_desk}{desk_lock}", params)]
+            for start in range(0, len(gone), 500):
+                chunk = gone[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                db.execute(f"DELETE FROM desk_members WHERE desk_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM desks WHERE id IN ({marks})", chunk)
+                desks += len(chunk)
+        return Purged(unused=plans, desks=desks)
+
+    def purge(self, now: datetime | None = None) -> Purged:
+        """Every purge at once: empty plans (``purge_empty_plans``), then unused plans and desks (``purge_unused``)."""
+        empty, unused = self.purge_empty_plans(now), self.purge_unused(now)
+        return Purged(empty.never_written, empty.abandoned, unused.unused, unused.desks)
+
     def purge_if_due(self, now: datetime | None = None) -> Purged | None:
-        """``purge_empty_plans`` at most once per ``PURGE_EVERY`` per database in this process (a class server
+        """``purge`` at most once per ``PURGE_EVERY`` per database in this process (a class server
         calls this whenever a plan is opened); None when it was not due, the store is read-only or the database
         failed (housekeeping never stops a page)."""
         now = _utc(now)
@@ -509,7 +637,7 @@ class Store:
                 return None
             _last_purge[self.location] = now
         try:
-            return self.purge_empty_plans(now)
+            return self.purge(now)
         except DatabaseUnavailable:
             return None
 
@@ -524,12 +652,19 @@ class Store:
         """A new advisor desk named ``name``; returns its (desk_token, join_code).
 
         The desk token (192 random bits, stored only as a hash) opens the desk (``open_desk``); the join code
-        is what the advisor gives students. Raises ValueError for an empty or overlong name.
+        is what the advisor gives students. Raises ValueError for an empty or overlong name, CreationRefused when
+        the server made DESKS_PER_SERVER desks lately.
         """
         name = desk_name(name)
         token, salt = new_token(), secrets.token_hex(8)
         code = join_code_for(token, salt)
         with self._transaction() as db:
+            wait = self._creation_wait(db, "desks", DESKS_PER_SERVER)
+            if wait:
+                raise CreationRefused(
+                    f"This class server has made {DESKS_PER_SERVER.limit} advisor desks in the last "
+                    f"{DESKS_PER_SERVER.window_words()}, the most it makes; wait {wait_words(wait)}, then try again."
+                )
             db.execute(
                 "INSERT INTO desks (id, name, link_hash, code_hash, code_salt, created) VALUES (?, ?, ?, ?, ?, ?)",
                 [secrets.token_hex(8), name, hash_token(token), hash_join_code(code), salt, _now()],
@@ -542,9 +677,11 @@ class Store:
             raise KeyError("this link does not open any desk")
         digest = hash_token(token)
         with self._db() as db:
-            row = next(iter(db.query("SELECT id, name, link_hash FROM desks WHERE link_hash = ?", [digest])), None)
+            sql = "SELECT id, name, link_hash, opened FROM desks WHERE link_hash = ?"
+            row = next(iter(db.query(sql, [digest])), None)
         if row is None or not hmac.compare_digest(row["link_hash"], digest):
             raise KeyError("this link does not open any desk")
+        self._note_opened(row["id"], opened=row["opened"], table="desks")
         return Desk(self, row["id"], row["name"], token)
 
     def find_desk(self, code: str) -> DeskInfo:
@@ -575,23 +712,20 @@ class Store:
         newer-version document; PermissionError on a read-only workspace.
         """
         ws._check_writable()
-        parsed = parse_backup(text)
+        rows: StoredRows = parse_backup(text)["rows"]  # only what was validated: the models' own JSON
         with self._write(ws) as db:
             for table in _TABLES:
                 db.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [ws.id])
-            if parsed["student"] is not None:
-                db.execute(
-                    "INSERT INTO student (workspace_id, data) VALUES (?, ?)",
-                    [ws.id, parsed["student"].model_dump_json()],
-                )
+            if rows.student is not None:
+                db.execute("INSERT INTO student (workspace_id, data) VALUES (?, ?)", [ws.id, rows.student])
             for kind in _KINDS:
                 db.executemany(
                     f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?)",
-                    [[ws.id, r.id, getattr(r, "name", ""), r.model_dump_json()] for r in parsed[kind]],
+                    [[ws.id, record_id, name, data] for record_id, name, data in rows.records[kind]],
                 )
             db.executemany(
                 "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?)",
-                [[ws.id, k, json.dumps(v)] for k, v in parsed["settings"].items()],
+                [[ws.id, key, value] for key, value in rows.settings.items()],
             )
 
     # -- moving a whole database (python -m lor.store copy) ---------------------------------------
@@ -635,10 +769,20 @@ class _SqliteSession(Database):
 
 
 _TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
+# The characters of JSON one plan takes (MAX_PLAN_CHARS): five sums by primary key prefix, one query.
+_PLAN_CHARS_SQL = (
+    "SELECT "
+    + " + ".join(
+        f"(SELECT COALESCE(SUM(LENGTH({'value' if table == 'settings' else 'data'})), 0) FROM {table} "
+        "WHERE workspace_id = ?)"
+        for table in _TABLES
+    )
+    + " AS n"
+)
 _DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
 _COLUMNS = {
     "workspaces": ("id", "edit_hash", "view_hash", "created", "version", "changed", "opened"),
-    "desks": ("id", "name", "link_hash", "code_hash", "code_salt", "created"),
+    "desks": ("id", "name", "link_hash", "code_hash", "code_salt", "created", "opened"),
     "desk_members": ("desk_id", "workspace_id", "joined"),
     **dict.fromkeys(_KINDS, ("workspace_id", "id", "name", "data")),
     "settings": ("workspace_id", "key", "value"),
@@ -711,6 +855,7 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
             raise ValueError("This file is not a LOR Planner backup: it is not a text (JSON) file.") from None
     if len(text) > MAX_BACKUP_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BACKUP_BYTES:
         raise ValueError(_too_large(len(text.encode("utf-8", "surrogatepass"))))
+    _check_shape(text)
     try:
         doc = json.loads(text, parse_int=_whole_number, parse_constant=_no_constant)
         too_deep = _too_deep(doc)
@@ -759,8 +904,11 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
     settings = doc.get("settings", {})
     if not isinstance(settings, dict):
         raise ValueError("This backup is not valid: 'settings' must be a table. Nothing was changed.")
-    out["settings"] = settings
     plan_settings = _check_settings(settings)
+    # What is stored is the settings' own dump: a key inside one that LOR Planner doesn't have (settings.busy.x) is
+    # dropped here, never kept unseen in the database.
+    dumped = plan_settings.model_dump(mode="json", by_alias=True)
+    out["settings"] = {key: dumped[key] for key in settings}
     _check_references(out)
     outside = dates_outside_horizon(
         [out[kind] for kind in ("student", *_KINDS)] + [plan_settings], today or current_day()
@@ -773,7 +921,77 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
         shown = too_big[:4]
         more = f" ({plural(len(too_big) - 4, 'more limit')} too.)" if len(too_big) > 4 else ""
         raise ValueError(f"This backup can't be restored: {' '.join(shown)}{more} Nothing was changed.")
+    out["rows"] = rows = StoredRows.of(out)
+    if rows.chars > MAX_PLAN_CHARS:
+        raise ValueError(f"This backup can't be restored: {_plan_too_large(rows.chars)} Nothing was changed.")
     return out
+
+
+@dataclass(frozen=True)
+class StoredRows:
+    """A validated plan as the database stores it: each record's JSON as its model writes it (unknown keys gone)."""
+
+    student: str | None
+    records: dict[str, list[tuple[str, str, str]]]  # kind -> (id, name, JSON) in order
+    settings: dict[str, str]  # key -> JSON
+
+    @classmethod
+    def of(cls, parsed: dict[str, Any]) -> StoredRows:
+        return cls(
+            student=parsed["student"].model_dump_json() if parsed["student"] is not None else None,
+            records={
+                kind: [(r.id, getattr(r, "name", ""), r.model_dump_json()) for r in parsed[kind]] for kind in _KINDS
+            },
+            settings={key: json.dumps(value, sort_keys=True) for key, value in parsed["settings"].items()},
+        )
+
+    @property
+    def chars(self) -> int:
+        """How many characters of JSON the plan takes in the database (what MAX_PLAN_CHARS bounds)."""
+        return (
+            len(self.student or "")
+            + sum(len(data) for rows in self.records.values() for _, _, data in rows)
+            + sum(len(value) for value in self.settings.values())
+        )
+
+
+def _plan_too_large(chars: int) -> str:
+    return (
+        f"the plan would take {chars / 1_000_000:,.1f} million characters in the database, and a plan can take at "
+        f"most {MAX_PLAN_CHARS / 1_000_000:,.0f} million (shorten long notes or delete records you no longer need)."
+    )
+
+
+# One token of JSON text: a string, an opening or closing bracket, a run of other value characters (a number, true),
+# or a lone quote (a string that never ends: the text is not valid JSON, and json.loads says where). Commas, colons
+# and spaces are skipped by the search itself. Every alternative fails within one character except a whole string,
+# so the scan is linear in the text.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[{]|[\]}]|[^\s\[\]{},:"]++|"')
+
+
+def _check_shape(text: str) -> None:
+    """Refuse text nested deeper than MAX_DEPTH or holding more than MAX_VALUES values, before json.loads builds
+    a single object from it (a valid JSON document of millions of empty lists takes hundreds of MB as objects)."""
+    depth = values = 0
+    for match in _TOKEN.finditer(text):
+        first = match.group()[0]
+        if first in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValueError(
+                    "This file is not a LOR Planner backup: it is nested far too deeply. Nothing was changed."
+                )
+        elif first in "]}":
+            depth -= 1
+            continue
+        elif match.end() - match.start() == 1 and first == '"':
+            return  # a string that never ends: json.loads refuses the text, with the line and column
+        values += 1
+        if values > MAX_VALUES:
+            raise ValueError(
+                f"This file is not a LOR Planner backup: it holds more than {MAX_VALUES:,} values, and a plan at "
+                "every limit holds about 30,000. Nothing was changed."
+            )
 
 
 def _first_of(reasons: list[str]) -> str:
@@ -967,14 +1185,17 @@ def _utc(now: datetime | None) -> datetime:
 
 @dataclass(frozen=True)
 class Purged:
-    """How many empty plans a purge deleted, by kind."""
+    """How many plans (by why) and desks a purge deleted."""
 
     never_written: int = 0
     abandoned: int = 0
+    unused: int = 0  # plans with content nobody opened or changed for UNUSED_AFTER
+    desks: int = 0
 
     @property
     def total(self) -> int:
-        return self.never_written + self.abandoned
+        """Plans deleted (desks are counted apart)."""
+        return self.never_written + self.abandoned + self.unused
 
 
 _last_purge: dict[str, datetime] = {}  # database location -> when this process last purged it
@@ -1018,6 +1239,10 @@ class Workspace:
         self.access = access
         # Called instead of raising LinkGone when that check fails (the app reruns into its "link not found" page).
         self.on_revoked: Callable[[Workspace], None] | None = None
+        # A plan not saved yet: ``before_create`` says why its first write must not make it (the client made too many
+        # plans lately), or None; ``on_refused(ws, why)`` is called before CreationRefused is raised.
+        self.before_create: Callable[[Workspace], str | None] | None = None
+        self.on_refused: Callable[[Workspace, str], None] | None = None
         self._creating = threading.Lock()
 
     def __repr__(self) -> str:
@@ -1104,11 +1329,21 @@ class Workspace:
     def join_desk(self, code: str) -> DeskInfo:
         """Share this plan read-only with the desk whose join code this is; returns the desk (id and name).
 
-        Joining twice is harmless. Raises KeyError (see ``Store.find_desk``) for a code that opens no desk, and
-        PermissionError on a read-only plan. A plan not saved yet is saved (and gets its links) by joining.
+        Joining twice is harmless. Raises KeyError (see ``Store.find_desk``) for a code that opens no desk, DeskFull
+        when the desk holds DESK_MEMBERS_MAX students, and PermissionError on a read-only plan. A plan not saved yet
+        is saved (and gets its links) by joining.
         """
         self._check_writable()
         desk = self.store.find_desk(code)
+        with self.store._db() as db:
+            count = next(iter(db.query("SELECT COUNT(*) AS n FROM desk_members WHERE desk_id = ?", [desk.id])))["n"]
+            sql = "SELECT 1 AS found FROM desk_members WHERE desk_id = ? AND workspace_id = ?"
+            member = next(iter(db.query(sql, [desk.id, self.id])), None) is not None
+        if count >= DESK_MEMBERS_MAX and not member:
+            raise DeskFull(
+                f"This desk already has {DESK_MEMBERS_MAX} students, the most a desk holds. Ask your advisor to "
+                "remove students who have left it, or to make a second desk."
+            )
         with self._sharing() as db:
             db.execute(
                 "INSERT INTO desk_members (desk_id, workspace_id, joined) VALUES (?, ?, ?) "
@@ -1170,14 +1405,38 @@ class Workspace:
         if not rows and not gone:
             return
         with self.store._write(self) as db:
+            grew = 0
             for kind, record in rows:
+                data = record.model_dump_json()
+                sql = f"SELECT LENGTH(data) AS n FROM {kind} WHERE workspace_id = ? AND id = ?"
+                grew += len(data) - self._chars(db, sql, [self.id, record.id])
                 db.execute(
                     f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, data = excluded.data",
-                    [self.id, record.id, getattr(record, "name", ""), record.model_dump_json()],
+                    [self.id, record.id, getattr(record, "name", ""), data],
                 )
             for letter_id in gone:
                 db.execute("DELETE FROM letters WHERE workspace_id = ? AND id = ?", [self.id, letter_id])
+            if rows:
+                self._check_room(db, grew, rows[-1][1])
+
+    @staticmethod
+    def _chars(db: Any, sql: str, params: list[Any]) -> int:
+        row = next(iter(db.query(sql, params)), None)
+        return int(row["n"] or 0) if row else 0
+
+    def _check_room(self, db: Any, grew: int, record: BaseModel) -> None:
+        """Refuse (as a ValidationError the pages show) a write that grew the plan past MAX_PLAN_CHARS; a plan
+        already past it can still shrink or change without growing."""
+        if grew <= 0:
+            return
+        total = self._chars(db, _PLAN_CHARS_SQL, [self.id] * 5)
+        if total > MAX_PLAN_CHARS:
+            problem = _plan_too_large(total)
+            raise ValidationError.from_exception_data(
+                type(record).__name__,
+                [{"type": "value_error", "loc": (), "input": None, "ctx": {"error": ValueError(problem)}}],
+            )
 
     def _delete(self, kind: str, record_id: str) -> None:
         with self.store._write(self) as db:
@@ -1204,12 +1463,15 @@ class Workspace:
         self._check_writable()
         student = Student.model_validate(student.model_dump())
         _check_horizon(student)
+        data = student.model_dump_json()
         with self.store._write(self) as db:
+            before = self._chars(db, "SELECT LENGTH(data) AS n FROM student WHERE workspace_id = ?", [self.id])
             db.execute(
                 "INSERT INTO student (workspace_id, data) VALUES (?, ?) "
                 "ON CONFLICT (workspace_id) DO UPDATE SET data = excluded.data",
-                [self.id, student.model_dump_json()],
+                [self.id, data],
             )
+            self._check_room(db, len(data) - before, student)
 
     def _delete_with_letters(self, kind: str, field: str, record_id: str) -> None:
         # Deleting a writer or an application deletes its letter requests too: they'd point nowhere.
@@ -1254,13 +1516,20 @@ class Workspace:
         """Store one of the plan's settings (lor.models.SETTING_KEYS); it must be valid and its dates within the
         horizon (pydantic ValidationError otherwise, an unknown key included)."""
         self._check_writable()
-        _check_horizon(PlanSettings.from_stored({key: value}))
+        validated = PlanSettings.from_stored({key: value})
+        _check_horizon(validated)
+        # The setting's own dump is stored, never the value as given: a key inside it that LOR Planner doesn't have
+        # is dropped, so the plan limits (which count what the models hold) bound what the database keeps.
+        text = json.dumps(validated.model_dump(mode="json", by_alias=True)[key], sort_keys=True)
         with self.store._write(self) as db:
+            sql = "SELECT LENGTH(value) AS n FROM settings WHERE workspace_id = ? AND key = ?"
+            before = self._chars(db, sql, [self.id, key])
             db.execute(
                 "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?) "
                 "ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value",
-                [self.id, key, json.dumps(value, sort_keys=True)],
+                [self.id, key, text],
             )
+            self._check_room(db, len(text) - before, validated)
 
     def clear(self) -> None:
         """Delete everything in this workspace (its links stay valid)."""
@@ -1372,7 +1641,21 @@ class Desk:
             )
         if row is None:
             raise KeyError("that plan is not shared with this desk")
+        self.store._note_opened(str(workspace_id))  # an advisor reading it counts as use (purging)
         return DeskView(self.store, str(workspace_id), read_only=True, access=("desk", self.id))
+
+    def remove_member(self, workspace_id: str) -> None:
+        """Take one plan off this desk, at once (the plan itself is untouched; its student may join again with the
+        current join code)."""
+        with self.store._transaction() as db:
+            db.execute("DELETE FROM desk_members WHERE desk_id = ? AND workspace_id = ?", [self.id, str(workspace_id)])
+
+    def close(self) -> None:
+        """Delete this desk: its link and join code open nothing from now on, and no plan is on it any more (the
+        plans themselves are untouched)."""
+        with self.store._transaction() as db:
+            db.execute("DELETE FROM desk_members WHERE desk_id = ?", [self.id])
+            db.execute("DELETE FROM desks WHERE id = ?", [self.id])
 
 
 def copy_plans(source: Store, target: Store, *, replace: bool = False) -> dict[str, int]:
@@ -1398,7 +1681,7 @@ def main(argv: list[str] | None = None) -> int:
     copy.add_argument("--from", dest="source", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--to", dest="target", required=True, help="a SQLite file or a postgresql:// address")
     copy.add_argument("--replace", action="store_true", help="delete the plans the target already holds first")
-    purge = commands.add_parser("purge", help="delete empty plans (never written, or emptied and unvisited 30 days)")
+    purge = commands.add_parser("purge", help="delete empty plans, and plans and desks nobody used for 540 days")
     purge.add_argument("--db", help="a SQLite file or a postgresql:// address (default: the app's own settings)")
     args = parser.parse_args(argv)
     if args.command == "purge":
@@ -1434,11 +1717,13 @@ def _purge_command(location: str | None) -> int:
         if store.read_only:
             print(f"{store.location} can't be changed right now. Nothing was purged.")
             return 1
-        done = store.purge_empty_plans()
+        done = store.purge()
         print(
-            f"Purged {plural(done.total, 'empty plan')} from {store.location}: {done.never_written:,} never written "
+            f"Purged {plural(done.total, 'plan')} from {store.location}: {done.never_written:,} never written "
             f"(made over {NEVER_WRITTEN_GRACE.days} day ago), {done.abandoned:,} emptied and not opened for "
-            f"{ABANDONED_AFTER.days} days. {class_database_line(store.workspace_count(), store.size_bytes())}"
+            f"{ABANDONED_AFTER.days} days, {done.unused:,} not opened or changed for {UNUSED_AFTER.days} days; and "
+            f"{plural(done.desks, 'advisor desk')} not opened for {UNUSED_AFTER.days} days (or with no student "
+            f"for {EMPTY_DESK_AFTER.days}). {class_database_line(store.workspace_count(), store.size_bytes())}"
         )
     finally:
         store.close()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import ipaddress
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Set
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal, NoReturn, TypeVar, cast
 from urllib.parse import urlencode
@@ -25,7 +27,17 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lor.config import ConfigError, Settings, load_settings
 from lor.desk import DeskRow, JoinAttempts, desk_row
 from lor.guidance import Card, context_cards
-from lor.limits import RestoreLimits, full_message, plan_size_problems
+from lor.limits import (
+    DESKS_PER_CLIENT,
+    JOINS_PER_DESK,
+    PLANS_PER_CLIENT,
+    WRONG_CODES_PER_CLIENT,
+    KeyedLimit,
+    RestoreLimits,
+    full_message,
+    plan_size_problems,
+    wait_words,
+)
 from lor.models import (
     Application,
     LetterRequest,
@@ -40,14 +52,19 @@ from lor.overview import Overview, mark_step_done, overview_of, record_answer, s
 from lor.removal import Kind as RecordKind
 from lor.removal import Removal, removal_of, remove, restore
 from lor.store import (
+    ABANDONED_AFTER,
+    EMPTY_DESK_AFTER,
     MAX_BACKUP_BYTES,
+    UNUSED_AFTER,
     DatabaseUnavailable,
     Desk,
+    DeskInfo,
     DeskView,
     Store,
     Workspace,
     backup_text,
     class_database_line,
+    parse_backup,
     store_at,
 )
 from lor.text import markdown_escape
@@ -65,7 +82,40 @@ BACKUP_LIMIT_HELP = f"A LOR Planner backup file (.json) of at most {MAX_BACKUP_B
 
 @st.cache_resource(show_spinner=False)
 def _store_at(location: str) -> Store:
-    return store_at(location)
+    opened = store_at(location)
+    opened.on_unavailable = _database_gone
+    return opened
+
+
+DATABASE_GONE_KEY = "lor-database-gone"  # the DatabaseUnavailable a widget callback or a fragment run met
+
+
+def _database_gone(problem: DatabaseUnavailable) -> None:
+    """Called by the store whenever the database fails. In a widget callback or a fragment's own run an exception
+    would reach only Streamlit's generic error (and a traceback in the log): keep the problem and run the whole app
+    again, which shows the database page (``lost_database``). In a page's own run it propagates to app.py, which
+    shows the same page."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not (_in_callback() or ctx.fragment_ids_this_run):
+        return
+    st.session_state[DATABASE_GONE_KEY] = str(problem)
+    st.rerun(scope="app")
+
+
+def _in_callback() -> bool:
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import RunLocation, ThreadState
+
+        return ThreadState.get().run_location is RunLocation.CALLBACK
+    except (ImportError, AttributeError, RuntimeError):  # another Streamlit version: the page's own run handles it
+        return False
+
+
+def lost_database() -> DatabaseUnavailable | None:
+    """The database problem a callback or fragment of this session met on the previous run, once; app.py then shows
+    the database page without asking the database again."""
+    found = st.session_state.pop(DATABASE_GONE_KEY, None)
+    return DatabaseUnavailable(found) if found else None
 
 
 def _this_run() -> dict[Hashable, Any] | None:
@@ -89,16 +139,26 @@ def settings() -> Settings:
     """
     memo = _this_run()
     if memo is None:
-        return load_settings()
+        return load_settings(server_address=server_address())
     if "settings" not in memo:
         try:
-            memo["settings"] = load_settings()
+            memo["settings"] = load_settings(server_address=server_address())
         except ConfigError as exc:
             memo["settings"] = exc
     found = memo["settings"]
     if isinstance(found, ConfigError):
         raise found
     return found
+
+
+def server_address() -> str | None:
+    """Streamlit's ``server.address`` option (None when not set): an address other than loopback means others can
+    reach this server, so it runs in class mode unless ``[lor] shared = false`` says otherwise."""
+    try:
+        value = st.get_option("server.address")
+    except (RuntimeError, StreamlitAPIException):
+        return None
+    return str(value) if value else None
 
 
 def store() -> Store:
@@ -113,18 +173,36 @@ def md(text: object) -> str:
 
 
 def shared_mode() -> bool:
-    """True on a class deployment: LOR_SHARED=1 or [lor] shared = true in secrets."""
+    """True on a class deployment: LOR_SHARED=1 or [lor] shared = true in secrets, or a server others reach (a
+    database URL, Community Cloud, a non-loopback address) without an explicit shared = false."""
     return settings().shared
+
+
+def mode_notice(where: Any = None) -> None:
+    """Which mode the app runs in, and why (lor.config.Settings.mode): a caption in class mode, a warning when one
+    plan is served to everybody on a server others reach."""
+    current = settings()
+    if current.exposed and not current.shared:
+        (where or st).warning(md(current.mode()), icon="👥")
+    elif current.shared:
+        (where or st).caption(md(current.mode()))
+    # One person's own computer: Share & backup says so in its own words; the sidebar stays quiet.
 
 
 def configuration_problem() -> ConfigError | DatabaseUnavailable | None:
     """The reason this server must not serve plans: a secrets file it can't read, a setting of the wrong type, or
-    a configured database it can't reach."""
+    a configured database it can't reach. Asked once per run: a database that does not answer costs one wait."""
+    memo = _this_run()
+    if memo is not None and "problem" in memo:
+        return memo["problem"]
+    found: ConfigError | DatabaseUnavailable | None = None
     try:
         store()
     except (ConfigError, DatabaseUnavailable) as exc:
-        return exc
-    return None
+        found = exc
+    if memo is not None:
+        memo["problem"] = found
+    return found
 
 
 def configuration_problem_page() -> None:
@@ -150,11 +228,14 @@ def configuration_problem_page() -> None:
     )
 
 
-def database_problem(problem: DatabaseUnavailable) -> None:
+def database_problem(problem: DatabaseUnavailable, *, change_lost: bool = False) -> None:
     """What every visitor sees while the plans' database can't be used (at start or mid-session): what is wrong,
-    that no plan is lost, and what to do; never a traceback."""
+    that no plan is lost, and what to do; never a traceback. ``change_lost``: the visitor's last change (a field, a
+    tick) met the problem and was not saved."""
     st.title("LOR Planner can't reach its database")
     st.error(md(str(problem)), icon="🗄️")
+    if change_lost:
+        st.warning("Your last change was not saved: make it again once your plan opens.", icon="↩️")
     st.write(
         "Your plan is safe: plans stay in the database, and nothing you saved before this is lost. Try again in "
         "a minute (reload this page). Whoever runs this app: check that the database server is running and that "
@@ -218,7 +299,95 @@ def _unsaved_plan(db: Store) -> Workspace:
     if ws is None or ws.saved or ws.read_only or ws.store is not db:
         ws = db.new_workspace()
     ws.on_created = _issue_private_link
+    ws.before_create = _client_may_start_a_plan
+    ws.on_refused = _not_created
     return ws
+
+
+# -- how many plans and desks one client makes, and join codes it tries (issue #23.4) -----------------------------
+# Per server process: the server-wide limits are counted in the database (lor.store.Store._creation_wait).
+
+NEW_PLANS = KeyedLimit(PLANS_PER_CLIENT)
+NEW_DESKS = KeyedLimit(DESKS_PER_CLIENT)
+WRONG_CODES = KeyedLimit(WRONG_CODES_PER_CLIENT)
+DESK_JOINS = KeyedLimit(JOINS_PER_DESK)
+
+
+def client_key() -> str:
+    """Who is asking, for the per-client limits: the address the connection came from or, behind a proxy on a
+    private or loopback address (Community Cloud, nginx), the last address it forwarded for; "local" in tests."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For", "")
+    except (AttributeError, RuntimeError, KeyError):
+        return "local"
+    peer = peer if isinstance(peer, str) else None  # AppTest's context is a stand-in object
+    forwarded = forwarded if isinstance(forwarded, str) else ""
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    if hops and (peer is None or _private(peer)):
+        return hops[-1]  # what our own proxy saw; an earlier hop could be anything the client wrote
+    return peer or "local"
+
+
+def _private(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_private
+    except ValueError:
+        return False
+
+
+def _client_may_start_a_plan(ws: Workspace) -> str | None:
+    wait = NEW_PLANS.admit(client_key())
+    if not wait:
+        return None
+    return (
+        f"Many new plans were started from your network address in the last {PLANS_PER_CLIENT.window_words()} "
+        f"({PLANS_PER_CLIENT.limit}, the most this server starts for one address); wait {wait_words(wait)}, then try "
+        "again. Nothing was saved."
+    )
+
+
+def _not_created(ws: Workspace, why: str) -> NoReturn:
+    """The store refused to make this plan (too many made lately): say why at the top of the page, run it again."""
+    flash("warning", why)
+    st.rerun(scope="app")
+
+
+def create_desk(name: str) -> tuple[str, str]:
+    """A new advisor desk (lor.store.Store.create_desk), within DESKS_PER_CLIENT for this client; ValueError (with
+    the sentence to show) when it can't be made now."""
+    wait = NEW_DESKS.wait_seconds(client_key())
+    if wait:
+        raise ValueError(
+            f"{DESKS_PER_CLIENT.limit} advisor desks were made from your network address in the last "
+            f"{DESKS_PER_CLIENT.window_words()}, the most this server makes for one address; wait {wait_words(wait)}."
+        )
+    made = store().create_desk(name)
+    NEW_DESKS.record(client_key())
+    return made
+
+
+def find_desk(code: str) -> DeskInfo:
+    """The desk a join code opens, within the limits on tries: per session (JoinAttempts), per client (wrong codes:
+    a reload or a new tab does not start a fresh count) and per desk (look-ups that found it). KeyError with the
+    sentence to show otherwise."""
+    attempts, client = join_attempts(), client_key()
+    wait = max(attempts.wait_seconds(), WRONG_CODES.wait_seconds(client))
+    if wait:
+        raise KeyError(f"Too many tries. Wait {wait_words(wait)}, then enter the code again.")
+    attempts.record()
+    try:
+        found = store().find_desk(code)
+    except KeyError:
+        WRONG_CODES.record(client)
+        raise
+    wait = DESK_JOINS.admit(found.id)
+    if wait:
+        raise KeyError(
+            f"Many students have looked this desk up in the last {JOINS_PER_DESK.window_words()}; wait "
+            f"{wait_words(wait)}, then enter the code again."
+        )
+    return found
 
 
 def _issue_private_link(ws: Workspace) -> None:
@@ -253,13 +422,17 @@ def _run_through_app() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        if WS_KEY not in st.session_state:  # this session never went through app.py
+        if WS_KEY not in st.session_state and DESK_KEY not in st.session_state:  # never went through app.py
             st.rerun()
 
 
 def workspace() -> Workspace:
     """The workspace of the current session (resolved by app.py)."""
     _run_through_app()
+    lost = lost_database()  # a rerun that reached the page without app.py (Streamlit's pages/ mode) checks too
+    if lost is not None:
+        database_problem(lost, change_lost=True)
+        st.stop()
     ws = st.session_state.get(WS_KEY)
     if ws is None:  # a page run on its own, e.g. in a test
         try:
@@ -444,6 +617,7 @@ def sidebar(ws: Workspace) -> None:
             st.caption(f"Plan of {md(student.name)}")
         if ws.read_only:
             st.caption("Read-only advisor view")
+        mode_notice()
         if shared_mode() and not ws.read_only:
             if plans_can_vanish():
                 st.warning(
@@ -1207,6 +1381,7 @@ def open_desk_here(token: str) -> None:
 
 def session_desk() -> Desk | None:
     """The desk this session has open, or None (a student's session)."""
+    _run_through_app()  # a fresh server's first request straight to /desk skipped app.py: run it through app.py
     found = st.session_state.get(DESK_KEY)
     if not found or not shared_mode():
         return None
@@ -1226,6 +1401,39 @@ def desk_sidebar(desk: Desk) -> None:
             st.caption(f"Plan of {md(student.name) if student else 'an unnamed student'}, read-only")
             if st.button("Back to the desk", key="desk-back", icon="↩️", type="primary"):
                 back_to_desk()
+
+
+def desk_management(desk: Desk, rows: list[DeskRow]) -> None:
+    """The advisor's controls over the desk itself: take a student off it, or close it for good."""
+    if rows:
+        names = unique_labels({row.plan_id: row.name for row in rows})
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            who = st.selectbox(
+                "Remove a student from this desk", list(names), format_func=names.__getitem__, key="desk-remove-who"
+            )
+            if st.button("Remove from the desk", key="desk-remove") and who is not None:
+                desk.remove_member(who)
+                flash(
+                    "success",
+                    f"{names[who]} is no longer on this desk; their plan itself is unchanged. They can join again "
+                    "with the current join code (make a new one to stop that).",
+                )
+                st.rerun()
+    st.caption(
+        f"A desk whose link nobody opens for {UNUSED_AFTER.days} days (about 18 months) is deleted, and so is one no "
+        f"student has joined after {EMPTY_DESK_AFTER.days} days without a visit; the students' plans stay."
+    )
+    sure = st.checkbox(
+        "Close this desk for good: its link and join code stop working, and no plan is on it any more",
+        key="desk-close-confirm",
+    )
+    if st.button("Close the desk", key="desk-close", disabled=not sure):
+        desk.close()
+        for key in (DESK_KEY, WS_KEY, LINK_KEY):
+            st.session_state.pop(key, None)
+        st.query_params.clear()
+        flash("success", f"The desk {desk.name} is closed. The students' plans are unchanged.")
+        st.rerun()
 
 
 def stale_desk_page() -> None:
@@ -1276,7 +1484,56 @@ def restore_refusal(ws: Workspace) -> str | None:
     return RESTORE_LIMITS.admit(session, (ws.store.location, ws.id))
 
 
+PURGE_NOTICE = (
+    f"A class server deletes what nobody uses: a plan that nobody opens (by its private or advisor link, or from a "
+    f"desk) or changes for {UNUSED_AFTER.days} days (about 18 months), an empty plan after {ABANDONED_AFTER.days} "
+    f"days without a visit, and an advisor desk its link does not open for {UNUSED_AFTER.days} days (or "
+    f"{EMPTY_DESK_AFTER.days}, while no student is on it). Download a backup to keep a plan longer."
+)
+
+
 def class_database_size() -> str:
     """ "The class database holds 152 plans in 3.4 MB." for Share & backup in class mode."""
     db = store()
     return class_database_line(db.workspace_count(), db.size_bytes())
+
+
+# -- the restore box: the chosen file read once, only its summary kept (issue #23.3) ----------------------------
+
+PREVIEW_KEY = "lor-restore-preview"  # (the chosen file's id, its RestorePreview)
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    """What Share & backup says about the file in the restore box before Restore is pressed: why it can't be
+    restored, or whose plan it holds and how much."""
+
+    problem: str | None = None
+    student: str | None = None
+    mentors: int = 0
+    applications: int = 0
+    letters: int = 0
+
+
+def restore_preview(upload: Any) -> RestorePreview:
+    """The file chosen in the restore box, parsed once (lor.store.parse_backup) however often the page reruns while
+    it stays chosen; the session keeps only this small summary, never the parsed plan."""
+    data = upload.getvalue()
+    file_key = getattr(upload, "file_id", None) or hashlib.sha256(data).hexdigest()
+    kept = st.session_state.get(PREVIEW_KEY)
+    if kept is not None and kept[0] == file_key:
+        return kept[1]
+    try:
+        parsed = parse_backup(data)
+    except ValueError as exc:
+        preview = RestorePreview(problem=str(exc))
+    else:
+        preview = RestorePreview(
+            student=parsed["student"].name if parsed["student"] else None,
+            mentors=len(parsed["mentors"]),
+            applications=len(parsed["applications"]),
+            letters=len(parsed["letters"]),
+        )
+    del data
+    st.session_state[PREVIEW_KEY] = (file_key, preview)
+    return preview

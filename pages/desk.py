@@ -12,6 +12,7 @@ desk = ui.session_desk()
 if desk is None:  # a student's session in class mode: make a desk for an advisor
     st.title("Advisor desk")
     st.caption("For advisors: one page that lists every advisee who shared a plan with you, neediest first.")
+    ui.show_flash()  # e.g. the desk this tab had open was just closed
     if not ui.shared_mode():
         st.info("Advisor desks exist on a class deployment only (see the README).", icon="💻")
         st.stop()
@@ -26,9 +27,9 @@ if desk is None:  # a student's session in class mode: make a desk for an adviso
         made = st.form_submit_button("Create the desk", key="desk-create", type="primary")
     if made:
         try:
-            token, code = ui.store().create_desk(name)
+            token, code = ui.create_desk(name)  # a few per network address and per server, each hour
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(ui.md(str(exc)))
         else:
             st.session_state["lor-desk-made"] = (token, code)
     if "lor-desk-made" in st.session_state:
@@ -68,6 +69,8 @@ with st.container(border=True):
     st.caption("This page's address is your desk link: bookmark it and keep it to yourself.")
 
 rows = ui.desk_rows(desk, today)
+with st.expander("Manage this desk: remove a student, close the desk"), st.container(key="desk-manage"):
+    ui.desk_management(desk, rows)  # changes the desk, never a plan
 if not rows:
     st.write("No student has joined yet. Give your students the join code above.")
     st.stop()

@@ -5,7 +5,7 @@ import streamlit as st
 from lor import ui
 from lor.export import letters_csv, plan_csv
 from lor.report import advisor_report_html
-from lor.store import parse_backup
+from lor.store import DeskFull
 from lor.text import plural
 
 ws = ui.page_header(
@@ -18,6 +18,7 @@ today = ui.today()
 stamp = today.isoformat()
 ui.show_flash()
 
+ui.mode_notice()
 if ui.shared_mode() and not ws.read_only:
     st.subheader("Your links")
     st.write(
@@ -66,19 +67,13 @@ if ui.shared_mode() and not ws.read_only:
     if pending is None:
         code = st.text_input("Join code", key="share-join-code", placeholder="ABCD-2345", max_chars=20)
         if st.button("Find the desk", key="share-join-find"):
-            attempts = ui.join_attempts()
-            wait = attempts.wait_seconds()
-            if wait:
-                st.error(f"Too many tries. Wait {plural(wait // 60 + 1, 'minute')}, then enter the code again.")
+            try:  # a few tries per session, per network address and per desk
+                found = ui.find_desk(code)
+            except KeyError as exc:
+                st.error(ui.md(exc.args[0]))
             else:
-                attempts.record()
-                try:
-                    found = store.find_desk(code)
-                except KeyError as exc:
-                    st.error(ui.md(exc.args[0]))
-                else:
-                    st.session_state["lor-join-pending"] = (found.name, code)
-                    st.rerun()
+                st.session_state["lor-join-pending"] = (found.name, code)
+                st.rerun()
     else:
         name, code = pending
         with st.container(border=True):
@@ -90,13 +85,22 @@ if ui.shared_mode() and not ws.read_only:
         if join:
             try:
                 ws.join_desk(code)
-            except KeyError:  # the desk made a new code meanwhile
+            except KeyError:  # the desk made a new code meanwhile, or was closed
                 ui.flash("error", "That join code was just replaced. Ask your advisor for the new one.")
+            except DeskFull as exc:
+                ui.flash("error", str(exc))
             else:
                 ui.flash("success", f"Your plan is now shared with {name}.")
         if join or cancel:
             st.session_state.pop("lor-join-pending", None)
             st.rerun()
+elif not ui.shared_mode() and ui.settings().exposed:
+    st.warning(
+        "This app serves one plan to everybody who opens its address: whoever runs it set shared = false. "
+        "Anything you enter here, others can see and change. To share it with an advisor, send them the report "
+        "below.",
+        icon="👥",
+    )
 elif not ui.shared_mode():
     st.info(
         "This app is running on your own computer, so your plan stays in one file on it. To share it, send "
@@ -158,6 +162,7 @@ st.write("A backup is one JSON file holding your whole plan. Keep it somewhere s
 st.caption(ui.md(ui.where_plans_live()))
 if ui.shared_mode():  # class mode (an advisor link stopped above): how much the class's plans take
     st.caption(ui.class_database_size())
+    st.caption(ui.md(ui.PURGE_NOTICE))
 ui.download_button(
     ws,
     "Download backup (JSON)",
@@ -176,15 +181,14 @@ upload = st.file_uploader(
     "Backup file (.json)", type=["json"], key="share-restore-file", help=ui.md(ui.BACKUP_LIMIT_HELP)
 )
 if upload is not None:
-    try:
-        parsed = parse_backup(upload.getvalue())
-    except ValueError as exc:
-        st.error(ui.md(str(exc)), icon="⚠️")
+    preview = ui.restore_preview(upload)  # parsed once per chosen file; only a summary is kept
+    if preview.problem:
+        st.error(ui.md(preview.problem), icon="⚠️")
     else:
-        who = parsed["student"].name if parsed["student"] else "no student name"
+        who = preview.student or "no student name"
         st.info(
-            f"This backup holds the plan of **{ui.md(who)}**: {plural(len(parsed['mentors']), 'mentor')}, "
-            f"{plural(len(parsed['applications']), 'application')} and {plural(len(parsed['letters']), 'letter')}. "
+            f"This backup holds the plan of **{ui.md(who)}**: {plural(preview.mentors, 'mentor')}, "
+            f"{plural(preview.applications, 'application')} and {plural(preview.letters, 'letter')}. "
             "Restoring replaces everything in your current plan."
         )
         confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")
@@ -193,8 +197,12 @@ if upload is not None:
             if refusal:
                 st.error(refusal, icon="⏳")
             else:
-                store.import_json(ws, upload.getvalue())
-                st.success("Restored: your plan now holds the backup's contents.")
+                try:
+                    store.import_json(ws, upload.getvalue())
+                except ValueError as exc:  # e.g. a date that has since left the planning window
+                    st.error(ui.md(str(exc)), icon="⚠️")
+                else:
+                    st.success("Restored: your plan now holds the backup's contents.")
 
 st.subheader("Start over")
 really = st.checkbox("I want to delete everything in this plan", key="share-clear-confirm")

@@ -2,7 +2,7 @@
 
 Usage: python -m scripts.load_test [--sessions 20] [--edits 20] [--stagger 0.5] [--json artifacts/load_test.json]
                                   [--database postgres [--database-url postgresql://USER:PASSWORD@HOST/DB]]
-                                  [--hostile]
+                                  [--hostile [--hostile-backup heavy|settings|settings-text]]
 
 Starts `streamlit run app.py` on 127.0.0.1 in shared mode (LOR_SHARED=1) with a temporary database, then
 drives N concurrent browser sessions (one Chromium, one Playwright context per student). Each session opens
@@ -34,6 +34,12 @@ on Share & backup and then opens every page of that plan, one after another, unt
 the others' p95 page time in the hostile run over the baseline's (page time: every page load, edit and page switch
 they waited for; goal <= 1.5x) and the server's peak memory in the hostile run (goal < 600 MB), and exits 1 when
 either run fails its checks or a goal is missed.
+
+--hostile-backup (issue #23): what the hostile student restores. heavy (the default): the heaviest valid backup,
+as above. settings: the attacker's 4.97 MB backup of empty lists under unknown keys of settings.busy; the app refuses
+it in the restore box, so the hostile student chooses it there again and again (each time a new file for the
+server to read) until the others are done. settings-text: the same with 40-character strings (fewer values): it
+restores, its padding dropped, and the hostile student opens every page of that plan in a loop.
 """
 
 from __future__ import annotations
@@ -70,7 +76,7 @@ from tools.browser import (
     postgres_database,
 )
 from tools.browser_bench import PAGES as PAGE_TITLES  # each page's title, by its URL path
-from tools.heavy_plan import PAGES, heavy_document
+from tools.heavy_plan import PAGES, heavy_document, settings_attack_document
 
 STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 IDLE_WITH_TITLE = f"() => {STATE} === 'notRunning' && !!document.querySelector('[data-testid=\"stMain\"] h1')"
@@ -334,6 +340,9 @@ class HostileResult:
     backup: Path
     token: str | None = None
     restore_ms: float | None = None
+    refused: str | None = None  # the restore box's sentence, when the app refused the file
+    previews: int = 0  # times the refused file was chosen again
+    preview_ms: list[float] = field(default_factory=list)
     page_loads_ms: dict[str, list[float]] = field(default_factory=dict)
     rounds: int = 0  # complete passes over every page
     step: str = "start"
@@ -388,10 +397,16 @@ async def hostile_student(browser, url: str, result: HostileResult, others_done:
     try:
         result.step = "open /share"
         await loaded_ms(pg, url + "/share")
-        result.step = "restore the heavy backup"
-        await pg.locator(".st-key-share-restore-file input[type=file]").set_input_files(str(result.backup))
+        result.step = "restore the backup"
+        chooser = pg.locator(".st-key-share-restore-file input[type=file]")
+        await chooser.set_input_files(str(result.backup))
         confirm = pg.locator(".st-key-share-restore-confirm")
-        await confirm.wait_for(timeout=STEP_TIMEOUT_MS)  # drawn once the file is read and previewed
+        refusal = pg.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]')
+        await confirm.or_(refusal).first.wait_for(timeout=STEP_TIMEOUT_MS)  # the file is read and previewed
+        if not await confirm.count():
+            result.refused = (await refusal.first.text_content() or "").strip()
+            await choose_again(pg, chooser, result, others_done)
+            return
         await confirm.get_by_text("Yes, replace my current plan").click(timeout=STEP_TIMEOUT_MS)
         restore = pg.locator(".st-key-share-restore button")
         await pg.wait_for_function(
@@ -426,6 +441,32 @@ async def hostile_student(browser, url: str, result: HostileResult, others_done:
                 result.rounds += 1
     except Exception as exc:  # reported; the others go on
         result.error = f"{result.step}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+
+
+async def choose_again(pg: Page, chooser, result: HostileResult, others_done: asyncio.Event) -> None:
+    """The refused file chosen again and again in the restore box (each time a new upload the server reads) until
+    the other students are done: what is left to an attacker whose file is refused. Each time under a new name (a
+    browser sends the same file chosen twice in a row only once)."""
+    data = result.backup.read_bytes()
+    while not others_done.is_set():
+        result.step = f"choose the refused file again ({result.previews + 1})"
+        remove = pg.locator('.st-key-share-restore-file button[aria-label^="Remove"]')  # the chosen file's ×
+        await remove.first.click(timeout=STEP_TIMEOUT_MS)
+        await pg.wait_for_function(
+            f"() => {STATE} === 'notRunning' && !document.querySelector('[data-testid=\"stMain\"] "
+            '[data-testid="stAlertContentError"]\')',
+            timeout=STEP_TIMEOUT_MS,
+            polling=POLL_MS,
+        )
+        started = time.perf_counter()
+        name = f"plan-{result.previews + 1}.json"
+        await chooser.set_input_files({"name": name, "mimeType": "application/json", "buffer": data})
+        await pg.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]').first.wait_for(
+            timeout=STEP_TIMEOUT_MS
+        )
+        await pg.wait_for_function(f"() => {STATE} === 'notRunning'", timeout=STEP_TIMEOUT_MS, polling=POLL_MS)
+        result.preview_ms.append((time.perf_counter() - started) * 1000)
+        result.previews += 1
 
 
 async def drive(
@@ -583,6 +624,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="a baseline run, then one with a hostile student (heavy restore, every page in a loop); compare",
     )
+    parser.add_argument(
+        "--hostile-backup",
+        choices=["heavy", "settings", "settings-text"],
+        default="heavy",
+        help="with --hostile: the heaviest valid backup, or the attacker's 5 MB settings backup (see above)",
+    )
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 200 and 1 <= args.edits <= 500):
         parser.error("--sessions must be 1..200 and --edits 1..500")
@@ -660,8 +707,15 @@ def run(args: argparse.Namespace, database_url: str | None, *, sessions: int, ho
     tmp = Path(tempfile.mkdtemp(prefix="lor-load-"))
     bad = None
     if hostile:
-        backup = tmp / "heavy-plan.json"
-        backup.write_text(heavy_document(date.fromisoformat(TODAY)), encoding="utf-8")
+        day = date.fromisoformat(TODAY)
+        kind = getattr(args, "hostile_backup", "heavy")
+        backup = tmp / f"{kind}-plan.json"
+        text = (
+            heavy_document(day)
+            if kind == "heavy"
+            else settings_attack_document(day, random_text=kind == "settings-text")
+        )
+        backup.write_text(text, encoding="utf-8")
         bad = HostileResult(backup=backup)
     server = start_server(tmp, database_url)
     sampler = Sampler(server.proc.pid)
@@ -698,7 +752,11 @@ def run(args: argparse.Namespace, database_url: str | None, *, sessions: int, ho
     report["edits_per_server_cpu_second"] = round(report["edits_confirmed"] / max(measured["server_cpu"], 0.1), 1)
     if bad is not None:
         report["hostile_student"] = {
+            "backup": getattr(args, "hostile_backup", "heavy"),
             "restore_ms": round(bad.restore_ms, 1) if bad.restore_ms is not None else None,
+            "refused": bad.refused,
+            "refused_file_chosen_again": bad.previews,
+            "refused_file_preview_ms": stats(bad.preview_ms),
             "rounds_over_every_page": bad.rounds,
             "page_load_ms": {page: stats(times) for page, times in bad.page_loads_ms.items()},
             "exceptions_shown": bad.exceptions_shown,
@@ -744,6 +802,11 @@ def run(args: argparse.Namespace, database_url: str | None, *, sessions: int, ho
         h = report["hostile_student"]
         loads = ", ".join(f"{page} p50 {v['p50']}" for page, v in h["page_load_ms"].items())
         print(f"  hostile student: restore {h['restore_ms']} ms, {h['rounds_over_every_page']} rounds; page ms {loads}")
+        if h["refused"]:
+            print(
+                f"  hostile student's {h['backup']} backup refused ({h['refused'][:90]}...); chosen again "
+                f"{h['refused_file_chosen_again']} times, preview ms p50 {h['refused_file_preview_ms']['p50']}"
+            )
     for line in report["session_errors"]:
         print("  ERROR", line)
     print(f"  {'passed' if report['passed'] else 'FAILED'} its checks")

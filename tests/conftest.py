@@ -48,6 +48,18 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line("  Only the SQLite backend was tested. CI (CI=true) fails instead of skipping.")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with no plans, desks or join codes counted against its client ("local" in AppTest): the
+    per-client limits live in the server process, which is the test process here."""
+    from lor import ui
+
+    limits = (ui.NEW_PLANS, ui.NEW_DESKS, ui.WRONG_CODES, ui.DESK_JOINS)
+    for limit in limits:
+        limit.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """The address of a PostgreSQL database made for this test session and dropped when it ends."""
@@ -135,7 +147,8 @@ def open_page(
     monkeypatch.setenv("HOME", str(tmp_path))  # no secrets file of the developer's own
     monkeypatch.setenv("LOR_DB", str(tmp_path / "app.db"))
     monkeypatch.setenv("LOR_TODAY", TODAY.isoformat())
-    monkeypatch.delenv("LOR_SHARED", raising=False)
+    # Explicitly one plan unless a test asks for class mode: with a database URL, class mode is the default.
+    monkeypatch.setenv("LOR_SHARED", "0")
     monkeypatch.delenv("LOR_DATABASE_URL", raising=False)
     if app_backend == "postgres":
         monkeypatch.setenv("LOR_DATABASE_URL", request.getfixturevalue("pg_url"))

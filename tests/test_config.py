@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from plain_text import shown
 from streamlit.testing.v1 import AppTest
 
 from lor import config
@@ -156,3 +157,167 @@ def test_a_fixed_setting_serves_again_on_the_next_load(places, monkeypatch):
     assert at.title[0].value == "Dashboard"
     assert any("Nothing is saved yet" in i.value for i in at.info)  # class mode is on
     assert os.environ.get("LOR_SHARED") is None
+
+
+# -- one schema for every setting: a misspelled one stops the app, naming what it probably meant (issue #23.1) -------
+
+
+@pytest.mark.parametrize(
+    "text,key,meant",
+    [
+        ("shared = true\n", "shared", "[lor] shared"),
+        ("[lor]\nShared = true\n", "[lor] Shared", "[lor] shared"),
+        ("[LOR]\nshared = true\n", "LOR", "[lor]"),
+        ("[lor]\nshard = true\n", "[lor] shard", "[lor] shared"),
+        ("[lor]\nshared = true\n[conections.lor]\nurl = 'postgresql://u:p@h/d'\n", "conections", "[connections.lor]"),
+        ('[connections.lor]\nurl = "postgresql://h/d"\nURL = "x"\n', "[connections.lor] URL", "[connections.lor] url"),
+    ],
+)
+def test_a_misspelled_setting_is_refused_with_the_setting_it_probably_meant(places, text, key, meant):
+    path = write(places["cwd"], text)
+    with pytest.raises(ConfigError) as caught:
+        settings(places)
+    assert caught.value.source == str(path) and caught.value.key == key
+    assert f"Did you mean `{meant}`?" in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    "name,meant", [("LOR_SHARE", "LOR_SHARED"), ("lor_shared", "LOR_SHARED"), ("LOR_DB_PATH", "LOR_DB")]
+)
+def test_a_misspelled_environment_variable_is_refused_too(places, name, meant):
+    with pytest.raises(ConfigError) as caught:
+        settings(places, {name: "1"})
+    assert caught.value.key == name and caught.value.source == "environment variable"
+    assert f"Did you mean {meant}?" in caught.value.problem
+
+
+def test_streamlits_own_sections_stay_allowed(places):
+    write(
+        places["cwd"],
+        '[lor]\nshared = true\n[connections.other]\ntype = "sql"\nurl = "sqlite:///x.db"\n'
+        '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "s"\n'
+        '[auth.google]\nclient_id = "c"\n',
+    )
+    assert settings(places).shared
+
+
+URL = "postgresql://u:secret@db.example.com/lor"
+
+
+@pytest.mark.parametrize(
+    "text,env,address,shared",
+    [
+        (f'[connections.lor]\nurl = "{URL}"\n', {}, None, True),  # no [lor] table at all
+        (f'[lor]\ndb_path = "x.db"\n[connections.lor]\nurl = "{URL}"\n', {}, None, True),
+        (f'[lor]\nshared = false\n[connections.lor]\nurl = "{URL}"\n', {}, None, False),  # said explicitly
+        ("", {"LOR_DATABASE_URL": URL}, None, True),
+        ("", {"LOR_DATABASE_URL": URL, "LOR_SHARED": "0"}, None, False),
+        ("", {"HOSTNAME": "streamlit"}, None, True),  # Community Cloud
+        ("", {}, "0.0.0.0", True),
+        ("", {}, "192.168.1.20", True),
+        ("", {}, "127.0.0.1", False),
+        ("", {}, "localhost", False),
+        ("", {}, None, False),  # a student's own computer
+    ],
+)
+def test_a_server_others_reach_is_in_class_mode_unless_shared_false_is_explicit(places, text, env, address, shared):
+    if text:
+        write(places["cwd"], text)
+    got = load_settings(env, cwd=places["cwd"], home=places["home"], server_address=address)
+    assert got.shared is shared
+    if got.exposed and not shared:
+        assert got.mode().startswith("One plan for everybody")
+    elif shared:
+        assert got.mode().startswith("Class mode")
+
+
+def test_an_app_checked_out_where_community_cloud_puts_it_is_in_class_mode(places, monkeypatch):
+    monkeypatch.setattr(config, "APP_DIR", Path("/mount/src/lor-planner"))
+    got = load_settings({}, cwd=places["cwd"], home=places["home"])
+    assert got.shared and "Community Cloud" in got.mode()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def class_server(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A server others reach whose secrets don't set [lor] shared: PostgreSQL through [connections.lor] url, or
+    SQLite on Community Cloud. Returns (write_secrets(extra), the database's location)."""
+    home = tmp_path / "home"
+    (home / ".streamlit").mkdir(parents=True)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("LOR_TODAY", "2026-11-20")
+    for name in ("LOR_SHARED", "LOR_DATABASE_URL", "LOR_DB"):
+        monkeypatch.delenv(name, raising=False)
+    if request.param == "postgres":
+        location = request.getfixturevalue("pg_url")
+        base = f'[connections.lor]\nurl = "{location}"\n'
+    else:
+        location = str(tmp_path / "class.db")
+        monkeypatch.setenv("LOR_DB", location)
+        monkeypatch.setenv("HOSTNAME", "streamlit")  # Community Cloud's container
+        base = ""
+
+    def secrets(extra: str = "") -> None:
+        (home / ".streamlit" / "secrets.toml").write_text(extra + base, encoding="utf-8")
+
+    return secrets, location
+
+
+def visit(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("extra", ["", '[lor]\ndb_path = "data/other.db"\n'])
+def test_without_shared_a_server_others_reach_gives_each_visitor_a_private_plan(class_server, extra):
+    secrets, _ = class_server
+    secrets(extra)
+    first = visit()
+    assert not first.exception
+    assert any("Class mode" in c.value for c in first.sidebar.caption)
+    first.button(key="dashboard-load-example").click().run()
+    token = first.query_params.get("w")
+    assert token, "the first write issued a private link"
+    second = visit()
+    assert not second.exception and not second.query_params.get("w")
+    assert any("Nothing is saved yet" in i.value for i in second.info)
+    assert "Jordan Rivera" not in str(second.main) and "Jordan Rivera" not in str(second.sidebar)
+    second.switch_page("pages/share.py").run()
+    assert not any("running on your own computer" in i.value for i in second.info)
+    assert any("Class mode" in c.value for c in second.caption)
+
+
+def test_shared_false_said_explicitly_serves_one_plan_and_says_so(class_server):
+    secrets, _ = class_server
+    secrets("[lor]\nshared = false\n")
+    at = visit()
+    assert not at.exception
+    assert any("One plan for everybody" in w.value for w in at.sidebar.warning)
+    at.switch_page("pages/share.py").run()
+    assert any("serves one plan to everybody" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "extra,key",
+    [("shared = true\n", "shared"), ("[lor]\nShared = true\n", "[lor] Shared"), ("[LOR]\nshared = true\n", "LOR")],
+)
+def test_a_misspelled_class_setting_opens_no_plan_and_names_the_fix(class_server, extra, key):
+    secrets, location = class_server
+    secrets(extra)
+    at = visit()
+    assert not at.exception
+    assert at.title[0].value == PROBLEM_TITLE
+    assert any(c.value == key for c in at.code)
+    assert any("Did you mean `[lor]" in shown(e.value) for e in at.error)
+    assert not at.query_params.get("w")
+    if not location.startswith("postgres"):
+        assert not Path(location).exists()  # no plan was opened or created
+
+
+def test_the_documented_example_secrets_file_fits_the_schema(places):
+    (places["cwd"] / ".streamlit" / "secrets.toml").write_text(
+        (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert settings(places).shared

@@ -262,3 +262,172 @@ def _options(url: str) -> str:
     from urllib.parse import parse_qs
 
     return parse_qs(urlsplit(url).query).get("options", [""])[0]
+
+
+# -- a widget's own save (a callback) meets the database gone: the database page, not a traceback (issue #23.5) --
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def app_backend(request) -> str:
+    return request.param
+
+
+def _break_database(backend: str, monkeypatch) -> None:
+    """From now on every connection fails, as when the disk fails or the database server goes away."""
+    if backend == "sqlite":
+
+        def failing(*args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(sqlite3, "connect", failing)
+    else:
+        import psycopg
+        from psycopg_pool import ConnectionPool
+
+        def gone(self, *args, **kwargs):
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(ConnectionPool, "connection", gone)
+
+
+def _database_page(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["LOR Planner can't reach its database"]
+    assert SAFE in _page_text(at)
+    assert any("Your last change was not saved" in w.value for w in at.warning)
+
+
+def test_the_database_gone_during_a_writer_field_edit_shows_the_database_page(open_page, app_backend, monkeypatch):
+    at = open_page("recommenders")
+    from backends import configured_store
+
+    mid = configured_store().default_workspace().mentors()[0].id
+    at.session_state[f"mentor-{mid}-edit"] = True  # what opening "Edit details" does
+    at.run()
+    _break_database(app_backend, monkeypatch)
+    at.number_input(key=f"mentor-{mid}-weeks").set_value(12).run()
+    _database_page(at)
+
+
+def test_the_database_gone_during_a_letter_tick_shows_the_database_page(open_page, app_backend, monkeypatch):
+    at = open_page("letters")
+    at.selectbox(key="letters-select").set_value("l-hale").run()
+    _break_database(app_backend, monkeypatch)
+    at.checkbox(key="letter-l-hale-packet-cv").check().run()
+    _database_page(at)
+    monkeypatch.undo()  # the database answers again: the next run opens the plan
+    at.run()
+    assert not at.exception and at.title[0].value == "Letters"
+
+
+# -- a database that accepts connections and then says nothing: a plain page fast, then at once (issue #23.5) -------
+
+
+class Silent:
+    """A TCP listener that accepts every connection and never sends a byte: a database that never answers."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.held.append(self.server.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        for sock in [self.server, *self.held]:
+            sock.close()
+
+
+class StallingRelay(Relay):
+    """A relay that can stop passing bytes while keeping every connection open (a hung server or network path)."""
+
+    stalled = False
+
+    def _pump(self, a: socket.socket, b: socket.socket) -> None:
+        try:
+            while self.open:
+                ready, _, _ = select.select([a, b], [], [], 0.05)
+                if self.stalled:
+                    continue
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    (b if sock is a else a).sendall(data)
+        except OSError:
+            return
+
+
+@pytest.fixture
+def quick_timeouts(monkeypatch):
+    """The production timeouts, shortened so a test waits a second or two, not five."""
+    import lor.pgstore
+
+    monkeypatch.setattr(lor.pgstore, "CONNECT_TIMEOUT_S", 2)
+    monkeypatch.setattr(lor.pgstore, "ANSWER_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(lor.pgstore, "POOL_TIMEOUT_S", 1.0)
+
+
+def _timed(call, limit: float) -> tuple[float, BaseException | None]:
+    """Run ``call`` in a thread; (seconds taken, what it raised). A call still waiting after ``limit`` s fails the test
+    (before the fix it waited as long as the network let it)."""
+    found: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:
+            found[0] = exc
+
+    started = time.monotonic()
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(limit)
+    assert not worker.is_alive(), f"still waiting for the database after {limit} s"
+    return time.monotonic() - started, found[0]
+
+
+def test_a_database_that_never_answers_gets_the_plain_page_fast_then_at_once(monkeypatch, tmp_path, quick_timeouts):
+    silent = Silent()
+    try:
+        monkeypatch.chdir(ROOT)
+        monkeypatch.setenv("HOME", str(tmp_path))
+        monkeypatch.setenv("LOR_SHARED", "1")
+        monkeypatch.setenv("LOR_DATABASE_URL", f"postgresql://u:pw@127.0.0.1:{silent.port}/lor")
+        for limit in (4.0, 1.0):  # the first visit waits for the connect timeout; the next ones do not wait again
+            started = time.monotonic()
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+            assert time.monotonic() - started < limit
+            assert not at.exception
+            assert [t.value for t in at.title] == ["LOR Planner can't reach its database"]
+            assert "not answering" in _page_text(at) or "timeout" in _page_text(at)
+    finally:
+        silent.close()
+
+
+def test_a_database_that_stops_answering_mid_session_fails_fast_then_at_once(pg_url, quick_timeouts):
+    parts = urlsplit(pg_url)
+    relay = StallingRelay(parts.hostname or "localhost", parts.port or 5432)
+    url = urlunsplit(
+        (parts.scheme, f"{parts.username}:{parts.password}@127.0.0.1:{relay.port}", parts.path, parts.query, "")
+    )
+    try:
+        store = store_at(url)
+        ws = store.open(store.create_workspace()[0])
+        ws.save_mentor(Mentor(id="m1", name="Dr. Kept"))
+        relay.stalled = True
+        took, raised = _timed(ws.mentors, 15)
+        assert isinstance(raised, DatabaseUnavailable) and "not answering" in str(raised) and took < 6
+        took, raised = _timed(ws.mentors, 15)
+        assert isinstance(raised, DatabaseUnavailable) and took < 0.5  # said at once while it stays silent
+    finally:
+        relay.close()
+        from lor.pgstore import close_pool
+
+        close_pool(url)

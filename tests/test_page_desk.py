@@ -122,7 +122,8 @@ def test_the_desk_and_an_opened_plan_have_no_input_that_changes_a_plan(open_page
     at = _open_desk(open_page, token)
     # The desk's own inputs: filters, the plan picker, opening a plan, a new join code. Press every button.
     assert {w.key for w in at.main if getattr(w, "key", None) and w.type in ("text_input", "text_area")} == set()
-    for key in [b.key for b in at.button]:
+    # Removing a student and closing the desk change the desk, never a plan (tested on their own below).
+    for key in [b.key for b in at.button if b.key not in ("desk-remove", "desk-close")]:
         fresh = _open_desk(open_page, token)
         fresh.button(key=key).click().run()
         assert not fresh.exception

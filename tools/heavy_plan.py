@@ -144,6 +144,22 @@ def heavy_document(
     return json.dumps(doc, separators=(",", ":")) + "\n"
 
 
+def settings_attack_document(today: date = TODAY, *, size: int = 4_970_000, random_text: bool = False) -> str:
+    """The attacker's settings backup of issue #23.2: the example plan with ``settings.busy`` padded to ``size``
+    bytes with keys no model has, each holding an empty list (or, ``random_text``, a 40-character string: fewer
+    values, so the file is read and its padding dropped)."""
+    from lor.example import example_document
+
+    doc = json.loads(example_document(today))
+    head = json.dumps(doc)[:-1] + ', "settings": {"busy": {'
+    parts, used, i = [], len(head) + 4, 0
+    while used < size:
+        parts.append(f'"x{i}": "{"q" * 40}{i}"' if random_text else f'"x{i}": []')
+        used += len(parts[-1]) + 2
+        i += 1
+    return head + ", ".join(parts) + "}}}"
+
+
 def _rss_kb() -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

@@ -50,8 +50,12 @@ def _desk_csv(pg) -> dict[str, dict[str, str]]:
 
 
 def _editing_widgets(pg) -> dict[str, int]:
-    main = pg.get_by_test_id("stMain")
-    found = {kind: main.get_by_test_id(kind).count() for kind in EDITING_WIDGETS}
+    """Inputs in the page, except the desk's own management (removing a student, closing the desk: they change the
+    desk, never a plan)."""
+    found = {
+        kind: pg.locator(f'[data-testid="stMain"] [data-testid="{kind}"]:not(.st-key-desk-manage *)').count()
+        for kind in EDITING_WIDGETS
+    }
     return {kind: n for kind, n in found.items() if n}
 
 
@@ -118,7 +122,8 @@ def test_an_advisor_desk_with_three_students(shared_server, person):
         )
     }
     assert {"st-key-desk-rotate", "st-key-desk-open"} <= buttons, buttons
-    assert buttons <= {"st-key-desk-rotate", "st-key-desk-open", "st-key-desk-csv"}, buttons
+    managing = {"st-key-desk-remove", "st-key-desk-close"}  # the desk's own management: never a plan
+    assert buttons <= {"st-key-desk-rotate", "st-key-desk-open", "st-key-desk-csv", *managing}, buttons
 
     # Cal leaves on Share & backup, and is gone from the desk at once.
     cal_page = students["Cal Kim"]
@@ -149,3 +154,21 @@ def test_an_advisor_desk_with_three_students(shared_server, person):
     assert not exceptions_on(advisor)
     for pg in students.values():
         assert not exceptions_on(pg)
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_a_fresh_servers_first_request_straight_to_the_desk_runs_through_the_app(tmp_path, page, known):
+    """Streamlit would run pages/desk.py on its own (its pages/ mode): raw file names in the sidebar, no desk."""
+    from tools.browser import Server
+
+    server = Server(tmp_path, shared=True)
+    try:
+        token, _ = Store(server.db).create_desk(DESK_NAME)
+        page.goto(f"{server.url}/desk?desk={token if known else 'x' * 32}")
+        wait_for_app(page)
+        expect(_title(page)).to_have_text(DESK_NAME if known else "This link does not open any desk")
+        nav = page.get_by_test_id("stSidebarNav")
+        assert nav.count() == 0 or not nav.get_by_text("recommenders", exact=True).count()
+        assert exceptions_on(page) == []
+    finally:
+        server.stop()
