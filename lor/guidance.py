@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from lor.mix import check_mix, load_rules, rules_for
 from lor.models import ARRIVED_STATUSES, CLOSED_STATUSES, Application, LetterRequest, Mentor, label
 from lor.portals import all_portal_rules
-from lor.sources import checked_label, short_source
+from lor.portals import cycle as portal_cycle
+from lor.sources import checked_label, short_source, source_links, unverified_note
 from lor.text import month_day, plural
 from lor.timing import timing
 
@@ -172,14 +173,23 @@ def mix_overview(rules: Iterable[Mapping], first: Iterable[tuple[str, str | None
         mine = " (your application)" if (pathway, specialty) in wanted else ""
         lines.append(f"**{title}**{mine}")
         for rule in groups[(pathway, specialty)]:
-            need = "Required" if rule.get("required") else "Advice"
+            need = _need(rule)
             org = _organisation(str(rule.get("source", "")))
             lines.append(f"- *{need}:* {rule['summary']}" + (f" ({org})" if org else ""))
         lines.append("")
     if shared:
         lines.append("**Every pathway**")
-        lines += [f"- *{'Required' if r.get('required') else 'Advice'}:* {r['summary']}" for r in shared]
+        lines += [f"- *{_need(r)}:* {r['summary']}" for r in shared]
     return "\n".join(lines).strip()
+
+
+def _need(rule: Mapping) -> str:
+    """How the FAQ marks a rule: Required, Advice, Optional (a letter some writers use) or Note (worth knowing)."""
+    if rule.get("required"):
+        return "Required"
+    if rule.get("kind") == "note":
+        return "Note"
+    return "Optional" if rule.get("optional") else "Advice"
 
 
 PATHWAY_ORDER = {"medical_school": 0, "residency": 1, "fellowship": 2, "job": 3, "scholarship": 4, "research": 5}
@@ -213,19 +223,26 @@ def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
 
 
 def portal_table() -> str:
-    """Each portal's letter limit and rule about later changes, as a markdown table from data/portals.toml."""
+    """Each portal's letter limit and rule about later changes, as a markdown table from data/portals.toml, each
+    source linked to its page, and the season the rules were checked for."""
 
     def cell(value: object) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| Portal | Letters | What you can't change later | Source |", "|---|---|---|---|"]
+    def link(title: str, url: str) -> str:
+        return f"[{cell(title).replace('[', '(').replace(']', ')')}]({url})"
+
+    lines = ["| Portal | Letters | What you can't change later | Sources |", "|---|---|---|---|"]
     for rules in all_portal_rules():
         if not rules.limit:
             continue
+        pages = "; ".join(link(title, url) for title, url in source_links(rules.source)) or cell(rules.source_name)
+        note = unverified_note(rules.source)
         lines.append(
             f"| {cell(label(rules.key))} | {cell(rules.assignment_rule())} | {cell(rules.locked or '—')} "
-            f"| {cell(rules.source_name)}, checked {checked_label(rules.checked)} |"
+            f"| {pages}{'. ' + cell(note) if note else ''} (checked {checked_label(rules.checked)}) |"
         )
+    lines += ["", f"*Checked for {portal_cycle()}.*"]
     return "\n".join(lines)
 
 

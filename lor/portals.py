@@ -37,6 +37,9 @@ class PortalRules:
     type_steps: dict[str, str] = field(default_factory=dict)  # letter type -> its own writer steps
     limit_with_packet: int = 0
     every_school_gets_all: bool = False
+    keep_slot: bool = False  # assignments lock on applying: keep a slot free for a letter still on its way
+    id_name: str = "Letter ID"  # the portal's own name for the number that matches a letter to its request
+    id_where: str = "on the portal's letter request"
 
     def assignment_rule(self, limit: int | None = None) -> str:
         """The grid's sentence about this portal's limit, naming its source."""
@@ -114,6 +117,11 @@ def letter_limit(application: Application) -> tuple[int, str, str, str, str]:
 def default_max_letters(portal: str) -> int:
     """How many letters one program can receive through this portal (ERAS and ResidencyCAS: 4; 10 if none)."""
     return portal_rules(portal).limit or 10
+
+
+def letter_id_name(portal: str) -> str:
+    """What the portal calls a letter's request number: "Letter ID" (ERAS), "AMCAS Request ID" (AMCAS)."""
+    return portal_rules(portal).id_name
 
 
 def writer_steps(portal: str, letter_type: str | None = None) -> str:
