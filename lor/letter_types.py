@@ -115,7 +115,7 @@ def departmental(mentor: Mentor, application: Application) -> Expectation | None
 def department_letter(application: Application) -> Expectation | None:
     """The letter the application's specialty expects from a department as a group (the IM SEL), or None."""
     for row in expectations():
-        if row.departmental and "department" in row.roles and row.pathway == application.pathway:
-            if application.specialty in row.specialties:
-                return row
+        wanted = row.pathway == application.pathway and application.specialty in row.specialties
+        if wanted and row.departmental and "department" in row.roles:
+            return row
     return None

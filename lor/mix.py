@@ -344,7 +344,9 @@ def _portal_limit(case: _Case) -> _Result:
     ok = case.letters <= limit
     checked = rules.checked if rules.limit else str(pathway_default().get("checked", ""))
     # The check cites the portal's own page, not the file the limit is stored in.
-    return _Result(ok, case.values(limit=limit), message=message_ok if ok else message_fail, source=source, checked=checked)
+    return _Result(
+        ok, case.values(limit=limit), message=message_ok if ok else message_fail, source=source, checked=checked
+    )
 
 
 @_kind("min_role", "min")

@@ -24,7 +24,7 @@ from lor.models import (
     label,
     served_application,
 )
-from lor.portals import writer_steps
+from lor.portals import letter_id_name, writer_steps
 from lor.text import day_text as _day
 from lor.text import plural
 
@@ -139,7 +139,7 @@ def _html_letter(row: _Row, earliest: date) -> str:
         ("How to submit", _e(how)),
     ]
     if letter.letter_id:
-        facts.append(("Letter ID", f"<code>{_e(letter.letter_id)}</code>"))
+        facts.append((letter_id_name(app.portal), f"<code>{_e(letter.letter_id)}</code>"))
     facts.append(("Letter type", _e(label(letter.letter_type))))
     facts.append(("Version", _e(_version(letter))))
     facts.append(("Waiver", _e(WAIVER_TEXT[letter.waived])))
@@ -185,7 +185,7 @@ def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *,
         )
         parts.append(
             "<h2>Due dates</h2><table><thead><tr><th>Due</th><th>Application</th><th>Portal</th>"
-            f"<th>Letter ID</th><th>Programs</th></tr></thead><tbody>{table}</tbody></table>"
+            f"<th>Letter or request ID</th><th>Programs</th></tr></thead><tbody>{table}</tbody></table>"
         )
         parts.append("<h2>Each letter</h2>" + "".join(_html_letter(r, first.due) for r in rows))
     else:
@@ -251,7 +251,7 @@ def _md_letter(row: _Row, earliest: date) -> list[str]:
         f"- **How to submit:** {_line(how)}",
     ]
     if letter.letter_id:
-        lines.append(f"- **Letter ID:** {_line(letter.letter_id)}")
+        lines.append(f"- **{letter_id_name(app.portal)}:** {_line(letter.letter_id)}")
     lines.append(f"- **Letter type:** {_line(label(letter.letter_type))}")
     lines.append(f"- **Version:** {_line(_version(letter))}")
     lines.append(f"- **Waiver:** {_line(WAIVER_TEXT[letter.waived])}")

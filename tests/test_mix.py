@@ -170,13 +170,19 @@ CASES = {
         (app(specialty=NSG), people(3, specialty=NSG), None),
     ),
     "neurosurgery-away-loe": (
-        (app(specialty=NSG), people(1, specialty=NSG) + people(2, "department", NSG, prefix="d"),
-         {"d0": "sloe", "d1": "sloe"}),
+        (
+            app(specialty=NSG),
+            people(1, specialty=NSG) + people(2, "department", NSG, prefix="d"),
+            {"d0": "sloe", "d1": "sloe"},
+        ),
         (app(specialty=NSG), people(2, specialty=NSG) + people(1, "department", NSG, prefix="d"), {"d0": "sloe"}),
     ),
     "neurosurgery-free-form": (
-        (app(specialty=NSG), people(1, specialty=NSG) + people(2, "department", NSG, prefix="d"),
-         {"d0": "sloe", "d1": "sloe"}),
+        (
+            app(specialty=NSG),
+            people(1, specialty=NSG) + people(2, "department", NSG, prefix="d"),
+            {"d0": "sloe", "d1": "sloe"},
+        ),
         (app(specialty=NSG), people(2, "department", NSG, prefix="d"), {"d0": "sloe", "d1": "sloe"}),
     ),
     "otolaryngology-slor": (

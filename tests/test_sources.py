@@ -37,7 +37,9 @@ def test_a_rule_without_a_source_or_a_date_is_found(tmp_path):
 
 def test_the_line_beside_a_check_names_the_source_and_the_day_it_was_checked():
     assert checked_label("2026-11-30") == "Nov 30, 2026"
-    assert source_line("CORD SLOE instructions", "2026-11-30") == "Source: CORD SLOE instructions · checked Nov 30, 2026"
+    assert (
+        source_line("CORD SLOE instructions", "2026-11-30") == "Source: CORD SLOE instructions · checked Nov 30, 2026"
+    )
 
 
 def test_the_caption_leaves_web_addresses_for_the_tooltip():
