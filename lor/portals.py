@@ -59,6 +59,14 @@ class Match:
     day: str = ""
     portals: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
+    note: str = ""
+
+    def results_in(self, year: int) -> date:
+        """The match's results day in ``year``, from its rule (computed: the match may not have published it)."""
+        if self.rule == "nrmp":
+            return match_day(year)
+        month, dom = (int(part) for part in self.day.split("-"))
+        return working_day_after(date(year, month, dom))
 
 
 @cache
@@ -156,8 +164,7 @@ def results_day(application: Application, due: date) -> date:
     if match.rule == "nrmp":
         day = match_day(due.year)
         return day if day > due else match_day(due.year + 1)
-    month, dom = (int(part) for part in match.day.split("-"))
-    day = working_day_after(date(due.year, month, dom))
+    day = match.results_in(due.year)
     if day <= due + timedelta(days=1):
-        day = working_day_after(date(due.year + 1, month, dom))
+        day = match.results_in(due.year + 1)
     return day

@@ -43,7 +43,8 @@ def source_links(source: str) -> list[tuple[str, str]]:
         start = match.end()
         while _PARENS.search(before):  # notes can nest: "(… (Feb 1) …)"
             before = _PARENS.sub("", before)
-        title = re.sub(r'\s+"(?=[,;]|$)', '"', " ".join(before.split(";")[-1].split()).strip(" ,;"))
+        title = " ".join(before.split(";")[-1].split()).strip(" ,;")
+        title = re.sub(r"\s+,", ",", re.sub(r'\s+"(?=[,;]|$)', '"', title))
         if title.lower().startswith("unverified"):
             continue
         out.append((title or match.group(), match.group().rstrip(".,")))
