@@ -77,7 +77,8 @@ WAIVER_ADVICE = (
     "letter the student has not read, and writers feel free to be candid. Decide before you send the "
     "request, because the portal asks. Not waiving does not let you read it in the portal: AMCAS never "
     "gives applicants their letters, and ERAS doesn't show them either. It only keeps your FERPA right to "
-    "see a copy your school keeps. In ERAS, once you waive, you can never view or obtain that letter."
+    "see a copy kept by a school you attend or later enroll in, not one you only applied to. In ERAS, once you "
+    "waive, you can never view or obtain that letter."
 )
 
 WAIVER_FIRST = (

@@ -33,10 +33,10 @@ Items = list[tuple[LetterRequest, Application]]
 WAIVER_TEXT: dict[bool | None, str] = {
     True: "Waived: the student will not see this letter.",
     # AMCAS never shows letters to applicants and ERAS doesn't either: what is kept is the FERPA right to
-    # see a copy a school holds (AAMC AMCAS and ERAS guides; data/guidance/waiver.md).
+    # see a copy held by a school the student attends or enrolls in (data/guidance/waiver.md).
     False: (
-        "Not waived: the student keeps the legal (FERPA) right to see a copy a school holds; "
-        "the portals don't show letters to students."
+        "Not waived: the student keeps the legal (FERPA) right to see a copy held by a school they attend or "
+        "later enroll in; the portals don't show letters to students."
     ),
     None: "Not decided yet.",
 }

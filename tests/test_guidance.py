@@ -43,6 +43,7 @@ DOMAIN_TOPICS = {
         "assignment",
         "departmental-letters",
         "sloe",
+        "standardized-letters",
         "do-letters",
         "reapplying",
         "mspe",

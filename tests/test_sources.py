@@ -29,7 +29,7 @@ def test_a_rule_without_a_source_or_a_date_is_found(tmp_path):
     at = text.index('checked = "2026-12-07"', text.index('id = "med-science-faculty"'))
     rules.write_text(text[:at] + text[at + len('checked = "2026-12-07"') :], encoding="utf-8")
     topic = copy / "guidance" / "waiver.md"
-    topic.write_text(topic.read_text(encoding="utf-8").replace('checked = "2026-11-30"\n', ""), encoding="utf-8")
+    topic.write_text(topic.read_text(encoding="utf-8").replace('checked = "2026-12-07"\n', ""), encoding="utf-8")
     found = missing_sources(copy)
     assert "letter_rules.toml rule med-science-faculty: no checked date" in found
     assert "guidance/waiver.md: no checked date" in found
