@@ -35,9 +35,8 @@ MIX_TABLE_MARK = "{{ mix_table }}"
 PORTAL_TABLE_MARK = "{{ portal_table }}"
 RULES_SEASON_MARK = "{{ rules_season }}"
 # "{{ season_dates }}" or "{{ season_dates: ERAS residency, AMCAS, matches }}": each portal's (or portal and
-# pathway's) dates for the next season, from
-# data/seasons.toml (published days marked published, the rest estimated), and the match days ("matches"), with
-# their sources.
+# pathway's) dates for its next season from data/seasons.toml (published days marked published, the rest
+# estimated), and the match days ("matches"), each with its sources.
 SEASON_DATES_MARK = re.compile(r"\{\{ season_dates(?::\s*([^}]*?))? \}\}")
 
 MAX_CARDS = 5
