@@ -144,6 +144,36 @@ def _program_issues(
     return out
 
 
+def _late_letter_slot(
+    application: Application, program: Program, letters: list[LetterRequest], names: dict[str, Mentor]
+) -> list[AssignmentIssue]:
+    """A note when every slot of a program is taken while a letter of the application is still on its way, on a
+    portal that locks assignments once you apply (ERAS): the late letter could never be added there."""
+    if not portal_rules(application.portal).keep_slot or len(program.assigned) < program.max_letters:
+        return []
+    coming = [
+        x
+        for x in letters
+        if x.serves(application.id)
+        and x.id not in program.assigned
+        and x.status not in ARRIVED_STATUSES
+        and x.status not in CLOSED_STATUSES
+    ]
+    if not coming:
+        return []
+    who = " and ".join(_writer(x, names) for x in coming[:2]) + (" and others" if len(coming) > 2 else "")
+    still = "is still on its way" if len(coming) == 1 else "are still on their way"
+    return [
+        _issue(
+            "info",
+            f"{program.name} has all {program.max_letters} slots taken while {who} {still}. "
+            f"{label(application.portal)} locks a program's letters once you apply, so keep a slot free if the late "
+            "letter should reach it.",
+            program,
+        )
+    ]
+
+
 def _required_type_issues(program: Program, by_id: dict[str, LetterRequest]) -> list[AssignmentIssue]:
     """A finding for each letter type the program requires that has not arrived among its assignments."""
     found = [by_id[i] for i in program.assigned if i in by_id]
@@ -196,6 +226,7 @@ def check_assignments(
                 noted.add(letter.id)
                 found.append(_issue("info", note, program))
         found += _required_type_issues(program, by_id)
+        found += _late_letter_slot(application, program, letters, names)
         if not found:
             count = len([i for i in program.assigned if i in by_id])
             done = ", all arrived." if count else "."

@@ -20,10 +20,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lor.mix import check_mix, load_rules, rules_for
-from lor.models import ARRIVED_STATUSES, CLOSED_STATUSES, Application, LetterRequest, Mentor, label
-from lor.portals import all_portal_rules
-from lor.sources import checked_label, short_source
-from lor.text import month_day, plural
+from lor.models import ARRIVED_STATUSES, CLOSED_STATUSES, Application, LetterRequest, Mentor, current_day, label
+from lor.portals import all_portal_rules, matches
+from lor.portals import cycle as portal_cycle
+from lor.seasons import calendar_for, calendars, rules_season_line, season_name, upcoming_seasons
+from lor.sources import checked_label, short_source, source_links, unverified_note
+from lor.text import full_date, month_day, plural
 from lor.timing import timing
 
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
@@ -31,6 +33,11 @@ GROUPS: tuple[str, ...] = ("Dos", "Don'ts", "Questions")
 PAGES: tuple[str, ...] = ("dashboard", "recommenders", "letters", "timeline", "faq", "share")
 MIX_TABLE_MARK = "{{ mix_table }}"
 PORTAL_TABLE_MARK = "{{ portal_table }}"
+RULES_SEASON_MARK = "{{ rules_season }}"
+# "{{ season_dates }}" or "{{ season_dates: ERAS residency, AMCAS, matches }}": each portal's (or portal and
+# pathway's) dates for its next season from data/seasons.toml (published days marked published, the rest
+# estimated), and the match days ("matches"), each with its sources.
+SEASON_DATES_MARK = re.compile(r"\{\{ season_dates(?::\s*([^}]*?))? \}\}")
 
 MAX_CARDS = 5
 IN_PROGRESS = ("planned", "asked", "agreed", "packet_sent")  # not yet in the portal
@@ -54,6 +61,8 @@ class Topic(BaseModel):
     aliases: tuple[str, ...] = ()  # slugs of topics merged into this one: old links still open it
     body: str = Field(min_length=1)
     order: int = 0
+    # Each season-dates block in the body: (the text as loaded, the portals it lists); redrawn for the day shown.
+    season_blocks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @field_validator("summary")
     @classmethod
@@ -115,8 +124,18 @@ def _read_topic(path: Path) -> Topic:
         body = body.replace(MIX_TABLE_MARK, mix_overview(load_rules()))
     if PORTAL_TABLE_MARK in body:
         body = body.replace(PORTAL_TABLE_MARK, portal_table())
+    body = body.replace(RULES_SEASON_MARK, rules_season_line())
+    blocks: list[tuple[str, tuple[str, ...]]] = []
+
+    def dates(match: re.Match) -> str:
+        portals = tuple(p.strip() for p in (match.group(1) or "").split(",") if p.strip())
+        text = season_dates(current_day(), portals)
+        blocks.append((text, portals))
+        return text
+
+    body = SEASON_DATES_MARK.sub(dates, body)
     try:
-        return Topic(**meta, body=body)
+        return Topic(**meta, body=body, season_blocks=tuple(blocks))
     except ValueError as exc:
         raise ValueError(f"{path.name}: {exc}") from exc
 
@@ -172,24 +191,89 @@ def mix_overview(rules: Iterable[Mapping], first: Iterable[tuple[str, str | None
         mine = " (your application)" if (pathway, specialty) in wanted else ""
         lines.append(f"**{title}**{mine}")
         for rule in groups[(pathway, specialty)]:
-            need = "Required" if rule.get("required") else "Advice"
+            need = _need(rule)
             org = _organisation(str(rule.get("source", "")))
             lines.append(f"- *{need}:* {rule['summary']}" + (f" ({org})" if org else ""))
         lines.append("")
     if shared:
         lines.append("**Every pathway**")
-        lines += [f"- *{'Required' if r.get('required') else 'Advice'}:* {r['summary']}" for r in shared]
+        lines += [f"- *{_need(r)}:* {r['summary']}" for r in shared]
     return "\n".join(lines).strip()
+
+
+def _need(rule: Mapping) -> str:
+    """How the FAQ marks a rule: Required, Advice, Optional (a letter some writers use) or Note (worth knowing)."""
+    if rule.get("required"):
+        return "Required"
+    if rule.get("kind") == "note":
+        return "Note"
+    return "Optional" if rule.get("optional") else "Advice"
 
 
 PATHWAY_ORDER = {"medical_school": 0, "residency": 1, "fellowship": 2, "job": 3, "scholarship": 4, "research": 5}
 
 
-def topic_body(topic: Topic, first: Iterable[tuple[str, str | None]] = ()) -> str:
-    """A topic's text for the FAQ page, with the mix overview ordered for this student's applications."""
+def topic_body(topic: Topic, first: Iterable[tuple[str, str | None]] = (), *, today: date | None = None) -> str:
+    """A topic's text for the FAQ page, with the mix overview ordered for this student's applications and the
+    season dates of the seasons still ahead on ``today``."""
+    body = topic.body
+    for text, portals in topic.season_blocks:
+        if today is not None:
+            body = body.replace(text, season_dates(today, portals))
     if topic.slug != "mix" or not first:
-        return topic.body
-    return topic.body.replace(mix_overview(load_rules()), mix_overview(load_rules(), first))
+        return body
+    return body.replace(mix_overview(load_rules()), mix_overview(load_rules(), first))
+
+
+def _links(source: str) -> str:
+    return "; ".join(f"[{title}]({url})" for title, url in source_links(source))
+
+
+def _day(day: date) -> str:
+    return f"{day:%A}, {full_date(day)}"
+
+
+def season_dates(today: date, portals: Sequence[str] = ()) -> str:
+    """The next season of each portal (or of ``portals``) as Markdown bullets: the day its programs or schools start
+    reviewing, published or estimated, the letters' due date, the last published season, and each one's sources;
+    then the match days of the residency season, computed from each match's rule."""
+    lines = []
+    residency_season = None
+    for cal in calendars():
+        if portals and cal.portal not in portals and f"{cal.portal} {cal.pathway}" not in portals:
+            continue
+        upcoming = upcoming_seasons(cal.portal, cal.pathway, today, count=1)
+        if not upcoming or calendar_for(cal.portal, cal.pathway) is not cal:
+            continue
+        dates = upcoming[0]
+        if cal.portal == "ERAS" and cal.pathway == "residency":
+            residency_season = dates.season
+        how = "published" if dates.published else "*estimated*"
+        several = sum(1 for c in calendars() if c.portal == cal.portal) > 1
+        name = f"{dates.name}, {label(cal.pathway).lower()}" if several else dates.name
+        event = dates.event.replace(" (estimated)", "")
+        line = (
+            f"- **{name}**: {event} {'on' if dates.published else 'about'} {_day(dates.event_day)} ({how}); "
+            f"letters due by {full_date(dates.due)}."
+        )
+        if dates.published:
+            line += f" ({_links(dates.source)})"
+        elif cal.published:
+            last = max(cal.published)
+            day, source = cal.published[last]
+            line += f" Last published: {season_name(cal.portal, last)}, {full_date(day)} ({_links(source)})."
+        else:
+            line += f" ({_links(cal.source) or short_source(cal.source)})"
+        lines.append(line)
+    if residency_season is not None and (not portals or "matches" in portals):
+        for match in matches():
+            day = match.results_in(residency_season)
+            note = f" {match.note}" if match.note else ""
+            lines.append(
+                f"- **{match.name} {residency_season}**: {_day(day)} (*computed* from its usual day; check the "
+                f"match's own calendar).{note} ({_links(match.source)})"
+            )
+    return "\n".join(lines)
 
 
 def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
@@ -213,19 +297,26 @@ def mix_table(rules: Iterable[Mapping]) -> pd.DataFrame:
 
 
 def portal_table() -> str:
-    """Each portal's letter limit and rule about later changes, as a markdown table from data/portals.toml."""
+    """Each portal's letter limit and rule about later changes, as a markdown table from data/portals.toml, each
+    source linked to its page, and the season the rules were checked for."""
 
     def cell(value: object) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| Portal | Letters | What you can't change later | Source |", "|---|---|---|---|"]
+    def link(title: str, url: str) -> str:
+        return f"[{cell(title).replace('[', '(').replace(']', ')')}]({url})"
+
+    lines = ["| Portal | Letters | What you can't change later | Sources |", "|---|---|---|---|"]
     for rules in all_portal_rules():
         if not rules.limit:
             continue
+        pages = "; ".join(link(title, url) for title, url in source_links(rules.source)) or cell(rules.source_name)
+        note = unverified_note(rules.source)
         lines.append(
             f"| {cell(label(rules.key))} | {cell(rules.assignment_rule())} | {cell(rules.locked or '—')} "
-            f"| {cell(rules.source_name)}, checked {checked_label(rules.checked)} |"
+            f"| {pages}{'. ' + cell(note) if note else ''} (checked {checked_label(rules.checked)}) |"
         )
+    lines += ["", f"*Checked for {portal_cycle()}.*"]
     return "\n".join(lines)
 
 

@@ -39,6 +39,8 @@ class Expectation:
     prerequisite: str
     source: str
     checked: str
+    pathway: str = "residency"
+    every_writer: bool = False  # every clinical writer owes this type (colon and rectal surgery's SLOE)
 
     @property
     def departmental(self) -> bool:
@@ -64,6 +66,8 @@ def expectations() -> tuple[Expectation, ...]:
                 prerequisite=row.get("prerequisite", ""),
                 source=row["source"],
                 checked=row["checked"],
+                pathway=row.get("pathway", "residency"),
+                every_writer=bool(row.get("every_writer")),
             )
         )
     return tuple(sorted(out, key=lambda e: not e.departmental))
@@ -71,15 +75,26 @@ def expectations() -> tuple[Expectation, ...]:
 
 def expectation_for(mentor: Mentor, application: Application) -> Expectation | None:
     """The row saying what this writer owes this application, or None (a narrative letter)."""
-    if application.pathway != "residency" or application.specialty is None:
+    if application.specialty is None:
         return None
     for row in expectations():
-        if application.specialty not in row.specialties:
+        if application.pathway != row.pathway or application.specialty not in row.specialties:
             continue
         if row.departmental and mentor.role in row.roles:
             return row
         if row.same_specialty and mentor.specialty == application.specialty and mentor.role in CLINICAL_ROLES:
             return row
+        if row.every_writer and mentor.role in CLINICAL_ROLES:
+            return row
+    return None
+
+
+def every_writer_type(application: Application) -> str | None:
+    """The letter type every clinical writer owes this application, when its specialty sets one (colon and rectal
+    surgery: the APDCRS SLOE, whatever the writer's own specialty); else None."""
+    for row in expectations():
+        if row.every_writer and row.pathway == application.pathway and application.specialty in row.specialties:
+            return row.type
     return None
 
 
@@ -95,3 +110,12 @@ def departmental(mentor: Mentor, application: Application) -> Expectation | None
     """The departmental letter this writer stands for on this application (IM SEL, chair letter), or None."""
     row = expectation_for(mentor, application)
     return row if row is not None and row.departmental else None
+
+
+def department_letter(application: Application) -> Expectation | None:
+    """The letter the application's specialty expects from a department as a group (the IM SEL), or None."""
+    for row in expectations():
+        wanted = row.pathway == application.pathway and application.specialty in row.specialties
+        if wanted and row.departmental and "department" in row.roles:
+            return row
+    return None

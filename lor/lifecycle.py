@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lor.models import ARRIVED_STATUSES, Application, LetterRequest, label
+from lor.portals import portal_rules
 from lor.text import month_day, plural
 from lor.text import short_date as _day
 from lor.timing import timing
@@ -76,7 +77,8 @@ WAIVER_ADVICE = (
     "letter the student has not read, and writers feel free to be candid. Decide before you send the "
     "request, because the portal asks. Not waiving does not let you read it in the portal: AMCAS never "
     "gives applicants their letters, and ERAS doesn't show them either. It only keeps your FERPA right to "
-    "see a copy your school keeps. In ERAS, once you waive, you can never view or obtain that letter."
+    "see a copy kept by a school you attend or later enroll in, not one you only applied to. In ERAS, once you "
+    "waive, you can never view or obtain that letter."
 )
 
 WAIVER_FIRST = (
@@ -84,10 +86,10 @@ WAIVER_FIRST = (
     "and the packet carries the request to the writer."
 )
 
-# Letter ID lengths we have seen (AMCAS: a 7-digit number). Formats change, so these only warn.
+# Letter ID lengths we have seen. Formats change, so these only warn. AMCAS's 7-digit Letter ID belonged to the
+# retired Letter Writer Application; no format of today's AMCAS Request ID was published, so none is assumed.
 LETTER_ID_LENGTHS: dict[str, tuple[int, int]] = {
     "ERAS": (5, 20),
-    "AMCAS": (7, 7),
 }
 _DEFAULT_ID_LENGTH = (3, 40)
 
@@ -506,15 +508,15 @@ def letter_id_warning(portal: str, letter_id: str | None) -> str | None:
     if not letter_id or not letter_id.strip():
         return None
     text = letter_id.strip()
+    rules = portal_rules(portal)
     if any(ch.isspace() for ch in text):
-        return "This letter ID has spaces in it. Check it against the Letter Request Form."
+        return f"This {rules.id_name} has spaces in it. Check it against the one {rules.id_where}."
     low, high = LETTER_ID_LENGTHS.get(portal, _DEFAULT_ID_LENGTH)
-    if portal == "AMCAS" and not text.isdigit():
-        return "AMCAS letter IDs have been 7-digit numbers. Check it against the Letter Request Form."
     if not low <= len(text) <= high:
         size = f"{low}" if low == high else f"{low}–{high}"
+        name = rules.id_name if rules.id_name.startswith(label(portal)) else f"{label(portal)} {rules.id_name}"
         return (
-            f"{label(portal)} letter IDs are usually {size} characters; this one has {len(text)}. "
+            f"{name}s are usually {size} characters; this one has {len(text)}. "
             "Formats do change, so it's saved — just double-check it."
         )
     return None

@@ -18,7 +18,7 @@ from lor.letter_types import departmental
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
 from lor.mix import PHYSICIAN_ROLES
 from lor.models import Application, LetterRequest, Mentor, Program, Student, email_problem, label, quoted
-from lor.portals import writer_steps
+from lor.portals import letter_id_name, writer_steps
 from lor.scoring import is_letter_source
 from lor.text import long_date as _long_day
 from lor.text import plural
@@ -295,7 +295,8 @@ def _others_block(ctx: _Context) -> str:
     for letter, application in ctx.others:
         when = _long_day(letter.due or application.deadline)
         line = f"- {label(letter.letter_type)} for {application.name} ({label(application.portal)}), by {when}"
-        lines.append(line + (f"; Letter ID {letter.letter_id}" if letter.letter_id else ""))
+        number = f"; {letter_id_name(application.portal)} {letter.letter_id}" if letter.letter_id else ""
+        lines.append(line + number)
     return "You are also writing for me, so here is the whole list in one place:\n" + "\n".join(lines)
 
 
@@ -305,7 +306,7 @@ def _submission_block(
     lines = [f"- Please submit by: {_long_day(due)}", f"- Portal: {label(application.portal)}"]
     lines.append(f"- How: {writer_steps(application.portal, letter.letter_type if letter else None)}")
     if letter and letter.letter_id:
-        lines.append(f"- Letter ID: {letter.letter_id}")
+        lines.append(f"- {letter_id_name(application.portal)}: {letter.letter_id}")
     if letter and letter.letter_type != "narrative":
         lines.append(f"- Letter type: {label(letter.letter_type)}")
     if application.portal in GENERAL_SALUTATION_PORTALS:
@@ -473,8 +474,13 @@ def _source_meeting(ctx: _Context) -> tuple[str, str]:
 def _packet_block(ctx: _Context) -> str:
     letter = ctx.letter
     attached = writer_attachments([letter] if letter else []) or [ATTACH_REMINDER]
-    if letter and letter.letter_id and ctx.application.portal in ("ERAS", "AMCAS"):
+    if letter and letter.letter_id and ctx.application.portal == "ERAS":
         attached.append("The Letter Request Form with the Letter ID")
+    elif letter and letter.letter_id and ctx.application.portal == "AMCAS":
+        # AMCAS emails the writer a link; the form is the way in when that email goes astray (or for Interfolio).
+        attached.append(
+            "The Letter Request Form with my AAMC ID and the AMCAS Request ID, in case the email misses you"
+        )
     parts = ["Attached:\n" + _bullets(attached)]
     brag = (letter.brag_sheet if letter else []) or ctx.mentor.observed
     if brag:

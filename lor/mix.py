@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from lor.models import Application, LetterRequest, Mentor, MentorScore, MixCheck, MixReport, label, label_in_sentence
-from lor.portals import letter_limit, portal_rules
+from lor.portals import letter_limit, pathway_default, portal_rules
 from lor.scoring import CLINICAL_ROLES, active_letters, can_write, is_letter_source, knows_you_well, rank_mentors
 from lor.text import full_date, plural
 from lor.timing import months_before
@@ -51,6 +51,8 @@ def _load(path: str) -> tuple[dict, ...]:
             raise ValueError(f"Rule {rule.get('id', '?')} in {path} lacks {', '.join(missing)}")
         if rule["kind"] not in _KINDS:
             raise ValueError(f"Rule {rule['id']} has an unknown kind {rule['kind']!r}")
+        if rule.get("optional") and "message_optional" not in rule:
+            raise ValueError(f"Rule {rule['id']} is optional but has no message_optional")
         if rule["pathway"] not in PATHWAYS_WITH_ANY:
             raise ValueError(f"Rule {rule['id']} has an unknown pathway {rule['pathway']!r}")
         if rule["id"] in seen:
@@ -134,6 +136,9 @@ def check_mix(
         if not _applies(rule, application):
             continue
         result = _evaluate(rule, _Case(rule, application, writers, types, today))
+        if rule.get("optional") and not result.ok:
+            # An optional letter not planned: worth knowing about, never a gap to fill.
+            result = _Result(True, result.values, message="message_optional", note=True)
         key = result.message or ("message_ok" if result.ok else "message_fail")
         message = _fill(rule.get(key, key), result.values)
         checks.append(
@@ -142,8 +147,9 @@ def check_mix(
                 ok=result.ok,
                 required=rule["required"],
                 message=message,
-                source=rule["source"],
-                checked=rule["checked"],
+                source=result.source or rule["source"],
+                checked=result.checked or rule["checked"],
+                note=result.note,
             )
         )
         if result.ok:
@@ -217,6 +223,8 @@ def _applies(rule: dict, application: Application) -> bool:
     """False for a rule with nothing to check here (another portal; not academic; no limit; no program types)."""
     if rule.get("portals") and application.portal not in rule["portals"]:
         return False
+    if application.portal in rule.get("except_portals", ()):
+        return False  # TMDSAS sets no writer types: the science/non-science rules don't apply there
     if rule.get("when_academic") and not application.academic:
         return False
     if rule.get("when_osteopathic") and not application.osteopathic_recognition:
@@ -289,6 +297,9 @@ class _Result:
     values: dict
     fixer: Fixer | None = None
     message: str = ""  # a message key other than message_ok / message_fail, or a full template
+    source: str = ""  # the page behind this result, when it is not the rule's own (a portal's limit)
+    checked: str = ""
+    note: bool = False  # something to know, not to meet (an optional letter, a practice not confirmed)
 
 
 _KINDS: dict[str, tuple[tuple[str, ...], Callable[[_Case], _Result]]] = {}
@@ -324,14 +335,18 @@ def _max_letters(case: _Case) -> _Result:
 
 @_kind("portal_limit")
 def _portal_limit(case: _Case) -> _Result:
-    limit, scope, message_ok, message_fail, _source = letter_limit(case.application)
+    limit, scope, message_ok, message_fail, source = letter_limit(case.application)
     rules = portal_rules(case.application.portal)
     if case.stand_in_packet and rules.limit_with_packet:
         limit = rules.limit_with_packet
     if scope == "per_program" and case.application.programs:
         limit = min(limit, *(p.max_letters for p in case.application.programs))
     ok = case.letters <= limit
-    return _Result(ok, case.values(limit=limit), message=message_ok if ok else message_fail)
+    checked = rules.checked if rules.limit else str(pathway_default().get("checked", ""))
+    # The check cites the portal's own page, not the file the limit is stored in.
+    return _Result(
+        ok, case.values(limit=limit), message=message_ok if ok else message_fail, source=source, checked=checked
+    )
 
 
 @_kind("min_role", "min")
@@ -395,6 +410,18 @@ def _off_service(case: _Case) -> _Result:
 @_kind("portal_is", "expected")
 def _portal_is(case: _Case) -> _Result:
     return _Result(case.application.portal == case.rule["expected"], case.values(portal=label(case.application.portal)))
+
+
+@_kind("only_types", "types")
+def _only_types(case: _Case) -> _Result:
+    wanted = case.rule["types"]
+    others = [m.name for m in case.writers if any(t not in wanted for t in case.types[m.id])]
+    return _Result(not others, case.values(names=", ".join(others)))
+
+
+@_kind("note")
+def _note(case: _Case) -> _Result:
+    return _Result(True, case.values(), note=True)
 
 
 @_kind("physician", "min", "message_no_degree")

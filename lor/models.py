@@ -130,6 +130,7 @@ SPECIALTIES: tuple[str, ...] = (
     "gastroenterology",
     "pulmonary_critical_care",
     "hematology_oncology",
+    "colon_rectal_surgery",
     "other",
 )
 
@@ -143,6 +144,7 @@ PACKET_ITEMS: dict[str, str] = {
 }
 
 LABELS: dict[str, str] = {
+    "colon_rectal_surgery": "Colon and rectal surgery",
     # Human labels for slugs shown in the UI; anything missing falls back to title case.
     "medical_school": "Medical school",
     "obstetrics_gynecology": "OB/GYN",
@@ -729,6 +731,7 @@ class MixCheck(_Model):
     message: str
     source: str = ""
     checked: str = ""  # the day the rule was last compared with its source (YYYY-MM-DD)
+    note: bool = False  # True: something to know (an optional letter, an unconfirmed practice), not a check to meet
 
 
 class MixReport(_Model):

@@ -37,8 +37,9 @@ from lor.models import (
     planning_horizon,
     served_application,
 )
-from lor.portals import match_for, results_day
+from lor.portals import Match, match_for, results_day
 from lor.seasons import usual_intake
+from lor.sources import unverified_note
 from lor.text import and_list
 from lor.text import day_text as _fmt
 from lor.text import plural as _plural
@@ -647,6 +648,7 @@ class LetterSource:
     intake: date  # when it needs the student's materials
     intake_entered: bool  # True: the student entered the date; False: the usual one (data/seasons.toml)
     prerequisite: str = ""
+    basis: str = ""  # where the usual date comes from, when no official page sets it ("mid-July is one school's")
 
 
 def letter_source(
@@ -673,10 +675,18 @@ def letter_source(
         day = date(due.year, month, dom)
         if day >= due:
             day = date(due.year - 1, month, dom)
-        return LetterSource(kind, what, day, False, prerequisite)
+        return LetterSource(kind, what, day, False, prerequisite, _basis(slot.source))
     usual = usual_intake(kind, due)
     day = usual.day if usual else due - timedelta(weeks=ask_window(application)[1])
-    return LetterSource(kind, what, day, False, prerequisite)
+    return LetterSource(
+        kind, what, day, False, prerequisite, _basis(usual.source) if usual and kind == "department" else ""
+    )
+
+
+def _basis(source: str) -> str:
+    """The unverified part of a usual date's source, as a phrase ("AAIM sets no date; mid-July is ...")."""
+    note = unverified_note(source)
+    return note.split(":", 1)[1].strip() if ":" in note else note
 
 
 _SOURCE_TITLES = {
@@ -703,9 +713,8 @@ def _source_steps(plan: _Plan, source: LetterSource, done: Mapping[str, date | N
     due, today, name = plan.due, plan.today, plan.name
     ask_title, packet_title = (t.format(name=name, what=source.what) for t in _SOURCE_TITLES[source.kind])
     ask_note, packet_note = _SOURCE_NOTES[source.kind]
-    whose = (
-        "the date you entered" if source.intake_entered else "its usual date; enter the real one on Choose recommenders"
-    )
+    usual = f"its usual date, unconfirmed: {source.basis}" if source.basis else "its usual date"
+    whose = "the date you entered" if source.intake_entered else f"{usual}. Enter the real one on Choose recommenders"
     intake = working_day_before(source.intake) if not is_working_day(source.intake) else source.intake
     after: date | None = None
     if "ask" in done:
@@ -732,7 +741,8 @@ def _source_steps(plan: _Plan, source: LetterSource, done: Mapping[str, date | N
             after = done["packet"]
     elif after is not None and "deadline" not in done:
         day = max(intake, plan.packet_day(after)) if source.kind == "committee" else plan.packet_day(after)
-        placed = plan.place("packet", day, f"{packet_note} ({_fmt(source.intake)}, {whose}).", title=packet_title)
+        note = f"{packet_note} Its date: {_fmt(source.intake)}, {whose}."
+        placed = plan.place("packet", day, note, title=packet_title)
         after = placed or after
     if "deadline" not in done and due >= today:
         near, far = _rules()["status_check"]
@@ -748,8 +758,19 @@ def _source_steps(plan: _Plan, source: LetterSource, done: Mapping[str, date | N
 def _update_note(application: Application) -> str:
     if application.pathway == "residency":
         match = match_for(application)
-        return f"{match.name}. Tell them where you matched and thank them again; writers like to know."
+        # The day is computed from the match's usual rule; its source says when that day was last published.
+        return (
+            f"{match.name} ({_match_rule(match)}). Tell them where you matched and thank them again; writers like "
+            "to know."
+        )
     return _UPDATE_NOTES.get(application.pathway, _UPDATE_NOTE)
+
+
+def _match_rule(match: Match) -> str:
+    if match.rule == "nrmp":
+        return "the third Friday of March, NRMP's usual day"
+    month, dom = (int(part) for part in match.day.split("-"))
+    return f"its usual day, on or after {date(2000, month, dom):%B} {dom}; check its own calendar"
 
 
 def _packet_note() -> str:

@@ -37,6 +37,9 @@ class PortalRules:
     type_steps: dict[str, str] = field(default_factory=dict)  # letter type -> its own writer steps
     limit_with_packet: int = 0
     every_school_gets_all: bool = False
+    keep_slot: bool = False  # assignments lock on applying: keep a slot free for a letter still on its way
+    id_name: str = "Letter ID"  # the portal's own name for the number that matches a letter to its request
+    id_where: str = "on the portal's letter request"
 
     def assignment_rule(self, limit: int | None = None) -> str:
         """The grid's sentence about this portal's limit, naming its source."""
@@ -56,6 +59,14 @@ class Match:
     day: str = ""
     portals: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
+    note: str = ""
+
+    def results_in(self, year: int) -> date:
+        """The match's results day in ``year``, from its rule (computed: the match may not have published it)."""
+        if self.rule == "nrmp":
+            return match_day(year)
+        month, dom = (int(part) for part in self.day.split("-"))
+        return working_day_after(date(year, month, dom))
 
 
 @cache
@@ -116,6 +127,11 @@ def default_max_letters(portal: str) -> int:
     return portal_rules(portal).limit or 10
 
 
+def letter_id_name(portal: str) -> str:
+    """What the portal calls a letter's request number: "Letter ID" (ERAS), "AMCAS Request ID" (AMCAS)."""
+    return portal_rules(portal).id_name
+
+
 def writer_steps(portal: str, letter_type: str | None = None) -> str:
     """What the writer does to submit, for this portal and letter type (a SLOE or eSLOR has its own steps)."""
     rules = portal_rules(portal)
@@ -148,8 +164,7 @@ def results_day(application: Application, due: date) -> date:
     if match.rule == "nrmp":
         day = match_day(due.year)
         return day if day > due else match_day(due.year + 1)
-    month, dom = (int(part) for part in match.day.split("-"))
-    day = working_day_after(date(due.year, month, dom))
+    day = match.results_in(due.year)
     if day <= due + timedelta(days=1):
-        day = working_day_after(date(due.year + 1, month, dom))
+        day = match.results_in(due.year + 1)
     return day

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lor import timing
-from lor.letter_types import CLINICAL_ROLES, departmental
+from lor.letter_types import CLINICAL_ROLES, department_letter, departmental, every_writer_type, expectation_for
 from lor.models import (
     CLOSED_STATUSES,
     Application,
@@ -238,6 +238,8 @@ def score_mentor(mentor: Mentor, application: Application, *, today: date) -> Me
                 "Choose them only if they can speak to your work in detail."
             )
     slot = departmental(mentor, application)
+    if slot is None and mentor.role == "department_chair" and expectation_for(mentor, application) is None:
+        slot = department_letter(application)  # a chair's own letter is not the IM SEL: both can be planned
     if slot is not None and mentor.role not in LETTER_SOURCE_ROLES:
         warnings.append(
             f"The {_short_type(slot.type)} is the department's letter, not {mentor.name}'s own: this score is "
@@ -363,6 +365,8 @@ def can_write(mentor: Mentor, letter_type: str, application: Application) -> boo
         field = application.specialty
         return mentor.role in CLINICAL_ROLES and (field is None or mentor.specialty == field)
     if letter_type == "sloe":
+        if every_writer_type(application) == "sloe":  # colon and rectal surgery: a general surgeon writes it too
+            return mentor.role in CLINICAL_ROLES
         field = application.specialty or "emergency_medicine"
         return mentor.role in CLINICAL_ROLES and mentor.specialty == field
     if letter_type == "eslor":

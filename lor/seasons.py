@@ -267,6 +267,11 @@ def rules_season() -> str:
     return str(_data()["rules_season"])
 
 
+def rules_season_line() -> str:
+    """The one line shown wherever rules are (the FAQ, the letter mix): which season they were checked for."""
+    return f"These rules follow {rules_season()}."
+
+
 def checked() -> str:
     """The day data/seasons.toml was last checked (YYYY-MM-DD)."""
     return str(_data()["checked"])

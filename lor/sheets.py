@@ -24,7 +24,7 @@ from lor.models import (
     label,
     served_application,
 )
-from lor.portals import writer_steps
+from lor.portals import letter_id_name, writer_steps
 from lor.text import day_text as _day
 from lor.text import plural
 
@@ -33,10 +33,10 @@ Items = list[tuple[LetterRequest, Application]]
 WAIVER_TEXT: dict[bool | None, str] = {
     True: "Waived: the student will not see this letter.",
     # AMCAS never shows letters to applicants and ERAS doesn't either: what is kept is the FERPA right to
-    # see a copy a school holds (AAMC AMCAS and ERAS guides; data/guidance/waiver.md).
+    # see a copy held by a school the student attends or enrolls in (data/guidance/waiver.md).
     False: (
-        "Not waived: the student keeps the legal (FERPA) right to see a copy a school holds; "
-        "the portals don't show letters to students."
+        "Not waived: the student keeps the legal (FERPA) right to see a copy held by a school they attend or "
+        "later enroll in; the portals don't show letters to students."
     ),
     None: "Not decided yet.",
 }
@@ -139,7 +139,7 @@ def _html_letter(row: _Row, earliest: date) -> str:
         ("How to submit", _e(how)),
     ]
     if letter.letter_id:
-        facts.append(("Letter ID", f"<code>{_e(letter.letter_id)}</code>"))
+        facts.append((letter_id_name(app.portal), f"<code>{_e(letter.letter_id)}</code>"))
     facts.append(("Letter type", _e(label(letter.letter_type))))
     facts.append(("Version", _e(_version(letter))))
     facts.append(("Waiver", _e(WAIVER_TEXT[letter.waived])))
@@ -185,7 +185,7 @@ def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *,
         )
         parts.append(
             "<h2>Due dates</h2><table><thead><tr><th>Due</th><th>Application</th><th>Portal</th>"
-            f"<th>Letter ID</th><th>Programs</th></tr></thead><tbody>{table}</tbody></table>"
+            f"<th>Letter or request ID</th><th>Programs</th></tr></thead><tbody>{table}</tbody></table>"
         )
         parts.append("<h2>Each letter</h2>" + "".join(_html_letter(r, first.due) for r in rows))
     else:
@@ -251,7 +251,7 @@ def _md_letter(row: _Row, earliest: date) -> list[str]:
         f"- **How to submit:** {_line(how)}",
     ]
     if letter.letter_id:
-        lines.append(f"- **Letter ID:** {_line(letter.letter_id)}")
+        lines.append(f"- **{letter_id_name(app.portal)}:** {_line(letter.letter_id)}")
     lines.append(f"- **Letter type:** {_line(label(letter.letter_type))}")
     lines.append(f"- **Version:** {_line(_version(letter))}")
     lines.append(f"- **Waiver:** {_line(WAIVER_TEXT[letter.waived])}")

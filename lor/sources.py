@@ -18,17 +18,37 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def checked_label(checked: str) -> str:
-    """ "2026-11-30" -> "Nov 2026" (the month is what matters for content checked once a cycle)."""
+    """ "2026-11-30" -> "Nov 30, 2026": the day the content was compared with its source."""
     day = date.fromisoformat(checked)
-    return f"{day:%b} {day.year}"
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 _URL = re.compile(r",?\s*https?://[^\s;)]+")
+_BARE_URL = re.compile(r"https?://[^\s;)]+")
+_PARENS = re.compile(r"\([^()]*\)")
 
 
 def short_source(source: str) -> str:
     """The source without its web addresses, for the one-line caption (the full text goes in its tooltip)."""
     return " ".join(_URL.sub("", source).split())
+
+
+def source_links(source: str) -> list[tuple[str, str]]:
+    """(title, address) of each page a source cites with its web address, in order: the title is the name just
+    before the address, without its parenthesised notes ("AAMC, \"ERAS Timeline\"")."""
+    out = []
+    start = 0
+    for match in _BARE_URL.finditer(source):
+        before = source[start : match.start()]
+        start = match.end()
+        while _PARENS.search(before):  # notes can nest: "(… (Feb 1) …)"
+            before = _PARENS.sub("", before)
+        title = " ".join(before.split(";")[-1].split()).strip(" ,;")
+        title = re.sub(r"\s+,", ",", re.sub(r'\s+"(?=[,;]|$)', '"', title))
+        if title.lower().startswith("unverified"):
+            continue
+        out.append((title or match.group(), match.group().rstrip(".,")))
+    return out
 
 
 # The last part of a source may start with "Unverified": it says what no official page confirmed (the

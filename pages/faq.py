@@ -4,6 +4,7 @@ import streamlit as st
 
 from lor import ui
 from lor.guidance import GROUPS, Topic, get_topic, load_guidance, search, topic_body
+from lor.seasons import rules_season_line
 from lor.sources import source_line, sources_caption
 
 ws = ui.page_header(
@@ -13,14 +14,16 @@ ws = ui.page_header(
 )
 
 
-# The student's own pathways lead the "how many letters" list.
+# The student's own pathways lead the "how many letters" list; dates are those of the seasons still ahead.
 mine = [(a.pathway, a.specialty) for a in ui.snapshot(ws).applications()]
+today = ui.today()
+st.caption(rules_season_line())
 
 
 def show(topic: Topic, *, opened: bool) -> None:
     with st.expander(topic.title, expanded=opened):
         st.markdown("  \n".join(f"**{line}**" for line in topic.summary.splitlines()))
-        st.markdown(topic_body(topic, mine))
+        st.markdown(topic_body(topic, mine, today=today))
         st.caption(sources_caption(topic.sources, topic.checked))
         for page in topic.related:
             ui.page_link(page)
@@ -31,7 +34,7 @@ opened = get_topic(wanted)
 if wanted and opened is None:
     st.info("That topic was not found (the link may be out of date). Every topic is listed below.", icon="🔎")
 
-cards = ui.cards(ws, ui.today())
+cards = ui.cards(ws, today)
 if cards:
     st.subheader("For you now")
     for card in cards:

@@ -378,7 +378,8 @@ def test_point_11_each_portal_states_what_cannot_be_changed_later():
     assert "remove or replace an evaluation once it is completed" in said["ResidencyCAS"]
     assert "remove or replace an evaluation once it is completed" in said["AACOMAS"]
     assert "edit or delete a letter entry after your first submission" in said["AMCAS"]
-    assert said["ERAS"] == ""  # nothing checked to say
+    # Issue #24: ERAS too. Before, nothing was said: its letters lock to a program once you apply.
+    assert "locks the letters assigned to a program once you apply" in said["ERAS"]
 
 
 def test_point_11_conference_dates_are_stored_per_year_with_a_source():

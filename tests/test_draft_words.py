@@ -34,6 +34,7 @@ from lor.models import (
     Student,
     label,
 )
+from lor.portals import letter_id_name
 from lor.scoring import is_letter_source
 
 KINDS = tuple(kind for kind, _ in DRAFT_KINDS)
@@ -196,7 +197,7 @@ def test_every_draft_reads_as_words_a_student_would_send():
                 problems.append(f"a greeting neither titled nor the name as typed: {greeting!r}: {where}")
         if "short notice" in text.casefold() and row["days_left"] >= 14:
             problems.append(f"short notice {row['days_left']} days ahead: {where}")
-        has_id = f"Letter ID: {row['letter_id']}" in d.body
+        has_id = f"{letter_id_name(args['application'].portal)}: {row['letter_id']}" in d.body
         if row["letter_id"] and d.kind in ("thanks_yes", "reminder_1", "reminder_2") and not has_id:
             problems.append(f"no Letter ID in the {d.kind} email: {where}")
     assert problems == [], f"{len(problems)} problems, e.g.\n" + "\n".join(problems[:10])
@@ -287,9 +288,10 @@ def test_the_packet_email_carries_the_letter_id_when_one_is_set(portal):
     app = Application(name="IM", specialty="internal_medicine", portal=portal, deadline=TODAY + timedelta(days=60))
     letter = LetterRequest(mentor_id=writer.id, application_id=app.id, status="agreed", letter_id="L-778899")
     body = draft("thanks_yes", student=None, mentor=writer, application=app, letter=letter, today=TODAY).body
-    assert "Letter ID: L-778899" in body
+    name = letter_id_name(portal)  # the portal's own word: "AMCAS Request ID" in AMCAS (issue #24.3)
+    assert f"{name}: L-778899" in body
     unset = letter.model_copy(update={"letter_id": None})
-    assert "Letter ID" not in draft("thanks_yes", student=None, mentor=writer, application=app, letter=unset,
+    assert f"{name}:" not in draft("thanks_yes", student=None, mentor=writer, application=app, letter=unset,
                                    today=TODAY).body  # fmt: skip
 
 

@@ -43,6 +43,7 @@ DOMAIN_TOPICS = {
         "assignment",
         "departmental-letters",
         "sloe",
+        "standardized-letters",
         "do-letters",
         "reapplying",
         "mspe",
@@ -245,7 +246,8 @@ def test_the_mix_topic_shows_every_rule_from_the_rules_file():
     assert rules
     for rule in rules:
         row = next(line for line in body.splitlines() if rule["summary"] in line)
-        assert ("*Required:*" if rule["required"] else "*Advice:*") in row
+        need = "Required" if rule["required"] else "Note" if rule["kind"] == "note" else "Advice"
+        assert f"*{'Optional' if rule.get('optional') else need}:*" in row
 
 
 def test_the_mix_list_puts_the_students_own_pathways_first_and_stays_short():
@@ -379,7 +381,7 @@ def _residency(specialty: str) -> Application:
         ("emergency_medicine", [("attending", "sloe"), ("attending", "sloe")]),  # 2 SLOEs recommended
         ("obstetrics_gynecology", [("attending", "sloe"), ("department_chair", "chair")]),
         ("orthopaedic_surgery", [("attending", "eslor")]),
-        ("internal_medicine", [("department_chair", "chair")]),
+        ("internal_medicine", [("department", "sel")]),  # the department's IM SEL; a chair's own letter is not it
         ("general_surgery", [("department_chair", "chair")]),
         ("pediatrics", [("department_chair", "chair")]),
     ],

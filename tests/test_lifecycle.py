@@ -208,8 +208,11 @@ def test_next_step_tells_the_card_what_to_do():
     [
         ("ERAS", "A1B2C3D4E5", False),
         ("AMCAS", "1234567", False),
-        ("AMCAS", "12345", True),
-        ("AMCAS", "12A4567", True),
+        # Issue #24.3: the 7-digit rule came from the retired Letter Writer Application; an AMCAS Request ID of
+        # another shape is not flagged (no format of it was published).
+        ("AMCAS", "12345", False),
+        ("AMCAS", "12A4567", False),
+        ("AMCAS", "1234 567", True),
         ("ERAS", "1234 5678", True),
         ("ERAS", "x" * 60, True),
         ("other", "", False),

@@ -9,6 +9,7 @@ from plan_dates import TODAY
 
 from lor.mix import application_problems, check_mix, load_rules, mix_for_letters, rules_for
 from lor.models import Application, Mentor, Program
+from lor.portals import portal_rules
 
 DEADLINE = date(2027, 9, 1)
 
@@ -24,7 +25,7 @@ def people(n: int, role: str = "attending", specialty: str | None = None, prefix
     ]
 
 
-IM, EM, OB, ORTHO, CARDS, PEDS, SURG = (
+IM, EM, OB, ORTHO, CARDS, PEDS, SURG, NSG, CRS = (
     "internal_medicine",
     "emergency_medicine",
     "obstetrics_gynecology",
@@ -32,6 +33,8 @@ IM, EM, OB, ORTHO, CARDS, PEDS, SURG = (
     "cardiology",
     "pediatrics",
     "general_surgery",
+    "neurosurgery",
+    "colon_rectal_surgery",
 )
 RECENT = TODAY - timedelta(days=90)
 LONG_AGO_SUPERVISOR = [Mentor(id="old", name="Dr. Old", role="supervisor", last_worked=date(2023, 1, 1))]
@@ -154,6 +157,50 @@ CASES = {
         (app(specialty=ORTHO), people(3, specialty=ORTHO), {"m1": "eslor"}),
         (app(specialty=ORTHO), people(3, specialty=ORTHO), None),
     ),
+    "im-chair-personal": (
+        (app(specialty=IM), people(2, specialty=IM) + people(1, "department_chair", IM, prefix="c"), {"c0": "chair"}),
+        (app(specialty=IM), people(3, specialty=IM), None),
+    ),
+    "plastics-psca": (
+        (app(specialty="plastic_surgery"), people(3, specialty="plastic_surgery"), None),
+        (app(specialty="plastic_surgery"), people(1, specialty="plastic_surgery"), None),
+    ),
+    "neurosurgery-home-loe": (
+        (app(specialty=NSG), people(2, specialty=NSG) + people(1, "department", NSG, prefix="d"), {"d0": "sloe"}),
+        (app(specialty=NSG), people(3, specialty=NSG), None),
+    ),
+    "neurosurgery-away-loe": (
+        (
+            app(specialty=NSG),
+            people(1, specialty=NSG) + people(2, "department", NSG, prefix="d"),
+            {"d0": "sloe", "d1": "sloe"},
+        ),
+        (app(specialty=NSG), people(2, specialty=NSG) + people(1, "department", NSG, prefix="d"), {"d0": "sloe"}),
+    ),
+    "neurosurgery-free-form": (
+        (
+            app(specialty=NSG),
+            people(1, specialty=NSG) + people(2, "department", NSG, prefix="d"),
+            {"d0": "sloe", "d1": "sloe"},
+        ),
+        (app(specialty=NSG), people(2, "department", NSG, prefix="d"), {"d0": "sloe", "d1": "sloe"}),
+    ),
+    "otolaryngology-slor": (
+        (app(specialty="otolaryngology"), people(3, specialty="otolaryngology"), {"m0": "sloe"}),
+        (app(specialty="otolaryngology"), people(3, specialty="otolaryngology"), None),
+    ),
+    "radiology-slor": (
+        (app(specialty="radiology"), people(3, specialty="radiology"), {"m0": "standardized"}),
+        (app(specialty="radiology"), people(3, specialty="radiology"), None),
+    ),
+    "crs-sloe": (
+        (app("fellowship", CRS), people(3, specialty=SURG), {"m0": "sloe"}),
+        (app("fellowship", CRS), people(3, specialty=SURG), None),
+    ),
+    "crs-only-sloe": (
+        (app("fellowship", CRS), people(3, specialty=SURG), {"m0": "sloe", "m1": "sloe", "m2": "sloe"}),
+        (app("fellowship", CRS), people(3, specialty=SURG), {"m0": "sloe", "m1": "sloe"}),
+    ),
     "fel-program-director": (
         (
             app("fellowship", CARDS),
@@ -217,12 +264,20 @@ def test_rule_passes_and_fails(rule_id):
     passing, failing = CASES[rule_id]
     good = check_for(rule_id, *passing)
     bad = check_for(rule_id, *failing)
+    rule = next(r for r in load_rules() if r["id"] == rule_id)
     assert good.ok, good.message
+    assert good.required is bad.required is rule["required"]
+    if rule["kind"] == "note":  # a note says the same whatever the letters: something to know, never a gap
+        assert bad.ok and bad.note and good.message == bad.message
+        return
+    if rule.get("optional"):  # an optional letter not planned is a note, not a failure
+        assert bad.ok and bad.note and not good.note and good.message != bad.message
+        return
     assert not bad.ok, bad.message
     assert good.message != bad.message
-    rule = next(r for r in load_rules() if r["id"] == rule_id)
-    assert good.required is bad.required is rule["required"]
-    assert bad.source == rule["source"]
+    # The portal limit cites the chosen portal's own page; every other check its rule's sources.
+    portal = portal_rules(failing[0].portal).source if rule["kind"] == "portal_limit" else None
+    assert bad.source == (portal or rule["source"])
 
 
 def test_required_checks_are_the_ones_the_design_names():

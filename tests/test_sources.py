@@ -26,33 +26,35 @@ def test_a_rule_without_a_source_or_a_date_is_found(tmp_path):
     shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("*.db*", "*.json"))
     rules = copy / "letter_rules.toml"
     text = rules.read_text(encoding="utf-8")
-    at = text.index('checked = "2026-11-30"', text.index('id = "med-science-faculty"'))
-    rules.write_text(text[:at] + text[at + len('checked = "2026-11-30"') :], encoding="utf-8")
+    at = text.index('checked = "2026-12-07"', text.index('id = "med-science-faculty"'))
+    rules.write_text(text[:at] + text[at + len('checked = "2026-12-07"') :], encoding="utf-8")
     topic = copy / "guidance" / "waiver.md"
-    topic.write_text(topic.read_text(encoding="utf-8").replace('checked = "2026-11-30"\n', ""), encoding="utf-8")
+    topic.write_text(topic.read_text(encoding="utf-8").replace('checked = "2026-12-07"\n', ""), encoding="utf-8")
     found = missing_sources(copy)
     assert "letter_rules.toml rule med-science-faculty: no checked date" in found
     assert "guidance/waiver.md: no checked date" in found
 
 
-def test_the_line_beside_a_check_names_the_source_and_the_month_it_was_checked():
-    assert checked_label("2026-11-30") == "Nov 2026"
-    assert source_line("CORD SLOE instructions", "2026-11-30") == "Source: CORD SLOE instructions · checked Nov 2026"
+def test_the_line_beside_a_check_names_the_source_and_the_day_it_was_checked():
+    assert checked_label("2026-11-30") == "Nov 30, 2026"
+    assert (
+        source_line("CORD SLOE instructions", "2026-11-30") == "Source: CORD SLOE instructions · checked Nov 30, 2026"
+    )
 
 
 def test_the_caption_leaves_web_addresses_for_the_tooltip():
     full = 'AAMC, "ERAS FAQ", https://www.aamc.org/eras-faq (2027 cycle); CORD (x, https://cordem.org/sloe)'
-    assert source_line(full, "2026-11-30") == 'Source: AAMC, "ERAS FAQ" (2027 cycle); CORD (x) · checked Nov 2026'
+    assert source_line(full, "2026-11-30") == 'Source: AAMC, "ERAS FAQ" (2027 cycle); CORD (x) · checked Nov 30, 2026'
 
 
 def test_an_unverified_note_leads_the_caption_so_it_never_reads_as_fact():
     source = "Indiana University, https://medicine.iu.edu/x; Unverified: mid-July is one school's date; ask yours"
     assert unverified_note(source) == "Unverified: mid-July is one school's date; ask yours"
     assert source_line(source, "2026-11-30") == (
-        "Unverified: mid-July is one school's date; ask yours · Source: Indiana University · checked Nov 2026"
+        "Unverified: mid-July is one school's date; ask yours · Source: Indiana University · checked Nov 30, 2026"
     )
     assert source_line("Unverified: the project's advice", "2026-11-30") == (
-        "Unverified: the project's advice · checked Nov 2026"
+        "Unverified: the project's advice · checked Nov 30, 2026"
     )
     assert unverified_note("CORD SLOE instructions; AAMC ERAS FAQ") == ""
 
@@ -76,6 +78,6 @@ def test_unverified_facts_lists_what_no_official_page_confirmed(tmp_path):
 def test_a_guidance_cards_full_caption_also_leads_with_what_is_unverified():
     sources = ["AAIM, https://www.im.org/x", "Unverified: mid-July is one school's date"]
     assert sources_caption(sources, "2026-11-30") == (
-        "Unverified: mid-July is one school's date · Sources: AAIM, https://www.im.org/x · checked Nov 2026"
+        "Unverified: mid-July is one school's date · Sources: AAIM, https://www.im.org/x · checked Nov 30, 2026"
     )
-    assert sources_caption(["CORD"], "2026-11-30") == "Sources: CORD · checked Nov 2026"
+    assert sources_caption(["CORD"], "2026-11-30") == "Sources: CORD · checked Nov 30, 2026"

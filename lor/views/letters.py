@@ -56,6 +56,7 @@ from lor.models import (
     plain_errors,
     served_application,
 )
+from lor.portals import portal_rules
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
 from lor.text import and_list, letter_title, lines_of, month_day, plural
@@ -499,8 +500,9 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
         st.caption(WAIVER_ADVICE)
         ui.page_link("faq", "Why waive?", icon="💡", topic="waiver")
         key = sync(f"letter-{letter.id}-letter-id", letter.letter_id or "")
+        id_rules = portal_rules(app.portal if app else "other")
         st.text_input(
-            "Letter ID (from the portal's Letter Request Form)",
+            f"{id_rules.id_name} ({id_rules.id_where})",
             key=key,
             on_change=on_field,
             args=edit_args(ws, letter, "letter_id", key),

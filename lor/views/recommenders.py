@@ -57,6 +57,7 @@ from lor.seasons import (
     NEXT_SEASON,
     application_season,
     resolve_season,
+    rules_season_line,
     season_caption,
     season_choice_label,
     season_choices,
@@ -813,8 +814,8 @@ def writer_card(
 
 
 def mix_check(check: MixCheck, *, source: bool = True) -> None:
-    icon = "✅" if check.ok else "❌" if check.required else "⚠️"
-    kind = "required" if check.required else "advice"
+    icon = "ℹ️" if check.note else "✅" if check.ok else "❌" if check.required else "⚠️"
+    kind = "note" if check.note else "required" if check.required else "advice"
     st.markdown(f"{icon} {ui.md(check.message)} *({kind})*")
     if source:
         st.caption(ui.md(source_line(check.source, check.checked)), help=check.source or None)
@@ -829,12 +830,13 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
         st.error("Not ready yet: at least one required letter is missing.", icon="❌")
     # What still needs doing first; the checks already met fold away (on a phone they pushed the writers far down).
     missing = [check for check in report.checks if not check.ok]
-    met = [check for check in report.checks if check.ok]
-    for check in missing:
+    notes = [check for check in report.checks if check.note]  # an optional letter, a practice not confirmed
+    met = [check for check in report.checks if check.ok and not check.note]
+    for check in missing + notes:
         mix_check(check, source=False)
-    if missing:
+    if missing or notes:
         with st.expander("Where these checks come from", icon="📚"):
-            for check in missing:
+            for check in missing + notes:
                 mix_check(check)
     if met:
         with st.expander(f"{plural(len(met), 'check')} met, with sources", icon="✅"):
@@ -843,7 +845,10 @@ def mix_panel(application: Application, mentors: list[Mentor], letters: list[Let
     if report.suggestions:
         st.markdown("**What to add**")
         st.markdown("\n".join(f"- {ui.md(s)}" for s in report.suggestions))
-    st.caption("Based on this application's letters that are not declined or withdrawn. Check each program too.")
+    st.caption(
+        "Based on this application's letters that are not declined or withdrawn. Check each program too. "
+        + rules_season_line()
+    )
 
 
 def backups_panel(
