@@ -159,7 +159,7 @@ def test_the_restore_box_reads_a_chosen_file_once_and_keeps_only_its_summary(ope
     assert not at.exception
     assert calls == [len(backup)]  # one parse for the preview, however often the page ran
     kept = at.session_state[lor.ui.PREVIEW_KEY][1]
-    assert isinstance(kept, lor.ui.RestorePreview) and kept.mentors == 6
+    assert isinstance(kept, lor.ui.RestorePreview) and kept.mentors == 7  # the example plan's writers
     bad = attack_document().encode()
     at.file_uploader(key="share-restore-file").set_value(("evil.json", bad, "application/json")).run()
     at.run()
