@@ -21,6 +21,7 @@ from story import (
     download,
     go,
     main,
+    open_expander,
     plan_letter,
     printed_pages,
     saved,
@@ -43,8 +44,7 @@ def test_1_amcas_and_aacomas_applications_take_their_season_s_dates(story):
     go(pg, server, "recommenders")
     add_application(pg, "MD schools", pathway="Medical school")
     expect(main(pg)).to_contain_text("AMCAS 2028 · letters due Jun 11, 2027")
-    open_form = pg.get_by_text("Add an application", exact=True)
-    open_form.click()
+    open_expander(pg, "Add an application", ".st-key-application-name input")
     choose(pg, "application-portal", "AACOMAS")
     add_application(pg, "DO schools", pathway="Medical school")
     apps = {a.name: a for a in saved(server).applications()}
