@@ -4,7 +4,7 @@ import streamlit as st
 
 from lor import ui
 from lor.text import letter_title
-from lor.views.letters import (
+from lor.ui.views.letters import (
     ASSIGN_PLACE,
     DETAIL_PLACE,
     SELECT_KEY,

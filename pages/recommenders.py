@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lor import ui
-from lor.views.recommenders import (
+from lor.ui.views.recommenders import (
     APP_KEY,
     add_application_form,
     add_mentor_form,

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lor import ui
 from lor.models import PlanSettings
-from lor.views import timeline as view
+from lor.ui.views import timeline as view
 
 ws = ui.page_header(
     "Timeline",

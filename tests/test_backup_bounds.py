@@ -140,15 +140,16 @@ def test_a_huge_or_deep_document_is_refused_before_it_is_built(text, reason):
 
 def test_the_restore_box_reads_a_chosen_file_once_and_keeps_only_its_summary(open_page, monkeypatch):
     import lor.ui
+    import lor.ui.restore
 
     calls: list[int] = []
-    real = lor.ui.parse_backup
+    real = lor.ui.restore.parse_backup
 
     def counted(data):
         calls.append(len(data))
         return real(data)
 
-    monkeypatch.setattr(lor.ui, "parse_backup", counted)
+    monkeypatch.setattr(lor.ui.restore, "parse_backup", counted)
     at = open_page("share")
     backup = configured_store().export_json(configured_store().default_workspace()).encode()
     at.file_uploader(key="share-restore-file").set_value(("lor-plan.json", backup, "application/json")).run()

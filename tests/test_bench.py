@@ -260,7 +260,7 @@ def test_a_long_list_of_writers_shows_the_best_twelve_and_everyone_with_a_letter
 ):
     from plain_text import shown
 
-    from lor.views.recommenders import CARDS_SHOWN
+    from lor.ui.views.recommenders import CARDS_SHOWN
 
     def cards(at) -> set[str]:
         return {shown(m.value).split("**")[1] for m in at.markdown if m.value.startswith("**") and "** · " in m.value}

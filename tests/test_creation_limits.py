@@ -13,6 +13,7 @@ from plan_dates import TODAY
 
 import lor.store
 import lor.ui
+import lor.ui.clients
 from lor.limits import KeyedLimit, Rate
 from lor.models import Mentor, Student
 from lor.store import EMPTY_DESK_AFTER, UNUSED_AFTER, CreationRefused, DeskFull, Store
@@ -106,7 +107,7 @@ def test_plans_and_desks_nobody_uses_are_purged_after_the_stated_time(store: Sto
 
 
 def test_a_client_that_starts_too_many_plans_is_told_to_wait_and_nothing_is_saved(open_page, monkeypatch):
-    monkeypatch.setattr(lor.ui, "NEW_PLANS", KeyedLimit(Rate(2, 600)))
+    monkeypatch.setattr(lor.ui.clients, "NEW_PLANS", KeyedLimit(Rate(2, 600)))
     for _ in range(2):
         at = open_page("dashboard", example=False, shared=True)
         at.button(key="dashboard-load-example").click().run()
@@ -141,7 +142,7 @@ def test_an_advisor_removes_a_student_and_closes_the_desk_on_the_desk_page(open_
 
 
 def test_an_advisor_can_make_only_a_few_desks_an_hour(open_page, monkeypatch):
-    monkeypatch.setattr(lor.ui, "NEW_DESKS", KeyedLimit(Rate(1, 3600)))
+    monkeypatch.setattr(lor.ui.clients, "NEW_DESKS", KeyedLimit(Rate(1, 3600)))
     for expected in ("made", "refused"):
         at = open_page("desk", example=False, shared=True)
         at.text_input(key="desk-create-name").input("Dr. Lee's advisees")
@@ -162,7 +163,7 @@ def _find(open_page, edit: str, code: str):
 
 
 def test_wrong_join_codes_are_counted_per_client_across_reloads(open_page, monkeypatch):
-    monkeypatch.setattr(lor.ui, "WRONG_CODES", KeyedLimit(Rate(3, 600)))
+    monkeypatch.setattr(lor.ui.clients, "WRONG_CODES", KeyedLimit(Rate(3, 600)))
     open_page("dashboard", example=False, shared=True)
     store = configured_store()
     _, code = store.create_desk("Dr. Lee")
@@ -175,7 +176,7 @@ def test_wrong_join_codes_are_counted_per_client_across_reloads(open_page, monke
 
 
 def test_look_ups_of_one_desk_are_counted_per_desk(open_page, monkeypatch):
-    monkeypatch.setattr(lor.ui, "DESK_JOINS", KeyedLimit(Rate(2, 600)))
+    monkeypatch.setattr(lor.ui.clients, "DESK_JOINS", KeyedLimit(Rate(2, 600)))
     open_page("dashboard", example=False, shared=True)
     store = configured_store()
     _, code = store.create_desk("Dr. Lee")

@@ -98,7 +98,7 @@ def test_every_page_draws_a_plan_of_look_alike_ids_and_names_with_every_control_
 
 
 def test_programs_of_one_name_in_a_plan_saved_before_names_had_to_differ_still_get_their_own_keys():
-    from lor.views.letters import program_key_parts
+    from lor.ui.views.letters import program_key_parts
 
     # model_construct: the plan as an older version saved it, before the model refused repeated names.
     app = Application.model_construct(id="x", programs=[Program(name=n) for n in ("a-b", "a-b", "a:b", "a")])

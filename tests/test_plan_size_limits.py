@@ -210,7 +210,7 @@ def test_a_plan_saved_above_a_limit_still_opens_on_every_page(open_page, kind):
 
 def test_a_long_program_list_is_assigned_one_page_of_programs_at_a_time(open_page):
     from lor.models import Program
-    from lor.views.letters import PROGRAMS_PER_PAGE
+    from lor.ui.views.letters import PROGRAMS_PER_PAGE
 
     at = open_page("letters")
     ws = plan()
@@ -232,7 +232,7 @@ def test_many_letters_in_one_application_are_assigned_a_few_columns_at_a_time(op
     """Twelve letters in one application would squeeze each writer's column until "(planned)" breaks mid-word."""
     from lor.assignment import assignable_letters
     from lor.models import Program
-    from lor.views.letters import LETTERS_PER_PAGE
+    from lor.ui.views.letters import LETTERS_PER_PAGE
 
     at = open_page("letters")
     ws = plan()

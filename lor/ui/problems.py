@@ -1,0 +1,73 @@
+"""The pages a visitor gets instead of a plan: a broken setting, a database gone, a stale link or desk."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lor.store import (
+    DatabaseUnavailable,
+)
+from lor.ui.keys import WS_KEY
+from lor.ui.notices import md
+from lor.ui.server import configuration_problem
+
+
+def configuration_problem_page() -> None:
+    """The page every visitor gets while a setting is broken: which file, which key, what to do. No plan opens."""
+    problem = configuration_problem()
+    if isinstance(problem, DatabaseUnavailable):
+        database_problem(problem)
+        return
+    st.title("LOR Planner is not running: a setting needs fixing")
+    if problem is None:
+        st.write("The setting has been fixed. Reload this page to open the app.")
+        return
+    st.error(f"A setting can't be used: {md(problem.problem)}", icon="⚙️")
+    st.write("The file (or place) it is in:")
+    st.code(problem.source, language=None)
+    st.write("The setting:")
+    st.code(problem.key, language=None)
+    st.write(
+        "Until it is fixed the app opens no plan at all, so no plan can be shown to the wrong person or mixed "
+        "with another. Whoever runs this app: correct the setting (on Streamlit Community Cloud: the app's "
+        "Settings, then Secrets; every setting is described in `.streamlit/secrets.toml.example`), then reload "
+        "this page. Plans already saved are unaffected."
+    )
+
+
+def database_problem(problem: DatabaseUnavailable, *, change_lost: bool = False) -> None:
+    """What every visitor sees while the plans' database can't be used (at start or mid-session): what is wrong,
+    that no plan is lost, and what to do; never a traceback. ``change_lost``: the visitor's last change (a field, a
+    tick) met the problem and was not saved."""
+    st.title("LOR Planner can't reach its database")
+    st.error(md(str(problem)), icon="🗄️")
+    if change_lost:
+        st.warning("Your last change was not saved: make it again once your plan opens.", icon="↩️")
+    st.write(
+        "Your plan is safe: plans stay in the database, and nothing you saved before this is lost. Try again in "
+        "a minute (reload this page). Whoever runs this app: check that the database server is running and that "
+        "the address, user and password in the app's secrets ([connections.lor] url) or the plans file are right."
+    )
+
+
+def stale_link_page() -> None:
+    """The page a wrong, stale or revoked link gets: clear words and a way to start again."""
+    st.title("This link does not open any plan")
+    st.write(
+        "The link may be mistyped, cut short, or replaced by a newer one. No plan was opened, and nobody "
+        "else's plan is shown. If you have a backup file, start a new plan and restore it on "
+        "Share & backup."
+    )
+    if st.button("Start a new plan", key="stale-start-new", type="primary"):
+        st.query_params.clear()
+        st.session_state.pop(WS_KEY, None)
+        st.rerun()
+
+
+def stale_desk_page() -> None:
+    """The page a wrong, old or guessed desk link gets: plain words, nothing revealed."""
+    st.title("This link does not open any desk")
+    st.write(
+        "The desk link may be mistyped or cut short. No desk was opened and no plan is shown. If you made the "
+        "desk, use the link you bookmarked when you made it."
+    )
