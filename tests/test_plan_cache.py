@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from plan_dates import TODAY
+from test_plancache import _busy_writers
 
 from lor import plancache, ui
 from lor.example import load_example
@@ -92,9 +93,6 @@ def test_a_desk_uses_a_cached_overview_and_never_crowds_the_class_out_of_the_cac
     changed = {r.plan_id: r for r in ui.desk_rows(desk, TODAY)}
     assert changed[student.id].name == "Ana R. Ruiz"
     assert all(changed[r.plan_id] is r for r in again if r.plan_id != student.id)
-
-
-from test_plancache import _busy_writers  # noqa: E402
 
 
 def test_a_result_made_from_the_snapshot_does_not_count_its_records_a_second_time(tmp_path: Path):
