@@ -33,7 +33,7 @@ from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
 from lor.config import Settings, is_database_url, load_settings
-from lor.desk import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
+from lor.joincodes import NO_DESK, desk_name, format_join_code, hash_join_code, join_code_for, normalize_join_code
 from lor.limits import (
     DESK_MEMBERS_MAX,
     DESKS_PER_SERVER,

@@ -8,9 +8,9 @@ import re
 
 from plan_dates import TODAY
 
-from lor.desk import desk_name
 from lor.example import example_document
 from lor.export import letters_csv, plan_csv
+from lor.joincodes import desk_name
 from lor.models import Mentor, Student
 from lor.overview import overview_of
 from lor.store import Workspace

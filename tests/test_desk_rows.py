@@ -9,20 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from plan_dates import TODAY
 
-from lor.desk import (
-    DESK_COLUMNS,
-    JOIN_ALPHABET,
-    DeskRow,
-    JoinAttempts,
-    by_need,
-    choices,
-    desk_csv,
-    desk_row,
-    filter_rows,
-    format_join_code,
-    join_code_for,
-    normalize_join_code,
-)
+from lor.desk import DESK_COLUMNS, DeskRow, by_need, choices, desk_csv, desk_row, filter_rows
+from lor.joincodes import JOIN_ALPHABET, JoinAttempts, format_join_code, join_code_for, normalize_join_code
 from lor.models import LetterRequest, Mentor
 from lor.overview import overview_of
 from tools.advisees import add_advisee

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from lor.desk import JOIN_ALPHABET, hash_join_code, normalize_join_code
+from lor.joincodes import JOIN_ALPHABET, hash_join_code, normalize_join_code
 from lor.models import Mentor, Student
 from lor.store import DeskView, copy_plans, hash_token, store_at
 

@@ -6,7 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from lor.desk import DeskRow, JoinAttempts, desk_row
+from lor.desk import DeskRow, desk_row
+from lor.joincodes import JoinAttempts
 from lor.limits import (
     DESKS_PER_CLIENT,
     JOINS_PER_DESK,
