@@ -76,7 +76,7 @@ def pg_database() -> Iterator[str]:
     except psycopg.Error as exc:
         _without_postgres(f"cannot create a test database on {parts.hostname}:{parts.port or 5432} ({exc})")
     yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-    from lor.pgstore import close_all_pools
+    from lor.store.postgres import close_all_pools
 
     close_all_pools()
     with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
@@ -88,7 +88,7 @@ def pg_url(pg_database: str) -> Iterator[str]:
     """An empty PostgreSQL store's address for one test: its own schema in the session's database."""
     import psycopg
 
-    from lor.pgstore import close_pool
+    from lor.store.postgres import close_pool
 
     schema = f"t_{secrets.token_hex(6)}"
     with psycopg.connect(pg_database, autocommit=True) as conn:

@@ -3,7 +3,8 @@
 - Only ``lor/ui/``, ``pages/`` and ``app.py`` import Streamlit; every other ``lor`` module is plain Python (it can run
   in a notebook or a script), and importing all of them loads no Streamlit at all.
 - The core never imports ``lor.ui``.
-- No import circle between ``lor`` modules, whether the import is at the top of a file or inside a function.
+- No import circle between ``lor`` modules, whether the import is at the top of a file or inside a function (an
+  import only the type checker reads, under ``if TYPE_CHECKING:``, is not one).
 """
 
 from __future__ import annotations
@@ -24,10 +25,24 @@ def lor_modules() -> dict[str, Path]:
     return {module_name(p): p for p in sorted((ROOT / "lor").rglob("*.py"))}
 
 
+def _runtime_nodes(tree: ast.AST):
+    """Every node of the tree except those under ``if TYPE_CHECKING:`` (names for the type checker only: no import
+    happens when the program runs, so no arrow)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and ast.unparse(child.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
+
+
 def imports_of(path: Path, known: set[str]) -> set[str]:
-    """Every module ``path`` imports (anywhere in the file): the lor modules by their name, others by their top."""
+    """Every module ``path`` imports when it runs (anywhere in the file): lor modules by their name, others by top."""
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             out |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -90,3 +105,11 @@ def test_no_import_circle_between_lor_modules():
         if start not in state:
             walk(start, [start])
     assert circles == []
+
+
+def test_storing_a_plan_loads_no_planner_and_no_postgresql_driver():
+    # The store is the app's floor: importing it must not pull in the planner (join codes live apart from the desk's
+    # rows for this) nor psycopg (loaded only when a PostgreSQL address is opened).
+    code = "import sys, lor.store; print(sorted(m for m in ('lor.planner', 'lor.desk', 'psycopg') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

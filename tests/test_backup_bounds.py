@@ -13,23 +13,25 @@ from plain_text import assert_plain
 from plan_dates import TODAY
 from pydantic import ValidationError
 
+import lor.backup
 import lor.store
 from lor.example import example_document
 from lor.models import Mentor, PlanSettings
 from lor.store import MAX_BACKUP_BYTES, Store, Workspace, parse_backup
+from lor.store.schema import PLAN_CHARS_SQL
 from tools.heavy_plan import settings_attack_document
 
 
 def stored_settings(store: Store, ws: Workspace) -> dict[str, str]:
     """The settings rows exactly as the database holds them."""
     with store._db() as db:
-        rows = db.query("SELECT key, value FROM settings WHERE workspace_id = ?", [ws.id])
+        rows = db.query("SELECT key, value FROM settings WHERE workspace_id = $1", [ws.id])
         return {r["key"]: r["value"] for r in rows}
 
 
 def stored_chars(store: Store, ws: Workspace) -> int:
     with store._db() as db:
-        return int(next(iter(db.query(lor.store._PLAN_CHARS_SQL, [ws.id] * 5)))["n"])
+        return int(next(iter(db.query(PLAN_CHARS_SQL, [ws.id])))["n"])
 
 
 def attack_document(size: int = 4_970_000, *, random_text: bool = False) -> str:
@@ -96,7 +98,7 @@ def test_a_smaller_padded_backup_restores_without_its_padding(ws: Workspace):
 def test_a_plan_can_not_grow_past_its_stored_size_but_can_still_shrink(example_ws: Workspace, monkeypatch):
     store = example_ws.store
     size = stored_chars(store, example_ws)
-    monkeypatch.setattr(lor.store, "MAX_PLAN_CHARS", size + 2_000)
+    monkeypatch.setattr(lor.backup, "MAX_PLAN_CHARS", size + 2_000)
     mentor = example_ws.mentors()[0]
     example_ws.save_mentor(mentor.model_copy(update={"notes": "n" * 1_000}))  # still fits
     with pytest.raises(ValidationError) as caught:
@@ -105,7 +107,7 @@ def test_a_plan_can_not_grow_past_its_stored_size_but_can_still_shrink(example_w
     assert example_ws.mentors()[0].notes == "n" * 1_000  # the refused write changed nothing
     with pytest.raises(ValidationError):
         example_ws.save_mentor(Mentor(name="Dr. One More", notes="m" * 3_000))
-    monkeypatch.setattr(lor.store, "MAX_PLAN_CHARS", size // 2)  # a plan saved before a lower limit
+    monkeypatch.setattr(lor.backup, "MAX_PLAN_CHARS", size // 2)  # a plan saved before a lower limit
     example_ws.save_mentor(mentor.model_copy(update={"notes": ""}))  # shrinking is always allowed
     with pytest.raises(ValueError) as restored:
         store.import_json(store.open(store.create_workspace()[0]), example_document(TODAY))

@@ -46,7 +46,7 @@ def test_a_plan_saved_with_control_characters_reads_without_them(ws: Workspace):
     ws.save_mentor(Mentor(id="m1", name="Dr. Old"))
     with ws.store._db() as db:  # as an older version stored it
         db.execute(
-            "UPDATE mentors SET data = ? WHERE workspace_id = ? AND id = 'm1'",
+            "UPDATE mentors SET data = $1 WHERE workspace_id = $2 AND id = 'm1'",
             [json.dumps({"id": "m1", "name": "Dr. \x07Old", "notes": "\x1b[2J"}), ws.id],
         )
     assert ws.mentors()[0].name == "Dr. Old" and ws.mentors()[0].notes == "[2J"

@@ -12,6 +12,8 @@ from plain_text import assert_plain
 from plan_dates import TODAY
 
 import lor.store
+import lor.store.store
+import lor.store.workspace
 import lor.ui
 import lor.ui.clients
 from lor.limits import KeyedLimit, Rate
@@ -29,7 +31,7 @@ def app_backend(request: pytest.FixtureRequest) -> str:
 
 
 def test_the_server_starts_at_most_its_hourly_number_of_plans_and_saves_nothing_past_it(store: Store, monkeypatch):
-    monkeypatch.setattr(lor.store, "PLANS_PER_SERVER", Rate(3, 3600))
+    monkeypatch.setattr(lor.store.store, "PLANS_PER_SERVER", Rate(3, 3600))
     for n in range(3):
         store.new_workspace().save_student(Student(name=f"Student {n}"))
     refused: list[str] = []
@@ -46,7 +48,7 @@ def test_the_server_starts_at_most_its_hourly_number_of_plans_and_saves_nothing_
 
 
 def test_the_server_makes_at_most_its_hourly_number_of_desks(store: Store, monkeypatch):
-    monkeypatch.setattr(lor.store, "DESKS_PER_SERVER", Rate(2, 3600))
+    monkeypatch.setattr(lor.store.store, "DESKS_PER_SERVER", Rate(2, 3600))
     store.create_desk("One")
     store.create_desk("Two")
     with pytest.raises(CreationRefused) as caught:
@@ -72,7 +74,7 @@ def test_an_advisor_removes_a_student_and_closes_the_desk(store: Store):
 
 
 def test_a_desk_holds_a_bounded_number_of_students(store: Store, monkeypatch):
-    monkeypatch.setattr(lor.store, "DESK_MEMBERS_MAX", 2)
+    monkeypatch.setattr(lor.store.workspace, "DESK_MEMBERS_MAX", 2)
     token, code = store.create_desk("Dr. Lee")
     first, _ = add_advisee(store, "Ana", today=TODAY, code=code)
     add_advisee(store, "Ben", today=TODAY, code=code)

@@ -94,7 +94,7 @@ def relayed_url(pg_url: str):
     netloc = f"{parts.username}:{parts.password}@127.0.0.1:{relay.port}"
     yield relay, urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
     relay.close()
-    from lor.pgstore import close_pool
+    from lor.store.postgres import close_pool
 
     close_pool(urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")))
 
@@ -367,11 +367,11 @@ class StallingRelay(Relay):
 @pytest.fixture
 def quick_timeouts(monkeypatch):
     """The production timeouts, shortened so a test waits a second or two, not five."""
-    import lor.pgstore
+    import lor.store.postgres
 
-    monkeypatch.setattr(lor.pgstore, "CONNECT_TIMEOUT_S", 2)
-    monkeypatch.setattr(lor.pgstore, "ANSWER_TIMEOUT_S", 1.0)
-    monkeypatch.setattr(lor.pgstore, "POOL_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(lor.store.postgres, "CONNECT_TIMEOUT_S", 2)
+    monkeypatch.setattr(lor.store.postgres, "ANSWER_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(lor.store.postgres, "POOL_TIMEOUT_S", 1.0)
 
 
 def _timed(call, limit: float) -> tuple[float, BaseException | None]:
@@ -428,6 +428,6 @@ def test_a_database_that_stops_answering_mid_session_fails_fast_then_at_once(pg_
         assert isinstance(raised, DatabaseUnavailable) and took < 0.5  # said at once while it stays silent
     finally:
         relay.close()
-        from lor.pgstore import close_pool
+        from lor.store.postgres import close_pool
 
         close_pool(url)

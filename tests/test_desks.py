@@ -233,11 +233,11 @@ def test_an_older_sqlite_database_gains_desks_and_keeps_its_plans(tmp_path):
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
-    from lor.store import m001_initial
+    from lor.store.sqlite import migrations
 
     path = tmp_path / "old.db"
     before_desks = Migrations("lor")  # the same migration set as it was before desks existed
-    before_desks()(m001_initial)
+    before_desks(name="m001_initial")(migrations._migrations[0].fn)
     db = Database(path)
     before_desks.apply(db)
     db.execute("INSERT INTO workspaces (id, edit_hash, view_hash, created, version) VALUES ('w1', 'e', 'v', '2026', 3)")

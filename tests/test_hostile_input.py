@@ -442,7 +442,7 @@ def far_dated_plan(ws: Workspace) -> None:
     """The example plan plus an application due in 1999 and one due in 2999, each with a letter: a plan saved
     before the planning horizon existed (today the store refuses such dates), which every page must still show."""
     load_example(ws, TODAY)
-    with mock.patch("lor.store.dates_outside_horizon", return_value=[]):
+    with mock.patch("lor.backup.dates_outside_horizon", return_value=[]):
         _far_dated_records(ws)
 
 
@@ -850,7 +850,7 @@ def test_a_backup_one_record_over_a_plan_limit_is_refused_by_name_and_changes_no
 
 
 def test_a_plan_saved_before_the_horizon_existed_builds_calendars_only_within_it(ws):
-    with mock.patch("lor.store.dates_outside_horizon", return_value=[]):
+    with mock.patch("lor.backup.dates_outside_horizon", return_value=[]):
         ws.store.import_json(ws, heavy_document(TODAY, due=date(2999, 12, 31), busy_per_writer=0))
     planned = workspace_plan(ws.mentors(), ws.applications(), ws.letters(), settings={}, today=TODAY)
     last = planning_horizon(TODAY)[1]

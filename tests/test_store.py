@@ -17,7 +17,6 @@ from lor.store import (
     SCHEMA,
     LinkGone,
     hash_token,
-    migrations,
     store_at,
 )
 
@@ -39,25 +38,12 @@ def test_export_is_deterministic_and_has_the_documented_shape(store, example_ws)
     assert len(doc["mentors"]) == 7
 
 
-def _applied_migrations(store) -> list[str]:
-    if store.backend == "postgres":
-        from lor.pgstore import applied_migrations, apply_migrations
-
-        apply_migrations(store._pool)
-        return applied_migrations(store._pool)
-    from sqlite_utils import Database
-
-    db = Database(store.path)
-    migrations.apply(db)
-    return [m.name for m in migrations.applied(db)]
-
-
 def test_migrations_run_twice_are_harmless(store, store_location):
     ws = store.default_workspace()
     ws.save_mentor(Mentor(id="m1", name="Dr. Lee"))
     store.close()  # as a new server process would: a fresh connection, migrations checked again
     again = store_at(store_location)
-    assert _applied_migrations(again) == ["m001_initial", "m002_desks", "m003_opened", "m004_desk_opened"]
+    assert again.applied_migrations() == ["m001_initial", "m002_desks", "m003_opened", "m004_desk_opened"]
     assert [m.name for m in again.default_workspace().mentors()] == ["Dr. Lee"]
 
 
@@ -237,10 +223,11 @@ def announce_and_hang(executemany):
         time.sleep(120)
     return inner
 
-lor.store._SqliteSession.executemany = announce_and_hang(lor.store._SqliteSession.executemany)
+import lor.store.sqlite
+lor.store.sqlite.SqliteSession.executemany = announce_and_hang(lor.store.sqlite.SqliteSession.executemany)
 if sys.argv[1].startswith("postgresql"):
-    import lor.pgstore
-    lor.pgstore._PgSession.executemany = announce_and_hang(lor.pgstore._PgSession.executemany)
+    import lor.store.postgres
+    lor.store.postgres.PgSession.executemany = announce_and_hang(lor.store.postgres.PgSession.executemany)
 store = store_at(sys.argv[1])
 store.import_json(store.open(sys.argv[2]), open(sys.argv[3], encoding="utf-8").read())
 """
@@ -442,3 +429,31 @@ def test_a_new_plan_keeps_working_after_its_first_write_gives_it_links(store):
     store.regenerate_link(store.open(ws.new_links[0]), "edit")
     with pytest.raises(LinkGone):
         ws.save_mentor(Mentor(name="Dr. Third"))
+
+
+def test_both_backends_have_the_schema_s_tables_columns_and_migrations(store):
+    # One schema (lor.store.schema) read by both databases: what each really holds is what it says, column for column.
+    from lor.store.schema import COLUMNS, MIGRATION_NAMES
+
+    with store._db() as db:
+        if store.backend == "sqlite":
+            tables = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            found = {
+                t: tuple(r["name"] for r in db.query(f"SELECT name FROM pragma_table_info('{t}')")) for t in tables
+            }
+        else:
+            rows = list(
+                db.query(
+                    "SELECT table_name, column_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+                )
+            )
+            found = {}
+            for row in rows:
+                found.setdefault(row["table_name"], ())
+                found[row["table_name"]] += (row["column_name"],)
+    order = store.dialect.order_column
+    ours = {t: tuple(c for c in cols if c != order) for t, cols in found.items() if t in COLUMNS}
+    assert ours == COLUMNS
+    assert set(found) - set(COLUMNS) <= {"_sqlite_migrations", "lor_migrations"}  # each keeps its own record
+    assert tuple(store.applied_migrations()) == MIGRATION_NAMES

@@ -11,7 +11,8 @@ from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.models import Mentor
-from lor.store import LOCAL_WORKSPACE, Store, main, store_at
+from lor.store import LOCAL_WORKSPACE, Store, store_at
+from lor.store.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -49,7 +49,7 @@ def postgres_database(admin_url: str = POSTGRES_ADMIN_URL, *, prefix: str = "lor
     test and the bench: a run never shares a database with anything else)."""
     import psycopg
 
-    from lor.pgstore import close_all_pools
+    from lor.store.postgres import close_all_pools
 
     name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:

@@ -1,9 +1,9 @@
-"""PostgreSQL storage for LOR Planner: the SQLite store's Store / Workspace contract on a database server.
+"""The PostgreSQL backend: a class's plans on a database server, which outlives the app (Community Cloud wipes the
+app's own disk whenever it reboots).
 
-A class deployment keeps its plans here, because a server database outlives the app (Community Cloud wipes the
-app's own disk whenever it reboots). psycopg 3 with a connection pool, one per database address per process, shared
-by Streamlit's session threads; each operation borrows a connection for one transaction. Migrations are versioned
-like the SQLite store's (``m001_initial`` … ``m004_desk_opened``) in a small table of their own.
+psycopg 3 with a connection pool, one per database address per process, shared by Streamlit's session threads; each
+operation borrows a connection for one transaction. Statements use PostgreSQL's own numbered placeholders ($1), sent
+through psycopg's RawCursor as they are. The schema's migrations are recorded in a small table of their own.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from lor.store import DatabaseUnavailable, Store
+from lor.store.errors import DatabaseUnavailable, first_line
+from lor.store.schema import MIGRATIONS, POSTGRES
 
 # A class on Community Cloud is one process with a thread per session; most operations take a few ms, so a
 # handful of connections serve a class, and the free tiers of hosted PostgreSQL allow far more than this.
@@ -41,117 +42,56 @@ ANSWER_TIMEOUT_S = 5.0
 # again; then the next page tries again.
 RETRY_AFTER_S = 15.0
 
-_RECORD_TABLES = "".join(
-    f"""
-        CREATE TABLE {kind} (
-            seq bigint GENERATED ALWAYS AS IDENTITY,
-            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-            id text NOT NULL,
-            name text,
-            data text NOT NULL,
-            PRIMARY KEY (workspace_id, id)
-        );"""
-    for kind in ("mentors", "applications", "letters")
-)
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "m001_initial",
-        f"""
-        CREATE TABLE workspaces (
-            id text PRIMARY KEY,
-            edit_hash text UNIQUE,
-            view_hash text UNIQUE,
-            created text NOT NULL,
-            version bigint NOT NULL DEFAULT 0
-        );
-        {_RECORD_TABLES}
-        CREATE TABLE student (
-            workspace_id text PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
-            data text NOT NULL
-        );
-        CREATE TABLE settings (
-            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-            key text NOT NULL,
-            value text NOT NULL,
-            PRIMARY KEY (workspace_id, key)
-        );
-        """,
-    ),
-    (
-        "m002_desks",
-        """
-        ALTER TABLE workspaces ADD COLUMN changed text;
-        CREATE TABLE desks (
-            id text PRIMARY KEY,
-            name text NOT NULL,
-            link_hash text NOT NULL UNIQUE,
-            code_hash text NOT NULL UNIQUE,
-            code_salt text NOT NULL,
-            created text NOT NULL
-        );
-        CREATE TABLE desk_members (
-            desk_id text NOT NULL REFERENCES desks (id) ON DELETE CASCADE,
-            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-            joined text NOT NULL,
-            PRIMARY KEY (desk_id, workspace_id)
-        );
-        CREATE INDEX desk_members_workspace ON desk_members (workspace_id);
-        """,
-    ),
-    ("m003_opened", "ALTER TABLE workspaces ADD COLUMN opened text;"),  # see lor/store.py m003_opened
-    ("m004_desk_opened", "ALTER TABLE desks ADD COLUMN opened text;"),  # see lor/store.py m004_desk_opened
-]
-
 _pools: dict[str, ConnectionPool] = {}
 _lock = threading.Lock()
 
 
-class PostgresStore(Store):
-    """A LOR Planner database on a PostgreSQL server; hands out Workspaces exactly like ``Store(path)``."""
+class PostgresBackend:
+    """A LOR Planner database on a PostgreSQL server."""
 
-    backend = "postgres"
-    _ORDER = "seq"
-    _JSON_FIELD = "(data::json ->> '{field}')"
-    _LOCK_ROWS = " FOR UPDATE OF w"  # a purge locks the empty plans it found until it has deleted them
+    dialect = POSTGRES
 
     def __init__(self, url: str):
         scheme, _, rest = url.partition("://")
         self.url = f"{scheme.split('+')[0]}://{rest}"  # st.connection's postgresql+psycopg:// form works too
+        self.read_only = False
+        self.read_only_reason = ""
         _pool_for(self.url)  # connects and migrates now, so a wrong address fails here rather than mid-page
-        known = {name for name, _ in MIGRATIONS}
-        with self._db() as db:
-            applied = [row["name"] for row in db.query("SELECT name FROM lor_migrations ORDER BY applied_at, name")]
-        newer = [name for name in applied if name not in known]
-        if newer:
-            self._refuse_newer(newer)
 
     @property
-    def _pool(self) -> ConnectionPool:
+    def pool(self) -> ConnectionPool:
         # Looked up on each use: a closed pool (close(), tests) is reopened by the next operation.
         return _pool_for(self.url)
 
+    def applied_migrations(self) -> list[str]:
+        """The names of the migrations this database has, oldest first."""
+        return applied_migrations(self.pool)
+
     @property
     def location(self) -> str:
+        """Which database this is, without secrets: the server address without a password."""
         parts = urlsplit(self.url)
         return _redacted(self.url) + (f"?{parts.query}" if parts.query else "")
 
     def describe(self) -> str:
+        """Where plans are kept, in words for the Share & backup page."""
         parts = urlsplit(self.url)
         return f"the PostgreSQL database {parts.path.lstrip('/') or '(default)'} on {parts.hostname or 'localhost'}"
 
     def close(self) -> None:
-        """Close this database's connection pool (every PostgresStore of this address shares it)."""
+        """Close this database's connection pool (every backend of this address shares it)."""
         close_pool(self.url)
 
     @contextmanager
-    def _connect(self) -> Iterator[_PgSession]:
+    def session(self) -> Iterator[PgSession]:
+        """One connection for one operation, which is one transaction: committed on success, rolled back on error."""
         _refuse_if_silent(self.url)
         fired: list[bool] = []
         try:
-            with ExitStack() as stack:  # one transaction: committed on success, rolled back on error
+            with ExitStack() as stack:
                 conn = self._connection(stack)
                 with _WATCHDOG.limit(conn, ANSWER_TIMEOUT_S, fired=fired):
-                    yield _PgSession(conn)
+                    yield PgSession(conn)
                     conn.commit()
         except psycopg.OperationalError as exc:  # the server went away, or no connection came in time
             if fired:
@@ -160,7 +100,7 @@ class PostgresStore(Store):
 
     def _connection(self, stack: ExitStack) -> psycopg.Connection[Any]:
         try:
-            return stack.enter_context(self._pool.connection())
+            return stack.enter_context(self.pool.connection())
         except PoolTimeout:
             # After an outage the pool waits longer and longer between reconnection attempts; when the server
             # answers again, start a fresh pool rather than keep every visitor on the problem page meanwhile.
@@ -171,42 +111,38 @@ class PostgresStore(Store):
                 _note_failure(self.url, started, PROBE_TIMEOUT_S)
                 raise DatabaseUnavailable(unreachable(self.url, TimeoutError("no answer"))) from None
             close_pool(self.url)
-            return stack.enter_context(self._pool.connection())
+            return stack.enter_context(self.pool.connection())
 
     @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        with self._db() as db:  # every operation is one transaction already
+    def transaction(self) -> Iterator[PgSession]:
+        with self.session() as db:  # every operation is one transaction already
             yield db
 
     def size_bytes(self) -> int:
         """How many bytes the current database takes on the server (pg_database_size: tables, indexes, TOAST)."""
-        with self._db() as db:
+        with self.session() as db:
             return int(next(iter(db.query("SELECT pg_database_size(current_database()) AS n")))["n"])
 
 
-class _PgSession:
-    """The few calls the store makes, on one psycopg connection: query, execute, executemany with ``?``."""
+class PgSession:
+    """The store's calls on one psycopg connection: its statements, with their numbered placeholders, as they are."""
 
     def __init__(self, conn: psycopg.Connection[Any]):
         self.conn = conn
 
     def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
-        with self.conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(_placeholders(sql), params)
+        with psycopg.RawCursor(self.conn, row_factory=dict_row) as cur:
+            cur.execute(sql, params)
             return iter(cur.fetchall())
 
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> None:
-        self.conn.execute(_placeholders(sql), params)
+        with psycopg.RawCursor(self.conn) as cur:
+            cur.execute(sql, params)
 
     def executemany(self, sql: str, rows: list[list[Any]]) -> None:
         if rows:
-            with self.conn.cursor() as cur:
-                cur.executemany(_placeholders(sql), rows)
-
-
-def _placeholders(sql: str) -> str:
-    # The store's SQL uses SQLite's ? placeholders and never a literal ? or %.
-    return sql.replace("?", "%s")
+            with psycopg.RawCursor(self.conn) as cur:
+                cur.executemany(sql, rows)
 
 
 def _pool_for(url: str) -> ConnectionPool:
@@ -220,7 +156,7 @@ def _pool_for(url: str) -> ConnectionPool:
             except psycopg.Error as exc:
                 _note_failure(url, started, CONNECT_TIMEOUT_S)
                 raise DatabaseUnavailable(
-                    f"The PostgreSQL database {_redacted(url)} can't be used: {_first_line(exc)}"
+                    f"The PostgreSQL database {_redacted(url)} can't be used: {first_line(exc)}"
                 ) from None
             pool = ConnectionPool(
                 url,
@@ -242,7 +178,7 @@ def _pool_for(url: str) -> ConnectionPool:
             except psycopg.Error as exc:
                 pool.close()
                 raise DatabaseUnavailable(
-                    f"The PostgreSQL database {_redacted(url)} can't be used: {_first_line(exc)}"
+                    f"The PostgreSQL database {_redacted(url)} can't be used: {first_line(exc)}"
                 ) from None
             _pools[url] = pool
         return pool
@@ -333,18 +269,13 @@ def _refuse_if_silent(url: str) -> None:
 
 def unreachable(url: str, exc: BaseException) -> str:
     """What a visitor reads when the database stopped answering: which one (no password) and why, in one line."""
-    return f"The PostgreSQL database {_redacted(url)} is not answering: {_first_line(exc)}"
+    return f"The PostgreSQL database {_redacted(url)} is not answering: {first_line(exc)}"
 
 
 def _redacted(url: str) -> str:
     parts = urlsplit(url)
     host = f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname or "localhost"
     return urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path, "", ""))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def close_pool(url: str) -> None:
@@ -370,18 +301,19 @@ def applied_migrations(pool: ConnectionPool) -> list[str]:
 
 
 def apply_migrations(pool: ConnectionPool) -> list[str]:
-    """Apply the migrations this database lacks, each in its own transaction; returns the names applied.
+    """Apply the schema's migrations this database lacks, each in its own transaction; returns the names applied.
 
     An advisory lock makes two app processes starting at once take turns instead of both creating the tables.
     """
     done: list[str] = []
-    for name, sql in MIGRATIONS:
+    for migration in MIGRATIONS:
         with pool.connection() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('lor-planner-migrations'))")
             conn.execute("CREATE TABLE IF NOT EXISTS lor_migrations (name text PRIMARY KEY, applied_at timestamptz)")
-            if conn.execute("SELECT 1 FROM lor_migrations WHERE name = %s", [name]).fetchone():
+            if conn.execute("SELECT 1 FROM lor_migrations WHERE name = %s", [migration.name]).fetchone():
                 continue
-            conn.execute(sql)
-            conn.execute("INSERT INTO lor_migrations (name, applied_at) VALUES (%s, now())", [name])
-            done.append(name)
+            for sql in migration.ddl(POSTGRES):
+                conn.execute(sql)  # our own DDL, not user text
+            conn.execute("INSERT INTO lor_migrations (name, applied_at) VALUES (%s, now())", [migration.name])
+            done.append(migration.name)
     return done
