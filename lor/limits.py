@@ -24,7 +24,8 @@ from collections import deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from lor.models import Application, LetterRequest, Mentor, PlanSettings
+from lor.models import Application, LetterRequest, Mentor, PlanSettings, Touchpoint
+from lor.removal import Removal
 from lor.text import plural
 
 
@@ -294,3 +295,24 @@ class KeyedLimit:
 
     def __len__(self) -> int:
         return len(self._windows)
+
+
+def with_contact(mentor: Mentor, contact: Touchpoint) -> Mentor:
+    """The writer with one more logged contact, keeping the ``touchpoints_per_writer`` most recent: the newest is the
+    one that counts for the score, so logging is never refused."""
+    kept = sorted([*mentor.touchpoints, contact], key=lambda t: t.day)[-PLAN_LIMITS.touchpoints_per_writer :]
+    return mentor.model_copy(update={"touchpoints": kept})
+
+
+def restore_room_problem(
+    plan_records: tuple[Sequence[Mentor], Sequence[Application], Sequence[LetterRequest], PlanSettings],
+    removal: Removal,
+) -> str | None:
+    """Why bringing a deleted ``removal`` back would take the plan (its mentors, applications, letters, settings)
+    past a limit, or None: Undo waits for room rather than break one."""
+    mentors, applications, letters, settings = plan_records
+    together = [*applications, *removal.applications]
+    problems = plan_size_problems([*mentors, *removal.mentors], together, [*letters, *removal.letters], settings)
+    if not problems and removal.programs:
+        problems = [p for p in [full_message("programs_per_plan", sum(len(a.programs) for a in together))] if p]
+    return problems[0] if problems else None

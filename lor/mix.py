@@ -206,13 +206,19 @@ def mix_for_letters(
 PICK_SPECIALTY = ("residency", "fellowship")
 
 
+def deadline_problem(deadline: date, today: date) -> str | None:
+    """The sentence refusing a due date already past (a new application's, or an edit of one); None when it's fine."""
+    if deadline < today:
+        return f"The deadline {full_date(deadline)} has already passed. Choose a date from today on."
+    return None
+
+
 def application_problems(application: Application, today: date) -> list[str]:
     """Plain sentences about what stops a new application from being saved (empty when it is fine)."""
     problems = []
-    if application.deadline < today:
-        problems.append(
-            f"The deadline {full_date(application.deadline)} has already passed. Choose a date from today on."
-        )
+    past = deadline_problem(application.deadline, today)
+    if past:
+        problems.append(past)
     transitional = application.pathway == "residency" and application.track == "transitional"
     if application.pathway in PICK_SPECIALTY and application.specialty is None and not transitional:
         problems.append(f"Choose a specialty: {label(application.pathway).lower()} letters depend on it.")

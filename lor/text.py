@@ -156,3 +156,15 @@ def plotly_text(text: object) -> str:
     link or template field in it taking effect."""
     flat = " ".join(str(text).split())
     return "".join(_PLOTLY_SPECIAL.get(ch, ch) for ch in flat)
+
+
+def due_words(days: int) -> str:
+    """How far off letters are due, as the pages say it: "letters due today", "… in 3 days", "… passed 2 days ago"."""
+    if days == 0:
+        return "letters due today"
+    return f"letters due in {plural(days, 'day')}" if days > 0 else f"deadline passed {plural(-days, 'day')} ago"
+
+
+def asked_words(days: int | None) -> str:
+    """How long ago a writer was asked: "asked today", "asked yesterday", "asked 9 days ago" ("asked" when unknown)."""
+    return {None: "asked", 0: "asked today", 1: "asked yesterday"}.get(days) or f"asked {plural(days or 0, 'day')} ago"

@@ -109,3 +109,13 @@ def is_short_notice(due: date, today: date) -> bool:
 def is_late(due: date, today: date) -> bool:
     """True when fewer than ``late_days`` days are left before the due date (short notice included)."""
     return (due - today).days < timing().late_days
+
+
+def goal_talk_nudge() -> str:
+    """What a writer's card says when the last contact is ``check_in_after_months`` old or unknown."""
+    t = timing()
+    near, far = (d // 7 for d in t.check_in_days)
+    return (
+        f"No contact in {t.check_in_after_months} months or more (or none logged): schedule a short talk about your "
+        f"goals {near}–{far} weeks before you ask, so the request doesn't come out of nowhere."
+    )

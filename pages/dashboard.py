@@ -7,7 +7,7 @@ from lor import ui
 from lor.example import load_example
 from lor.models import SPECIALTIES, STATUSES, Milestone, Student, label
 from lor.overview import step_when
-from lor.text import plural
+from lor.text import asked_words, due_words, plural
 
 ws = ui.page_header(
     "Dashboard",
@@ -136,10 +136,7 @@ with left:
         failing_required = [c for c in mix.checks if c.required and not c.ok]
         advice = [c for c in mix.checks if not c.required and not c.ok]
         icon = "❌" if failing_required else ("⚠️" if advice else "✅")
-        days = ov.days_left(app)
-        due = {0: "letters due today"}.get(days) or (
-            f"letters due in {plural(days, 'day')}" if days > 0 else f"deadline passed {plural(-days, 'day')} ago"
-        )
+        due = due_words(ov.days_left(app))
         with st.container(border=True):
             st.markdown(f"{icon} **{ui.md(app.name)}** · {ui.md(app.portal)} · {due}")
             for check in failing_required:
@@ -164,8 +161,7 @@ with right:
     if not waiting:
         st.caption("No writer owes the student a reply." if ws.read_only else "No writer owes you a reply.")
     for letter in waiting:
-        days = (today - letter.asked_on).days if letter.asked_on else None
-        when = {None: "asked", 0: "asked today", 1: "asked yesterday"}.get(days) or f"asked {plural(days, 'day')} ago"
+        when = asked_words((today - letter.asked_on).days if letter.asked_on else None)
         st.markdown(f"- {ui.md(names.get(letter.mentor_id, '?'))}: {when}")
 
     cards = ui.cards(ws, today)

@@ -1043,12 +1043,13 @@ def _legacy_plan(ws: Workspace) -> None:
     with ws.store._write(ws) as db:
         for kind, row in (("mentors", mentor), ("applications", app), ("letters", letter)):
             db.execute(
-                f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES (?, ?, ?, ?)",
+                f"INSERT INTO {kind} (workspace_id, id, name, data) VALUES ($1, $2, $3, $4)",
                 [ws.id, row["id"], row.get("name", ""), json.dumps(row)],
             )
-        db.execute("INSERT INTO student (workspace_id, data) VALUES (?, ?)", [ws.id, json.dumps(student)])
+        db.execute("INSERT INTO student (workspace_id, data) VALUES ($1, $2)", [ws.id, json.dumps(student)])
         db.execute(
-            "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?)", [ws.id, "theme", json.dumps("\ud83d")]
+            "INSERT INTO settings (workspace_id, key, value) VALUES ($1, $2, $3)",
+            [ws.id, "theme", json.dumps("\ud83d")],
         )
 
 

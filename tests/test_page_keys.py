@@ -60,7 +60,7 @@ def tricky_plan() -> None:
     # a plan already holding them must still draw.
     with ws.store._write(ws) as db:
         db.execute(
-            "INSERT INTO settings (workspace_id, key, value) VALUES (?, ?, ?)",
+            "INSERT INTO settings (workspace_id, key, value) VALUES ($1, $2, $3)",
             [ws.id, "busy", json.dumps({"moved": moved, "custom": custom}, sort_keys=True)],
         )
 

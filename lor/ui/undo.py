@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lor.limits import (
-    full_message,
-    plan_size_problems,
-)
+from lor.limits import restore_room_problem
 from lor.models import (
     PlanSettings,
 )
@@ -96,17 +93,8 @@ def delete_button(
 def _no_room_for(ws: Workspace, removal: Removal) -> str | None:
     """Why bringing ``removal`` back would take the plan past a limit (lor.limits), or None."""
     plan = snapshot(ws)
-    applications = [*plan.applications(), *removal.applications]
-    problems = plan_size_problems(
-        [*plan.mentors(), *removal.mentors],
-        applications,
-        [*plan.letters(), *removal.letters],
-        PlanSettings.read(plan.settings()),
-    )
-    if not problems and removal.programs:
-        problems = [full_message("programs_per_plan", sum(len(a.programs) for a in applications)) or ""]
-        problems = [p for p in problems if p]
-    return problems[0] if problems else None
+    records = (plan.mentors(), plan.applications(), plan.letters(), PlanSettings.read(plan.settings()))
+    return restore_room_problem(records, removal)
 
 
 def _undo(ws: Workspace) -> None:

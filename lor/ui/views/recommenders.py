@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from lor import ui
 from lor.letter_types import expected_letter_type
 from lor.lifecycle import plan_letter_for, shareable_letter
-from lor.limits import PLAN_LIMITS, letter_room_message
-from lor.mix import application_problems, mix_for_letters, usual_portal
+from lor.limits import PLAN_LIMITS, letter_room_message, with_contact
+from lor.mix import application_problems, deadline_problem, mix_for_letters, usual_portal
 from lor.models import (
     BACKUPS_SETTING,
     DEGREES,
@@ -67,6 +67,7 @@ from lor.seasons import (
 from lor.sources import source_line
 from lor.store import Workspace
 from lor.text import a_or_an, and_list, lines_of, plural, short_date
+from lor.timing import goal_talk_nudge
 
 APP_KEY = "recommenders-application"
 AUTO_PORTAL = "auto"  # the Add form's first portal choice: the one the specialty's programs use (lor.mix.usual_portal)
@@ -311,9 +312,7 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
         bound(widget, label_text, ws, application, name, f"{k}-{name}", **kwargs)
 
     def not_past(updated: Application) -> str | None:
-        if updated.deadline < today:
-            return f"{updated.deadline:%B} {updated.deadline.day}, {updated.deadline.year} has already passed."
-        return None
+        return deadline_problem(updated.deadline, today)
 
     with st.expander("Edit this application (changes save at once)", icon="✏️", expanded=not application.specialty):
         edit(st.text_input, "Name", "name")
@@ -599,8 +598,7 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
                 return
     try:
         entry = Touchpoint(day=day, kind=kind, note=note)
-        latest = sorted([*mentor.touchpoints, entry], key=lambda t: t.day)[-PLAN_LIMITS.touchpoints_per_writer :]
-        ws.save_mentor(mentor.model_copy(update={"touchpoints": latest}))
+        ws.save_mentor(with_contact(mentor, entry))
     except ValidationError as exc:
         ui.show_validation_error(exc, prefix="Not logged:")
         return
@@ -738,8 +736,7 @@ def mentor_card(
                 st.markdown("\n".join(f"- {ui.md(item)}" for item in mentor.observed))
         if needs_goal_conversation(mentor, today, all_letters):
             st.info(
-                "No contact in 6 months or more (or none logged): schedule a short talk about your goals "
-                "2–4 weeks before you ask, so the request doesn't come out of nowhere.",
+                goal_talk_nudge(),
                 icon="🗓️",
             )
         touchpoints(ws, mentor, today, lazy=lazy and ws is not None)
