@@ -139,8 +139,9 @@ def check_mix(
         if rule.get("optional") and not result.ok:
             # An optional letter not planned: worth knowing about, never a gap to fill.
             result = _Result(True, result.values, message="message_optional", note=True)
+        texts = {**rule, **rule.get("by_portal", {}).get(application.portal, {})}  # a portal's own wording wins
         key = result.message or ("message_ok" if result.ok else "message_fail")
-        message = _fill(rule.get(key, key), result.values)
+        message = _fill(texts.get(key, key), result.values)
         checks.append(
             MixCheck(
                 rule=rule["id"],
@@ -154,7 +155,7 @@ def check_mix(
         )
         if result.ok:
             continue
-        suggestion = _fill(rule["suggest"], result.values)
+        suggestion = _fill(texts["suggest"], result.values)
         if result.fixer is not None and pool:
             best = _best_candidate([(m, sc) for m, sc in ranking() if m.id not in named], result.fixer)
             if best is not None:

@@ -84,7 +84,8 @@ def test_point_1_the_letters_page_shows_the_eras_lock_on_the_assignment_grid(ope
 
 def test_point_2_the_science_letters_stay_required_but_say_whose_rule_it_is():
     one_science = _people(1, "s", role="science_faculty") + _people(1, "n", role="non_science_faculty")
-    for portal in ("AMCAS", "AACOMAS", "ERAS"):  # ERAS: an application built without a portal has the default one
+    # ERAS: an application built without a portal has the default one; AACOMAS speaks of DO schools (review 2)
+    for portal in ("AMCAS", "ERAS"):
         science = _check(check_mix(_app(pathway="medical_school", portal=portal), one_science), "med-science-faculty")
         assert science.required and not science.ok
         # Before: "Medical schools expect two from science faculty", as if every school did.
