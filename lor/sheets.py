@@ -31,12 +31,18 @@ from lor.text import plural
 Items = list[tuple[LetterRequest, Application]]
 
 WAIVER_TEXT: dict[bool | None, str] = {
-    True: "Waived: the student will not see this letter.",
-    # AMCAS never shows letters to applicants and ERAS doesn't either: what is kept is the FERPA right to
-    # see a copy held by a school the student attends or enrolls in (data/guidance/waiver.md).
+    # The AAMC Letter Writer Portal's terms: a writer must not share a waived letter with the student, nor pick that
+    # student to upload it (data/guidance/waiver.md).
+    True: (
+        "Waived: the student will not see this letter. Please don't share it with them or ask them to upload it "
+        "for you."
+    ),
+    # Not waived: the portals still don't show it; the writer may share it, and in AAMC services may let the
+    # student upload it. FERPA adds a right to a copy held by a school the student attends or enrolls in.
     False: (
-        "Not waived: the student keeps the legal (FERPA) right to see a copy held by a school they attend or "
-        "later enroll in; the portals don't show letters to students."
+        "Not waived: the portals don't show letters to students, but you may share this one with the student, and "
+        "in AAMC services (ERAS, AMCAS) you may let them upload it for you. The student also keeps the legal "
+        "(FERPA) right to see a copy held by a school they attend or later enroll in."
     ),
     None: "Not decided yet.",
 }
