@@ -232,8 +232,8 @@ def _applies(rule: dict, application: Application) -> bool:
         return False
     if rule.get("tracks") and application.pathway == "residency" and application.track not in rule["tracks"]:
         return False  # a preliminary or transitional year: no departmental letter, no specialty of its own
-    if rule["kind"] == "portal_limit":
-        return letter_limit(application)[0] > 0
+    if rule["kind"] == "portal_limit":  # no limit: nothing to check, unless the portal says so as a note
+        return letter_limit(application)[0] > 0 or bool(portal_rules(application.portal).message_no_limit)
     if rule["kind"] == "program_types":
         return any(p.required_types for p in application.programs)
     return True
@@ -338,6 +338,10 @@ def _max_letters(case: _Case) -> _Result:
 def _portal_limit(case: _Case) -> _Result:
     limit, scope, message_ok, message_fail, source = letter_limit(case.application)
     rules = portal_rules(case.application.portal)
+    if not limit:  # SF Match: no limit was found, and ERAS's 4 is not its own
+        return _Result(
+            True, case.values(), message=rules.message_no_limit, source=source, checked=rules.checked, note=True
+        )
     if case.stand_in_packet and rules.limit_with_packet:
         limit = rules.limit_with_packet
     if scope == "per_program" and case.application.programs:

@@ -40,6 +40,8 @@ class PortalRules:
     keep_slot: bool = False  # assignments lock on applying: keep a slot free for a letter still on its way
     id_name: str = "Letter ID"  # the portal's own name for the number that matches a letter to its request
     id_where: str = "on the portal's letter request"
+    pathway_default: bool = True  # False: no limit found, and the pathway's usual one (ERAS's 4) isn't this portal's
+    message_no_limit: str = ""  # what the check says, as a note, when there is no limit to apply
 
     def assignment_rule(self, limit: int | None = None) -> str:
         """The grid's sentence about this portal's limit, naming its source."""
@@ -112,11 +114,13 @@ def letter_limit(application: Application) -> tuple[int, str, str, str, str]:
     """(limit, scope, ok message, failing message, source) for this application's portal; limit 0 = none.
 
     A portal with no limit of its own falls back to the pathway's usual per-program limit (residency
-    and fellowship: 4).
+    and fellowship: 4), unless that limit belongs to other portals (``pathway_default = false``: SF Match).
     """
     rules = portal_rules(application.portal)
     if rules.limit:
         return rules.limit, rules.scope, rules.message_ok, rules.message_fail, rules.source
+    if not rules.pathway_default:
+        return 0, rules.scope, "", "", rules.source
     default = pathway_default()
     limit = int(default.get(application.pathway, 0) or 0)
     return limit, "per_program", default["message_ok"], default["message_fail"], default["source"]
