@@ -34,7 +34,7 @@ class PortalRules:
     source: str
     checked: str
     source_name: str = ""
-    type_steps: dict[str, str] = field(default_factory=dict)  # letter type -> its own writer steps
+    type_steps: dict[str, str] = field(default_factory=dict)  # "sloe" or "sloe/emergency_medicine" -> writer steps
     limit_with_packet: int = 0
     every_school_gets_all: bool = False
     keep_slot: bool = False  # assignments lock on applying: keep a slot free for a letter still on its way
@@ -136,10 +136,12 @@ def letter_id_name(portal: str) -> str:
     return portal_rules(portal).id_name
 
 
-def writer_steps(portal: str, letter_type: str | None = None) -> str:
-    """What the writer does to submit, for this portal and letter type (a SLOE or eSLOR has its own steps)."""
-    rules = portal_rules(portal)
-    return rules.type_steps.get(letter_type or "", "") or rules.writer_steps
+def writer_steps(portal: str, letter_type: str | None = None, specialty: str | None = None) -> str:
+    """What the writer does to submit, for this portal and letter type (a SLOE or eSLOR has its own steps), and
+    for one specialty's letter of that type when the portal sets them apart (the EM SLOE from CORD's site)."""
+    steps = portal_rules(portal).type_steps
+    own = steps.get(f"{letter_type}/{specialty}", "") if letter_type and specialty else ""
+    return own or steps.get(letter_type or "", "") or portal_rules(portal).writer_steps
 
 
 @cache

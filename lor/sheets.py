@@ -137,7 +137,7 @@ def _e(text: object) -> str:
 
 def _html_letter(row: _Row, earliest: date) -> str:
     letter, app = row.letter, row.application
-    how = writer_steps(app.portal, letter.letter_type)
+    how = writer_steps(app.portal, letter.letter_type, app.specialty)
     facts = [
         ("Due", f"<strong>{_e(_day(row.due))}</strong>" if row.due == earliest else _e(_day(row.due))),
         ("For", _e(purpose(app).capitalize())),
@@ -247,7 +247,7 @@ def _line(text: object) -> str:
 def _md_letter(row: _Row, earliest: date) -> list[str]:
     letter, app = row.letter, row.application
     due = _line(_day(row.due))
-    how = writer_steps(app.portal, letter.letter_type)
+    how = writer_steps(app.portal, letter.letter_type, app.specialty)
     lines = [
         f"### {_line(app.name)}",
         "",

@@ -149,7 +149,7 @@ def test_point_4_guidance_dates_come_from_the_season_data():
     assert "**ERAS 2028, residency**" in block and "September 22, 2027 (*estimated*)" in block
     assert "Last published: ERAS 2026, September 24, 2025" in block
     assert "ResidencyCAS 2027–28" in block and "October 1, 2027" in block  # a week after ERAS
-    assert "Rank order list entry opens February 1" in block
+    assert "Rank order list entry opens in early February (February 1 in 2023 and 2024)" in block
     published = season_dates(date(2025, 3, 1), ("ERAS residency",))
     assert "September 24, 2025 (published)" in published
     for topic in load_guidance():
