@@ -39,6 +39,8 @@ RULES_SEASON_MARK = "{{ rules_season }}"
 # estimated), and the match days ("matches"), each with its sources.
 SEASON_DATES_MARK = re.compile(r"\{\{ season_dates(?::\s*([^}]*?))? \}\}")
 
+# How the FAQ marks a season date of a calendar that never had a published day.
+NO_OFFICIAL_DATE = "*the app's estimate; no official date was found*"
 MAX_CARDS = 5
 IN_PROGRESS = ("planned", "asked", "agreed", "packet_sent")  # not yet in the portal
 
@@ -235,7 +237,8 @@ def _day(day: date) -> str:
 
 def season_dates(today: date, portals: Sequence[str] = ()) -> str:
     """The next season of each portal (or of ``portals``) as Markdown bullets: the day its programs or schools start
-    reviewing, published or estimated, the letters' due date, the last published season, and each one's sources;
+    reviewing, published or estimated (from the last published season, or, with none, the app's own estimate and what
+    it rests on), the letters' due date, and each one's sources;
     then the match days of the residency season, computed from each match's rule."""
     lines = []
     residency_season = None
@@ -248,7 +251,7 @@ def season_dates(today: date, portals: Sequence[str] = ()) -> str:
         dates = upcoming[0]
         if cal.portal == "ERAS" and cal.pathway == "residency":
             residency_season = dates.season
-        how = "published" if dates.published else "*estimated*"
+        how = "published" if dates.published else "*estimated*" if cal.published else NO_OFFICIAL_DATE
         several = sum(1 for c in calendars() if c.portal == cal.portal) > 1
         name = f"{dates.name}, {label(cal.pathway).lower()}" if several else dates.name
         event = dates.event.replace(" (estimated)", "")
@@ -263,7 +266,7 @@ def season_dates(today: date, portals: Sequence[str] = ()) -> str:
             day, source = cal.published[last]
             line += f" Last published: {season_name(cal.portal, last)}, {full_date(day)} ({_links(source)})."
         else:
-            line += f" ({_links(cal.source) or short_source(cal.source)})"
+            line += f" It rests on {dates.basis}. ({_links(cal.source) or short_source(cal.source)})"
         lines.append(line)
     if residency_season is not None and (not portals or "matches" in portals):
         for match in matches():

@@ -75,10 +75,11 @@ THIRD_REMINDER_REASON = (
 WAIVER_ADVICE = (
     "Waiving your right to see the letter is the usual choice, and we recommend it: programs trust a "
     "letter the student has not read, and writers feel free to be candid. Decide before you send the "
-    "request, because the portal asks. Not waiving does not let you read it in the portal: AMCAS never "
-    "gives applicants their letters, and ERAS doesn't show them either. It only keeps your FERPA right to "
-    "see a copy kept by a school you attend or later enroll in, not one you only applied to. In ERAS, once you "
-    "waive, you can never view or obtain that letter."
+    "request, because the portal asks. The portals never display letters to applicants, whichever you choose. "
+    "If you don't waive, though, the writer may give you a copy, and in the AAMC's services (ERAS, AMCAS) may even "
+    "ask you to upload it for them; readers know this, which is why they trust such a letter less. FERPA adds a "
+    "right to see a copy only at a school that keeps the letter and that you attend or later enroll in. In ERAS, "
+    "once you waive, you can never view or obtain that letter, and the answer is fixed once you confirm the entry."
 )
 
 WAIVER_FIRST = (

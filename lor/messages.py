@@ -304,7 +304,8 @@ def _submission_block(
     application: Application, letter: LetterRequest | None, due: date, programs: list[Program] | None
 ) -> str:
     lines = [f"- Please submit by: {_long_day(due)}", f"- Portal: {label(application.portal)}"]
-    lines.append(f"- How: {writer_steps(application.portal, letter.letter_type if letter else None)}")
+    steps = writer_steps(application.portal, letter.letter_type if letter else None, application.specialty)
+    lines.append(f"- How: {steps}")
     if letter and letter.letter_id:
         lines.append(f"- {letter_id_name(application.portal)}: {letter.letter_id}")
     if letter and letter.letter_type != "narrative":

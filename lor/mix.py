@@ -139,8 +139,9 @@ def check_mix(
         if rule.get("optional") and not result.ok:
             # An optional letter not planned: worth knowing about, never a gap to fill.
             result = _Result(True, result.values, message="message_optional", note=True)
+        texts = {**rule, **rule.get("by_portal", {}).get(application.portal, {})}  # a portal's own wording wins
         key = result.message or ("message_ok" if result.ok else "message_fail")
-        message = _fill(rule.get(key, key), result.values)
+        message = _fill(texts.get(key, key), result.values)
         checks.append(
             MixCheck(
                 rule=rule["id"],
@@ -154,7 +155,7 @@ def check_mix(
         )
         if result.ok:
             continue
-        suggestion = _fill(rule["suggest"], result.values)
+        suggestion = _fill(texts["suggest"], result.values)
         if result.fixer is not None and pool:
             best = _best_candidate([(m, sc) for m, sc in ranking() if m.id not in named], result.fixer)
             if best is not None:
@@ -237,8 +238,8 @@ def _applies(rule: dict, application: Application) -> bool:
         return False
     if rule.get("tracks") and application.pathway == "residency" and application.track not in rule["tracks"]:
         return False  # a preliminary or transitional year: no departmental letter, no specialty of its own
-    if rule["kind"] == "portal_limit":
-        return letter_limit(application)[0] > 0
+    if rule["kind"] == "portal_limit":  # no limit: nothing to check, unless the portal says so as a note
+        return letter_limit(application)[0] > 0 or bool(portal_rules(application.portal).message_no_limit)
     if rule["kind"] == "program_types":
         return any(p.required_types for p in application.programs)
     return True
@@ -343,6 +344,10 @@ def _max_letters(case: _Case) -> _Result:
 def _portal_limit(case: _Case) -> _Result:
     limit, scope, message_ok, message_fail, source = letter_limit(case.application)
     rules = portal_rules(case.application.portal)
+    if not limit:  # SF Match: no limit was found, and ERAS's 4 is not its own
+        return _Result(
+            True, case.values(), message=rules.message_no_limit, source=source, checked=rules.checked, note=True
+        )
     if case.stand_in_packet and rules.limit_with_packet:
         limit = rules.limit_with_packet
     if scope == "per_program" and case.application.programs:

@@ -34,12 +34,14 @@ class PortalRules:
     source: str
     checked: str
     source_name: str = ""
-    type_steps: dict[str, str] = field(default_factory=dict)  # letter type -> its own writer steps
+    type_steps: dict[str, str] = field(default_factory=dict)  # "sloe" or "sloe/emergency_medicine" -> writer steps
     limit_with_packet: int = 0
     every_school_gets_all: bool = False
     keep_slot: bool = False  # assignments lock on applying: keep a slot free for a letter still on its way
     id_name: str = "Letter ID"  # the portal's own name for the number that matches a letter to its request
     id_where: str = "on the portal's letter request"
+    pathway_default: bool = True  # False: no limit found, and the pathway's usual one (ERAS's 4) isn't this portal's
+    message_no_limit: str = ""  # what the check says, as a note, when there is no limit to apply
 
     def assignment_rule(self, limit: int | None = None) -> str:
         """The grid's sentence about this portal's limit, naming its source."""
@@ -112,11 +114,13 @@ def letter_limit(application: Application) -> tuple[int, str, str, str, str]:
     """(limit, scope, ok message, failing message, source) for this application's portal; limit 0 = none.
 
     A portal with no limit of its own falls back to the pathway's usual per-program limit (residency
-    and fellowship: 4).
+    and fellowship: 4), unless that limit belongs to other portals (``pathway_default = false``: SF Match).
     """
     rules = portal_rules(application.portal)
     if rules.limit:
         return rules.limit, rules.scope, rules.message_ok, rules.message_fail, rules.source
+    if not rules.pathway_default:
+        return 0, rules.scope, "", "", rules.source
     default = pathway_default()
     limit = int(default.get(application.pathway, 0) or 0)
     return limit, "per_program", default["message_ok"], default["message_fail"], default["source"]
@@ -132,10 +136,12 @@ def letter_id_name(portal: str) -> str:
     return portal_rules(portal).id_name
 
 
-def writer_steps(portal: str, letter_type: str | None = None) -> str:
-    """What the writer does to submit, for this portal and letter type (a SLOE or eSLOR has its own steps)."""
-    rules = portal_rules(portal)
-    return rules.type_steps.get(letter_type or "", "") or rules.writer_steps
+def writer_steps(portal: str, letter_type: str | None = None, specialty: str | None = None) -> str:
+    """What the writer does to submit, for this portal and letter type (a SLOE or eSLOR has its own steps), and
+    for one specialty's letter of that type when the portal sets them apart (the EM SLOE from CORD's site)."""
+    steps = portal_rules(portal).type_steps
+    own = steps.get(f"{letter_type}/{specialty}", "") if letter_type and specialty else ""
+    return own or steps.get(letter_type or "", "") or portal_rules(portal).writer_steps
 
 
 @cache

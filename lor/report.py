@@ -96,6 +96,15 @@ REPORT_LAYOUT = (
 )
 
 
+# Where the letter rules come from, in the appendix: each rule's own page, since many rest on specialty societies,
+# single schools or journals rather than the portals.
+RULES_CREDIT = (
+    "Each letter rule in the app follows its own source, shown beside it: the portals' pages, specialty "
+    "organisations, and where no national rule was found, a school's page or a journal article (marked "
+    "unverified). Programs can differ, so check each program."
+)
+
+
 def advisor_report_html(ov: Overview) -> str:
     """The whole plan as a self-contained HTML page for an advisor: a one-page summary, then an appendix (from a
     new page when printed). Every user string is escaped."""
@@ -123,11 +132,7 @@ def advisor_report_html(ov: Overview) -> str:
     parts.append("<section class='appendix'><h2>Appendix</h2>")
     if _short(who, 2 * NAME_CHARS) != who or _short(about, LINE_CHARS) != about:  # page 1 cut them: in full here
         parts.append(f"<p>{_e(whole)}</p>")
-    parts.append(
-        "<p class='muted'>Letter rules follow the AAMC (ERAS, AMCAS), "
-        "Liaison ResidencyCAS and CORD guidance cited in the app, each with its source; programs can differ, so "
-        "check each program.</p>"
-    )
+    parts.append(f"<p class='muted'>{_e(RULES_CREDIT)}</p>")
     for app in ov.applications:
         parts.append(_application(ov, app))
     parts.append(_letters(ov, ov.letters, heading="<h2>B. Every letter</h2>"))

@@ -21,6 +21,7 @@ from lor.models import (
     label,
     label_in_sentence,
 )
+from lor.sources import checked_label, source_line
 from lor.text import plural
 
 SCORING_FILE = Path(__file__).resolve().parent.parent / "data" / "scoring.toml"
@@ -140,14 +141,21 @@ def scoring_help() -> str:
         f"you spent under {BRIEF_WEEKS} weeks with and never had one-on-one time with. Warnings point out what "
         "could make a letter thin even when the score looks good.",
         "",
-        "Why each weight is what it is:",
-        *(
-            f"- {factor['title']}: {factor.get('reason') or factor.get('source')}"
-            for factor in w.values()
-            if isinstance(factor, dict) and "title" in factor
-        ),
+        "Why each weight is what it is. The point values themselves are this project's judgment: the pages below "
+        "back the direction of a weight, never its number.",
+        *(_weight_line(factor) for factor in w.values() if isinstance(factor, dict) and "title" in factor),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _weight_line(factor: dict[str, Any]) -> str:
+    """One weight's line in the help: its reason, then its source (what no page confirmed first) and checked day."""
+    reason = str(factor.get("reason", "")).strip()
+    if factor.get("source"):
+        where = source_line(str(factor["source"]), str(factor["checked"]))
+    else:
+        where = f"The project's own judgment: no published source · checked {checked_label(str(factor['checked']))}"
+    return f"- **{factor['title']}**: {reason + ' ' if reason else ''}*{where}*"
 
 
 SCORING_HELP = scoring_help()

@@ -2,7 +2,8 @@
 letters are due by default, season by season.
 
 A date the portal published for a season is shown as published; any other is derived from the calendar's rule
-(the same weekday of the same month as the last published season) and shown as estimated.
+(the same weekday of the same month as the last published season) and shown as estimated. A calendar with no
+published date at all is the app's own estimate, and says what it rests on (its `basis`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _NAMES = {
     "ResidencyCAS": "{portal} {prev}–{short}",
     "AACOMAS": "{portal} {prev}–{short}",
-    "TMDSAS": "TMDSAS {prev}–{short}",
+    "TMDSAS": "TMDSAS Entry Year {season}",  # TMDSAS names a cycle by the year students enter
 }
 
 
@@ -41,6 +42,7 @@ class Calendar:
     source: str
     checked: str
     published: dict[int, tuple[date, str]] = field(default_factory=dict)  # season -> (day, its source)
+    basis: str = ""  # what the rule rests on when no season's date was published
 
     def event_day(self, season: int) -> tuple[date, bool, str]:
         """(the event's day in ``season``, True when the portal published it, the source of that day)."""
@@ -63,6 +65,8 @@ class SeasonDates:
     margin_reason: str
     source: str
     checked: str
+    estimated_from: str = ""  # the latest published season the estimate copies ("ERAS 2026"); "" when none was
+    basis: str = ""  # what an estimate with no published season behind it rests on
 
     @property
     def name(self) -> str:
@@ -70,13 +74,19 @@ class SeasonDates:
         return season_name(self.portal, self.season)
 
     def explained(self) -> str:
-        """One sentence for the student: what the date is and whether it is published or estimated."""
+        """One sentence for the student: what the date is, and whether the portal published it, it copies the latest
+        published season, or it is the app's own estimate (and what that rests on)."""
         day = f"{self.event_day:%B} {self.event_day.day}, {self.event_day.year}"
         if self.published:
             return f"In {self.name}, {self.event} on {day} (published). Letters due {self.margin_reason}."
+        if self.estimated_from:
+            return (
+                f"In {self.name}, {self.event} about {day} (estimated from {self.estimated_from}, the latest season "
+                f"whose date the portal published; check the portal's own calendar). Letters due {self.margin_reason}."
+            )
         return (
-            f"In {self.name}, {self.event} about {day} (estimated from the last published season; check the "
-            f"portal's own calendar when it comes out). Letters due {self.margin_reason}."
+            f"In {self.name}, {self.event} about {day}. That day is the app's estimate; no official date was found, "
+            f"and it rests on {self.basis}. Check the portal's own calendar. Letters due {self.margin_reason}."
         )
 
 
@@ -116,6 +126,7 @@ def calendars() -> tuple[Calendar, ...]:
                 source=row["source"],
                 checked=row["checked"],
                 published=published,
+                basis=str(row.get("basis", "")),
             )
         )
     return tuple(out)
@@ -151,6 +162,8 @@ def season_dates(portal: str, pathway: str, season: int) -> SeasonDates | None:
         margin_reason=cal.margin_reason,
         source=source,
         checked=cal.checked,
+        estimated_from="" if published or not cal.published else season_name(portal, max(cal.published)),
+        basis=cal.basis,
     )
 
 

@@ -31,12 +31,18 @@ from lor.text import plural
 Items = list[tuple[LetterRequest, Application]]
 
 WAIVER_TEXT: dict[bool | None, str] = {
-    True: "Waived: the student will not see this letter.",
-    # AMCAS never shows letters to applicants and ERAS doesn't either: what is kept is the FERPA right to
-    # see a copy held by a school the student attends or enrolls in (data/guidance/waiver.md).
+    # The AAMC Letter Writer Portal's terms: a writer must not share a waived letter with the student, nor pick that
+    # student to upload it (data/guidance/waiver.md).
+    True: (
+        "Waived: the student will not see this letter. Please don't share it with them or ask them to upload it "
+        "for you."
+    ),
+    # Not waived: the portals still don't show it; the writer may share it, and in AAMC services may let the
+    # student upload it. FERPA adds a right to a copy held by a school the student attends or enrolls in.
     False: (
-        "Not waived: the student keeps the legal (FERPA) right to see a copy held by a school they attend or "
-        "later enroll in; the portals don't show letters to students."
+        "Not waived: the portals don't show letters to students, but you may share this one with the student, and "
+        "in AAMC services (ERAS, AMCAS) you may let them upload it for you. The student also keeps the legal "
+        "(FERPA) right to see a copy held by a school they attend or later enroll in."
     ),
     None: "Not decided yet.",
 }
@@ -131,7 +137,7 @@ def _e(text: object) -> str:
 
 def _html_letter(row: _Row, earliest: date) -> str:
     letter, app = row.letter, row.application
-    how = writer_steps(app.portal, letter.letter_type)
+    how = writer_steps(app.portal, letter.letter_type, app.specialty)
     facts = [
         ("Due", f"<strong>{_e(_day(row.due))}</strong>" if row.due == earliest else _e(_day(row.due))),
         ("For", _e(purpose(app).capitalize())),
@@ -241,7 +247,7 @@ def _line(text: object) -> str:
 def _md_letter(row: _Row, earliest: date) -> list[str]:
     letter, app = row.letter, row.application
     due = _line(_day(row.due))
-    how = writer_steps(app.portal, letter.letter_type)
+    how = writer_steps(app.portal, letter.letter_type, app.specialty)
     lines = [
         f"### {_line(app.name)}",
         "",

@@ -391,7 +391,7 @@ def test_point_11_conference_dates_are_stored_per_year_with_a_source():
     assert "ACEP26" in acep[2026].source
     assert "approximate" in acep[2027].source and "2027" in acep[2027].source
     note = calendar_note()
-    assert "ACEP Scientific Assembly 2026" in note and "approximate" in note
+    assert "ACEP Scientific Assembly 2025, 2026" in note and "approximate" in note
 
 
 # The FAQ's tables and numbers are generated from the same data the checks use ----------------------------

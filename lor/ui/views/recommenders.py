@@ -905,7 +905,9 @@ def ranked_list(
     with st.expander("How the score works", icon="❓"):
         st.markdown(SCORING_HELP)
         st.caption(
-            ui.md(source_line("data/scoring.toml (a source or a reason for each weight, above)", weights()["checked"]))
+            ui.md(
+                source_line("each weight's own pages, or the project's judgment, as listed above", weights()["checked"])
+            )
         )
     if not mentors:
         if ws is not None:
