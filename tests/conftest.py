@@ -48,6 +48,35 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line("  Only the SQLite backend was tested. CI (CI=true) fails instead of skipping.")
 
 
+LAYERS = ("unit", "app", "browser", "bench")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--bench", action="store_true", help="also run tests/test_bench.py (left out by default)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test belongs to one layer, so a developer can run one (README, "Tests"): ``browser`` drives Chromium
+    (tests/browser/), ``app`` runs pages with Streamlit's AppTest, ``bench`` checks the benchmark (left out unless
+    ``--bench``), and ``unit`` is the rest: the core and the store, in about half a minute."""
+    kept, dropped = [], []
+    for item in items:
+        path = Path(str(item.fspath))
+        if "browser" in path.parts:
+            layer = "browser"
+        elif path.name == "test_bench.py":
+            layer = "bench"
+        elif "open_page" in getattr(item, "fixturenames", ()) or "AppTest" in vars(item.module):
+            layer = "app"
+        else:
+            layer = "unit"
+        item.add_marker(getattr(pytest.mark, layer))
+        (dropped if layer == "bench" and not config.getoption("--bench") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """Each test starts with no plans, desks or join codes counted against its client ("local" in AppTest): the

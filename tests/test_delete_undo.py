@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
-from lor.store import Store
+from backends import saved
+
 from lor.ui import text_key
-
-
-def saved():
-    return Store(os.environ["LOR_DB"]).default_workspace()
 
 
 def plain(text: str) -> str:

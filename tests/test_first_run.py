@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
-from lor.store import Store
+from backends import saved
 
 EM = "emergency_medicine"
-
-
-def saved():
-    return Store(os.environ["LOR_DB"]).default_workspace()
 
 
 def add_em_application(at):

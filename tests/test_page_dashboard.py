@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
+from backends import saved
 from plan_dates import TODAY
 
 from lor.models import LetterRequest
 from lor.overview import overview_of, step_when
-from lor.store import Store
-
-
-def saved():
-    return Store(os.environ["LOR_DB"]).default_workspace()
 
 
 def step_texts(at) -> list[str]:

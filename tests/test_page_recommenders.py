@@ -6,12 +6,13 @@ import os
 from datetime import date
 
 import pytest
+from backends import saved
 from plain_text import shown
 from plan_dates import TODAY
 
 from lor.example import load_example
 from lor.models import label
-from lor.store import Store, Workspace
+from lor.store import Store
 
 EM = "emergency_medicine"
 INPUT_KINDS = (
@@ -28,11 +29,6 @@ INPUT_KINDS = (
     "slider",
     "select_slider",
 )
-
-
-def saved() -> Workspace:
-    """The plan as stored, read back through a fresh Store."""
-    return Store(os.environ["LOR_DB"]).default_workspace()
 
 
 def add_application(at, name="EM residency 2027", *, pathway="residency", specialty=EM, deadline=date(2027, 9, 1)):

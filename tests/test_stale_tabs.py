@@ -3,16 +3,12 @@ student saw, or says that it changed (issue #14.7)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
+from backends import saved
+
 from lor.models import BusyPeriod, LetterRequest, Program
-from lor.store import Store
 from lor.ui import text_key
-
-
-def saved():
-    return Store(os.environ["LOR_DB"]).default_workspace()
 
 
 def test_removing_a_busy_period_from_a_stale_tab_removes_the_one_shown(open_page):

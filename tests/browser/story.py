@@ -8,10 +8,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+from backends import saved as saved_plan
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from lor.store import Store, Workspace
+from lor.store import Workspace
 from tools.browser import choose, exceptions_on, fill, fill_date, wait_for_app
 
 VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
@@ -20,7 +21,7 @@ PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
 def saved(server) -> Workspace:
-    return Store(server.db).default_workspace()
+    return saved_plan(server.db)
 
 
 def main(pg):

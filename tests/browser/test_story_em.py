@@ -19,13 +19,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from backends import saved as saved_plan
 from icalendar import Calendar
 from playwright.sync_api import expect
 from story import printed_pages
 
 from lor.overview import overview_of
 from lor.report import advisor_report_html
-from lor.store import Store
 from tools.browser import (
     TODAY,
     choose,
@@ -57,7 +57,7 @@ SLOE_WRITERS = ("Dr. Ana Ortiz", "Dr. Eli Stone")
 
 
 def saved(server):
-    return Store(server.db).default_workspace()
+    return saved_plan(server.db)
 
 
 def main(pg):

@@ -49,7 +49,7 @@ def test_1_amcas_and_aacomas_applications_take_their_season_s_dates(story):
     add_application(pg, "DO schools", pathway="Medical school")
     apps = {a.name: a for a in saved(server).applications()}
     assert (apps["MD schools"].portal, apps["MD schools"].season) == ("AMCAS", 2028)
-    assert (apps["DO schools"].portal, apps["DO schools"].deadline) == ("AACOMAS", date(2027, 6, 15))
+    assert (apps["DO schools"].portal, apps["DO schools"].deadline) == ("AACOMAS", date(2027, 6, 1))
 
 
 def test_2_the_committee_is_a_letter_source_not_a_person(story):
