@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from lor.export import _csv
-from lor.models import label
+from lor.models import ARRIVED_STATUSES, CLOSED_STATUSES, label
 from lor.overview import Overview
 from lor.text import short_date
 
 STILL_DAYS = 14  # a writer asked this many days ago without an answer (more than this) counts as not answering
-RECEIVED = ("submitted", "thanked", "updated")  # a letter in these statuses is in
-NOT_COUNTED = ("declined", "withdrawn")  # letters the plan no longer counts on
 
 # -- the desk's rows ------------------------------------------------------------------------------------
 
@@ -66,7 +64,7 @@ def desk_row(ov: Overview, *, plan_id: str, last_change: str | date | None = Non
     """The desk's row for one plan, from its Overview (computed once per plan version, like the Dashboard's)."""
     today = ov.today
     ahead = sorted((a.deadline, a.name) for a in ov.applications if a.deadline >= today)
-    counted = [r for r in ov.letters if r.status not in NOT_COUNTED]
+    counted = [r for r in ov.letters if r.status not in CLOSED_STATUSES]
     overdue = [m for m in ov.milestones if not m.done and (m.overdue or m.day < today)]
     failing = [c.message for a in ov.applications for c in ov.mixes[a.id].checks if c.required and not c.ok]
     silent = {
@@ -79,7 +77,7 @@ def desk_row(ov: Overview, *, plan_id: str, last_change: str | date | None = Non
         applications=len(ov.applications),
         nearest_due=ahead[0][0] if ahead else None,
         nearest_due_application=ahead[0][1] if ahead else "",
-        letters_in=sum(r.status in RECEIVED for r in counted),
+        letters_in=sum(r.status in ARRIVED_STATUSES for r in counted),
         letters_needed=len(counted),
         overdue_steps=len(overdue),
         missing_required=len(failing),

@@ -20,7 +20,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from lor.models import ARRIVED_STATUSES, Application, LetterRequest, label
+from lor.models import ARRIVED_STATUSES, CLOSED_STATUSES, Application, LetterRequest, label
 from lor.portals import portal_rules
 from lor.text import month_day, plural
 from lor.text import short_date as _day
@@ -291,7 +291,7 @@ def shareable_letter(
     if application.portal in ("other", "Interfolio"):
         return None  # no shared portal to upload once to
     by_id = {a.id: a for a in applications}
-    mine = [x for x in letters if x.mentor_id == mentor_id and x.status not in ("declined", "withdrawn")]
+    mine = [x for x in letters if x.mentor_id == mentor_id and x.status not in CLOSED_STATUSES]
     if any(x.serves(application.id) for x in mine):
         return None
     for letter in mine:
@@ -319,7 +319,7 @@ def plan_letter_for(
     shared = shareable_letter(letters, applications, mentor_id, application) if share else None
     if shared is not None:
         return shared.model_copy(update={"also_for": [*shared.also_for, application.id]})
-    other = any(x.mentor_id == mentor_id and x.status not in ("declined", "withdrawn") for x in letters)
+    other = any(x.mentor_id == mentor_id and x.status not in CLOSED_STATUSES for x in letters)
     tailored = {"version": "tailored", "tailored_for": application.name[:500]} if other else {}
     # With a committee letter planned for this application, a person's letter goes into it by default.
     committee = next(
@@ -329,7 +329,7 @@ def plan_letter_for(
             if x.letter_type in ("committee", "packet")
             and x.serves(application.id)
             and x.mentor_id != mentor_id
-            and x.status not in ("declined", "withdrawn")
+            and x.status not in CLOSED_STATUSES
             and x.mentor_id in committees
         ),
         None,
@@ -360,7 +360,7 @@ def duplicate_letters(letters: list[LetterRequest], applications: list[Applicati
     groups: dict[tuple[str, str, str, str], list[LetterRequest]] = {}
     for letter in letters:
         app = by_id.get(letter.application_id)
-        if app is None or letter.status in ("declined", "withdrawn") or letter.version != "general":
+        if app is None or letter.status in CLOSED_STATUSES or letter.version != "general":
             continue
         if app.portal in ("other", "Interfolio"):
             continue

@@ -25,7 +25,7 @@ from lor.models import (
     Touchpoint,
     label,
 )
-from lor.planner import plan_workspace, this_week
+from lor.planner import this_week, workspace_milestones
 from lor.scoring import rank_mentors
 
 
@@ -79,7 +79,7 @@ def build_overview(
 ) -> Overview:
     """Compute the Overview of a plan: milestones, each application's mix and ranked writers."""
     ov = Overview(today, student, mentors, applications, letters)
-    ov.milestones = plan_workspace(
+    ov.milestones = workspace_milestones(
         mentors, applications, letters, settings=settings or {}, today=today, buffer_days=buffer_days
     )
     for app in applications:

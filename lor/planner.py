@@ -1099,7 +1099,7 @@ def one_conversation(mentor: Mentor, steps: list[Milestone], app_names: Mapping[
     return out
 
 
-def plan_workspace(
+def workspace_milestones(
     mentors: Iterable[Mentor],
     applications: Iterable[Application],
     letters: Iterable[LetterRequest],

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from lor.lifecycle import next_step
-from lor.models import MILESTONE_KINDS, Application, Milestone, label
+from lor.models import ARRIVED_STATUSES, MILESTONE_KINDS, Application, Milestone, label
 from lor.overview import Overview
 from lor.text import applications_of, day_text, plural, step_label
 
@@ -86,7 +86,6 @@ WEEK_ROWS = 5
 NAME_CHARS = 32
 APPLICATION_CHARS = 38
 LINE_CHARS = 110
-ARRIVED = ("submitted", "thanked", "updated")
 # Letters on page 1, the ones that need the student first: no, then silence, then steps still to take.
 URGENCY = {"declined": 0, "asked": 1, "planned": 2, "agreed": 3, "packet_sent": 4}
 
@@ -160,7 +159,7 @@ def _summary(ov: Overview) -> str:
         (r for r in ov.letters if r.status in URGENCY),
         key=lambda r: (URGENCY[r.status], ov.application_names.get(r.application_id, ""), r.id),
     )
-    arrived = sum(1 for r in ov.letters if r.status in ARRIVED)
+    arrived = sum(1 for r in ov.letters if r.status in ARRIVED_STATUSES)
     done = f" ({plural(arrived, 'letter')} already in)" if arrived else ""
     if moving:
         out.append(_letters(ov, moving[:LETTER_ROWS], heading=f"<h3>Letters in progress{done}</h3>", short=True))
@@ -198,7 +197,7 @@ def _applications_table(ov: Overview) -> str:
         days = ov.days_left(app)
         when = f"{plural(days, 'day')} left" if days >= 0 else f"{plural(-days, 'day')} past"
         letters = [r for r in ov.letters if r.serves(app.id)]
-        arrived = sum(1 for r in letters if r.status in ARRIVED)
+        arrived = sum(1 for r in letters if r.status in ARRIVED_STATUSES)
         checks = ov.mixes[app.id].checks if app.id in ov.mixes else []
         advice = sum(1 for c in checks if not c.required and not c.ok)
         mix = (

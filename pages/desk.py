@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lor import ui
-from lor.desk import by_need, choices, desk_csv, filter_rows, table_rows
+from lor.desk import STILL_DAYS, by_need, choices, desk_csv, filter_rows, table_rows
 from lor.models import label
 from lor.text import plural
 
@@ -103,7 +103,7 @@ picked = st.dataframe(
         "Due for": st.column_config.TextColumn(width="medium"),
         "Overdue steps": count("Overdue", help="Plan steps whose day has passed", width="small"),
         "Missing required letters": count("Missing", help="Required letter-mix checks that fail", width="small"),
-        "Writers not answering": count("Silent", help="Writers asked more than 14 days ago, no answer yet"),
+        "Writers not answering": count("Silent", help=f"Writers asked more than {STILL_DAYS} days ago, no answer yet"),
         "Letters in": count("In", help="Letters the writers have submitted", width="small"),
         "Letters needed": count("Needed", help="Letters the plan counts on (not declined or withdrawn)"),
         "Applications": count("Apps", help="Applications in the plan", width="small"),

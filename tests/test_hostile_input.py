@@ -48,7 +48,7 @@ from lor.models import (
     planning_horizon,
 )
 from lor.overview import overview_of
-from lor.planner import plan_letter, plan_request, plan_workspace, workspace_plan
+from lor.planner import plan_letter, plan_request, workspace_milestones, workspace_plan
 from lor.report import advisor_report_html
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Store, Workspace, parse_backup
@@ -293,7 +293,7 @@ def test_the_markdown_request_sheet_keeps_every_user_string_as_typed_on_one_line
 
 def test_the_calendar_file_keeps_names_verbatim_and_gains_no_property(ws):
     hostile_plan(ws)
-    milestones = plan_workspace(
+    milestones = workspace_milestones(
         ws.mentors(), ws.applications(), ws.letters(), settings=ws.get_setting("busy"), today=TODAY
     )
     evil = next(m for m in ws.mentors() if m.id == "m-newline")
@@ -471,7 +471,7 @@ def test_an_existing_letter_with_a_past_deadline_gets_a_warning_not_an_error(ws)
     plan = plan_request(letter, application, mentor, busy=[], today=TODAY)
     assert any("has passed" in w or "was due" in w for w in plan.warnings + [m.note for m in plan.milestones])
     assert all(m.day >= PAST for m in plan.milestones)
-    steps = plan_workspace(ws.mentors(), ws.applications(), ws.letters(), settings={}, today=TODAY)
+    steps = workspace_milestones(ws.mentors(), ws.applications(), ws.letters(), settings={}, today=TODAY)
     assert any(m.request_id == "l-past" for m in steps) and any(m.request_id == "l-future" for m in steps)
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lor.lifecycle import MOVES, move
 from lor.models import Application, LetterRequest, Mentor
 from lor.overview import mark_step_done, step_blocker, step_when
-from lor.planner import plan_workspace
+from lor.planner import workspace_milestones
 
 TODAY = date(2026, 11, 25)
 
@@ -43,7 +43,7 @@ class Plan:
             self.save_letter(letter)
 
     def milestones(self, today):
-        return plan_workspace(self._m, self._a, self._l, settings={}, today=today)
+        return workspace_milestones(self._m, self._a, self._l, settings={}, today=today)
 
 
 FORWARD = ("asked", "agreed", "packet_sent", "submitted", "thanked", "updated")
@@ -123,7 +123,7 @@ def test_an_overdue_step_says_so_with_the_day_it_was_planned_for():
     app = Application(id="a", name="IM", specialty="internal_medicine", deadline=TODAY + timedelta(weeks=6))
     mentor = Mentor(id="m", name="Dr. Lee", last_worked=TODAY - timedelta(days=10))
     letter = LetterRequest(id="r", mentor_id="m", application_id="a", waived=True)
-    ask = next(m for m in plan_workspace([mentor], [app], [letter], settings={}, today=TODAY) if m.kind == "ask")
+    ask = next(m for m in workspace_milestones([mentor], [app], [letter], settings={}, today=TODAY) if m.kind == "ask")
     assert ask.overdue and ask.day == TODAY and ask.planned_for < TODAY
     planned = ask.planned_for
     assert step_when(ask, TODAY) == f"Overdue (planned for {planned:%a} {planned:%b} {planned.day})"

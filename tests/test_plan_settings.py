@@ -14,7 +14,7 @@ from lor.busy import default_period, effective_calendar
 from lor.example import example_document
 from lor.models import BusyChoices, BusyPeriod, Mentor, MovedPeriod, PlanSettings, plain_errors
 from lor.overview import overview_of
-from lor.planner import plan_workspace
+from lor.planner import workspace_milestones
 
 RETREAT = {"name": "Retreat", "start": "2027-01-11", "end": "2027-01-15", "severity": "avoid", "who": "everyone"}
 # Settings as the app saved them before PlanSettings existed: a schema 1 backup must still restore as they were.
@@ -141,9 +141,9 @@ def test_the_planner_and_the_dashboard_read_the_same_settings(store):
     ws = store.default_workspace()
     store.import_json(ws, example_document(TODAY))
     args = (ws.mentors(), ws.applications(), ws.letters())
-    before = plan_workspace(*args, settings=ws.settings(), today=TODAY)
+    before = workspace_milestones(*args, settings=ws.settings(), today=TODAY)
     ws.set_setting("buffer_days", 14)
     settings = PlanSettings.read(ws.settings())
-    after = plan_workspace(*args, settings=settings, today=TODAY, buffer_days=settings.buffer_days)
+    after = workspace_milestones(*args, settings=settings, today=TODAY, buffer_days=settings.buffer_days)
     assert after != before
     assert overview_of(ws, TODAY).milestones == after

@@ -11,7 +11,7 @@ from plan_dates import TODAY
 
 from lor.busy import academic_calendar, is_working_day, match_day
 from lor.models import PATHWAYS, Application, BusyPeriod, LetterRequest, Mentor, Milestone
-from lor.planner import ask_window, plan_letter, plan_request, plan_workspace, this_week
+from lor.planner import ask_window, plan_letter, plan_request, this_week, workspace_milestones
 
 CALENDAR = academic_calendar(TODAY, date(2029, 12, 31), specialty="internal_medicine", role="attending")
 
@@ -429,7 +429,7 @@ def test_plan_workspace_plans_every_active_letter_sorted_by_day():
         LetterRequest(id="L3", mentor_id="kim", application_id="app", status="asked", asked_on=date(2026, 11, 20)),
         LetterRequest(id="L4", mentor_id="gone", application_id="app"),
     ]
-    out = plan_workspace(mentors, [APP], letters, settings=None, today=TODAY)
+    out = workspace_milestones(mentors, [APP], letters, settings=None, today=TODAY)
     assert {m.request_id for m in out} == {"L1", "L3"}
     assert [m.day for m in out] == sorted(m.day for m in out)
 
@@ -437,10 +437,12 @@ def test_plan_workspace_plans_every_active_letter_sorted_by_day():
 def test_plan_workspace_applies_the_users_busy_settings():
     app = _app(date(2027, 3, 31), "job")
     mentors, letters = [_lee()], [_letter()]
-    before = [m for m in plan_workspace(mentors, [app], letters, settings=None, today=TODAY) if m.kind == "ask"]
+    before = [m for m in workspace_milestones(mentors, [app], letters, settings=None, today=TODAY) if m.kind == "ask"]
     away = {"name": "Department retreat", "start": "2027-02-01", "end": "2027-02-26", "severity": "avoid"}
     after = [
-        m for m in plan_workspace(mentors, [app], letters, settings={"custom": [away]}, today=TODAY) if m.kind == "ask"
+        m
+        for m in workspace_milestones(mentors, [app], letters, settings={"custom": [away]}, today=TODAY)
+        if m.kind == "ask"
     ]
     assert before[0].day == date(2027, 2, 3)
     assert after[0].day == date(2027, 3, 1)
