@@ -177,7 +177,8 @@ def script_runs(log: Path) -> tuple[list[float], list[float]]:
 
 def process_tree(pid: int, limit: int = 64) -> list[int]:
     """pid and its descendants (through /proc/<pid>/task/*/children), at most `limit` processes."""
-    found, todo = [], [pid]
+    found: list[int] = []
+    todo = [pid]
     while todo and len(found) < limit:
         p = todo.pop()
         found.append(p)

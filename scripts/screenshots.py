@@ -13,8 +13,9 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 from lor.example import load_example
 from lor.store import Store
@@ -36,7 +37,7 @@ ADVISEES = [
     "Kira Novak",
     "Liam O'Brien",
 ]
-WIDTHS = {"": {"width": 1400, "height": 1000}, "-phone": {"width": 390, "height": 844}}
+WIDTHS: dict[str, ViewportSize] = {"": {"width": 1400, "height": 1000}, "-phone": {"width": 390, "height": 844}}
 
 
 def seed_desk(db: Path) -> str:
@@ -44,7 +45,9 @@ def seed_desk(db: Path) -> str:
     store = Store(db)
     token, code = store.create_desk("Dr. Lee's advisees, Class of 2027")
     for i, name in enumerate(ADVISEES):
-        state = "missing_letters" if i % 4 == 1 else "example"  # the others some weeks behind or ahead
+        state: Literal["example", "missing_letters"] = (
+            "missing_letters" if i % 4 == 1 else "example"
+        )  # the others some weeks behind or ahead
         add_advisee(
             store, name, today=date.fromisoformat(TODAY), state=state, weeks={3: -4, 2: 4}.get(i % 4, 0), code=code
         )

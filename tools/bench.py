@@ -311,7 +311,7 @@ def profile_page(page: str, *, today: date = TODAY) -> str:
     with class_scale_env(today):
         at = _open_page(page, ROOT / "app.py")
         main_profiler = Profiler(interval=0.0005)
-        LocalScriptRunner._run_script_thread = profiled  # type: ignore[method-assign]
+        LocalScriptRunner._run_script_thread = profiled  # type: ignore[method-assign,assignment]
         try:
             main_profiler.start()
             at.run()

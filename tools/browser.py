@@ -183,7 +183,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def axe_violations(pg, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
     """axe-core (WCAG 2 A/AA) on the page and on every frame in it (the calendar is an iframe), as a list of
     {rule, impact, frame, target, html, summary}, one per failing element, keeping only the given impacts."""
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     script = Axe().axe_script
     found = []

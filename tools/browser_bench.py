@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,7 @@ def change_a_writer_field(d: Driver, repeats: int) -> list[dict[str, float]]:
     for i in range(repeats):
         box.fill(str(20 + i))
 
-        out.append(d.timed(lambda box=box: box.press("Tab"), stamp=True))
+        out.append(d.timed(partial(box.press, "Tab"), stamp=True))
         box = d.pg.locator(f".st-key-{key} input").first
     return out
 

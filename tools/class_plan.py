@@ -159,8 +159,12 @@ def class_scale_document(today: date = TODAY) -> str:
     for i, (name, pathway, specialty, portal, days, count, programs) in enumerate(_APPLICATIONS, start=1):
         deadline = today + timedelta(days=days)
         app_id = f"a-{i:02d}"
+
         # Writers in the application's field first, then anyone: the way a student fills a list.
-        pool = sorted(mentors, key=lambda m, s=specialty: (m["specialty"] != s, rng.random()))
+        def writers_first(m: dict[str, Any], s: str | None = specialty) -> tuple[bool, float]:
+            return (m["specialty"] != s, rng.random())
+
+        pool = sorted(mentors, key=writers_first)
         app_letters = []
         for j, mentor in enumerate(pool[:count]):
             status = _status_for(rng, days)

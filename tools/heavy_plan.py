@@ -117,7 +117,7 @@ def heavy_document(
     settings: dict[str, Any] = {}
     if full:
         keys = sorted(p.key for p in DEFAULT_PERIODS)
-        moved = {}
+        moved: dict[str, Any] = {}
         for year in range(first.year + 1, last.year):
             for key in keys:
                 if len(moved) < limits.moved_periods:
