@@ -9,7 +9,7 @@ import pytest
 from plan_dates import TODAY
 
 from lor.example import example_document, load_example
-from lor.models import Application, LetterRequest, Mentor, Student
+from lor.models import BACKUPS_SETTING, Application, LetterRequest, Mentor, Student
 from lor.store import (
     ABANDONED_AFTER,
     NEVER_WRITTEN_GRACE,
@@ -457,3 +457,20 @@ def test_both_backends_have_the_schema_s_tables_columns_and_migrations(store):
     assert ours == COLUMNS
     assert set(found) - set(COLUMNS) <= {"_sqlite_migrations", "lor_migrations"}  # each keeps its own record
     assert tuple(store.applied_migrations()) == MIGRATION_NAMES
+
+
+def test_records_and_settings_saved_together_are_saved_whole_or_not_at_all(ws):
+    """Planning a backup writer is one user action: the new letter and the setting that remembers it as the declined
+    letter's backup are one write, so a refused setting leaves no half-planned letter behind (both backends)."""
+    writer = Mentor(name="Dr. Omar Haddad")
+    app = Application(name="Internal medicine", pathway="residency", deadline=TODAY + timedelta(days=200))
+    ws.save_changes(mentors=[writer], applications=[app])
+    backup = LetterRequest(mentor_id=writer.id, application_id=app.id)
+    with pytest.raises(ValueError):
+        ws.save_changes(letters=[backup], settings={BACKUPS_SETTING: "not a mapping"})
+    assert ws.letters() == []
+    assert BACKUPS_SETTING not in ws.settings()
+
+    ws.save_changes(letters=[backup], settings={BACKUPS_SETTING: {"l-declined": backup.id}})
+    assert [x.id for x in ws.letters()] == [backup.id]
+    assert ws.settings()[BACKUPS_SETTING] == {"l-declined": backup.id}

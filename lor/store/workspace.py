@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -227,11 +227,13 @@ class Workspace:
         applications: Iterable[Application] = (),
         letters: Iterable[LetterRequest] = (),
         delete_letters: Iterable[str] = (),
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
-        """Insert or update these records and delete these letters, all in one transaction: one user action that
-        changes several records (a step done for all of a writer's letters, two letters merged) is saved whole or
-        not at all."""
+        """Insert or update these records, delete these letters and store these settings, all in one transaction:
+        one user action that changes several records (a step done for all of a writer's letters, two letters merged,
+        a backup writer planned and remembered as the declined letter's backup) is saved whole or not at all."""
         self._check_writable()
+        setting_rows = self._setting_rows(settings or {})
         rows: list[tuple[str, Mentor | Application | LetterRequest]] = []
         groups: tuple[tuple[str, Iterable[Mentor | Application | LetterRequest]], ...] = (
             ("mentors", mentors),
@@ -244,7 +246,7 @@ class Workspace:
                 check_horizon(record)
                 rows.append((kind, record))
         gone = [str(i) for i in delete_letters]
-        if not rows and not gone:
+        if not rows and not gone and not setting_rows:
             return
         with self.store._write(self) as db:
             grew = 0
@@ -259,8 +261,35 @@ class Workspace:
                 )
             for letter_id in gone:
                 db.execute("DELETE FROM letters WHERE workspace_id = $1 AND id = $2", [self.id, letter_id])
-            if rows:
-                self._check_room(db, grew, rows[-1][1])
+            for key, text, _validated in setting_rows:
+                grew += len(text) - self._put_setting(db, key, text)
+            if rows or setting_rows:
+                self._check_room(db, grew, rows[-1][1] if rows else setting_rows[-1][2])
+
+    def _setting_rows(self, settings: Mapping[str, Any]) -> list[tuple[str, str, PlanSettings]]:
+        """Each setting validated (lor.models.SETTING_KEYS, dates within the horizon) and dumped as it is stored:
+        the setting's own dump, never the value as given, so a key LOR Planner doesn't have is dropped and the plan
+        limits (which count what the models hold) bound what the database keeps."""
+        out = []
+        for key, value in settings.items():
+            validated = PlanSettings.from_stored({key: value})
+            check_horizon(validated)
+            out.append(
+                (key, json.dumps(validated.model_dump(mode="json", by_alias=True)[key], sort_keys=True), validated)
+            )
+        return out
+
+    def _put_setting(self, db: Any, key: str, text: str) -> int:
+        """Store one validated setting's text; returns the length of the text it replaced."""
+        before = self._chars(
+            db, "SELECT LENGTH(value) AS n FROM settings WHERE workspace_id = $1 AND key = $2", [self.id, key]
+        )
+        db.execute(
+            "INSERT INTO settings (workspace_id, key, value) VALUES ($1, $2, $3) "
+            "ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value",
+            [self.id, key, text],
+        )
+        return before
 
     @staticmethod
     def _chars(db: Any, sql: str, params: list[Any]) -> int:
@@ -358,20 +387,9 @@ class Workspace:
         """Store one of the plan's settings (lor.models.SETTING_KEYS); it must be valid and its dates within the
         horizon (pydantic ValidationError otherwise, an unknown key included)."""
         self._check_writable()
-        validated = PlanSettings.from_stored({key: value})
-        check_horizon(validated)
-        # The setting's own dump is stored, never the value as given: a key inside it that LOR Planner doesn't have
-        # is dropped, so the plan limits (which count what the models hold) bound what the database keeps.
-        text = json.dumps(validated.model_dump(mode="json", by_alias=True)[key], sort_keys=True)
+        [(key, text, validated)] = self._setting_rows({key: value})
         with self.store._write(self) as db:
-            sql = "SELECT LENGTH(value) AS n FROM settings WHERE workspace_id = $1 AND key = $2"
-            before = self._chars(db, sql, [self.id, key])
-            db.execute(
-                "INSERT INTO settings (workspace_id, key, value) VALUES ($1, $2, $3) "
-                "ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value",
-                [self.id, key, text],
-            )
-            self._check_room(db, len(text) - before, validated)
+            self._check_room(db, len(text) - self._put_setting(db, key, text), validated)
 
     def clear(self) -> None:
         """Delete everything in this workspace (its links stay valid)."""

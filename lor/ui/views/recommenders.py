@@ -881,8 +881,7 @@ def backups_panel(
                         letter_type=new_type,
                         brag_sheet=backup.observed[:30],
                     )
-                    ws.save_letter(new)
-                    ws.set_setting(BACKUPS_SETTING, {**planned, letter.id: new.id})
+                    ws.save_changes(letters=[new], settings={BACKUPS_SETTING: {**planned, letter.id: new.id}})
                     ui.flash("success", f"Planned {a_or_an(new_type)} from {backup.name}.")
                     st.rerun()
             ui.page_link("faq", "What to do when a writer says no", icon="💡", topic="declined")
