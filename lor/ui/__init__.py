@@ -20,7 +20,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
 
 from lor.plancache import PlanCache, PlanSnapshot, approx_bytes
 from lor.ui.cache import PLAN_CACHE, backup, cards, overview, per_plan, plan_version, snapshot
-from lor.ui.clients import DESK_JOINS, NEW_DESKS, NEW_PLANS, WRONG_CODES, client_key
+from lor.ui.clients import LOOKUPS, NEW_DESKS, NEW_PLANS, WRONG_CODES, client_key
 from lor.ui.desks import (
     DESK_ROWS,
     back_to_desk,
@@ -81,7 +81,7 @@ from lor.ui.undo import delete_button, undo_notice
 from lor.ui.widgets import LAZY_AFTER, download_button, lazy_for, panel, scroll_to, step_done
 
 __all__ = [
-    "BACKUP_LIMIT_HELP", "CHANGED_ELSEWHERE", "DESK_JOINS", "DESK_ROWS", "LAZY_AFTER", "MISSING", "NEW_DESKS",
+    "BACKUP_LIMIT_HELP", "CHANGED_ELSEWHERE", "DESK_ROWS", "LAZY_AFTER", "LOOKUPS", "MISSING", "NEW_DESKS",
     "NEW_PLANS", "PLAN_CACHE", "PREVIEW_KEY", "PURGE_NOTICE", "WRONG_CODES", "DatabaseUnavailable", "FlashKind",
     "PlanCache", "PlanSnapshot", "RestorePreview", "app_root", "approx_bytes", "back_to_desk", "backup", "cards",
     "class_database_size", "client_key", "configuration_problem", "configuration_problem_page", "create_desk",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lor.limits import (
     DESKS_PER_CLIENT,
-    JOINS_PER_DESK,
+    LOOKUPS_PER_CLIENT,
     PLANS_PER_CLIENT,
     WRONG_CODES_PER_CLIENT,
     KeyedLimit,
@@ -32,7 +32,7 @@ NEW_DESKS = KeyedLimit(DESKS_PER_CLIENT)
 WRONG_CODES = KeyedLimit(WRONG_CODES_PER_CLIENT)
 
 
-DESK_JOINS = KeyedLimit(JOINS_PER_DESK)
+LOOKUPS = KeyedLimit(LOOKUPS_PER_CLIENT)  # join codes looked up, right or wrong
 
 
 def client_key() -> str:
