@@ -253,6 +253,17 @@ WRONG_CODES_PER_CLIENT = Rate(20, 600.0)  # join codes that open no desk; a relo
 DESK_MEMBERS_MAX = CLASS_SIZE_MAX
 
 
+def client_address(peer: str | None, forwarded: str, *, trusted_hops: int) -> str:
+    """The address the per-client limits count: the connection's own (``peer``) or, behind ``trusted_hops`` proxies
+    that each append the address they saw to X-Forwarded-For (``forwarded``), the one the outermost proxy saw; "local"
+    when neither is known. Anything else in the header was written by the client, so it never counts; a header with
+    fewer hops than that did not come through every proxy, and the peer counts."""
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    if trusted_hops and len(hops) >= trusted_hops:
+        return hops[-trusted_hops]
+    return peer or "local"
+
+
 def wait_words(seconds: int) -> str:
     """ "45 seconds", "3 minutes": how long to wait, rounded up to whole minutes past one."""
     return plural(seconds, "second") if seconds < 90 else plural((seconds + 59) // 60, "minute")

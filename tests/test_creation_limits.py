@@ -5,6 +5,7 @@ plans and desks nobody uses are purged (issue #23.4, #23.5)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import streamlit as st
@@ -232,3 +233,41 @@ def test_a_class_of_500_finds_its_desk_while_one_student_looks_it_up_again_and_a
         address[0] = f"10.1.{n // 250}.{n % 250 + 1}"
         assert look_up_in_a_new_session().name == "Dr. Lee's lecture"
     st.session_state.pop(JOIN_ATTEMPTS_KEY, None)
+
+
+@pytest.mark.parametrize(
+    "secrets,cloud,counted",
+    [
+        ("", False, "127.0.0.1"),  # the header is the client's own words: the connection counts
+        ("[lor]\ntrusted_proxy_hops = 1\n", False, "198.51.100.9"),  # what our one proxy saw
+        ("[lor]\ntrusted_proxy_hops = 2\n", False, "203.0.113.5"),
+        ("[lor]\ntrusted_proxy_hops = 4\n", False, "127.0.0.1"),  # fewer hops than proxies: not through them all
+        ("", True, "198.51.100.9"),  # Community Cloud's proxy appends the address it saw
+        ("[lor]\ntrusted_proxy_hops = 0\n", True, "127.0.0.1"),
+    ],
+)
+def test_x_forwarded_for_counts_only_behind_a_proxy_a_setting_or_community_cloud_trusts(
+    open_page, monkeypatch, tmp_path, secrets, cloud, counted
+):
+    open_page("dashboard", example=False, shared=True)  # the app's settings (HOME is tmp_path)
+    if secrets:
+        (tmp_path / ".streamlit").mkdir(exist_ok=True)
+        (tmp_path / ".streamlit" / "secrets.toml").write_text(secrets, encoding="utf-8")
+    if cloud:
+        monkeypatch.setenv("HOSTNAME", "streamlit")
+    else:
+        monkeypatch.delenv("HOSTNAME", raising=False)
+    forwarded = {"X-Forwarded-For": "192.0.2.77, 203.0.113.5, 198.51.100.9"}  # the first hop, as any client writes
+    monkeypatch.setattr(st, "context", SimpleNamespace(ip_address="127.0.0.1", headers=forwarded))
+    assert lor.ui.client_key() == counted
+
+
+def test_a_private_address_that_writes_x_forwarded_for_gets_no_fresh_count(open_page, monkeypatch):
+    open_page("dashboard", example=False, shared=True)
+    monkeypatch.setattr(lor.ui.clients, "NEW_PLANS", KeyedLimit(Rate(1, 600)))
+    made = []
+    for n in range(3):  # a student on the campus network, a new made-up header each time
+        headers = {"X-Forwarded-For": f"198.51.100.{n}"}
+        monkeypatch.setattr(st, "context", SimpleNamespace(ip_address="10.20.30.40", headers=headers))
+        made.append(lor.ui.clients.NEW_PLANS.admit(lor.ui.client_key()) == 0)
+    assert made == [True, False, False]
