@@ -5,6 +5,7 @@ plans and desks nobody uses are purged (issue #23.4, #23.5)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -21,11 +22,14 @@ import lor.ui.clients
 import lor.ui.desks
 from lor.limits import (
     CLASS_SIZE_MAX,
+    DESK_MEMBERS_MAX,
     DESKS_PER_CLIENT,
     DESKS_PER_SERVER,
     LOOKUPS_PER_CLIENT,
+    LOOKUPS_PER_SESSION,
     PLANS_PER_CLIENT,
     PLANS_PER_SERVER,
+    WRONG_CODES_PER_CLIENT,
     KeyedLimit,
     Rate,
 )
@@ -271,3 +275,14 @@ def test_a_private_address_that_writes_x_forwarded_for_gets_no_fresh_count(open_
         monkeypatch.setattr(st, "context", SimpleNamespace(ip_address="10.20.30.40", headers=headers))
         made.append(lor.ui.clients.NEW_PLANS.admit(lor.ui.client_key()) == 0)
     assert made == [True, False, False]
+
+
+def test_the_readme_states_the_limits_the_code_has():
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
+    server = f"starts at most {PLANS_PER_SERVER.limit} plans and makes at most {DESKS_PER_SERVER.limit} advisor desks"
+    assert f"{server} an hour" in readme
+    assert f"{PLANS_PER_CLIENT.limit} plans and {DESKS_PER_CLIENT.limit} desks an hour" in readme
+    assert f"{LOOKUPS_PER_SESSION.limit} look-ups per 10 minutes" in readme
+    per_address = f"{LOOKUPS_PER_CLIENT.limit} look-ups (the right code counts too)"
+    assert f"{per_address} and {WRONG_CODES_PER_CLIENT.limit} wrong codes" in readme
+    assert f"A desk holds at most {DESK_MEMBERS_MAX} students" in readme
