@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
 APP_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB = APP_DIR / "data" / "lor.db"
@@ -37,6 +37,7 @@ POSTGRES_SCHEMES = ("postgresql", "postgres")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 CLOUD_APP_ROOT = Path("/mount/src")  # where Streamlit Community Cloud checks out an app's repository
+MAX_PROXY_HOPS = 5
 
 
 class ConfigError(ValueError):
@@ -57,10 +58,11 @@ class _Table(BaseModel):
 
 
 class LorTable(_Table):
-    """``[lor]``: class mode and the SQLite file."""
+    """``[lor]``: class mode, the SQLite file, and how many proxies in front of the app write X-Forwarded-For."""
 
     shared: StrictBool | None = None
     db_path: StrictStr | None = None
+    trusted_proxy_hops: StrictInt | None = Field(default=None, ge=0, le=MAX_PROXY_HOPS)
 
 
 class DatabaseConnection(_Table):
@@ -100,7 +102,12 @@ class Environment(_Table):
 
 
 # Each setting's place in a secrets file, for "did you mean": what people type, folded to lower case.
-SETTING_PLACES = {"shared": "[lor] shared", "db_path": "[lor] db_path", "url": "[connections.lor] url"}
+SETTING_PLACES = {
+    "shared": "[lor] shared",
+    "db_path": "[lor] db_path",
+    "trusted_proxy_hops": "[lor] trusted_proxy_hops",
+    "url": "[connections.lor] url",
+}
 TABLE_PLACES = {"lor": "[lor]", "connections": "[connections.lor]", "auth": "[auth]"}
 
 
@@ -110,6 +117,8 @@ class Settings:
 
     ``shared_set``: a setting chose the mode (``[lor] shared`` or ``LOR_SHARED``); ``exposed``: why others can reach
     this server (a database URL, Community Cloud, a non-loopback address), or None for one person's own computer.
+    ``trusted_proxy_hops``: how many proxies in front of the app each append the address they saw to
+    X-Forwarded-For (``[lor] trusted_proxy_hops``; 1 on Community Cloud, else 0: the header is not trusted).
     """
 
     shared: bool = False
@@ -118,6 +127,7 @@ class Settings:
     files: tuple[Path, ...] = field(default=())  # the secrets files that were found and read
     shared_set: bool = False
     exposed: str | None = None
+    trusted_proxy_hops: int = 0
 
     @property
     def backend(self) -> str:
@@ -213,6 +223,13 @@ def _check_file(contents: dict[str, Any], path: Path) -> SecretsFile:
         )
     if loc == ["lor", "db_path"]:
         raise ConfigError("must be a file path in quotes.", source=source, key="[lor] db_path")
+    if loc == ["lor", "trusted_proxy_hops"]:
+        raise ConfigError(
+            f"must be a whole number from 0 to {MAX_PROXY_HOPS}, without quotes: how many proxies in front of the app "
+            "add the address they saw to X-Forwarded-For.",
+            source=source,
+            key="[lor] trusted_proxy_hops",
+        )
     raise ConfigError(f"can't be used ({first['msg']}).", source=source, key=_place(loc))
 
 
@@ -319,6 +336,7 @@ def load_settings(
     if variables.LOR_DB is not None:
         path = Path(variables.LOR_DB)
     exposed = reached_by_others(database_url=url, env=env, server_address=server_address)
+    hops = lor.trusted_proxy_hops
     return Settings(
         shared=bool(exposed) if shared is None else shared,
         database_url=url,
@@ -326,6 +344,7 @@ def load_settings(
         files=tuple(dict.fromkeys(origin.values())),
         shared_set=shared is not None,
         exposed=exposed,
+        trusted_proxy_hops=(1 if on_community_cloud(env) else 0) if hops is None else hops,
     )
 
 
@@ -337,12 +356,17 @@ def reached_by_others(*, database_url: str | None, env: Mapping[str, str], serve
     """
     if database_url:
         return "a database URL is configured"
-    if env.get("HOSTNAME") == "streamlit" or APP_DIR.is_relative_to(CLOUD_APP_ROOT):
+    if on_community_cloud(env):
         return "it runs on Streamlit Community Cloud"
     address = (server_address or "").strip().strip("[]")
     if address and not _loopback(address):
         return f"server.address is {address}"
     return None
+
+
+def on_community_cloud(env: Mapping[str, str]) -> bool:
+    """True on Streamlit Community Cloud: the app checked out under its folder, or its container's host name."""
+    return env.get("HOSTNAME") == "streamlit" or APP_DIR.is_relative_to(CLOUD_APP_ROOT)
 
 
 def _loopback(address: str) -> bool:

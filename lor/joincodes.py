@@ -9,7 +9,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from lor.limits import RecentEvents
+from lor.limits import LOOKUPS_PER_SESSION, RecentEvents
 from lor.models import without_controls
 
 # -- join codes -----------------------------------------------------------------------------------------
@@ -67,5 +67,5 @@ class JoinAttempts(RecentEvents):
     """A per-session limit on join-code look-ups: at most ``limit`` within ``window_s`` seconds, so a session
     can't try codes one after another."""
 
-    limit: int = 8
-    window_s: float = 600.0
+    limit: int = LOOKUPS_PER_SESSION.limit
+    window_s: float = LOOKUPS_PER_SESSION.window_s

@@ -214,9 +214,10 @@ class RestoreLimits:
 
 # -- making plans and desks, and joining desks (issue #23.4) -----------------------------------------------------
 # A plan is made only by a visitor's first change, and a desk by an advisor's form; neither is free for the server (a
-# row, then the visitor's pages), so each is bounded per client (the address a request came from) in this process,
-# and per server in the database (every process of a class counts). The per-client limits leave room for a lecture
-# hall behind one address: a class of 60 starts its plans within ten minutes.
+# row, then the visitor's pages), so each is bounded per server in the database (every process of a class counts) and
+# per client (the address a request came from) in this process. One address may use at most a tenth of the server's
+# hourly budget, so using it all up takes ten addresses or more; the server's budget lets a class of 500 start its
+# plans within one hour.
 
 
 @dataclass(frozen=True)
@@ -233,14 +234,34 @@ class Rate:
             return "hour" if minutes == 60 else f"{minutes // 60} hours"
         return plural(minutes, "minute")
 
+    def per_hour(self) -> float:
+        """How many events this rate lets through in an hour, on average."""
+        return self.limit * 3600.0 / self.window_s
 
-PLANS_PER_CLIENT = Rate(60, 600.0)
-PLANS_PER_SERVER = Rate(300, 3600.0)
-DESKS_PER_CLIENT = Rate(3, 3600.0)
+
+CLASS_SIZE_MAX = 500  # students on one desk, and the class the limits below are chosen for
+PLANS_PER_SERVER = Rate(600, 3600.0)  # a class of 500 starts its plans within an hour, with room to spare
+PLANS_PER_CLIENT = Rate(60, 3600.0)  # a tenth of the server's: a lecture hall behind one address starts 60 an hour
 DESKS_PER_SERVER = Rate(30, 3600.0)
+DESKS_PER_CLIENT = Rate(3, 3600.0)  # a tenth of the server's
+# Join codes: every look-up counts, the right code too, per browser session (lor.joincodes.JoinAttempts) and per
+# client; wrong codes have a tighter per-client limit of their own (guessing). No per-desk count: a desk's look-ups
+# could then be used up by one student who has its code, or by a lecture hall joining at once.
+LOOKUPS_PER_SESSION = Rate(8, 600.0)
+LOOKUPS_PER_CLIENT = Rate(60, 600.0)
 WRONG_CODES_PER_CLIENT = Rate(20, 600.0)  # join codes that open no desk; a reload or a new tab does not reset it
-JOINS_PER_DESK = Rate(60, 600.0)  # look-ups that found one desk, from anyone
-DESK_MEMBERS_MAX = 500  # students on one desk
+DESK_MEMBERS_MAX = CLASS_SIZE_MAX
+
+
+def client_address(peer: str | None, forwarded: str, *, trusted_hops: int) -> str:
+    """The address the per-client limits count: the connection's own (``peer``) or, behind ``trusted_hops`` proxies
+    that each append the address they saw to X-Forwarded-For (``forwarded``), the one the outermost proxy saw; "local"
+    when neither is known. Anything else in the header was written by the client, so it never counts; a header with
+    fewer hops than that did not come through every proxy, and the peer counts."""
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    if trusted_hops and len(hops) >= trusted_hops:
+        return hops[-trusted_hops]
+    return peer or "local"
 
 
 def wait_words(seconds: int) -> str:

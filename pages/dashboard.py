@@ -26,6 +26,7 @@ def student_form(student: Student | None, *, expanded: bool) -> None:
     """The student's own details (used in email drafts and request sheets); a save is confirmed."""
     title = "Your details" if student else "Your details: add your name for email drafts"
     with st.expander(title, expanded=expanded, icon="🪪"), st.form("student-form", border=False):
+        status = st.container()  # a save that fails says so here, above the fields, not below the page
         name = st.text_input("Your name", value=student.name if student else "", key="student-name")
         email = st.text_input("Your email", value=(student.email or "") if student else "", key="student-email")
         school = st.text_input("School or program", value=student.school if student else "", key="student-school")
@@ -66,6 +67,8 @@ def student_form(student: Student | None, *, expanded: bool) -> None:
                 )
             except ValidationError as exc:
                 ui.show_validation_error(exc, prefix="Not saved:")
+            except ui.DatabaseUnavailable as exc:
+                ui.details_not_saved(exc, status)
             else:
                 ui.flash("toast", "Saved your details.")
                 st.rerun()

@@ -83,7 +83,7 @@ def _fresh_rate_limits() -> Iterator[None]:
     per-client limits live in the server process, which is the test process here."""
     from lor import ui
 
-    limits = (ui.NEW_PLANS, ui.NEW_DESKS, ui.WRONG_CODES, ui.DESK_JOINS)
+    limits = (ui.NEW_PLANS, ui.NEW_DESKS, ui.WRONG_CODES, ui.LOOKUPS)
     for limit in limits:
         limit.clear()
     yield

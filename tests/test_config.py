@@ -321,3 +321,26 @@ def test_the_documented_example_secrets_file_fits_the_schema(places):
         (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8"
     )
     assert settings(places).shared
+
+
+@pytest.mark.parametrize(
+    "text,env,hops",
+    [
+        ("", {}, 0),  # X-Forwarded-For is not trusted unless something says a proxy writes it
+        ("[lor]\ntrusted_proxy_hops = 1\n", {}, 1),
+        ("", {"HOSTNAME": "streamlit"}, 1),  # Community Cloud's proxy
+        ("[lor]\ntrusted_proxy_hops = 0\n", {"HOSTNAME": "streamlit"}, 0),
+    ],
+)
+def test_how_many_proxies_write_x_forwarded_for_is_a_setting(places, text, env, hops):
+    if text:
+        write(places["cwd"], text)
+    assert load_settings(env, cwd=places["cwd"], home=places["home"]).trusted_proxy_hops == hops
+
+
+@pytest.mark.parametrize("value", ['"1"', "-1", "1.5", "true", "9"])
+def test_trusted_proxy_hops_must_be_a_small_whole_number(places, value):
+    write(places["cwd"], f"[lor]\ntrusted_proxy_hops = {value}\n")
+    with pytest.raises(ConfigError) as info:
+        settings(places)
+    assert info.value.key == "[lor] trusted_proxy_hops" and "whole number from 0 to 5" in info.value.problem

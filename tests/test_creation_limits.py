@@ -1,12 +1,15 @@
 """Making plans and desks is bounded per client and per server, an advisor can remove a student and close a desk, a
-desk holds a bounded number of students, join codes are limited per client and per desk whatever the session, and
+desk holds a bounded number of students, join codes are limited per session and per client (never per desk), and
 plans and desks nobody uses are purged (issue #23.4, #23.5)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import streamlit as st
 from backends import BACKENDS, configured_store
 from plain_text import assert_plain
 from plan_dates import TODAY
@@ -16,9 +19,23 @@ import lor.store.store
 import lor.store.workspace
 import lor.ui
 import lor.ui.clients
-from lor.limits import KeyedLimit, Rate
+import lor.ui.desks
+from lor.limits import (
+    CLASS_SIZE_MAX,
+    DESK_MEMBERS_MAX,
+    DESKS_PER_CLIENT,
+    DESKS_PER_SERVER,
+    LOOKUPS_PER_CLIENT,
+    LOOKUPS_PER_SESSION,
+    PLANS_PER_CLIENT,
+    PLANS_PER_SERVER,
+    WRONG_CODES_PER_CLIENT,
+    KeyedLimit,
+    Rate,
+)
 from lor.models import Mentor, Student
 from lor.store import EMPTY_DESK_AFTER, UNUSED_AFTER, CreationRefused, DeskFull, Store
+from lor.ui.keys import JOIN_ATTEMPTS_KEY
 from tools.advisees import add_advisee
 
 
@@ -177,14 +194,95 @@ def test_wrong_join_codes_are_counted_per_client_across_reloads(open_page, monke
     assert "share-join-confirm" not in {b.key for b in late.button}
 
 
-def test_look_ups_of_one_desk_are_counted_per_desk(open_page, monkeypatch):
-    monkeypatch.setattr(lor.ui.clients, "DESK_JOINS", KeyedLimit(Rate(2, 600)))
+def test_look_ups_are_counted_per_client_right_codes_too_across_reloads(open_page, monkeypatch):
+    monkeypatch.setattr(lor.ui.clients, "LOOKUPS", KeyedLimit(Rate(2, 600)))
     open_page("dashboard", example=False, shared=True)
     store = configured_store()
     _, code = store.create_desk("Dr. Lee")
-    for n in range(2):
-        edit, _ = add_advisee(store, f"Student {n}", today=TODAY)
+    edit, _ = add_advisee(store, "Cal Kim", today=TODAY)
+    for _ in range(2):
         assert _find(open_page, edit, code).button(key="share-join-confirm")
-    edit, _ = add_advisee(store, "One more", today=TODAY)
-    late = _find(open_page, edit, code)
-    assert "Many students have looked this desk up" in late.error[0].value
+    late = _find(open_page, edit, code)  # a reload, then the right code again
+    assert "Many join codes were entered from your network address" in late.error[0].value
+    assert_plain(late.error[0].value.replace("\\", ""))
+    assert "share-join-confirm" not in {b.key for b in late.button}
+
+
+@pytest.mark.parametrize(
+    "per_client,per_server", [(PLANS_PER_CLIENT, PLANS_PER_SERVER), (DESKS_PER_CLIENT, DESKS_PER_SERVER)]
+)
+def test_one_address_gets_at_most_a_tenth_of_the_servers_hourly_budget(per_client: Rate, per_server: Rate):
+    one_address = KeyedLimit(per_client)
+    made = sum(not one_address.admit("198.51.100.7", now=float(second)) for second in range(3600))
+    assert made <= per_server.limit // 10  # using the whole budget takes ten addresses or more
+    assert PLANS_PER_SERVER.limit >= CLASS_SIZE_MAX  # a class of 500 starts its plans within an hour
+
+
+def test_a_class_of_500_finds_its_desk_while_one_student_looks_it_up_again_and_again(open_page, monkeypatch):
+    open_page("dashboard", example=False, shared=True)  # the app's settings: a class server on a fresh database
+    _, code = configured_store().create_desk("Dr. Lee's lecture")
+    address = ["198.51.100.7"]
+    monkeypatch.setattr(lor.ui.clients, "client_key", lambda: address[0])
+
+    def look_up_in_a_new_session():
+        st.session_state.pop(JOIN_ATTEMPTS_KEY, None)
+        return lor.ui.desks.find_desk(code)
+
+    for _ in range(LOOKUPS_PER_CLIENT.limit):  # one student, the right code, a new session each time
+        look_up_in_a_new_session()
+    with pytest.raises(KeyError) as caught:
+        look_up_in_a_new_session()
+    assert "from your network address" in str(caught.value)  # only that address waits
+    for n in range(CLASS_SIZE_MAX):  # the lecture: every student from their own address, one after another
+        address[0] = f"10.1.{n // 250}.{n % 250 + 1}"
+        assert look_up_in_a_new_session().name == "Dr. Lee's lecture"
+    st.session_state.pop(JOIN_ATTEMPTS_KEY, None)
+
+
+@pytest.mark.parametrize(
+    "secrets,cloud,counted",
+    [
+        ("", False, "127.0.0.1"),  # the header is the client's own words: the connection counts
+        ("[lor]\ntrusted_proxy_hops = 1\n", False, "198.51.100.9"),  # what our one proxy saw
+        ("[lor]\ntrusted_proxy_hops = 2\n", False, "203.0.113.5"),
+        ("[lor]\ntrusted_proxy_hops = 4\n", False, "127.0.0.1"),  # fewer hops than proxies: not through them all
+        ("", True, "198.51.100.9"),  # Community Cloud's proxy appends the address it saw
+        ("[lor]\ntrusted_proxy_hops = 0\n", True, "127.0.0.1"),
+    ],
+)
+def test_x_forwarded_for_counts_only_behind_a_proxy_a_setting_or_community_cloud_trusts(
+    open_page, monkeypatch, tmp_path, secrets, cloud, counted
+):
+    open_page("dashboard", example=False, shared=True)  # the app's settings (HOME is tmp_path)
+    if secrets:
+        (tmp_path / ".streamlit").mkdir(exist_ok=True)
+        (tmp_path / ".streamlit" / "secrets.toml").write_text(secrets, encoding="utf-8")
+    if cloud:
+        monkeypatch.setenv("HOSTNAME", "streamlit")
+    else:
+        monkeypatch.delenv("HOSTNAME", raising=False)
+    forwarded = {"X-Forwarded-For": "192.0.2.77, 203.0.113.5, 198.51.100.9"}  # the first hop, as any client writes
+    monkeypatch.setattr(st, "context", SimpleNamespace(ip_address="127.0.0.1", headers=forwarded))
+    assert lor.ui.client_key() == counted
+
+
+def test_a_private_address_that_writes_x_forwarded_for_gets_no_fresh_count(open_page, monkeypatch):
+    open_page("dashboard", example=False, shared=True)
+    monkeypatch.setattr(lor.ui.clients, "NEW_PLANS", KeyedLimit(Rate(1, 600)))
+    made = []
+    for n in range(3):  # a student on the campus network, a new made-up header each time
+        headers = {"X-Forwarded-For": f"198.51.100.{n}"}
+        monkeypatch.setattr(st, "context", SimpleNamespace(ip_address="10.20.30.40", headers=headers))
+        made.append(lor.ui.clients.NEW_PLANS.admit(lor.ui.client_key()) == 0)
+    assert made == [True, False, False]
+
+
+def test_the_readme_states_the_limits_the_code_has():
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
+    server = f"starts at most {PLANS_PER_SERVER.limit} plans and makes at most {DESKS_PER_SERVER.limit} advisor desks"
+    assert f"{server} an hour" in readme
+    assert f"{PLANS_PER_CLIENT.limit} plans and {DESKS_PER_CLIENT.limit} desks an hour" in readme
+    assert f"{LOOKUPS_PER_SESSION.limit} look-ups per 10 minutes" in readme
+    per_address = f"{LOOKUPS_PER_CLIENT.limit} look-ups (the right code counts too)"
+    assert f"{per_address} and {WRONG_CODES_PER_CLIENT.limit} wrong codes" in readme
+    assert f"A desk holds at most {DESK_MEMBERS_MAX} students" in readme

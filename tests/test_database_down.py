@@ -9,6 +9,8 @@ away (a restart, a network fault) looks to the app.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import select
 import socket
 import sqlite3
@@ -25,10 +27,21 @@ from streamlit.testing.v1 import AppTest
 from lor.example import load_example
 from lor.models import Mentor
 from lor.store import DatabaseUnavailable, Store, store_at
+from lor.ui.problems import DATABASE_DOWN, DETAILS_NOT_SAVED
 
 ROOT = Path(__file__).resolve().parent.parent
 
 SAFE = "Your plan is safe"
+
+
+def assert_no_deployment_details(text: str, url: str | None = None) -> None:
+    """Nothing a visitor reads names the database's user, host, port or name, or repeats the driver's words."""
+    for driver_words in ("server closed the connection", "disk I/O", "is locked", "consuming input", "statement"):
+        assert driver_words not in text
+    if url:
+        parts = urlsplit(url)
+        for detail in (parts.username, parts.hostname, f":{parts.port}", parts.path.strip("/")):
+            assert not detail or detail not in text, detail
 
 
 class Relay:
@@ -142,6 +155,7 @@ def test_a_student_whose_database_went_away_gets_a_plain_page_then_the_plan_agai
         text = " ".join(shown(m.value) for m in [*at.markdown, *at.error])
         assert SAFE in text and "Try again in a minute" in text
         assert "Traceback" not in text and "psycopg" not in text and f":{urlsplit(url).password}@" not in text
+        assert_no_deployment_details(text, url)
     relay.restore()
     at = visit("recommenders")
     assert not at.exception and "Dr. Kept" in " ".join(
@@ -180,7 +194,7 @@ def _page_text(at: AppTest) -> str:
         ("corrupted pages", "damaged"),
     ],
 )
-def test_a_plans_file_that_cannot_be_opened_gets_a_plain_page(monkeypatch, tmp_path, case, expected):
+def test_a_plans_file_that_cannot_be_opened_gets_a_plain_page(monkeypatch, tmp_path, caplog, case, expected):
     if case == "folder is a file":
         (tmp_path / "plans").write_text("a file where the folder should be")
         db = tmp_path / "plans" / "lor.db"
@@ -196,12 +210,15 @@ def test_a_plans_file_that_cannot_be_opened_gets_a_plain_page(monkeypatch, tmp_p
         raw = bytearray(db.read_bytes())
         raw[4096:] = b"\xff" * (len(raw) - 4096)  # every page after the first overwritten
         db.write_bytes(bytes(raw))
-    at = _app(monkeypatch, tmp_path, db)
+    with caplog.at_level(logging.WARNING, logger="lor"):
+        at = _app(monkeypatch, tmp_path, db)
     assert not at.exception, at.exception
     text = _page_text(at)
     assert at.title[0].value == "LOR Planner can't reach its database"
-    assert expected in text and SAFE in text
+    assert DATABASE_DOWN in text and SAFE in text
     assert "Traceback" not in text and "sqlite3." not in text
+    assert expected not in text and str(tmp_path) not in text and "lor.db" not in text  # for the log only:
+    assert expected in caplog.text and str(db) in caplog.text
 
 
 def test_on_a_read_only_disk_plans_open_read_only_and_keep_their_backup(monkeypatch, tmp_path):
@@ -221,6 +238,7 @@ def test_on_a_read_only_disk_plans_open_read_only_and_keep_their_backup(monkeypa
     at = _app(monkeypatch, tmp_path, db, shared=True, query={"w": edit})
     assert not at.exception, at.exception
     assert "can't be written right now" in _page_text(at) and "download a backup" in _page_text(at)
+    assert "readonly database" not in _page_text(at)  # the driver's words go to the log
     at.switch_page("pages/share.py").run()
     assert not at.exception, at.exception
     backup = [b for b in at.get("download_button") if "share-backup" in str(getattr(b, "proto", ""))]
@@ -293,7 +311,9 @@ def _break_database(backend: str, monkeypatch) -> None:
 def _database_page(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["LOR Planner can't reach its database"]
-    assert SAFE in _page_text(at)
+    assert SAFE in _page_text(at) and DATABASE_DOWN in _page_text(at)
+    assert_no_deployment_details(_page_text(at), os.environ.get("LOR_DATABASE_URL"))
+    assert os.environ["LOR_DB"] not in _page_text(at)
     assert any("Your last change was not saved" in w.value for w in at.warning)
 
 
@@ -318,6 +338,60 @@ def test_the_database_gone_during_a_letter_tick_shows_the_database_page(open_pag
     monkeypatch.undo()  # the database answers again: the next run opens the plan
     at.run()
     assert not at.exception and at.title[0].value == "Letters"
+
+
+@contextlib.contextmanager
+def _plans_locked(backend: str):
+    """Another connection holds the plans' write lock (a stuck process, a long migration): writes wait, then fail."""
+    if backend == "sqlite":
+        lock = sqlite3.connect(os.environ["LOR_DB"], isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+    else:
+        import psycopg
+
+        url = os.environ["LOR_DATABASE_URL"]
+        with psycopg.connect(url.split("?")[0], options=_options(url)) as lock:
+            lock.execute("LOCK TABLE workspaces IN ACCESS EXCLUSIVE MODE")
+            yield
+            lock.rollback()
+
+
+def test_a_new_visitors_first_save_that_fails_says_so_above_the_form_and_keeps_what_they_typed(open_page, app_backend):
+    at = open_page("dashboard", example=False, shared=True)
+    at.text_input(key="student-name").input("Ana Ruiz")
+    with _plans_locked(app_backend):
+        at.button(key="student-save").click().run()
+    assert not at.exception, at.exception
+    details = at.expander[0]  # "Your details": the form, with the message at its top
+    assert [e.value for e in details.error] == [DETAILS_NOT_SAVED]
+    assert not at.query_params.get("w")  # no private link: nothing was made
+    assert at.text_input(key="student-name").value == "Ana Ruiz"
+    assert_no_deployment_details(_page_text(at), os.environ.get("LOR_DATABASE_URL"))
+    from backends import configured_store
+
+    assert configured_store().workspace_count() == 0
+
+
+def test_a_write_to_a_locked_plans_file_gives_up_after_about_5_seconds(tmp_path):
+    store = Store(tmp_path / "lor.db")
+    ws = store.open(store.create_workspace()[0])
+    ws.save_mentor(Mentor(id="m1", name="Dr. Kept"))
+    lock = sqlite3.connect(tmp_path / "lor.db", isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # another process writing, or a stuck one
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable):
+            ws.save_mentor(Mentor(id="m2", name="Dr. Waiting"))
+        assert 4.5 <= time.monotonic() - started <= 6.5  # the README's "about 5 seconds"
+        assert [m.name for m in ws.mentors()] == ["Dr. Kept"]  # reads go on meanwhile
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
 
 
 # -- a database that accepts connections and then says nothing: a plain page fast, then at once (issue #23.5) -------

@@ -51,7 +51,7 @@ from lor.overview import overview_of
 from lor.planner import plan_letter, plan_request, workspace_milestones, workspace_plan
 from lor.report import advisor_report_html
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
-from lor.store import Store, Workspace, parse_backup
+from lor.store import MAX_BACKUP_BYTES, Store, Workspace, parse_backup
 from tools.heavy_plan import heavy_document
 
 _DAY = timedelta(days=1)
@@ -879,20 +879,22 @@ def test_the_server_cuts_uploads_off_just_above_the_backup_limit_and_shows_no_tr
     config = tomllib.loads(
         (Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     )
-    assert config["server"]["maxUploadSize"] == 6  # MB: a 5-6 MB file still gets the app's own message above
+    # Streamlit's MB is a MiB: it cuts off files over 5,242,880 bytes, and its drop zone says "5MB" like the app.
+    assert config["server"]["maxUploadSize"] == MAX_BACKUP_BYTES // 1_000_000 == 5
     assert config["client"]["showErrorDetails"] == "none"
 
 
-def test_a_5_5_mb_upload_on_share_and_backup_gets_the_apps_own_message(open_page):
+@pytest.mark.parametrize("size", [5_000_001, 5 * 1024 * 1024])
+def test_an_upload_between_5_mb_and_5_mib_on_share_and_backup_gets_the_apps_own_message(open_page, size):
     at = open_page("share")
     before = db().export_json(db().default_workspace())
     calls = []
 
-    class Upload:  # what st.file_uploader returns for a 5.5 MB file (under the server's 6 MB cut-off)
+    class Upload:  # what st.file_uploader returns for a file Streamlit let through (at most 5 MiB)
         name = "lor-plan.json"
 
         def getvalue(self) -> bytes:
-            return b"{" + b" " * 5_500_000 + b"}"
+            return b"{" + b" " * (size - 2) + b"}"
 
     def uploader(*args, **kwargs):
         calls.append(kwargs)

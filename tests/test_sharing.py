@@ -1,5 +1,6 @@
 """Class mode and the advisor link: private plans, read-only views, stale links, the report."""
 
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -210,13 +211,17 @@ def test_share_and_backup_says_where_plans_live_and_the_sidebar_warns_only_when_
         assert "can be wiped when it restarts" in warnings
 
 
-def test_a_database_that_cannot_be_reached_gets_a_plain_page(open_page, monkeypatch):
-    monkeypatch.setenv("LOR_DATABASE_URL", "postgresql://student:s3cret-pass@127.0.0.1:1/lor")
-    at = open_page("dashboard", example=False, shared=True)
+def test_a_database_that_cannot_be_reached_gets_a_plain_page(open_page, monkeypatch, caplog):
+    monkeypatch.setenv("LOR_DATABASE_URL", "postgresql://student:s3cret-pass@127.0.0.1:1/lor_class")
+    with caplog.at_level(logging.WARNING, logger="lor"):
+        at = open_page("dashboard", example=False, shared=True)
     assert not at.exception
     assert at.title[0].value == "LOR Planner can't reach its database"
     shown = (" ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)).replace("\\", "")
-    assert "127.0.0.1" in shown and "s3cret-pass" not in shown
+    assert "The plans database is not answering right now; nothing was saved. Try again in a minute." in shown
+    for detail in ("127.0.0.1", "student@", "lor_class", "s3cret-pass", "Connection refused"):  # for the log only
+        assert detail not in shown
+    assert "127.0.0.1" in caplog.text and "s3cret-pass" not in caplog.text
 
 
 def test_a_new_private_link_replaces_the_old_one_everywhere_at_once(open_page):

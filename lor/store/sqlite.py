@@ -7,6 +7,7 @@ so a file made by an earlier version keeps the record of what it has.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,9 @@ from sqlite_utils.migrations import Migrations
 from lor.store.errors import DatabaseUnavailable, first_line
 from lor.store.schema import MIGRATION_NAMES, MIGRATIONS, SQLITE, Migration
 
-BUSY_TIMEOUT_S = 10.0
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_S = 5.0  # how long a write waits for another one to finish; a visitor then gets the database page
 
 
 def _migration(migration: Migration) -> Any:
@@ -124,9 +127,10 @@ class SqliteBackend:
         if _unknown(names):
             self.refuse_newer(_unknown(names))
             return
+        log.warning("The plans file %s can't be written (%s): plans open read-only.", self.path, reason)
         self.read_only_reason = (
-            f"The disk that holds the plans can't be written right now ({reason}), so plans open read-only: "
-            "nothing can be changed, and you can download a backup on Share & backup. Try again later."
+            "The disk that holds the plans can't be written right now, so plans open read-only: nothing can be "
+            "changed, and you can download a backup on Share & backup. Try again later."
         )
 
     def _damaged(self, exc: BaseException) -> str:

@@ -20,7 +20,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
 
 from lor.plancache import PlanCache, PlanSnapshot, approx_bytes
 from lor.ui.cache import PLAN_CACHE, backup, cards, overview, per_plan, plan_version, snapshot
-from lor.ui.clients import DESK_JOINS, NEW_DESKS, NEW_PLANS, WRONG_CODES, client_key
+from lor.ui.clients import LOOKUPS, NEW_DESKS, NEW_PLANS, WRONG_CODES, client_key
 from lor.ui.desks import (
     DESK_ROWS,
     back_to_desk,
@@ -53,7 +53,13 @@ from lor.ui.notices import (
     unchanged,
     unique_labels,
 )
-from lor.ui.problems import configuration_problem_page, database_problem, stale_desk_page, stale_link_page
+from lor.ui.problems import (
+    configuration_problem_page,
+    database_problem,
+    details_not_saved,
+    stale_desk_page,
+    stale_link_page,
+)
 from lor.ui.restore import BACKUP_LIMIT_HELP, RestorePreview, restore_preview, restore_refusal
 from lor.ui.server import (
     DatabaseUnavailable,
@@ -81,16 +87,17 @@ from lor.ui.undo import delete_button, undo_notice
 from lor.ui.widgets import LAZY_AFTER, download_button, lazy_for, panel, scroll_to, step_done
 
 __all__ = [
-    "BACKUP_LIMIT_HELP", "CHANGED_ELSEWHERE", "DESK_JOINS", "DESK_ROWS", "LAZY_AFTER", "MISSING", "NEW_DESKS",
+    "BACKUP_LIMIT_HELP", "CHANGED_ELSEWHERE", "DESK_ROWS", "LAZY_AFTER", "LOOKUPS", "MISSING", "NEW_DESKS",
     "NEW_PLANS", "PLAN_CACHE", "PREVIEW_KEY", "PURGE_NOTICE", "WRONG_CODES", "DatabaseUnavailable", "FlashKind",
     "PlanCache", "PlanSnapshot", "RestorePreview", "app_root", "approx_bytes", "back_to_desk", "backup", "cards",
     "class_database_size", "client_key", "configuration_problem", "configuration_problem_page", "create_desk",
     "database_problem", "delete_button", "desk_management", "desk_opening", "desk_plan", "desk_requested",
-    "desk_rows", "desk_sidebar", "download_button", "drawn_last_run", "find_desk", "flash", "join_attempts",
-    "lazy_for", "link_to", "lost_database", "md", "mode_notice", "new_private_link", "open_desk_here",
-    "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes", "plan_full",
-    "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "resolve_desk", "resolve_workspace",
-    "restore_preview", "restore_refusal", "scroll_to", "session_desk", "settings", "shared_mode", "show_flash",
-    "show_validation_error", "sidebar", "snapshot", "stale_desk_page", "stale_link_page", "step_done", "store",
-    "text_key", "today", "unchanged", "undo_notice", "unique_labels", "where_plans_live", "workspace",
+    "desk_rows", "desk_sidebar", "details_not_saved", "download_button", "drawn_last_run", "find_desk", "flash",
+    "join_attempts", "lazy_for", "link_to", "lost_database", "md", "mode_notice", "new_private_link",
+    "open_desk_here", "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes",
+    "plan_full", "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "resolve_desk",
+    "resolve_workspace", "restore_preview", "restore_refusal", "scroll_to", "session_desk", "settings",
+    "shared_mode", "show_flash", "show_validation_error", "sidebar", "snapshot", "stale_desk_page",
+    "stale_link_page", "step_done", "store", "text_key", "today", "unchanged", "undo_notice", "unique_labels",
+    "where_plans_live", "workspace",
 ]  # fmt: skip

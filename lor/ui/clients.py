@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import NoReturn
 
 import streamlit as st
 
 from lor.limits import (
     DESKS_PER_CLIENT,
-    JOINS_PER_DESK,
+    LOOKUPS_PER_CLIENT,
     PLANS_PER_CLIENT,
     WRONG_CODES_PER_CLIENT,
     KeyedLimit,
+    client_address,
     wait_words,
 )
 from lor.store import (
     Workspace,
 )
 from lor.ui.notices import flash
+from lor.ui.server import settings
 
 # -- how many plans and desks one client makes, and join codes it tries (issue #23.4) -----------------------------
 # Per server process: the server-wide limits are counted in the database (lor.store.Store._creation_wait).
@@ -32,12 +33,13 @@ NEW_DESKS = KeyedLimit(DESKS_PER_CLIENT)
 WRONG_CODES = KeyedLimit(WRONG_CODES_PER_CLIENT)
 
 
-DESK_JOINS = KeyedLimit(JOINS_PER_DESK)
+LOOKUPS = KeyedLimit(LOOKUPS_PER_CLIENT)  # join codes looked up, right or wrong
 
 
 def client_key() -> str:
-    """Who is asking, for the per-client limits: the address the connection came from or, behind a proxy on a
-    private or loopback address (Community Cloud, nginx), the last address it forwarded for; "local" in tests."""
+    """Who is asking, for the per-client limits: the address the connection came from, or the one a trusted proxy
+    wrote into X-Forwarded-For (``[lor] trusted_proxy_hops``, 1 on Community Cloud; lor.limits.client_address);
+    "local" in tests."""
     try:
         peer = st.context.ip_address
         forwarded = st.context.headers.get("X-Forwarded-For", "")
@@ -45,17 +47,7 @@ def client_key() -> str:
         return "local"
     peer = peer if isinstance(peer, str) else None  # AppTest's context is a stand-in object
     forwarded = forwarded if isinstance(forwarded, str) else ""
-    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-    if hops and (peer is None or _private(peer)):
-        return hops[-1]  # what our own proxy saw; an earlier hop could be anything the client wrote
-    return peer or "local"
-
-
-def _private(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address).is_private
-    except ValueError:
-        return False
+    return client_address(peer, forwarded, trusted_hops=settings().trusted_proxy_hops)
 
 
 def _client_may_start_a_plan(ws: Workspace) -> str | None:

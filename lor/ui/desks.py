@@ -10,7 +10,7 @@ from lor.desk import DeskRow, desk_row
 from lor.joincodes import JoinAttempts
 from lor.limits import (
     DESKS_PER_CLIENT,
-    JOINS_PER_DESK,
+    LOOKUPS_PER_CLIENT,
     wait_words,
 )
 from lor.overview import overview_of
@@ -44,26 +44,27 @@ def create_desk(name: str) -> tuple[str, str]:
 
 
 def find_desk(code: str) -> DeskInfo:
-    """The desk a join code opens, within the limits on tries: per session (JoinAttempts), per client (wrong codes:
-    a reload or a new tab does not start a fresh count) and per desk (look-ups that found it). KeyError with the
-    sentence to show otherwise."""
+    """The desk a join code opens, within the limits on tries (lor.limits): per session (JoinAttempts) and per client,
+    every look-up and, tighter, wrong codes (a reload or a new tab does not start a fresh count). No count per desk,
+    so nobody can use up a desk's look-ups. KeyError with the sentence to show otherwise."""
     attempts, client = join_attempts(), clients.client_key()
     wait = max(attempts.wait_seconds(), clients.WRONG_CODES.wait_seconds(client))
     if wait:
         raise KeyError(f"Too many tries. Wait {wait_words(wait)}, then enter the code again.")
+    wait = clients.LOOKUPS.wait_seconds(client)
+    if wait:
+        raise KeyError(
+            f"Many join codes were entered from your network address in the last {LOOKUPS_PER_CLIENT.window_words()} "
+            f"({LOOKUPS_PER_CLIENT.limit}, the most this server takes from one address); wait {wait_words(wait)}, "
+            "then enter the code again."
+        )
     attempts.record()
+    clients.LOOKUPS.record(client)
     try:
-        found = store().find_desk(code)
+        return store().find_desk(code)
     except KeyError:
         clients.WRONG_CODES.record(client)
         raise
-    wait = clients.DESK_JOINS.admit(found.id)
-    if wait:
-        raise KeyError(
-            f"Many students have looked this desk up in the last {JOINS_PER_DESK.window_words()}; wait "
-            f"{wait_words(wait)}, then enter the code again."
-        )
-    return found
 
 
 # -- advisor desks (class mode): ?desk=<token> opens a desk; ?desk=<token>&plan=<id> one advisee's plan from it ----

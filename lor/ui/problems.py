@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import streamlit as st
 
 from lor.store import (
@@ -10,6 +13,21 @@ from lor.store import (
 from lor.ui.keys import WS_KEY
 from lor.ui.notices import md
 from lor.ui.server import configuration_problem
+
+log = logging.getLogger(__name__)
+
+# What visitors read while the plans' database can't be used. The problem itself (the database's address, the file's
+# path, the driver's words) goes to the server's log only: it is for whoever runs the app, not for every visitor.
+DATABASE_DOWN = "The plans database is not answering right now; nothing was saved. Try again in a minute."
+DETAILS_NOT_SAVED = (
+    "Your details were not saved: the plans database is not answering right now. Try again in a minute (what you "
+    "typed is still in the form)."
+)
+
+
+def log_database_problem(problem: DatabaseUnavailable) -> None:
+    """Write what went wrong with the database to the server's log (never to the page)."""
+    log.warning("The plans database can't be used: %s", problem)
 
 
 def configuration_problem_page() -> None:
@@ -35,18 +53,27 @@ def configuration_problem_page() -> None:
     )
 
 
+def details_not_saved(problem: DatabaseUnavailable, where: Any) -> None:
+    """A form's save met the database gone: say at ``where`` (the top of the form) that nothing was saved, and keep
+    the form as typed, so the visitor can press Save again in a minute."""
+    log_database_problem(problem)
+    where.error(DETAILS_NOT_SAVED, icon="🗄️")
+
+
 def database_problem(problem: DatabaseUnavailable, *, change_lost: bool = False) -> None:
-    """What every visitor sees while the plans' database can't be used (at start or mid-session): what is wrong,
-    that no plan is lost, and what to do; never a traceback. ``change_lost``: the visitor's last change (a field, a
-    tick) met the problem and was not saved."""
+    """What every visitor sees while the plans' database can't be used (at start or mid-session): a plain sentence,
+    that no plan is lost, and what to do; never the database's address, a path or the driver's words (those go to
+    the server's log), never a traceback. ``change_lost``: the visitor's last change (a field, a tick) met the problem
+    and was not saved."""
+    log_database_problem(problem)
     st.title("LOR Planner can't reach its database")
-    st.error(md(str(problem)), icon="🗄️")
+    st.error(DATABASE_DOWN, icon="🗄️")
     if change_lost:
         st.warning("Your last change was not saved: make it again once your plan opens.", icon="↩️")
     st.write(
         "Your plan is safe: plans stay in the database, and nothing you saved before this is lost. Try again in "
-        "a minute (reload this page). Whoever runs this app: check that the database server is running and that "
-        "the address, user and password in the app's secrets ([connections.lor] url) or the plans file are right."
+        "a minute (reload this page). Whoever runs this app: the server's log says what failed; check that the "
+        "database server is running and that the database setting ([connections.lor] url, or the plans file) is right."
     )
 
 
