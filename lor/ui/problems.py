@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lor.config import ModeNotChosen
 from lor.store import (
     DatabaseUnavailable,
 )
@@ -17,6 +18,9 @@ def configuration_problem_page() -> None:
     problem = configuration_problem()
     if isinstance(problem, DatabaseUnavailable):
         database_problem(problem)
+        return
+    if isinstance(problem, ModeNotChosen):
+        mode_not_chosen_page()
         return
     st.title("LOR Planner is not running: a setting needs fixing")
     if problem is None:
@@ -32,6 +36,30 @@ def configuration_problem_page() -> None:
         "with another. Whoever runs this app: correct the setting (on Streamlit Community Cloud: the app's "
         "Settings, then Secrets; every setting is described in `.streamlit/secrets.toml.example`), then reload "
         "this page. Plans already saved are unaffected."
+    )
+
+
+def mode_not_chosen_page() -> None:
+    """The page a visitor from another computer gets while nothing says whether this server serves a class or one
+    person: the two choices, and no plan (one plan shown to everybody on a network is what this page prevents)."""
+    st.title("LOR Planner is not running: choose who this server is for")
+    st.error(
+        "This page was opened from another computer, and the app's settings don't say whether this server is for "
+        "a class or for one person, so it opens no plan.",
+        icon="⚙️",
+    )
+    st.write("Whoever runs this app chooses one of the two, then reloads this page:")
+    st.markdown(
+        "1. **For a class**: `[lor] shared = true` in `.streamlit/secrets.toml` (or `LOR_SHARED=1`). Every student "
+        "gets a private plan of their own, with a private link, and can make a read-only link for an advisor.\n"
+        "2. **For one person**: `[lor] shared = false` (or `LOR_SHARED=0`), and then everybody who opens this "
+        'address sees and changes the same plan; or `address = "localhost"` under `[server]` in '
+        "`.streamlit/config.toml`, so that only the computer it runs on can open it."
+    )
+    st.caption(
+        "Streamlit listens on every network interface unless server.address says otherwise, so anyone on the "
+        "network can open this app. On the computer it runs on (http://localhost:8501) the app opens its one plan "
+        "as usual."
     )
 
 
