@@ -191,6 +191,8 @@ if upload is not None:
             f"{plural(preview.applications, 'application')} and {plural(preview.letters, 'letter')}. "
             "Restoring replaces everything in your current plan."
         )
+        if preview.repaired:
+            st.warning(" ".join(ui.md(line) for line in preview.repaired), icon="🩹")
         confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")
         if st.button("Restore", key="share-restore", type="primary", disabled=not confirmed):
             refusal = ui.restore_refusal(ws)  # class mode: a few restores a minute per session and per plan
