@@ -147,6 +147,8 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
         ) from None
     if too_deep:
         raise ValueError("This file is not a LOR Planner backup: it is nested far too deeply. Nothing was changed.")
+    if "\\u0000" in text:  # how JSON writes a NUL: dropped from every value like the other control characters
+        doc = _without_nul(doc)
     broken = _broken_text_at(doc)
     if broken:
         raise ValueError(
@@ -328,6 +330,17 @@ def _broken_text_at(doc: Any) -> str | None:
                 for i, item in reversed(list(enumerate(value)))
             )
     return None
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` with every NUL dropped from its texts (a key keeps its NUL, and is refused or dropped as unknown)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def _storable(text: str) -> bool:
