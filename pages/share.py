@@ -203,8 +203,9 @@ if upload is not None:
                     store.import_json(ws, upload.getvalue())
                 except ValueError as exc:  # e.g. a date that has since left the planning window
                     st.error(ui.md(str(exc)), icon="⚠️")
-                else:
-                    st.success("Restored: your plan now holds the backup's contents.")
+                else:  # run the whole app again, so the sidebar names the restored plan's student at once
+                    ui.flash("success", "Restored: your plan now holds the backup's contents.")
+                    st.rerun()
 
 st.subheader("Start over")
 really = st.checkbox("I want to delete everything in this plan", key="share-clear-confirm")

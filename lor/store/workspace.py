@@ -83,6 +83,7 @@ class Workspace:
         self.access = access
         # Called instead of raising LinkGone when that check fails (the app reruns into its "link not found" page).
         self.on_revoked: Callable[[Workspace], None] | None = None
+        self.change_lost = False  # a write was refused because the link no longer opens the plan
         # A plan not saved yet: ``before_create`` says why its first write must not make it (the client made too many
         # plans lately), or None; ``on_refused(ws, why)`` is called before CreationRefused is raised.
         self.before_create: Callable[[Workspace], str | None] | None = None

@@ -8,7 +8,7 @@ from lor.config import ModeNotChosen
 from lor.store import (
     DatabaseUnavailable,
 )
-from lor.ui.keys import WS_KEY
+from lor.ui.keys import LINK_CHANGE_LOST_KEY, WS_KEY
 from lor.ui.notices import md
 from lor.ui.server import configuration_problem
 
@@ -81,6 +81,13 @@ def database_problem(problem: DatabaseUnavailable, *, change_lost: bool = False)
 def stale_link_page() -> None:
     """The page a wrong, stale or revoked link gets: clear words and a way to start again."""
     st.title("This link does not open any plan")
+    if st.session_state.pop(LINK_CHANGE_LOST_KEY, False):
+        st.warning(
+            "Your last change was not saved: this tab's link to the plan was replaced (a new private link was made, "
+            "in another tab or on another device) or turned off. Open the plan with its new link and make the "
+            "change again.",
+            icon="↩️",
+        )
     st.write(
         "The link may be mistyped, cut short, or replaced by a newer one. No plan was opened, and nobody "
         "else's plan is shown. If you have a backup file, start a new plan and restore it on "

@@ -20,7 +20,7 @@ from lor.store import (
     Workspace,
     store_at,
 )
-from lor.ui.keys import DATABASE_GONE_KEY, DESK_KEY, WS_KEY
+from lor.ui.keys import DATABASE_GONE_KEY, DESK_KEY, LINK_CHANGE_LOST_KEY, WS_KEY
 from lor.ui.notices import md
 
 
@@ -162,7 +162,10 @@ def today() -> date:
 def _link_gone(ws: Workspace) -> NoReturn:
     """Called by the store when a callback, a fragment or this page still holds a plan whose link was replaced or
     turned off since (or, from a desk, whose student left): nothing was read or written; the whole app runs again
-    and shows what the link opens now ("This link does not open any plan", or the desk saying the student left)."""
+    and shows what the link opens now ("This link does not open any plan", or the desk saying the student left),
+    saying that the change just made was not saved when a click or a field brought this about."""
+    if ws.change_lost or _in_callback():
+        st.session_state[LINK_CHANGE_LOST_KEY] = True
     st.session_state.pop(WS_KEY, None)
     st.rerun(scope="app")
 
