@@ -147,6 +147,8 @@ def parse_backup(text: str | bytes, *, today: date | None = None) -> dict[str, A
         ) from None
     if too_deep:
         raise ValueError("This file is not a LOR Planner backup: it is nested far too deeply. Nothing was changed.")
+    if "\\u0000" in text:  # how JSON writes a NUL: dropped from every value like the other control characters
+        doc = _without_nul(doc)
     broken = _broken_text_at(doc)
     if broken:
         raise ValueError(
@@ -330,6 +332,17 @@ def _broken_text_at(doc: Any) -> str | None:
     return None
 
 
+def _without_nul(value: Any) -> Any:
+    """``value`` with every NUL dropped from its texts (a key keeps its NUL, and is refused or dropped as unknown)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def _storable(text: str) -> bool:
     """False for text UTF-8 can't hold (a lone surrogate) or PostgreSQL can't store (a NUL)."""
     try:
@@ -404,16 +417,29 @@ def _check_references(parsed: dict[str, Any]) -> None:
     mentors = {m.id for m in parsed["mentors"]}
     apps = {a.id for a in parsed["applications"]}
     committees = {m.id for m in parsed["mentors"] if m.role == "committee"}
-    for letter in parsed["letters"]:
-        if letter.mentor_id not in mentors or any(i not in apps for i in letter.application_ids):
+    # An extra application or a committee that is gone is left out, with a note: the letter itself is whole (an older
+    # version could save such a letter when another tab had just deleted the application or the committee).
+    parsed["repaired"] = repaired = []
+    for at, letter in enumerate(parsed["letters"]):
+        if letter.mentor_id not in mentors or letter.application_id not in apps:
             raise ValueError(
                 f"This backup has a letter ({letter.id}) whose writer or application is missing. Nothing was changed."
             )
-        if letter.via is not None and letter.via not in committees:
-            raise ValueError(
-                f"This backup has a letter ({letter.id}) sent through a committee that is not among its writers. "
-                "Nothing was changed."
+        gone = [i for i in letter.also_for if i not in apps]
+        via = letter.via if letter.via is None or letter.via in committees else None
+        if gone:
+            repaired.append(
+                f"Letter {letter.id} was also for {plural(len(gone), 'application')} the backup does not hold "
+                f"({', '.join(gone)}): left out."
             )
+        if via != letter.via:
+            repaired.append(
+                f"Letter {letter.id} went through a committee the backup does not hold ({letter.via}): it goes "
+                "straight to the portal."
+            )
+        if gone or via != letter.via:
+            kept = [i for i in letter.also_for if i in apps]
+            parsed["letters"][at] = letter.model_copy(update={"also_for": kept, "via": via})
 
 
 def check_horizon(record: BaseModel) -> None:

@@ -12,7 +12,9 @@ fails closed: a secrets file that exists but cannot be read, or a setting of the
 app then refuses to serve rather than guess (a guess could put a whole class into one shared plan).
 
 A server that others reach (a database URL is set, it runs on Streamlit Community Cloud, or ``server.address`` is not
-a loopback address) runs in class mode unless ``shared = false`` says otherwise explicitly.
+a loopback address) runs in class mode unless ``shared = false`` says otherwise explicitly. With ``server.address``
+unset Streamlit listens on every network interface: a visitor from this computer gets its one plan, a visitor from
+another computer gets ``ModeNotChosen`` (a page with the two settings to choose from) until a setting picks the mode.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ class ConfigError(ValueError):
         self.key = key
 
 
+class ModeNotChosen(ConfigError):
+    """A visitor from another computer reached a server whose settings don't say whether it serves a class (one
+    private plan each) or one plan for everybody: the app opens no plan until ``[lor] shared`` (or LOR_SHARED) says."""
+
+
 # -- the schema: every setting LOR Planner reads, and the sections of st.secrets that belong to Streamlit itself ------
 
 
@@ -71,10 +78,9 @@ class DatabaseConnection(_Table):
     url: StrictStr
 
 
-class Connections(BaseModel):
-    """``[connections.*]``: st.connection's sections; only ``lor`` is LOR Planner's, the others are left alone."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
+class Connections(_Table):
+    """``[connections.lor]``, the only connection LOR Planner reads: any other name (``[connections.Lor]``,
+    ``[connections.postgresql]``) is refused, since a database URL under it would be ignored without a word."""
 
     lor: DatabaseConnection | None = None
 
@@ -109,16 +115,18 @@ SETTING_PLACES = {
     "url": "[connections.lor] url",
 }
 TABLE_PLACES = {"lor": "[lor]", "connections": "[connections.lor]", "auth": "[auth]"}
+SETTING_VARIABLES = ("LOR_SHARED", "LOR_DATABASE_URL", "LOR_DB")  # blank is an error for these, never "not set"
 
 
 @dataclass(frozen=True)
 class Settings:
     """What the app runs with. ``database_url`` set means PostgreSQL; otherwise SQLite at ``db_path``.
 
-    ``shared_set``: a setting chose the mode (``[lor] shared`` or ``LOR_SHARED``); ``exposed``: why others can reach
-    this server (a database URL, Community Cloud, a non-loopback address), or None for one person's own computer.
-    ``trusted_proxy_hops``: how many proxies in front of the app each append the address they saw to
-    X-Forwarded-For (``[lor] trusted_proxy_hops``; 1 on Community Cloud, else 0: the header is not trusted).
+    ``shared_set``: a setting chose the mode; ``shared_by``: that setting as written ("LOR_SHARED=1", "[lor] shared =
+    true"); ``exposed``: why others can reach this server (a database URL, Community Cloud, a non-loopback address),
+    or None for one person's own computer. ``trusted_proxy_hops``: how many proxies in front of the app each append
+    the address they saw to X-Forwarded-For (``[lor] trusted_proxy_hops``; 1 on Community Cloud, else 0: the header
+    is not trusted).
     """
 
     shared: bool = False
@@ -128,6 +136,7 @@ class Settings:
     shared_set: bool = False
     exposed: str | None = None
     trusted_proxy_hops: int = 0
+    shared_by: str | None = None
 
     @property
     def backend(self) -> str:
@@ -136,15 +145,19 @@ class Settings:
 
     def mode(self) -> str:
         """Which mode the app runs in and why, in one sentence for the sidebar and Share & backup."""
+        said = self.shared_by or ("[lor] shared = true" if self.shared else "[lor] shared = false")
         if self.shared:
-            why = "[lor] shared = true" if self.shared_set else f"{self.exposed}, and [lor] shared is not set"
+            why = said if self.shared_set else f"{self.exposed}, and [lor] shared is not set"
             return f"Class mode: every student has a private plan of their own ({why})."
         if self.exposed:
             return (
                 f"One plan for everybody: anyone who opens this app's address sees and changes the same plan "
-                f"([lor] shared = false, while {self.exposed})."
+                f"({said}, while {self.exposed})."
             )
-        return "One plan, on this computer."
+        why = (
+            said if self.shared_set else "you opened it on the computer it runs on, and no setting asks for class mode"
+        )
+        return f"One plan, on this computer ({why})."
 
 
 def secrets_files(*, cwd: str | Path | None = None, home: str | Path | None = None) -> list[Path]:
@@ -185,9 +198,27 @@ def read_secrets(files: list[Path]) -> tuple[dict[str, Any], dict[str, Path]]:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"the file is not valid TOML ({exc}).", source=str(path), key="(whole file)") from None
         _check_file(contents, path)
+        for table in ("lor", "connections"):
+            if table in contents and table in merged and contents[table] != merged[table]:
+                raise ConfigError(
+                    _table_in_two_files(table, earlier=origin[table], later=path),
+                    source=str(path),
+                    key=TABLE_PLACES[table],
+                )
         merged.update(contents)  # a later file replaces whole top-level tables, as st.secrets does
         origin.update(dict.fromkeys(contents, path))
     return merged, origin
+
+
+def _table_in_two_files(table: str, *, earlier: Path, later: Path) -> str:
+    """Why two files may not both hold ``[lor]`` (or ``[connections]``): Streamlit keeps only the later one's."""
+    shown = TABLE_PLACES[table]
+    return (
+        f"is in two secrets files, this one and {earlier}. Streamlit keeps only this file's {shown} and drops the "
+        f"whole of the other's (a later secrets file replaces a whole table, it does not merge them), so a setting "
+        f"in {earlier} (class mode, or the database) would be ignored without a word; the app stops rather than "
+        f"guess. Put all of {shown} in one of the two files."
+    )
 
 
 def _check_file(contents: dict[str, Any], path: Path) -> SecretsFile:
@@ -201,6 +232,14 @@ def _check_file(contents: dict[str, Any], path: Path) -> SecretsFile:
     first = errors[0]
     loc = [str(part) for part in first["loc"]]
     source = str(path)
+    if first["type"] == "extra_forbidden" and loc[0] == "connections" and len(loc) == 2:
+        raise ConfigError(
+            "is not a connection LOR Planner reads: it takes its database only from [connections.lor] url, so "
+            "this one would be ignored and the plans would go to a file on this server instead; the app stops "
+            "rather than guess. Did you mean `[connections.lor]`?",
+            source=source,
+            key=_place(loc),
+        )
     if first["type"] == "extra_forbidden":
         raise ConfigError(_unknown(loc), source=source, key=_place(loc))
     if loc[:2] == ["connections", "lor"]:
@@ -269,6 +308,14 @@ def _did_you_mean(name: str, *, table: str | None) -> str | None:
 
 def _environment(env: Mapping[str, str]) -> Environment:
     """The ``LOR_*`` variables read through the schema; ConfigError for one it doesn't have (e.g. ``LOR_SHARE``)."""
+    for name in SETTING_VARIABLES:
+        if name in env and not env[name].strip():
+            raise ConfigError(
+                "is set but blank, so it is not clear what was meant; the app stops rather than guess. Give it a "
+                "value (LOR_SHARED=1 or 0) or remove it.",
+                source="environment variable",
+                key=name,
+            )
     ours = {name: value for name, value in env.items() if name.upper().startswith("LOR_") and value.strip()}
     known = list(Environment.model_fields)
     for name in sorted(ours):
@@ -297,10 +344,13 @@ def load_settings(
     cwd: str | Path | None = None,
     home: str | Path | None = None,
     server_address: str | None = None,
+    from_here: bool = True,
 ) -> Settings:
     """The settings from the secrets files and the environment; raises ConfigError for anything unusable.
 
-    ``server_address``: Streamlit's ``server.address`` option (the app passes it; None when not set).
+    ``server_address``: Streamlit's ``server.address`` option (the app passes it; None when not set). ``from_here``:
+    this page was opened on the computer the server runs on (``visit_from_here``); False with ``server.address``
+    unset and no setting choosing the mode raises ModeNotChosen.
     """
     env = os.environ if env is None else env
     secrets, origin = read_secrets(secrets_files(cwd=cwd, home=home))
@@ -312,6 +362,7 @@ def load_settings(
 
     lor = parsed.lor or LorTable()
     shared = lor.shared
+    shared_by = None if shared is None else f"[lor] shared = {'true' if shared else 'false'}"
     if lor.db_path is not None and not lor.db_path.strip():
         raise ConfigError("must be a file path in quotes.", source=source("lor"), key="[lor] db_path")
     url = None
@@ -328,6 +379,7 @@ def load_settings(
                 key="LOR_SHARED",
             )
         shared = value in _TRUE
+        shared_by = f"LOR_SHARED={variables.LOR_SHARED}"
     if variables.LOR_DATABASE_URL is not None:
         url = _postgres_url(variables.LOR_DATABASE_URL, source="environment variable", key="LOR_DATABASE_URL")
     # A relative db_path in secrets is relative to the app's folder, so starting the server from another folder
@@ -337,6 +389,19 @@ def load_settings(
         path = Path(variables.LOR_DB)
     exposed = reached_by_others(database_url=url, env=env, server_address=server_address)
     hops = lor.trusted_proxy_hops
+    if exposed is None and not from_here:
+        exposed = OPENED_FROM_ELSEWHERE
+    if exposed == OPENED_FROM_ELSEWHERE and shared is None:
+        raise ModeNotChosen(
+            "this page was opened from another computer, and nothing says whether this server is for a class or "
+            "for one person. Streamlit listens on every network interface (server.address is not set), so anyone "
+            "on the network can open it. Choose one: for a class, [lor] shared = true (or LOR_SHARED=1), which "
+            "gives every student a private plan of their own; for one person, [lor] shared = false (or "
+            "LOR_SHARED=0), which serves one plan to everybody who opens the address, or server.address = "
+            '"localhost" in .streamlit/config.toml, so that only this computer can open it.',
+            source="this server's settings (no secrets file or environment variable sets the mode)",
+            key="[lor] shared",
+        )
     return Settings(
         shared=bool(exposed) if shared is None else shared,
         database_url=url,
@@ -345,7 +410,13 @@ def load_settings(
         shared_set=shared is not None,
         exposed=exposed,
         trusted_proxy_hops=(1 if on_community_cloud(env) else 0) if hops is None else hops,
+        shared_by=shared_by,
     )
+
+
+OPENED_FROM_ELSEWHERE = (
+    "it was opened from another computer (server.address is not set: Streamlit listens on every network interface)"
+)
 
 
 def reached_by_others(*, database_url: str | None, env: Mapping[str, str], server_address: str | None) -> str | None:
@@ -369,13 +440,34 @@ def on_community_cloud(env: Mapping[str, str]) -> bool:
     return env.get("HOSTNAME") == "streamlit" or APP_DIR.is_relative_to(CLOUD_APP_ROOT)
 
 
+PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "x-real-ip", "forwarded")
+
+
+def visit_from_here(remote_ip: str | None, headers: Mapping[str, str]) -> bool:
+    """True when a page was opened on the computer the server runs on: the connection comes from a loopback address
+    (``remote_ip`` None means loopback, as st.context.ip_address gives it), the browser asked for a loopback host
+    name (``Host``, and ``Origin`` when sent), and no proxy says it forwarded the request from elsewhere."""
+    if remote_ip and not _loopback(remote_ip.strip("[]")):
+        return False
+    folded = {name.lower(): value for name, value in headers.items()}
+    if any(folded.get(name, "").strip() for name in PROXY_HEADERS):
+        return False
+    host = folded.get("host", "").strip()
+    if host and not _loopback(urlsplit(f"//{host}").hostname or ""):
+        return False
+    origin = folded.get("origin", "").strip()
+    return not origin or origin == "null" or _loopback(urlsplit(origin).hostname or "")
+
+
 def _loopback(address: str) -> bool:
-    if address.lower() == "localhost":
+    if address.lower() in ("localhost", "localhost.") or address.lower().endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(address).is_loopback
+        found = ipaddress.ip_address(address)
     except ValueError:
         return False  # a host name other than localhost: a network interface
+    mapped = getattr(found, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return found.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def is_database_url(location: object) -> bool:

@@ -208,9 +208,11 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-# Control characters other than tab and line breaks (BEL, ESC, DEL, the C1 codes): pasted from a terminal or a
+# Control characters other than tab and line breaks (NUL, BEL, ESC, DEL, the C1 codes): pasted from a terminal or a
 # tampered backup, they would reach CSV files, calendars and emails raw, so text drops them as it is saved or read.
-CONTROL_CHARACTERS: Final = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# So do the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), which can make a name read backwards
+# on an advisor's desk and in its CSV.
+CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def without_controls(value: str) -> str:
@@ -218,15 +220,8 @@ def without_controls(value: str) -> str:
     return CONTROL_CHARACTERS.sub("", value)
 
 
-def _no_nul(value: str) -> str:
-    # No keyboard types a NUL, and PostgreSQL can't store one in text: refused like half an emoji.
-    if "\x00" in value:
-        raise ValueError(BROKEN_TEXT)
-    return without_controls(value)
-
-
 def _name(value: str) -> str:
-    value = _no_nul(value).strip()
+    value = without_controls(value).strip()
     if not value:
         raise ValueError("can't be empty")
     if len(value) > NAME_MAX:
@@ -248,11 +243,11 @@ def _short_trimmed(value: str) -> str:
 
 
 def _notes(value: str) -> str:
-    return _notes_length(_no_nul(value))
+    return _notes_length(without_controls(value))
 
 
 def _short(value: str) -> str:
-    return _short_trimmed(_no_nul(value))
+    return _short_trimmed(without_controls(value))
 
 
 # Characters a real address never needs that would change what a mailto: link does (start its query, a second

@@ -191,6 +191,8 @@ if upload is not None:
             f"{plural(preview.applications, 'application')} and {plural(preview.letters, 'letter')}. "
             "Restoring replaces everything in your current plan."
         )
+        if preview.repaired:
+            st.warning(" ".join(ui.md(line) for line in preview.repaired), icon="🩹")
         confirmed = st.checkbox("Yes, replace my current plan with this backup", key="share-restore-confirm")
         if st.button("Restore", key="share-restore", type="primary", disabled=not confirmed):
             refusal = ui.restore_refusal(ws)  # class mode: a few restores a minute per session and per plan
@@ -201,8 +203,9 @@ if upload is not None:
                     store.import_json(ws, upload.getvalue())
                 except ValueError as exc:  # e.g. a date that has since left the planning window
                     st.error(ui.md(str(exc)), icon="⚠️")
-                else:
-                    st.success("Restored: your plan now holds the backup's contents.")
+                else:  # run the whole app again, so the sidebar names the restored plan's student at once
+                    ui.flash("success", "Restored: your plan now holds the backup's contents.")
+                    st.rerun()
 
 st.subheader("Start over")
 really = st.checkbox("I want to delete everything in this plan", key="share-clear-confirm")

@@ -79,11 +79,30 @@ def test_a_server_started_from_another_folder_reads_the_apps_own_secrets(places)
     assert got.shared and got.db_path == places["app"] / "plans" / "class.db"
 
 
-def test_a_later_file_replaces_a_whole_table_as_st_secrets_does(places):
-    write(places["home"], '[lor]\nshared = true\ndb_path = "home.db"\n')
-    write(places["cwd"], '[lor]\ndb_path = "project.db"\n')
-    got = settings(places)
-    assert got.db_path == places["app"] / "project.db" and not got.shared
+@pytest.mark.parametrize(
+    "home,project,key",
+    [  # issue classmode #5b/c: Streamlit keeps only the later file's table, so the home file's setting was lost
+        ("[lor]\nshared = true\n", '[lor]\ndb_path = "project.db"\n', "[lor]"),
+        (
+            f'[connections.lor]\nurl = "{"postgresql://u:p@h/lor"}"\n',
+            '[connections.lor]\nurl = "postgresql://u:p@x/y"\n',
+            "[connections.lor]",
+        ),
+    ],
+)
+def test_a_table_in_two_secrets_files_is_refused_naming_both(places, home, project, key):
+    first = write(places["home"], home)
+    second = write(places["cwd"], project)
+    with pytest.raises(ConfigError) as caught:
+        settings(places)
+    assert caught.value.source == str(second) and caught.value.key == key
+    assert str(first) in caught.value.problem and "drops the whole of the other's" in caught.value.problem
+
+
+def test_the_same_table_written_the_same_in_two_files_is_fine(places):
+    write(places["home"], "[lor]\nshared = true\n")
+    write(places["cwd"], "[lor]\nshared = true\n")
+    assert settings(places).shared
 
 
 def test_environment_variables_win_and_must_be_clear(places):
@@ -94,6 +113,24 @@ def test_environment_variables_win_and_must_be_clear(places):
         settings(places, {"LOR_SHARED": "ture"})
     assert caught.value.key == "LOR_SHARED"
     assert settings(places, {"LOR_DB": "/srv/lor.db"}).db_path == Path("/srv/lor.db")
+
+
+@pytest.mark.parametrize("name", ["LOR_SHARED", "LOR_DATABASE_URL", "LOR_DB"])
+@pytest.mark.parametrize("blank", ["", " ", "\t"])
+def test_a_blank_environment_setting_is_refused_not_ignored(places, name, blank):
+    write(places["cwd"], f'[connections.lor]\nurl = "{URL}"\n')  # class mode would follow from the URL alone
+    with pytest.raises(ConfigError) as caught:
+        settings(places, {name: blank})
+    assert caught.value.key == name and "blank" in caught.value.problem
+
+
+@pytest.mark.parametrize("name", ["Lor", "LOR", "postgresql", "db"])
+def test_a_connection_other_than_lor_is_refused_with_the_one_it_probably_meant(places, name):
+    path = write(places["home"], f'[connections.{name}]\nurl = "postgresql://u:p@h/lor"\n')
+    with pytest.raises(ConfigError) as caught:
+        settings(places)
+    assert caught.value.source == str(path) and caught.value.key == f"[connections.{name}]"
+    assert "Did you mean `[connections.lor]`?" in caught.value.problem
 
 
 def test_a_database_url_selects_postgresql(places):
@@ -194,7 +231,7 @@ def test_a_misspelled_environment_variable_is_refused_too(places, name, meant):
 def test_streamlits_own_sections_stay_allowed(places):
     write(
         places["cwd"],
-        '[lor]\nshared = true\n[connections.other]\ntype = "sql"\nurl = "sqlite:///x.db"\n'
+        "[lor]\nshared = true\n"
         '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "s"\n'
         '[auth.google]\nclient_id = "c"\n',
     )
@@ -344,3 +381,88 @@ def test_trusted_proxy_hops_must_be_a_small_whole_number(places, value):
     with pytest.raises(ConfigError) as info:
         settings(places)
     assert info.value.key == "[lor] trusted_proxy_hops" and "whole number from 0 to 5" in info.value.problem
+
+
+# -- who the server is for: a page opened from another computer never gets one plan for everybody by default ---------
+
+
+@pytest.mark.parametrize(
+    "remote_ip,headers,here",
+    [
+        (None, {}, True),  # no browser at all (a script)
+        (None, {"Host": "localhost:8501", "Origin": "http://localhost:8501"}, True),
+        (None, {"Host": "127.0.0.1:8501"}, True),
+        (None, {"Host": "[::1]:8501"}, True),
+        ("::ffff:127.0.0.1", {"Host": "localhost:8501"}, True),
+        ("192.0.2.7", {"Host": "192.0.2.2:8501"}, False),  # Streamlit's "Network URL"
+        (None, {"Host": "lor.example.edu"}, False),  # a proxy on this computer that passes the Host on
+        (None, {"Host": "localhost:8501", "X-Forwarded-For": "198.51.100.4"}, False),
+        (None, {"Host": "localhost:8501", "Origin": "https://lor.example.edu"}, False),
+    ],
+)
+def test_a_visit_is_from_this_computer_only_when_nothing_says_otherwise(remote_ip, headers, here):
+    assert config.visit_from_here(remote_ip, headers) is here
+
+
+def test_a_visit_from_another_computer_without_a_mode_setting_opens_nothing(places):
+    with pytest.raises(config.ModeNotChosen) as caught:
+        load_settings({}, cwd=places["cwd"], home=places["home"], from_here=False)
+    assert "[lor] shared = true" in caught.value.problem and "[lor] shared = false" in caught.value.problem
+    assert not load_settings({}, cwd=places["cwd"], home=places["home"], from_here=True).shared  # the laptop
+
+
+def test_the_mode_sentence_names_the_setting_that_chose_it(places):
+    by_env = load_settings({"LOR_SHARED": "1"}, cwd=places["cwd"], home=places["home"], from_here=False)
+    assert by_env.shared and "(LOR_SHARED=1)" in by_env.mode() and "[lor] shared = true" not in by_env.mode()
+    off = load_settings({"LOR_SHARED": "0"}, cwd=places["cwd"], home=places["home"], from_here=False)
+    assert off.mode().startswith("One plan for everybody") and "LOR_SHARED=0" in off.mode()
+    assert "another computer" in off.mode()
+    write(places["cwd"], "[lor]\nshared = true\n")
+    assert "([lor] shared = true)" in settings(places).mode()
+    assert settings(places, {}).mode() == settings(places).mode()
+
+
+@pytest.fixture
+def own_server(places, monkeypatch):
+    """A server started with no settings at all (``streamlit run app.py``), its plans in a throwaway file."""
+    monkeypatch.setenv("HOME", str(places["home"]))
+    monkeypatch.chdir(places["cwd"])
+    db = places["cwd"] / "lor.db"
+    monkeypatch.setenv("LOR_DB", str(db))
+    monkeypatch.setenv("LOR_TODAY", "2026-11-20")
+    for name in ("LOR_SHARED", "LOR_DATABASE_URL", "HOSTNAME"):
+        monkeypatch.delenv(name, raising=False)
+    return db
+
+
+def test_on_a_students_own_computer_the_sidebar_says_one_plan_and_why(own_server):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and at.title[0].value == "Dashboard"
+    said = [shown(c.value) for c in at.sidebar.caption]
+    assert any(c.startswith("One plan, on this computer (you opened it on the computer it runs on") for c in said)
+    at.switch_page("pages/share.py").run()
+    assert any("running on your own computer" in i.value for i in at.info)
+
+
+def test_a_visitor_from_another_computer_gets_the_two_choices_and_no_plan(own_server, monkeypatch):
+    from lor.ui import server
+
+    monkeypatch.setattr(server, "_from_here", lambda: False)  # Streamlit listening on every interface, a classmate
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "LOR Planner is not running: choose who this server is for"
+    choices = " ".join(shown(m.value) for m in at.markdown)
+    assert "[lor] shared = true" in choices and "[lor] shared = false" in choices and "localhost" in choices
+    assert not own_server.exists() and not at.query_params.get("w")
+
+
+def test_one_plan_for_everybody_said_by_a_setting_is_never_called_your_own_computer(own_server, monkeypatch):
+    from lor.ui import server
+
+    monkeypatch.setattr(server, "_from_here", lambda: False)
+    monkeypatch.setenv("LOR_SHARED", "0")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert any("One plan for everybody" in w and "LOR_SHARED=0" in w for w in map(shown, at.sidebar.warning.values))
+    at.switch_page("pages/share.py").run()
+    assert not any("running on your own computer" in i.value for i in at.info)
+    assert any("serves one plan to everybody" in w.value for w in at.warning)

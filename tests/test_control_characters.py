@@ -54,3 +54,23 @@ def test_a_plan_saved_with_control_characters_reads_without_them(ws: Workspace):
 
 def test_a_desk_name_loses_its_control_characters():
     assert desk_name("Dr. Lee\x07\x1b's desk") == "Dr. Lee's desk"
+
+
+def test_a_nul_in_a_backup_is_dropped_like_the_other_control_characters(ws: Workspace):
+    doc = json.loads(example_document(TODAY))
+    doc["student"] = {"name": "Jor\x00dan Rivera"}
+    doc["mentors"][0]["name"] = "Dr.\x00 Hale"
+    ws.store.import_json(ws, json.dumps(doc))  # the whole backup used to be refused as "a broken character"
+    assert ws.student().name == "Jordan Rivera" and ws.mentors()[0].name == "Dr. Hale"
+    ws.store.export_json(ws).encode("utf-8")
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidirectional_overrides_are_dropped_so_a_name_cannot_read_backwards(ws: Workspace):
+    ws.save_student(Student(name="Jordan \u202eareviR"))  # would show as "Jordan Rivera" reversed on a desk
+    ws.save_mentor(Mentor(id="m1", name=f"Dr.{BIDI} Lee", notes=f"a{BIDI}b"))
+    assert ws.student().name == "Jordan areviR"
+    assert ws.mentors()[0].name == "Dr. Lee" and ws.mentors()[0].notes == "ab"
+    assert desk_name("Dr. Lee\u2066's desk\u2069") == "Dr. Lee's desk"

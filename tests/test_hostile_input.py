@@ -241,7 +241,7 @@ def test_every_page_runs_on_a_plan_full_of_markup_and_escapes_it(open_page, page
 def test_the_sidebar_shows_the_student_name_as_typed(open_page):
     hostile_plan(db().default_workspace())
     at = open_page("dashboard", example=False)
-    assert [shown(c.value) for c in at.sidebar.caption] == [f"Plan of Student {IMG} {MD_LINK}"]
+    assert shown(at.sidebar.caption[0].value) == f"Plan of Student {IMG} {MD_LINK}"  # then the mode
 
 
 def test_the_advisor_report_shows_markup_as_text(ws):
@@ -608,9 +608,6 @@ BROKEN_BACKUPS: dict[str, str | bytes] = {
     "half an emoji in a switched-off busy period": _doc(settings={"busy": {"disabled": ["\ud83d"]}}),
     "half an emoji in a writer's name": _doc(mentors=[{**_MENTOR, "name": "Dr. \ud83d"}, *_EXAMPLE["mentors"][1:]]),
     "half an emoji in a field no record has": _doc(letters=[{**_LETTER, "extra": "\udfff"}, *_EXAMPLE["letters"][1:]]),
-    "a NUL in a writer's name": _doc(
-        mentors=[*_EXAMPLE["mentors"][:-1], {**_EXAMPLE["mentors"][-1], "name": "Dr.\x00"}]
-    ),
     "a setting LOR Planner doesn't have": _doc(settings={"theme": "dark"}),
     "a setting under its Python name": _doc(settings={"backups_planned": {}}),
     "a moved period keyed a:b-c": _doc(
@@ -1016,10 +1013,9 @@ def test_the_timeline_figures_of_a_plan_with_markup_names_carry_no_tag(ws):
 
 
 def test_no_write_stores_text_a_backup_could_not_hold(ws):
-    for name in ("Dr. \ud83d", "Dr. \x00"):  # half an emoji; a NUL, which PostgreSQL can't store
-        with pytest.raises(ValidationError) as info:
-            ws.save_mentor(Mentor(name=name))
-        assert_plain(plain_errors(info.value)[0])
+    with pytest.raises(ValidationError) as info:  # half an emoji (a NUL, which PostgreSQL can't store, is dropped)
+        ws.save_mentor(Mentor(name="Dr. \ud83d"))
+    assert_plain(plain_errors(info.value)[0])
     with pytest.raises(ValidationError):
         ws.set_setting("busy", {"disabled": ["\ud83d"]})
     for key, value in (("theme", "\ud83d"), ("\ud83d", 1), ("bench-touch", 1)):

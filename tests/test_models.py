@@ -191,9 +191,8 @@ def test_an_email_saved_under_the_older_rule_still_opens_and_says_what_is_wrong(
 
 
 @pytest.mark.parametrize("field", ["name", "notes", "title"])
-@pytest.mark.parametrize("broken", ["\ud83d", "\x00"])  # the first half of 😀, alone; a NUL
-def test_half_an_emoji_or_a_nul_in_any_text_is_refused_in_plain_words(field, broken):
-    fields = {"name": "Dr. A", field: f"Dr. {broken}"}
+def test_half_an_emoji_in_any_text_is_refused_in_plain_words(field):
+    fields = {"name": "Dr. A", field: "Dr. \ud83d"}  # the first half of 😀, alone
     message = errors_of(lambda: Mentor(**fields))[0]
     assert "broken character" in message and "Input should" not in message
 

@@ -181,7 +181,7 @@ class Store:
                 db.execute(
                     "UPDATE workspaces SET version = version + 1, changed = $1 WHERE id = $2", [now_text(), ws.id]
                 )
-                self._check_access(db, ws)  # after the row lock: no race; a lost link rolls the transaction back
+                self._check_access(db, ws, writing=True)  # after the row lock: no race; a lost link rolls back
                 yield db
             self.writes += 1
             if links:
@@ -232,10 +232,13 @@ class Store:
         )
         return edit, view
 
-    def _check_access(self, db: Any, ws: Workspace, row: dict[str, Any] | None = None) -> None:
+    def _check_access(
+        self, db: Any, ws: Workspace, row: dict[str, Any] | None = None, *, writing: bool = False
+    ) -> None:
         """Go on only while what ``ws`` was opened with still opens it: its link's hash is still the plan's, or the
         plan is still on the desk it was opened from (``row``: the plan's workspaces row, when already read).
-        Otherwise ``ws.on_revoked(ws)`` (the app's rerun), else LinkGone."""
+        Otherwise ``ws.on_revoked(ws)`` (the app's rerun), else LinkGone; ``writing``: a change was refused, and
+        ``ws.change_lost`` says so."""
         if ws.access is None:
             return
         kind, value = ws.access
@@ -248,6 +251,7 @@ class Store:
             stored = row[f"{kind}_hash"] if row and kind in ("edit", "view") else None
             holds = isinstance(stored, str) and hmac.compare_digest(stored, value)
         if not holds:
+            ws.change_lost = ws.change_lost or writing
             if ws.on_revoked is not None:
                 ws.on_revoked(ws)
             raise LinkGone(LINK_GONE)

@@ -54,6 +54,10 @@ def narrowed(letter: LetterRequest, application_id: str) -> LetterRequest:
     return letter.model_copy(update={"application_id": rest[0], "also_for": rest[1:]})
 
 
+def _is_committee(data: str | None) -> bool:
+    return data is not None and Mentor.model_validate_json(data, context=STORED).role == "committee"
+
+
 class Workspace:
     """One student's plan: read with mentors() / applications() / letters(), write with save_* / delete_*."""
 
@@ -79,6 +83,7 @@ class Workspace:
         self.access = access
         # Called instead of raising LinkGone when that check fails (the app reruns into its "link not found" page).
         self.on_revoked: Callable[[Workspace], None] | None = None
+        self.change_lost = False  # a write was refused because the link no longer opens the plan
         # A plan not saved yet: ``before_create`` says why its first write must not make it (the client made too many
         # plans lately), or None; ``on_refused(ws, why)`` is called before CreationRefused is raised.
         self.before_create: Callable[[Workspace], str | None] | None = None
@@ -250,6 +255,7 @@ class Workspace:
             return
         with self.store._write(self) as db:
             grew = 0
+            before = self._stored_references(db, [r.id for kind, r in rows if kind == "letters"])
             for kind, record in rows:
                 data = record.model_dump_json()
                 sql = f"SELECT LENGTH(data) AS n FROM {kind} WHERE workspace_id = $1 AND id = $2"
@@ -263,6 +269,9 @@ class Workspace:
                 db.execute("DELETE FROM letters WHERE workspace_id = $1 AND id = $2", [self.id, letter_id])
             for key, text, _validated in setting_rows:
                 grew += len(text) - self._put_setting(db, key, text)
+            letters_written = [record for kind, record in rows if isinstance(record, LetterRequest)]
+            if letters_written:
+                self._check_references(db, letters_written, before)
             if rows or setting_rows:
                 self._check_room(db, grew, rows[-1][1] if rows else setting_rows[-1][2])
 
@@ -290,6 +299,52 @@ class Workspace:
             [self.id, key, text],
         )
         return before
+
+    def _stored_references(self, db: Any, letter_ids: list[str]) -> dict[str, LetterRequest]:
+        """These letters as stored now (those that are), by id."""
+        if not letter_ids:
+            return {}
+        wanted = set(letter_ids)
+        rows = db.query("SELECT id, data FROM letters WHERE workspace_id = $1", [self.id])
+        return {
+            row["id"]: LetterRequest.model_validate_json(row["data"], context=STORED)
+            for row in rows
+            if row["id"] in wanted
+        }
+
+    def _check_references(self, db: Any, letters: list[LetterRequest], before: dict[str, LetterRequest]) -> None:
+        """Refuse (as a ValidationError the pages show; the transaction rolls back) a letter that points at a writer,
+        an application or a committee the plan no longer has: a tab drawn before another tab deleted it, or a forged
+        choice. Such a letter would make the plan's own backup unrestorable. A reference the stored letter already
+        held (saved by an older version) is let be, so the letter stays editable."""
+        mentors = {
+            row["id"]: row["data"]
+            for row in db.query("SELECT id, data FROM mentors WHERE workspace_id = $1", [self.id])
+        }
+        apps = {row["id"] for row in db.query("SELECT id FROM applications WHERE workspace_id = $1", [self.id])}
+        for letter in letters:
+            stored = before.get(letter.id)
+            held_apps = set(stored.application_ids) if stored else set()
+            if letter.mentor_id not in mentors and not (stored and stored.mentor_id == letter.mentor_id):
+                problem = "Its writer is no longer in this plan (deleted, perhaps in another tab)."
+            elif any(i not in apps and i not in held_apps for i in letter.application_ids):
+                problem = (
+                    "An application it is for is no longer in this plan (deleted, perhaps in another tab): reload "
+                    "the page to see the applications there are now."
+                )
+            elif (
+                letter.via and not (stored and stored.via == letter.via) and not _is_committee(mentors.get(letter.via))
+            ):
+                problem = (
+                    "The committee it is sent to is no longer among this plan's writers (deleted, perhaps in another "
+                    "tab): reload the page to see the choices there are now."
+                )
+            else:
+                continue
+            raise ValidationError.from_exception_data(
+                "LetterRequest",
+                [{"type": "value_error", "loc": (), "input": None, "ctx": {"error": ValueError(problem)}}],
+            )
 
     @staticmethod
     def _chars(db: Any, sql: str, params: list[Any]) -> int:
@@ -354,8 +409,22 @@ class Workspace:
             )
 
     def delete_mentor(self, mentor_id: str) -> None:
-        """Delete a mentor and the letter requests addressed to them."""
-        self._delete_with_letters("mentors", "mentor_id", mentor_id)
+        """Delete a mentor and the letter requests addressed to them; a letter sent through them (a committee) goes
+        straight to the portal instead."""
+        through = [x for x in self.letters() if x.via == str(mentor_id) and x.mentor_id != str(mentor_id)]
+        if not through:
+            self._delete_with_letters("mentors", "mentor_id", mentor_id)
+            return
+        self._check_writable()
+        with self.store._write(self) as db:
+            for letter in through:
+                db.execute(
+                    "UPDATE letters SET data = $1 WHERE workspace_id = $2 AND id = $3",
+                    [letter.model_copy(update={"via": None}).model_dump_json(), self.id, letter.id],
+                )
+            db.execute("DELETE FROM mentors WHERE workspace_id = $1 AND id = $2", [self.id, str(mentor_id)])
+            field = self.store.dialect.json_field("mentor_id")
+            db.execute(f"DELETE FROM letters WHERE workspace_id = $1 AND {field} = $2", [self.id, str(mentor_id)])
 
     def delete_application(self, application_id: str) -> None:
         """Delete an application and its letter requests; a letter it shares with other applications stays for

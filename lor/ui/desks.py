@@ -26,7 +26,7 @@ from lor.ui import clients
 from lor.ui.cache import PLAN_CACHE, snapshot
 from lor.ui.keys import DESK_KEY, JOIN_ATTEMPTS_KEY, LINK_KEY, NEW_LINKS_KEY, WS_KEY
 from lor.ui.notices import flash, md, unique_labels
-from lor.ui.server import _link_gone, _run_through_app, shared_mode, store
+from lor.ui.server import _link_gone, _run_through_app, mode_notice, shared_mode, store
 
 
 def create_desk(name: str) -> tuple[str, str]:
@@ -184,6 +184,7 @@ def desk_sidebar(desk: Desk) -> None:
             st.caption(f"Plan of {md(student.name) if student else 'an unnamed student'}, read-only")
             if st.button("Back to the desk", key="desk-back", icon="↩️", type="primary"):
                 back_to_desk()
+        mode_notice()  # class mode, and why
 
 
 def desk_management(desk: Desk, rows: list[DeskRow]) -> None:

@@ -27,6 +27,7 @@ JOIN_ATTEMPTS_KEY = "lor-join-attempts"  # this session's lor.desk.JoinAttempts
 
 
 DATABASE_GONE_KEY = "lor-database-gone"  # the DatabaseUnavailable a widget callback or a fragment run met
+LINK_CHANGE_LOST_KEY = "lor-link-change-lost"  # a click met a replaced link: the stale-link page says it wasn't saved
 
 
 # -- deleting with a second chance: ask first, naming what goes, then offer Undo where the student is ------

@@ -7,10 +7,11 @@ from typing import Any
 
 import streamlit as st
 
+from lor.config import ModeNotChosen
 from lor.store import (
     DatabaseUnavailable,
 )
-from lor.ui.keys import WS_KEY
+from lor.ui.keys import LINK_CHANGE_LOST_KEY, WS_KEY
 from lor.ui.notices import md
 from lor.ui.server import configuration_problem
 
@@ -36,6 +37,9 @@ def configuration_problem_page() -> None:
     if isinstance(problem, DatabaseUnavailable):
         database_problem(problem)
         return
+    if isinstance(problem, ModeNotChosen):
+        mode_not_chosen_page()
+        return
     st.title("LOR Planner is not running: a setting needs fixing")
     if problem is None:
         st.write("The setting has been fixed. Reload this page to open the app.")
@@ -60,6 +64,30 @@ def details_not_saved(problem: DatabaseUnavailable, where: Any) -> None:
     where.error(DETAILS_NOT_SAVED, icon="🗄️")
 
 
+def mode_not_chosen_page() -> None:
+    """The page a visitor from another computer gets while nothing says whether this server serves a class or one
+    person: the two choices, and no plan (one plan shown to everybody on a network is what this page prevents)."""
+    st.title("LOR Planner is not running: choose who this server is for")
+    st.error(
+        "This page was opened from another computer, and the app's settings don't say whether this server is for "
+        "a class or for one person, so it opens no plan.",
+        icon="⚙️",
+    )
+    st.write("Whoever runs this app chooses one of the two, then reloads this page:")
+    st.markdown(
+        "1. **For a class**: `[lor] shared = true` in `.streamlit/secrets.toml` (or `LOR_SHARED=1`). Every student "
+        "gets a private plan of their own, with a private link, and can make a read-only link for an advisor.\n"
+        "2. **For one person**: `[lor] shared = false` (or `LOR_SHARED=0`), and then everybody who opens this "
+        'address sees and changes the same plan; or `address = "localhost"` under `[server]` in '
+        "`.streamlit/config.toml`, so that only the computer it runs on can open it."
+    )
+    st.caption(
+        "Streamlit listens on every network interface unless server.address says otherwise, so anyone on the "
+        "network can open this app. On the computer it runs on (http://localhost:8501) the app opens its one plan "
+        "as usual."
+    )
+
+
 def database_problem(problem: DatabaseUnavailable, *, change_lost: bool = False) -> None:
     """What every visitor sees while the plans' database can't be used (at start or mid-session): a plain sentence,
     that no plan is lost, and what to do; never the database's address, a path or the driver's words (those go to
@@ -80,6 +108,13 @@ def database_problem(problem: DatabaseUnavailable, *, change_lost: bool = False)
 def stale_link_page() -> None:
     """The page a wrong, stale or revoked link gets: clear words and a way to start again."""
     st.title("This link does not open any plan")
+    if st.session_state.pop(LINK_CHANGE_LOST_KEY, False):
+        st.warning(
+            "Your last change was not saved: this tab's link to the plan was replaced (a new private link was made, "
+            "in another tab or on another device) or turned off. Open the plan with its new link and make the "
+            "change again.",
+            icon="↩️",
+        )
     st.write(
         "The link may be mistyped, cut short, or replaced by a newer one. No plan was opened, and nobody "
         "else's plan is shown. If you have a backup file, start a new plan and restore it on "

@@ -46,6 +46,7 @@ class RestorePreview:
     mentors: int = 0
     applications: int = 0
     letters: int = 0
+    repaired: tuple[str, ...] = ()  # references to records the backup lacks, left out (lor.backup._check_references)
 
 
 def restore_preview(upload: Any) -> RestorePreview:
@@ -66,6 +67,7 @@ def restore_preview(upload: Any) -> RestorePreview:
             mentors=len(parsed["mentors"]),
             applications=len(parsed["applications"]),
             letters=len(parsed["letters"]),
+            repaired=tuple(parsed["repaired"]),
         )
     del data
     st.session_state[PREVIEW_KEY] = (file_key, preview)

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lor.config import ConfigError, Settings, load_settings
+from lor.config import ConfigError, Settings, load_settings, visit_from_here
 from lor.models import (
     current_day,
 )
@@ -20,7 +20,7 @@ from lor.store import (
     Workspace,
     store_at,
 )
-from lor.ui.keys import DATABASE_GONE_KEY, DESK_KEY, WS_KEY
+from lor.ui.keys import DATABASE_GONE_KEY, DESK_KEY, LINK_CHANGE_LOST_KEY, WS_KEY
 from lor.ui.notices import md
 
 
@@ -83,7 +83,7 @@ def settings() -> Settings:
         return load_settings(server_address=server_address())
     if "settings" not in memo:
         try:
-            memo["settings"] = load_settings(server_address=server_address())
+            memo["settings"] = load_settings(server_address=server_address(), from_here=_from_here())
         except ConfigError as exc:
             memo["settings"] = exc
     found = memo["settings"]
@@ -102,6 +102,16 @@ def server_address() -> str | None:
     return str(value) if value else None
 
 
+def _from_here() -> bool:
+    """True when this session's browser runs on the server's own computer (lor.config.visit_from_here)."""
+    try:
+        headers = dict(st.context.headers)
+        remote_ip = st.context.ip_address
+    except (RuntimeError, StreamlitAPIException, AttributeError):
+        return True  # not a browser session (a script, a test run): nobody else is there
+    return visit_from_here(remote_ip, headers)
+
+
 def store() -> Store:
     """The Store the settings name: PostgreSQL at the configured database URL, else the SQLite file (opened once)."""
     current = settings()
@@ -114,16 +124,18 @@ def shared_mode() -> bool:
     return settings().shared
 
 
-def mode_notice(where: Any = None) -> None:
-    """Which mode the app runs in, and why (lor.config.Settings.mode): a caption in class mode, a warning when one
-    plan is served to everybody on a server others reach."""
+def mode_notice(where: Any = None, *, read_only: bool = False) -> None:
+    """Which mode the app runs in, and why (lor.config.Settings.mode), on every page: a caption, or a warning when
+    one plan is served to everybody on a server others reach. ``read_only``: an advisor link opened this plan."""
     current = settings()
-    if current.exposed and not current.shared:
+    if read_only:
+        (where or st).caption(
+            "Read-only advisor view: this advisor link shows the student's plan and can't change anything in it."
+        )
+    elif current.exposed and not current.shared:
         (where or st).warning(md(current.mode()), icon="👥")
-    elif current.shared:
+    else:
         (where or st).caption(md(current.mode()))
-
-    # One person's own computer: Share & backup says so in its own words; the sidebar stays quiet.
 
 
 def configuration_problem() -> ConfigError | DatabaseUnavailable | None:
@@ -150,7 +162,10 @@ def today() -> date:
 def _link_gone(ws: Workspace) -> NoReturn:
     """Called by the store when a callback, a fragment or this page still holds a plan whose link was replaced or
     turned off since (or, from a desk, whose student left): nothing was read or written; the whole app runs again
-    and shows what the link opens now ("This link does not open any plan", or the desk saying the student left)."""
+    and shows what the link opens now ("This link does not open any plan", or the desk saying the student left),
+    saying that the change just made was not saved when a click or a field brought this about."""
+    if ws.change_lost or _in_callback():
+        st.session_state[LINK_CHANGE_LOST_KEY] = True
     st.session_state.pop(WS_KEY, None)
     st.rerun(scope="app")
 

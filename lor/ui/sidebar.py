@@ -23,9 +23,7 @@ def sidebar(ws: Workspace) -> None:
         student = snapshot(ws).student()
         if student:
             st.caption(f"Plan of {md(student.name)}")
-        if ws.read_only:
-            st.caption("Read-only advisor view")
-        mode_notice()
+        mode_notice(read_only=ws.read_only)
         if shared_mode() and not ws.read_only:
             if plans_can_vanish():
                 st.warning(

@@ -181,6 +181,9 @@ def on_field(ws: Workspace, letter_id: str, field: str, key: str, drawn: object)
     if letter is None:
         return
     value = st.session_state[key]
+    if not _offered(ws, letter, field, value):  # a value no widget offered: a forged message, or a stale tab's
+        ui.flash("error", f"Not saved: {FIELD_WORDS.get(field, 'That field')} must be one of the listed choices.")
+        return
     if field == "brag_sheet":
         value = lines_of(value)
     elif field == "waived":
@@ -189,10 +192,32 @@ def on_field(ws: Workspace, letter_id: str, field: str, key: str, drawn: object)
         value, field = {**letter.packet, field.removeprefix("packet-"): value}, "packet"
     try:
         updated = LetterRequest.model_validate({**letter.model_dump(), field: value})
+        ws.save_letter(updated)  # the store refuses a writer, application or committee deleted meanwhile
     except ValidationError as exc:
         ui.flash("error", "Not saved: " + " ".join(plain_errors(exc)))
-        return
-    ws.save_letter(updated)
+
+
+FIELD_WORDS = {"waived": "Right to see the letter", "also_for": "Also for", "via": "Sent to"}
+
+
+def _offered(ws: Workspace, letter: LetterRequest, field: str, value: object) -> bool:
+    """False for a value the letter's widgets never offer: a waiver choice not listed, an "Also for" application
+    on another portal or pathway, a "Sent to" that is not an id."""
+    if field == "waived":
+        return isinstance(value, str) and value in WAIVER_CHOICES
+    if field == "also_for":
+        if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+            return False
+        apps = {a.id: a for a in ws.applications()}
+        first = apps.get(letter.application_id)
+        # An id no longer in the plan is the store's to refuse, in its own words (deleted in another tab).
+        return first is None or all(
+            i not in apps or (i != first.id and (apps[i].portal, apps[i].pathway) == (first.portal, first.pathway))
+            for i in value
+        )
+    if field == "via":  # the store refuses anything but a committee of the plan
+        return value is None or isinstance(value, str)
+    return True
 
 
 def on_assign(ws: Workspace, application_id: str, program: str, letter_id: str, key: str, drawn: bool) -> None:

@@ -174,6 +174,9 @@ def _save_field(
     except ValidationError as exc:
         st.session_state.setdefault(ERRORS_KEY, {})[key] = ("error", "Not saved: " + " ".join(plain_errors(exc)))
         return
+    except (ValueError, TypeError, KeyError):  # a value the widget never offers (a forged message): int("x")
+        st.session_state.setdefault(ERRORS_KEY, {})[key] = ("error", "Not saved: that value can't be used here.")
+        return
     problem = check(updated) if check else None
     if problem:
         st.session_state.setdefault(ERRORS_KEY, {})[key] = ("error", f"Not saved: {problem}")
