@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vText
 
 from lor.models import MILESTONE_KINDS, Milestone
 from lor.text import step_label
@@ -33,8 +33,17 @@ _ORDER = {kind: i for i, kind in enumerate(MILESTONE_KINDS)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _clean(text: str) -> str:
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+class _Text(vText):
+    """TEXT escaped as RFC 5545 3.3.11 says and nothing more. icalendar's own escaping first turns a typed backslash
+    and N into a line break (its escape_char reads "\\N" as one), so a name or note holding "\\N" came back changed."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        return text.encode("utf-8")
+
+
+def _clean(text: str) -> _Text:
+    return _Text(_CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def event_uid(milestone: Milestone) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 from plan_dates import TODAY
@@ -113,6 +113,7 @@ printable = st.text(st.characters(blacklist_categories=["Cc", "Cs"]), min_size=1
 
 @settings(max_examples=100, deadline=None)
 @given(printable, printable)
+@example("Ask Dr. C\\Nash", "Folder C:\\Notes\\new; a, b")  # a typed backslash before N stays a backslash and an N
 def test_any_printable_text_round_trips(title, note):
     title = title.strip() or "x"
     step = Milestone(kind="reminder_1", day=date(2027, 2, 1), title=title, note=note, request_id="r1")
