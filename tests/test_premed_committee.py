@@ -1,0 +1,115 @@
+"""A premed's plan with a Pre-Health Committee, built from empty through the public API as a student builds it.
+
+The student review of Nov 2026 (findings 1, 3, 5, 10, 12 and the committee wording of 15 and 25): the individual
+letters a committee gathers are due to the committee by its date, not to AMCAS; the committee is a letter source,
+not a person; and every surface (drafts, request sheet, timeline, calendar file, report) says so.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from plan_dates import TODAY
+
+from lor.lifecycle import plan_letter_for
+from lor.models import Application, LetterRequest, Mentor
+from lor.overview import Overview, overview_of
+from lor.seasons import NEXT_SEASON, resolve_season
+from lor.store import Store, Workspace
+
+COMMITTEE = "Example College Pre-Health Committee"
+INTAKE = date(2027, 2, 1)  # the committee's deadline for everything it gathers
+WRITERS = (
+    ("Dr. Ana Ortiz", "science_faculty"),
+    ("Dr. Ben Bio", "science_faculty"),
+    ("Prof. Cara Hist", "non_science_faculty"),
+)
+
+
+@dataclass
+class Premed:
+    ws: Workspace
+    md: Application
+    committee: Mentor
+    writers: dict[str, Mentor]
+
+    def overview(self) -> Overview:
+        return overview_of(self.ws, TODAY)
+
+    def letter(self, name: str) -> LetterRequest:
+        who = self.committee if name == COMMITTEE else self.writers[name]
+        return next(x for x in self.ws.letters() if x.mentor_id == who.id)
+
+
+def _plan(ws: Workspace, mentor: Mentor, app: Application, committee: Mentor, letter_type: str) -> None:
+    """What Plan a letter on Choose recommenders saves."""
+    ws.save_letter(
+        plan_letter_for(
+            ws.letters(),
+            ws.applications(),
+            mentor.id,
+            app,
+            letter_type=letter_type,
+            share=True,
+            committees={committee.id},
+        )
+    )
+
+
+@pytest.fixture
+def premed(tmp_path) -> Premed:
+    """Story (b): MD schools through AMCAS (the next season, AMCAS 2028), a committee whose deadline is Feb 1, 2027,
+    two science writers and one non-science writer, each planned after the committee letter."""
+    ws = Store(tmp_path / "plan.db").default_workspace()
+    season, due, problem = resolve_season("AMCAS", "medical_school", NEXT_SEASON, None, TODAY)
+    assert problem is None and due is not None
+    md = Application(name="MD schools", pathway="medical_school", portal="AMCAS", season=season, deadline=due)
+    ws.save_application(md)
+    committee = Mentor(name=COMMITTEE, role="committee", setting="other", intake_deadline=INTAKE)
+    ws.save_mentor(committee)
+    writers = {}
+    for name, role in WRITERS:
+        writers[name] = Mentor(name=name, role=role, setting="course", weeks_known=15, performance="outstanding")
+        ws.save_mentor(writers[name])
+    _plan(ws, committee, md, committee, "committee")
+    for mentor in writers.values():
+        _plan(ws, mentor, md, committee, "narrative")
+    return Premed(ws, md, committee, writers)
+
+
+def text_of(page: str) -> str:
+    """An HTML page's words, as a reader sees them."""
+    body = re.sub(r"<style.*?</style>", " ", page, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_the_story_starts_from_amcas_2028_with_every_letter_through_the_committee(premed):
+    assert (premed.md.season, premed.md.deadline) == (2028, date(2027, 6, 11))
+    assert {premed.letter(name).via for name in premed.writers} == {premed.committee.id}
+
+
+# Finding 10: the mix appendix names each check the committee covers; counts read as words --------------------
+
+
+def test_each_check_the_committee_covers_says_which_check_it_is(premed):
+    checks = premed.overview().mixes[premed.md.id].checks
+    covered = [c.message for c in checks if "covered" in c.message.lower()]
+    assert len(covered) == 3 and len(set(covered)) == 3
+    assert any(m.startswith("Science faculty letters: covered") for m in covered)
+    assert any(m.startswith("Non-science faculty letter: covered") for m in covered)
+    assert any(m.startswith("Number of letters: covered") for m in covered)
+    limit = next(c for c in checks if c.rule == "portal-limit")
+    assert limit.message.startswith("1 letter entry: within the AMCAS limit of 10")
+
+
+def test_one_aacomas_evaluation_is_not_called_evaluations(premed):
+    from lor.mix import check_mix
+
+    do = Application(name="DO schools", pathway="medical_school", portal="AACOMAS", deadline=date(2027, 6, 15))
+    report = check_mix(do, [premed.writers["Dr. Ana Ortiz"]])
+    limit = next(c for c in report.checks if c.rule == "portal-limit")
+    assert limit.message.startswith("1 evaluation: within the AACOMAS limit of 6")
