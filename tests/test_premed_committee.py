@@ -113,3 +113,42 @@ def test_one_aacomas_evaluation_is_not_called_evaluations(premed):
     report = check_mix(do, [premed.writers["Dr. Ana Ortiz"]])
     limit = next(c for c in report.checks if c.rule == "portal-limit")
     assert limit.message.startswith("1 evaluation: within the AACOMAS limit of 6")
+
+
+# Findings 3 and 12: the order and the dates of the premed's steps ------------------------------------------------
+
+
+def test_every_writer_hears_where_you_were_admitted_in_the_spring_of_the_amcas_season(premed):
+    updates = [m for m in premed.overview().milestones if m.kind == "update"]
+    assert len(updates) == 1 + len(WRITERS)  # the committee's and each writer's
+    # AMCAS 2028 is applied to in 2027: decisions come in the spring of 2028, not before the application is sent.
+    assert {m.day for m in updates} == {date(2028, 4, 17)}
+
+
+def test_the_student_registers_with_the_committee_before_any_writer_is_asked(premed):
+    steps = premed.overview().milestones
+    [register] = [m for m in steps if m.kind == "ask" and m.mentor_id == premed.committee.id]
+    asks = [m for m in steps if m.kind == "ask" and m.mentor_id != premed.committee.id]
+    assert register.title == f"Register with {COMMITTEE} for your committee letter"
+    assert len(asks) == len(WRITERS) and all(register.day < m.day for m in asks)
+
+
+def test_goal_conversations_stay_out_of_the_fall_finals(premed):
+    from lor.busy import academic_calendar
+
+    finals = [p for p in academic_calendar(date(2026, 11, 1), date(2027, 2, 1)) if "final" in p.name.lower()]
+    assert finals, "the busy calendar has university finals"
+    talks = [m for m in premed.overview().milestones if m.kind == "check_in"]
+    assert len(talks) == len(WRITERS)
+    assert not [(m.title, m.day) for m in talks for p in finals if p.start <= m.day <= p.end]
+    assert all(m.day >= TODAY for m in talks)
+
+
+def test_a_writer_s_status_check_asks_the_committee_not_the_portal(premed):
+    checks = [
+        m for m in premed.overview().milestones if m.kind == "status_check" and m.mentor_id != premed.committee.id
+    ]
+    assert len(checks) == len(WRITERS)
+    for step in checks:
+        assert step.day < INTAKE and f"Ask {COMMITTEE} whether your letter" in step.note
+        assert "portal" not in step.note
