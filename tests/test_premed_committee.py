@@ -152,3 +152,58 @@ def test_a_writer_s_status_check_asks_the_committee_not_the_portal(premed):
     for step in checks:
         assert step.day < INTAKE and f"Ask {COMMITTEE} whether your letter" in step.note
         assert "portal" not in step.note
+
+
+# Finding 1: a letter the committee gathers is due to the committee, by its date, and never uploaded to AMCAS -----
+
+
+def _drafts(premed: Premed, name: str) -> dict[str, str]:
+    from lor.messages import DRAFT_KINDS, draft
+
+    letter, mentor = premed.letter(name), premed.writers[name]
+    out = {}
+    for kind, _ in DRAFT_KINDS:
+        d = draft(
+            kind, student=None, mentor=mentor, application=premed.md, letter=letter, today=TODAY, via=premed.committee
+        )
+        out[kind] = f"{d.subject}\n{d.body}"
+    return out
+
+
+def test_the_ask_packet_and_status_check_give_the_committee_and_its_date(premed):
+    drafts = _drafts(premed, "Dr. Ana Ortiz")
+    for kind in ("ask_in_person", "ask_email", "thanks_yes", "reminder_1", "reminder_2", "status_check"):
+        text = drafts[kind]
+        assert "February 1, 2027" in text and COMMITTEE in text, kind
+        assert "June 11" not in text and "Jun 11" not in text, kind
+    for kind in ("thanks_yes", "reminder_1", "status_check", "thanks_submitted"):
+        text = drafts[kind]
+        for portal_step in ("Letter Writer Portal", "Portal: AMCAS", "AMCAS portal", "The portal shows", "the upload"):
+            assert portal_step not in text, (kind, portal_step)
+    assert f"Please send it to: {COMMITTEE}, by Monday, February 1, 2027" in drafts["thanks_yes"]
+    assert "the committee sends to AMCAS itself" in drafts["thanks_yes"]
+
+
+def test_the_request_sheet_sends_the_letter_to_the_committee_by_its_date(premed):
+    from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
+
+    ana = premed.writers["Dr. Ana Ortiz"]
+    items = sheet_items(ana.id, premed.ws.letters(), premed.ws.applications())
+    mentors = {m.id: m for m in premed.ws.mentors()}
+    sheet = request_sheet_markdown(None, ana, items, today=TODAY, committees=mentors)
+    assert "- **Due:** **Mon Feb 1, 2027**" in sheet
+    assert f"- **Send to:** {COMMITTEE}" in sheet
+    assert "Jun 11" not in sheet and "Portal:" not in sheet and "Letter Writer Portal" not in sheet
+    page = text_of(request_sheet_html(None, ana, items, today=TODAY, committees=mentors))
+    assert "First due date: Mon Feb 1, 2027" in page and f"Send to {COMMITTEE}" in page
+    assert "Jun 11" not in page and "Letter Writer Portal" not in page
+
+
+def test_the_timeline_and_the_calendar_file_date_the_letter_to_the_committee(premed):
+    from lor.ics import milestones_to_ics
+
+    steps = [m for m in premed.overview().milestones if m.mentor_id == premed.writers["Dr. Ana Ortiz"].id]
+    [due] = [m for m in steps if m.kind == "deadline"]
+    assert due.day == INTAKE and COMMITTEE in due.note
+    calendar = milestones_to_ics(steps).decode()
+    assert "DTSTART;VALUE=DATE:20270201" in calendar and "Letter Writer Portal" not in calendar

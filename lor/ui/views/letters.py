@@ -325,6 +325,7 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
             letter=letter,
             today=ctx.today,
             others=ctx.others(letter),
+            via=ctx.mentors.get(letter.via or ""),
         )
     except ValueError as exc:
         st.warning(ui.md(str(exc)))
@@ -780,7 +781,9 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) ->
         stem = f"letter-request-{mentor.id}-{today.isoformat()}"
         mid.download_button(
             "HTML (print)",
-            partial(request_sheet_html, student, mentor, items, today=today),  # made when clicked
+            partial(
+                request_sheet_html, student, mentor, items, today=today, committees=ctx.mentors
+            ),  # made when clicked
             file_name=f"{stem}.html",
             mime="text/html",
             key=f"sheet-{mentor.id}-html",
@@ -788,7 +791,7 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) ->
         )
         right.download_button(
             "Markdown",
-            partial(request_sheet_markdown, student, mentor, items, today=today),
+            partial(request_sheet_markdown, student, mentor, items, today=today, committees=ctx.mentors),
             file_name=f"{stem}.md",
             mime="text/markdown",
             key=f"sheet-{mentor.id}-md",
