@@ -39,6 +39,28 @@ DRAFT_KINDS: list[tuple[str, str]] = [
     ("decline_reply", "Reply to a no"),
 ]
 _KINDS = dict(DRAFT_KINDS)
+# A committee or a department (a letter source) runs its own process: no goal conversation, no reminders.
+NOT_FOR_SOURCES: frozenset[str] = frozenset({"goal_conversation", "reminder_1", "reminder_2"})
+SOURCE_NO_REMINDERS = (
+    "A committee or department runs its own process and deadline: it gets no reminders. If its letter is late, "
+    "ask the office kindly when it will be sent."
+)
+# What a draft is called when it goes to a letter source's office, not to a person.
+_SOURCE_LABELS: dict[str, str] = {
+    "ask_in_person": "Questions for the office (a visit or a call)",
+    "ask_email": "Request the letter by email",
+    "ask_short_notice": "Request the letter on short notice",
+    "thanks_yes": "Send the office what it asks for",
+}
+
+
+def draft_label(kind: str, mentor: Mentor | None = None) -> str:
+    """What the draft of ``kind`` is called in the menus: an office's drafts are requests, not personal asks."""
+    if mentor is not None and is_letter_source(mentor) and kind in _SOURCE_LABELS:
+        return _SOURCE_LABELS[kind]
+    return _KINDS[kind]
+
+
 ASK_KINDS: frozenset[str] = frozenset({"ask_in_person", "ask_email", "ask_short_notice"})
 
 # Phrases no draft may contain: asking to read the letter undermines the waiver and the writer's trust.
@@ -757,6 +779,8 @@ def draft(
     ``via``: the committee the letter goes through (``letter.via``); the letter is then due to it by its date (unless
     ``due`` or the letter's own date says otherwise) and is sent to it, not to the portal.
     """
+    if kind.startswith("reminder") and is_letter_source(mentor):
+        raise ValueError(SOURCE_NO_REMINDERS)
     if kind.startswith("reminder"):
         kind = _reminder_kind(kind, letter)
     elif kind not in _BUILDERS:
@@ -804,7 +828,7 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     if status == "declined":
         return ["decline_reply"]
     if status == "packet_sent":
-        if reminders_sent(letter) >= MAX_REMINDERS or letter.reminder_2_on:
+        if is_letter_source(mentor) or reminders_sent(letter) >= MAX_REMINDERS or letter.reminder_2_on:
             return ["status_check"]
         return ["reminder_2" if letter.reminder_1_on else "reminder_1", "status_check"]
     if status == "submitted":
@@ -814,12 +838,17 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     return []
 
 
-def draft_menu(letter: LetterRequest, *, application: Application, today: date) -> list[str]:
+def draft_menu(
+    letter: LetterRequest, *, application: Application, today: date, mentor: Mentor | None = None
+) -> list[str]:
     """Every draft kind a student can open for this letter, in DRAFT_KINDS order: the short-notice ask only when the
-    due date is that close (then it replaces the ordinary ask by email)."""
+    due date is that close (then it replaces the ordinary ask by email); for a committee or department (``mentor``
+    a letter source), no goal conversation and no reminders."""
     short = is_short_notice(_due_for(letter, application, None), today)
-    skip = "ask_email" if short else "ask_short_notice"
-    return [kind for kind, _ in DRAFT_KINDS if kind != skip]
+    skip = {"ask_email" if short else "ask_short_notice"}
+    if mentor is not None and is_letter_source(mentor):
+        skip |= NOT_FOR_SOURCES
+    return [kind for kind, _ in DRAFT_KINDS if kind not in skip]
 
 
 def drafts_for(

@@ -703,6 +703,12 @@ def committee_due(
     return source.intake if source is not None and source.intake < application.deadline else None
 
 
+def writer_due_day(letter: LetterRequest, application: Application, mentors: Mapping[str, Mentor]) -> date:
+    """The day the writer delivers ``letter`` by: its own date, else the committee's for a letter one gathers
+    (``via``), else the application's deadline. ``mentors`` maps writer ids to writers (the committee among them)."""
+    return letter.due or committee_due(application, mentors.get(letter.via or ""), letter) or application.deadline
+
+
 def _basis(source: str) -> str:
     """The unverified part of a usual date's source, as a phrase ("AAIM sets no date; mid-July is ...")."""
     note = unverified_note(source)

@@ -207,3 +207,87 @@ def test_the_timeline_and_the_calendar_file_date_the_letter_to_the_committee(pre
     assert due.day == INTAKE and COMMITTEE in due.note
     calendar = milestones_to_ics(steps).decode()
     assert "DTSTART;VALUE=DATE:20270201" in calendar and "Letter Writer Portal" not in calendar
+
+
+# Finding 5: the committee is a letter source, not a person, on every surface ------------------------------------
+
+
+def test_the_committee_gets_no_goal_talk_no_personal_ask_and_no_reminder_drafts(premed):
+    from lor.lifecycle import move
+    from lor.messages import draft, draft_kinds_for, draft_label, draft_menu
+    from lor.scoring import needs_goal_conversation
+
+    committee, letter = premed.committee, premed.letter(COMMITTEE)
+    assert not needs_goal_conversation(committee, TODAY, premed.ws.letters())
+    menu = draft_menu(letter, application=premed.md, today=TODAY, mentor=committee)
+    assert not {"goal_conversation", "reminder_1", "reminder_2"} & set(menu)
+    labels = [draft_label(kind, committee) for kind in menu]
+    assert (
+        "What to say when you ask in person" not in labels and "Questions for the office (a visit or a call)" in labels
+    )
+    agreed = move(move(letter, "asked", TODAY), "agreed", TODAY).model_copy(update={"waived": True})
+    handed_in = move(agreed, "packet_sent", TODAY)
+    assert draft_kinds_for(handed_in, mentor=committee, today=TODAY) == ["status_check"]
+    with pytest.raises(ValueError, match="no reminders"):
+        draft("reminder_1", student=None, mentor=committee, application=premed.md, letter=handed_in, today=TODAY)
+
+
+def test_the_committee_s_next_step_is_what_a_student_does(premed):
+    ov = premed.overview()
+    step = ov.next_step(premed.letter(COMMITTEE))
+    assert step.startswith("Request the committee letter: register with the committee")
+    assert "in person" not in step
+
+
+def test_the_committee_s_steps_on_the_timeline_and_in_the_calendar_file_are_an_office_s(premed):
+    from lor.ics import milestones_to_ics
+
+    steps = [m for m in premed.overview().milestones if m.mentor_id == premed.committee.id]
+    assert {m.kind for m in steps} == {"ask", "packet", "status_check", "deadline", "thank_you", "update"}
+    calendar = milestones_to_ics(steps).decode()
+    for personal in ("goal", "reminder", "in person", "Brag"):
+        assert personal.lower() not in calendar.lower(), personal
+
+
+def test_the_report_shows_no_score_and_an_office_s_next_step_for_the_committee(premed):
+    from lor.report import advisor_report_html
+
+    page = text_of(advisor_report_html(premed.overview()))
+    assert f"{COMMITTEE} letter source" in page and "50/100" not in page
+    assert "Request the committee letter: register with the committee" in page
+    assert "Ask for the letter — in person" in page  # the individual writers are still asked in person
+    assert page.count("Request the committee letter") == 2  # page 1 and Appendix B
+
+
+# Finding 10: the nearest deadline, the committee's, leads on the Dashboard and in the report --------------------
+
+
+def test_the_dashboard_line_and_the_report_lead_with_the_committee_s_deadline(premed):
+    from lor.report import advisor_report_html
+
+    ov = premed.overview()
+    assert ov.nearest_due(premed.md) == (INTAKE, COMMITTEE)
+    assert ov.due_line(premed.md) == f"{COMMITTEE}'s deadline in 68 days (Feb 1, 2027) · letters due in 198 days"
+    page = text_of(advisor_report_html(ov))
+    assert f"{COMMITTEE}: Mon Feb 1, 2027 68 days left Portal: Fri Jun 11, 2027 198 days left" in page
+    assert f"first: {COMMITTEE}'s deadline, Mon Feb 1, 2027" in page
+
+
+def test_once_the_committee_s_date_has_passed_the_portal_s_leads_again(premed):
+    from lor.overview import overview_of
+
+    later = overview_of(premed.ws, date(2027, 3, 1))
+    assert later.nearest_due(premed.md) is None
+    assert later.due_line(premed.md) == "letters due in 102 days"
+
+
+# Wording of findings 15 and 25 ------------------------------------------------------------------------------------
+
+
+def test_the_committee_s_request_sheet_thanks_it_for_preparing_the_letter(premed):
+    from lor.sheets import request_sheet_markdown, sheet_items
+
+    items = sheet_items(premed.committee.id, premed.ws.letters(), premed.ws.applications())
+    sheet = request_sheet_markdown(None, premed.committee, items, today=TODAY)
+    assert "Thank you for preparing my committee letter." in sheet
+    assert "writing on my behalf" not in sheet
