@@ -8,11 +8,13 @@ not a person; and every surface (drafts, request sheet, timeline, calendar file,
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from plain_text import shown
 from plan_dates import TODAY
 
 from lor.lifecycle import plan_letter_for
@@ -62,9 +64,12 @@ def _plan(ws: Workspace, mentor: Mentor, app: Application, committee: Mentor, le
 
 @pytest.fixture
 def premed(tmp_path) -> Premed:
+    return build_premed(Store(tmp_path / "plan.db").default_workspace())
+
+
+def build_premed(ws: Workspace, *, plan_writers: bool = True) -> Premed:
     """Story (b): MD schools through AMCAS (the next season, AMCAS 2028), a committee whose deadline is Feb 1, 2027,
     two science writers and one non-science writer, each planned after the committee letter."""
-    ws = Store(tmp_path / "plan.db").default_workspace()
     season, due, problem = resolve_season("AMCAS", "medical_school", NEXT_SEASON, None, TODAY)
     assert problem is None and due is not None
     md = Application(name="MD schools", pathway="medical_school", portal="AMCAS", season=season, deadline=due)
@@ -76,7 +81,7 @@ def premed(tmp_path) -> Premed:
         writers[name] = Mentor(name=name, role=role, setting="course", weeks_known=15, performance="outstanding")
         ws.save_mentor(writers[name])
     _plan(ws, committee, md, committee, "committee")
-    for mentor in writers.values():
+    for mentor in writers.values() if plan_writers else ():
         _plan(ws, mentor, md, committee, "narrative")
     return Premed(ws, md, committee, writers)
 
@@ -291,3 +296,28 @@ def test_the_committee_s_request_sheet_thanks_it_for_preparing_the_letter(premed
     sheet = request_sheet_markdown(None, premed.committee, items, today=TODAY)
     assert "Thank you for preparing my committee letter." in sheet
     assert "writing on my behalf" not in sheet
+
+
+# The pages: the Dashboard's application line, and the notice when a writer is planned into the committee letter ----
+
+
+def test_the_dashboard_leads_with_the_committee_s_deadline(open_page):
+    at = open_page("dashboard", example=False)
+    build_premed(Store(os.environ["LOR_DB"]).default_workspace())
+    at.run()
+    assert not at.exception, at.exception
+    lines = [shown(m.value) for m in at.markdown]
+    assert any(f"{COMMITTEE}'s deadline in 68 days (Feb 1, 2027) · letters due in 198 days" in v for v in lines)
+
+
+def test_planning_a_writer_into_the_committee_letter_names_the_committee_once(open_page):
+    at = open_page("recommenders", example=False)
+    premed = build_premed(Store(os.environ["LOR_DB"]).default_workspace(), plan_writers=False)
+    at.run()
+    at.button(key=f"mentor-{premed.writers['Dr. Ana Ortiz'].id}-plan").click().run()
+    assert not at.exception, at.exception
+    notices = [shown(s.value) for s in at.success]
+    assert f"Planned a narrative letter from Dr. Ana Ortiz: it goes to {COMMITTEE}, into your committee letter." in (
+        notices
+    )
+    assert not any("Committee's committee" in n for n in notices)
