@@ -469,13 +469,43 @@ def _due_text(day: date | None) -> str:
     return month_day(day) if day else ""
 
 
-def next_step(letter: LetterRequest, *, due: date | None = None) -> str:
+# What a student does next for a committee or department letter (a letter source): an office's process, not a
+# person's favour, so no personal ask and no reminders.
+_SOURCE_NEXT: dict[str, str] = {
+    "planned": "Request the {what}: {start} and ask what it needs from you, and by when.",
+    "asked": "Send the office what it asks for ({needs}) by its date.",
+    "agreed": "Send the office what it asks for ({needs}) by its date.",
+    "declined": "The office can't provide it: plan individual letters instead.",
+    "packet_sent": "Check that the letter reached the portal before the due date; if not, ask the office kindly "
+    "when it will.",
+    "submitted": "The letter is in: send the office a short thank-you.",
+    "thanked": "Tell the office how it went, once you know where you were admitted or matched.",
+}
+_SOURCE_WORDS: dict[str, dict[str, str]] = {
+    "committee": {
+        "what": "committee letter",
+        "start": "register with the committee",
+        "needs": "its forms, your personal statement, the individual letters",
+    },
+    "department": {
+        "what": "department's letter",
+        "start": "tell the department you need it",
+        "needs": "usually your CV, personal statement and a photo",
+    },
+}
+
+
+def next_step(letter: LetterRequest, *, due: date | None = None, source: str | None = None) -> str:
     """A short sentence for the letter's card: what to do next ("Send the packet").
 
-    ``due`` is the application's deadline; the letter's own date (``letter.due``) wins when set.
+    ``due`` is the date the writer delivers by (the application's deadline, or the committee's for a letter it
+    gathers); the letter's own date (``letter.due``) wins when set. ``source`` is the writer's role when it is a
+    letter source ("committee" or "department": ``Mentor.letter_source``): its steps are an office's.
     """
     due = letter.due or due
     status = letter.status
+    if source in _SOURCE_WORDS and status in _SOURCE_NEXT:
+        return _SOURCE_NEXT[status].format(**_SOURCE_WORDS[source])
     if status == "planned":
         return "Ask for the letter — in person or by video if you can."
     if status == "asked":

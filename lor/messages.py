@@ -18,6 +18,7 @@ from lor.letter_types import departmental
 from lor.lifecycle import MAX_REMINDERS, THIRD_REMINDER_REASON, reminders_sent
 from lor.mix import PHYSICIAN_ROLES
 from lor.models import Application, LetterRequest, Mentor, Program, Student, email_problem, label, quoted
+from lor.planner import committee_due
 from lor.portals import letter_id_name, writer_steps
 from lor.scoring import is_letter_source
 from lor.text import long_date as _long_day
@@ -38,6 +39,28 @@ DRAFT_KINDS: list[tuple[str, str]] = [
     ("decline_reply", "Reply to a no"),
 ]
 _KINDS = dict(DRAFT_KINDS)
+# A committee or a department (a letter source) runs its own process: no goal conversation, no reminders.
+NOT_FOR_SOURCES: frozenset[str] = frozenset({"goal_conversation", "reminder_1", "reminder_2"})
+SOURCE_NO_REMINDERS = (
+    "A committee or department runs its own process and deadline: it gets no reminders. If its letter is late, "
+    "ask the office kindly when it will be sent."
+)
+# What a draft is called when it goes to a letter source's office, not to a person.
+_SOURCE_LABELS: dict[str, str] = {
+    "ask_in_person": "Questions for the office (a visit or a call)",
+    "ask_email": "Request the letter by email",
+    "ask_short_notice": "Request the letter on short notice",
+    "thanks_yes": "Send the office what it asks for",
+}
+
+
+def draft_label(kind: str, mentor: Mentor | None = None) -> str:
+    """What the draft of ``kind`` is called in the menus: an office's drafts are requests, not personal asks."""
+    if mentor is not None and is_letter_source(mentor) and kind in _SOURCE_LABELS:
+        return _SOURCE_LABELS[kind]
+    return _KINDS[kind]
+
+
 ASK_KINDS: frozenset[str] = frozenset({"ask_in_person", "ask_email", "ask_short_notice"})
 
 # Phrases no draft may contain: asking to read the letter undermines the waiver and the writer's trust.
@@ -300,6 +323,56 @@ def _others_block(ctx: _Context) -> str:
     return "You are also writing for me, so here is the whole list in one place:\n" + "\n".join(lines)
 
 
+def committee_steps(committee: str, portal: str) -> str:
+    """How a writer sends a letter that a committee gathers: to the committee, not to the portal."""
+    return (
+        f"Send it to {committee}, the way the committee collects letters (its own form, portal or address). It goes "
+        f"into my committee letter, which the committee sends to {label(portal)} itself: there is nothing to upload "
+        f"to {label(portal)}."
+    )
+
+
+def source_thanks(mentor: Mentor) -> str:
+    """The request sheet's first thanks: a person writes on the student's behalf; an office prepares its letter."""
+    if mentor.role == "committee":
+        return "Thank you for preparing my committee letter."
+    if is_letter_source(mentor):
+        return "Thank you for preparing the department's letter for me."
+    return "Thank you for writing on my behalf."
+
+
+def _committee_block(ctx: _Context) -> str:
+    """How a letter the committee gathers is sent: to the committee, the way it collects letters, by its date."""
+    lines = [
+        f"- Please send it to: {ctx.committee}, by {_long_day(ctx.due)}",
+        "- How: the way the committee collects letters (its own form, portal or address); if its instructions "
+        "haven't reached you, tell me and I will forward them",
+        f"- It goes into my committee letter, which the committee sends to {label(ctx.application.portal)} itself: "
+        "there is nothing to upload there",
+    ]
+    letter = ctx.letter
+    if letter and letter.letter_type != "narrative":
+        lines.append(f"- Letter type: {label(letter.letter_type)}")
+    if letter and letter.waived is True:
+        lines.append("- Waiver: I have waived my right to access this letter.")
+    elif letter and letter.waived is False:
+        lines.append("- Waiver: I have not waived my right to access this letter.")
+    return "How to submit:\n" + "\n".join(lines)
+
+
+def _how_to_submit(ctx: _Context, programs: list[Program] | None) -> str:
+    if ctx.committee:
+        return _committee_block(ctx)
+    return _submission_block(ctx.application, ctx.letter, ctx.due, programs)
+
+
+def _due_sentence(ctx: _Context) -> str:
+    """ "Letters are due …", or, for a letter the committee gathers, where it goes and by when."""
+    if ctx.committee:
+        return f"The letter would go to {ctx.committee}, which gathers my letters, by {_long_day(ctx.due)}."
+    return f"Letters are due {_long_day(ctx.due)}."
+
+
 def _submission_block(
     application: Application, letter: LetterRequest | None, due: date, programs: list[Program] | None
 ) -> str:
@@ -366,8 +439,7 @@ def _ask_in_person(ctx: _Context) -> tuple[str, str]:
         short,
         f"“Would you feel able to write me a strong letter of recommendation? {offer}”",
         "If yes: “Thank you so much. I'll email you within two days with my CV, personal statement, a "
-        f"short list of things we worked on together, and the submission steps. Letters are due "
-        f"{_long_day(ctx.due)}.”",
+        f"short list of things we worked on together, and the submission steps. {_due_sentence(ctx)}”",
         "If no: thank them warmly for being honest, and don't press. There is a reply draft for that too.",
     )
     return subject, body
@@ -381,8 +453,7 @@ def _ask_email(ctx: _Context) -> tuple[str, str]:
         _dear(ctx),
         "I hope this finds you well. " + _ask_reason(ctx.mentor, ctx.application),
         "Do you feel you know my work well enough to write a strong letter of recommendation for me? "
-        "Letters are due "
-        f"{_long_day(ctx.due)}. {DECLINE_OFFERS[0]}",
+        f"{_due_sentence(ctx)} {DECLINE_OFFERS[0]}",
         "If you are able to, I will send you a short packet within two days: my CV, my personal statement, "
         "the points I hope you might speak to, and clear submission steps. I would also be glad to meet "
         "in person or by video if that is easier.",
@@ -400,7 +471,12 @@ def _ask_short_notice(ctx: _Context) -> tuple[str, str]:
     body = _join(
         _dear(ctx),
         f"I am writing with a request that comes later than it should, and I'm sorry for that. "
-        f"I am applying to {purpose(ctx.application)}, and letters are due {_long_day(ctx.due)} — {when}.",
+        f"I am applying to {purpose(ctx.application)}, and "
+        + (
+            f"the letter is due to {ctx.committee}, which gathers my letters, by {_long_day(ctx.due)} — {when}."
+            if ctx.committee
+            else f"letters are due {_long_day(ctx.due)} — {when}."
+        ),
         f"Would you feel able to write a strong letter for me in that time? {DECLINE_OFFERS[1]} {DECLINE_OFFERS[2]}",
         "If you can, I will send everything you need today: my CV, personal statement, the points I hope "
         "you might speak to, and the submission steps, so the letter takes as little of your time as "
@@ -477,7 +553,7 @@ def _packet_block(ctx: _Context) -> str:
     attached = writer_attachments([letter] if letter else []) or [ATTACH_REMINDER]
     if letter and letter.letter_id and ctx.application.portal == "ERAS":
         attached.append("The Letter Request Form with the Letter ID")
-    elif letter and letter.letter_id and ctx.application.portal == "AMCAS":
+    elif letter and letter.letter_id and ctx.application.portal == "AMCAS" and not ctx.committee:
         # AMCAS emails the writer a link; the form is the way in when that email goes astray (or for Interfolio).
         attached.append(
             "The Letter Request Form with my AAMC ID and the AMCAS Request ID, in case the email misses you"
@@ -504,7 +580,7 @@ def _thanks_yes(ctx: _Context) -> tuple[str, str]:
         _dear(ctx),
         thanks,
         "To make it as easy as possible, here is everything in one place.",
-        _submission_block(ctx.application, ctx.letter, ctx.due, ctx.programs),
+        _how_to_submit(ctx, ctx.programs),
         _others_block(ctx),
         _packet_block(ctx),
         "I'll send a short reminder about two weeks before the due date. If anything is missing or "
@@ -521,7 +597,7 @@ def _reminder_1(ctx: _Context) -> tuple[str, str]:
         f"I hope your week is going well. This is a friendly reminder that my letter for "
         f"{purpose(ctx.application)} is due {_long_day(ctx.due)}. Here are the details again so you "
         "don't need to look for them:",
-        _submission_block(ctx.application, ctx.letter, ctx.due, None),
+        _how_to_submit(ctx, None),
         _others_block(ctx),
         "Thank you again for your support.",
         f"Best wishes,\n{_signature(ctx.student)}",
@@ -535,7 +611,7 @@ def _reminder_2(ctx: _Context) -> tuple[str, str]:
         _dear(ctx),
         f"One last, brief reminder — I won't write again about it: my letter is due {_long_day(ctx.due)}. "
         "If it's already on its way, thank you, and please ignore this note.",
-        _submission_block(ctx.application, ctx.letter, ctx.due, None),
+        _how_to_submit(ctx, None),
         _others_block(ctx),
         "I'm very grateful for your help.",
         f"Best wishes,\n{_signature(ctx.student)}",
@@ -545,12 +621,20 @@ def _reminder_2(ctx: _Context) -> tuple[str, str]:
 
 def _status_check(ctx: _Context) -> tuple[str, str]:
     subject = "Quick check on my letter"
+    missing = (
+        f"A quick check, since my letter is due to {ctx.committee} by {_long_day(ctx.due)}: the committee hasn't "
+        "logged your letter as received yet. Offices can take a few days to record letters, so if you've already "
+        "sent it, please disregard this."
+        if ctx.committee
+        else f"A quick check, since my letters are due {_long_day(ctx.due)}: the {label(ctx.application.portal)} "
+        "portal doesn't show your letter as received yet. Portals can take a day or two to update, so if "
+        "you've already submitted it, please disregard this."
+    )
     body = _join(
         _dear(ctx),
-        f"A quick check, since my letters are due {_long_day(ctx.due)}: the {label(ctx.application.portal)} "
-        "portal doesn't show your letter as received yet. Portals can take a day or two to update, so if "
-        "you've already submitted it, please disregard this.",
-        "If the upload gave you any trouble, I'm happy to help or resend the submission details.",
+        missing,
+        f"If {'sending' if ctx.committee else 'the upload'} gave you any trouble, I'm happy to help or resend the "
+        "submission details.",
         f"Thank you,\n{_signature(ctx.student)}",
     )
     return subject, body
@@ -560,7 +644,8 @@ def _thanks_submitted(ctx: _Context) -> tuple[str, str]:
     subject = "Thank you for my letter"
     body = _join(
         _dear(ctx),
-        "The portal shows that your letter has arrived. Thank you for taking the time to write it, "
+        ("The committee tells me" if ctx.committee else "The portal shows")
+        + " that your letter has arrived. Thank you for taking the time to write it, "
         "especially in such a busy season. Your support means a great deal to me.",
         "I'll let you know how things go.",
         f"With gratitude,\n{_signature(ctx.student)}",
@@ -610,6 +695,7 @@ class _Context:
     # The writer's other letters still in play, with the application each serves: one conversation, so the packet
     # and the reminders name every letter and its due date (issue #22.2).
     others: tuple[tuple[LetterRequest, Application], ...] = ()
+    committee: str = ""  # the committee this letter goes to by its own date, when not to the portal (``via``)
 
     @property
     def source(self) -> bool:
@@ -660,7 +746,7 @@ def _guard(kind: str, subject: str, body: str, user_texts: list[str], *, persona
 
 
 def _user_texts(ctx: _Context) -> list[str]:
-    texts = [ctx.mentor.name, *ctx.mentor.observed, ctx.application.name]
+    texts = [ctx.mentor.name, *ctx.mentor.observed, ctx.application.name, ctx.committee]
     texts += [p.name for p in ctx.programs]
     if ctx.student:
         texts += [ctx.student.name, ctx.student.school, ctx.student.email or "", ctx.student.phone]
@@ -682,6 +768,7 @@ def draft(
     due: date | None = None,
     short_notice: bool | None = None,
     others: Sequence[tuple[LetterRequest, Application]] = (),
+    via: Mentor | None = None,
 ) -> Draft:
     """The email draft of ``kind`` for this letter; ValueError for an unknown kind or a third reminder.
 
@@ -689,12 +776,17 @@ def draft(
     ``short_notice`` is True, and ``ask_short_notice`` becomes ``ask_email`` otherwise. ``due`` defaults to the
     letter's own date, then the application deadline; ``programs`` to the application's programs. ``others``: the
     writer's other letters still in play, each with its application, named in the packet email and the reminders.
+    ``via``: the committee the letter goes through (``letter.via``); the letter is then due to it by its date (unless
+    ``due`` or the letter's own date says otherwise) and is sent to it, not to the portal.
     """
+    if kind.startswith("reminder") and is_letter_source(mentor):
+        raise ValueError(SOURCE_NO_REMINDERS)
     if kind.startswith("reminder"):
         kind = _reminder_kind(kind, letter)
     elif kind not in _BUILDERS:
         raise ValueError(f"“{kind}” is not a kind of draft. Choose one of: {', '.join(_KINDS)}.")
-    when = _due_for(letter, application, due)
+    to_committee = None if due is not None else committee_due(application, via, letter)
+    when = to_committee or _due_for(letter, application, due)
     short = short_notice if short_notice is not None else is_short_notice(when, today)
     if kind == "ask_email" and short:
         kind = "ask_short_notice"
@@ -710,6 +802,7 @@ def draft(
         programs=list(application.programs if programs is None else programs),
         short=short,
         others=tuple(others),
+        committee=via.name if via is not None and to_committee is not None else "",
     )
     subject, body = _BUILDERS[kind](ctx)
     _guard(kind, subject, body, _user_texts(ctx), personal=not ctx.source)
@@ -735,7 +828,7 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     if status == "declined":
         return ["decline_reply"]
     if status == "packet_sent":
-        if reminders_sent(letter) >= MAX_REMINDERS or letter.reminder_2_on:
+        if is_letter_source(mentor) or reminders_sent(letter) >= MAX_REMINDERS or letter.reminder_2_on:
             return ["status_check"]
         return ["reminder_2" if letter.reminder_1_on else "reminder_1", "status_check"]
     if status == "submitted":
@@ -745,12 +838,17 @@ def draft_kinds_for(letter: LetterRequest, *, mentor: Mentor, today: date) -> li
     return []
 
 
-def draft_menu(letter: LetterRequest, *, application: Application, today: date) -> list[str]:
+def draft_menu(
+    letter: LetterRequest, *, application: Application, today: date, mentor: Mentor | None = None
+) -> list[str]:
     """Every draft kind a student can open for this letter, in DRAFT_KINDS order: the short-notice ask only when the
-    due date is that close (then it replaces the ordinary ask by email)."""
+    due date is that close (then it replaces the ordinary ask by email); for a committee or department (``mentor``
+    a letter source), no goal conversation and no reminders."""
     short = is_short_notice(_due_for(letter, application, None), today)
-    skip = "ask_email" if short else "ask_short_notice"
-    return [kind for kind, _ in DRAFT_KINDS if kind != skip]
+    skip = {"ask_email" if short else "ask_short_notice"}
+    if mentor is not None and is_letter_source(mentor):
+        skip |= NOT_FOR_SOURCES
+    return [kind for kind, _ in DRAFT_KINDS if kind not in skip]
 
 
 def drafts_for(

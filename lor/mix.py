@@ -63,7 +63,7 @@ def _load(path: str) -> tuple[dict, ...]:
         rule["candidate_suggestion"] = data.get("candidate_suggestion", "")
         rule["candidate_suggestion_weak"] = data.get("candidate_suggestion_weak", "")
         rule["candidate_suggestion_source"] = data.get("candidate_suggestion_source", "")
-        rule["committee_message"] = data.get("committee_message", "")
+        rule.setdefault("committee_message", data.get("committee_message", ""))  # a rule's own names its check
         rules.append(rule)
     return tuple(rules)
 
@@ -535,5 +535,13 @@ class _Values(dict):
 
 def _fill(template: str, values: Mapping) -> str:
     count = values.get("count")
-    letters = {"letters": plural(count, "letter")} if isinstance(count, int) else {}
+    letters = (
+        {
+            "letters": plural(count, "letter"),
+            "entries": plural(count, "letter entry", "letter entries"),
+            "evaluations": plural(count, "evaluation"),
+        }
+        if isinstance(count, int)
+        else {}
+    )
     return template.format_map(_Values({**values, **letters}))

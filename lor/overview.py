@@ -10,9 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from lor.lifecycle import complete_milestone, move
+from lor.lifecycle import complete_milestone, move, next_step
 from lor.mix import mix_for_letters
 from lor.models import (
+    CLOSED_STATUSES,
     Application,
     BusyChoices,
     LetterRequest,
@@ -25,8 +26,9 @@ from lor.models import (
     Touchpoint,
     label,
 )
-from lor.planner import this_week, workspace_milestones
+from lor.planner import committee_due, letter_source, this_week, workspace_milestones, writer_due_day
 from lor.scoring import rank_mentors
+from lor.text import due_words, plural, short_date
 
 
 @dataclass
@@ -61,6 +63,46 @@ class Overview:
     def days_left(self, application: Application) -> int:
         """Days from today to the application's letter deadline (negative once past)."""
         return (application.deadline - self.today).days
+
+    def nearest_due(self, application: Application) -> tuple[date, str] | None:
+        """The earliest date still ahead, before the application's own, that its letters answer to: a committee's
+        or department's deadline for your materials and the letters it gathers, with the office's name; None when
+        the portal's due date is the nearest."""
+        by_id = {m.id: m for m in self.mentors}
+        found: list[tuple[date, str]] = []
+        for letter in self.letters:
+            if not letter.serves(application.id) or letter.status in CLOSED_STATUSES:
+                continue
+            writer, committee = by_id.get(letter.mentor_id), by_id.get(letter.via or "")
+            if writer is not None and writer.letter_source:
+                source = letter_source(writer, application, application.deadline, letter_type=letter.letter_type)
+                if source is not None:
+                    found.append((source.intake, writer.name))
+            day = committee_due(application, committee, letter)
+            if day is not None and committee is not None:
+                found.append((day, committee.name))
+        ahead = [(day, who) for day, who in found if self.today <= day < application.deadline]
+        return min(ahead) if ahead else None
+
+    def due_line(self, application: Application) -> str:
+        """How far off the application's dates are, nearest first: "Example College Pre-Health Committee's
+        deadline in 68 days (Feb 1, 2027) · letters due in 198 days"."""
+        letters = due_words(self.days_left(application))
+        near = self.nearest_due(application)
+        if near is None:
+            return letters
+        day, who = near
+        days = (day - self.today).days
+        when = "today" if days == 0 else f"in {plural(days, 'day')}"
+        return f"{who}'s deadline {when} ({short_date(day)}) · {letters}"
+
+    def next_step(self, letter: LetterRequest) -> str:
+        """What to do next for ``letter``, by the date its writer delivers by, in an office's steps for a committee
+        or a department."""
+        app = next((a for a in self.applications if a.id == letter.application_id), None)
+        writer = next((m for m in self.mentors if m.id == letter.mentor_id), None)
+        due = writer_due_day(letter, app, {m.id: m for m in self.mentors}) if app else None
+        return next_step(letter, due=due, source=writer.role if writer and writer.letter_source else None)
 
     def waiting_on(self) -> list[LetterRequest]:
         """Letters asked but not yet answered (no yes or no from the writer)."""

@@ -266,6 +266,7 @@ class _Plan:
         self.steps: list[dict[str, Any]] = []
         self.warnings: list[str] = []
         self.after_rotation = False  # the ask follows a rotation with the writer: no goal conversation
+        self.committee = ""  # the committee the letter goes to (its name), when it goes there and not to the portal
         self.today_taken = False  # a step still to do already sits on today
         self.pending_seen = False  # the next step still to do has been handled
         self.ids = {
@@ -341,7 +342,7 @@ class _Plan:
         """The status check: shown done on the day the student looked, else placed like any step."""
         checked = self.letter.status_checked_on if self.letter else None
         if checked:
-            self.record("status_check", checked, "Looked in the portal.")
+            self.record("status_check", checked, "Asked the committee." if self.committee else "Looked in the portal.")
         else:
             self.place("status_check", day, note, **after)
 
@@ -487,7 +488,7 @@ class _Plan:
             return
         options = [ask - offset for offset in _rules()["check_in_offsets"]]
         options = [d for d in options if d >= self.today and not (d == self.today and self.today_taken)]
-        day = _first(options, self.busy.free)
+        day = self.busy.pick(options)  # a quiet day when one fits (not in finals week), else any free one
         since = f"you last worked together on {_fmt(last)}" if last else "no recent contact is recorded"
         if day is None:
             why = f"the weeks before it are busy for {self.name}" if options else "there isn't time for one"
@@ -537,9 +538,17 @@ class _Plan:
         day = _first(options, is_working_day) or working_day_before(options[0])
         self.status_check(
             day,
-            f"Look in the portal. If the letter is still missing, one brief, kind note to {self.name} is fine.",
+            f"{self.where_to_look()}. If the letter is still missing, one brief, kind note to {self.name} is fine.",
             after=last,
             after_step=after_step,
+        )
+
+    def where_to_look(self) -> str:
+        """Where the student checks that the letter arrived: the portal, or the committee that gathers it."""
+        return (
+            f"Ask {self.committee} whether your letter from {self.name} arrived"
+            if self.committee
+            else ("Look in the portal")
         )
 
 
@@ -557,14 +566,13 @@ def _writer_due(
         raise ValueError("buffer_days can't be negative")
     deadline = application.deadline
     warnings: list[str] = []
-    if gathered_by is not None and (letter is None or letter.due is None):
-        source = letter_source(gathered_by, application, deadline)
-        if source is not None and source.intake < deadline:
-            note = (
-                f"For {application.name}, through {gathered_by.name}: the letter goes to the committee by its "
-                f"date, and the committee's letter goes to the portal."
-            )
-            return source.intake, note, warnings
+    to_committee = committee_due(application, gathered_by, letter)
+    if to_committee is not None and gathered_by is not None:
+        note = (
+            f"For {application.name}, through {gathered_by.name}: the letter goes to the committee by its "
+            f"date, and the committee's letter goes to the portal."
+        )
+        return to_committee, note, warnings
     if letter is not None and letter.due is not None:
         due = letter.due
         if due > deadline:
@@ -683,6 +691,24 @@ def letter_source(
     )
 
 
+def committee_due(
+    application: Application, committee: Mentor | None, letter: LetterRequest | None = None
+) -> date | None:
+    """The day a letter that ``committee`` gathers (the letter's ``via``) is due to the committee: its deadline
+    (entered, else the usual one) when that comes before the application's; None when the letter goes to the portal
+    itself (no committee, a committee date after the portal's, or a date of its own given to the writer)."""
+    if committee is None or (letter is not None and letter.due is not None):
+        return None
+    source = letter_source(committee, application, application.deadline)
+    return source.intake if source is not None and source.intake < application.deadline else None
+
+
+def writer_due_day(letter: LetterRequest, application: Application, mentors: Mapping[str, Mentor]) -> date:
+    """The day the writer delivers ``letter`` by: its own date, else the committee's for a letter one gathers
+    (``via``), else the application's deadline. ``mentors`` maps writer ids to writers (the committee among them)."""
+    return letter.due or committee_due(application, mentors.get(letter.via or ""), letter) or application.deadline
+
+
 def _basis(source: str) -> str:
     """The unverified part of a usual date's source, as a phrase ("AAIM sets no date; mid-July is ...")."""
     note = unverified_note(source)
@@ -722,8 +748,12 @@ def _source_steps(plan: _Plan, source: LetterSource, done: Mapping[str, date | N
             plan.record("ask", done["ask"], "Done.", title=ask_title)
             after = done["ask"]
     else:
-        # Register (or tell the department) a few weeks before its date, so there is time to gather what it needs.
-        tell = working_day_before(intake - timedelta(days=_rules()["late"]))
+        # Tell the department a few weeks before its date, so there is time to gather what it needs. Register with a
+        # committee before the writers whose letters it gathers are asked: a week before their ask window opens.
+        if source.kind == "committee":
+            tell = working_day_before(intake - timedelta(weeks=ask_window(plan.application)[1] + 1))
+        else:
+            tell = working_day_before(intake - timedelta(days=_rules()["late"]))
         if tell < today:
             what = (
                 f"the usual time to tell {name} about your {source.what}"
@@ -817,7 +847,10 @@ def _finish(plan: _Plan, due: date, deadline_note: str, letter: LetterRequest | 
         if done["update"]:
             plan.record("update", done["update"], "Updated.")
         return
-    plan.place("update", outcome_day(plan.application, due), _update_note(plan.application))
+    # The outcome follows the application's season, not an earlier date given to the writer (a committee's).
+    plan.place(
+        "update", outcome_day(plan.application, max(due, plan.application.deadline)), _update_note(plan.application)
+    )
 
 
 def _done_steps(letter: LetterRequest) -> dict[str, bool]:
@@ -887,6 +920,8 @@ def plan_request(
     )
     plan = _Plan(application, mentor, busy=busy, today=today, due=due, letter=letter)
     plan.warnings.extend(warnings)
+    if gathered_by is not None and committee_due(application, gathered_by, letter) is not None:
+        plan.committee = gathered_by.name
     done = _done_dates(letter)
     submitted = "deadline" in done
     source = letter_source(mentor, application, due, letter_type=letter.letter_type)
@@ -938,7 +973,7 @@ def plan_request(
         else:
             plan.status_check(
                 due,
-                f"The letter was due on {_fmt(due)}. Look in the portal; if it's still missing, send "
+                f"The letter was due on {_fmt(due)}. {plan.where_to_look()}; if it's still missing, send "
                 f"{mentor.name} one brief, kind note.",
             )
     _finish(plan, due, deadline_note, letter)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from lor.lifecycle import next_step
-from lor.models import ARRIVED_STATUSES, MILESTONE_KINDS, Application, Milestone, label
+from lor.models import ARRIVED_STATUSES, MILESTONE_KINDS, Application, Mentor, MentorScore, Milestone, label
 from lor.overview import Overview
 from lor.text import applications_of, day_text, plural, step_label
 
@@ -192,10 +191,22 @@ def _applications_table(ov: Overview) -> str:
         return sum(1 for c in checks if c.required and not c.ok)
 
     rows = []
-    # The applications with a required letter missing first, then the nearest due date.
-    for app in sorted(ov.applications, key=lambda a: (missing(a) == 0, a.deadline))[:APPLICATION_ROWS]:
+
+    def nearest(app: Application) -> date:
+        near = ov.nearest_due(app)
+        return near[0] if near else app.deadline
+
+    # The applications with a required letter missing first, then the nearest due date (a committee's included).
+    for app in sorted(ov.applications, key=lambda a: (missing(a) == 0, nearest(a)))[:APPLICATION_ROWS]:
         days = ov.days_left(app)
         when = f"{plural(days, 'day')} left" if days >= 0 else f"{plural(-days, 'day')} past"
+        near = ov.nearest_due(app)
+        first = (
+            f"{_e(_short(near[1], APPLICATION_CHARS))}: {_e(_day(near[0]))}<br><span class='muted'>"
+            f"{_e(plural((near[0] - ov.today).days, 'day'))} left</span><br>Portal: "
+            if near
+            else ""
+        )
         letters = [r for r in ov.letters if r.serves(app.id)]
         arrived = sum(1 for r in letters if r.status in ARRIVED_STATUSES)
         checks = ov.mixes[app.id].checks if app.id in ov.mixes else []
@@ -207,7 +218,7 @@ def _applications_table(ov: Overview) -> str:
         ) + (f"<br><span class='muted'>{plural(advice, 'piece')} of advice</span>" if advice else "")
         rows.append(
             f"<tr><td><b>{_e(_short(app.name, APPLICATION_CHARS))}</b><br><span class='muted'>"
-            f"{_e(label(app.pathway))} · {_e(label(app.portal))}</span></td><td>{_e(_day(app.deadline))}<br>"
+            f"{_e(label(app.pathway))} · {_e(label(app.portal))}</span></td><td>{first}{_e(_day(app.deadline))}<br>"
             f"<span class='muted'>{_e(when)}</span></td><td>{arrived} of {len(letters)} in</td><td>{mix}</td></tr>"
         )
     return (
@@ -250,13 +261,12 @@ def _letters(ov: Overview, letters, *, heading: str, short: bool = False) -> str
     cut = _short if short else str
     rows = []
     for r in letters:
-        app = apps.get(r.application_id)
         waived = "yes" if r.waived else ("no" if r.waived is False else "undecided")
         letter_id = "" if short else f"<td>{_e(r.letter_id or '—')}</td>"
         rows.append(
             f"<tr><td>{_e(cut(names.get(r.mentor_id, '?')))}</td><td>{_e(cut(applications_of(r, apps)))}</td>"
             f"<td>{_e(label(r.letter_type))}</td><td>{_e(label(r.status))}</td><td>{waived}</td>{letter_id}"
-            f"<td>{_e(next_step(r, due=r.due or (app.deadline if app else None)))}</td></tr>"
+            f"<td>{_e(ov.next_step(r))}</td></tr>"
         )
     id_head = "" if short else "<th>Letter ID</th>"
     return (
@@ -273,6 +283,7 @@ def _application(ov: Overview, app: Application) -> str:
     head = (
         f"<h2>A. {_e(app.name)}: letter mix and programs</h2><div class='muted'>{_e(label(app.pathway))} · "
         f"{_e(label(app.specialty))} · {_e(app.portal)} · letters due {_e(_day(app.deadline))} ({_e(when)})"
+        f"{_e(_nearest_words(ov, app))}"
         f"{' · academic program' if app.academic else ''}</div>"
     )
     rows = []
@@ -303,6 +314,11 @@ def _application(ov: Overview, app: Application) -> str:
     return head + mix_html + programs_html
 
 
+def _nearest_words(ov: Overview, app: Application) -> str:
+    near = ov.nearest_due(app)
+    return f" · first: {near[1]}'s deadline, {_day(near[0])}" if near else ""
+
+
 def _writers(ov: Overview) -> str:
     if not ov.applications or not ov.mentors:
         return ""
@@ -313,21 +329,30 @@ def _writers(ov: Overview) -> str:
         "title counts only with a real relationship.</p>"
     ]
     for mentor, score in ov.rankings.get(first.id, []):
-        reasons = "".join(f"<li>{r.points:+d}: {_e(r.text)}</li>" for r in score.reasons)
+        # A committee or department is an office, not a relationship: no score, no fit label.
+        reasons = "".join(
+            f"<li>{_e(r.text)}</li>" if mentor.letter_source else f"<li>{r.points:+d}: {_e(r.text)}</li>"
+            for r in score.reasons
+        )
         warnings = "".join(f"<li>{_e(w)}</li>" for w in score.warnings)
         out.append(
             f"<div class='writer'><b>{_e(mentor.name)}</b> <span class='muted'>{_e(mentor.title)}</span> "
-            f"<span class='badge tier-{score.tier}'>{score.score}/100 · {_e(score.tier)}</span>"
+            f"{_score_badge(mentor, score)}"
             f"<ul>{reasons}</ul>" + (f"<div><b>Watch out</b><ul>{warnings}</ul></div>" if warnings else "") + "</div>"
         )
     for app in others:  # the reasons differ mostly in relevance: the scores alone, to keep the appendix short
         rows = "".join(
-            f"<tr><td>{_e(mentor.name)}</td><td><span class='badge tier-{score.tier}'>{score.score}/100 · "
-            f"{_e(score.tier)}</span></td></tr>"
+            f"<tr><td>{_e(mentor.name)}</td><td>{_score_badge(mentor, score)}</td></tr>"
             for mentor, score in ov.rankings.get(app.id, [])
         )
         out.append(f"<h3>Scores for {_e(app.name)}</h3><table><tr><th>Writer</th><th>Score</th></tr>{rows}</table>")
     return "".join(out)
+
+
+def _score_badge(mentor: Mentor, score: MentorScore) -> str:
+    if mentor.letter_source:
+        return "<span class='badge'>letter source</span>"
+    return f"<span class='badge tier-{score.tier}'>{score.score}/100 · {_e(score.tier)}</span>"
 
 
 def _timeline(ov: Overview) -> str:

@@ -457,8 +457,11 @@ def needs_goal_conversation(mentor: Mentor, today: date, letters: Iterable[Lette
     """True when the last contact is unknown or old enough for a goal conversation before the ask.
 
     "Old enough" is ``check_in_after_months`` of the timing rules. Given the mentor's letters, False once
-    one of them is past "planned" (already asked, or said no).
+    one of them is past "planned" (already asked, or said no). Never for a letter source (a committee or a
+    department): its letter is requested from an office, not asked of a person.
     """
+    if is_letter_source(mentor):
+        return False
     if any(r.mentor_id == mentor.id and r.status != "planned" for r in letters):
         return False
     return timing.needs_goal_conversation(mentor.last_contact(), today)

@@ -10,10 +10,18 @@ name like ``<script>`` prints as text; the Markdown sheet is plain text and keep
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from lor.messages import GENERAL_SALUTATION_PORTALS, mailto_link, purpose, writer_attachments
+from lor.messages import (
+    GENERAL_SALUTATION_PORTALS,
+    committee_steps,
+    mailto_link,
+    purpose,
+    source_thanks,
+    writer_attachments,
+)
 from lor.models import (
     CLOSED_STATUSES,
     Application,
@@ -24,6 +32,7 @@ from lor.models import (
     label,
     served_application,
 )
+from lor.planner import committee_due
 from lor.portals import letter_id_name, writer_steps
 from lor.text import day_text as _day
 from lor.text import plural
@@ -54,6 +63,7 @@ class _Row:
     application: Application
     due: date
     programs: list[Program]
+    committee: str = ""  # the committee the letter goes to by its date (``via``), instead of the portal
 
 
 def _programs_for(letter: LetterRequest, application: Application) -> list[Program]:
@@ -62,9 +72,15 @@ def _programs_for(letter: LetterRequest, application: Application) -> list[Progr
     return sorted(chosen, key=lambda p: (p.deadline is None, p.deadline or date.max, p.name.casefold()))
 
 
-def _rows(items: Items) -> list[_Row]:
+def _rows(items: Items, committees: Mapping[str, Mentor]) -> list[_Row]:
     rows = []
     for letter, application in items:
+        committee = committees.get(letter.via or "")
+        to_committee = committee_due(application, committee, letter)
+        if committee is not None and to_committee is not None:
+            # The schools get the committee's letter, not this one: the writer's only date is the committee's.
+            rows.append(_Row(letter, application, to_committee, [], committee.name))
+            continue
         programs = _programs_for(letter, application)
         dates = [letter.due or application.deadline] + [p.deadline for p in programs if p.deadline]
         rows.append(_Row(letter, application, min(dates), programs))
@@ -137,19 +153,17 @@ def _e(text: object) -> str:
 
 def _html_letter(row: _Row, earliest: date) -> str:
     letter, app = row.letter, row.application
-    how = writer_steps(app.portal, letter.letter_type, app.specialty)
     facts = [
         ("Due", f"<strong>{_e(_day(row.due))}</strong>" if row.due == earliest else _e(_day(row.due))),
         ("For", _e(purpose(app).capitalize())),
-        ("Portal", _e(label(app.portal))),
-        ("How to submit", _e(how)),
+        *((name, _e(text)) for name, text in _where(row)),
     ]
     if letter.letter_id:
         facts.append((letter_id_name(app.portal), f"<code>{_e(letter.letter_id)}</code>"))
     facts.append(("Letter type", _e(label(letter.letter_type))))
     facts.append(("Version", _e(_version(letter))))
     facts.append(("Waiver", _e(WAIVER_TEXT[letter.waived])))
-    if app.portal in GENERAL_SALUTATION_PORTALS:
+    if app.portal in GENERAL_SALUTATION_PORTALS and not row.committee:
         facts.append(("Salutation", _e("“Dear Program Director” works well.")))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
     programs = ""
@@ -163,9 +177,26 @@ def _html_letter(row: _Row, earliest: date) -> str:
     return f"<section class='letter'><h3>{_e(app.name)}</h3><dl>{dl}</dl>{programs}</section>"
 
 
-def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *, today: date) -> str:
-    """A self-contained, printable HTML page for one writer: every letter, program, due date and step."""
-    rows = _rows(items)
+def _where(row: _Row) -> list[tuple[str, str]]:
+    """Where the letter goes and how, as (label, text): the portal, or the committee that gathers it."""
+    app = row.application
+    if row.committee:
+        return [("Send to", row.committee), ("How to submit", committee_steps(row.committee, app.portal))]
+    how = writer_steps(app.portal, row.letter.letter_type, app.specialty)
+    return [("Portal", label(app.portal)), ("How to submit", how)]
+
+
+def request_sheet_html(
+    student: Student | None,
+    mentor: Mentor,
+    items: Items,
+    *,
+    today: date,
+    committees: Mapping[str, Mentor] | None = None,
+) -> str:
+    """A self-contained, printable HTML page for one writer: every letter, program, due date and step.
+    ``committees`` (mentor id → mentor) finds the committee a letter goes through (``via``)."""
+    rows = _rows(items, committees or {})
     who = student.name if student else "Your student"
     earliest = rows[0].due if rows else None
     parts = [
@@ -174,7 +205,7 @@ def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *,
         f"<p class='muted'>Prepared for {_e(mentor.name)}"
         + (f", {_e(mentor.title)}" if mentor.title else "")
         + f" · {_e(_day(today))}</p></header>",
-        f"<p>Thank you for writing on my behalf. Everything you need is on this page: "
+        f"<p>{_e(source_thanks(mentor))} Everything you need is on this page: "
         f"{plural(len(rows), 'letter')}, with the earliest due date first.</p>",
     ]
     if rows:
@@ -185,12 +216,12 @@ def request_sheet_html(student: Student | None, mentor: Mentor, items: Items, *,
         )
         table = "".join(
             f"<tr{EARLIEST_ROW if r.due == earliest else ''}><td>{_e(_day(r.due))}</td>"
-            f"<td>{_e(r.application.name)}</td><td>{_e(label(r.application.portal))}</td>"
+            f"<td>{_e(r.application.name)}</td><td>{_e(r.committee or label(r.application.portal))}</td>"
             f"<td>{_e(r.letter.letter_id or '—')}</td><td>{len(r.programs) or '—'}</td></tr>"
             for r in rows
         )
         parts.append(
-            "<h2>Due dates</h2><table><thead><tr><th>Due</th><th>Application</th><th>Portal</th>"
+            "<h2>Due dates</h2><table><thead><tr><th>Due</th><th>Application</th><th>Goes to</th>"
             f"<th>Letter or request ID</th><th>Programs</th></tr></thead><tbody>{table}</tbody></table>"
         )
         parts.append("<h2>Each letter</h2>" + "".join(_html_letter(r, first.due) for r in rows))
@@ -247,21 +278,19 @@ def _line(text: object) -> str:
 def _md_letter(row: _Row, earliest: date) -> list[str]:
     letter, app = row.letter, row.application
     due = _line(_day(row.due))
-    how = writer_steps(app.portal, letter.letter_type, app.specialty)
     lines = [
         f"### {_line(app.name)}",
         "",
         f"- **Due:** {f'**{due}**' if row.due == earliest else due}",
         f"- **For:** {_line(purpose(app).capitalize())}",
-        f"- **Portal:** {_line(label(app.portal))}",
-        f"- **How to submit:** {_line(how)}",
+        *(f"- **{name}:** {_line(text)}" for name, text in _where(row)),
     ]
     if letter.letter_id:
         lines.append(f"- **{letter_id_name(app.portal)}:** {_line(letter.letter_id)}")
     lines.append(f"- **Letter type:** {_line(label(letter.letter_type))}")
     lines.append(f"- **Version:** {_line(_version(letter))}")
     lines.append(f"- **Waiver:** {_line(WAIVER_TEXT[letter.waived])}")
-    if app.portal in GENERAL_SALUTATION_PORTALS:
+    if app.portal in GENERAL_SALUTATION_PORTALS and not row.committee:
         lines.append("- **Salutation:** “Dear Program Director” works well.")
     if row.programs:
         lines.append("- **Programs:**")
@@ -271,13 +300,20 @@ def _md_letter(row: _Row, earliest: date) -> list[str]:
     return [*lines, ""]
 
 
-def request_sheet_markdown(student: Student | None, mentor: Mentor, items: Items, *, today: date) -> str:
+def request_sheet_markdown(
+    student: Student | None,
+    mentor: Mentor,
+    items: Items,
+    *,
+    today: date,
+    committees: Mapping[str, Mentor] | None = None,
+) -> str:
     """The same writer request sheet as plain text in Markdown style, for pasting into an email or a document.
 
     A file for people, not for a Markdown renderer: names and notes appear exactly as typed (no backslashes),
     each on one line; escaping belongs only where text is rendered on screen (``markdown_escape``).
     """
-    rows = _rows(items)
+    rows = _rows(items, committees or {})
     who = student.name if student else "Your student"
     title = f"for {mentor.name}" + (f", {mentor.title}" if mentor.title else "")
     out = [
@@ -285,7 +321,7 @@ def request_sheet_markdown(student: Student | None, mentor: Mentor, items: Items
         "",
         f"Prepared {_line(title)} · {_line(_day(today))}",
         "",
-        "Thank you for writing on my behalf. Everything you need is on this page, earliest due first.",
+        f"{source_thanks(mentor)} Everything you need is on this page, earliest due first.",
         "",
     ]
     if rows:

@@ -7,7 +7,7 @@ from lor import ui
 from lor.example import load_example
 from lor.models import SPECIALTIES, STATUSES, Milestone, Student, label
 from lor.overview import step_when
-from lor.text import asked_words, due_words, plural
+from lor.text import asked_words, plural
 
 ws = ui.page_header(
     "Dashboard",
@@ -139,7 +139,7 @@ with left:
         failing_required = [c for c in mix.checks if c.required and not c.ok]
         advice = [c for c in mix.checks if not c.required and not c.ok]
         icon = "❌" if failing_required else ("⚠️" if advice else "✅")
-        due = due_words(ov.days_left(app))
+        due = ov.due_line(app)  # the nearest date first: a committee's can come months before the portal's
         with st.container(border=True):
             st.markdown(f"{icon} **{ui.md(app.name)}** · {ui.md(app.portal)} · {due}")
             for check in failing_required:

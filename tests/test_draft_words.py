@@ -175,6 +175,10 @@ def test_every_draft_reads_as_words_a_student_would_send():
     problems: list[str] = []
     for row in ROWS:
         args = situation(row)
+        if row["kind"].startswith("reminder") and is_letter_source(args["mentor"]):
+            with pytest.raises(ValueError, match="no reminders"):  # an office runs its own process
+                draft(row["kind"], **args)
+            continue
         d = draft(row["kind"], **args)
         text = f"{d.subject}\n{d.body}"
         where = f"{row} -> {d.kind}"

@@ -279,3 +279,18 @@ def test_a_portal_left_as_is_is_the_one_the_specialtys_programs_use(open_page, p
     [application] = saved().applications()
     assert application.portal == portal
     assert any(f"portal: {label(portal)}" in shown(s.value) for s in at.success)
+
+
+def test_a_letter_source_card_has_no_score_no_goal_talk_and_no_contact_log(open_page):
+    # Student review #5: the Department of Medicine (IM SEL) card said "Possible · Score 50/100", "No contact in 6
+    # months…" and "Touchpoints (0)": an office has no relationship to score, warm up or log.
+    at = open_page("recommenders")
+    assert not at.exception, at.exception
+    names = ranked_names(at)
+    sources = [m.name for m in saved().mentors() if m.letter_source and m.name in names]
+    assert sources == ["Department of Medicine (IM SEL)"]
+    assert len(at.get("progress")) == len(names) - len(sources)  # a score bar for each person only
+    contact_logs = [e for e in at.expander if e.label.startswith("Touchpoints")]
+    assert len(contact_logs) == len(names) - len(sources)
+    assert any(e.label.startswith("How this letter works") for e in at.expander)
+    assert not any("Score 50" in shown(str(p.value)) for p in at.get("progress"))

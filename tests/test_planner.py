@@ -421,7 +421,7 @@ def test_a_declined_or_withdrawn_letter_has_no_plan(status):
 # --- the whole workspace and this week -----------------------------------------------------------------
 
 
-def test_plan_workspace_plans_every_active_letter_sorted_by_day():
+def test_workspace_milestones_plans_every_active_letter_sorted_by_day():
     mentors = [_lee(), Mentor(id="kim", name="Dr. Kim", role="program_director", specialty="internal_medicine")]
     letters = [
         _letter(),
@@ -434,7 +434,7 @@ def test_plan_workspace_plans_every_active_letter_sorted_by_day():
     assert [m.day for m in out] == sorted(m.day for m in out)
 
 
-def test_plan_workspace_applies_the_users_busy_settings():
+def test_workspace_milestones_applies_the_users_busy_settings():
     app = _app(date(2027, 3, 31), "job")
     mentors, letters = [_lee()], [_letter()]
     before = [m for m in workspace_milestones(mentors, [app], letters, settings=None, today=TODAY) if m.kind == "ask"]

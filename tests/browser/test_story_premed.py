@@ -49,7 +49,10 @@ def test_1_amcas_and_aacomas_applications_take_their_season_s_dates(story):
     add_application(pg, "DO schools", pathway="Medical school")
     apps = {a.name: a for a in saved(server).applications()}
     assert (apps["MD schools"].portal, apps["MD schools"].season) == ("AMCAS", 2028)
-    assert (apps["DO schools"].portal, apps["DO schools"].deadline) == ("AACOMAS", date(2027, 6, 1))
+    assert (apps["DO schools"].portal, apps["DO schools"].deadline) == (
+        "AACOMAS",
+        date(2027, 6, 1),
+    )  # Jun 15 less 2 weeks
 
 
 def test_2_the_committee_is_a_letter_source_not_a_person(story):
@@ -60,8 +63,18 @@ def test_2_the_committee_is_a_letter_source_not_a_person(story):
     assert (committee.role, committee.intake_deadline) == ("committee", INTAKE)
     # Its card (the only writer so far) explains why it has no relationship score, and says none of a person's.
     expect(main(pg)).to_contain_text("A committee letter: your school's committee writes it")
-    for person_words in ("Weak", "Brief contact", "No one-on-one time"):
-        expect(main(pg)).not_to_contain_text(person_words)
+    # Its card: no score, fit label, goal-talk nudge or contact log; an office, not a relationship (student review #5).
+    # (The page's "How the score works" help names the person's warnings, so the card alone is read.)
+    card = (
+        main(pg)
+        .get_by_test_id("stVerticalBlock")
+        .filter(has_text=f"{COMMITTEE} · Committee letter")
+        .filter(has_text="How this letter works")
+        .last  # the innermost block holding both: the card
+    )
+    expect(card).to_contain_text("Letter source")
+    for person_words in ("Weak", "Brief contact", "No one-on-one time", "Score 50", "Possible", "Touchpoints"):
+        expect(card).not_to_contain_text(person_words)
     for name, role in (("Dr. Ana Chem", "Science faculty"), ("Dr. Ben Bio", "Science faculty")):
         add_writer(pg, name, role=role, setting="Course", weeks=15, performance="Outstanding")
     add_writer(pg, "Prof. Cara Hist", role="Non-science faculty", setting="Course", weeks=15)
@@ -73,11 +86,11 @@ def test_3_individual_letters_go_into_the_committee_letter(story):
     choose_application(pg, server, "MD schools")
     plan_letter(pg, server, COMMITTEE, expect_text="Planned a committee letter")
     for name in ("Dr. Ana Chem", "Dr. Ben Bio", "Prof. Cara Hist"):
-        plan_letter(pg, server, name, expect_text=f"for {COMMITTEE}'s committee letter")
+        plan_letter(pg, server, name, expect_text=f"it goes to {COMMITTEE}, into your committee letter")
     committee = writer_id(server, COMMITTEE)
     letters = saved(server).letters()
     assert {r.via for r in letters if r.mentor_id != committee} == {committee}
-    expect(main(pg)).to_contain_text("Covered: your committee letter or letter packet stands in")
+    expect(main(pg)).to_contain_text("covered — your committee letter or letter packet stands in")
     # The DO schools take the same committee letter through AACOMAS: another portal, so its own upload, but the
     # committee hears from the student once.
     choose_application(pg, server, "DO schools")
@@ -100,7 +113,9 @@ def test_4_the_committee_runs_on_its_own_deadline_months_before_amcas(story):
     [due] = [m for m in plan if m.mentor_id == chem and m.kind == "deadline"]
     assert due.day == INTAKE  # due to the committee, by its date
     ask = next(m for m in plan if m.mentor_id == chem and m.kind == "ask")
-    assert ask.day < INTAKE - timedelta(weeks=3)
+    assert register[0].day < ask.day < INTAKE - timedelta(weeks=3)  # register first (student review #12)
+    [update] = [m for m in plan if m.mentor_id == chem and m.kind == "update"]
+    assert update.day.year == 2028  # AMCAS 2028: admissions in the spring of 2028 (student review #3)
     go(pg, server, "faq")
     expect(main(pg)).to_contain_text("Committee letters have their own deadlines")  # For you now
     expect(main(pg)).to_contain_text(f"{COMMITTEE} runs your committee letter: its deadline is February 1")
@@ -108,7 +123,23 @@ def test_4_the_committee_runs_on_its_own_deadline_months_before_amcas(story):
     shot(pg, f"story-b-{viewport}-4-faq")
 
 
-def test_5_the_calendar_file_and_the_report(story):
+def test_5_the_writer_s_sheet_sends_the_letter_to_the_committee(story):
+    viewport, server, pg = story
+    go(pg, server, "letters")
+    pg.get_by_role("tab", name="Writer request sheets").click()
+    wait_for_app(pg)
+    chem = writer_id(server, "Dr. Ana Chem")
+    sheet = download(pg, f"sheet-{chem}-md", server.db.parent / "sheet.md").decode()
+    # Due to the committee by its date, not to AMCAS in June (student review #1).
+    assert "**Due:** **Mon Feb 1, 2027**" in sheet and f"**Send to:** {COMMITTEE}" in sheet
+    assert "Letter Writer Portal" not in sheet and "Jun 11" not in sheet
+    go(pg, server, "")
+    expect(main(pg)).to_contain_text(f"{COMMITTEE}'s deadline in 68 days")  # the Dashboard: nearest first (#10)
+    assert exceptions_on(pg) == []
+    shot(pg, f"story-b-{viewport}-5-sheet")
+
+
+def test_6_the_calendar_file_and_the_report(story):
     viewport, server, pg = story
     go(pg, server, "timeline")
     frame = ".st-key-timeline-calendar-list iframe" if viewport == "phone" else ".st-key-timeline-calendar iframe"
@@ -122,4 +153,4 @@ def test_5_the_calendar_file_and_the_report(story):
     assert COMMITTEE in html
     assert printed_pages(pg, html, server.db.parent / "report.pdf") >= 2
     assert exceptions_on(pg) == []
-    shot(pg, f"story-b-{viewport}-5-timeline")
+    shot(pg, f"story-b-{viewport}-6-timeline")

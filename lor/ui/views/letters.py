@@ -40,7 +40,7 @@ from lor.lifecycle import (
     reminder_applies,
     reminders_sent,
 )
-from lor.messages import DRAFT_KINDS, draft, draft_kinds_for, draft_menu
+from lor.messages import draft, draft_kinds_for, draft_label, draft_menu
 from lor.models import (
     CLOSED_STATUSES,
     LETTER_TYPES,
@@ -56,6 +56,7 @@ from lor.models import (
     plain_errors,
     served_application,
 )
+from lor.planner import writer_due_day
 from lor.portals import portal_rules
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
@@ -71,7 +72,6 @@ WAIVER_LABELS = {
 VERSION_LABELS = {"general": "General (one letter for every program)", "tailored": "Tailored for one target"}
 ISSUE_STYLE = {"error": st.error, "warning": st.warning, "info": st.info}
 DATE_LABELS = {"reminder_1_on": "Reminder 1", "reminder_2_on": "Reminder 2 (final)"}
-DRAFT_LABELS = dict(DRAFT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,12 @@ class Context:
         """The application a letter is written for, named after every one it serves (one upload for all)."""
         apps = [self.apps[i] for i in letter.application_ids if i in self.apps]
         return served_application(apps) if apps else None
+
+    def next_step(self, letter: LetterRequest) -> str:
+        """What to do next for the letter, by the date its writer delivers by (a committee's, for one it gathers)."""
+        app, mentor = self.apps.get(letter.application_id), self.mentors.get(letter.mentor_id)
+        due = writer_due_day(letter, app, self.mentors) if app else None
+        return next_step(letter, due=due, source=mentor.role if mentor and mentor.letter_source else None)
 
     def others(self, letter: LetterRequest) -> list[tuple[LetterRequest, Application]]:
         """The same writer's other letters still in play, each with the application it serves."""
@@ -303,7 +309,7 @@ def card(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
     with st.container(border=True):
         left, right = st.columns([5, 1])
         left.markdown(f"**{ui.md(letter_title(letter, ctx.mentors, ctx.apps))}**")
-        left.caption(f"Status: {label(letter.status)} · Next: {next_step(letter, due=app.deadline if app else None)}")
+        left.caption(f"Status: {label(letter.status)} · Next: {ctx.next_step(letter)}")
         if not ws.read_only:
             right.button(
                 "Open",
@@ -314,7 +320,7 @@ def card(ws: Workspace, letter: LetterRequest, ctx: Context) -> None:
         if mentor and app:
             kinds = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
             if kinds:
-                title, key = f"Email draft: {DRAFT_LABELS[kinds[0]]}", f"letter-{letter.id}-card"
+                title, key = f"Email draft: {draft_label(kinds[0], mentor)}", f"letter-{letter.id}-card"
                 with ui.panel(title, key=f"{key}-panel", lazy=ctx.lazy) as shown:
                     if shown:
                         show_draft(letter, mentor, app, kinds[0], ctx, key=key)
@@ -350,6 +356,7 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
             letter=letter,
             today=ctx.today,
             others=ctx.others(letter),
+            via=ctx.mentors.get(letter.via or ""),
         )
     except ValueError as exc:
         st.warning(ui.md(str(exc)))
@@ -381,7 +388,7 @@ def dates_table(letter: LetterRequest) -> None:
         st.caption("No steps dated yet.")
 
 
-def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
+def status_controls(ws: Workspace, letter: LetterRequest, today: date, *, source: bool = False) -> None:
     st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format="YYYY-MM-DD", width=220)
     forward, back = forward_and_back(letter)
     with st.container(horizontal=True):
@@ -404,7 +411,7 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
                     args=(ws, letter.id, status, letter.status),
                     type="tertiary",
                 )
-    if reminder_applies(letter):
+    if reminder_applies(letter) and not source:  # a committee or department gets no reminders
         st.button(
             f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
             key=f"letter-{letter.id}-reminder",
@@ -426,6 +433,8 @@ def packet_editor(ws: Workspace, letter: LetterRequest, mentor: Mentor | None = 
     for item, text in PACKET_ITEMS.items():
         key = sync(f"letter-{letter.id}-packet-{item}", bool(letter.packet.get(item)))
         st.checkbox(text, key=key, on_change=on_field, args=edit_args(ws, letter, f"packet-{item}", key))
+    if mentor is not None and mentor.letter_source:
+        return  # an office writes from your record and the letters it gathers: no brag sheet, no strengths to point to
     key = sync(f"letter-{letter.id}-brag", "\n".join(letter.brag_sheet))
     st.text_area(
         "Brag sheet: one thing this writer saw you do per line",
@@ -592,7 +601,7 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[Let
     mentor, app = ctx.mentors.get(letter.mentor_id), ctx.apps.get(letter.application_id)
     st.markdown(f"### {ui.md(letter_title(letter, ctx.mentors, ctx.apps))}")
     ui.show_flash(DETAIL_PLACE)
-    step = next_step(letter, due=app.deadline if app else None)
+    step = ctx.next_step(letter)
     st.markdown(f"**Status:** {label(letter.status)} · **Next:** {ui.md(step)}")
     if letter.status == "declined":
         st.info("This writer said no. Thank them, and pick a backup writer for this slot on Choose recommenders.")
@@ -602,7 +611,7 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[Let
     if ws.read_only:
         letter_as_text(letter, app)
     else:
-        status_controls(ws, letter, ctx.today)
+        status_controls(ws, letter, ctx.today, source=bool(mentor and mentor.letter_source))
         packet_editor(ws, letter, mentor)
         letter_editor(ws, letter, app)
         also_for_editor(ws, letter, app, ctx.apps)
@@ -613,13 +622,13 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[Let
     if mentor and app:
         st.markdown("#### Email drafts")
         suggested = draft_kinds_for(letter, mentor=mentor, today=ctx.today)
-        kinds = draft_menu(letter, application=app, today=ctx.today)
+        kinds = draft_menu(letter, application=app, today=ctx.today, mentor=mentor)
         kind = (
             st.selectbox(
                 "Draft",
                 kinds,
                 index=kinds.index(suggested[0]) if suggested and suggested[0] in kinds else 0,
-                format_func=lambda k: DRAFT_LABELS[k],
+                format_func=lambda k: draft_label(k, mentor),
                 key=f"letter-{letter.id}-draft-kind",
             )
             if not ws.read_only
@@ -805,7 +814,9 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) ->
         stem = f"letter-request-{mentor.id}-{today.isoformat()}"
         mid.download_button(
             "HTML (print)",
-            partial(request_sheet_html, student, mentor, items, today=today),  # made when clicked
+            partial(
+                request_sheet_html, student, mentor, items, today=today, committees=ctx.mentors
+            ),  # made when clicked
             file_name=f"{stem}.html",
             mime="text/html",
             key=f"sheet-{mentor.id}-html",
@@ -813,7 +824,7 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) ->
         )
         right.download_button(
             "Markdown",
-            partial(request_sheet_markdown, student, mentor, items, today=today),
+            partial(request_sheet_markdown, student, mentor, items, today=today, committees=ctx.mentors),
             file_name=f"{stem}.md",
             mime="text/markdown",
             key=f"sheet-{mentor.id}-md",

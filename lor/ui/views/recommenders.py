@@ -691,7 +691,11 @@ def letter_controls(
                 done = f"Planned: {mentor.name}'s letter for {first} now goes to {application.name} too (one ask)."
             elif letter.via:
                 committee = next((m.name for m in plan.mentors() if m.id == letter.via), "your committee")
-                done = f"Planned {a_or_an(letter_type)} from {mentor.name}, for {committee}'s committee letter."
+                # "Pre-Health Committee's committee letter" doubled the word: name the office, then what it writes.
+                done = (
+                    f"Planned {a_or_an(letter_type)} from {mentor.name}: it goes to {committee}, into your "
+                    "committee letter."
+                )
             else:
                 done = f"Planned {a_or_an(letter_type)} from {mentor.name}."
             ui.flash("success", done)
@@ -719,9 +723,14 @@ def mentor_card(
         cols = st.columns([4, 1])
         role = label(mentor.role) + (f" · {label(mentor.specialty)}" if mentor.specialty else "")
         cols[0].markdown(f"**{ui.md(mentor.name)}** · {role}")
+        source = mentor.letter_source  # a committee or department: an office, not a relationship to score
         with cols[1]:
-            st.badge(score.tier.capitalize(), color=TIER_COLORS[score.tier])
-        st.progress(score.score / 100, text=f"Score {score.score} / 100")
+            if source:
+                st.badge("Letter source", color="gray")
+            else:
+                st.badge(score.tier.capitalize(), color=TIER_COLORS[score.tier])
+        if not source:
+            st.progress(score.score / 100, text=f"Score {score.score} / 100")
         if duplicate:
             st.warning(
                 f"More than one mentor is named {ui.md(mentor.name)}. If it is the same person, delete one.",
@@ -730,8 +739,15 @@ def mentor_card(
         if mentor.unavailable:
             st.caption("Marked unavailable this cycle.")
         warned = f" · ⚠️ {plural(len(score.warnings), 'warning')}"
-        with st.expander("Why this score" + (warned if score.warnings else "")):
-            st.markdown("\n".join(f"- **{r.points:+d}** {ui.md(r.text)}" for r in score.reasons) or "No points yet.")
+        with st.expander(
+            ("How this letter works" if source else "Why this score") + (warned if score.warnings else "")
+        ):
+            if source:
+                st.markdown("\n".join(f"- {ui.md(r.text)}" for r in score.reasons))
+            else:
+                st.markdown(
+                    "\n".join(f"- **{r.points:+d}** {ui.md(r.text)}" for r in score.reasons) or "No points yet."
+                )
             for warning in score.warnings:
                 st.warning(ui.md(warning), icon="⚠️")
             if mentor.observed:
@@ -742,7 +758,8 @@ def mentor_card(
                 goal_talk_nudge(),
                 icon="🗓️",
             )
-        touchpoints(ws, mentor, today, lazy=lazy and ws is not None)
+        if not source:  # an office has no relationship to keep warm
+            touchpoints(ws, mentor, today, lazy=lazy and ws is not None)
         if ws is None:
             if letters:
                 st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
