@@ -58,7 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test belongs to one layer, so a developer can run one (README, "Tests"): ``browser`` drives Chromium
     (tests/browser/), ``app`` runs pages with Streamlit's AppTest, ``bench`` checks the benchmark (left out unless
-    ``--bench``), and ``unit`` is the rest: the core and the store, in about half a minute."""
+    ``--bench``), and ``unit`` is the rest: the core and the store. A run on PostgreSQL is marked ``postgres`` too,
+    so ``-m "unit and not postgres"`` is the loop of well under a minute."""
     kept, dropped = [], []
     for item in items:
         path = Path(str(item.fspath))
@@ -71,6 +72,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         else:
             layer = "unit"
         item.add_marker(getattr(pytest.mark, layer))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgres" in callspec.id.split("-"):
+            item.add_marker(pytest.mark.postgres)
         (dropped if layer == "bench" and not config.getoption("--bench") else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
