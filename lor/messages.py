@@ -3,6 +3,9 @@
 Guardrails (DOMAIN.md "Etiquette the app enforces"), checked on every draft this module builds:
 no draft asks to read or see the letter; every ask offers an honest way to say no; never more than two
 reminders. An ask whose due date is under two weeks away becomes the short-notice ask automatically.
+
+Long on purpose: the drafts share their greeting, sign-off, due-date and portal sentences and the guardrail
+checks; kept together, a change to one sentence is seen in every draft that uses it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Every model validates what a user can type (names, lengths, emails, dates) and raises
 ``pydantic.ValidationError``; ``plain_errors`` turns that into sentences a student can read.
+
+Long on purpose: the whole vocabulary in one place, so a field, its limit and its plain-language error are read
+together; everything else imports from here and nothing here imports the rest.
 """
 
 from __future__ import annotations

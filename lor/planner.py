@@ -1,6 +1,10 @@
 """Plan a letter: dated, busy-aware steps from the first conversation to the thank-you and the update.
 
 The numbers (ask window, reminders, status check, ...) are the [timing] table of data/busy_periods.toml.
+
+Long on purpose: every step of a letter is placed against the others (goal talk before ask, reminders between
+the packet and the due date, one conversation per writer across applications); the placement rules read best
+side by side.
 """
 
 from __future__ import annotations

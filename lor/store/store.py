@@ -3,6 +3,9 @@ backup and restore, and the housekeeping of a class server.
 
 Plans live in SQLite (``lor.store.sqlite``) or PostgreSQL (``lor.store.postgres``), behind one ``Backend``; the
 schema and the SQL both databases read are ``lor.store.schema``.
+
+Long on purpose: every operation that spans plans (links, desks, restore, purge) shares one transaction helper
+and one set of access checks; split, each half would need the other's private state.
 """
 
 from __future__ import annotations

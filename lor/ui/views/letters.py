@@ -1,5 +1,8 @@
 """What the Letters page draws: the pipeline, each letter's card and details (status, packet, waiver, drafts), the
-assignment grid and the writer request sheets. Every change is saved by a widget callback at once."""
+assignment grid and the writer request sheets. Every change is saved by a widget callback at once.
+
+Long on purpose: one page's views sharing one field-saving callback and its stale-tab checks.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """What the Choose recommenders page draws: the application and writer forms, each ranked writer's card, the letter
-mix and the backups. The page (pages/recommenders.py) only lays these out."""
+mix and the backups. The page (pages/recommenders.py) only lays these out.
+
+Long on purpose: one page's views (forms, cards, mix, backups) sharing the ranking and the card fragments' rerun
+rules.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@ the downloads, and the settings for the writer buffer and busy periods.
 
 Read-only (advisor) mode shows the calendars and lists; the only controls left are downloads, because a
 download changes nothing in the plan.
+
+Long on purpose: one page's views, each a function the page lays out; they share the plan snapshot and the
+busy-period choices, and splitting them by panel would scatter one page over several files.
 """
 
 from __future__ import annotations
