@@ -95,8 +95,11 @@ def step_done(
     if step.waiting and blocker and blocker.startswith("waiting"):
         # Not the student's move: the writer hasn't answered the ask. Record the answer instead of a Done.
         text.caption("Waiting for their answer.")
-        yes = action.button("They said yes", key=f"{key}-yes", type="primary")
-        no = action.button("They said no", key=f"{key}-no")
+        # Under the step's text, side by side, not in the narrow action column: there the labels were cut to
+        # "They …" at most desktop widths, so yes and no looked alike.
+        with text.container(horizontal=True, wrap=True, gap="small", key=f"{key}-answer"):
+            yes = st.button("They said yes", key=f"{key}-yes", type="primary")
+            no = st.button("They said no", key=f"{key}-no")
         if not (yes or no):
             return None
         try:
