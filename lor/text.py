@@ -7,6 +7,7 @@ raises ``ValueError`` on Windows), and always in US style ("Wed Nov 25, 2026").
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -94,8 +95,18 @@ def lines_of(text: str) -> list[str]:
 
 
 def file_slug(text: str, fallback: str = "writer") -> str:
-    """A name made safe for a download's file name: lower-case letters and digits joined by dashes."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
+    """A name made safe for a download's file name: lower-case ASCII letters and digits joined by dashes (accents
+    dropped, "José Núñez" → "jose-nunez"), or ``fallback`` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or fallback
+
+
+_TITLE = re.compile(r"^\s*(dr|prof|professor|mr|mrs|ms|mx)\.?\s+", re.IGNORECASE)
+
+
+def name_slug(name: str, fallback: str = "writer") -> str:
+    """A person's name in a download's file name, without a leading title: "Dr. Sara Patel" → "sara-patel"."""
+    return file_slug(_TITLE.sub("", name), fallback)
 
 
 # -- steps of a letter's plan --------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from lor.text import (
     markdown_escape,
     month_day,
     month_year,
+    name_slug,
     plotly_text,
     plural,
     short_date,
@@ -182,10 +183,24 @@ def test_a_text_box_becomes_one_trimmed_item_per_line():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Dr. Ana Ortiz", "dr-ana-ortiz"), ("  O'Brien / Smith  ", "o-brien-smith"), ("李", "writer"), ("", "writer")],
+    [
+        ("Dr. Ana Ortiz", "dr-ana-ortiz"),
+        ("  O'Brien / Smith  ", "o-brien-smith"),
+        ("José Núñez", "jose-nunez"),
+        ("李", "writer"),
+        ("", "writer"),
+    ],
 )
 def test_a_file_name_keeps_only_plain_letters_and_digits(name, expected):
     assert file_slug(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Dr. Sara Patel", "sara-patel"), ("prof Zoë Lin", "zoe-lin"), ("Drew Hart", "drew-hart"), ("Dr.", "dr")],
+)
+def test_a_writers_file_name_carries_their_name_without_the_title(name, expected):
+    assert name_slug(name) == expected
 
 
 def test_a_letter_is_named_by_writer_application_and_type_even_after_a_delete():

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tools.browser import exceptions_on, wait_for_app
+from tools.browser import TODAY, exceptions_on, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +47,14 @@ def test_the_answer_buttons_read_in_full_on_the_dashboard(example, local_server,
         assert button.inner_text().strip() in ("They said yes", "They said no")
     assert exceptions_on(pg) == []
     pg.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_a_request_sheet_downloads_under_the_writers_name(example, local_server):
+    pg = example
+    pg.goto(f"{local_server.url}/letters")
+    wait_for_app(pg)
+    pg.get_by_role("tab", name="Writer request sheets").click()
+    for key, suffix in (("sheet-m-raman-md", "md"), ("sheet-m-raman-html", "html")):
+        with pg.expect_download() as download:
+            pg.locator(f".st-key-{key} button").click()
+        assert download.value.suggested_filename == f"letter-request-priya-raman-{TODAY}.{suffix}"

@@ -59,7 +59,7 @@ from lor.models import (
 from lor.portals import portal_rules
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
-from lor.text import and_list, letter_title, lines_of, month_day, plural
+from lor.text import and_list, letter_title, lines_of, month_day, name_slug, plural
 
 SELECT_KEY = "letters-select"
 WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
@@ -777,7 +777,7 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) ->
         left, mid, right = st.columns([3, 1, 1])
         count = len(items)
         left.markdown(f"**{ui.md(mentor.name)}** · {plural(count, 'letter')}")
-        stem = f"letter-request-{mentor.id}-{today.isoformat()}"
+        stem = f"letter-request-{name_slug(mentor.name)}-{today.isoformat()}"  # three sheets told apart in Downloads
         mid.download_button(
             "HTML (print)",
             partial(request_sheet_html, student, mentor, items, today=today),  # made when clicked

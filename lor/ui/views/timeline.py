@@ -42,7 +42,7 @@ from lor.overview import step_when
 from lor.planner import this_week
 from lor.sources import source_line
 from lor.store import Workspace
-from lor.text import and_list, day_text, file_slug, plural, step_label
+from lor.text import and_list, day_text, name_slug, plural, step_label
 from lor.timeline import Timeline, timeline_of
 from lor.timing import timing
 
@@ -361,7 +361,7 @@ def downloads_section(ws: Workspace, drawn: Timeline, today: date, *, lazy: bool
                     partial(milestones_to_ics, steps, calendar_name=f"LOR plan: {mentor.name}"),
                     kind="writer-ics",
                     args=(today, mentor.id),
-                    file_name=f"lor-plan-{file_slug(mentor.name)}-{stamp}.ics",
+                    file_name=f"lor-plan-{name_slug(mentor.name)}-{stamp}.ics",
                     mime="text/calendar",
                     key=f"timeline-ics-{mentor.id}",
                 )
