@@ -58,3 +58,15 @@ def test_a_request_sheet_downloads_under_the_writers_name(example, local_server)
         with pg.expect_download() as download:
             pg.locator(f".st-key-{key} button").click()
         assert download.value.suggested_filename == f"letter-request-priya-raman-{TODAY}.{suffix}"
+
+
+def test_a_grid_checkbox_is_named_in_plain_words_for_a_screen_reader(example, local_server):
+    pg = example
+    pg.goto(f"{local_server.url}/letters")
+    wait_for_app(pg)
+    pg.get_by_role("tab", name="Assign to programs").click()
+    box = pg.get_by_role("checkbox", name="Dr. Priya Raman's letter to Riverside University IM Residency", exact=True)
+    expect(box).to_have_count(1)
+    labels = pg.locator("[data-testid='stCheckbox'] input")
+    names = labels.evaluate_all("els => els.map(e => e.getAttribute('aria-label') || e.labels[0]?.innerText)")
+    assert names and not [n for n in names if n and "\\" in n]

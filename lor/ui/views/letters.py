@@ -664,8 +664,8 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                 key = sync(f"assign-{app.id}-{part}-{letter.id}", letter.id in program.assigned)
                 col.checkbox(
                     # The label is hidden on the grid (the column says whose letter it is) but it is what a screen
-                    # reader reads, and what a phone shows when the columns stack (NARROW_CSS).
-                    f"{ui.md(name)}'s letter to {ui.md(program.name)}",
+                    # reader reads, from the raw string: plain text, or it reads the backslashes of ui.md's escapes.
+                    f"{name}'s letter to {program.name}",
                     key=key,
                     label_visibility="collapsed",
                     on_change=on_assign,
