@@ -54,7 +54,7 @@ from lor.ui.notices import (
     unique_labels,
 )
 from lor.ui.problems import configuration_problem_page, database_problem, stale_desk_page, stale_link_page
-from lor.ui.restore import BACKUP_LIMIT_HELP, RestorePreview, restore_preview, restore_refusal
+from lor.ui.restore import BACKUP_LIMIT_HELP, BACKUP_LIMIT_MB, RestorePreview, restore_preview, restore_refusal
 from lor.ui.server import (
     DatabaseUnavailable,
     configuration_problem,
@@ -78,10 +78,11 @@ from lor.ui.session import (
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
 from lor.ui.undo import delete_button, undo_notice
-from lor.ui.widgets import LAZY_AFTER, download_button, lazy_for, panel, scroll_to, step_done
+from lor.ui.widgets import DATE_FORMAT, LAZY_AFTER, download_button, lazy_for, panel, scroll_to, step_done
 
 __all__ = [
-    "BACKUP_LIMIT_HELP", "CHANGED_ELSEWHERE", "DESK_JOINS", "DESK_ROWS", "LAZY_AFTER", "MISSING", "NEW_DESKS",
+    "BACKUP_LIMIT_HELP", "BACKUP_LIMIT_MB", "CHANGED_ELSEWHERE", "DATE_FORMAT", "DESK_JOINS", "DESK_ROWS",
+    "LAZY_AFTER", "MISSING", "NEW_DESKS",
     "NEW_PLANS", "PLAN_CACHE", "PREVIEW_KEY", "PURGE_NOTICE", "WRONG_CODES", "DatabaseUnavailable", "FlashKind",
     "PlanCache", "PlanSnapshot", "RestorePreview", "app_root", "approx_bytes", "back_to_desk", "backup", "cards",
     "class_database_size", "client_key", "configuration_problem", "configuration_problem_page", "create_desk",

@@ -47,6 +47,8 @@ def download_button(
     (where or st).download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
 
+DATE_FORMAT = "YYYY/MM/DD"  # every st.date_input's format: one way to type a day on every page (Streamlit's default)
+
 LAZY_AFTER = 12  # records in one list; beyond this, each record's inputs wait in a lazy panel
 
 

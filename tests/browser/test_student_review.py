@@ -70,3 +70,12 @@ def test_a_grid_checkbox_is_named_in_plain_words_for_a_screen_reader(example, lo
     labels = pg.locator("[data-testid='stCheckbox'] input")
     names = labels.evaluate_all("els => els.map(e => e.getAttribute('aria-label') || e.labels[0]?.innerText)")
     assert names and not [n for n in names if n and "\\" in n]
+
+
+def test_the_restore_box_names_the_apps_own_5_mb_limit(example, local_server):
+    pg = example
+    pg.goto(f"{local_server.url}/share")
+    wait_for_app(pg)
+    box = pg.get_by_test_id("stFileUploaderDropzone")
+    expect(box).to_contain_text("5MB")
+    assert "6MB" not in box.inner_text()

@@ -59,7 +59,7 @@ from lor.models import (
 from lor.portals import portal_rules
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
-from lor.text import and_list, letter_title, lines_of, month_day, name_slug, plural
+from lor.text import and_list, day_text, letter_title, lines_of, month_day, name_slug, plural
 
 SELECT_KEY = "letters-select"
 WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
@@ -346,18 +346,17 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
 def dates_table(letter: LetterRequest) -> None:
     fields = [*DATE_FIELDS.values(), "reminder_1_on", "reminder_2_on"]
     rows = [
-        {"Step": DATE_LABELS.get(f) or label(f.removesuffix("_on")), "Date": getattr(letter, f)}
-        for f in fields
-        if getattr(letter, f)
+        (getattr(letter, f), DATE_LABELS.get(f) or label(f.removesuffix("_on"))) for f in fields if getattr(letter, f)
     ]
-    if rows:
-        st.dataframe(sorted(rows, key=lambda r: r["Date"]), hide_index=True, width="content")
+    if rows:  # dated in the app's own style ("Wed Nov 25, 2026"), in the order the steps happened
+        shown = [{"Step": step, "Date": day_text(day)} for day, step in sorted(rows, key=lambda r: r[0])]
+        st.dataframe(shown, hide_index=True, width="content")
     else:
         st.caption("No steps dated yet.")
 
 
 def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
-    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format="YYYY-MM-DD", width=220)
+    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", width=220, format=ui.DATE_FORMAT)
     forward, back = forward_and_back(letter)
     with st.container(horizontal=True):
         for i, status in enumerate(forward):
@@ -542,7 +541,7 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
             key=key,
             on_change=on_field,
             args=edit_args(ws, letter, "due", key),
-            format="YYYY-MM-DD",
+            format=ui.DATE_FORMAT,
         )
     key = sync(f"letter-{letter.id}-notes", letter.notes)
     st.text_area("Notes", key=key, on_change=on_field, args=edit_args(ws, letter, "notes", key))
@@ -700,7 +699,9 @@ def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> 
             return
         with st.form(f"program-{app.id}-form", clear_on_submit=True, border=False):
             name = st.text_input("Program name", key=f"program-{app.id}-name")
-            deadline = st.date_input("Its deadline (optional)", value=None, key=f"program-{app.id}-deadline")
+            deadline = st.date_input(
+                "Its deadline (optional)", value=None, key=f"program-{app.id}-deadline", format=ui.DATE_FORMAT
+            )
             limit = st.number_input(
                 f"Most letters it takes (default for {label(app.portal)})",
                 min_value=1,
@@ -746,7 +747,9 @@ def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) ->
         with st.form(f"program-{app.id}-edit-form", border=False):
             k = f"program-{app.id}-edit-{ui.text_key(chosen)}"
             name = st.text_input("Program name", value=program.name, key=f"{k}-name")
-            deadline = st.date_input("Its deadline (optional)", value=program.deadline, key=f"{k}-deadline")
+            deadline = st.date_input(
+                "Its deadline (optional)", value=program.deadline, key=f"{k}-deadline", format=ui.DATE_FORMAT
+            )
             limit = st.number_input(
                 "Most letters it takes", min_value=1, max_value=10, value=program.max_letters, key=f"{k}-max"
             )

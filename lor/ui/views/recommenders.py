@@ -263,6 +263,7 @@ def _application_form(ws: Workspace, today: date) -> None:
             help="Empty: the day the portal's programs or schools start reviewing, less a margin, from its "
             "calendar for the season (published, or estimated from the last published season). Each program's "
             "own dates can be added on the Letters page.",
+            format=ui.DATE_FORMAT,
         )
         academic = st.checkbox(
             "Academic programs",
@@ -422,6 +423,7 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
             max_value=today,
             key="mentor-last-worked",
             help=FACTOR_HELP["last_worked"],
+            format=ui.DATE_FORMAT,
         )
         rotation_end = cols[1].date_input(
             "Rotation ends (or ended)",
@@ -429,6 +431,7 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
             max_value=today + timedelta(days=730),
             key="mentor-rotation-end",
             help=FACTOR_HELP["rotation_end"],
+            format=ui.DATE_FORMAT,
         )
         degree = cols[2].selectbox(
             "Degree", DEGREES, format_func=label, key="mentor-degree", help=FACTOR_HELP["degree"]
@@ -492,6 +495,7 @@ def add_source_form(ws: Workspace, today: date) -> None:
                 key="source-intake",
                 help="Registration, your statement, the individual letters it gathers. Empty: the usual date for "
                 "its kind, which the plan marks as a placeholder.",
+                format=ui.DATE_FORMAT,
             )
             if not st.form_submit_button("Add it", key="source-add", type="primary"):
                 return
@@ -591,7 +595,9 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
         k = f"mentor-{mentor.id}-touchpoint"
         with st.form(k, clear_on_submit=True):
             cols = st.columns([1, 1, 2])
-            day = cols[0].date_input("Date", value=today, min_value=EARLIEST, max_value=today, key=f"{k}-day")
+            day = cols[0].date_input(
+                "Date", value=today, min_value=EARLIEST, max_value=today, key=f"{k}-day", format=ui.DATE_FORMAT
+            )
             kind = cols[1].selectbox("Kind", TOUCHPOINT_KINDS, format_func=label, key=f"{k}-kind")
             note = cols[2].text_input("Note", key=f"{k}-note", placeholder="Asked for feedback on my notes")
             if not st.form_submit_button("Log contact", key=f"{k}-add"):

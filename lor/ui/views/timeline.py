@@ -434,8 +434,12 @@ def move_period_form(ws: Workspace, busy: BusyChoices, today: date) -> None:
     shown_dates = busy.moved.get(f"{move_key}:{move_year}") or default_period(move_key, move_year)
     first, last = (shown_dates.start, shown_dates.end) if shown_dates else (today, today)
     cols = list(st.columns(2))
-    new_first = cols[0].date_input("First day", value=first, key=f"timeline-move-{move_key}-{move_year}-start")
-    new_last = cols[1].date_input("Last day", value=last, key=f"timeline-move-{move_key}-{move_year}-end")
+    new_first = cols[0].date_input(
+        "First day", value=first, key=f"timeline-move-{move_key}-{move_year}-start", format=ui.DATE_FORMAT
+    )
+    new_last = cols[1].date_input(
+        "Last day", value=last, key=f"timeline-move-{move_key}-{move_year}-end", format=ui.DATE_FORMAT
+    )
     if st.button("Save these dates", key="timeline-move-save"):
         try:
             BusyPeriod(name=period_names[move_key], start=new_first, end=new_last)
@@ -646,8 +650,8 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     with st.form("timeline-custom-form", clear_on_submit=True):
         name = st.text_input("What is it?", key="timeline-custom-name", placeholder="e.g. Department retreat")
         cols = list(st.columns(2))
-        first = cols[0].date_input("First day", value=today, key="timeline-custom-start")
-        last = cols[1].date_input("Last day", value=today, key="timeline-custom-end")
+        first = cols[0].date_input("First day", value=today, key="timeline-custom-start", format=ui.DATE_FORMAT)
+        last = cols[1].date_input("Last day", value=today, key="timeline-custom-end", format=ui.DATE_FORMAT)
         cols = list(st.columns(2))
         severity = cols[0].selectbox(
             "How busy",
@@ -713,8 +717,8 @@ def writer_busy_form(ws: Workspace, mentors: list[Mentor], today: date) -> None:
         )
         name = cols[1].text_input("What is it?", key="timeline-mentor-busy-name", placeholder="e.g. On service")
         cols = list(st.columns(3))
-        first = cols[0].date_input("First day", value=today, key="timeline-mentor-busy-start")
-        last = cols[1].date_input("Last day", value=today, key="timeline-mentor-busy-end")
+        first = cols[0].date_input("First day", value=today, key="timeline-mentor-busy-start", format=ui.DATE_FORMAT)
+        last = cols[1].date_input("Last day", value=today, key="timeline-mentor-busy-end", format=ui.DATE_FORMAT)
         severity = cols[2].selectbox(
             "How busy",
             ["avoid", "caution"],
