@@ -39,3 +39,11 @@ def test_the_letters_dates_table_writes_days_in_the_apps_style(open_page):
     assert list(table.columns) == ["Step", "Date"]
     days = list(table["Date"])
     assert days and all(isinstance(d, str) and d.endswith(", 2026") and d[3] == " " for d in days), days
+
+
+def test_the_year_view_says_how_to_read_a_day_on_a_phone_too(open_page):
+    at = open_page("timeline")
+    at.session_state["timeline-view"] = "year"
+    at.run()
+    caption = next(c.value for c in at.caption if c.value.startswith("Each square is a day"))
+    assert "tap it on a phone" in caption

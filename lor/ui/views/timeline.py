@@ -281,7 +281,8 @@ def year_section(ws: Workspace, today: date) -> None:
     st.subheader("The year at a glance")
     whose = "the student's" if ws.read_only else "your"
     st.caption(
-        f"Each square is a day: shaded when {whose} writers are busy (hover for the reason), with {whose} steps on top."
+        f"Each square is a day: shaded when {whose} writers are busy (hover over a day, or tap it on a phone, for "
+        f"the reason), with {whose} steps on top."
     )
     for which, key in (("year", "timeline-year-chart"), ("year-stacked", "timeline-year-chart-stacked")):
         st.plotly_chart(figure(ws, today, which), width="stretch", config={"displayModeBar": False}, key=key)
