@@ -76,11 +76,14 @@ if plan.is_empty() and ws.read_only:
     st.stop()
 if plan.is_empty():
     st.subheader("Welcome: three first steps")
-    ui.page_link("recommenders", "1. Add an application, then the mentors who might write for you", icon="🧭")
-    ui.page_link(
-        "recommenders", "2. Plan a letter with your strongest writers: the Timeline picks a good day to ask", icon="📝"
-    )
-    ui.page_link("letters", "3. Track each letter, from the ask to the thank-you", icon="✉️")
+    with st.container(key="links-first-steps"):  # underlined: they are links (ui.phone_fixes)
+        ui.page_link("recommenders", "1. Add an application, then the mentors who might write for you", icon="🧭")
+        ui.page_link(
+            "recommenders",
+            "2. Plan a letter with your strongest writers: the Timeline picks a good day to ask",
+            icon="📝",
+        )
+        ui.page_link("letters", "3. Track each letter, from the ask to the thank-you", icon="✉️")
     if not ws.read_only:
         student_form(plan.student(), expanded=plan.student() is None)
         st.write("Or look around first with a complete example plan (you can start over at any time).")

@@ -3,19 +3,75 @@ width, refusals and confirmations where the click was, nothing pushing a phone's
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tools.browser import TODAY, exceptions_on, wait_for_app
+from lor.store import Store
+from tools.browser import ARTIFACTS, TODAY, exceptions_on, shot, wait_for_app
 
 pytestmark = pytest.mark.browser
+# Screenshots of what each fix changed also go to LOR_SHOTS_DIR, when it is set (for a reviewer).
+FIXED_SHOTS = Path(os.environ["LOR_SHOTS_DIR"]) if os.environ.get("LOR_SHOTS_DIR") else None
+
+
+def shot_fixed(pg, name: str, *, whole: bool = True) -> None:
+    """A screenshot of what a fix changed, for the reviewer (kept with the test artifacts as well)."""
+    if whole:
+        path = shot(pg, name)
+    else:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        pg.screenshot(path=str(path))
+    if FIXED_SHOTS is not None and FIXED_SHOTS.is_dir():
+        shutil.copy(path, FIXED_SHOTS / path.name)
+
 
 # Every element in the locator whose text is cut (wider than its box): what a student would see as "They …".
 CUT_TEXT = """els => els.flatMap(b => [b, ...b.querySelectorAll('*')])
     .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
     .map(e => e.textContent)"""
+
+
+# The main column wider than the window: the whole page, text included, scrolls sideways.
+PAGE_SCROLLS_SIDEWAYS = """() => { const m = document.querySelector('[data-testid="stMain"]');
+    return m.scrollWidth > m.clientWidth + 1 || document.documentElement.scrollWidth > window.innerWidth + 1; }"""
+
+
+def test_the_first_steps_on_an_empty_dashboard_look_like_links(browser, local_server):
+    Store(local_server.db).default_workspace().clear()  # an empty plan (the example is loaded by the tests after)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.goto(f"{local_server.url}/")
+    wait_for_app(pg)
+    step = pg.get_by_role("link", name="1. Add an application")
+    expect(step).to_be_visible()
+    style = step.locator("p").evaluate(
+        "e => { const s = getComputedStyle(e); return [s.textDecorationLine, s.color]; }"
+    )
+    body = pg.get_by_text("Or look around first").evaluate("e => getComputedStyle(e).color")
+    assert "underline" in style[0] and style[1] != body, style
+    shot_fixed(pg, "dashboard-empty-desktop")
+    context.close()
+
+
+def test_the_faq_portal_table_scrolls_in_its_own_box_on_a_phone(browser, local_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(f"{local_server.url}/faq?topic=assignment")
+    wait_for_app(pg)
+    table = pg.get_by_test_id("stMain").locator("table").first
+    table.scroll_into_view_if_needed()
+    expect(table).to_be_visible()
+    assert not pg.evaluate(PAGE_SCROLLS_SIDEWAYS)
+    # Nothing of the table is lost: its own box scrolls to the last column.
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth && getComputedStyle(t).overflowX === 'auto'")
+    shot_fixed(pg, "faq-table-phone", whole=False)
+    context.close()
 
 
 @pytest.fixture(scope="module")
