@@ -17,6 +17,9 @@ ws = ui.page_header(
 today = ui.today()
 ui.private_link_notice()
 ui.show_flash()
+EXAMPLE_LOADED_KEY = "dashboard-example-loaded"
+if st.session_state.pop(EXAMPLE_LOADED_KEY, False):
+    ui.scroll_to_top()  # the button sat at the bottom of the empty page: start the new one at its top
 
 plan = ui.snapshot(ws)  # one read of the records per plan version, shared with the sidebar
 SPECIALTY_CHOICES: list[str] = ["", *SPECIALTIES]
@@ -89,6 +92,12 @@ if plan.is_empty():
         st.write("Or look around first with a complete example plan (you can start over at any time).")
         if st.button("Load example plan", key="dashboard-load-example"):
             load_example(ws, today)
+            ui.flash(
+                "success",
+                "Loaded the example plan of Jordan Rivera: look around, change anything. "
+                "To start your own, use Start over on Share & backup.",
+            )
+            st.session_state[EXAMPLE_LOADED_KEY] = True
             st.rerun()
     st.stop()
 

@@ -78,7 +78,16 @@ from lor.ui.session import (
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
 from lor.ui.undo import delete_button, undo_notice
-from lor.ui.widgets import DATE_FORMAT, LAZY_AFTER, download_button, lazy_for, panel, scroll_to, step_done
+from lor.ui.widgets import (
+    DATE_FORMAT,
+    LAZY_AFTER,
+    download_button,
+    lazy_for,
+    panel,
+    scroll_to,
+    scroll_to_top,
+    step_done,
+)
 
 __all__ = [
     "BACKUP_LIMIT_HELP", "BACKUP_LIMIT_MB", "CHANGED_ELSEWHERE", "DATE_FORMAT", "DESK_JOINS", "DESK_ROWS",
@@ -91,7 +100,8 @@ __all__ = [
     "lazy_for", "link_to", "lost_database", "md", "mode_notice", "new_private_link", "open_desk_here",
     "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes", "plan_full",
     "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "resolve_desk", "resolve_workspace",
-    "restore_preview", "restore_refusal", "scroll_to", "session_desk", "settings", "shared_mode", "show_flash",
+    "restore_preview", "restore_refusal", "scroll_to", "scroll_to_top", "session_desk", "settings", "shared_mode",
+    "show_flash",
     "show_validation_error", "sidebar", "snapshot", "stale_desk_page", "stale_link_page", "step_done", "store",
     "text_key", "today", "unchanged", "undo_notice", "unique_labels", "where_plans_live", "workspace",
 ]  # fmt: skip

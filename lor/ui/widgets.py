@@ -85,6 +85,17 @@ def scroll_to(key: str) -> None:
     )
 
 
+def scroll_to_top() -> None:
+    """Scroll the page back to its top (after a change that replaced the whole page, such as loading the example
+    plan: the old offset would land the student at the bottom of the new page)."""
+    st.html(
+        "<script>setTimeout(() => { const doc = window.parent.document; doc.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\').forEach(e => { e.scrollTop = 0; }); '
+        "(doc.defaultView || window).scrollTo(0, 0); }, 100);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def step_done(
     ws: Workspace, step: Milestone, today: date, *, key: str, text: Any, action: Any, label: str = "Done"
 ) -> tuple[FlashKind, str] | None:

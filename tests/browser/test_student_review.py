@@ -74,6 +74,27 @@ def test_the_faq_portal_table_scrolls_in_its_own_box_on_a_phone(browser, local_s
     context.close()
 
 
+def test_loading_the_example_on_a_phone_lands_at_the_top_with_a_confirmation(browser, local_server):
+    Store(local_server.db).default_workspace().clear()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(f"{local_server.url}/")
+    wait_for_app(pg)
+    pg.mouse.move(200, 400)
+    pg.mouse.wheel(0, 3000)  # down to the button, at the bottom of the empty page, as a thumb would
+    pg.wait_for_timeout(500)
+    pg.locator(".st-key-dashboard-load-example button").click()
+    expect(pg.get_by_role("heading", name="Letters by status")).to_be_attached()
+    wait_for_app(pg)
+    pg.wait_for_timeout(500)
+    done = pg.get_by_test_id("stMain").get_by_text("Loaded the example plan")
+    expect(done).to_be_in_viewport()
+    expect(pg.get_by_role("heading", name="Dashboard", exact=True)).to_be_in_viewport()
+    shot_fixed(pg, "example-loaded-phone", whole=False)
+    context.close()
+    Store(local_server.db).default_workspace().clear()  # the tests after it load the example their own way
+
+
 @pytest.fixture(scope="module")
 def example(browser, local_server) -> Iterator:
     """A tab on the example plan, loaded through the Dashboard, at 1400×1000."""
