@@ -77,7 +77,7 @@ from lor.ui.session import (
     workspace,
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
-from lor.ui.undo import delete_button, undo_notice
+from lor.ui.undo import delete_asked, delete_button, undo_notice
 from lor.ui.widgets import (
     DATE_FORMAT,
     LAZY_AFTER,
@@ -95,7 +95,8 @@ __all__ = [
     "NEW_PLANS", "PLAN_CACHE", "PREVIEW_KEY", "PURGE_NOTICE", "WRONG_CODES", "DatabaseUnavailable", "FlashKind",
     "PlanCache", "PlanSnapshot", "RestorePreview", "app_root", "approx_bytes", "back_to_desk", "backup", "cards",
     "class_database_size", "client_key", "configuration_problem", "configuration_problem_page", "create_desk",
-    "database_problem", "delete_button", "desk_management", "desk_opening", "desk_plan", "desk_requested",
+    "database_problem", "delete_asked", "delete_button", "desk_management", "desk_opening", "desk_plan",
+    "desk_requested",
     "desk_rows", "desk_sidebar", "download_button", "drawn_last_run", "find_desk", "flash", "join_attempts",
     "lazy_for", "link_to", "lost_database", "md", "mode_notice", "new_private_link", "open_desk_here",
     "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes", "plan_full",

@@ -6,15 +6,18 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from lor.models import Application
 from lor.store import Store
-from tools.browser import ARTIFACTS, TODAY, exceptions_on, shot, wait_for_app
+from tools.browser import ARTIFACTS, TODAY, choose, exceptions_on, shot, wait_for_app
 
 pytestmark = pytest.mark.browser
+DUE = date(2027, 9, 1)
 # Screenshots of what each fix changed also go to LOR_SHOTS_DIR, when it is set (for a reviewer).
 FIXED_SHOTS = Path(os.environ["LOR_SHOTS_DIR"]) if os.environ.get("LOR_SHOTS_DIR") else None
 
@@ -156,3 +159,30 @@ def test_the_restore_box_names_the_apps_own_5_mb_limit(example, local_server):
     box = pg.get_by_test_id("stFileUploaderDropzone")
     expect(box).to_contain_text("5MB")
     assert "6MB" not in box.inner_text()
+
+
+def test_deleting_an_application_asks_where_the_student_can_see_it(example, local_server):
+    pg = example
+    ws = Store(local_server.db).default_workspace()
+    ws.save_application(
+        Application(id="a-em", name="EM this season", pathway="residency", portal="ResidencyCAS", deadline=DUE)
+    )
+    pg.goto(f"{local_server.url}/recommenders")
+    wait_for_app(pg)
+    choose(pg, "recommenders-application", "EM this season")
+    wait_for_app(pg)
+    # No specialty yet, so its panel is open: choosing one keeps it open, Delete and all.
+    choose(pg, "application-a-em-specialty", "Emergency medicine")
+    wait_for_app(pg)
+    delete = pg.locator(".st-key-application-a-em-delete button")
+    expect(delete).to_be_visible()
+    delete.click()
+    wait_for_app(pg)
+    question = pg.locator(".st-key-application-a-em-delete-confirm")
+    expect(question).to_contain_text("Delete EM this season")
+    expect(question.get_by_role("button", name="Yes, delete")).to_be_in_viewport()
+    shot_fixed(pg, "delete-application-confirm-desktop", whole=False)
+    question.get_by_role("button", name="Yes, delete").click()
+    wait_for_app(pg)
+    expect(pg.get_by_test_id("stMain")).to_contain_text("Deleted EM this season")
+    assert sorted(a.id for a in ws.applications()) == ["a-im", "a-prelim"]

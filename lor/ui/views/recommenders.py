@@ -315,7 +315,14 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
     def not_past(updated: Application) -> str | None:
         return deadline_problem(updated.deadline, today)
 
-    with st.expander("Edit this application (changes save at once)", icon="✏️", expanded=not application.specialty):
+    # Keyed, so a change made in it (a specialty chosen, which flips ``expanded``) or the Delete question's rerun
+    # leaves it open: a keyless panel whose arguments change is drawn anew, closed.
+    with st.expander(
+        "Edit this application (changes save at once)",
+        icon="✏️",
+        expanded=not application.specialty,
+        key=f"{k}-edit-panel",
+    ):
         edit(st.text_input, "Name", "name")
         cols = list(st.columns(3))
         with cols[0]:
@@ -365,9 +372,21 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
             )
         bound(st.text_area, "Notes", ws, application, "notes", f"{k}-notes")
         st.caption("Programs, their own due dates and letter limits are on the Letters page, under Assign to programs.")
-        ui.delete_button(
-            ws, "application", application.id, key=f"{k}-delete", label="Delete this application", place="application"
-        )
+        if not ui.delete_asked(f"{k}-delete"):
+            delete_application_button(ws, application)
+    if ui.delete_asked(f"{k}-delete"):  # the question outside the panel: the click's rerun closes the panel
+        delete_application_button(ws, application)
+
+
+def delete_application_button(ws: Workspace, application: Application) -> None:
+    ui.delete_button(
+        ws,
+        "application",
+        application.id,
+        key=f"application-{application.id}-delete",
+        label="Delete this application",
+        place="application",
+    )
 
 
 # -- mentors ------------------------------------------------------------------------------------------
