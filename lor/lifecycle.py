@@ -72,6 +72,11 @@ THIRD_REMINDER_REASON = (
     "one short status check is fine."
 )
 
+SAME_DAY_REMINDER_REASON = (
+    "Reminder 1 is already recorded on {day}. Give the writer about a week before the final reminder; "
+    "if you recorded it by mistake, undo it first."
+)
+
 WAIVER_ADVICE = (
     "Waiving your right to see the letter is the usual choice, and we recommend it: programs trust a "
     "letter the student has not read, and writers feel free to be candid. Decide before you send the "
@@ -409,6 +414,8 @@ def record_reminder(letter: LetterRequest, day: date) -> LetterRequest:
     start = letter.reminder_1_on or letter.packet_sent_on or letter.agreed_on
     if start and day < start:
         raise TransitionError(f"{_day(day)} is before the last step of this letter ({_day(start)}).")
+    if letter.reminder_1_on == day:  # two on one day is a double click, or a pressure the etiquette rules out
+        raise TransitionError(SAME_DAY_REMINDER_REASON.format(day=_day(day)))
     field = "reminder_2_on" if letter.reminder_1_on else "reminder_1_on"
     return letter.model_copy(deep=True, update={field: day})
 

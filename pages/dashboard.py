@@ -115,13 +115,7 @@ def step_card(m: Milestone) -> None:
     with st.container(border=True):
         text, action = st.columns([5, 1], vertical_alignment="center")
         text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late else '🗓️'} {step_when(m, today)}")
-        outcome = ui.step_done(ws, m, today, key=f"dash-done-{m.uid}", text=text, action=action)
-    if outcome:
-        kind, message = outcome
-        if kind == "error":
-            st.error(message)
-        else:
-            ui.flash("toast", message)
+        if ui.step_done(ws, m, today, key=f"dash-done-{m.uid}", text=text, action=action, place="dash-week"):
             st.rerun()
 
 
@@ -129,6 +123,7 @@ left, right = st.columns([3, 2], gap="large")
 
 with left:
     st.subheader("This week")
+    ui.change_notice(ws, "dash-week")  # what a Done here changed, with Undo
     week = ov.this_week()
     if not week:
         st.write("Nothing due in the next 7 days. A good week to thank someone or check in with a mentor.")

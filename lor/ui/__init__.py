@@ -77,7 +77,7 @@ from lor.ui.session import (
     workspace,
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
-from lor.ui.undo import delete_asked, delete_button, undo_notice
+from lor.ui.undo import change_notice, delete_asked, delete_button, record_change, undo_notice
 from lor.ui.widgets import (
     DATE_FORMAT,
     LAZY_AFTER,
@@ -94,13 +94,15 @@ __all__ = [
     "LAZY_AFTER", "MISSING", "NEW_DESKS",
     "NEW_PLANS", "PLAN_CACHE", "PREVIEW_KEY", "PURGE_NOTICE", "WRONG_CODES", "DatabaseUnavailable", "FlashKind",
     "PlanCache", "PlanSnapshot", "RestorePreview", "app_root", "approx_bytes", "back_to_desk", "backup", "cards",
+    "change_notice",
     "class_database_size", "client_key", "configuration_problem", "configuration_problem_page", "create_desk",
     "database_problem", "delete_asked", "delete_button", "desk_management", "desk_opening", "desk_plan",
     "desk_requested",
     "desk_rows", "desk_sidebar", "download_button", "drawn_last_run", "find_desk", "flash", "join_attempts",
     "lazy_for", "link_to", "lost_database", "md", "mode_notice", "new_private_link", "open_desk_here",
     "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes", "plan_full",
-    "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "resolve_desk", "resolve_workspace",
+    "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "record_change",
+    "resolve_desk", "resolve_workspace",
     "restore_preview", "restore_refusal", "scroll_to", "scroll_to_top", "session_desk", "settings", "shared_mode",
     "show_flash",
     "show_validation_error", "sidebar", "snapshot", "stale_desk_page", "stale_link_page", "step_done", "store",

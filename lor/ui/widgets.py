@@ -17,7 +17,7 @@ from lor.store import (
     Workspace,
 )
 from lor.ui.cache import PLAN_CACHE, plan_version, snapshot
-from lor.ui.notices import FlashKind
+from lor.ui.notices import flash
 
 
 def download_button(
@@ -97,13 +97,25 @@ def scroll_to_top() -> None:
 
 
 def step_done(
-    ws: Workspace, step: Milestone, today: date, *, key: str, text: Any, action: Any, label: str = "Done"
-) -> tuple[FlashKind, str] | None:
+    ws: Workspace,
+    step: Milestone,
+    today: date,
+    *,
+    key: str,
+    text: Any,
+    action: Any,
+    place: str,
+    label: str = "Done",
+) -> bool:
     """Done for one plan step, the same on every page: a button (in ``action``) when the step can be done now,
     else why not yet (a caption in ``text``); nothing on a read-only plan. A click records the step with
-    lor.overview.mark_step_done and returns ("success", what changed) or ("error", why not); else None."""
+    lor.overview.mark_step_done (or the writer's answer) and returns True: the caller reruns, and
+    ``ui.change_notice(place)`` shows what changed, with Undo, or why it could not be done."""
+    # Imported here: lor.ui.undo imports this module (scroll_to).
+    from lor.ui.undo import record_change
+
     if ws.read_only:
-        return None
+        return False
     blocker = step_blocker(snapshot(ws), step, today)
     if step.waiting and blocker and blocker.startswith("waiting"):
         # Not the student's move: the writer hasn't answered the ask. Record the answer instead of a Done.
@@ -114,17 +126,19 @@ def step_done(
             yes = st.button("They said yes", key=f"{key}-yes", type="primary")
             no = st.button("They said no", key=f"{key}-no")
         if not (yes or no):
-            return None
+            return False
         try:
-            return "success", record_answer(ws, step, today, yes=yes)
+            record_change(ws, place, lambda: record_answer(ws, step, today, yes=yes))
         except ValueError as exc:
-            return "error", str(exc)
+            flash("error", str(exc), place=f"change-{place}")
+        return True
     if blocker:
         text.caption(f"Not yet: {blocker}")
-        return None
+        return False
     if not action.button(label, key=key, type="primary" if label != "Done" else "secondary"):
-        return None
+        return False
     try:
-        return "success", mark_step_done(ws, step, today)
+        record_change(ws, place, lambda: mark_step_done(ws, step, today))
     except ValueError as exc:
-        return "error", str(exc)
+        flash("error", str(exc), place=f"change-{place}")
+    return True

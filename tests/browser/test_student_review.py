@@ -186,3 +186,32 @@ def test_deleting_an_application_asks_where_the_student_can_see_it(example, loca
     wait_for_app(pg)
     expect(pg.get_by_test_id("stMain")).to_contain_text("Deleted EM this season")
     assert sorted(a.id for a in ws.applications()) == ["a-im", "a-prelim"]
+
+
+def test_on_a_phone_the_packet_waits_for_the_waiver_beside_its_button_and_a_move_can_be_undone(example, local_server):
+    pg = example
+    pg.set_viewport_size({"width": 390, "height": 844})
+    pg.goto(f"{local_server.url}/letters")
+    wait_for_app(pg)
+    pg.locator(".st-key-letter-l-vasquez-open button").click()
+    wait_for_app(pg)
+    agreed = pg.locator(".st-key-letter-l-vasquez-move-agreed button")
+    agreed.scroll_into_view_if_needed()
+    agreed.click()
+    wait_for_app(pg)
+    done = pg.locator(".st-key-change-letter-l-vasquez-status")
+    expect(done).to_contain_text("Saved: the letter is now “Agreed”")
+    packet = pg.get_by_role("button", name="Mark as packet sent")
+    expect(packet).to_be_disabled()
+    packet.scroll_into_view_if_needed()
+    # The button, why it waits, and what the click did with its Undo: on one phone screen.
+    expect(pg.get_by_test_id("stMain").get_by_text("waits for your waiver decision")).to_be_in_viewport()
+    expect(done.get_by_role("button", name="Undo")).to_be_in_viewport()
+    shot_fixed(pg, "letters-packet-waits-phone", whole=False)
+    done.get_by_role("button", name="Undo").click()
+    wait_for_app(pg)
+    expect(pg.get_by_test_id("stMain")).to_contain_text("Undone: the plan is as it was before.")
+    assert (
+        next(x for x in Store(local_server.db).default_workspace().letters() if x.id == "l-vasquez").status == "asked"
+    )
+    pg.set_viewport_size({"width": 1400, "height": 1000})

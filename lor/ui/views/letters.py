@@ -26,6 +26,7 @@ from lor.assignment import (
 from lor.lifecycle import (
     DATE_FIELDS,
     MAX_REMINDERS,
+    THIRD_REMINDER_REASON,
     WAIVER_ADVICE,
     TransitionError,
     brag_sheet_note,
@@ -140,34 +141,49 @@ def _reminders(letter: LetterRequest) -> tuple:
     return (letter.status, letter.reminder_1_on, letter.reminder_2_on)
 
 
+def status_place(letter_id: str) -> str:
+    """Where a status or reminder change says what it did (with Undo) or why not: beside its buttons."""
+    return f"letter-{letter_id}-status"
+
+
 def on_move(ws: Workspace, letter_id: str, status: str, drawn: str) -> None:
     letter = _still(ws, letter_id, drawn, _status)
     if letter is None:
         return
+    place = status_place(letter_id)
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
         moved = move_conversation(ws.letters(), letter, status, day)
     except TransitionError as exc:
-        ui.flash("error", f"Not changed: {exc}")
+        ui.flash("error", f"Not changed: {exc}", place=f"change-{place}")
         return
-    ws.save_letters(moved)
     also = f" So are the writer's {plural(len(moved) - 1, 'other letter')}, one conversation." if len(moved) > 1 else ""
-    ui.flash("success", f"Saved: the letter is now “{label(status)}” ({month_day(day)}).{also}")
+
+    def save() -> str:
+        ws.save_letters(moved)
+        return f"Saved: the letter is now “{label(status)}” ({month_day(day)}).{also}"
+
+    ui.record_change(ws, place, save)
 
 
 def on_reminder(ws: Workspace, letter_id: str, drawn: tuple) -> None:
     letter = _still(ws, letter_id, drawn, _reminders)
     if letter is None:
         return
+    place = status_place(letter_id)
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
         reminded = remind_conversation(ws.letters(), letter, day)
     except TransitionError as exc:
-        ui.flash("error", f"Not recorded: {exc}")
+        ui.flash("error", f"Not recorded: {exc}", place=f"change-{place}")
         return
-    ws.save_letters(reminded)
     also = f", for all {len(reminded)} of this writer's letters" if len(reminded) > 1 else ""
-    ui.flash("success", f"Reminder {reminders_sent(reminded[0])} recorded ({month_day(day)}){also}.")
+
+    def save() -> str:
+        ws.save_letters(reminded)
+        return f"Reminder {reminders_sent(reminded[0])} recorded ({month_day(day)}){also}."
+
+    ui.record_change(ws, place, save)
 
 
 def _field(field: str) -> Callable[[LetterRequest], object]:
@@ -355,21 +371,50 @@ def dates_table(letter: LetterRequest) -> None:
         st.caption("No steps dated yet.")
 
 
+PACKET_WAITS = (
+    "Mark as packet sent waits for your waiver decision (below, under “Right to see the letter”): the portal asks "
+    "for it with the request, and the packet carries the request to the writer."
+)
+
+
 def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
-    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", width=220, format=ui.DATE_FORMAT)
+    """The status moves, the reminder and the undo moves; each change (with Undo) or refusal is said right under
+    the buttons. A move the letter can't make yet (the packet before the waiver, a third reminder) is greyed out,
+    with why."""
+    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format=ui.DATE_FORMAT, width=220)
     forward, back = forward_and_back(letter)
-    with st.container(horizontal=True):
+    waits = [PACKET_WAITS] if "packet_sent" in forward and letter.waived is None else []
+    full = reminder_applies(letter) and reminders_sent(letter) >= MAX_REMINDERS
+    if full:
+        waits.append(THIRD_REMINDER_REASON)
+    with st.container(horizontal=True, wrap=True):
         for i, status in enumerate(forward):
+            blocked = status == "packet_sent" and letter.waived is None
             st.button(
                 move_label(letter, status),
                 key=f"letter-{letter.id}-move-{status}",
                 on_click=on_move,
                 args=(ws, letter.id, status, letter.status),
                 type="primary" if i == 0 and status != "withdrawn" else "secondary",
+                disabled=blocked,
+                help=PACKET_WAITS if blocked else None,
             )
+        if reminder_applies(letter):
+            st.button(
+                f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
+                key=f"letter-{letter.id}-reminder",
+                on_click=on_reminder,
+                args=(ws, letter.id, _reminders(letter)),
+                icon="🔔",
+                disabled=full,
+                help=THIRD_REMINDER_REASON if full else None,
+            )
+    for reason in waits:
+        st.caption(reason)
+    ui.change_notice(ws, status_place(letter.id))
     if back:
         st.caption("Recorded something by mistake? Undo it:")
-        with st.container(horizontal=True):
+        with st.container(horizontal=True, wrap=True):
             for status in back:
                 st.button(
                     move_label(letter, status),
@@ -378,14 +423,6 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date) -> None:
                     args=(ws, letter.id, status, letter.status),
                     type="tertiary",
                 )
-    if reminder_applies(letter):
-        st.button(
-            f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
-            key=f"letter-{letter.id}-reminder",
-            on_click=on_reminder,
-            args=(ws, letter.id, _reminders(letter)),
-            icon="🔔",
-        )
 
 
 def on_prefill_brag(ws: Workspace, letter_id: str, observed: tuple[str, ...]) -> None:

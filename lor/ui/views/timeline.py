@@ -104,9 +104,7 @@ def week_row(ws: Workspace, step: Milestone, today: date) -> None:
     left.markdown(f"**{ui.md(step_when(step, today))}** · {ui.md(step.title)}")
     if step.note:
         left.caption(ui.md(step.note))
-    outcome = ui.step_done(ws, step, today, key=f"tl-done-{step.uid}", text=left, action=right)
-    if outcome:
-        ui.flash(*outcome)
+    if ui.step_done(ws, step, today, key=f"tl-done-{step.uid}", text=left, action=right, place="timeline-week"):
         st.rerun()
 
 
@@ -181,6 +179,7 @@ def planner_notes(drawn: Timeline) -> None:
 def this_week_section(ws: Workspace, drawn: Timeline, today: date) -> None:
     """The steps due in the next 7 days, overdue first, each with Done; a long week keeps the rest in a panel."""
     st.subheader("This week")
+    ui.change_notice(ws, "timeline-week")  # what a Done here changed, with Undo
     week = this_week(drawn.milestones, today)
     if not week:
         st.write("Nothing is due in the next 7 days. 🎉")
@@ -263,14 +262,19 @@ def step_details(ws: Workspace, selected: Milestone, today: date) -> None:
             st.success("Done ✓")
         if ws.read_only:
             return
+        ui.change_notice(ws, "timeline-event")  # what Mark done changed, with Undo
         left, right = st.columns(2)
-        if not selected.done:
-            outcome = ui.step_done(
-                ws, selected, today, key="timeline-event-done", text=st, action=left, label="Mark done"
-            )
-            if outcome:
-                ui.flash(*outcome)
-                st.rerun()
+        if not selected.done and ui.step_done(
+            ws,
+            selected,
+            today,
+            key="timeline-event-done",
+            text=st,
+            action=left,
+            label="Mark done",
+            place="timeline-event",
+        ):
+            st.rerun()
         if right.button("Close", key="timeline-event-close"):
             st.session_state.pop(SELECTED_KEY, None)
             st.rerun()
