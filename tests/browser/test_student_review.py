@@ -215,3 +215,19 @@ def test_on_a_phone_the_packet_waits_for_the_waiver_beside_its_button_and_a_move
         next(x for x in Store(local_server.db).default_workspace().letters() if x.id == "l-vasquez").status == "asked"
     )
     pg.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_a_writer_who_said_no_is_marked_and_never_offered_again_for_that_application(example, local_server):
+    pg = example
+    pg.goto(f"{local_server.url}/recommenders")
+    wait_for_app(pg)
+    main = pg.get_by_test_id("stMain")
+    expect(main).to_contain_text("Dr. Thomas Reed ·")
+    blocks = pg.get_by_test_id("stVerticalBlock").filter(has=pg.get_by_text("Dr. Thomas Reed ·"))
+    card = blocks.filter(has=pg.get_by_text("Why this score")).last  # the card, not the column of its title
+    expect(card.get_by_text("🚫 Declined")).to_be_visible()
+    expect(card).to_contain_text("Said no to a letter for this application")
+    expect(pg.locator(".st-key-mentor-m-reed-plan")).to_have_count(0)
+    assert "Dr. Thomas Reed (attending) fits best" not in main.inner_text()
+    card.scroll_into_view_if_needed()
+    shot_fixed(pg, "declined-writer-card-desktop", whole=False)

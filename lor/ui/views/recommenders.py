@@ -66,7 +66,7 @@ from lor.seasons import (
 )
 from lor.sources import source_line
 from lor.store import Workspace
-from lor.text import a_or_an, and_list, lines_of, plural, short_date
+from lor.text import a_or_an, and_list, day_text, lines_of, plural, short_date
 from lor.timing import goal_talk_nudge
 
 APP_KEY = "recommenders-application"
@@ -741,7 +741,13 @@ def mentor_card(
         cols = st.columns([4, 1])
         role = label(mentor.role) + (f" · {label(mentor.specialty)}" if mentor.specialty else "")
         cols[0].markdown(f"**{ui.md(mentor.name)}** · {role}")
+        # Said no to this application (and no letter for it since): marked, and offered no new letter for it.
+        declined = (
+            [r for r in all_letters if r.mentor_id == mentor.id and r.status == "declined"] if not letters else []
+        )
         with cols[1]:
+            if declined:
+                st.badge("Declined", color="red", icon="🚫")
             st.badge(score.tier.capitalize(), color=TIER_COLORS[score.tier])
         st.progress(score.score / 100, text=f"Score {score.score} / 100")
         if duplicate:
@@ -769,7 +775,14 @@ def mentor_card(
             if letters:
                 st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
             return
-        letter_controls(ws, mentor, application, letters, lazy=lazy)
+        if declined:
+            when = f" on {day_text(declined[0].declined_on)}" if declined[0].declined_on else ""
+            st.caption(
+                f"Said no to a letter for this application{when}, so they are not suggested for it again. If you "
+                "recorded that by mistake, undo it on Letters."
+            )
+        else:
+            letter_controls(ws, mentor, application, letters, lazy=lazy)
         # The edit inputs are drawn only while their panel is open, at every plan size: about 15 inputs per writer
         # were most of this page's cost, on the server and in the browser (opening the panel reruns the card alone).
         edit_mentor(ws, mentor, today, place=place, lazy=True)
