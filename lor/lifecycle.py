@@ -287,6 +287,17 @@ def remind_conversation(letters: list[LetterRequest], letter: LetterRequest, day
     return reminded
 
 
+SEASON_GAP_DAYS = 183  # due dates further apart than this belong to different application seasons
+
+
+def one_season(a: Application, b: Application) -> bool:
+    """True when two applications are in the same application season, so one uploaded letter can serve both: the
+    same season when both name one, else due dates under about six months apart."""
+    if a.season is not None and b.season is not None:
+        return a.season == b.season
+    return abs((a.deadline - b.deadline).days) < SEASON_GAP_DAYS
+
+
 def shareable_letter(
     letters: list[LetterRequest], applications: list[Application], mentor_id: str, application: Application
 ) -> LetterRequest | None:
@@ -301,7 +312,12 @@ def shareable_letter(
         return None
     for letter in mine:
         first = by_id.get(letter.application_id)
-        if first and first.portal == application.portal and first.pathway == application.pathway:
+        if (
+            first
+            and first.portal == application.portal
+            and first.pathway == application.pathway
+            and one_season(first, application)  # one upload can't serve two seasons
+        ):
             return letter
     return None
 
@@ -362,14 +378,15 @@ def duplicate_letters(letters: list[LetterRequest], applications: list[Applicati
     two asks, two packets and four reminders for what one upload would do. Plans saved before shared letters (or
     restored from such a backup) have them."""
     by_id = {a.id: a for a in applications}
-    groups: dict[tuple[str, str, str, str], list[LetterRequest]] = {}
+    groups: dict[tuple[str, str, str, str, int | None], list[LetterRequest]] = {}
     for letter in letters:
         app = by_id.get(letter.application_id)
         if app is None or letter.status in ("declined", "withdrawn") or letter.version != "general":
             continue
         if app.portal in ("other", "Interfolio"):
             continue
-        groups.setdefault((letter.mentor_id, letter.letter_type, app.portal, app.pathway), []).append(letter)
+        key = (letter.mentor_id, letter.letter_type, app.portal, app.pathway, app.season)  # one season's upload
+        groups.setdefault(key, []).append(letter)
     out = []
     for group in groups.values():
         if len(group) > 1:

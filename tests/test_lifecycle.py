@@ -262,3 +262,26 @@ def test_the_packet_waits_for_a_waiver_decision():
         complete_milestone(undecided, "packet", D)
     decided = undecided.model_copy(update={"waived": False})
     assert move(decided, "packet_sent", D).status == "packet_sent"
+
+
+def test_one_letter_is_shared_only_between_applications_of_one_season():
+    from lor.lifecycle import duplicate_letters, shareable_letter
+    from lor.models import Application
+
+    now = Application(
+        id="now", name="EM this season", pathway="residency", portal="ResidencyCAS", deadline=date(2026, 12, 4),
+        season=2027,
+    )  # fmt: skip
+    later = now.model_copy(update={"id": "later", "name": "Emergency medicine", "deadline": date(2027, 9, 1),
+                                   "season": 2028})  # fmt: skip
+    same = later.model_copy(update={"id": "same", "name": "EM, second list"})
+    first = LetterRequest(id="x", mentor_id="stone", application_id="later", status="planned")
+    apps = [now, later, same]
+    assert shareable_letter([first], apps, "stone", now) is None  # ResidencyCAS 2027 and 2028: two uploads
+    assert shareable_letter([first], apps, "stone", same) == first
+    # Without a season named, due dates about a year apart are two seasons as well.
+    unnamed = [a.model_copy(update={"season": None}) for a in apps]
+    assert shareable_letter([first], unnamed, "stone", unnamed[0]) is None
+    # And two letters of two seasons are not offered for merging into one.
+    other = LetterRequest(id="y", mentor_id="stone", application_id="now", status="planned")
+    assert duplicate_letters([first, other], apps) == []

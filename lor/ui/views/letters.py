@@ -37,6 +37,7 @@ from lor.lifecycle import (
     move_conversation,
     move_label,
     next_step,
+    one_season,
     remind_conversation,
     reminder_applies,
     reminders_sent,
@@ -473,7 +474,7 @@ def also_for_editor(
     others = {
         a.id: a.name
         for a in apps.values()
-        if a.id != letter.application_id and a.portal == app.portal and a.pathway == app.pathway
+        if a.id != letter.application_id and a.portal == app.portal and a.pathway == app.pathway and one_season(a, app)
     }
     if not others or app.portal in ("other", "Interfolio"):
         return
