@@ -16,10 +16,10 @@ from lor.models import Application
 from lor.store import Store
 from tools.browser import ARTIFACTS, TODAY, choose, exceptions_on, shot, wait_for_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]  # 2 shared cores: reruns can wait
 DUE = date(2027, 9, 1)
-# Screenshots of what each fix changed also go to LOR_SHOTS_DIR, when it is set (for a reviewer).
-FIXED_SHOTS = Path(os.environ["LOR_SHOTS_DIR"]) if os.environ.get("LOR_SHOTS_DIR") else None
+# Screenshots of what each fix changed also go to SHOTS_DIR, when it is set (for a reviewer).
+FIXED_SHOTS = Path(os.environ["SHOTS_DIR"]) if os.environ.get("SHOTS_DIR") else None
 
 
 def shot_fixed(pg, name: str, *, whole: bool = True) -> None:
