@@ -113,7 +113,7 @@ def step_card(m: Milestone) -> None:
     """One step due this week: overdue ones marked with the day they were planned for; Done when it can be."""
     late = m.overdue or m.day < today
     with st.container(border=True):
-        text, action = st.columns([5, 1], vertical_alignment="center")
+        text, action = ui.step_row()
         text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late else '🗓️'} {step_when(m, today)}")
         if ui.step_done(ws, m, today, key=f"dash-done-{m.uid}", text=text, action=action, place="dash-week"):
             st.rerun()

@@ -87,6 +87,7 @@ from lor.ui.widgets import (
     scroll_to,
     scroll_to_top,
     step_done,
+    step_row,
 )
 
 __all__ = [
@@ -104,7 +105,7 @@ __all__ = [
     "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "record_change",
     "resolve_desk", "resolve_workspace",
     "restore_preview", "restore_refusal", "scroll_to", "scroll_to_top", "session_desk", "settings", "shared_mode",
-    "show_flash",
-    "show_validation_error", "sidebar", "snapshot", "stale_desk_page", "stale_link_page", "step_done", "store",
+    "show_flash", "show_validation_error", "sidebar", "snapshot", "stale_desk_page", "stale_link_page", "step_done",
+    "step_row", "store",
     "text_key", "today", "unchanged", "undo_notice", "unique_labels", "where_plans_live", "workspace",
 ]  # fmt: skip

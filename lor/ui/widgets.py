@@ -96,6 +96,13 @@ def scroll_to_top() -> None:
     )
 
 
+def step_row() -> tuple[Any, Any]:
+    """A plan step's row: its text, and its Done button at the width of its label (a fixed column cut "Done" to
+    "D." at 1024 px), which moves under the text when the row is too narrow for both."""
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    return row.container(width="stretch"), row.container(width="content")
+
+
 def step_done(
     ws: Workspace,
     step: Milestone,

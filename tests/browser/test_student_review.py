@@ -125,6 +125,9 @@ def test_the_answer_buttons_read_in_full_on_the_dashboard(example, local_server,
     for button in (yes, no):
         assert button.evaluate_all(CUT_TEXT) == [], f"cut at {width} px"
         assert button.inner_text().strip() in ("They said yes", "They said no")
+    done = pg.locator("[class*='st-key-dash-done-'] button").filter(has_text="Done")
+    expect(done.first).to_be_visible()
+    assert done.evaluate_all(CUT_TEXT) == [], f"Done cut at {width} px"  # it was "D." at 1024 px
     assert exceptions_on(pg) == []
     pg.set_viewport_size({"width": 1400, "height": 1000})
 

@@ -100,7 +100,7 @@ SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask the
 def week_row(ws: Workspace, step: Milestone, today: date) -> None:
     """One step due this week: when (overdue ones with the day they were planned for), what, and Done when
     it can be done now."""
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = ui.step_row()
     left.markdown(f"**{ui.md(step_when(step, today))}** · {ui.md(step.title)}")
     if step.note:
         left.caption(ui.md(step.note))
