@@ -154,6 +154,19 @@ def markdown_escape(text: object) -> str:
     return NO_LINK.join(MARKDOWN_SPECIAL.sub(r"\\\1", part) for part in _ADDRESS_START.split(flat))
 
 
+# In a widget's label Streamlit draws inline Markdown only (no lists or headings), and a hidden label is also the
+# control's accessible name, read aloud as typed: escape only what could make a link, an image, LaTeX or emphasis,
+# so "Dr. Sara Patel" is not read as "Dr backslash. Sara Patel".
+LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
+
+
+def label_escape(text: object) -> str:
+    """User text made safe inside a widget's label: like ``markdown_escape``, but names keep their dots, dashes,
+    colons and parentheses unescaped, so a screen reader reads them as typed."""
+    flat = " ".join(str(text).split())
+    return NO_LINK.join(LABEL_SPECIAL.sub(r"\\\1", part) for part in _ADDRESS_START.split(flat))
+
+
 # -- Plotly ----------------------------------------------------------------------------------------------
 
 # Plotly draws a subset of HTML in every label (tick text, hover text, legend names, titles, annotations) and

@@ -30,6 +30,7 @@ from lor.text import (
     day_text,
     file_slug,
     full_date,
+    label_escape,
     letter_title,
     lines_of,
     long_date,
@@ -209,3 +210,10 @@ def test_a_letter_is_named_by_writer_application_and_type_even_after_a_delete():
     letter = LetterRequest(mentor_id=mentor.id, application_id=app.id, letter_type="sloe")
     assert letter_title(letter, {mentor.id: mentor}, {app.id: app}) == "Dr. Ana Ortiz — IM 2027 (SLOE)"
     assert letter_title(letter, {}, {}) == "Unknown writer — Unknown application (SLOE)"
+
+
+def test_a_label_keeps_a_names_dots_and_dashes_for_a_screen_reader_but_no_link_or_latex():
+    assert label_escape("Dr. Sara Patel-Ng (IM)") == "Dr. Sara Patel-Ng (IM)"
+    assert label_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+    assert label_escape("$x$ *b*") == "\\$x\\$ \\*b\\*"
+    assert NO_LINK in label_escape("www.evil.example")

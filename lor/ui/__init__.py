@@ -13,6 +13,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
   Streamlit-free, in ``lor.plancache``.
 - ``widgets``: downloads made when clicked, lazy panels, scrolling, ``step_done``.
 - ``undo``: ``delete_button`` (ask first) and ``undo_notice``.
+- ``changes``: a step recorded with Undo where it was clicked (``record_change``, ``change_notice``).
 - ``desks``: an advisor desk's session (class mode).
 - ``restore``: restoring a backup in class mode.
 - ``views``: what each long page draws (Choose recommenders, Letters, Timeline); ``pages/`` lays them out.
@@ -20,6 +21,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
 
 from lor.plancache import PlanCache, PlanSnapshot, approx_bytes
 from lor.ui.cache import PLAN_CACHE, backup, cards, overview, per_plan, plan_version, snapshot
+from lor.ui.changes import change_notice, record_change
 from lor.ui.clients import DESK_JOINS, NEW_DESKS, NEW_PLANS, WRONG_CODES, client_key
 from lor.ui.desks import (
     DESK_ROWS,
@@ -77,7 +79,7 @@ from lor.ui.session import (
     workspace,
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
-from lor.ui.undo import change_notice, delete_asked, delete_button, record_change, undo_notice
+from lor.ui.undo import delete_asked, delete_button, undo_notice
 from lor.ui.widgets import (
     DATE_FORMAT,
     LAZY_AFTER,

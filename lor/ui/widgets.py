@@ -17,6 +17,7 @@ from lor.store import (
     Workspace,
 )
 from lor.ui.cache import PLAN_CACHE, plan_version, snapshot
+from lor.ui.changes import record_change
 from lor.ui.notices import flash
 
 
@@ -118,9 +119,6 @@ def step_done(
     else why not yet (a caption in ``text``); nothing on a read-only plan. A click records the step with
     lor.overview.mark_step_done (or the writer's answer) and returns True: the caller reruns, and
     ``ui.change_notice(place)`` shows what changed, with Undo, or why it could not be done."""
-    # Imported here: lor.ui.undo imports this module (scroll_to).
-    from lor.ui.undo import record_change
-
     if ws.read_only:
         return False
     blocker = step_blocker(snapshot(ws), step, today)

@@ -61,7 +61,7 @@ from lor.models import (
 from lor.portals import portal_rules
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
-from lor.text import and_list, day_text, letter_title, lines_of, month_day, name_slug, plural
+from lor.text import and_list, day_text, label_escape, letter_title, lines_of, month_day, name_slug, plural
 
 SELECT_KEY = "letters-select"
 WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
@@ -701,8 +701,8 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                 key = sync(f"assign-{app.id}-{part}-{letter.id}", letter.id in program.assigned)
                 col.checkbox(
                     # The label is hidden on the grid (the column says whose letter it is) but it is what a screen
-                    # reader reads, from the raw string: plain text, or it reads the backslashes of ui.md's escapes.
-                    f"{name}'s letter to {program.name}",
+                    # reader reads, from the raw string: label_escape leaves a name's dots and dashes alone.
+                    f"{label_escape(name)}'s letter to {label_escape(program.name)}",
                     key=key,
                     label_visibility="collapsed",
                     on_change=on_assign,
