@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 from lor.models import MILESTONE_KINDS, ROLES, SPECIALTIES, BusyPeriod, Mentor, Milestone, label
 from lor.text import plotly_text, step_label
 
-# One colour per step. Each is close to the coloured square in KIND_SWATCHES so a plain-text legend
-# (no HTML) can name the colours the calendar uses.
+# One colour per step, no two alike. Each is close to the coloured square (or heart) in KIND_SWATCHES so a
+# plain-text legend (no HTML) can name the colours the calendar uses.
 # Each is dark enough for white text at 5:1 or more (WCAG AA), except the two reminders, which carry dark text.
 KIND_COLOURS: dict[str, str] = {
     "check_in": "#6a55a8",
@@ -27,7 +27,7 @@ KIND_COLOURS: dict[str, str] = {
     "reminder_2": "#e07b2e",
     "status_check": "#5f6b73",
     "deadline": "#b3321a",
-    "thank_you": "#3d7a2a",
+    "thank_you": "#b03a7a",
     "update": "#38761d",
 }
 KIND_SWATCHES: dict[str, str] = {
@@ -38,7 +38,7 @@ KIND_SWATCHES: dict[str, str] = {
     "reminder_2": "🟧",
     "status_check": "⬛",
     "deadline": "🟥",
-    "thank_you": "🟩",
+    "thank_you": "💗",  # there are seven coloured squares for nine steps; a heart for the thanks, in its colour
     "update": "🟩",
 }
 KIND_SYMBOLS: dict[str, str] = {

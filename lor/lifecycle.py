@@ -72,6 +72,11 @@ THIRD_REMINDER_REASON = (
     "one short status check is fine."
 )
 
+SAME_DAY_REMINDER_REASON = (
+    "Reminder 1 is already recorded on {day}. Give the writer about a week before the final reminder; "
+    "if you recorded it by mistake, undo it first."
+)
+
 WAIVER_ADVICE = (
     "Waiving your right to see the letter is the usual choice, and we recommend it: programs trust a "
     "letter the student has not read, and writers feel free to be candid. Decide before you send the "
@@ -282,6 +287,17 @@ def remind_conversation(letters: list[LetterRequest], letter: LetterRequest, day
     return reminded
 
 
+SEASON_GAP_DAYS = 183  # due dates further apart than this belong to different application seasons
+
+
+def one_season(a: Application, b: Application) -> bool:
+    """True when two applications are in the same application season, so one uploaded letter can serve both: the
+    same season when both name one, else due dates under about six months apart."""
+    if a.season is not None and b.season is not None:
+        return a.season == b.season
+    return abs((a.deadline - b.deadline).days) < SEASON_GAP_DAYS
+
+
 def shareable_letter(
     letters: list[LetterRequest], applications: list[Application], mentor_id: str, application: Application
 ) -> LetterRequest | None:
@@ -296,7 +312,12 @@ def shareable_letter(
         return None
     for letter in mine:
         first = by_id.get(letter.application_id)
-        if first and first.portal == application.portal and first.pathway == application.pathway:
+        if (
+            first
+            and first.portal == application.portal
+            and first.pathway == application.pathway
+            and one_season(first, application)  # one upload can't serve two seasons
+        ):
             return letter
     return None
 
@@ -357,14 +378,15 @@ def duplicate_letters(letters: list[LetterRequest], applications: list[Applicati
     two asks, two packets and four reminders for what one upload would do. Plans saved before shared letters (or
     restored from such a backup) have them."""
     by_id = {a.id: a for a in applications}
-    groups: dict[tuple[str, str, str, str], list[LetterRequest]] = {}
+    groups: dict[tuple[str, str, str, str, int | None], list[LetterRequest]] = {}
     for letter in letters:
         app = by_id.get(letter.application_id)
         if app is None or letter.status in CLOSED_STATUSES or letter.version != "general":
             continue
         if app.portal in ("other", "Interfolio"):
             continue
-        groups.setdefault((letter.mentor_id, letter.letter_type, app.portal, app.pathway), []).append(letter)
+        key = (letter.mentor_id, letter.letter_type, app.portal, app.pathway, app.season)  # one season's upload
+        groups.setdefault(key, []).append(letter)
     out = []
     for group in groups.values():
         if len(group) > 1:
@@ -409,6 +431,8 @@ def record_reminder(letter: LetterRequest, day: date) -> LetterRequest:
     start = letter.reminder_1_on or letter.packet_sent_on or letter.agreed_on
     if start and day < start:
         raise TransitionError(f"{_day(day)} is before the last step of this letter ({_day(start)}).")
+    if letter.reminder_1_on == day:  # two on one day is a double click, or a pressure the etiquette rules out
+        raise TransitionError(SAME_DAY_REMINDER_REASON.format(day=_day(day)))
     field = "reminder_2_on" if letter.reminder_1_on else "reminder_1_on"
     return letter.model_copy(deep=True, update={field: day})
 

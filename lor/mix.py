@@ -180,6 +180,11 @@ def letter_types_for(letters: Iterable[LetterRequest]) -> dict[str, list[str]]:
     return out
 
 
+def declined_writers(letters: Iterable[LetterRequest], application_id: str) -> set[str]:
+    """The ids of the writers who said no to a letter for this application."""
+    return {x.mentor_id for x in letters if x.serves(application_id) and x.status == "declined"}
+
+
 def mix_for_letters(
     application: Application,
     mentors: Iterable[Mentor],
@@ -190,14 +195,20 @@ def mix_for_letters(
 ) -> MixReport:
     """The mix report of an application's active letters; every other mentor is a candidate to suggest
     (``ranked``: rank_mentors of ``mentors`` for this application and day, when the caller has it)."""
-    mentors = list(mentors)
+    mentors, letters = list(mentors), list(letters)
     active = active_letters(letters, application.id)
     # A letter a committee gathers goes into the committee letter: one entry on the portal, not one each.
     committees = {x.mentor_id for x in active if x.letter_type in STAND_IN_TYPES}
     active = [x for x in active if x.via is None or x.via not in committees]
     types = letter_types_for(active)
     writers = [m for m in mentors if m.id in types]
-    report = check_mix(application, writers, letter_types=types, candidates=mentors, today=today, ranked=ranked)
+    # A writer who said no to this application is never suggested for it again (they still count once they agree
+    # to another letter for it).
+    declined = declined_writers(letters, application.id) - set(types)
+    candidates = [m for m in mentors if m.id not in declined]
+    if ranked is not None:
+        ranked = [(m, sc) for m, sc in ranked if m.id not in declined]
+    report = check_mix(application, writers, letter_types=types, candidates=candidates, today=today, ranked=ranked)
     if not active:
         # Before any letter is planned, advice that "passes" says nothing ("0 letters: within the limit").
         report = report.model_copy(update={"checks": [c for c in report.checks if c.required or not c.ok]})

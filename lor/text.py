@@ -7,6 +7,7 @@ raises ``ValueError`` on Windows), and always in US style ("Wed Nov 25, 2026").
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -94,8 +95,18 @@ def lines_of(text: str) -> list[str]:
 
 
 def file_slug(text: str, fallback: str = "writer") -> str:
-    """A name made safe for a download's file name: lower-case letters and digits joined by dashes."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
+    """A name made safe for a download's file name: lower-case ASCII letters and digits joined by dashes (accents
+    dropped, "José Núñez" → "jose-nunez"), or ``fallback`` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or fallback
+
+
+_TITLE = re.compile(r"^\s*(dr|prof|professor|mr|mrs|ms|mx)\.?\s+", re.IGNORECASE)
+
+
+def name_slug(name: str, fallback: str = "writer") -> str:
+    """A person's name in a download's file name, without a leading title: "Dr. Sara Patel" → "sara-patel"."""
+    return file_slug(_TITLE.sub("", name), fallback)
 
 
 # -- steps of a letter's plan --------------------------------------------------------------------------
@@ -141,6 +152,19 @@ def markdown_escape(text: object) -> str:
     email address in it turned into a link."""
     flat = " ".join(str(text).split())
     return NO_LINK.join(MARKDOWN_SPECIAL.sub(r"\\\1", part) for part in _ADDRESS_START.split(flat))
+
+
+# In a widget's label Streamlit draws inline Markdown only (no lists or headings), and a hidden label is also the
+# control's accessible name, read aloud as typed: escape only what could make a link, an image, LaTeX or emphasis,
+# so "Dr. Sara Patel" is not read as "Dr backslash. Sara Patel".
+LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
+
+
+def label_escape(text: object) -> str:
+    """User text made safe inside a widget's label: like ``markdown_escape``, but names keep their dots, dashes,
+    colons and parentheses unescaped, so a screen reader reads them as typed."""
+    flat = " ".join(str(text).split())
+    return NO_LINK.join(LABEL_SPECIAL.sub(r"\\\1", part) for part in _ADDRESS_START.split(flat))
 
 
 # -- Plotly ----------------------------------------------------------------------------------------------

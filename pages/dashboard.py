@@ -17,6 +17,9 @@ ws = ui.page_header(
 today = ui.today()
 ui.private_link_notice()
 ui.show_flash()
+EXAMPLE_LOADED_KEY = "dashboard-example-loaded"
+if st.session_state.pop(EXAMPLE_LOADED_KEY, False):
+    ui.scroll_to_top()  # the button sat at the bottom of the empty page: start the new one at its top
 
 plan = ui.snapshot(ws)  # one read of the records per plan version, shared with the sidebar
 SPECIALTY_CHOICES: list[str] = ["", *SPECIALTIES]
@@ -79,16 +82,25 @@ if plan.is_empty() and ws.read_only:
     st.stop()
 if plan.is_empty():
     st.subheader("Welcome: three first steps")
-    ui.page_link("recommenders", "1. Add an application, then the mentors who might write for you", icon="🧭")
-    ui.page_link(
-        "recommenders", "2. Plan a letter with your strongest writers: the Timeline picks a good day to ask", icon="📝"
-    )
-    ui.page_link("letters", "3. Track each letter, from the ask to the thank-you", icon="✉️")
+    with st.container(key="links-first-steps"):  # underlined: they are links (ui.phone_fixes)
+        ui.page_link("recommenders", "1. Add an application, then the mentors who might write for you", icon="🧭")
+        ui.page_link(
+            "recommenders",
+            "2. Plan a letter with your strongest writers: the Timeline picks a good day to ask",
+            icon="📝",
+        )
+        ui.page_link("letters", "3. Track each letter, from the ask to the thank-you", icon="✉️")
     if not ws.read_only:
         student_form(plan.student(), expanded=plan.student() is None)
         st.write("Or look around first with a complete example plan (you can start over at any time).")
         if st.button("Load example plan", key="dashboard-load-example"):
             load_example(ws, today)
+            ui.flash(
+                "success",
+                "Loaded the example plan of Jordan Rivera: look around, change anything. "
+                "To start your own, use Start over on Share & backup.",
+            )
+            st.session_state[EXAMPLE_LOADED_KEY] = True
             st.rerun()
     st.stop()
 
@@ -104,15 +116,9 @@ def step_card(m: Milestone) -> None:
     """One step due this week: overdue ones marked with the day they were planned for; Done when it can be."""
     late = m.overdue or m.day < today
     with st.container(border=True):
-        text, action = st.columns([5, 1], vertical_alignment="center")
+        text, action = ui.step_row()
         text.markdown(f"**{ui.md(m.title)}**  \n{'🔴' if late else '🗓️'} {step_when(m, today)}")
-        outcome = ui.step_done(ws, m, today, key=f"dash-done-{m.uid}", text=text, action=action)
-    if outcome:
-        kind, message = outcome
-        if kind == "error":
-            st.error(message)
-        else:
-            ui.flash("toast", message)
+        if ui.step_done(ws, m, today, key=f"dash-done-{m.uid}", text=text, action=action, place="dash-week"):
             st.rerun()
 
 
@@ -120,6 +126,7 @@ left, right = st.columns([3, 2], gap="large")
 
 with left:
     st.subheader("This week")
+    ui.change_notice(ws, "dash-week")  # what a Done here changed, with Undo
     week = ov.this_week()
     if not week:
         st.write("Nothing due in the next 7 days. A good week to thank someone or check in with a mentor.")

@@ -178,7 +178,11 @@ if ws.read_only:
 
 st.subheader("Restore from a backup")
 upload = st.file_uploader(
-    "Backup file (.json)", type=["json"], key="share-restore-file", help=ui.md(ui.BACKUP_LIMIT_HELP)
+    "Backup file (.json)",
+    type=["json"],
+    key="share-restore-file",
+    help=ui.md(ui.BACKUP_LIMIT_HELP),
+    max_upload_size=ui.BACKUP_LIMIT_MB,  # the box's own "Limit … per file" then names the app's limit
 )
 if upload is not None:
     preview = ui.restore_preview(upload)  # parsed once per chosen file; only a summary is kept

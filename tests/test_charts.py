@@ -16,6 +16,7 @@ from lor.charts import (
     CALENDAR_SHADES,
     DONE_COLOUR,
     KIND_COLOURS,
+    KIND_SWATCHES,
     KIND_SYMBOLS,
     SEVERITY_COLOURS,
     busy_days,
@@ -321,6 +322,9 @@ def test_every_step_kind_has_a_colour_a_symbol_a_label_and_a_legend_entry():
     for kind in MILESTONE_KINDS:
         assert kind in KIND_COLOURS and kind in KIND_SYMBOLS
         assert STEP_LABELS[kind] in legend
+    # A legend a student can read: no two steps share a colour or a swatch (Thank-you and Update were both 🟩).
+    assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)
+    assert len(set(KIND_SWATCHES.values())) == len(KIND_SWATCHES)
 
 
 # Names typed as markup (issue #14.9): Plotly draws a subset of HTML in every label, so a name is escaped into

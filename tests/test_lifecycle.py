@@ -135,6 +135,8 @@ def test_moves_table_covers_every_status():
 def test_two_reminders_then_the_third_is_refused_with_the_reason():
     sent = walk("asked", "agreed", "packet_sent")
     one = record_reminder(sent, D + timedelta(days=10))
+    with pytest.raises(TransitionError, match="Give the writer about a week"):
+        record_reminder(one, D + timedelta(days=10))
     two = record_reminder(one, D + timedelta(days=17))
     assert (two.reminder_1_on, two.reminder_2_on) == (D + timedelta(days=10), D + timedelta(days=17))
     with pytest.raises(TransitionError) as caught:
@@ -160,8 +162,11 @@ def test_milestones_marked_done_map_to_moves():
     packet = complete_milestone(move(asked, "agreed", day), "packet", day)
     assert (packet.status, packet.agreed_on, packet.packet_sent_on) == ("packet_sent", day, day)
     r1 = complete_milestone(packet, "reminder_1", day)
-    r2 = complete_milestone(r1, "reminder_2", day)
-    assert (r2.reminder_1_on, r2.reminder_2_on) == (day, day)
+    with pytest.raises(TransitionError, match="already recorded on"):
+        complete_milestone(r1, "reminder_2", day)  # two reminders on one day: refused, with the reason
+    week = day + timedelta(days=7)
+    r2 = complete_milestone(r1, "reminder_2", week)
+    assert (r2.reminder_1_on, r2.reminder_2_on) == (day, week)
     checked = complete_milestone(r2, "status_check", day)
     assert (checked.status, checked.status_checked_on) == (r2.status, day)  # the look is dated, the status stays
     arrived = complete_milestone(r2, "deadline", day)
@@ -257,3 +262,26 @@ def test_the_packet_waits_for_a_waiver_decision():
         complete_milestone(undecided, "packet", D)
     decided = undecided.model_copy(update={"waived": False})
     assert move(decided, "packet_sent", D).status == "packet_sent"
+
+
+def test_one_letter_is_shared_only_between_applications_of_one_season():
+    from lor.lifecycle import duplicate_letters, shareable_letter
+    from lor.models import Application
+
+    now = Application(
+        id="now", name="EM this season", pathway="residency", portal="ResidencyCAS", deadline=date(2026, 12, 4),
+        season=2027,
+    )  # fmt: skip
+    later = now.model_copy(update={"id": "later", "name": "Emergency medicine", "deadline": date(2027, 9, 1),
+                                   "season": 2028})  # fmt: skip
+    same = later.model_copy(update={"id": "same", "name": "EM, second list"})
+    first = LetterRequest(id="x", mentor_id="stone", application_id="later", status="planned")
+    apps = [now, later, same]
+    assert shareable_letter([first], apps, "stone", now) is None  # ResidencyCAS 2027 and 2028: two uploads
+    assert shareable_letter([first], apps, "stone", same) == first
+    # Without a season named, due dates about a year apart are two seasons as well.
+    unnamed = [a.model_copy(update={"season": None}) for a in apps]
+    assert shareable_letter([first], unnamed, "stone", unnamed[0]) is None
+    # And two letters of two seasons are not offered for merging into one.
+    other = LetterRequest(id="y", mentor_id="stone", application_id="now", status="planned")
+    assert duplicate_letters([first, other], apps) == []

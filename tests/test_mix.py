@@ -452,6 +452,23 @@ def test_the_mix_of_an_applications_letters_leaves_out_declined_and_withdrawn_on
     assert any("Dr. M2" in s or "Dr. M3" in s for s in report.suggestions)  # unused mentors are candidates
 
 
+def test_a_writer_who_said_no_is_never_suggested_for_that_application_again():
+    from lor.models import LetterRequest
+
+    writers = people(3, specialty=EM)
+    letters = [
+        LetterRequest(id="1", mentor_id="m0", application_id="a", letter_type="sloe", status="agreed"),
+        LetterRequest(id="2", mentor_id="m1", application_id="a", letter_type="sloe", status="declined"),
+    ]
+    report = mix_for_letters(app(specialty=EM), writers, letters, today=TODAY)
+    assert report.suggestions and not any("Dr. M1" in s for s in report.suggestions)
+    assert any("Dr. M2" in s for s in report.suggestions)  # the writer not yet asked is still a candidate
+    # For another application, the writer who said no here is a candidate like any other.
+    other = app(specialty=EM).model_copy(update={"id": "b"})
+    elsewhere = mix_for_letters(other, writers, letters, today=TODAY)
+    assert any("Dr. M1" in s for s in elsewhere.suggestions)
+
+
 def test_application_problems_in_plain_words():
     assert application_problems(app(specialty=EM), TODAY) == []
     past = Application(name="Late", pathway="job", deadline=date(2026, 11, 1))

@@ -39,22 +39,31 @@ def test_walk_a_letter_from_planned_to_thanked(open_page):
         assert not at.exception and not errors(at), errors(at)
         assert stored_letter("l-hale").status == status
     # The packet carries the request, and the portal asks about the waiver with it: decide first (issue #22.9).
-    at.button(key="letter-l-hale-move-packet_sent").click().run()
-    assert "Decide about the waiver first" in errors(at)
+    # The button says so where it is, greyed out, instead of a refusal at the top of the page (review #6).
+    packet = at.button(key="letter-l-hale-move-packet_sent")
+    assert packet.disabled and "waits for your waiver decision" in packet.help
+    assert any("waits for your waiver decision" in c.value for c in at.caption)
     at.radio(key="letter-l-hale-waiver").set_value("waived").run()
+    assert not at.button(key="letter-l-hale-move-packet_sent").disabled
     at.button(key="letter-l-hale-move-packet_sent").click().run()
     assert not errors(at) and stored_letter("l-hale").status == "packet_sent"
-    for _ in range(2):
-        at.button(key="letter-l-hale-reminder").click().run()
-        assert not errors(at)
     at.button(key="letter-l-hale-reminder").click().run()
-    assert "Two reminders is the limit" in errors(at)
+    assert not errors(at)
+    # A second reminder the same day is refused, beside the button, with the reason (review #13).
+    at.button(key="letter-l-hale-reminder").click().run()
+    assert "already recorded on" in errors(at)
+    at.date_input(key="letter-l-hale-day").set_value(TODAY + timedelta(days=7)).run()
+    at.button(key="letter-l-hale-reminder").click().run()
+    assert not errors(at)
+    third = at.button(key="letter-l-hale-reminder")
+    assert third.disabled and "Two reminders is the limit" in third.help
     for status in ("submitted", "thanked"):
         at.button(key=f"letter-l-hale-move-{status}").click().run()
         assert not errors(at)
     letter = stored_letter("l-hale")
     assert letter.status == "thanked"
-    assert (letter.asked_on, letter.reminder_1_on, letter.reminder_2_on, letter.thanked_on) == (TODAY,) * 4
+    assert (letter.asked_on, letter.reminder_1_on) == (TODAY, TODAY)
+    assert letter.reminder_2_on == letter.thanked_on == TODAY + timedelta(days=7)
     # The card now suggests the outcome update, and the pipeline counts it.
     assert any(m.label == "Thanked" and m.value == "1" for m in at.metric)
 

@@ -30,12 +30,14 @@ from lor.text import (
     day_text,
     file_slug,
     full_date,
+    label_escape,
     letter_title,
     lines_of,
     long_date,
     markdown_escape,
     month_day,
     month_year,
+    name_slug,
     plotly_text,
     plural,
     short_date,
@@ -182,10 +184,24 @@ def test_a_text_box_becomes_one_trimmed_item_per_line():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Dr. Ana Ortiz", "dr-ana-ortiz"), ("  O'Brien / Smith  ", "o-brien-smith"), ("李", "writer"), ("", "writer")],
+    [
+        ("Dr. Ana Ortiz", "dr-ana-ortiz"),
+        ("  O'Brien / Smith  ", "o-brien-smith"),
+        ("José Núñez", "jose-nunez"),
+        ("李", "writer"),
+        ("", "writer"),
+    ],
 )
 def test_a_file_name_keeps_only_plain_letters_and_digits(name, expected):
     assert file_slug(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Dr. Sara Patel", "sara-patel"), ("prof Zoë Lin", "zoe-lin"), ("Drew Hart", "drew-hart"), ("Dr.", "dr")],
+)
+def test_a_writers_file_name_carries_their_name_without_the_title(name, expected):
+    assert name_slug(name) == expected
 
 
 def test_a_letter_is_named_by_writer_application_and_type_even_after_a_delete():
@@ -194,3 +210,10 @@ def test_a_letter_is_named_by_writer_application_and_type_even_after_a_delete():
     letter = LetterRequest(mentor_id=mentor.id, application_id=app.id, letter_type="sloe")
     assert letter_title(letter, {mentor.id: mentor}, {app.id: app}) == "Dr. Ana Ortiz — IM 2027 (SLOE)"
     assert letter_title(letter, {}, {}) == "Unknown writer — Unknown application (SLOE)"
+
+
+def test_a_label_keeps_a_names_dots_and_dashes_for_a_screen_reader_but_no_link_or_latex():
+    assert label_escape("Dr. Sara Patel-Ng (IM)") == "Dr. Sara Patel-Ng (IM)"
+    assert label_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+    assert label_escape("$x$ *b*") == "\\$x\\$ \\*b\\*"
+    assert NO_LINK in label_escape("www.evil.example")

@@ -13,6 +13,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
   Streamlit-free, in ``lor.plancache``.
 - ``widgets``: downloads made when clicked, lazy panels, scrolling, ``step_done``.
 - ``undo``: ``delete_button`` (ask first) and ``undo_notice``.
+- ``changes``: a step recorded with Undo where it was clicked (``record_change``, ``change_notice``).
 - ``desks``: an advisor desk's session (class mode).
 - ``restore``: restoring a backup in class mode.
 - ``views``: what each long page draws (Choose recommenders, Letters, Timeline); ``pages/`` lays them out.
@@ -20,6 +21,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
 
 from lor.plancache import PlanCache, PlanSnapshot, approx_bytes
 from lor.ui.cache import PLAN_CACHE, backup, cards, overview, per_plan, plan_version, snapshot
+from lor.ui.changes import change_notice, record_change
 from lor.ui.clients import LOOKUPS, NEW_DESKS, NEW_PLANS, WRONG_CODES, client_key
 from lor.ui.desks import (
     DESK_ROWS,
@@ -60,7 +62,7 @@ from lor.ui.problems import (
     stale_desk_page,
     stale_link_page,
 )
-from lor.ui.restore import BACKUP_LIMIT_HELP, RestorePreview, restore_preview, restore_refusal
+from lor.ui.restore import BACKUP_LIMIT_HELP, BACKUP_LIMIT_MB, RestorePreview, restore_preview, restore_refusal
 from lor.ui.server import (
     DatabaseUnavailable,
     configuration_problem,
@@ -83,21 +85,108 @@ from lor.ui.session import (
     workspace,
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
-from lor.ui.undo import delete_button, undo_notice
-from lor.ui.widgets import LAZY_AFTER, download_button, lazy_for, panel, scroll_to, step_done
+from lor.ui.undo import delete_asked, delete_button, undo_notice
+from lor.ui.widgets import (
+    DATE_FORMAT,
+    LAZY_AFTER,
+    download_button,
+    lazy_for,
+    panel,
+    scroll_to,
+    scroll_to_top,
+    step_done,
+    step_row,
+)
 
-__all__ = [
-    "BACKUP_LIMIT_HELP", "CHANGED_ELSEWHERE", "DESK_ROWS", "LAZY_AFTER", "LOOKUPS", "MISSING", "NEW_DESKS",
-    "NEW_PLANS", "PLAN_CACHE", "PREVIEW_KEY", "PURGE_NOTICE", "WRONG_CODES", "DatabaseUnavailable", "FlashKind",
-    "PlanCache", "PlanSnapshot", "RestorePreview", "app_root", "approx_bytes", "back_to_desk", "backup", "cards",
-    "class_database_size", "client_key", "configuration_problem", "configuration_problem_page", "create_desk",
-    "database_problem", "delete_button", "desk_management", "desk_opening", "desk_plan", "desk_requested",
-    "desk_rows", "desk_sidebar", "details_not_saved", "download_button", "drawn_last_run", "find_desk", "flash",
-    "join_attempts", "lazy_for", "link_to", "lost_database", "md", "mode_notice", "new_private_link",
-    "open_desk_here", "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes",
-    "plan_full", "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "resolve_desk",
-    "resolve_workspace", "restore_preview", "restore_refusal", "scroll_to", "session_desk", "settings",
-    "shared_mode", "show_flash", "show_validation_error", "sidebar", "snapshot", "stale_desk_page",
-    "stale_link_page", "step_done", "store", "text_key", "today", "unchanged", "undo_notice", "unique_labels",
-    "where_plans_live", "workspace",
+__all__ = [  # noqa: RUF022
+    "BACKUP_LIMIT_HELP",
+    "BACKUP_LIMIT_MB",
+    "CHANGED_ELSEWHERE",
+    "DATE_FORMAT",
+    "DESK_ROWS",
+    "DatabaseUnavailable",
+    "FlashKind",
+    "LAZY_AFTER",
+    "LOOKUPS",
+    "MISSING",
+    "NEW_DESKS",
+    "NEW_PLANS",
+    "PLAN_CACHE",
+    "PREVIEW_KEY",
+    "PURGE_NOTICE",
+    "PlanCache",
+    "PlanSnapshot",
+    "RestorePreview",
+    "WRONG_CODES",
+    "app_root",
+    "approx_bytes",
+    "back_to_desk",
+    "backup",
+    "cards",
+    "change_notice",
+    "class_database_size",
+    "client_key",
+    "configuration_problem",
+    "configuration_problem_page",
+    "create_desk",
+    "database_problem",
+    "delete_asked",
+    "delete_button",
+    "desk_management",
+    "desk_opening",
+    "desk_plan",
+    "desk_requested",
+    "desk_rows",
+    "desk_sidebar",
+    "details_not_saved",
+    "download_button",
+    "drawn_last_run",
+    "find_desk",
+    "flash",
+    "join_attempts",
+    "lazy_for",
+    "link_to",
+    "lost_database",
+    "md",
+    "mode_notice",
+    "new_private_link",
+    "open_desk_here",
+    "open_from_desk",
+    "overview",
+    "page_header",
+    "page_link",
+    "panel",
+    "per_plan",
+    "phone_fixes",
+    "plan_full",
+    "plan_params",
+    "plan_version",
+    "plans_can_vanish",
+    "private_link_notice",
+    "record_change",
+    "resolve_desk",
+    "resolve_workspace",
+    "restore_preview",
+    "restore_refusal",
+    "scroll_to",
+    "scroll_to_top",
+    "session_desk",
+    "settings",
+    "shared_mode",
+    "show_flash",
+    "show_validation_error",
+    "sidebar",
+    "snapshot",
+    "stale_desk_page",
+    "stale_link_page",
+    "step_done",
+    "step_row",
+    "store",
+    "text_key",
+    "today",
+    "unchanged",
+    "undo_notice",
+    "unique_labels",
+    "where_plans_live",
+    "workspace",
 ]  # fmt: skip

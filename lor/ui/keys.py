@@ -38,6 +38,9 @@ CONFIRM_DELETE_KEY = "lor-delete-confirm"  # the delete button whose confirmatio
 UNDO_KEY = "lor-undo"  # (place on the page, Removal): the last delete, kept for the session until undone
 
 
+CHANGE_KEY = "lor-change"  # (place on the page, Change): the last step recorded (a Done, an answer, a reminder)
+
+
 RESTORES_KEY = "lor-restores"  # this session's lor.limits.RecentEvents of restores
 
 

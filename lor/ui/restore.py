@@ -19,7 +19,8 @@ from lor.store import (
 from lor.ui.keys import PREVIEW_KEY, RESTORES_KEY
 from lor.ui.server import shared_mode
 
-BACKUP_LIMIT_HELP = f"A LOR Planner backup file (.json) of at most {MAX_BACKUP_BYTES // 1_000_000} MB."
+BACKUP_LIMIT_MB = MAX_BACKUP_BYTES // 1_000_000
+BACKUP_LIMIT_HELP = f"A LOR Planner backup file (.json) of at most {BACKUP_LIMIT_MB} MB."
 
 
 # -- class mode: restores per minute, the database's size (issue #14.8) ------------------------------------------

@@ -74,6 +74,12 @@ NARROW = 640  # px: Streamlit's own breakpoint for stacking columns
 
 
 PHONE_CSS = f"""<style>
+/* A wide table (the FAQ's portal table) scrolls inside its own box instead of pushing the page sideways. */
+[data-testid="stMarkdownContainer"] table {{ display: block; max-width: 100%; overflow-x: auto; }}
+/* Links in a container keyed "links-…" (the Dashboard's first steps) look like links, not like plain text. */
+[class*="st-key-links-"] [data-testid="stPageLink"] p {{
+  color: var(--primary-color, #0F6E73); text-decoration: underline; text-underline-offset: 0.2em;
+}}
 @media (max-width: {NARROW}px) {{
   [data-testid="stPageLink"] p {{ white-space: normal; overflow: visible; text-overflow: clip; }}
   [data-testid="stPageLink"] a {{ height: auto; align-items: flex-start; }}
@@ -98,7 +104,8 @@ PHONE_JS = f"""<script>(() => {{
 
 
 def phone_fixes() -> None:
-    """On a narrow window: fold the menu once a page is picked, and let link labels wrap (every page calls it)."""
+    """On a narrow window: fold the menu once a page is picked, and let link labels wrap; on every window, wide
+    tables scroll in their own box and links inside a ``links-…`` container are underlined (every page calls it)."""
     st.html(PHONE_CSS)
     st.html(PHONE_JS, unsafe_allow_javascript=True)
 

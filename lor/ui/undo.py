@@ -53,6 +53,11 @@ def _confirm_delete(
     st.session_state.pop(CONFIRM_DELETE_KEY, None)
 
 
+def delete_asked(key: str) -> bool:
+    """True while the delete button ``key`` is asking its question (the first click happened, no answer yet)."""
+    return st.session_state.get(CONFIRM_DELETE_KEY) == key
+
+
 def delete_button(
     ws: Workspace,
     kind: RecordKind,
@@ -77,6 +82,7 @@ def delete_button(
         st.session_state.pop(CONFIRM_DELETE_KEY, None)
         return
     with st.container(border=True, key=f"{key}-confirm"):
+        scroll_to(f"{key}-confirm")  # the question in view, where the student clicked
         show_flash(key)
         st.warning(f"Delete {md(removal.summary())}? You can undo it right after.", icon="🗑️")
         with st.container(horizontal=True):

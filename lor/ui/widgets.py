@@ -17,7 +17,8 @@ from lor.store import (
     Workspace,
 )
 from lor.ui.cache import PLAN_CACHE, plan_version, snapshot
-from lor.ui.notices import FlashKind
+from lor.ui.changes import record_change
+from lor.ui.notices import flash
 
 
 def download_button(
@@ -46,6 +47,8 @@ def download_button(
         data = build()
     (where or st).download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
+
+DATE_FORMAT = "YYYY/MM/DD"  # every st.date_input's format: one way to type a day on every page (Streamlit's default)
 
 LAZY_AFTER = 12  # records in one list; beyond this, each record's inputs wait in a lazy panel
 
@@ -83,32 +86,64 @@ def scroll_to(key: str) -> None:
     )
 
 
+def scroll_to_top() -> None:
+    """Scroll the page back to its top (after a change that replaced the whole page, such as loading the example
+    plan: the old offset would land the student at the bottom of the new page)."""
+    st.html(
+        "<script>setTimeout(() => { const doc = window.parent.document; doc.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\').forEach(e => { e.scrollTop = 0; }); '
+        "(doc.defaultView || window).scrollTo(0, 0); }, 100);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def step_row() -> tuple[Any, Any]:
+    """A plan step's row: its text, and its Done button at the width of its label (a fixed column cut "Done" to
+    "D." at 1024 px), which moves under the text when the row is too narrow for both."""
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    return row.container(width="stretch"), row.container(width="content")
+
+
 def step_done(
-    ws: Workspace, step: Milestone, today: date, *, key: str, text: Any, action: Any, label: str = "Done"
-) -> tuple[FlashKind, str] | None:
+    ws: Workspace,
+    step: Milestone,
+    today: date,
+    *,
+    key: str,
+    text: Any,
+    action: Any,
+    place: str,
+    label: str = "Done",
+) -> bool:
     """Done for one plan step, the same on every page: a button (in ``action``) when the step can be done now,
     else why not yet (a caption in ``text``); nothing on a read-only plan. A click records the step with
-    lor.overview.mark_step_done and returns ("success", what changed) or ("error", why not); else None."""
+    lor.overview.mark_step_done (or the writer's answer) and returns True: the caller reruns, and
+    ``ui.change_notice(place)`` shows what changed, with Undo, or why it could not be done."""
     if ws.read_only:
-        return None
+        return False
     blocker = step_blocker(snapshot(ws), step, today)
     if step.waiting and blocker and blocker.startswith("waiting"):
         # Not the student's move: the writer hasn't answered the ask. Record the answer instead of a Done.
         text.caption("Waiting for their answer.")
-        yes = action.button("They said yes", key=f"{key}-yes", type="primary")
-        no = action.button("They said no", key=f"{key}-no")
+        # Under the step's text, side by side, not in the narrow action column: there the labels were cut to
+        # "They …" at most desktop widths, so yes and no looked alike.
+        with text.container(horizontal=True, wrap=True, gap="small", key=f"{key}-answer"):
+            yes = st.button("They said yes", key=f"{key}-yes", type="primary")
+            no = st.button("They said no", key=f"{key}-no")
         if not (yes or no):
-            return None
+            return False
         try:
-            return "success", record_answer(ws, step, today, yes=yes)
+            record_change(ws, place, lambda: record_answer(ws, step, today, yes=yes))
         except ValueError as exc:
-            return "error", str(exc)
+            flash("error", str(exc), place=f"change-{place}")
+        return True
     if blocker:
         text.caption(f"Not yet: {blocker}")
-        return None
+        return False
     if not action.button(label, key=key, type="primary" if label != "Done" else "secondary"):
-        return None
+        return False
     try:
-        return "success", mark_step_done(ws, step, today)
+        record_change(ws, place, lambda: mark_step_done(ws, step, today))
     except ValueError as exc:
-        return "error", str(exc)
+        flash("error", str(exc), place=f"change-{place}")
+    return True

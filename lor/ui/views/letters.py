@@ -29,6 +29,7 @@ from lor.assignment import (
 from lor.lifecycle import (
     DATE_FIELDS,
     MAX_REMINDERS,
+    THIRD_REMINDER_REASON,
     WAIVER_ADVICE,
     TransitionError,
     brag_sheet_note,
@@ -39,6 +40,7 @@ from lor.lifecycle import (
     move_conversation,
     move_label,
     next_step,
+    one_season,
     remind_conversation,
     reminder_applies,
     reminders_sent,
@@ -63,7 +65,7 @@ from lor.planner import writer_due_day
 from lor.portals import portal_rules
 from lor.sheets import request_sheet_html, request_sheet_markdown, sheet_items
 from lor.store import Workspace
-from lor.text import and_list, letter_title, lines_of, month_day, plural
+from lor.text import and_list, day_text, label_escape, letter_title, lines_of, month_day, name_slug, plural
 
 SELECT_KEY = "letters-select"
 WAIVER_CHOICES = {"undecided": None, "waived": True, "not_waived": False}
@@ -149,34 +151,49 @@ def _reminders(letter: LetterRequest) -> tuple:
     return (letter.status, letter.reminder_1_on, letter.reminder_2_on)
 
 
+def status_place(letter_id: str) -> str:
+    """Where a status or reminder change says what it did (with Undo) or why not: beside its buttons."""
+    return f"letter-{letter_id}-status"
+
+
 def on_move(ws: Workspace, letter_id: str, status: str, drawn: str) -> None:
     letter = _still(ws, letter_id, drawn, _status)
     if letter is None:
         return
+    place = status_place(letter_id)
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
         moved = move_conversation(ws.letters(), letter, status, day)
     except TransitionError as exc:
-        ui.flash("error", f"Not changed: {exc}")
+        ui.flash("error", f"Not changed: {exc}", place=f"change-{place}")
         return
-    ws.save_letters(moved)
     also = f" So are the writer's {plural(len(moved) - 1, 'other letter')}, one conversation." if len(moved) > 1 else ""
-    ui.flash("success", f"Saved: the letter is now “{label(status)}” ({month_day(day)}).{also}")
+
+    def save() -> str:
+        ws.save_letters(moved)
+        return f"Saved: the letter is now “{label(status)}” ({month_day(day)}).{also}"
+
+    ui.record_change(ws, place, save)
 
 
 def on_reminder(ws: Workspace, letter_id: str, drawn: tuple) -> None:
     letter = _still(ws, letter_id, drawn, _reminders)
     if letter is None:
         return
+    place = status_place(letter_id)
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
         reminded = remind_conversation(ws.letters(), letter, day)
     except TransitionError as exc:
-        ui.flash("error", f"Not recorded: {exc}")
+        ui.flash("error", f"Not recorded: {exc}", place=f"change-{place}")
         return
-    ws.save_letters(reminded)
     also = f", for all {len(reminded)} of this writer's letters" if len(reminded) > 1 else ""
-    ui.flash("success", f"Reminder {reminders_sent(reminded[0])} recorded ({month_day(day)}){also}.")
+
+    def save() -> str:
+        ws.save_letters(reminded)
+        return f"Reminder {reminders_sent(reminded[0])} recorded ({month_day(day)}){also}."
+
+    ui.record_change(ws, place, save)
 
 
 def _field(field: str) -> Callable[[LetterRequest], object]:
@@ -381,31 +398,59 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
 def dates_table(letter: LetterRequest) -> None:
     fields = [*DATE_FIELDS.values(), "reminder_1_on", "reminder_2_on"]
     rows = [
-        {"Step": DATE_LABELS.get(f) or label(f.removesuffix("_on")), "Date": getattr(letter, f)}
-        for f in fields
-        if getattr(letter, f)
+        (getattr(letter, f), DATE_LABELS.get(f) or label(f.removesuffix("_on"))) for f in fields if getattr(letter, f)
     ]
-    if rows:
-        st.dataframe(sorted(rows, key=lambda r: r["Date"]), hide_index=True, width="content")
+    if rows:  # dated in the app's own style ("Wed Nov 25, 2026"), in the order the steps happened
+        shown = [{"Step": step, "Date": day_text(day)} for day, step in sorted(rows, key=lambda r: r[0])]
+        st.dataframe(shown, hide_index=True, width="content")
     else:
         st.caption("No steps dated yet.")
 
 
+PACKET_WAITS = (
+    "Mark as packet sent waits for your waiver decision (below, under “Right to see the letter”): the portal asks "
+    "for it with the request, and the packet carries the request to the writer."
+)
+
+
 def status_controls(ws: Workspace, letter: LetterRequest, today: date, *, source: bool = False) -> None:
-    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format="YYYY-MM-DD", width=220)
+    """The status moves, the reminder and the undo moves; each change (with Undo) or refusal is said right under
+    the buttons. A move the letter can't make yet (the packet before the waiver, a third reminder) is greyed out,
+    with why. A letter source (``source``: a committee or department) gets no reminder."""
+    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format=ui.DATE_FORMAT, width=220)
     forward, back = forward_and_back(letter)
-    with st.container(horizontal=True):
+    waits = [PACKET_WAITS] if "packet_sent" in forward and letter.waived is None else []
+    full = reminder_applies(letter) and not source and reminders_sent(letter) >= MAX_REMINDERS
+    if full:
+        waits.append(THIRD_REMINDER_REASON)
+    with st.container(horizontal=True, wrap=True):
         for i, status in enumerate(forward):
+            blocked = status == "packet_sent" and letter.waived is None
             st.button(
                 move_label(letter, status),
                 key=f"letter-{letter.id}-move-{status}",
                 on_click=on_move,
                 args=(ws, letter.id, status, letter.status),
                 type="primary" if i == 0 and status != "withdrawn" else "secondary",
+                disabled=blocked,
+                help=PACKET_WAITS if blocked else None,
             )
+        if reminder_applies(letter) and not source:  # a committee or department gets no reminders
+            st.button(
+                f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
+                key=f"letter-{letter.id}-reminder",
+                on_click=on_reminder,
+                args=(ws, letter.id, _reminders(letter)),
+                icon="🔔",
+                disabled=full,
+                help=THIRD_REMINDER_REASON if full else None,
+            )
+    for reason in waits:
+        st.caption(reason)
+    ui.change_notice(ws, status_place(letter.id))
     if back:
         st.caption("Recorded something by mistake? Undo it:")
-        with st.container(horizontal=True):
+        with st.container(horizontal=True, wrap=True):
             for status in back:
                 st.button(
                     move_label(letter, status),
@@ -414,14 +459,6 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date, *, source
                     args=(ws, letter.id, status, letter.status),
                     type="tertiary",
                 )
-    if reminder_applies(letter) and not source:  # a committee or department gets no reminders
-        st.button(
-            f"Record a reminder sent ({reminders_sent(letter)} of {MAX_REMINDERS} so far)",
-            key=f"letter-{letter.id}-reminder",
-            on_click=on_reminder,
-            args=(ws, letter.id, _reminders(letter)),
-            icon="🔔",
-        )
 
 
 def on_prefill_brag(ws: Workspace, letter_id: str, observed: tuple[str, ...]) -> None:
@@ -474,7 +511,7 @@ def also_for_editor(
     others = {
         a.id: a.name
         for a in apps.values()
-        if a.id != letter.application_id and a.portal == app.portal and a.pathway == app.pathway
+        if a.id != letter.application_id and a.portal == app.portal and a.pathway == app.pathway and one_season(a, app)
     }
     if not others or app.portal in ("other", "Interfolio"):
         return
@@ -579,7 +616,7 @@ def letter_editor(ws: Workspace, letter: LetterRequest, app: Application | None)
             key=key,
             on_change=on_field,
             args=edit_args(ws, letter, "due", key),
-            format="YYYY-MM-DD",
+            format=ui.DATE_FORMAT,
         )
     key = sync(f"letter-{letter.id}-notes", letter.notes)
     st.text_area("Notes", key=key, on_change=on_field, args=edit_args(ws, letter, "notes", key))
@@ -701,8 +738,8 @@ def assignment_grid(ws: Workspace, app: Application, letters: list[LetterRequest
                 key = sync(f"assign-{app.id}-{part}-{letter.id}", letter.id in program.assigned)
                 col.checkbox(
                     # The label is hidden on the grid (the column says whose letter it is) but it is what a screen
-                    # reader reads, and what a phone shows when the columns stack (NARROW_CSS).
-                    f"{ui.md(name)}'s letter to {ui.md(program.name)}",
+                    # reader reads, from the raw string: label_escape leaves a name's dots and dashes alone.
+                    f"{label_escape(name)}'s letter to {label_escape(program.name)}",
                     key=key,
                     label_visibility="collapsed",
                     on_change=on_assign,
@@ -737,7 +774,9 @@ def add_program_form(ws: Workspace, app: Application, *, lazy: bool = False) -> 
             return
         with st.form(f"program-{app.id}-form", clear_on_submit=True, border=False):
             name = st.text_input("Program name", key=f"program-{app.id}-name")
-            deadline = st.date_input("Its deadline (optional)", value=None, key=f"program-{app.id}-deadline")
+            deadline = st.date_input(
+                "Its deadline (optional)", value=None, key=f"program-{app.id}-deadline", format=ui.DATE_FORMAT
+            )
             limit = st.number_input(
                 f"Most letters it takes (default for {label(app.portal)})",
                 min_value=1,
@@ -783,7 +822,9 @@ def edit_program_form(ws: Workspace, app: Application, *, lazy: bool = False) ->
         with st.form(f"program-{app.id}-edit-form", border=False):
             k = f"program-{app.id}-edit-{ui.text_key(chosen)}"
             name = st.text_input("Program name", value=program.name, key=f"{k}-name")
-            deadline = st.date_input("Its deadline (optional)", value=program.deadline, key=f"{k}-deadline")
+            deadline = st.date_input(
+                "Its deadline (optional)", value=program.deadline, key=f"{k}-deadline", format=ui.DATE_FORMAT
+            )
             limit = st.number_input(
                 "Most letters it takes", min_value=1, max_value=10, value=program.max_letters, key=f"{k}-max"
             )
@@ -814,7 +855,7 @@ def request_sheets(ws: Workspace, letters: list[LetterRequest], ctx: Context) ->
         left, mid, right = st.columns([3, 1, 1])
         count = len(items)
         left.markdown(f"**{ui.md(mentor.name)}** · {plural(count, 'letter')}")
-        stem = f"letter-request-{mentor.id}-{today.isoformat()}"
+        stem = f"letter-request-{name_slug(mentor.name)}-{today.isoformat()}"  # three sheets told apart in Downloads
         mid.download_button(
             "HTML (print)",
             partial(

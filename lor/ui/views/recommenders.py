@@ -70,7 +70,7 @@ from lor.seasons import (
 )
 from lor.sources import source_line
 from lor.store import Workspace
-from lor.text import a_or_an, and_list, lines_of, plural, short_date
+from lor.text import a_or_an, and_list, day_text, lines_of, plural, short_date
 from lor.timing import goal_talk_nudge
 
 APP_KEY = "recommenders-application"
@@ -270,6 +270,7 @@ def _application_form(ws: Workspace, today: date) -> None:
             help="Empty: the day the portal's programs or schools start reviewing, less a margin, from its "
             "calendar for the season (published, or estimated from the last published season). Each program's "
             "own dates can be added on the Letters page.",
+            format=ui.DATE_FORMAT,
         )
         academic = st.checkbox(
             "Academic programs",
@@ -321,7 +322,14 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
     def not_past(updated: Application) -> str | None:
         return deadline_problem(updated.deadline, today)
 
-    with st.expander("Edit this application (changes save at once)", icon="✏️", expanded=not application.specialty):
+    # Keyed, so a change made in it (a specialty chosen, which flips ``expanded``) or the Delete question's rerun
+    # leaves it open: a keyless panel whose arguments change is drawn anew, closed.
+    with st.expander(
+        "Edit this application (changes save at once)",
+        icon="✏️",
+        expanded=not application.specialty,
+        key=f"{k}-edit-panel",
+    ):
         edit(st.text_input, "Name", "name")
         cols = list(st.columns(3))
         with cols[0]:
@@ -371,9 +379,21 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
             )
         bound(st.text_area, "Notes", ws, application, "notes", f"{k}-notes")
         st.caption("Programs, their own due dates and letter limits are on the Letters page, under Assign to programs.")
-        ui.delete_button(
-            ws, "application", application.id, key=f"{k}-delete", label="Delete this application", place="application"
-        )
+        if not ui.delete_asked(f"{k}-delete"):
+            delete_application_button(ws, application)
+    if ui.delete_asked(f"{k}-delete"):  # the question outside the panel: the click's rerun closes the panel
+        delete_application_button(ws, application)
+
+
+def delete_application_button(ws: Workspace, application: Application) -> None:
+    ui.delete_button(
+        ws,
+        "application",
+        application.id,
+        key=f"application-{application.id}-delete",
+        label="Delete this application",
+        place="application",
+    )
 
 
 # -- mentors ------------------------------------------------------------------------------------------
@@ -429,6 +449,7 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
             max_value=today,
             key="mentor-last-worked",
             help=FACTOR_HELP["last_worked"],
+            format=ui.DATE_FORMAT,
         )
         rotation_end = cols[1].date_input(
             "Rotation ends (or ended)",
@@ -436,6 +457,7 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
             max_value=today + timedelta(days=730),
             key="mentor-rotation-end",
             help=FACTOR_HELP["rotation_end"],
+            format=ui.DATE_FORMAT,
         )
         degree = cols[2].selectbox(
             "Degree", DEGREES, format_func=label, key="mentor-degree", help=FACTOR_HELP["degree"]
@@ -499,6 +521,7 @@ def add_source_form(ws: Workspace, today: date) -> None:
                 key="source-intake",
                 help="Registration, your statement, the individual letters it gathers. Empty: the usual date for "
                 "its kind, which the plan marks as a placeholder.",
+                format=ui.DATE_FORMAT,
             )
             if not st.form_submit_button("Add it", key="source-add", type="primary"):
                 return
@@ -598,7 +621,9 @@ def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool
         k = f"mentor-{mentor.id}-touchpoint"
         with st.form(k, clear_on_submit=True):
             cols = st.columns([1, 1, 2])
-            day = cols[0].date_input("Date", value=today, min_value=EARLIEST, max_value=today, key=f"{k}-day")
+            day = cols[0].date_input(
+                "Date", value=today, min_value=EARLIEST, max_value=today, key=f"{k}-day", format=ui.DATE_FORMAT
+            )
             kind = cols[1].selectbox("Kind", TOUCHPOINT_KINDS, format_func=label, key=f"{k}-kind")
             note = cols[2].text_input("Note", key=f"{k}-note", placeholder="Asked for feedback on my notes")
             if not st.form_submit_button("Log contact", key=f"{k}-add"):
@@ -728,7 +753,13 @@ def mentor_card(
         role = label(mentor.role) + (f" · {label(mentor.specialty)}" if mentor.specialty else "")
         cols[0].markdown(f"**{ui.md(mentor.name)}** · {role}")
         source = mentor.letter_source  # a committee or department: an office, not a relationship to score
+        # Said no to this application (and no letter for it since): marked, and offered no new letter for it.
+        declined = (
+            [r for r in all_letters if r.mentor_id == mentor.id and r.status == "declined"] if not letters else []
+        )
         with cols[1]:
+            if declined:
+                st.badge("Declined", color="red", icon="🚫")
             if source:
                 st.badge("Letter source", color="gray")
             else:
@@ -768,7 +799,14 @@ def mentor_card(
             if letters:
                 st.caption(", ".join(f"{label(r.letter_type)}: {label(r.status)}" for r in letters))
             return
-        letter_controls(ws, mentor, application, letters, lazy=lazy)
+        if declined:
+            when = f" on {day_text(declined[0].declined_on)}" if declined[0].declined_on else ""
+            st.caption(
+                f"Said no to a letter for this application{when}, so they are not suggested for it again. If you "
+                "recorded that by mistake, undo it on Letters."
+            )
+        else:
+            letter_controls(ws, mentor, application, letters, lazy=lazy)
         # The edit inputs are drawn only while their panel is open, at every plan size: about 15 inputs per writer
         # were most of this page's cost, on the server and in the browser (opening the panel reruns the card alone).
         edit_mentor(ws, mentor, today, place=place, lazy=True)

@@ -45,7 +45,7 @@ from lor.overview import step_when
 from lor.planner import this_week
 from lor.sources import source_line
 from lor.store import Workspace
-from lor.text import and_list, day_text, file_slug, plural, step_label
+from lor.text import and_list, day_text, name_slug, plural, step_label
 from lor.timeline import Timeline, timeline_of
 from lor.timing import timing
 
@@ -103,13 +103,11 @@ SEVERITY_WORDS = {"avoid": "Avoid: never ask then", "caution": "Caution: ask the
 def week_row(ws: Workspace, step: Milestone, today: date) -> None:
     """One step due this week: when (overdue ones with the day they were planned for), what, and Done when
     it can be done now."""
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = ui.step_row()
     left.markdown(f"**{ui.md(step_when(step, today))}** · {ui.md(step.title)}")
     if step.note:
         left.caption(ui.md(step.note))
-    outcome = ui.step_done(ws, step, today, key=f"tl-done-{step.uid}", text=left, action=right)
-    if outcome:
-        ui.flash(*outcome)
+    if ui.step_done(ws, step, today, key=f"tl-done-{step.uid}", text=left, action=right, place="timeline-week"):
         st.rerun()
 
 
@@ -184,6 +182,7 @@ def planner_notes(drawn: Timeline) -> None:
 def this_week_section(ws: Workspace, drawn: Timeline, today: date) -> None:
     """The steps due in the next 7 days, overdue first, each with Done; a long week keeps the rest in a panel."""
     st.subheader("This week")
+    ui.change_notice(ws, "timeline-week")  # what a Done here changed, with Undo
     week = this_week(drawn.milestones, today)
     if not week:
         st.write("Nothing is due in the next 7 days. 🎉")
@@ -266,14 +265,19 @@ def step_details(ws: Workspace, selected: Milestone, today: date) -> None:
             st.success("Done ✓")
         if ws.read_only:
             return
+        ui.change_notice(ws, "timeline-event")  # what Mark done changed, with Undo
         left, right = st.columns(2)
-        if not selected.done:
-            outcome = ui.step_done(
-                ws, selected, today, key="timeline-event-done", text=st, action=left, label="Mark done"
-            )
-            if outcome:
-                ui.flash(*outcome)
-                st.rerun()
+        if not selected.done and ui.step_done(
+            ws,
+            selected,
+            today,
+            key="timeline-event-done",
+            text=st,
+            action=left,
+            label="Mark done",
+            place="timeline-event",
+        ):
+            st.rerun()
         if right.button("Close", key="timeline-event-close"):
             st.session_state.pop(SELECTED_KEY, None)
             st.rerun()
@@ -284,7 +288,8 @@ def year_section(ws: Workspace, today: date) -> None:
     st.subheader("The year at a glance")
     whose = "the student's" if ws.read_only else "your"
     st.caption(
-        f"Each square is a day: shaded when {whose} writers are busy (hover for the reason), with {whose} steps on top."
+        f"Each square is a day: shaded when {whose} writers are busy (hover over a day, or tap it on a phone, for "
+        f"the reason), with {whose} steps on top."
     )
     for which, key in (("year", "timeline-year-chart"), ("year-stacked", "timeline-year-chart-stacked")):
         st.plotly_chart(figure(ws, today, which), width="stretch", config={"displayModeBar": False}, key=key)
@@ -364,7 +369,7 @@ def downloads_section(ws: Workspace, drawn: Timeline, today: date, *, lazy: bool
                     partial(milestones_to_ics, steps, calendar_name=f"LOR plan: {mentor.name}"),
                     kind="writer-ics",
                     args=(today, mentor.id),
-                    file_name=f"lor-plan-{file_slug(mentor.name)}-{stamp}.ics",
+                    file_name=f"lor-plan-{name_slug(mentor.name)}-{stamp}.ics",
                     mime="text/calendar",
                     key=f"timeline-ics-{mentor.id}",
                 )
@@ -437,8 +442,12 @@ def move_period_form(ws: Workspace, busy: BusyChoices, today: date) -> None:
     shown_dates = busy.moved.get(f"{move_key}:{move_year}") or default_period(move_key, move_year)
     first, last = (shown_dates.start, shown_dates.end) if shown_dates else (today, today)
     cols = list(st.columns(2))
-    new_first = cols[0].date_input("First day", value=first, key=f"timeline-move-{move_key}-{move_year}-start")
-    new_last = cols[1].date_input("Last day", value=last, key=f"timeline-move-{move_key}-{move_year}-end")
+    new_first = cols[0].date_input(
+        "First day", value=first, key=f"timeline-move-{move_key}-{move_year}-start", format=ui.DATE_FORMAT
+    )
+    new_last = cols[1].date_input(
+        "Last day", value=last, key=f"timeline-move-{move_key}-{move_year}-end", format=ui.DATE_FORMAT
+    )
     if st.button("Save these dates", key="timeline-move-save"):
         try:
             BusyPeriod(name=period_names[move_key], start=new_first, end=new_last)
@@ -649,8 +658,8 @@ def custom_periods(ws: Workspace, busy: BusyChoices, today: date) -> None:
     with st.form("timeline-custom-form", clear_on_submit=True):
         name = st.text_input("What is it?", key="timeline-custom-name", placeholder="e.g. Department retreat")
         cols = list(st.columns(2))
-        first = cols[0].date_input("First day", value=today, key="timeline-custom-start")
-        last = cols[1].date_input("Last day", value=today, key="timeline-custom-end")
+        first = cols[0].date_input("First day", value=today, key="timeline-custom-start", format=ui.DATE_FORMAT)
+        last = cols[1].date_input("Last day", value=today, key="timeline-custom-end", format=ui.DATE_FORMAT)
         cols = list(st.columns(2))
         severity = cols[0].selectbox(
             "How busy",
@@ -716,8 +725,8 @@ def writer_busy_form(ws: Workspace, mentors: list[Mentor], today: date) -> None:
         )
         name = cols[1].text_input("What is it?", key="timeline-mentor-busy-name", placeholder="e.g. On service")
         cols = list(st.columns(3))
-        first = cols[0].date_input("First day", value=today, key="timeline-mentor-busy-start")
-        last = cols[1].date_input("Last day", value=today, key="timeline-mentor-busy-end")
+        first = cols[0].date_input("First day", value=today, key="timeline-mentor-busy-start", format=ui.DATE_FORMAT)
+        last = cols[1].date_input("Last day", value=today, key="timeline-mentor-busy-end", format=ui.DATE_FORMAT)
         severity = cols[2].selectbox(
             "How busy",
             ["avoid", "caution"],
