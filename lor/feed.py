@@ -64,23 +64,25 @@ class FeedReply:
 
 
 class FeedBodies:
-    """The last few feeds built, by (plan, version, day): a poll of an unchanged plan builds nothing. Thread-safe."""
+    """The feed last built for each of the most recently fetched plans, with the (version, day) it was built for: a
+    poll of an unchanged plan builds nothing, and an old version is dropped, not kept. Thread-safe."""
 
-    def __init__(self, size: int = 64):
-        self.size = size
-        self._bodies: OrderedDict[tuple[str, int, date], FeedBody] = OrderedDict()
+    def __init__(self, plans: int = 64):
+        self.plans = plans
+        self._bodies: OrderedDict[str, tuple[tuple[int, date], FeedBody]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int, date], build: Callable[[], FeedBody]) -> FeedBody:
+    def get(self, plan_id: str, version: tuple[int, date], build: Callable[[], FeedBody]) -> FeedBody:
         with self._lock:
-            found = self._bodies.get(key)
-            if found is not None:
-                self._bodies.move_to_end(key)
-                return found
+            found = self._bodies.get(plan_id)
+            if found is not None and found[0] == version:
+                self._bodies.move_to_end(plan_id)
+                return found[1]
         made = build()
         with self._lock:
-            self._bodies[key] = made
-            while len(self._bodies) > self.size:
+            self._bodies[plan_id] = (version, made)
+            self._bodies.move_to_end(plan_id)
+            while len(self._bodies) > self.plans:
                 self._bodies.popitem(last=False)
         return made
 
@@ -153,7 +155,7 @@ def answer(
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return FeedBody(body, etag, _last_modified(opened.changed, today))
 
-    made = BODIES.get((opened.workspace.id, opened.version, today), build)
+    made = BODIES.get(opened.workspace.id, (opened.version, today), build)
     headers = {
         "ETag": made.etag,
         "Last-Modified": format_datetime(made.last_modified, usegmt=True),
