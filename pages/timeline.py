@@ -8,6 +8,7 @@ import streamlit as st
 
 from lor import ui
 from lor.models import PlanSettings
+from lor.ui.views import feed
 from lor.ui.views import timeline as view
 
 ws = ui.page_header(
@@ -39,6 +40,8 @@ if letters:
 view.pictures(ws, today)
 if drawn.milestones:
     view.downloads_section(ws, drawn, today, lazy=lazy)
+if not ws.read_only and ws.saved:  # the feed link is the student's own: an advisor never sees or replaces it
+    feed.feed_section(ws)
 
 st.subheader("Settings")
 view.buffer_setting(ws, settings.buffer_days)

@@ -23,6 +23,7 @@ from lor.store.store import (
     NEVER_WRITTEN_GRACE,
     PURGE_EVERY,
     UNUSED_AFTER,
+    FeedPlan,
     Purged,
     Store,
     class_database_line,
@@ -36,7 +37,7 @@ from lor.store.workspace import LOCAL_WORKSPACE, DeskInfo, DeskView, Workspace, 
 __all__ = [
     "ABANDONED_AFTER", "EMPTY_DESK_AFTER", "LINK_GONE", "LOCAL_WORKSPACE", "MAX_BACKUP_BYTES", "MAX_PLAN_CHARS",
     "NEVER_WRITTEN_GRACE", "PURGE_EVERY", "SCHEMA", "UNUSED_AFTER", "CreationRefused", "DatabaseUnavailable", "Desk",
-    "DeskFull", "DeskInfo", "DeskMember", "DeskView", "LinkGone", "Purged", "Store", "Workspace", "backup_text",
-    "class_database_line", "confusable_ids", "copy_plans", "hash_token", "narrowed", "new_token", "open_store",
-    "parse_backup", "size_text", "store_at",
+    "DeskFull", "DeskInfo", "DeskMember", "DeskView", "FeedPlan", "LinkGone", "Purged", "Store", "Workspace",
+    "backup_text", "class_database_line", "confusable_ids", "copy_plans", "hash_token", "narrowed", "new_token",
+    "open_store", "parse_backup", "size_text", "store_at",
 ]  # fmt: skip

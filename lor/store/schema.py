@@ -207,6 +207,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "from one its advisor left.",
         (AddColumn("desks", Column("opened")),),
     ),
+    Migration(
+        "m005_feed",
+        "Each plan's private calendar feed link (read-only, its hash only, like the other links); NULL while off.",
+        (AddColumn("workspaces", Column("feed_hash")), CreateIndex("workspaces", ("feed_hash",), unique=True)),
+    ),
 )
 
 

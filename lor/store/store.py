@@ -250,8 +250,9 @@ class Store:
             holds = next(iter(db.query(sql, [value, ws.id])), None) is not None
         else:
             if row is None:
-                row = next(iter(db.query("SELECT edit_hash, view_hash FROM workspaces WHERE id = $1", [ws.id])), None)
-            stored = row[f"{kind}_hash"] if row and kind in ("edit", "view") else None
+                sql = "SELECT edit_hash, view_hash, feed_hash FROM workspaces WHERE id = $1"
+                row = next(iter(db.query(sql, [ws.id])), None)
+            stored = row[f"{kind}_hash"] if row and kind in ("edit", "view", "feed") else None
             holds = isinstance(stored, str) and hmac.compare_digest(stored, value)
         if not holds:
             ws.change_lost = ws.change_lost or writing
@@ -333,6 +334,45 @@ class Store:
         with self._db() as db:
             row = next(iter(db.query("SELECT view_hash FROM workspaces WHERE id = $1", [ws.id])), None)
         return bool(row and row["view_hash"])
+
+    # -- calendar feeds: a read-only link a calendar app polls (lor.feed) --------------------------
+
+    def new_feed_link(self, ws: Workspace) -> str:
+        """Make the plan's calendar feed link, or replace it (the old one stops working). Returns the new token."""
+        token = new_token()
+        with self._write(ws) as db:
+            db.execute("UPDATE workspaces SET feed_hash = $1 WHERE id = $2", [hash_token(token), ws.id])
+        return token
+
+    def turn_off_feed(self, ws: Workspace) -> None:
+        """Turn the calendar feed off until a new link is made."""
+        ws._check_writable()
+        if not ws.saved:
+            return
+        with self._write(ws) as db:
+            db.execute("UPDATE workspaces SET feed_hash = NULL WHERE id = $1", [ws.id])
+
+    def has_feed(self, ws: Workspace) -> bool:
+        """True when the plan has a working calendar feed link."""
+        with self._db() as db:
+            row = next(iter(db.query("SELECT feed_hash FROM workspaces WHERE id = $1", [ws.id])), None)
+        return bool(row and row["feed_hash"])
+
+    def open_feed(self, token: str) -> FeedPlan:
+        """The plan a calendar feed token opens, read-only, with its version and when it last changed.
+
+        Raises KeyError for an unknown, replaced, turned-off or malformed token: one message for all of them.
+        """
+        if not isinstance(token, str) or not 16 <= len(token) <= 128:
+            raise KeyError("this link does not open any calendar")
+        digest = hash_token(token)
+        with self._db() as db:
+            sql = "SELECT id, version, changed, created FROM workspaces WHERE feed_hash = $1"
+            row = next(iter(db.query(sql, [digest])), None)
+        if row is None:
+            raise KeyError("this link does not open any calendar")
+        ws = Workspace(self, row["id"], read_only=True, access=("feed", digest))
+        return FeedPlan(ws, int(row["version"]), row["changed"] or row["created"])
 
     def workspace_count(self) -> int:
         """How many workspaces the database holds (for the instructor's view and the load test)."""
@@ -584,6 +624,16 @@ class Store:
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(len(columns))})",
                     [[row[c] for c in columns] for row in rows[table]],
                 )
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """What a calendar feed token opens: the plan (read-only), its version (bumped by every write) and the time
+    (ISO text, UTC) it last changed."""
+
+    workspace: Workspace
+    version: int
+    changed: str
 
 
 @dataclass(frozen=True)

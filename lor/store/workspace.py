@@ -148,7 +148,7 @@ class Workspace:
         if not self.saved:
             return 0
         with self.store._db() as db:
-            sql = "SELECT version, edit_hash, view_hash FROM workspaces WHERE id = $1"
+            sql = "SELECT version, edit_hash, view_hash, feed_hash FROM workspaces WHERE id = $1"
             row = next(iter(db.query(sql, [self.id])), None)
             self.store._check_access(db, self, row)
         return row["version"] if row else 0
