@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -82,7 +82,7 @@ def source_line(source: str, checked: str) -> str:
     return f"{text} · checked {checked_label(checked)}" if checked else text
 
 
-def sources_caption(sources: list[str], checked: str) -> str:
+def sources_caption(sources: Sequence[str], checked: str) -> str:
     """A guidance card's full caption, web addresses kept: "Unverified: … · Sources: … · checked Nov 2026"
     (an item of `sources` that starts with "Unverified" goes first, as in ``source_line``)."""
     notes = [s for s in sources if re.match(r"\s*unverified\b", s, re.IGNORECASE)]

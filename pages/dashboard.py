@@ -159,11 +159,11 @@ with left:
 
 with right:
     counts = ov.status_counts()
-    shown = [s for s in STATUSES if counts[s]]
-    if shown:  # no heading over an empty section
+    present = [s for s in STATUSES if counts[s]]
+    if present:  # no heading over an empty section
         st.subheader("Letters by status")
         with st.container(horizontal=True, wrap=True, gap="medium"):  # in the pipeline's order on a phone too
-            for status in shown:
+            for status in present:
                 st.metric(label(status), counts[status], width=110)
 
     waiting = ov.waiting_on()

@@ -62,10 +62,10 @@ with tab_letters:
             chosen = st.selectbox(
                 "Letter",
                 list(by_id),
-                format_func=titles.get,
+                format_func=lambda i: titles.get(i, i),
                 key=SELECT_KEY,
             )
-            detail(ws, by_id[chosen], ctx, letters)
+            detail(ws, by_id[str(chosen)], ctx, letters)
 
 with tab_assign:
     if tab_assign.open is not False:

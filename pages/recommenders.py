@@ -37,7 +37,7 @@ ids = [a.id for a in applications]
 if st.session_state.get(APP_KEY) not in ids and ids:
     st.session_state[APP_KEY] = ids[0]
 by_id = {a.id: a for a in applications}
-prepare_forms(today, by_id.get(st.session_state.get(APP_KEY)))
+prepare_forms(today, by_id.get(str(st.session_state.get(APP_KEY, ""))))
 add_application_form(ws, today, expanded=not applications)
 ui.undo_notice(ws, "application")
 if not applications:
@@ -48,7 +48,7 @@ if not applications:
     st.stop()
 
 names = ui.unique_labels({a.id: a.name for a in applications})
-chosen = by_id[st.selectbox("Application", ids, format_func=names.get, key=APP_KEY)]
+chosen = by_id[str(st.selectbox("Application", ids, format_func=lambda i: names.get(i, i), key=APP_KEY))]
 application_caption(chosen)
 edit_application(ws, chosen, today)
 

@@ -118,7 +118,7 @@ st.write(
 )
 ov = ui.overview(ws, today)
 # Each file is made once per version of the plan (ui.download_button), not on every run of the page.
-cols = st.columns(3)
+files = st.columns(3)
 ui.download_button(
     ws,
     "Download report (HTML)",
@@ -128,7 +128,7 @@ ui.download_button(
     file_name=f"lor-report-{stamp}.html",
     mime="text/html",
     key="share-report",
-    where=cols[0],
+    where=files[0],
 )
 names = ov.mentor_names | ov.application_names
 ui.download_button(
@@ -139,7 +139,7 @@ ui.download_button(
     file_name=f"lor-letters-{stamp}.csv",
     mime="text/csv",
     key="share-letters-csv",
-    where=cols[1],
+    where=files[1],
 )
 ui.download_button(
     ws,
@@ -150,7 +150,7 @@ ui.download_button(
     file_name=f"lor-timeline-{stamp}.csv",
     mime="text/csv",
     key="share-plan-csv",
-    where=cols[2],
+    where=files[2],
 )
 st.caption("Open the report in your browser and print it to PDF; it is laid out for paper.")
 
