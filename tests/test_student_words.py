@@ -1,0 +1,99 @@
+"""The student review of Nov 2026, findings 8 and 15–19, and the committee leftovers: what the student and the writer
+read in the drafts, the request sheets, the report and the pages when a date is estimated, a portal isn't open yet,
+or a letter goes to a committee.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from plan_dates import TODAY
+
+from lor.messages import draft
+from lor.models import Application, LetterRequest, Mentor
+from lor.seasons import NEXT_SEASON, resolve_season, season_caption, season_dates
+from lor.sheets import request_sheet_html, request_sheet_markdown
+
+
+def _eras_im() -> Application:
+    season, due, problem = resolve_season("ERAS", "residency", NEXT_SEASON, None, TODAY)
+    assert problem is None and (season, due) == (2028, date(2027, 9, 1))
+    return Application(
+        name="Internal medicine",
+        pathway="residency",
+        specialty="internal_medicine",
+        portal="ERAS",
+        season=season,
+        deadline=due,
+    )
+
+
+SUB_I = Mentor(name="Dr. Sara Patel", role="attending", setting="rotation", specialty="internal_medicine")
+
+
+def _letter(app: Application, status: str = "agreed", **fields: object) -> LetterRequest:
+    return LetterRequest(mentor_id=SUB_I.id, application_id=app.id, status=status, **fields)
+
+
+# Finding 8 and 16: an early ask says the portal isn't open yet, and an estimated due date says so -----------------
+
+
+@pytest.mark.parametrize("kind", ["ask_email", "ask_in_person", "thanks_yes"])
+def test_an_ask_months_before_the_portal_opens_says_when_the_request_will_come(kind):
+    app = _eras_im()
+    body = draft(kind, student=None, mentor=SUB_I, application=app, letter=_letter(app), today=TODAY).body
+    # Before: "Letters are due Wednesday, September 1, 2027" as fact, and the secure link of an email that won't
+    # exist for seven months.
+    assert "about Wednesday, September 1, 2027 (not yet published)" in body
+    assert "Letters are due Wednesday" not in body and "Please submit by: Wednesday" not in body
+    assert "ERAS opens for this season in June 2027" in body and "portal request" in body
+
+
+def test_a_reminder_subject_and_body_call_the_estimated_date_about():
+    app = _eras_im()
+    letter = _letter(app, status="packet_sent", packet_sent_on=TODAY)
+    reminder = draft("reminder_1", student=None, mentor=SUB_I, application=app, letter=letter, today=TODAY)
+    assert reminder.subject == "A gentle reminder: letter due about Sep 1, 2027"
+    assert "is due about Wednesday, September 1, 2027 (not yet published)" in reminder.body
+
+
+def test_a_published_or_own_date_is_stated_plainly_and_an_open_portal_is_not_announced():
+    app = _eras_im().model_copy(update={"deadline": date(2027, 8, 20)})  # the student's own date
+    body = draft("ask_email", student=None, mentor=SUB_I, application=app, letter=_letter(app), today=TODAY).body
+    assert "Letters are due Friday, August 20, 2027." in body and "not yet published" not in body
+    june = date(2027, 6, 20)  # ERAS 2028 opened on June 2, 2027
+    body = draft("thanks_yes", student=None, mentor=SUB_I, application=app, letter=_letter(app), today=june).body
+    assert "opens for this season" not in body
+
+
+def test_the_request_sheet_gives_the_estimated_date_and_when_the_portal_opens():
+    app = _eras_im()
+    items = [(_letter(app), app)]
+    md = request_sheet_markdown(None, SUB_I, items, today=TODAY)
+    assert "**First due date: about Wed Sep 1, 2027 (not yet published)**" in md
+    assert "- **When:** ERAS opens for this season in June 2027. I'll send the portal request when it opens" in md
+    page = request_sheet_html(None, SUB_I, items, today=TODAY)
+    assert "First due date: about Wed Sep 1, 2027 (not yet published)" in page
+    assert "ERAS opens for this season in June 2027" in page
+
+
+# Finding 15: the caption of an application with its own date names the season's date with its noun and year --------
+
+
+def test_the_caption_of_an_own_date_names_the_seasons_date_in_full():
+    app = _eras_im().model_copy(update={"deadline": date(2027, 8, 20)})
+    caption = season_caption(app)
+    # Before: "the season's is Sep 1, estimated".
+    assert caption.endswith("(your own date; the season's date is Sep 1, 2027, estimated)"), caption
+
+
+# Finding 19: the ERAS 2028 estimate says why it copies ERAS 2026 -------------------------------------------------
+
+
+def test_the_eras_estimate_says_the_2027_dates_were_looked_for_and_not_found():
+    text = season_dates("ERAS", "residency", 2028).explained()
+    assert "estimated from ERAS 2026" in text
+    assert "ERAS 2027's dates were not found when the app's data was last checked" in text
+    # The season right after the latest published one has nothing in between to explain.
+    assert "not found" not in season_dates("ERAS", "residency", 2027).explained()
