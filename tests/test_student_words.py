@@ -97,3 +97,56 @@ def test_the_eras_estimate_says_the_2027_dates_were_looked_for_and_not_found():
     assert "ERAS 2027's dates were not found when the app's data was last checked" in text
     # The season right after the latest published one has nothing in between to explain.
     assert "not found" not in season_dates("ERAS", "residency", 2027).explained()
+
+
+# The committee leftovers: a writer's other letters and the request sheet name the committee, not the portal --------
+
+
+def _premed_with_do(tmp_path):
+    from test_premed_committee import build_premed
+
+    from lor.store import Store
+
+    premed = build_premed(Store(tmp_path / "plan.db").default_workspace())
+    do = Application(name="DO schools", pathway="medical_school", portal="AACOMAS", deadline=date(2027, 6, 15))
+    ana = premed.writers["Dr. Ana Ortiz"]
+    return premed, do, ana, LetterRequest(mentor_id=ana.id, application_id=do.id, status="agreed")
+
+
+def test_the_packet_lists_a_committee_bound_letter_with_the_committee_and_its_date(tmp_path):
+    premed, do, ana, do_letter = _premed_with_do(tmp_path)
+    md_letter = premed.letter("Dr. Ana Ortiz")
+    mentors = {m.id: m for m in premed.ws.mentors()}
+    body = draft(
+        "thanks_yes",
+        student=None,
+        mentor=ana,
+        application=do,
+        letter=do_letter,
+        today=TODAY,
+        others=[(md_letter, premed.md)],
+        committees=mentors,
+    ).body
+    # Before: "- Narrative letter for MD schools (AMCAS), by Friday, June 11, 2027".
+    line = "- Narrative letter for MD schools: to Example College Pre-Health Committee, by Monday, February 1, 2027"
+    assert line in body
+    assert "(AMCAS)" not in body
+
+
+def test_a_committee_bound_sheet_says_the_letter_goes_to_the_committee(tmp_path):
+    premed, _, ana, _ = _premed_with_do(tmp_path)
+    items = [(premed.letter("Dr. Ana Ortiz"), premed.md)]
+    committees = {premed.committee.id: premed.committee}
+    md = request_sheet_markdown(None, ana, items, today=TODAY, committees=committees)
+    # Before: "Version: General (the same letter goes to every program)".
+    assert "every program" not in md
+    assert "- **Version:** One letter, sent to Example College Pre-Health Committee for my committee letter" in md
+
+
+def test_the_score_help_no_longer_promises_a_committee_a_neutral_50():
+    from lor.scoring import scoring_help
+
+    text = scoring_help()
+    # Before: "it gets a neutral 50 (*possible*)", a number the committee's card no longer shows.
+    assert "neutral" not in text and "gets a neutral 50" not in text
+    assert "its card says *Letter source*" in text

@@ -357,6 +357,7 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
             today=ctx.today,
             others=ctx.others(letter),
             via=ctx.mentors.get(letter.via or ""),
+            committees=ctx.mentors,
         )
     except ValueError as exc:
         st.warning(ui.md(str(exc)))
