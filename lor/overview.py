@@ -28,6 +28,7 @@ from lor.models import (
 )
 from lor.planner import committee_due, letter_source, this_week, workspace_milestones, writer_due_day
 from lor.scoring import rank_mentors
+from lor.seasons import due_is_estimate
 from lor.text import due_words, plural, short_date
 
 
@@ -88,6 +89,8 @@ class Overview:
         """How far off the application's dates are, nearest first: "Example College Pre-Health Committee's
         deadline in 68 days (Feb 1, 2027) · letters due in 198 days"."""
         letters = due_words(self.days_left(application))
+        if due_is_estimate(application, application.deadline):
+            letters += " (an estimated date)"
         near = self.nearest_due(application)
         if near is None:
             return letters

@@ -150,3 +150,24 @@ def test_the_score_help_no_longer_promises_a_committee_a_neutral_50():
     # Before: "it gets a neutral 50 (*possible*)", a number the committee's card no longer shows.
     assert "neutral" not in text and "gets a neutral 50" not in text
     assert "its card says *Letter source*" in text
+
+
+# Finding 16: the Dashboard and the advisor report say the due date is estimated ------------------------------------
+
+
+def test_the_dashboard_and_the_report_call_an_estimated_due_date_estimated(tmp_path):
+    from lor.overview import overview_of
+    from lor.report import advisor_report_html
+    from lor.store import Store
+
+    ws = Store(tmp_path / "plan.db").default_workspace()
+    app = _eras_im()
+    ws.save_application(app)
+    ov = overview_of(ws, TODAY)
+    # Before: "letters due in 280 days", as if the date were published.
+    assert ov.due_line(app) == "letters due in 280 days (an estimated date)"
+    page = advisor_report_html(ov)
+    assert "about Wed Sep 1, 2027 (not yet published)" in page
+    own = app.model_copy(update={"deadline": date(2027, 8, 20)})
+    ws.save_application(own)
+    assert overview_of(ws, TODAY).due_line(own) == "letters due in 268 days"
