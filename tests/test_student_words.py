@@ -171,3 +171,54 @@ def test_the_dashboard_and_the_report_call_an_estimated_due_date_estimated(tmp_p
     own = app.model_copy(update={"deadline": date(2027, 8, 20)})
     ws.save_application(own)
     assert overview_of(ws, TODAY).due_line(own) == "letters due in 268 days"
+
+
+# Finding 15 on the pages: one word per case, no doubled captions ----------------------------------------------------
+
+
+def test_a_planned_letter_is_planned_to_be_written_not_already_written(open_page):
+    from backends import saved
+
+    at = open_page("recommenders")
+    ws = saved()
+    vasquez = next(x for x in ws.letters() if x.id == "l-vasquez")
+    ws.save_letter(vasquez.model_copy(update={"status": "planned", "asked_on": None}))
+    at.selectbox(key="recommenders-application").set_value("a-prelim").run()
+    assert not at.exception, at.exception
+    labels = [r.label for r in at.radio if r.key == "mentor-m-vasquez-share-a-prelim"]
+    # Before: "Dr. Elena Vasquez already writes you a letter on ERAS" for a letter not even asked for yet.
+    assert labels == ["Dr. Elena Vasquez is planned to write you a letter on ERAS"], labels
+
+
+def test_the_waiting_step_says_waiting_once(open_page):
+    from test_page_timeline import click_event
+
+    at = click_event(open_page("timeline"), "l-vasquez-packet")
+    captions = [c.value for c in at.caption]
+    # Before: the note's "Still waiting for an answer…" and then, right under it, "Waiting for their answer."
+    assert "Waiting for their answer." not in captions
+    assert "Record their answer here when it comes." in captions
+
+
+def test_a_for_you_now_card_whose_title_is_a_question_takes_no_colon_after_it():
+    from lor.guidance import Card
+
+    card = Card(slug="mix", title="How many letters do I need, and from whom?", reason="Internal medicine: …")
+    # Before: "How many letters do I need, and from whom?: Internal medicine: …" on the Dashboard.
+    assert f"{card.title}{card.separator}{card.reason}" == (
+        "How many letters do I need, and from whom? Internal medicine: …"
+    )
+    assert Card(slug="x", title="Waiver", reason="r").separator == ": "
+
+
+def test_two_separate_letters_from_one_writer_are_both_on_the_portal_not_all(open_page):
+    from backends import saved
+
+    at = open_page("letters")
+    ws = saved()
+    ws.save_letter(LetterRequest(id="l-vasquez-2", mentor_id="m-vasquez", application_id="a-prelim"))
+    at.run()
+    assert not at.exception, at.exception
+    [line] = [m.value for m in at.markdown if "separate letters" in m.value and "Vasquez" in m.value]
+    # Before: "writes 2 separate letters … for Internal medicine (categorical) and Preliminary medicine, all on ERAS".
+    assert "both on ERAS" in line and "all on" not in line, line

@@ -92,9 +92,9 @@ def step_done(
     if ws.read_only:
         return None
     blocker = step_blocker(snapshot(ws), step, today)
-    if step.waiting and blocker and blocker.startswith("waiting"):
+    if step.waiting and blocker and blocker.startswith("Waiting"):
         # Not the student's move: the writer hasn't answered the ask. Record the answer instead of a Done.
-        text.caption("Waiting for their answer.")
+        text.caption("Record their answer here when it comes.")
         yes = action.button("They said yes", key=f"{key}-yes", type="primary")
         no = action.button("They said no", key=f"{key}-no")
         if not (yes or no):

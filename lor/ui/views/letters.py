@@ -267,9 +267,10 @@ def merge_offers(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> N
         apps = and_list([ctx.apps[x.application_id].name for x in group if x.application_id in ctx.apps])
         portal = label(ctx.apps[found.keep.application_id].portal) if found.keep.application_id in ctx.apps else ""
         with st.container(border=True):
+            each = "both" if len(group) == 2 else "all"
             st.markdown(
                 f"**{ui.md(writer)}** writes {len(group)} separate letters "
-                f"({label_in_sentence(found.keep.letter_type)}) for {ui.md(apps)}, all on {portal}. One letter, "
+                f"({label_in_sentence(found.keep.letter_type)}) for {ui.md(apps)}, {each} on {portal}. One letter, "
                 "uploaded once and assigned to each application's programs, means one ask and one packet instead "
                 "of several."
             )

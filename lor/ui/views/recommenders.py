@@ -264,7 +264,8 @@ def _application_form(ws: Workspace, today: date) -> None:
             "Letters due by (leave empty for the season's date)",
             key="application-deadline",
             help="Empty: the day the portal's programs or schools start reviewing, less a margin, from its "
-            "calendar for the season (published, or estimated from the last published season). Each program's "
+            "calendar for the season (published, or else the app's estimate, which says what it rests on). Each "
+            "program's "
             "own dates can be added on the Letters page.",
         )
         academic = st.checkbox(
@@ -650,7 +651,8 @@ def letter_controls(
             first = names.get(existing.application_id, "another application")
             same = f"Use the same letter as for {first} (one upload, assigned to both)"
             choice = st.radio(
-                f"{mentor.name} already writes you a letter on {label(application.portal)}",
+                f"{mentor.name} {'is planned to write' if existing.status == 'planned' else 'already writes'} you a "
+                f"letter on {label(application.portal)}",
                 ["same", "separate"],
                 index=0 if existing.letter_type == expected else 1,
                 format_func=lambda c: same if c == "same" else "A separate letter, tailored for this application",
