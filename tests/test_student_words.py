@@ -222,3 +222,21 @@ def test_two_separate_letters_from_one_writer_are_both_on_the_portal_not_all(ope
     [line] = [m.value for m in at.markdown if "separate letters" in m.value and "Vasquez" in m.value]
     # Before: "writes 2 separate letters … for Internal medicine (categorical) and Preliminary medicine, all on ERAS".
     assert "both on ERAS" in line and "all on" not in line, line
+
+
+# Finding 17: a check date after the plan's today reads as a date, not as something long past; no ISO dates ----------
+
+
+def test_the_rules_line_and_the_busy_note_give_the_check_date_plainly_in_the_apps_format():
+    import re
+
+    from lor.busy import calendar_note
+    from lor.seasons import rules_season_line
+
+    line = rules_season_line()
+    # Before: "checked on December 7, 2026", shown on a plan dated Nov 25, 2026.
+    assert "checked on" not in line and "checked Dec 7, 2026" in line
+    note = calendar_note()
+    # Before: "Real dates checked (as of 2026-11-30)".
+    assert "as of" not in note and not re.search(r"\d{4}-\d{2}-\d{2}", note)
+    assert "Real dates checked Nov 30, 2026:" in note
