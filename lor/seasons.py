@@ -242,6 +242,24 @@ def portal_opens_after(application: Application, today: date) -> date | None:
     return dates.opens
 
 
+# What an application of each pathway might be called, for the Add form's placeholder ({season}: the next season's
+# name on the pathway's usual portal).
+_NAME_EXAMPLES = {
+    "medical_school": ("AMCAS", "MD schools, {season}", "MD schools"),
+    "residency": ("ERAS", "Internal medicine, {season}", "Internal medicine residency"),
+    "fellowship": ("ERAS", "Cardiology fellowship, {season}", "Cardiology fellowship"),
+}
+
+
+def application_name_example(pathway: str, today: date) -> str:
+    """A name that fits the pathway, for the Add form: "MD schools, AMCAS 2028", "Internal medicine, ERAS 2028"."""
+    if pathway not in _NAME_EXAMPLES:
+        return {"job": "Hospitalist position", "scholarship": "Research scholarship"}.get(pathway, "Research year")
+    portal, form, plain = _NAME_EXAMPLES[pathway]
+    upcoming = upcoming_seasons(portal, pathway, today)
+    return form.format(season=upcoming[0].name) if upcoming else plain
+
+
 NEXT_SEASON: int = 0  # the Add form's first season choice: the next one the portal still takes letters for
 
 

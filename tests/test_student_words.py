@@ -240,3 +240,39 @@ def test_the_rules_line_and_the_busy_note_give_the_check_date_plainly_in_the_app
     # Before: "Real dates checked (as of 2026-11-30)".
     assert "as of" not in note and not re.search(r"\d{4}-\d{2}-\d{2}", note)
     assert "Real dates checked Nov 30, 2026:" in note
+
+
+# Finding 18: fields that don't apply to the path are not shown ------------------------------------------------------
+
+
+def test_a_declined_letter_shows_no_packet_brag_sheet_waiver_or_day_of_a_step(open_page):
+    at = open_page("letters")
+    at.selectbox(key="letters-select").set_value("l-reed").run()  # the example's declined letter
+    assert not at.exception, at.exception
+    keys = {w.key for w in [*at.date_input, *at.text_area, *at.radio, *at.checkbox]}
+    # Before: a packet checklist, a brag sheet, the waiver and a "Day of this step" with no step to date.
+    assert "letter-l-reed-day" not in keys and "letter-l-reed-brag" not in keys
+    assert not [k for k in keys if k and k.startswith("letter-l-reed-") and ("packet" in k or "waiver" in k)]
+    assert "**Packet checklist**" not in [m.value for m in at.markdown]
+    assert any(b.key == "letter-l-reed-move-asked" for b in at.button)  # the undo stays
+
+
+def test_a_medical_school_application_is_added_without_residency_fields(open_page):
+    at = open_page("recommenders")
+    at.selectbox(key="application-pathway").set_value("medical_school").run()
+    assert not at.exception, at.exception
+    keys = {w.key for w in at.selectbox}
+    # Before: Specialty (residency specialties, "Required for residency and fellowship") and Track (residency).
+    assert "application-specialty" not in keys and "application-track" not in keys
+    assert at.text_input(key="application-name").placeholder == "MD schools, AMCAS 2028"
+    at.text_input(key="application-name").input("MD schools")
+    at.button(key="application-add").click().run()
+    assert not at.exception, at.exception
+    from backends import saved
+
+    md = next(a for a in saved().applications() if a.name == "MD schools")
+    assert (md.portal, md.specialty, md.track) == ("AMCAS", None, "categorical")
+    at.selectbox(key="recommenders-application").set_value(md.id).run()
+    labels = {w.label for w in [*at.selectbox, *at.checkbox] if w.key and w.key.startswith(f"application-{md.id}-")}
+    # Before: the edit panel offered Specialty, Track (residency) and Osteopathic Recognition for AMCAS.
+    assert labels and not labels & {"Specialty", "Track (residency)", "Osteopathic Recognition"}, labels

@@ -391,8 +391,9 @@ def dates_table(letter: LetterRequest) -> None:
 
 
 def status_controls(ws: Workspace, letter: LetterRequest, today: date, *, source: bool = False) -> None:
-    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format="YYYY-MM-DD", width=220)
     forward, back = forward_and_back(letter)
+    if forward:  # the day a next step is recorded on; an undo or a closed letter (declined) has none to date
+        st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format="YYYY-MM-DD", width=220)
     with st.container(horizontal=True):
         for i, status in enumerate(forward):
             st.button(
@@ -614,8 +615,9 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[Let
         letter_as_text(letter, app)
     else:
         status_controls(ws, letter, ctx.today, source=bool(mentor and mentor.letter_source))
-        packet_editor(ws, letter, mentor)
-        letter_editor(ws, letter, app)
+        if letter.status != "declined":  # no packet, brag sheet or waiver for a letter that won't be written
+            packet_editor(ws, letter, mentor)
+            letter_editor(ws, letter, app)
         also_for_editor(ws, letter, app, ctx.apps)
         via_editor(ws, letter, ctx, letters)
         ui.delete_button(
