@@ -274,6 +274,8 @@ def season_dates(today: date, portals: Sequence[str] = ()) -> str:
             last = max(cal.published)
             day, source = cal.published[last]
             line += f" Last published: {season_name(cal.portal, last)}, {full_date(day)} ({_links(source)})."
+            if dates.not_found:  # a student who just lived through a later season wonders why it isn't used
+                line += f" {dates.not_found[0].upper()}{dates.not_found[1:]}."
         else:
             line += f" It rests on {dates.basis}. ({_links(cal.source) or short_source(cal.source)})"
         lines.append(line)

@@ -95,6 +95,11 @@ def test_the_eras_estimate_says_the_2027_dates_were_looked_for_and_not_found():
     text = season_dates("ERAS", "residency", 2028).explained()
     assert "estimated from ERAS 2026" in text
     assert "ERAS 2027's dates were not found when the app's data was last checked" in text
+    from lor.guidance import season_dates as faq_season_dates
+
+    # Before, the FAQ: "Last published: ERAS 2026, September 24, 2025", and no word on ERAS 2027.
+    faq = faq_season_dates(TODAY, ["ERAS residency"])
+    assert "Last published: ERAS 2026" in faq and "ERAS 2027's dates were not found" in faq
     # The season right after the latest published one has nothing in between to explain.
     assert "not found" not in season_dates("ERAS", "residency", 2027).explained()
 
