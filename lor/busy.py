@@ -68,9 +68,13 @@ def calendar_note() -> str:
         for row in _data()["period"]
         if row.get("years")
     ]
-    checked = _data()["checked"]
+    checked = date.fromisoformat(str(_data()["checked"]))
     if confirmed:
-        note += f" Real dates checked (as of {checked}): {'; '.join(confirmed)}. Other years use the approximate dates."
+        # The app's own date format, and no "as of" or "on" that would read as past on a plan dated earlier.
+        note += (
+            f" Real dates checked {checked:%b} {checked.day}, {checked.year}: {'; '.join(confirmed)}. Other years use "
+            "the approximate dates."
+        )
     return note
 
 

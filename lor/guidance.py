@@ -90,6 +90,15 @@ class Card(BaseModel):
     title: str
     reason: str
 
+    @property
+    def separator(self) -> str:
+        """What goes between the title and the reason: a title that is a question or a sentence needs no colon."""
+        return " " if self.title.rstrip().endswith(("?", ".", "!")) else ": "
+
+
+# What a card's "(and 2 more …)" counts, by topic: most cards are about one letter each.
+_COUNTED = {"mix": "letter-mix check", "committee-deadlines": "committee"}
+
 
 class PlanSource(Protocol):
     """Anything that lists a plan's records, such as lor.store.Workspace."""
@@ -265,6 +274,8 @@ def season_dates(today: date, portals: Sequence[str] = ()) -> str:
             last = max(cal.published)
             day, source = cal.published[last]
             line += f" Last published: {season_name(cal.portal, last)}, {full_date(day)} ({_links(source)})."
+            if dates.not_found:  # a student who just lived through a later season wonders why it isn't used
+                line += f" {dates.not_found[0].upper()}{dates.not_found[1:]}."
         else:
             line += f" It rests on {dates.basis}. ({_links(cal.source) or short_source(cal.source)})"
         lines.append(line)
@@ -442,7 +453,8 @@ def context_cards(workspace: PlanSource, today: date, *, limit: int = MAX_CARDS)
         if topic is not None:
             more = counts[slug] - 1
             if more:
-                reason = f"{reason.rstrip('.')} (and {more} more)."
+                noun = _COUNTED.get(slug, "letter")
+                reason = f"{reason.rstrip('.')} (and {plural(more, 'more ' + noun)})."
             cards.append(Card(slug=slug, title=topic.title, reason=reason))
     return cards[:limit]
 

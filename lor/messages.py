@@ -10,8 +10,8 @@ checks; kept together, a change to one sentence is seen in every draft that uses
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 from urllib.parse import quote
@@ -24,6 +24,8 @@ from lor.models import Application, LetterRequest, Mentor, Program, Student, ema
 from lor.planner import committee_due
 from lor.portals import letter_id_name, writer_steps
 from lor.scoring import is_letter_source
+from lor.seasons import due_is_estimate, portal_opens_after
+from lor.text import estimated as _estimated
 from lor.text import long_date as _long_day
 from lor.text import plural
 from lor.text import short_date as _short_day
@@ -319,7 +321,17 @@ def _others_block(ctx: _Context) -> str:
         return ""
     lines = []
     for letter, application in ctx.others:
-        when = _long_day(letter.due or application.deadline)
+        committee = ctx.committees.get(letter.via or "")
+        to_committee = committee_due(application, committee, letter)
+        if committee is not None and to_committee is not None:
+            # It goes to the committee by the committee's date; the portal never sees this letter.
+            lines.append(
+                f"- {label(letter.letter_type)} for {application.name}: to {committee.name}, by "
+                f"{_long_day(to_committee)}"
+            )
+            continue
+        due = letter.due or application.deadline
+        when = _estimated(_long_day(due), due_is_estimate(application, due))
         line = f"- {label(letter.letter_type)} for {application.name} ({label(application.portal)}), by {when}"
         number = f"; {letter_id_name(application.portal)} {letter.letter_id}" if letter.letter_id else ""
         lines.append(line + number)
@@ -347,7 +359,7 @@ def source_thanks(mentor: Mentor) -> str:
 def _committee_block(ctx: _Context) -> str:
     """How a letter the committee gathers is sent: to the committee, the way it collects letters, by its date."""
     lines = [
-        f"- Please send it to: {ctx.committee}, by {_long_day(ctx.due)}",
+        f"- Please send it to: {ctx.committee}, by {_due_day(ctx)}",
         "- How: the way the committee collects letters (its own form, portal or address); if its instructions "
         "haven't reached you, tell me and I will forward them",
         f"- It goes into my committee letter, which the committee sends to {label(ctx.application.portal)} itself: "
@@ -366,20 +378,43 @@ def _committee_block(ctx: _Context) -> str:
 def _how_to_submit(ctx: _Context, programs: list[Program] | None) -> str:
     if ctx.committee:
         return _committee_block(ctx)
-    return _submission_block(ctx.application, ctx.letter, ctx.due, programs)
+    return _submission_block(ctx, programs)
 
 
 def _due_sentence(ctx: _Context) -> str:
     """ "Letters are due …", or, for a letter the committee gathers, where it goes and by when."""
     if ctx.committee:
-        return f"The letter would go to {ctx.committee}, which gathers my letters, by {_long_day(ctx.due)}."
-    return f"Letters are due {_long_day(ctx.due)}."
+        return f"The letter would go to {ctx.committee}, which gathers my letters, by {_due_day(ctx)}."
+    return f"Letters are due {_due_day(ctx)}.{_opens_sentence(ctx)}"
 
 
-def _submission_block(
-    application: Application, letter: LetterRequest | None, due: date, programs: list[Program] | None
-) -> str:
-    lines = [f"- Please submit by: {_long_day(due)}", f"- Portal: {label(application.portal)}"]
+def _due_day(ctx: _Context) -> str:
+    """The due date in an email: "Wednesday, September 1, 2027", or "about … (not yet published)" when estimated."""
+    return _estimated(_long_day(ctx.due), ctx.estimated)
+
+
+def _subject_day(ctx: _Context) -> str:
+    return f"about {_short_day(ctx.due)}" if ctx.estimated else _short_day(ctx.due)
+
+
+def _opens_sentence(ctx: _Context) -> str:
+    """For an ask before the portal opens for the season: the request comes later, the letter can be written now."""
+    if ctx.opens is None:
+        return ""
+    return (
+        f" {label(ctx.application.portal)} opens for this season in {ctx.opens:%B %Y}: I'll send the portal request "
+        "when it opens, and you are welcome to write the letter before then."
+    )
+
+
+def _submission_block(ctx: _Context, programs: list[Program] | None) -> str:
+    application, letter = ctx.application, ctx.letter
+    lines = [f"- Please submit by: {_due_day(ctx)}", f"- Portal: {label(application.portal)}"]
+    if ctx.opens is not None:
+        lines.append(
+            f"- When: {label(application.portal)} opens for this season in {ctx.opens:%B %Y}. I'll send the portal "
+            "request then; the steps below work from that request, and you can write the letter before it arrives"
+        )
     steps = writer_steps(application.portal, letter.letter_type if letter else None, application.specialty)
     lines.append(f"- How: {steps}")
     if letter and letter.letter_id:
@@ -432,7 +467,7 @@ def _ask_in_person(ctx: _Context) -> tuple[str, str]:
     short = ""
     if ctx.short:
         short = (
-            f"“I know this comes late — letters are due {_long_day(ctx.due)}, only {ctx.days_left} days "
+            f"“I know this comes late — letters are due {_due_day(ctx)}, only {ctx.days_left} days "
             "from now — and I'm sorry for the short notice.”"
         )
     body = _join(
@@ -476,9 +511,9 @@ def _ask_short_notice(ctx: _Context) -> tuple[str, str]:
         f"I am writing with a request that comes later than it should, and I'm sorry for that. "
         f"I am applying to {purpose(ctx.application)}, and "
         + (
-            f"the letter is due to {ctx.committee}, which gathers my letters, by {_long_day(ctx.due)} — {when}."
+            f"the letter is due to {ctx.committee}, which gathers my letters, by {_due_day(ctx)} — {when}."
             if ctx.committee
-            else f"letters are due {_long_day(ctx.due)} — {when}."
+            else f"letters are due {_due_day(ctx)} — {when}."
         ),
         f"Would you feel able to write a strong letter for me in that time? {DECLINE_OFFERS[1]} {DECLINE_OFFERS[2]}",
         "If you can, I will send everything you need today: my CV, personal statement, the points I hope "
@@ -504,10 +539,10 @@ def _source_request(ctx: _Context) -> tuple[str, str]:
         else "my CV, my personal statement or a meeting"
     )
     late = (
-        f"I know this comes late: letters are due {_long_day(ctx.due)}, {_when(ctx)}. If that is too soon for "
+        f"I know this comes late: letters are due {_due_day(ctx)}, {_when(ctx)}. If that is too soon for "
         "you, please tell me, and I will plan individual letters instead."
         if ctx.short
-        else f"My letters are due {_long_day(ctx.due)}."
+        else f"My letters are due {_due_day(ctx)}."
     )
     body = _join(
         _dear(ctx),
@@ -531,7 +566,7 @@ def _source_visit(ctx: _Context) -> tuple[str, str]:
                 "What do you need from me, and by which date (individual letters, CV, personal statement, an "
                 "interview)?",
                 f"How will the letter reach {label(ctx.application.portal)}, and will I see when it has been sent?",
-                f"My letters are due {_long_day(ctx.due)}: does your timeline fit that date?",
+                f"My letters are due {_due_day(ctx)}: does your timeline fit that date?",
             ]
         ),
     )
@@ -594,11 +629,11 @@ def _thanks_yes(ctx: _Context) -> tuple[str, str]:
 
 
 def _reminder_1(ctx: _Context) -> tuple[str, str]:
-    subject = f"A gentle reminder: letter due {_short_day(ctx.due)}"
+    subject = f"A gentle reminder: letter due {_subject_day(ctx)}"
     body = _join(
         _dear(ctx),
         f"I hope your week is going well. This is a friendly reminder that my letter for "
-        f"{purpose(ctx.application)} is due {_long_day(ctx.due)}. Here are the details again so you "
+        f"{purpose(ctx.application)} is due {_due_day(ctx)}. Here are the details again so you "
         "don't need to look for them:",
         _how_to_submit(ctx, None),
         _others_block(ctx),
@@ -609,10 +644,10 @@ def _reminder_1(ctx: _Context) -> tuple[str, str]:
 
 
 def _reminder_2(ctx: _Context) -> tuple[str, str]:
-    subject = f"Last reminder: letter due {_short_day(ctx.due)}"
+    subject = f"Last reminder: letter due {_subject_day(ctx)}"
     body = _join(
         _dear(ctx),
-        f"One last, brief reminder — I won't write again about it: my letter is due {_long_day(ctx.due)}. "
+        f"One last, brief reminder — I won't write again about it: my letter is due {_due_day(ctx)}. "
         "If it's already on its way, thank you, and please ignore this note.",
         _how_to_submit(ctx, None),
         _others_block(ctx),
@@ -625,11 +660,11 @@ def _reminder_2(ctx: _Context) -> tuple[str, str]:
 def _status_check(ctx: _Context) -> tuple[str, str]:
     subject = "Quick check on my letter"
     missing = (
-        f"A quick check, since my letter is due to {ctx.committee} by {_long_day(ctx.due)}: the committee hasn't "
+        f"A quick check, since my letter is due to {ctx.committee} by {_due_day(ctx)}: the committee hasn't "
         "logged your letter as received yet. Offices can take a few days to record letters, so if you've already "
         "sent it, please disregard this."
         if ctx.committee
-        else f"A quick check, since my letters are due {_long_day(ctx.due)}: the {label(ctx.application.portal)} "
+        else f"A quick check, since my letters are due {_due_day(ctx)}: the {label(ctx.application.portal)} "
         "portal doesn't show your letter as received yet. Portals can take a day or two to update, so if "
         "you've already submitted it, please disregard this."
     )
@@ -699,6 +734,9 @@ class _Context:
     # and the reminders name every letter and its due date (issue #22.2).
     others: tuple[tuple[LetterRequest, Application], ...] = ()
     committee: str = ""  # the committee this letter goes to by its own date, when not to the portal (``via``)
+    committees: Mapping[str, Mentor] = field(default_factory=dict)  # mentor id -> the committees letters go through
+    estimated: bool = False  # the due date is the app's estimate of the season's date, not a published one
+    opens: date | None = None  # the portal opens for the season on this day, after today: the request comes then
 
     @property
     def source(self) -> bool:
@@ -772,6 +810,7 @@ def draft(
     short_notice: bool | None = None,
     others: Sequence[tuple[LetterRequest, Application]] = (),
     via: Mentor | None = None,
+    committees: Mapping[str, Mentor] | None = None,
 ) -> Draft:
     """The email draft of ``kind`` for this letter; ValueError for an unknown kind or a third reminder.
 
@@ -780,7 +819,8 @@ def draft(
     letter's own date, then the application deadline; ``programs`` to the application's programs. ``others``: the
     writer's other letters still in play, each with its application, named in the packet email and the reminders.
     ``via``: the committee the letter goes through (``letter.via``); the letter is then due to it by its date (unless
-    ``due`` or the letter's own date says otherwise) and is sent to it, not to the portal.
+    ``due`` or the letter's own date says otherwise) and is sent to it, not to the portal. ``committees`` (mentor
+    id → mentor) finds the committees the ``others`` go through (``via`` alone by default).
     """
     if kind.startswith("reminder") and is_letter_source(mentor):
         raise ValueError(SOURCE_NO_REMINDERS)
@@ -806,6 +846,9 @@ def draft(
         short=short,
         others=tuple(others),
         committee=via.name if via is not None and to_committee is not None else "",
+        committees=dict(committees) if committees is not None else ({via.id: via} if via is not None else {}),
+        estimated=to_committee is None and due_is_estimate(application, when),
+        opens=None if to_committee is not None else portal_opens_after(application, today),
     )
     subject, body = _BUILDERS[kind](ctx)
     _guard(kind, subject, body, _user_texts(ctx), personal=not ctx.source)

@@ -103,6 +103,20 @@ SEVERITIES: tuple[str, ...] = get_args(Severity)
 MILESTONE_KINDS: tuple[str, ...] = get_args(MilestoneKind)
 TOUCHPOINT_KINDS: tuple[str, ...] = get_args(TouchpointKind)
 TRACKS: tuple[str, ...] = get_args(Track)
+# The application fields that mean something only on some pathways: a medical school has no specialty, and only a
+# residency has a track (categorical, preliminary) or ACGME Osteopathic Recognition.
+_FIELD_PATHWAYS: dict[str, frozenset[str]] = {
+    "specialty": frozenset(PATHWAYS) - {"medical_school"},
+    "track": frozenset({"residency"}),
+    "osteopathic_recognition": frozenset({"residency"}),
+}
+
+
+def field_applies(name: str, pathway: str) -> bool:
+    """True when the application field ``name`` means something on ``pathway`` (the forms show only those)."""
+    return pathway in _FIELD_PATHWAYS.get(name, frozenset(PATHWAYS))
+
+
 # Writers that are not a person but a letter source: a committee letter, or a department writing as a group (the
 # IM SEL, a group SLOE). They have no relationship to score and run their own process and deadline (issue #22.5).
 LETTER_SOURCE_ROLES: tuple[str, ...] = ("committee", "department")

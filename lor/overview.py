@@ -28,6 +28,7 @@ from lor.models import (
 )
 from lor.planner import committee_due, letter_source, this_week, workspace_milestones, writer_due_day
 from lor.scoring import rank_mentors
+from lor.seasons import due_is_estimate
 from lor.text import due_words, plural, short_date
 
 
@@ -88,6 +89,8 @@ class Overview:
         """How far off the application's dates are, nearest first: "Example College Pre-Health Committee's
         deadline in 68 days (Feb 1, 2027) · letters due in 198 days"."""
         letters = due_words(self.days_left(application))
+        if due_is_estimate(application, application.deadline):
+            letters += " (an estimated date)"
         near = self.nearest_due(application)
         if near is None:
             return letters
@@ -159,7 +162,7 @@ def step_blocker(plan, milestone: Milestone, day: date) -> str | None:
     if not letters:
         return "That letter is no longer in your plan."
     if milestone.waiting and all(x.status == "asked" for x in letters):
-        return "waiting for the writer's answer. Record it first: they said yes, or they said no."
+        return "Waiting for the writer's answer. Record it first: they said yes, or they said no."
     reasons = [_letter_blocker(letter, milestone.kind, day) for letter in letters]
     # A step for several letters (one conversation with a writer) can be done when it moves any of them.
     return None if None in reasons else next((r for r in reasons if r != "Already recorded."), "Already recorded.")
@@ -172,7 +175,7 @@ def _step_letters(plan, milestone: Milestone) -> list:
 
 def _letter_blocker(letter, kind: str, day: date) -> str | None:
     if letter.status == "planned" and kind != "ask":
-        return "this step comes after the ask. Mark the ask done first."
+        return "This step comes after the ask. Mark the ask done first."
     try:
         changed = complete_milestone(letter, kind, day) != letter
     except ValueError as exc:
@@ -202,7 +205,7 @@ def mark_step_done(ws, milestone: Milestone, day: date) -> str:
     if blocker == "Already recorded.":
         return "Already recorded: nothing to change."
     if blocker:
-        raise ValueError(blocker[0].upper() + blocker[1:])
+        raise ValueError(blocker)
     if milestone.kind == "check_in":
         mentor = next(m for m in ws.mentors() if m.id == milestone.mentor_id)
         contact = Touchpoint(day=day, kind="check_in", note=GOAL_TALK_NOTE)

@@ -13,7 +13,8 @@ from html import escape
 
 from lor.models import ARRIVED_STATUSES, MILESTONE_KINDS, Application, Mentor, MentorScore, Milestone, label
 from lor.overview import Overview
-from lor.text import applications_of, day_text, plural, step_label
+from lor.seasons import due_is_estimate
+from lor.text import applications_of, day_text, estimated, plural, step_label
 
 _CSS = """
 :root { --ink:#1f2a33; --muted:#5b6770; --line:#d8e0e5; --teal:#0f6e73; --ok:#1b7f4b; --warn:#a86400;
@@ -182,6 +183,11 @@ def _overdue(milestone: Milestone, today: date) -> bool:
     return milestone.overdue or milestone.day < today
 
 
+def _due_day(app: Application) -> str:
+    """The application's due date, "about … (not yet published)" when the app estimated it."""
+    return estimated(_day(app.deadline), due_is_estimate(app, app.deadline))
+
+
 def _applications_table(ov: Overview) -> str:
     if not ov.applications:
         return "<p class='muted'>No applications yet.</p>"
@@ -218,7 +224,7 @@ def _applications_table(ov: Overview) -> str:
         ) + (f"<br><span class='muted'>{plural(advice, 'piece')} of advice</span>" if advice else "")
         rows.append(
             f"<tr><td><b>{_e(_short(app.name, APPLICATION_CHARS))}</b><br><span class='muted'>"
-            f"{_e(label(app.pathway))} · {_e(label(app.portal))}</span></td><td>{first}{_e(_day(app.deadline))}<br>"
+            f"{_e(label(app.pathway))} · {_e(label(app.portal))}</span></td><td>{first}{_e(_due_day(app))}<br>"
             f"<span class='muted'>{_e(when)}</span></td><td>{arrived} of {len(letters)} in</td><td>{mix}</td></tr>"
         )
     return (
@@ -282,7 +288,7 @@ def _application(ov: Overview, app: Application) -> str:
     when = f"{plural(days, 'day')} left" if days >= 0 else f"{plural(-days, 'day')} past"
     head = (
         f"<h2>A. {_e(app.name)}: letter mix and programs</h2><div class='muted'>{_e(label(app.pathway))} · "
-        f"{_e(label(app.specialty))} · {_e(app.portal)} · letters due {_e(_day(app.deadline))} ({_e(when)})"
+        f"{_e(label(app.specialty))} · {_e(app.portal)} · letters due {_e(_due_day(app))} ({_e(when)})"
         f"{_e(_nearest_words(ov, app))}"
         f"{' · academic program' if app.academic else ''}</div>"
     )

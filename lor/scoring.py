@@ -133,8 +133,9 @@ def scoring_help() -> str:
         f"A resident (not faculty) writing for residency or fellowship loses {-RESIDENT_PENALTY} points and is "
         f"always *weak*: programs want faculty letters. A departmental or committee letter (the IM SEL, a "
         f"group eSLOE, a premedical committee letter: a writer whose role is Department or Committee) is not "
-        f"scored on a relationship: it gets a neutral {LETTER_SOURCE_SCORE} (*{LETTER_SOURCE_TIER}*) and is "
-        "planned as its own letter. A department chair is scored as a person, on how well they know you.",
+        "scored on a relationship: its card says *Letter source* and how its letter works, with no score or fit "
+        "label, and it is planned as its own letter. A department chair is scored as a person, on how well they "
+        "know you.",
         "",
         f"**Tiers:** {STRONG_AT}+ is *strong*, {POSSIBLE_AT}–{STRONG_AT - 1} is *possible*, below "
         f"{POSSIBLE_AT} is *weak*. A writer who saw average or uneven work is never *strong*, nor is someone "

@@ -43,6 +43,12 @@ class Calendar:
     checked: str
     published: dict[int, tuple[date, str]] = field(default_factory=dict)  # season -> (day, its source)
     basis: str = ""  # what the rule rests on when no season's date was published
+    opens: dict[str, Any] | None = None  # the rule of the day the portal opens for the season (writers can upload)
+    opens_source: str = ""
+
+    def opens_day(self, season: int) -> date | None:
+        """The day the portal opens for ``season`` (its requests reach writers from then), or None when unknown."""
+        return _rule_day(self.opens, season + self.year_offset) if self.opens else None
 
     def event_day(self, season: int) -> tuple[date, bool, str]:
         """(the event's day in ``season``, True when the portal published it, the source of that day)."""
@@ -67,6 +73,8 @@ class SeasonDates:
     checked: str
     estimated_from: str = ""  # the latest published season the estimate copies ("ERAS 2026"); "" when none was
     basis: str = ""  # what an estimate with no published season behind it rests on
+    opens: date | None = None  # the day the portal opens for this season, when known
+    not_found: str = ""  # later seasons looked for and not found, in words ("ERAS 2027's dates weren't found …")
 
     @property
     def name(self) -> str:
@@ -80,9 +88,11 @@ class SeasonDates:
         if self.published:
             return f"In {self.name}, {self.event} on {day} (published). Letters due {self.margin_reason}."
         if self.estimated_from:
+            missing = f"; {self.not_found}" if self.not_found else ""
             return (
                 f"In {self.name}, {self.event} about {day} (estimated from {self.estimated_from}, the latest season "
-                f"whose date the portal published; check the portal's own calendar). Letters due {self.margin_reason}."
+                f"whose date the portal published{missing}; check the portal's own calendar). Letters due "
+                f"{self.margin_reason}."
             )
         return (
             f"In {self.name}, {self.event} about {day}. That day is the app's estimate; no official date was found, "
@@ -127,6 +137,8 @@ def calendars() -> tuple[Calendar, ...]:
                 checked=row["checked"],
                 published=published,
                 basis=str(row.get("basis", "")),
+                opens=dict(row["opens"]) if "opens" in row else None,
+                opens_source=str(row.get("opens_source", "")),
             )
         )
     return tuple(out)
@@ -164,7 +176,19 @@ def season_dates(portal: str, pathway: str, season: int) -> SeasonDates | None:
         checked=cal.checked,
         estimated_from="" if published or not cal.published else season_name(portal, max(cal.published)),
         basis=cal.basis,
+        opens=cal.opens_day(season),
+        not_found=_not_found(cal, season) if not published else "",
     )
+
+
+def _not_found(cal: Calendar, season: int) -> str:
+    """The seasons between the latest published one and ``season`` whose dates were looked for and not found."""
+    if not cal.published:
+        return ""
+    missing = [season_name(cal.portal, s) for s in range(max(cal.published) + 1, season)]
+    if not missing:
+        return ""
+    return f"{' and '.join(missing)}'s dates were not found when the app's data was last checked"
 
 
 def upcoming_seasons(portal: str, pathway: str, today: date, count: int = 2) -> list[SeasonDates]:
@@ -199,7 +223,41 @@ def season_caption(application: Application) -> str:
     if due == dates.due:
         return f"{dates.name} · letters due {due:%b} {due.day}, {due.year} (the season's date, {mark})"
     own = f"{dates.name} · letters due {due:%b} {due.day}, {due.year}"
-    return f"{own} (your own date; the season's is {dates.due:%b} {dates.due.day}, {mark})"
+    return f"{own} (your own date; the season's date is {dates.due:%b} {dates.due.day}, {dates.due.year}, {mark})"
+
+
+def due_is_estimate(application: Application, due: date) -> bool:
+    """True when ``due`` is the season's default date and the portal hasn't published that season's dates (the
+    app estimated it): every place that shows the date says so."""
+    dates = application_season(application)
+    return dates is not None and not dates.published and due == dates.due
+
+
+def portal_opens_after(application: Application, today: date) -> date | None:
+    """The day the application's portal opens for its season when that is still after ``today`` (a writer asked
+    now gets the portal's request only then); None when it is open already or the day is unknown."""
+    dates = application_season(application)
+    if dates is None or dates.opens is None or dates.opens <= today:
+        return None
+    return dates.opens
+
+
+# What an application of each pathway might be called, for the Add form's placeholder ({season}: the next season's
+# name on the pathway's usual portal).
+_NAME_EXAMPLES = {
+    "medical_school": ("AMCAS", "MD schools, {season}", "MD schools"),
+    "residency": ("ERAS", "Internal medicine, {season}", "Internal medicine residency"),
+    "fellowship": ("ERAS", "Cardiology fellowship, {season}", "Cardiology fellowship"),
+}
+
+
+def application_name_example(pathway: str, today: date) -> str:
+    """A name that fits the pathway, for the Add form: "MD schools, AMCAS 2028", "Internal medicine, ERAS 2028"."""
+    if pathway not in _NAME_EXAMPLES:
+        return {"job": "Hospitalist position", "scholarship": "Research scholarship"}.get(pathway, "Research year")
+    portal, form, plain = _NAME_EXAMPLES[pathway]
+    upcoming = upcoming_seasons(portal, pathway, today)
+    return form.format(season=upcoming[0].name) if upcoming else plain
 
 
 NEXT_SEASON: int = 0  # the Add form's first season choice: the next one the portal still takes letters for

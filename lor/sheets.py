@@ -34,7 +34,9 @@ from lor.models import (
 )
 from lor.planner import committee_due
 from lor.portals import letter_id_name, writer_steps
+from lor.seasons import due_is_estimate, portal_opens_after
 from lor.text import day_text as _day
+from lor.text import estimated as _estimated
 from lor.text import plural
 
 Items = list[tuple[LetterRequest, Application]]
@@ -64,6 +66,13 @@ class _Row:
     due: date
     programs: list[Program]
     committee: str = ""  # the committee the letter goes to by its date (``via``), instead of the portal
+    estimated: bool = False  # the due date is the app's estimate of the season's date, not a published one
+    opens: date | None = None  # the portal opens for the season on this day, after today: its request comes then
+
+    @property
+    def due_text(self) -> str:
+        """ "Wed Sep 1, 2027", or "about Wed Sep 1, 2027 (not yet published)" when the app estimated it."""
+        return _estimated(_day(self.due), self.estimated)
 
 
 def _programs_for(letter: LetterRequest, application: Application) -> list[Program]:
@@ -72,7 +81,7 @@ def _programs_for(letter: LetterRequest, application: Application) -> list[Progr
     return sorted(chosen, key=lambda p: (p.deadline is None, p.deadline or date.max, p.name.casefold()))
 
 
-def _rows(items: Items, committees: Mapping[str, Mentor]) -> list[_Row]:
+def _rows(items: Items, committees: Mapping[str, Mentor], today: date) -> list[_Row]:
     rows = []
     for letter, application in items:
         committee = committees.get(letter.via or "")
@@ -83,7 +92,9 @@ def _rows(items: Items, committees: Mapping[str, Mentor]) -> list[_Row]:
             continue
         programs = _programs_for(letter, application)
         dates = [letter.due or application.deadline] + [p.deadline for p in programs if p.deadline]
-        rows.append(_Row(letter, application, min(dates), programs))
+        due = min(dates)
+        opens = portal_opens_after(application, today)
+        rows.append(_Row(letter, application, due, programs, "", due_is_estimate(application, due), opens))
     return sorted(rows, key=lambda r: (r.due, r.application.name.casefold()))
 
 
@@ -96,7 +107,10 @@ def _strengths(items: Items) -> list[str]:
     return list(dict.fromkeys(letter.strengths.strip() for letter, _ in items if letter.strengths.strip()))
 
 
-def _version(letter: LetterRequest) -> str:
+def _version(row: _Row) -> str:
+    letter = row.letter
+    if row.committee:
+        return f"One letter, sent to {row.committee} for my committee letter"
     if letter.version == "tailored":
         return f"Tailored for {letter.tailored_for}" if letter.tailored_for else "Tailored"
     return "General (the same letter goes to every program)"
@@ -154,14 +168,14 @@ def _e(text: object) -> str:
 def _html_letter(row: _Row, earliest: date) -> str:
     letter, app = row.letter, row.application
     facts = [
-        ("Due", f"<strong>{_e(_day(row.due))}</strong>" if row.due == earliest else _e(_day(row.due))),
+        ("Due", f"<strong>{_e(row.due_text)}</strong>" if row.due == earliest else _e(row.due_text)),
         ("For", _e(purpose(app).capitalize())),
         *((name, _e(text)) for name, text in _where(row)),
     ]
     if letter.letter_id:
         facts.append((letter_id_name(app.portal), f"<code>{_e(letter.letter_id)}</code>"))
     facts.append(("Letter type", _e(label(letter.letter_type))))
-    facts.append(("Version", _e(_version(letter))))
+    facts.append(("Version", _e(_version(row))))
     facts.append(("Waiver", _e(WAIVER_TEXT[letter.waived])))
     if app.portal in GENERAL_SALUTATION_PORTALS and not row.committee:
         facts.append(("Salutation", _e("“Dear Program Director” works well.")))
@@ -183,7 +197,20 @@ def _where(row: _Row) -> list[tuple[str, str]]:
     if row.committee:
         return [("Send to", row.committee), ("How to submit", committee_steps(row.committee, app.portal))]
     how = writer_steps(app.portal, row.letter.letter_type, app.specialty)
-    return [("Portal", label(app.portal)), ("How to submit", how)]
+    where = [("Portal", label(app.portal))]
+    if row.opens is not None:
+        where.append(("When", _opens_words(row)))
+    return [*where, ("How to submit", how)]
+
+
+def _opens_words(row: _Row) -> str:
+    """What a writer asked before the portal opens needs to know: the request comes then; writing can start now."""
+    portal = label(row.application.portal)
+    opens = row.opens or row.due
+    return (
+        f"{portal} opens for this season in {opens:%B %Y}. I'll send the portal request when it opens; you can write "
+        "the letter before it arrives."
+    )
 
 
 def request_sheet_html(
@@ -196,7 +223,7 @@ def request_sheet_html(
 ) -> str:
     """A self-contained, printable HTML page for one writer: every letter, program, due date and step.
     ``committees`` (mentor id → mentor) finds the committee a letter goes through (``via``)."""
-    rows = _rows(items, committees or {})
+    rows = _rows(items, committees or {}, today)
     who = student.name if student else "Your student"
     earliest = rows[0].due if rows else None
     parts = [
@@ -211,11 +238,11 @@ def request_sheet_html(
     if rows:
         first = rows[0]
         parts.append(
-            f"<p class='first-due'><strong>First due date: {_e(_day(first.due))}</strong> "
+            f"<p class='first-due'><strong>First due date: {_e(first.due_text)}</strong> "
             f"({_e(first.application.name)})</p>"
         )
         table = "".join(
-            f"<tr{EARLIEST_ROW if r.due == earliest else ''}><td>{_e(_day(r.due))}</td>"
+            f"<tr{EARLIEST_ROW if r.due == earliest else ''}><td>{_e(r.due_text)}</td>"
             f"<td>{_e(r.application.name)}</td><td>{_e(r.committee or label(r.application.portal))}</td>"
             f"<td>{_e(r.letter.letter_id or '—')}</td><td>{len(r.programs) or '—'}</td></tr>"
             for r in rows
@@ -277,7 +304,7 @@ def _line(text: object) -> str:
 
 def _md_letter(row: _Row, earliest: date) -> list[str]:
     letter, app = row.letter, row.application
-    due = _line(_day(row.due))
+    due = _line(row.due_text)
     lines = [
         f"### {_line(app.name)}",
         "",
@@ -288,7 +315,7 @@ def _md_letter(row: _Row, earliest: date) -> list[str]:
     if letter.letter_id:
         lines.append(f"- **{letter_id_name(app.portal)}:** {_line(letter.letter_id)}")
     lines.append(f"- **Letter type:** {_line(label(letter.letter_type))}")
-    lines.append(f"- **Version:** {_line(_version(letter))}")
+    lines.append(f"- **Version:** {_line(_version(row))}")
     lines.append(f"- **Waiver:** {_line(WAIVER_TEXT[letter.waived])}")
     if app.portal in GENERAL_SALUTATION_PORTALS and not row.committee:
         lines.append("- **Salutation:** “Dear Program Director” works well.")
@@ -313,7 +340,7 @@ def request_sheet_markdown(
     A file for people, not for a Markdown renderer: names and notes appear exactly as typed (no backslashes),
     each on one line; escaping belongs only where text is rendered on screen (``markdown_escape``).
     """
-    rows = _rows(items, committees or {})
+    rows = _rows(items, committees or {}, today)
     who = student.name if student else "Your student"
     title = f"for {mentor.name}" + (f", {mentor.title}" if mentor.title else "")
     out = [
@@ -327,7 +354,7 @@ def request_sheet_markdown(
     if rows:
         first = rows[0]
         out += [
-            f"**First due date: {_line(_day(first.due))}** ({_line(first.application.name)})",
+            f"**First due date: {_line(first.due_text)}** ({_line(first.application.name)})",
             "",
         ]
         out += ["## Each letter", ""]

@@ -48,6 +48,11 @@ def weekday_month_day(day: date) -> str:
     return f"{day:%a} {day:%b} {day.day}"
 
 
+def estimated(text: str, is_estimate: bool) -> str:
+    """A due date as shown: "about Wed Sep 1, 2027 (not yet published)" when the app estimated it, else as is."""
+    return f"about {text} (not yet published)" if is_estimate else text
+
+
 def month_year(day: date) -> str:
     """ "Nov 2026"."""
     return f"{day:%b} {day.year}"

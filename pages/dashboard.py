@@ -178,5 +178,5 @@ with right:
     if cards:
         st.subheader("For you now")
         for card in cards:
-            st.info(f"**{ui.md(card.title)}**: {ui.md(card.reason)}")
+            st.info(f"**{ui.md(card.title)}**{card.separator}{ui.md(card.reason)}")
             ui.page_link("faq", "Read more", icon="💡", topic=card.slug)

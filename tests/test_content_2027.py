@@ -199,7 +199,7 @@ def test_point_10_the_scoring_help_is_generated_from_the_weights():
         assert f"{key.replace('_', '-') if key == 'sub_internship' else key.replace('_', ' ')} {points}" in SCORING_HELP
     assert f"{w['tiers']['strong_at']}+ is *strong*" in SCORING_HELP
     assert f"loses {-w['resident']['penalty']} points" in SCORING_HELP
-    assert f"it gets a neutral {w['letter_source']['score']}" in SCORING_HELP
+    assert "its card says *Letter source* and how its letter works, with no score" in SCORING_HELP
     relevance = w["relevance"]
     for key in ("max", "clinician_outside", "outside", "acting_intern_bonus", "research_mentor_academic"):
         assert str(relevance[key]) in SCORING_HELP, key

@@ -422,7 +422,7 @@ def test_cards_are_one_per_topic_keep_the_most_urgent_reason_and_count_the_rest(
     )
     [card] = cards
     assert card.reason == (
-        "Dr. Kim's letter for FM application is due in 4 days, and the writer has not answered yet (and 1 more)."
+        "Dr. Kim's letter for FM application is due in 4 days, and the writer has not answered yet (and 1 more letter)."
     )
 
 

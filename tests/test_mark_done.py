@@ -115,7 +115,7 @@ def test_a_packet_step_is_not_offered_before_the_writer_was_asked():
     plan = Plan([Mentor(id="m", name="Dr. Lee", last_worked=TODAY)], [app], [letter])
     steps = {m.kind: m for m in plan.milestones(TODAY)}
     packet = steps["packet"]
-    assert step_blocker(plan, packet, TODAY) == "this step comes after the ask. Mark the ask done first."
+    assert step_blocker(plan, packet, TODAY) == "This step comes after the ask. Mark the ask done first."
     assert step_blocker(plan, steps["ask"], TODAY) is None
 
 

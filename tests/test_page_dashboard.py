@@ -47,7 +47,7 @@ def test_a_step_that_cannot_be_done_yet_has_no_done_button_and_says_why(open_pag
     offered = {b.key for b in at.button}
     assert later, "a packet step this week for a writer not asked yet"
     assert f"dash-done-{later[0].uid}" not in offered
-    assert "Not yet: this step comes after the ask. Mark the ask done first." in [c.value for c in at.caption]
+    assert "Not yet: This step comes after the ask. Mark the ask done first." in [c.value for c in at.caption]
 
 
 def test_a_step_waiting_on_the_writers_answer_asks_for_the_answer_not_done(open_page):

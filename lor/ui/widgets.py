@@ -122,9 +122,9 @@ def step_done(
     if ws.read_only:
         return False
     blocker = step_blocker(snapshot(ws), step, today)
-    if step.waiting and blocker and blocker.startswith("waiting"):
+    if step.waiting and blocker and blocker.startswith("Waiting"):
         # Not the student's move: the writer hasn't answered the ask. Record the answer instead of a Done.
-        text.caption("Waiting for their answer.")
+        text.caption("Record their answer here when it comes.")
         # Under the step's text, side by side, not in the narrow action column: there the labels were cut to
         # "They …" at most desktop widths, so yes and no looked alike.
         with text.container(horizontal=True, wrap=True, gap="small", key=f"{key}-answer"):

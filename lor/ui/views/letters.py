@@ -287,9 +287,10 @@ def merge_offers(ws: Workspace, letters: list[LetterRequest], ctx: Context) -> N
         apps = and_list([ctx.apps[x.application_id].name for x in group if x.application_id in ctx.apps])
         portal = label(ctx.apps[found.keep.application_id].portal) if found.keep.application_id in ctx.apps else ""
         with st.container(border=True):
+            each = "both" if len(group) == 2 else "all"
             st.markdown(
                 f"**{ui.md(writer)}** writes {len(group)} separate letters "
-                f"({label_in_sentence(found.keep.letter_type)}) for {ui.md(apps)}, all on {portal}. One letter, "
+                f"({label_in_sentence(found.keep.letter_type)}) for {ui.md(apps)}, {each} on {portal}. One letter, "
                 "uploaded once and assigned to each application's programs, means one ask and one packet instead "
                 "of several."
             )
@@ -377,6 +378,7 @@ def show_draft(letter: LetterRequest, mentor: Mentor, app: Application, kind: st
             today=ctx.today,
             others=ctx.others(letter),
             via=ctx.mentors.get(letter.via or ""),
+            committees=ctx.mentors,
         )
     except ValueError as exc:
         st.warning(ui.md(str(exc)))
@@ -417,8 +419,9 @@ def status_controls(ws: Workspace, letter: LetterRequest, today: date, *, source
     """The status moves, the reminder and the undo moves; each change (with Undo) or refusal is said right under
     the buttons. A move the letter can't make yet (the packet before the waiver, a third reminder) is greyed out,
     with why. A letter source (``source``: a committee or department) gets no reminder."""
-    st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format=ui.DATE_FORMAT, width=220)
     forward, back = forward_and_back(letter)
+    if forward:  # the day a next step is recorded on; an undo or a closed letter (declined) has none to date
+        st.date_input("Day of this step", value=today, key=f"letter-{letter.id}-day", format=ui.DATE_FORMAT, width=220)
     waits = [PACKET_WAITS] if "packet_sent" in forward and letter.waived is None else []
     full = reminder_applies(letter) and not source and reminders_sent(letter) >= MAX_REMINDERS
     if full:
@@ -652,8 +655,9 @@ def detail(ws: Workspace, letter: LetterRequest, ctx: Context, letters: list[Let
         letter_as_text(letter, app)
     else:
         status_controls(ws, letter, ctx.today, source=bool(mentor and mentor.letter_source))
-        packet_editor(ws, letter, mentor)
-        letter_editor(ws, letter, app)
+        if letter.status != "declined":  # no packet, brag sheet or waiver for a letter that won't be written
+            packet_editor(ws, letter, mentor)
+            letter_editor(ws, letter, app)
         also_for_editor(ws, letter, app, ctx.apps)
         via_editor(ws, letter, ctx, letters)
         ui.delete_button(

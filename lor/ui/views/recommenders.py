@@ -41,6 +41,7 @@ from lor.models import (
     MixCheck,
     PlanSettings,
     Touchpoint,
+    field_applies,
     label,
     label_in_sentence,
     plain_errors,
@@ -59,6 +60,7 @@ from lor.scoring import (
 )
 from lor.seasons import (
     NEXT_SEASON,
+    application_name_example,
     application_season,
     resolve_season,
     rules_season_line,
@@ -66,7 +68,6 @@ from lor.seasons import (
     season_choice_label,
     season_choices,
     season_name,
-    upcoming_seasons,
 )
 from lor.sources import source_line
 from lor.store import Workspace
@@ -228,17 +229,20 @@ def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
 
 
 def _application_form(ws: Workspace, today: date) -> None:
-    upcoming = upcoming_seasons("ERAS", "residency", today)
-    example = f"Internal medicine, {upcoming[0].name}" if upcoming else "Internal medicine residency"
+    # Outside the form, so the fields below follow the pathway: a medical school has no specialty or track.
+    pathway = st.selectbox("Pathway", PATHWAYS, format_func=label, key="application-pathway")
     with st.form("application-form", border=False):
-        name = st.text_input("Name", key="application-name", placeholder=example)
-        pathway = st.selectbox("Pathway", PATHWAYS, format_func=label, key="application-pathway")
-        specialty = st.selectbox(
-            "Specialty",
-            SPECIALTY_CHOICES,
-            format_func=label,
-            key="application-specialty",
-            help="Required for residency and fellowship: the ranking and the letter mix depend on it.",
+        name = st.text_input("Name", key="application-name", placeholder=application_name_example(pathway, today))
+        specialty = (
+            st.selectbox(
+                "Specialty",
+                SPECIALTY_CHOICES,
+                format_func=label,
+                key="application-specialty",
+                help="Required for residency and fellowship: the ranking and the letter mix depend on it.",
+            )
+            if field_applies("specialty", pathway)
+            else None
         )
         portal = st.selectbox(
             "Portal",
@@ -256,19 +260,24 @@ def _application_form(ws: Workspace, today: date) -> None:
             key="application-season",
             help="Seasons are named as the portals name them: ERAS 2028 and AMCAS 2028 are applied to in 2027.",
         )
-        track = cols[1].selectbox(
-            "Track (residency)",
-            TRACKS,
-            format_func=label,
-            key="application-track",
-            help="A preliminary or transitional year usually takes the same letters as your categorical "
-            "application: plan each writer's letter once and share it.",
+        track = (
+            cols[1].selectbox(
+                "Track (residency)",
+                TRACKS,
+                format_func=label,
+                key="application-track",
+                help="A preliminary or transitional year usually takes the same letters as your categorical "
+                "application: plan each writer's letter once and share it.",
+            )
+            if field_applies("track", pathway)
+            else "categorical"
         )
         deadline = st.date_input(
             "Letters due by (leave empty for the season's date)",
             key="application-deadline",
             help="Empty: the day the portal's programs or schools start reviewing, less a margin, from its "
-            "calendar for the season (published, or estimated from the last published season). Each program's "
+            "calendar for the season (published, or else the app's estimate, which says what it rests on). Each "
+            "program's "
             "own dates can be added on the Letters page.",
             format=ui.DATE_FORMAT,
         )
@@ -327,7 +336,7 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
     with st.expander(
         "Edit this application (changes save at once)",
         icon="✏️",
-        expanded=not application.specialty,
+        expanded=not application.specialty and field_applies("specialty", application.pathway),
         key=f"{k}-edit-panel",
     ):
         edit(st.text_input, "Name", "name")
@@ -335,13 +344,14 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
         with cols[0]:
             edit(st.selectbox, "Pathway", "pathway", options=PATHWAYS, format_func=label)
         with cols[1]:
-            edit(
-                st.selectbox,
-                "Specialty",
-                "specialty",
-                options=specialty_choices(application.specialty),
-                format_func=label,
-            )
+            if field_applies("specialty", application.pathway):
+                edit(
+                    st.selectbox,
+                    "Specialty",
+                    "specialty",
+                    options=specialty_choices(application.specialty),
+                    format_func=label,
+                )
         with cols[2]:
             edit(st.selectbox, "Portal", "portal", options=PORTALS, format_func=label)
         cols = list(st.columns(2))
@@ -368,15 +378,17 @@ def edit_application(ws: Workspace, application: Application, today: date) -> No
             )
         cols = list(st.columns(2))
         with cols[0]:
-            edit(st.selectbox, "Track (residency)", "track", options=TRACKS, format_func=label)
+            if field_applies("track", application.pathway):
+                edit(st.selectbox, "Track (residency)", "track", options=TRACKS, format_func=label)
         with cols[1]:
             edit(st.checkbox, "Academic programs", "academic")
-            edit(
-                st.checkbox,
-                "Osteopathic Recognition",
-                "osteopathic_recognition",
-                help="Residency programs with ACGME Osteopathic Recognition value a letter from a DO.",
-            )
+            if field_applies("osteopathic_recognition", application.pathway):
+                edit(
+                    st.checkbox,
+                    "Osteopathic Recognition",
+                    "osteopathic_recognition",
+                    help="Residency programs with ACGME Osteopathic Recognition value a letter from a DO.",
+                )
         bound(st.text_area, "Notes", ws, application, "notes", f"{k}-notes")
         st.caption("Programs, their own due dates and letter limits are on the Letters page, under Assign to programs.")
         if not ui.delete_asked(f"{k}-delete"):
@@ -679,7 +691,8 @@ def letter_controls(
             first = names.get(existing.application_id, "another application")
             same = f"Use the same letter as for {first} (one upload, assigned to both)"
             choice = st.radio(
-                f"{mentor.name} already writes you a letter on {label(application.portal)}",
+                f"{mentor.name} {'is planned to write' if existing.status == 'planned' else 'already writes'} you a "
+                f"letter on {label(application.portal)}",
                 ["same", "separate"],
                 index=0 if existing.letter_type == expected else 1,
                 format_func=lambda c: same if c == "same" else "A separate letter, tailored for this application",
