@@ -83,7 +83,7 @@ if plan.is_empty() and ws.read_only:
 if plan.is_empty():
     st.subheader("Welcome: three first steps")
     with st.container(key="links-first-steps"):  # underlined: they are links (ui.phone_fixes)
-        ui.page_link("recommenders", "1. Add an application, then the mentors who might write for you", icon="🧭")
+        ui.page_link("recommenders", "1. Add an application, then the people who might write for you", icon="🧭")
         ui.page_link(
             "recommenders",
             "2. Plan a letter with your strongest writers: the Timeline picks a good day to ask",
@@ -129,7 +129,7 @@ with left:
     ui.change_notice(ws, "dash-week")  # what a Done here changed, with Undo
     week = ov.this_week()
     if not week:
-        st.write("Nothing due in the next 7 days. A good week to thank someone or check in with a mentor.")
+        st.write("Nothing due in the next 7 days. A good week to thank someone or check in with a writer.")
     for m in week[: ui.LAZY_AFTER]:
         step_card(m)
     if ui.lazy_for(len(week)):  # a long week: the most urgent steps first, the rest in a lazy panel

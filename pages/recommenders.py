@@ -1,4 +1,4 @@
-"""Choose recommenders: rank your mentors for one application, plan letters, and check the letter mix."""
+"""Choose recommenders: rank your possible writers for one application, plan letters, and check the letter mix."""
 
 import streamlit as st
 

@@ -191,7 +191,7 @@ if upload is not None:
     else:
         who = preview.student or "no student name"
         st.info(
-            f"This backup holds the plan of **{ui.md(who)}**: {plural(preview.mentors, 'mentor')}, "
+            f"This backup holds the plan of **{ui.md(who)}**: {plural(preview.mentors, 'writer')}, "
             f"{plural(preview.applications, 'application')} and {plural(preview.letters, 'letter')}. "
             "Restoring replaces everything in your current plan."
         )

@@ -7,10 +7,10 @@ Usage: python -m scripts.load_test [--sessions 20] [--edits 20] [--stagger 0.5] 
 Starts `streamlit run app.py` on 127.0.0.1 in shared mode (LOR_SHARED=1) with a temporary database, then
 drives N concurrent browser sessions (one Chromium, one Playwright context per student). Each session opens
 /, clicks "Load example plan" (which saves a new private workspace; its edit token is read from ?w=), opens
-/recommenders with its link and adds mentors through the "Add a mentor" form, one save per edit, with
+/recommenders with its link and adds writers through the "Add a writer" form, one save per edit, with
 unique names ("Load S03 E07"), then switches page through the sidebar and checks the link kept its plan.
 
-Measured, on the page's own clock: page-update latency per edit (the click event on "Add mentor" until the
+Measured, on the page's own clock: page-update latency per edit (the click event on "Add writer" until the
 app is idle again and shows "Added <name>."), page-load latency (start of navigation until the app is idle
 with its title drawn), the sidebar page switch. On the server: resident memory (VmRSS of its process tree
 every 0.2 s, VmHWM at the end), and the wall and CPU time of every script run (a sitecustomize.py on the
@@ -305,7 +305,7 @@ async def student(browser, url: str, result: SessionResult, edits: int, delay: f
         for e in range(1, edits + 1):
             name = mentor_name(result.index, e)
             if not await name_input.is_visible():  # the expander closes when the page above it changes
-                result.step = f"edit {e}: open the Add a mentor form"
+                result.step = f"edit {e}: open the Add a writer form"
                 await form.locator("summary").first.click(timeout=STEP_TIMEOUT_MS)
             result.step = f"edit {e}: type the name"
             await name_input.fill(name, timeout=STEP_TIMEOUT_MS)

@@ -184,7 +184,7 @@ def test_html_in_a_name_shows_as_text_and_duplicates_are_warned(open_page):
     headers = [m.value for m in at.markdown if "Dr\\. Bold" in m.value and "** · " in m.value]
     assert headers and all("\\<b\\>" in v for v in headers)
     assert not any(m.allow_html for m in at.markdown)
-    assert sum("More than one mentor is named" in w.value for w in at.warning) == 2
+    assert sum("More than one writer is named" in w.value for w in at.warning) == 2
 
 
 def test_editing_a_mentor_saves_at_once_and_logging_a_contact_clears_the_nudge(open_page):

@@ -82,7 +82,7 @@ def add_writer(
     rotation_end: date | None = None,
     degree: str | None = None,
 ) -> None:
-    open_expander(pg, "Add a mentor", ".st-key-mentor-name input")
+    open_expander(pg, "Add a writer", ".st-key-mentor-name input")
     expect(pg.locator(".st-key-mentor-name input")).to_have_value("")  # the form starts clean
     fill(pg, "mentor-name", name)
     choose(pg, "mentor-role", role)

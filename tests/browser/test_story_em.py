@@ -134,7 +134,7 @@ def test_3_four_writers_are_added_and_the_form_starts_clean_each_time(story):
         wait_for_app(pg)
         form = pg.locator(".st-key-mentor-name input")
         if not form.is_visible():
-            pg.get_by_text("Add a mentor", exact=True).click()
+            pg.get_by_text("Add a writer", exact=True).click()
         expect(form).to_be_visible()
         # Clean: nothing carried over from the writer before.
         expect(form).to_have_value("")

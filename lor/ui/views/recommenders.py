@@ -412,7 +412,7 @@ def delete_application_button(ws: Workspace, application: Application) -> None:
 
 
 def add_mentor_form(ws: Workspace, today: date, application: Application | None, *, expanded: bool) -> None:
-    with st.expander("Add a mentor", expanded=expanded, icon="➕"):
+    with st.expander("Add a writer", expanded=expanded, icon="➕"):
         if ui.plan_full("writers", len(ui.snapshot(ws).mentors())):
             return
         _mentor_form(ws, today, application)
@@ -474,7 +474,7 @@ def _mentor_form(ws: Workspace, today: date, application: Application | None) ->
         degree = cols[2].selectbox(
             "Degree", DEGREES, format_func=label, key="mentor-degree", help=FACTOR_HELP["degree"]
         )
-        if not st.form_submit_button("Add mentor", key="mentor-add", type="primary"):
+        if not st.form_submit_button("Add writer", key="mentor-add", type="primary"):
             return
     unchosen: list[str] = (
         ["Choose how you did in front of them under “Performance they saw”."] if performance is None else []
@@ -611,7 +611,7 @@ def edit_mentor(ws: Workspace, mentor: Mentor, today: date, *, place: str, lazy:
                 help="When it needs your registration, statement and the letters it gathers; empty: the usual date.",
             )
         edit(st.text_area, "Notes", "notes")
-        ui.delete_button(ws, "mentor", mentor.id, key=f"{k}-delete", label="Delete this mentor", place=place)
+        ui.delete_button(ws, "mentor", mentor.id, key=f"{k}-delete", label="Delete this writer", place=place)
 
 
 def touchpoints(ws: Workspace | None, mentor: Mentor, today: date, *, lazy: bool = False) -> None:
@@ -781,7 +781,7 @@ def mentor_card(
             st.progress(score.score / 100, text=f"Score {score.score} / 100")
         if duplicate:
             st.warning(
-                f"More than one mentor is named {ui.md(mentor.name)}. If it is the same person, delete one.",
+                f"More than one writer is named {ui.md(mentor.name)}. If it is the same person, delete one.",
                 icon="👥",
             )
         if mentor.unavailable:
@@ -937,7 +937,7 @@ def backups_panel(
         with st.container(border=True):
             st.markdown(f"**{who}** {why} ({label_in_sentence(letter.letter_type)}).")
             if pick is None:
-                st.write("No other mentor is free for this slot. Add one above, or ask your advisor who might fit.")
+                st.write("No other writer is free for this slot. Add one above, or ask your advisor who might fit.")
             else:
                 backup, score = pick
                 new_type = backup_letter_type(backup, letter.letter_type, application)
@@ -975,7 +975,7 @@ def ranked_list(
     letters: list[LetterRequest],
     today: date,
 ) -> None:
-    st.subheader("Your mentors, best fit first")
+    st.subheader("Your writers, best fit first")
     with st.expander("How the score works", icon="❓"):
         st.markdown(SCORING_HELP)
         st.caption(
@@ -986,7 +986,7 @@ def ranked_list(
     if not mentors:
         if ws is not None:
             ui.undo_notice(ws, "mentor-0")
-        st.info("No mentors yet. Add the people who have seen your work.")
+        st.info("No writers yet. Add the people who have seen your work.")
         return
     names = Counter(m.name.casefold() for m in mentors)
     lazy = ui.lazy_for(len(mentors))
