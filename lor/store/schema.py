@@ -207,6 +207,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         "from one its advisor left.",
         (AddColumn("desks", Column("opened")),),
     ),
+    Migration(
+        "m005_accounts",
+        "Sign-in (class mode with [auth]): the plan of each school account, found by the provider's issuer and "
+        "subject, which never change for an account (an email address or a name can).",
+        (
+            CreateTable(
+                "accounts",
+                (
+                    Column("issuer", not_null=True),
+                    Column("subject", not_null=True),
+                    Column("workspace_id", not_null=True),
+                    Column("created", not_null=True),
+                ),
+                key=("issuer", "subject"),
+                references=(("workspace_id", "workspaces"),),
+            ),
+            CreateIndex("accounts", ("workspace_id",), unique=True),
+        ),
+    ),
 )
 
 
@@ -225,7 +244,7 @@ def columns() -> dict[str, tuple[str, ...]]:
 COLUMNS = columns()
 RECORD_TABLES = ("mentors", "applications", "letters")  # a record per row, kept in the order added
 PLAN_TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
-DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
+DESK_TABLES = ("desks", "desk_members", "accounts")  # copied with the plans, after them
 MIGRATION_NAMES = tuple(m.name for m in MIGRATIONS)
 
 # The characters of JSON one plan takes (lor.backup.MAX_PLAN_CHARS): five sums by primary key prefix, one query.
