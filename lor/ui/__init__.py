@@ -8,6 +8,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
 - ``clients``: how many plans and desks one client makes, and the join codes it tries.
 - ``problems``: the pages a visitor gets instead of a plan (a broken setting, a database gone, a stale link).
 - ``session``: the plan a visit opens (``resolve_workspace``, ``workspace``), the ``page_header``, links between pages.
+- ``signin``: sign-in with a school account (``[auth]``): the gate before any plan, refusals, moving a link's plan.
 - ``sidebar``: what every page draws around itself, and ``phone_fixes`` for narrow windows.
 - ``cache``: one read of a plan per version (``snapshot``, ``per_plan``, ``overview``, ``cards``); the cache itself is
   Streamlit-free, in ``lor.plancache``.
@@ -83,13 +84,15 @@ from lor.ui.session import (
     workspace,
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
+from lor.ui.signin import account_sidebar, sign_in_gate, signed_in_account
 from lor.ui.undo import delete_button, undo_notice
 from lor.ui.widgets import LAZY_AFTER, download_button, lazy_for, panel, scroll_to, step_done
 
 __all__ = [
     "BACKUP_LIMIT_HELP", "CHANGED_ELSEWHERE", "DESK_ROWS", "LAZY_AFTER", "LOOKUPS", "MISSING", "NEW_DESKS",
     "NEW_PLANS", "PLAN_CACHE", "PREVIEW_KEY", "PURGE_NOTICE", "WRONG_CODES", "DatabaseUnavailable", "FlashKind",
-    "PlanCache", "PlanSnapshot", "RestorePreview", "app_root", "approx_bytes", "back_to_desk", "backup", "cards",
+    "PlanCache", "PlanSnapshot", "RestorePreview", "account_sidebar", "app_root", "approx_bytes",
+    "back_to_desk", "backup", "cards",
     "class_database_size", "client_key", "configuration_problem", "configuration_problem_page", "create_desk",
     "database_problem", "delete_button", "desk_management", "desk_opening", "desk_plan", "desk_requested",
     "desk_rows", "desk_sidebar", "details_not_saved", "download_button", "drawn_last_run", "find_desk", "flash",
@@ -97,7 +100,8 @@ __all__ = [
     "open_desk_here", "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes",
     "plan_full", "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "resolve_desk",
     "resolve_workspace", "restore_preview", "restore_refusal", "scroll_to", "session_desk", "settings",
-    "shared_mode", "show_flash", "show_validation_error", "sidebar", "snapshot", "stale_desk_page",
+    "shared_mode", "show_flash", "show_validation_error", "sidebar", "sign_in_gate", "signed_in_account",
+    "snapshot", "stale_desk_page",
     "stale_link_page", "step_done", "store", "text_key", "today", "unchanged", "undo_notice", "unique_labels",
     "where_plans_live", "workspace",
 ]  # fmt: skip
