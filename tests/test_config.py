@@ -4,6 +4,7 @@ quietly turns class mode off (which would put every visitor into one shared plan
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -422,6 +423,17 @@ def test_the_documented_example_secrets_file_fits_the_schema(places):
         (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8"
     )
     assert settings(places).shared
+
+
+def test_every_setting_of_the_example_secrets_file_fits_the_schema_when_uncommented(places):
+    text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    setting = re.compile(r"^# (\[[a-z.]+\]|[a-z_]+ = .*)$")
+    uncommented = "\n".join(line[2:] if setting.match(line) else line for line in text.splitlines())
+    (places["cwd"] / ".streamlit" / "secrets.toml").write_text(uncommented, encoding="utf-8")
+    found = settings(places)
+    assert found.backend == "postgres" and found.trusted_proxy_hops == 1
+    assert found.sign_in is not None and found.sign_in.providers == ("google", "microsoft")
+    assert found.sign_in.allowed_domains == ("school.edu", "med.school.edu")
 
 
 @pytest.mark.parametrize(
