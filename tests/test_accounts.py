@@ -92,3 +92,16 @@ def test_accounts_are_copied_with_the_plans(store, tmp_path):
     copy_plans(store, target)
     assert target.account_workspace(GOOGLE, "111").student().name == "Ada"
     assert isinstance(target, Store)
+
+
+def test_a_sign_in_from_before_the_accounts_sign_out_no_longer_counts(store):
+    from datetime import UTC, datetime
+
+    store.account_workspace(GOOGLE, "111")
+    assert not store.signed_in_before_sign_out(GOOGLE, "111", 1_000)  # never signed out
+    store.sign_out(GOOGLE, "111", datetime.fromtimestamp(2_000, UTC))
+    assert store.signed_in_before_sign_out(GOOGLE, "111", 1_999)  # a copied cookie of the old sign-in
+    assert store.signed_in_before_sign_out(GOOGLE, "111", None)  # no time: fail closed
+    assert store.signed_in_before_sign_out(GOOGLE, "111", "3000")
+    assert not store.signed_in_before_sign_out(GOOGLE, "111", 2_001)  # signed in again afterwards
+    assert not store.signed_in_before_sign_out(GOOGLE, "222", 1)  # another account is not affected

@@ -163,3 +163,17 @@ def test_without_auth_class_mode_still_uses_private_links(open_page):
     assert not at.exception and at.title[0].value != "Sign in to your plan"
     at.button(key="dashboard-load-example").click().run()
     assert not at.exception and at.query_params.get("w")
+
+
+def test_a_sign_in_cookie_from_before_sign_out_opens_nothing(signed_in_class):
+    import time
+
+    issued = int(time.time()) - 60
+    ada = signed_in_class(student("ada-sub", iat=issued))
+    assert "Signed in as ada-sub@school.edu" in texts(ada)
+    configured_store().account_workspace(ISSUER, "ada-sub").save_student(Student(name="Ada Lovelace"))
+    configured_store().sign_out(ISSUER, "ada-sub")
+    replayed = signed_in_class(student("ada-sub", iat=issued))
+    assert replayed.title[0].value == "Sign in to your plan" and "Ada Lovelace" not in texts(replayed)
+    fresh = signed_in_class(student("ada-sub", iat=int(time.time()) + 1))
+    assert "Ada Lovelace" in texts(fresh)

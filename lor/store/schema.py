@@ -210,7 +210,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "m005_accounts",
         "Sign-in (class mode with [auth]): the plan of each school account, found by the provider's issuer and "
-        "subject, which never change for an account (an email address or a name can).",
+        "subject, which never change for an account (an email address or a name can), and when it last signed out, "
+        "so a sign-in cookie copied before that opens nothing.",
         (
             CreateTable(
                 "accounts",
@@ -219,6 +220,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                     Column("subject", not_null=True),
                     Column("workspace_id", not_null=True),
                     Column("created", not_null=True),
+                    Column("signed_out", "integer"),  # when the account last signed out (seconds since 1970, UTC)
                 ),
                 key=("issuer", "subject"),
                 references=(("workspace_id", "workspaces"),),

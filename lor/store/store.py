@@ -344,6 +344,29 @@ class Store:
         self._note_opened(row["workspace_id"])
         return Workspace(self, row["workspace_id"], read_only=self.read_only, access=access)
 
+    def sign_out(self, issuer: str, subject: str, now: datetime | None = None) -> None:
+        """Note that this account signed out: a sign-in issued before now no longer opens its plan
+        (``signed_in_before_sign_out``), so a copy of the old sign-in cookie is worthless."""
+        issuer, subject = _account_key(issuer, subject)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE accounts SET signed_out = $1 WHERE issuer = $2 AND subject = $3",
+                [int(utc(now).timestamp()), issuer, subject],
+            )
+
+    def signed_in_before_sign_out(self, issuer: str, subject: str, issued_at: object) -> bool:
+        """True when a sign-in issued at ``issued_at`` (the ID token's ``iat``, seconds since 1970) predates the
+        account's last sign-out, or its time is unknown while the account has signed out: it must sign in again."""
+        issuer, subject = _account_key(issuer, subject)
+        with self._db() as db:
+            sql = "SELECT signed_out FROM accounts WHERE issuer = $1 AND subject = $2"
+            row = next(iter(db.query(sql, [issuer, subject])), None)
+        if row is None or row["signed_out"] is None:
+            return False
+        if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
+            return True
+        return issued_at <= int(row["signed_out"])
+
     def move_into_account(self, ws: Workspace, issuer: str, subject: str) -> Workspace:
         """Make the plan a private link opened (``ws``) the plan of this account, once: its private link stops
         working, and the account's own plan, which must still be empty, is deleted. Returns the plan as the account

@@ -57,6 +57,10 @@ def sign_in_gate() -> Callable[[], None] | None:
         return sign_in_page
     if found.account is None:
         return refused_page
+    account = found.account
+    if store().signed_in_before_sign_out(account.issuer, account.subject, _claims().get("iat")):
+        st.session_state.pop(WS_KEY, None)  # a sign-in from before this account signed out: a copied cookie
+        return sign_in_page
     if "w" in st.query_params:
         return move_page
     return None
@@ -127,6 +131,9 @@ def _to_own_plan() -> None:
 def sign_out_button(*, key: str = "sign-out") -> None:
     """Sign out: the sign-in cookie goes, and this browser shows the sign-in page next, not the plan."""
     if st.button("Sign out", key=key, icon=":material/logout:"):
+        account = signed_in_account()
+        if account is not None:
+            store().sign_out(account.issuer, account.subject)
         for name in (WS_KEY, LINK_KEY):
             st.session_state.pop(name, None)
         st.logout()

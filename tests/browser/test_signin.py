@@ -123,6 +123,30 @@ def test_students_sign_in_to_their_own_plans_on_any_device_and_sign_out(server, 
     assert not exceptions_on(ada) and not exceptions_on(ben) and not exceptions_on(again)
 
 
+def test_a_sign_in_cookie_copied_before_sign_out_or_forged_opens_nothing(server, person, browser):
+    dan = person()
+    sign_in(dan, server, "dan-sub@school.edu")
+    press(dan, "dashboard-load-example")
+    expect(dan.get_by_text("Dr. Margaret Hale").first).to_be_visible()
+    copied = [c for c in dan.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert copied
+    dan.locator(".st-key-sign-out button").click()
+    dan.wait_for_url("http://localhost:*/oauth2/end_session**")
+    thief = person()
+    thief.context.add_cookies(copied)  # the old cookie, replayed after Dan signed out
+    thief.goto(server.url)
+    wait_for_app(thief)
+    expect(thief.get_by_role("heading", name=SIGN_IN_TITLE)).to_be_visible()
+    assert "Dr. Margaret Hale" not in thief.locator("body").inner_text()
+
+    forger = person()  # claims written by hand, not signed with the server's cookie secret
+    forged = '{"is_logged_in": true, "iss": "x", "sub": "dan-sub@school.edu", "email": "dan-sub@school.edu"}'
+    forger.context.add_cookies([{"name": "_streamlit_user", "value": forged, "url": server.url}])
+    forger.goto(server.url)
+    wait_for_app(forger)
+    expect(forger.get_by_role("heading", name=SIGN_IN_TITLE)).to_be_visible()
+
+
 def test_a_student_of_another_domain_is_refused_by_name(server, person):
     eve = person()
     sign_in(eve, server, "eve-sub")
