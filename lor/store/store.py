@@ -318,7 +318,10 @@ class Store:
         the first time that account signs in. Never found by an email address or a name: those can change hands."""
         issuer, subject = _account_key(issuer, subject)
         access = ("account", json.dumps([issuer, subject]))
-        sql = "SELECT workspace_id FROM accounts WHERE issuer = $1 AND subject = $2"
+        sql = (
+            "SELECT a.workspace_id, w.opened FROM accounts a JOIN workspaces w ON w.id = a.workspace_id "
+            "WHERE a.issuer = $1 AND a.subject = $2"
+        )
         with self._db() as db:
             row = next(iter(db.query(sql, [issuer, subject])), None)
         if row is None and not self.read_only:
@@ -341,7 +344,7 @@ class Store:
                         db.execute("DELETE FROM workspaces WHERE id = $1", [workspace_id])
         if row is None:
             raise KeyError("this account has no plan yet, and the database can't be changed")
-        self._note_opened(row["workspace_id"])
+        self._note_opened(row["workspace_id"], opened=row["opened"])  # one query per page run, usually
         return Workspace(self, row["workspace_id"], read_only=self.read_only, access=access)
 
     def sign_out(self, issuer: str, subject: str, now: datetime | None = None) -> None:

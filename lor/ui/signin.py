@@ -3,6 +3,7 @@ sign-in and refusal pages, bringing a link's plan into the account, and signing 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,10 +12,11 @@ import streamlit as st
 from lor.config import SignIn
 from lor.signin import Account, Admission, admit
 from lor.store import LinkGone
-from lor.ui.keys import LINK_KEY, WS_KEY
+from lor.ui.keys import LINK_KEY, SIGNED_IN_KEY, WS_KEY
 from lor.ui.notices import flash, md
 from lor.ui.server import settings, store
 
+SIGN_OUT_CHECK_S = 30  # how long a session trusts its last check that the account has not signed out since
 PROVIDER_NAMES = {"google": "Google", "microsoft": "Microsoft", "okta": "Okta", "auth0": "Auth0"}
 
 
@@ -57,13 +59,27 @@ def sign_in_gate() -> Callable[[], None] | None:
         return sign_in_page
     if found.account is None:
         return refused_page
-    account = found.account
-    if store().signed_in_before_sign_out(account.issuer, account.subject, _claims().get("iat")):
+    if _signed_out_since(found.account):
         st.session_state.pop(WS_KEY, None)  # a sign-in from before this account signed out: a copied cookie
         return sign_in_page
     if "w" in st.query_params:
         return move_page
     return None
+
+
+def _signed_out_since(account: Account) -> bool:
+    """True when this session's sign-in predates the account's last sign-out. Asked of the database at the start
+    of a session and then at most every SIGN_OUT_CHECK_S, not on every rerun."""
+    issued = _claims().get("iat")
+    key = (account.issuer, account.subject, issued)
+    checked = st.session_state.get(SIGNED_IN_KEY)
+    if checked is not None and checked[0] == key and time.monotonic() - checked[1] < SIGN_OUT_CHECK_S:
+        return False
+    if store().signed_in_before_sign_out(account.issuer, account.subject, issued):
+        st.session_state.pop(SIGNED_IN_KEY, None)
+        return True
+    st.session_state[SIGNED_IN_KEY] = (key, time.monotonic())
+    return False
 
 
 def sign_in_page() -> None:
@@ -134,7 +150,7 @@ def sign_out_button(*, key: str = "sign-out") -> None:
         account = signed_in_account()
         if account is not None:
             store().sign_out(account.issuer, account.subject)
-        for name in (WS_KEY, LINK_KEY):
+        for name in (WS_KEY, LINK_KEY, SIGNED_IN_KEY):
             st.session_state.pop(name, None)
         st.logout()
 
