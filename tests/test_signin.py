@@ -177,3 +177,17 @@ def test_a_sign_in_cookie_from_before_sign_out_opens_nothing(signed_in_class):
     assert replayed.title[0].value == "Sign in to your plan" and "Ada Lovelace" not in texts(replayed)
     fresh = signed_in_class(student("ada-sub", iat=int(time.time()) + 1))
     assert "Ada Lovelace" in texts(fresh)
+
+
+def test_a_signed_in_student_shares_read_only_by_advisor_link_and_keeps_no_private_link(signed_in_class):
+    ada = signed_in_class(student("ada-sub"))
+    ada.button(key="dashboard-load-example").click().run()
+    ada.switch_page("pages/share.py").run()
+    assert not ada.exception
+    assert "share-new-edit" not in [b.key for b in ada.button]
+    assert "Your plan opens whenever you sign in as **ada-sub@school.edu**" in texts(ada)
+    ada.button(key="share-new-view").click().run()
+    view = ada.session_state["lor-fresh-view"]
+    lee = signed_in_class(student("lee", "lee@partner.org"), query={"view": view})
+    assert not lee.exception and "read-only" in texts(lee)
+    assert "dashboard-load-example" not in [b.key for b in lee.button]
