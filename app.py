@@ -35,6 +35,8 @@ def main() -> None:
             st.navigation(
                 [st.Page(ui.configuration_problem_page, title="Settings problem", icon=":material/error:")]
             ).run()
+        elif gate := ui.sign_in_gate():  # class mode with [auth]: sign in before any plan or desk opens
+            st.navigation([st.Page(gate, title="Sign in", icon=":material/login:")]).run()
         elif ui.desk_requested():  # class mode, ?desk=<token>: an advisor's desk, and advisees' plans read-only from it
             desk = ui.resolve_desk()
             if desk is None:

@@ -70,6 +70,8 @@ class LorTable(_Table):
     shared: StrictBool | None = None
     db_path: StrictStr | None = None
     trusted_proxy_hops: StrictInt | None = Field(default=None, ge=0, le=MAX_PROXY_HOPS)
+    allowed_domains: list[StrictStr] | None = None
+    advisors: list[StrictStr] | None = None
 
 
 class DatabaseConnection(_Table):
@@ -112,10 +114,27 @@ SETTING_PLACES = {
     "shared": "[lor] shared",
     "db_path": "[lor] db_path",
     "trusted_proxy_hops": "[lor] trusted_proxy_hops",
+    "allowed_domains": "[lor] allowed_domains",
+    "advisors": "[lor] advisors",
     "url": "[connections.lor] url",
 }
 TABLE_PLACES = {"lor": "[lor]", "connections": "[connections.lor]", "auth": "[auth]"}
 SETTING_VARIABLES = ("LOR_SHARED", "LOR_DATABASE_URL", "LOR_DB")  # blank is an error for these, never "not set"
+
+
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "expose_tokens")  # [auth]'s own keys; any other table is a provider
+PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")  # what every provider needs
+MIN_COOKIE_SECRET = 16  # Streamlit signs the sign-in cookie with it: a short one could be guessed
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """``[auth]``, checked: the providers st.login offers (``()``: the one written at the top of ``[auth]``), and
+    who may enter (``[lor] allowed_domains``, ``[lor] advisors``; lower case; empty: anyone the provider signs in)."""
+
+    providers: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    advisors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,7 @@ class Settings:
     exposed: str | None = None
     trusted_proxy_hops: int = 0
     shared_by: str | None = None
+    sign_in: SignIn | None = None  # [auth] is set: in class mode a visitor signs in before any plan opens
 
     @property
     def backend(self) -> str:
@@ -148,6 +168,8 @@ class Settings:
         said = self.shared_by or ("[lor] shared = true" if self.shared else "[lor] shared = false")
         if self.shared:
             why = said if self.shared_set else f"{self.exposed}, and [lor] shared is not set"
+            if self.sign_in is not None:
+                return f"Class mode: every student signs in with their school account to a plan of their own ({why})."
             return f"Class mode: every student has a private plan of their own ({why})."
         if self.exposed:
             return (
@@ -262,6 +284,11 @@ def _check_file(contents: dict[str, Any], path: Path) -> SecretsFile:
         )
     if loc == ["lor", "db_path"]:
         raise ConfigError("must be a file path in quotes.", source=source, key="[lor] db_path")
+    if loc[:2] in (["lor", "allowed_domains"], ["lor", "advisors"]):
+        example = '["school.edu"]' if loc[1] == "allowed_domains" else '["advisor@school.edu"]'
+        raise ConfigError(
+            f"must be a list of texts in quotes, e.g. {loc[1]} = {example}.", source=source, key=f"[lor] {loc[1]}"
+        )
     if loc == ["lor", "trusted_proxy_hops"]:
         raise ConfigError(
             f"must be a whole number from 0 to {MAX_PROXY_HOPS}, without quotes: how many proxies in front of the app "
@@ -387,6 +414,18 @@ def load_settings(
     path = APP_DIR / (lor.db_path or "data/lor.db")
     if variables.LOR_DB is not None:
         path = Path(variables.LOR_DB)
+    sign_in = None
+    if parsed.auth is not None:
+        sign_in = _sign_in(parsed.auth, lor, source=source("auth"), lor_source=source("lor"))
+    elif lor.allowed_domains is not None or lor.advisors is not None:
+        key = "[lor] allowed_domains" if lor.allowed_domains is not None else "[lor] advisors"
+        raise ConfigError(
+            "is set, but there is no [auth] section: without sign-in nobody's email address is known, so the rule "
+            "could not be applied; the app stops rather than let everybody in. Add [auth] (see "
+            ".streamlit/secrets.toml.example) or remove this setting.",
+            source=source("lor"),
+            key=key,
+        )
     exposed = reached_by_others(database_url=url, env=env, server_address=server_address)
     hops = lor.trusted_proxy_hops
     if exposed is None and not from_here:
@@ -411,7 +450,84 @@ def load_settings(
         exposed=exposed,
         trusted_proxy_hops=(1 if on_community_cloud(env) else 0) if hops is None else hops,
         shared_by=shared_by,
+        sign_in=sign_in,
     )
+
+
+def _sign_in(auth: dict[str, Any], lor: LorTable, *, source: str, lor_source: str) -> SignIn:
+    """``[auth]`` checked the way st.login will use it; ConfigError naming the first setting that can't work."""
+
+    def text(value: object) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
+    redirect = text(auth.get("redirect_uri"))
+    parts = urlsplit(redirect)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.path.endswith("/oauth2callback"):
+        raise ConfigError(
+            "must be this app's address followed by /oauth2callback, in quotes, e.g. "
+            '"https://your-app.streamlit.app/oauth2callback" (the same address registered with the provider).',
+            source=source,
+            key="[auth] redirect_uri",
+        )
+    if len(text(auth.get("cookie_secret"))) < MIN_COOKIE_SECRET:
+        raise ConfigError(
+            f"must be a random text of at least {MIN_COOKIE_SECRET} characters, in quotes (it signs the sign-in "
+            'cookie; make one with: python -c "import secrets; print(secrets.token_hex(32))").',
+            source=source,
+            key="[auth] cookie_secret",
+        )
+    named = {name: table for name, table in auth.items() if isinstance(table, dict)}
+    top = {key: value for key, value in auth.items() if key not in AUTH_KEYS and key not in named}
+    if named and any(key in top for key in PROVIDER_KEYS):
+        raise ConfigError(
+            "has both a provider at its top (client_id = ...) and named providers ([auth.NAME]); use one form.",
+            source=source,
+            key="[auth]",
+        )
+    if not named and not top:
+        raise ConfigError(
+            "names no provider: add client_id, client_secret and server_metadata_url (or an [auth.google] / "
+            "[auth.microsoft] table holding them).",
+            source=source,
+            key="[auth]",
+        )
+    for name, table in named.items() or [("", top)]:
+        place = f"[auth.{name}]" if name else "[auth]"
+        for key in PROVIDER_KEYS:
+            value = text(table.get(key))
+            if not value:
+                raise ConfigError(
+                    "is missing or blank: the provider gives it when the app is registered.",
+                    source=source,
+                    key=f"{place} {key}",
+                )
+            if key == "server_metadata_url" and urlsplit(value).scheme not in ("http", "https"):
+                raise ConfigError(
+                    "must be the provider's address ending in /.well-known/openid-configuration, in quotes.",
+                    source=source,
+                    key=f"{place} {key}",
+                )
+    domains = []
+    for domain in lor.allowed_domains or []:
+        folded = domain.strip().lstrip("@").lower()
+        if not folded or "." not in folded or "@" in folded or any(c.isspace() for c in folded):
+            raise ConfigError(
+                f'must list domains such as "school.edu" ({json.dumps(domain)} is not one).',
+                source=lor_source,
+                key="[lor] allowed_domains",
+            )
+        domains.append(folded)
+    advisors = []
+    for address in lor.advisors or []:
+        folded = address.strip().lower()
+        if folded.count("@") != 1 or not folded.split("@")[0] or "." not in folded.split("@")[1]:
+            raise ConfigError(
+                f'must list email addresses such as "advisor@school.edu" ({json.dumps(address)} is not one).',
+                source=lor_source,
+                key="[lor] advisors",
+            )
+        advisors.append(folded)
+    return SignIn(providers=tuple(named), allowed_domains=tuple(domains), advisors=tuple(advisors))
 
 
 OPENED_FROM_ELSEWHERE = (

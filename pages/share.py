@@ -21,16 +21,20 @@ ui.show_flash()
 ui.mode_notice()
 if ui.shared_mode() and not ws.read_only:
     st.subheader("Your links")
-    st.write(
-        "**Private link**: opens and edits your plan. Keep it to yourself and bookmark it; if it leaks, "
-        "make a new one (the old one stops working)."
-    )
-    edit = st.session_state.get("lor-fresh-edit") or st.query_params.get("w")
-    if edit:
-        st.code(ui.link_to("w", edit), language=None)
-    if st.button("Make a new private link", key="share-new-edit"):
-        ui.new_private_link(ws)
-        st.rerun()
+    account = ui.signed_in_account()
+    if account is not None:  # the plan belongs to the school account: no private link to keep
+        st.write(f"Your plan opens whenever you sign in as **{ui.md(account.shown)}**, on any device.")
+    else:
+        st.write(
+            "**Private link**: opens and edits your plan. Keep it to yourself and bookmark it; if it leaks, "
+            "make a new one (the old one stops working)."
+        )
+        edit = st.session_state.get("lor-fresh-edit") or st.query_params.get("w")
+        if edit:
+            st.code(ui.link_to("w", edit), language=None)
+        if st.button("Make a new private link", key="share-new-edit"):
+            ui.new_private_link(ws)
+            st.rerun()
     st.write(
         "**Advisor link**: opens your plan read-only: the dashboard, timeline, letters and report, with "
         "nothing that can be changed."

@@ -4,6 +4,7 @@ quietly turns class mode off (which would put every visitor into one shared plan
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -228,14 +229,78 @@ def test_a_misspelled_environment_variable_is_refused_too(places, name, meant):
     assert f"Did you mean {meant}?" in caught.value.problem
 
 
+AUTH = (
+    '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "0123456789abcdef0123"\n'
+    '[auth.google]\nclient_id = "c"\nclient_secret = "s"\n'
+    'server_metadata_url = "https://accounts.google.com/.well-known/openid-configuration"\n'
+)
+
+
 def test_streamlits_own_sections_stay_allowed(places):
+    write(places["cwd"], "[lor]\nshared = true\n" + AUTH)
+    found = settings(places)
+    assert found.shared and found.sign_in is not None and found.sign_in.providers == ("google",)
+    assert "signs in with their school account" in found.mode()
+
+
+def test_without_auth_there_is_no_sign_in(places):
+    write(places["cwd"], "[lor]\nshared = true\n")
+    assert settings(places).sign_in is None
+
+
+def test_allowed_domains_and_advisors_are_read_folded(places):
     write(
         places["cwd"],
-        "[lor]\nshared = true\n"
-        '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "s"\n'
-        '[auth.google]\nclient_id = "c"\n',
+        '[lor]\nshared = true\nallowed_domains = ["School.EDU", "@med.school.edu"]\nadvisors = ["Lee@Other.org"]\n'
+        + AUTH,
     )
-    assert settings(places).shared
+    sign_in = settings(places).sign_in
+    assert sign_in.allowed_domains == ("school.edu", "med.school.edu") and sign_in.advisors == ("lee@other.org",)
+
+
+@pytest.mark.parametrize(
+    "auth,key",
+    [
+        (AUTH.replace('"http://localhost:8501/oauth2callback"', '"http://localhost:8501/"'), "[auth] redirect_uri"),
+        (AUTH.replace('redirect_uri = "http://localhost:8501/oauth2callback"\n', ""), "[auth] redirect_uri"),
+        (AUTH.replace('"0123456789abcdef0123"', '"short"'), "[auth] cookie_secret"),
+        (AUTH.replace('cookie_secret = "0123456789abcdef0123"\n', ""), "[auth] cookie_secret"),
+        (AUTH.replace('client_secret = "s"\n', ""), "[auth.google] client_secret"),
+        (AUTH.replace('client_id = "c"', 'client_id = ""'), "[auth.google] client_id"),
+        (AUTH.replace("https://accounts.google.com", "accounts.google.com"), "[auth.google] server_metadata_url"),
+        (
+            '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "0123456789abcdef0"\n',
+            "[auth]",
+        ),
+    ],
+)
+def test_a_broken_auth_section_names_the_setting(places, auth, key):
+    write(places["cwd"], "[lor]\nshared = true\n" + auth)
+    with pytest.raises(ConfigError) as caught:
+        settings(places)
+    assert caught.value.key == key
+
+
+@pytest.mark.parametrize(
+    "line,key",
+    [
+        ('allowed_domains = "school.edu"', "[lor] allowed_domains"),
+        ('allowed_domains = ["not a domain"]', "[lor] allowed_domains"),
+        ('advisors = ["lee"]', "[lor] advisors"),
+    ],
+)
+def test_a_wrong_who_may_enter_rule_names_the_setting(places, line, key):
+    write(places["cwd"], f"[lor]\nshared = true\n{line}\n" + AUTH)
+    with pytest.raises(ConfigError) as caught:
+        settings(places)
+    assert caught.value.key == key
+
+
+def test_a_domain_rule_without_sign_in_stops_the_app_rather_than_let_everybody_in(places):
+    write(places["cwd"], '[lor]\nshared = true\nallowed_domains = ["school.edu"]\n')
+    with pytest.raises(ConfigError) as caught:
+        settings(places)
+    assert caught.value.key == "[lor] allowed_domains" and "no [auth] section" in caught.value.problem
 
 
 URL = "postgresql://u:secret@db.example.com/lor"
@@ -358,6 +423,17 @@ def test_the_documented_example_secrets_file_fits_the_schema(places):
         (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8"
     )
     assert settings(places).shared
+
+
+def test_every_setting_of_the_example_secrets_file_fits_the_schema_when_uncommented(places):
+    text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    setting = re.compile(r"^# (\[[a-z.]+\]|[a-z_]+ = .*)$")
+    uncommented = "\n".join(line[2:] if setting.match(line) else line for line in text.splitlines())
+    (places["cwd"] / ".streamlit" / "secrets.toml").write_text(uncommented, encoding="utf-8")
+    found = settings(places)
+    assert found.backend == "postgres" and found.trusted_proxy_hops == 1
+    assert found.sign_in is not None and found.sign_in.providers == ("google", "microsoft")
+    assert found.sign_in.allowed_domains == ("school.edu", "med.school.edu")
 
 
 @pytest.mark.parametrize(

@@ -73,10 +73,18 @@ class Server:
     """A running Streamlit server on loopback with its own database file."""
 
     def __init__(
-        self, tmp: Path, *, shared: bool, env: dict[str, str] | None = None, root: Path = ROOT, script: str = "app.py"
+        self,
+        tmp: Path,
+        *,
+        shared: bool,
+        env: dict[str, str] | None = None,
+        root: Path = ROOT,
+        script: str = "app.py",
+        port: int | None = None,
     ):
-        """``root``: the checkout to serve (another one for a before/after comparison); ``script``: its main file."""
-        self.port = free_port()
+        """``root``: the checkout to serve (another one for a before/after comparison); ``script``: its main file;
+        ``port``: one chosen beforehand (a sign-in test writes it into [auth] redirect_uri first)."""
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db = tmp / "browser.db"
         env = {

@@ -212,6 +212,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         "Each plan's private calendar feed link (read-only, its hash only, like the other links); NULL while off.",
         (AddColumn("workspaces", Column("feed_hash")), CreateIndex("workspaces", ("feed_hash",), unique=True)),
     ),
+    Migration(
+        "m006_accounts",
+        "Sign-in (class mode with [auth]): the plan of each school account, found by the provider's issuer and "
+        "subject, which never change for an account (an email address or a name can), and when it last signed out, "
+        "so a sign-in cookie copied before that opens nothing.",
+        (
+            CreateTable(
+                "accounts",
+                (
+                    Column("issuer", not_null=True),
+                    Column("subject", not_null=True),
+                    Column("workspace_id", not_null=True),
+                    Column("created", not_null=True),
+                    Column("signed_out", "integer"),  # when the account last signed out (seconds since 1970, UTC)
+                ),
+                key=("issuer", "subject"),
+                references=(("workspace_id", "workspaces"),),
+            ),
+            CreateIndex("accounts", ("workspace_id",), unique=True),
+        ),
+    ),
 )
 
 
@@ -230,7 +251,7 @@ def columns() -> dict[str, tuple[str, ...]]:
 COLUMNS = columns()
 RECORD_TABLES = ("mentors", "applications", "letters")  # a record per row, kept in the order added
 PLAN_TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
-DESK_TABLES = ("desks", "desk_members")  # copied with the plans, after them
+DESK_TABLES = ("desks", "desk_members", "accounts")  # copied with the plans, after them
 MIGRATION_NAMES = tuple(m.name for m in MIGRATIONS)
 
 # The characters of JSON one plan takes (lor.backup.MAX_PLAN_CHARS): five sums by primary key prefix, one query.

@@ -11,6 +11,7 @@ and one set of access checks; split, each half would need the other's private st
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -248,6 +249,10 @@ class Store:
         if kind == "desk":
             sql = "SELECT 1 AS found FROM desk_members WHERE desk_id = $1 AND workspace_id = $2"
             holds = next(iter(db.query(sql, [value, ws.id])), None) is not None
+        elif kind == "account":
+            issuer, subject = json.loads(value)
+            sql = "SELECT 1 AS found FROM accounts WHERE issuer = $1 AND subject = $2 AND workspace_id = $3"
+            holds = next(iter(db.query(sql, [issuer, subject, ws.id])), None) is not None
         else:
             if row is None:
                 sql = "SELECT edit_hash, view_hash, feed_hash FROM workspaces WHERE id = $1"
@@ -309,6 +314,91 @@ class Store:
                 self._note_opened(row["id"], opened=row["opened"])
                 return Workspace(self, row["id"], read_only=True, access=("view", digest))
         raise KeyError("this link does not open any plan")
+
+    # -- school accounts (class mode with sign-in) -------------------------------------------------
+
+    def account_workspace(self, issuer: str, subject: str) -> Workspace:
+        """The plan of the account the provider ``issuer`` knows as ``subject``, made (empty, without a private link)
+        the first time that account signs in. Never found by an email address or a name: those can change hands."""
+        issuer, subject = _account_key(issuer, subject)
+        access = ("account", json.dumps([issuer, subject]))
+        sql = (
+            "SELECT a.workspace_id, w.opened FROM accounts a JOIN workspaces w ON w.id = a.workspace_id "
+            "WHERE a.issuer = $1 AND a.subject = $2"
+        )
+        with self._db() as db:
+            row = next(iter(db.query(sql, [issuer, subject])), None)
+        if row is None and not self.read_only:
+            with self._transaction() as db:
+                row = next(iter(db.query(sql, [issuer, subject])), None)
+                if row is None:
+                    workspace_id = secrets.token_hex(8)
+                    db.execute(
+                        "INSERT INTO workspaces (id, edit_hash, view_hash, created, version) "
+                        "VALUES ($1, NULL, NULL, $2, 0)",
+                        [workspace_id, now_text()],
+                    )
+                    db.execute(
+                        "INSERT INTO accounts (issuer, subject, workspace_id, created) VALUES ($1, $2, $3, $4) "
+                        "ON CONFLICT (issuer, subject) DO NOTHING",
+                        [issuer, subject, workspace_id, now_text()],
+                    )
+                    row = next(iter(db.query(sql, [issuer, subject])))
+                    if row["workspace_id"] != workspace_id:  # another tab of the same account won the race
+                        db.execute("DELETE FROM workspaces WHERE id = $1", [workspace_id])
+        if row is None:
+            raise KeyError("this account has no plan yet, and the database can't be changed")
+        self._note_opened(row["workspace_id"], opened=row["opened"])  # one query per page run, usually
+        return Workspace(self, row["workspace_id"], read_only=self.read_only, access=access)
+
+    def sign_out(self, issuer: str, subject: str, now: datetime | None = None) -> None:
+        """Note that this account signed out: a sign-in issued before now no longer opens its plan
+        (``signed_in_before_sign_out``), so a copy of the old sign-in cookie is worthless."""
+        issuer, subject = _account_key(issuer, subject)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE accounts SET signed_out = $1 WHERE issuer = $2 AND subject = $3",
+                [int(utc(now).timestamp()), issuer, subject],
+            )
+
+    def signed_in_before_sign_out(self, issuer: str, subject: str, issued_at: object) -> bool:
+        """True when a sign-in issued at ``issued_at`` (the ID token's ``iat``, seconds since 1970) predates the
+        account's last sign-out, or its time is unknown while the account has signed out: it must sign in again."""
+        issuer, subject = _account_key(issuer, subject)
+        with self._db() as db:
+            sql = "SELECT signed_out FROM accounts WHERE issuer = $1 AND subject = $2"
+            row = next(iter(db.query(sql, [issuer, subject])), None)
+        if row is None or row["signed_out"] is None:
+            return False
+        if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
+            return True
+        return issued_at <= int(row["signed_out"])
+
+    def move_into_account(self, ws: Workspace, issuer: str, subject: str) -> Workspace:
+        """Make the plan a private link opened (``ws``) the plan of this account, once: its private link stops
+        working, and the account's own plan, which must still be empty, is deleted. Returns the plan as the account
+        opens it. Raises ValueError (nothing changed) when the account's plan already holds something."""
+        ws._check_writable()
+        if ws.access is None or ws.access[0] != "edit":
+            raise ValueError("Only a plan opened by its private link can be brought into an account.")
+        issuer, subject = _account_key(issuer, subject)
+        own = self.account_workspace(issuer, subject)
+        if own.id == ws.id:
+            return own
+        if not own.is_empty() or own.student() is not None:
+            raise ValueError(
+                "Your account already has a plan with something in it, so this one can't be brought into it. "
+                "Nothing was changed. Download a backup from this link and restore it into your account instead."
+            )
+        with self._write(ws) as db:
+            db.execute("UPDATE workspaces SET edit_hash = NULL WHERE id = $1", [ws.id])
+            db.execute(
+                "UPDATE accounts SET workspace_id = $1 WHERE issuer = $2 AND subject = $3", [ws.id, issuer, subject]
+            )
+            for table in (*PLAN_TABLES, "desk_members"):
+                db.execute(f"DELETE FROM {table} WHERE workspace_id = $1", [own.id])
+            db.execute("DELETE FROM workspaces WHERE id = $1", [own.id])
+        return Workspace(self, ws.id, read_only=self.read_only, access=("account", json.dumps([issuer, subject])))
 
     def regenerate_link(self, ws: Workspace, which: str) -> str:
         """Replace the workspace's edit or view link; the old one stops working. Returns the new token."""
@@ -419,7 +509,7 @@ class Store:
         idle = (now - ABANDONED_AFTER).isoformat(timespec="seconds")
         empty = " AND ".join(
             f"NOT EXISTS (SELECT 1 FROM {table} t WHERE t.workspace_id = w.id)"
-            for table in (*PLAN_TABLES, "desk_members")
+            for table in (*PLAN_TABLES, "desk_members", "accounts")  # a signed-in student's plan is theirs
         )
 
         def stale(first: int) -> str:  # the conditions, their four values numbered from $first
@@ -472,7 +562,7 @@ class Store:
             ids = [r["id"] for r in db.query(f"SELECT w.id FROM workspaces w WHERE {unused_plan}{lock}", [idle])]
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                for table in (*PLAN_TABLES, "desk_members"):
+                for table in (*PLAN_TABLES, "desk_members", "accounts"):
                     db.execute(f"DELETE FROM {table} WHERE workspace_id IN ({marks(len(chunk))})", chunk)
                 db.execute(f"DELETE FROM workspaces WHERE id IN ({marks(len(chunk))})", chunk)
                 plans += len(chunk)
@@ -616,7 +706,7 @@ class Store:
                     f"The target database already holds {held} plan(s). Nothing was copied; copy with --replace "
                     "to delete them and put the source's plans in their place."
                 )
-            for table in ("desk_members", "desks", *PLAN_TABLES, "workspaces"):
+            for table in ("accounts", "desk_members", "desks", *PLAN_TABLES, "workspaces"):
                 db.execute(f"DELETE FROM {table}")
             for table in ("workspaces", *PLAN_TABLES, *DESK_TABLES):
                 columns = COLUMNS[table]
@@ -655,6 +745,19 @@ _last_purge: dict[str, datetime] = {}  # database location -> when this process 
 
 
 _purge_lock = threading.Lock()
+
+
+MAX_ACCOUNT_PART = 255  # OpenID Connect: a subject is at most 255 ASCII characters
+
+
+def _account_key(issuer: object, subject: object) -> tuple[str, str]:
+    """The provider's issuer and subject as stored; ValueError for a missing or overlong one (a programmer's error:
+    the app refuses such a sign-in before asking the store)."""
+    if not isinstance(issuer, str) or not isinstance(subject, str) or not issuer or not subject:
+        raise ValueError("a school account needs the provider's issuer and subject")
+    if len(issuer) > 2 * MAX_ACCOUNT_PART or len(subject) > MAX_ACCOUNT_PART:
+        raise ValueError("the provider's issuer or subject is too long")
+    return issuer, subject
 
 
 def size_text(size: int) -> str:

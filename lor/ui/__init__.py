@@ -8,6 +8,7 @@ Pages use it as ``from lor import ui`` and call ``ui.<name>``; each name lives i
 - ``clients``: how many plans and desks one client makes, and the join codes it tries.
 - ``problems``: the pages a visitor gets instead of a plan (a broken setting, a database gone, a stale link).
 - ``session``: the plan a visit opens (``resolve_workspace``, ``workspace``), the ``page_header``, links between pages.
+- ``signin``: sign-in with a school account (``[auth]``): the gate before any plan, refusals, moving a link's plan.
 - ``sidebar``: what every page draws around itself, and ``phone_fixes`` for narrow windows.
 - ``cache``: one read of a plan per version (``snapshot``, ``per_plan``, ``overview``, ``cards``); the cache itself is
   Streamlit-free, in ``lor.plancache``.
@@ -85,6 +86,7 @@ from lor.ui.session import (
     workspace,
 )
 from lor.ui.sidebar import PURGE_NOTICE, class_database_size, phone_fixes, plans_can_vanish, sidebar, where_plans_live
+from lor.ui.signin import account_sidebar, sign_in_gate, signed_in_account
 from lor.ui.undo import delete_asked, delete_button, undo_notice
 from lor.ui.widgets import (
     DATE_FORMAT,
@@ -118,6 +120,7 @@ __all__ = [  # noqa: RUF022
     "PlanSnapshot",
     "RestorePreview",
     "WRONG_CODES",
+    "account_sidebar",
     "app_root",
     "approx_bytes",
     "back_to_desk",
@@ -176,6 +179,8 @@ __all__ = [  # noqa: RUF022
     "show_flash",
     "show_validation_error",
     "sidebar",
+    "sign_in_gate",
+    "signed_in_account",
     "snapshot",
     "stale_desk_page",
     "stale_link_page",

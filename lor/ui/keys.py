@@ -20,6 +20,9 @@ FRESH_LINK_KEY = "lor-link-fresh"  # set when the private link was just issued: 
 NOTICE_SHOWN_KEY = "lor-link-notice-shown"  # this run's page header showed the link notice already
 
 
+SIGNED_IN_KEY = "lor-signed-in"  # ((issuer, subject, iat), when checked): this sign-in predates no sign-out
+
+
 DESK_KEY = "lor-desk"  # (desk token, id of the plan opened from it or None): this session is an advisor desk
 
 

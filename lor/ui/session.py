@@ -19,6 +19,7 @@ from lor.ui.keys import DESK_KEY, FRESH_LINK_KEY, LINK_KEY, NEW_LINKS_KEY, NOTIC
 from lor.ui.notices import md
 from lor.ui.problems import configuration_problem_page, database_problem
 from lor.ui.server import _link_gone, _run_through_app, lost_database, shared_mode, store
+from lor.ui.signin import sign_in_rule, signed_in_account
 
 
 def resolve_workspace() -> Workspace | None:
@@ -37,10 +38,16 @@ def resolve_workspace() -> Workspace | None:
             # The sidebar navigation drops the query string when it switches pages: keep this session's plan.
             param, token = st.session_state[LINK_KEY]
             st.query_params[param] = token
+        signing_in = sign_in_rule() is not None
+        account = signed_in_account() if signing_in else None
         try:
             if "view" in params:
                 ws = db.open(params["view"])
                 ws.read_only = True  # an advisor link never edits, whichever token it carries
+            elif signing_in:  # a private link is only ever brought into the account (app.py's sign-in gate)
+                if account is None:
+                    return None
+                ws = db.account_workspace(account.issuer, account.subject)
             elif "w" in params:
                 ws = db.open(params["w"])
             else:
@@ -48,7 +55,7 @@ def resolve_workspace() -> Workspace | None:
         except KeyError:
             st.session_state.pop(LINK_KEY, None)
             return None
-        if "view" in params or "w" in params:
+        if "view" in params or ("w" in params and not signing_in):
             st.session_state[LINK_KEY] = ("view", params["view"]) if "view" in params else ("w", params["w"])
         ws.on_revoked = _link_gone
         # Empty plans nobody uses (lor.store.Store.purge_empty_plans), at most once an hour; after the open, which

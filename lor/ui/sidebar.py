@@ -14,6 +14,7 @@ from lor.store import (
 from lor.ui.cache import backup, snapshot
 from lor.ui.notices import md
 from lor.ui.server import mode_notice, shared_mode, store, today
+from lor.ui.signin import account_sidebar
 from lor.ui.widgets import download_button
 
 
@@ -24,6 +25,7 @@ def sidebar(ws: Workspace) -> None:
         if student:
             st.caption(f"Plan of {md(student.name)}")
         mode_notice(read_only=ws.read_only)
+        account_sidebar()
         if shared_mode() and not ws.read_only:
             if plans_can_vanish():
                 st.warning(
