@@ -3,7 +3,18 @@
 import streamlit as st
 
 from lor import ui
-from lor.desk import STILL_DAYS, by_need, choices, desk_csv, filter_rows, table_rows
+from lor.desk import (
+    INACTIVE_DAYS,
+    STATUSES,
+    STILL_DAYS,
+    by_need,
+    choices,
+    desk_csv,
+    desk_names,
+    filter_by_status,
+    filter_rows,
+    table_rows,
+)
 from lor.models import label
 from lor.text import plural
 
@@ -75,50 +86,70 @@ if not rows:
     st.write("No student has joined yet. Give your students the join code above.")
     st.stop()
 
+names = desk_names(rows)  # rows come in join order: a shared name keeps its number
 pathways, specialties = choices(rows)
-f1, f2 = st.columns(2)
+f0, f1, f2 = st.columns([2, 1, 1])
+statuses = f0.multiselect("Status", STATUSES, key="desk-status", placeholder="Any status")
 pathway = f1.selectbox(
     "Application type", [None, *pathways], format_func=lambda p: "Any" if p is None else label(p), key="desk-pathway"
 )
 specialty = f2.selectbox(
     "Specialty", [None, *specialties], format_func=lambda s: "Any" if s is None else label(s), key="desk-specialty"
 )
-shown = by_need(filter_rows(rows, pathway=pathway, specialty=specialty))
-helping = sum(r.needs_help for r in shown)
+shown = by_need(filter_by_status(filter_rows(rows, pathway=pathway, specialty=specialty), statuses))
+helping = sum(r.needs_help for r in rows)
 st.markdown(
-    f"**{plural(len(shown), 'student')}** shown of {len(rows)}; **{helping}** need help "
-    "(an overdue step or a missing required letter)."
+    f"**{plural(len(shown), 'student')}** shown of {len(rows)}; **{helping}** of {len(rows)} need help (not "
+    "started, an overdue step, a missing required letter or a writer not answering). The most urgent come first: "
+    "the reasons weigh more the sooner the deadline."
 )
 
 count = st.column_config.NumberColumn
+day = st.column_config.DateColumn
+table = table_rows(shown)
+for cells, row in zip(table, shown, strict=True):
+    cells["Student"] = names[row.plan_id]
 picked = st.dataframe(
-    table_rows(shown),
+    table,
     hide_index=True,
     key="desk-table",
     on_select="rerun",
     selection_mode="single-row",
     height=min(35 * (len(shown) + 1) + 3, 640),  # a dozen advisees without a scrollbar; a class scrolls
     column_config={
-        "Student": st.column_config.TextColumn(pinned=True),
+        "Student": st.column_config.TextColumn(width="small"),
+        "Status": st.column_config.TextColumn(
+            help=f"Not started: no application or no letter yet. Needs help: an overdue step, a missing required "
+            f"letter or a writer not answering. Inactive: no change for {INACTIVE_DAYS} days or more."
+        ),
+        "Why": st.column_config.TextColumn(width="large", help="The one or two most urgent reasons"),
+        "Nearest due": day(format="MMM D, YYYY", help="The nearest letter deadline still ahead"),
         "Due for": st.column_config.TextColumn(width="medium"),
-        "Overdue steps": count("Overdue", help="Plan steps whose day has passed", width="small"),
-        "Missing required letters": count("Missing", help="Required letter-mix checks that fail", width="small"),
+        "Overdue steps": count(
+            "Overdue", help="The student's steps whose day has passed (not one waiting on a writer)", width="small"
+        ),
+        "Missing required letters": count(
+            "Missing", help="Required letter-mix checks that fail, a program's unmet requirement included"
+        ),
         "Writers not answering": count("Silent", help=f"Writers asked more than {STILL_DAYS} days ago, no answer yet"),
         "Letters in": count("In", help="Letters the writers have submitted", width="small"),
-        "Letters needed": count("Needed", help="Letters the plan counts on (not declined or withdrawn)"),
+        "Letters needed": count("Needed", help="Letters the applications need (the most any one requires)"),
         "Applications": count("Apps", help="Applications in the plan", width="small"),
+        "Last change": day(format="MMM D, YYYY", help="When the student last changed the plan"),
     },
 )
 selected = picked.selection.rows if picked else []
 if selected:
     ui.open_from_desk(shown[selected[0]].plan_id)
 
-student_names = ui.unique_labels({str(i): row.name for i, row in enumerate(shown)})  # two students may share a name
+if not shown:
+    st.write("No student matches these filters.")
+    st.stop()
 with st.container(horizontal=True, vertical_alignment="bottom"):
     who = st.selectbox(
         "Open a student's plan (read-only)",
         range(len(shown)),
-        format_func=lambda i: student_names[str(i)],
+        format_func=lambda i: names[shown[i].plan_id],
         key="desk-student",
     )
     if st.button("Open plan", key="desk-open", type="primary") and who is not None:
@@ -126,7 +157,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     ui.download_button(
         None,
         "Download the table (CSV)",
-        lambda: desk_csv(shown),
+        lambda: desk_csv(shown, names=names),
         kind="desk-csv",
         file_name=f"lor-desk-{today.isoformat()}.csv",
         mime="text/csv",

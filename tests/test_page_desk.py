@@ -69,12 +69,14 @@ def test_the_desk_lists_exactly_the_students_who_joined_neediest_first(open_page
     assert at.title[0].value.replace("\\", "") == "Dr. Lee's advisees, Class of 2027"
     assert code in at.markdown[0].value
     rows = _table(at)
-    assert [r["Student"] for r in rows] == ["Ben Ortiz", "Ana Ruiz"]  # missing required letters first
+    assert [r["Student"] for r in rows] == ["Ben Ortiz", "Ana Ruiz"]  # due in 60 days with nothing started, first
     ben, ana = rows
+    assert (ben["Status"], ben["Why"]) == ("Not started", "No letter planned yet")
     assert (ben["Missing required letters"], ben["Overdue steps"], ben["Letters in"]) == (3, 0, 0)
-    assert (ana["Missing required letters"], ana["Overdue steps"]) == (0, 1)
-    assert (ana["Letters in"], ana["Letters needed"]) == (0, 5)
-    assert all(r["Status"] == "Needs help" for r in rows)
+    # The example's programs lack letters: Riverside's IM SEL, and nothing assigned to Lakeshore or Harbor.
+    assert (ana["Status"], ana["Missing required letters"], ana["Overdue steps"]) == ("Needs help", 3, 1)
+    assert ana["Why"].startswith("Send Dr. Priya Raman your packet: ") and "overdue; " in ana["Why"]
+    assert (ana["Letters in"], ana["Letters needed"]) == (0, 3)  # residency needs 3, whatever the plan holds
     assert "Dee" not in repr(at.main)  # never joined: never listed, not even as an option to open
 
 
