@@ -92,7 +92,7 @@ class DeskRow:
     @property
     def why(self) -> str:
         """The one or two most urgent reasons, in words ("" when there is none)."""
-        return "; ".join(r.text for r in self.reasons[:WHY_SHOWN])
+        return why_text(self.reasons)
 
     @property
     def days_to_due(self) -> int | None:
@@ -112,15 +112,12 @@ def desk_row(ov: Overview, *, plan_id: str, last_change: str | date | None = Non
     today = ov.today
     ahead = sorted((a.deadline, a.name) for a in ov.applications if a.deadline >= today)
     counted = [r for r in ov.letters if r.status not in CLOSED_STATUSES]
-    overdue = [m for m in ov.milestones if not m.done and not m.waiting and (m.overdue or m.day < today)]
+    overdue = overdue_steps(ov)
     failing = [c.message for a in ov.applications for c in ov.mixes[a.id].checks if c.required and not c.ok]
-    asked: dict[str, int] = {}
-    for r in ov.letters:
-        if r.status == "asked" and r.asked_on and (today - r.asked_on).days > STILL_DAYS:
-            asked[r.mentor_id] = max(asked.get(r.mentor_id, 0), (today - r.asked_on).days)
+    asked = silent_writers(ov)
     name = ov.student.name if ov.student and ov.student.name.strip() else "Unnamed student"
     changed = _day(last_change)
-    reasons = _reasons(ov, overdue, asked, counted, changed)
+    reasons = why_reasons(ov, last_change=changed)
     return DeskRow(
         plan_id=plan_id,
         name=name,
@@ -142,6 +139,11 @@ def desk_row(ov: Overview, *, plan_id: str, last_change: str | date | None = Non
     )
 
 
+def why_text(reasons: Iterable[Reason]) -> str:
+    """The first WHY_SHOWN reasons joined in one line ("" when there is none)."""
+    return "; ".join(r.text for r in list(reasons)[:WHY_SHOWN])
+
+
 def letters_needed(application: Application) -> int:
     """How many letters the application needs: the letter-count rule's minimum for its pathway (0 when none)."""
     return max(
@@ -154,10 +156,26 @@ def letters_needed(application: Application) -> int:
     )
 
 
-def _reasons(
-    ov: Overview, overdue: list[Milestone], asked: dict[str, int], counted: list, changed: date | None
-) -> tuple[Reason, ...]:
-    """Every reason the advisee needs attention, most urgent first."""
+def overdue_steps(ov: Overview) -> list[Milestone]:
+    """The student's steps whose day has passed; a step waiting on a writer's answer is the writer's, not late."""
+    return [m for m in ov.milestones if not m.done and not m.waiting and (m.overdue or m.day < ov.today)]
+
+
+def silent_writers(ov: Overview) -> dict[str, int]:
+    """Writer id → days since the oldest unanswered ask, for writers asked more than STILL_DAYS days ago."""
+    asked: dict[str, int] = {}
+    for r in ov.letters:
+        if r.status == "asked" and r.asked_on and (ov.today - r.asked_on).days > STILL_DAYS:
+            asked[r.mentor_id] = max(asked.get(r.mentor_id, 0), (ov.today - r.asked_on).days)
+    return asked
+
+
+def why_reasons(ov: Overview, *, last_change: date | None = None) -> tuple[Reason, ...]:
+    """Every reason the student needs attention, in words, most urgent first: not started, overdue steps (how
+    late), unmet requirements (a program's included), silent writers, no change for INACTIVE_DAYS. The desk's Why
+    column and the report's first lines are the first WHY_SHOWN of these."""
+    overdue, asked, changed = overdue_steps(ov), silent_writers(ov), last_change
+    counted = [r for r in ov.letters if r.status not in CLOSED_STATUSES]
     today, names = ov.today, ov.mentor_names
     found: list[Reason] = []
     if not ov.applications:

@@ -11,9 +11,19 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from lor.models import ARRIVED_STATUSES, MILESTONE_KINDS, Application, Mentor, MentorScore, Milestone, label
+from lor.desk import why_reasons, why_text
+from lor.models import (
+    ARRIVED_STATUSES,
+    MILESTONE_KINDS,
+    Application,
+    Mentor,
+    MentorScore,
+    Milestone,
+    Student,
+    label,
+)
 from lor.overview import Overview
-from lor.text import applications_of, day_text, plural, step_label
+from lor.text import applications_of, day_text, file_slug, plural, step_label
 
 _CSS = """
 :root { --ink:#1f2a33; --muted:#5b6770; --line:#d8e0e5; --teal:#0f6e73; --ok:#1b7f4b; --warn:#a86400;
@@ -27,6 +37,7 @@ h2 { font-size: 19px; color: var(--teal); margin: 24px 0 8px; border-bottom: 1px
      padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 14px 0 4px; }
 .muted { color: var(--muted); }
+.why { margin: 6px 0 0; padding: 4px 10px; border-left: 4px solid var(--bad); background: #fbe4e2; }
 .guide { margin: 6px 0 0; }
 .summary { display: flex; gap: 8px; flex-wrap: wrap; margin: 8px 0; }
 .stat { background: var(--panel); border-radius: 8px; padding: 4px 12px; min-width: 90px; }
@@ -121,6 +132,7 @@ def advisor_report_html(ov: Overview) -> str:
         about = " · ".join(d for d in details if d)
         parts.append(f"<div class='muted'>{_e(_short(about, LINE_CHARS))}</div>")
     parts.append(f"<div class='muted'>Report of {_e(_day(ov.today))}, made with LOR Planner.</div>")
+    parts.append(_why(ov))
     parts.append(f"<p class='guide muted'>{_e(REPORT_LAYOUT)}</p></header>")
     parts.append(_summary(ov))
     parts.append(
@@ -138,6 +150,20 @@ def advisor_report_html(ov: Overview) -> str:
     parts.append(_timeline(ov))
     parts.append("</section></body></html>")
     return "".join(parts)
+
+
+def report_file_name(student: Student | None, day: date) -> str:
+    """The report's download name, after the student: "lor-report-ana-ruiz-2026-11-25.html"."""
+    who = file_slug(student.name, "student") if student else "student"
+    return f"lor-report-{who}-{day.isoformat()}.html"
+
+
+def _why(ov: Overview) -> str:
+    """The report's first line: the one or two most urgent reasons to act, the advisor desk's Why column."""
+    why = why_text(why_reasons(ov))
+    if not why:
+        return "<p class='why'><b>Why now:</b> nothing urgent: no step overdue, no requirement unmet.</p>"
+    return f"<p class='why'><b>Why now:</b> {_e(_short(why, 2 * LINE_CHARS))}</p>"
 
 
 def _more(count: int, where: str) -> str:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lor import ui
 from lor.export import letters_csv, plan_csv
-from lor.report import advisor_report_html
+from lor.report import advisor_report_html, report_file_name
 from lor.store import DeskFull
 from lor.text import plural
 
@@ -125,7 +125,7 @@ ui.download_button(
     lambda: advisor_report_html(ov),
     kind="report",
     args=(today,),
-    file_name=f"lor-report-{stamp}.html",
+    file_name=report_file_name(ov.student, today),
     mime="text/html",
     key="share-report",
     where=cols[0],
