@@ -43,7 +43,13 @@ def test_migrations_run_twice_are_harmless(store, store_location):
     ws.save_mentor(Mentor(id="m1", name="Dr. Lee"))
     store.close()  # as a new server process would: a fresh connection, migrations checked again
     again = store_at(store_location)
-    assert again.applied_migrations() == ["m001_initial", "m002_desks", "m003_opened", "m004_desk_opened"]
+    assert again.applied_migrations() == [
+        "m001_initial",
+        "m002_desks",
+        "m003_opened",
+        "m004_desk_opened",
+        "m005_desk_notes_and_log",
+    ]
     assert [m.name for m in again.default_workspace().mentors()] == ["Dr. Lee"]
 
 

@@ -429,7 +429,7 @@ class Store:
             ids = [r["id"] for r in db.query(f"SELECT w.id FROM workspaces w WHERE {unused_plan}{lock}", [idle])]
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                for table in (*PLAN_TABLES, "desk_members"):
+                for table in (*PLAN_TABLES, "desk_members", "desk_notes"):  # a desk's log keeps its names
                     db.execute(f"DELETE FROM {table} WHERE workspace_id IN ({marks(len(chunk))})", chunk)
                 db.execute(f"DELETE FROM workspaces WHERE id IN ({marks(len(chunk))})", chunk)
                 plans += len(chunk)
@@ -440,7 +440,8 @@ class Store:
             ]
             for start in range(0, len(gone), 500):
                 chunk = gone[start : start + 500]
-                db.execute(f"DELETE FROM desk_members WHERE desk_id IN ({marks(len(chunk))})", chunk)
+                for table in reversed(DESK_TABLES[1:]):
+                    db.execute(f"DELETE FROM {table} WHERE desk_id IN ({marks(len(chunk))})", chunk)
                 db.execute(f"DELETE FROM desks WHERE id IN ({marks(len(chunk))})", chunk)
                 desks += len(chunk)
         return Purged(unused=plans, desks=desks)
@@ -573,7 +574,7 @@ class Store:
                     f"The target database already holds {held} plan(s). Nothing was copied; copy with --replace "
                     "to delete them and put the source's plans in their place."
                 )
-            for table in ("desk_members", "desks", *PLAN_TABLES, "workspaces"):
+            for table in (*reversed(DESK_TABLES), *PLAN_TABLES, "workspaces"):
                 db.execute(f"DELETE FROM {table}")
             for table in ("workspaces", *PLAN_TABLES, *DESK_TABLES):
                 columns = COLUMNS[table]
