@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from lor.export import _csv
 from lor.mix import PROGRAM_GAP_RULE, program_gaps, rules_for, short_letter_type
 from lor.models import ARRIVED_STATUSES, CLOSED_STATUSES, Application, Milestone, label
 from lor.overview import Overview
-from lor.text import plural
+from lor.text import plural, short_date
+
+if TYPE_CHECKING:
+    from lor.store.desks import DeskEvent
 
 STILL_DAYS = 14  # a writer asked this many days ago without an answer (more than this) counts as not answering
 INACTIVE_DAYS = 30  # a plan nobody changed for this many days reads "Inactive for N days"
@@ -294,15 +298,17 @@ def table_rows(rows: Iterable[DeskRow]) -> list[dict[str, object]]:
     ]
 
 
-def desk_csv(rows: Iterable[DeskRow], *, names: dict[str, str] | None = None) -> str:
-    """The desk table as CSV text (spreadsheet-safe cells, ISO dates), in the order given; ``names`` (plan id →
-    name) tells students who share a name apart."""
+def desk_csv(
+    rows: Iterable[DeskRow], *, names: dict[str, str] | None = None, notes: dict[str, str] | None = None
+) -> str:
+    """The desk table as CSV text (spreadsheet-safe cells, ISO dates), in the order given, with the advisor's
+    notes last; ``names`` (plan id → name) tells students who share a name apart."""
     out = []
     for cells, r in zip(table_rows(rows := list(rows)), rows, strict=True):
         if names and r.plan_id in names:
             cells["Student"] = names[r.plan_id]
-        out.append([cells[c] for c in DESK_COLUMNS])
-    return _csv(DESK_COLUMNS, out)
+        out.append([*(cells[c] for c in DESK_COLUMNS), (notes or {}).get(r.plan_id, "")])
+    return _csv((*DESK_COLUMNS, "Note"), out)
 
 
 def desk_names(rows: Iterable[DeskRow]) -> dict[str, str]:
@@ -317,4 +323,20 @@ def desk_names(rows: Iterable[DeskRow]) -> dict[str, str]:
             shown = f"{row.name} ({n})"
         taken.add(shown.casefold())
         out[row.plan_id] = shown
+    return out
+
+
+LOG_WORDS = {"joined": "joined", "left": "left the desk", "removed": "was removed by an advisor"}
+
+
+def log_lines(events: Iterable[DeskEvent]) -> list[str]:
+    """The desk log as lines: "Nov 25, 2026 14:02 UTC: Ana Ruiz joined"."""
+    out = []
+    for e in events:
+        try:
+            at = datetime.fromisoformat(e.at)
+            when = f"{short_date(at.date())} {at:%H:%M} UTC"
+        except ValueError:
+            when = e.at
+        out.append(f"{when}: {e.student} {LOG_WORDS.get(e.event, e.event)}")
     return out

@@ -36,6 +36,8 @@ if desk is None:  # a student's session in class mode: make a desk for an adviso
     with st.form("desk-create-form"):
         name = st.text_input("Desk name", key="desk-create-name", placeholder="Dr. Lee's advisees, Class of 2027")
         made = st.form_submit_button("Create the desk", key="desk-create", type="primary")
+    if made and st.session_state.get("lor-desk-made-name") == " ".join(name.split()):
+        made = False  # a second press of the same form (a double click) shows the desk just made, not a new one
     if made:
         try:
             token, code = ui.create_desk(name)  # a few per network address and per server, each hour
@@ -43,6 +45,7 @@ if desk is None:  # a student's session in class mode: make a desk for an adviso
             st.error(ui.md(str(exc)))
         else:
             st.session_state["lor-desk-made"] = (token, code)
+            st.session_state["lor-desk-made-name"] = " ".join(name.split())
     if "lor-desk-made" in st.session_state:
         token, code = st.session_state["lor-desk-made"]
         st.success("Your desk is ready.", icon="✅")
@@ -74,19 +77,36 @@ with st.container(border=True):
         "Students enter it on their Share & backup page. A new code stops the old one from working; students "
         "who already joined stay."
     )
-    if right.button("Make a new join code", key="desk-rotate"):
-        ui.flash("success", f"New join code: {desk.rotate_join_code()}. The old code no longer works.")
-        st.rerun()
+    if not st.session_state.get("lor-rotate-pending"):
+        if right.button("Make a new join code", key="desk-rotate"):
+            st.session_state["lor-rotate-pending"] = True
+            st.rerun()
+    else:
+        right.warning(
+            f"The code {desk.join_code} stops working at once: students who have not joined yet need the new one. "
+            "Students already on the desk stay."
+        )
+        if right.button("Yes, make a new code", key="desk-rotate-confirm", type="primary"):
+            st.session_state.pop("lor-rotate-pending", None)
+            ui.flash("success", f"New join code: {desk.rotate_join_code()}. The old code no longer works.")
+            st.rerun()
+        if right.button("Cancel", key="desk-rotate-cancel"):
+            st.session_state.pop("lor-rotate-pending", None)
+            st.rerun()
     st.caption("This page's address is your desk link: bookmark it and keep it to yourself.")
 
 rows = ui.desk_rows(desk, today)
-with st.expander("Manage this desk: remove a student, close the desk"), st.container(key="desk-manage"):
-    ui.desk_management(desk, rows)  # changes the desk, never a plan
+names = desk_names(rows)  # rows come in join order: a shared name keeps its number
+notes = desk.notes()  # the advisor's own, kept with the desk
+with (
+    st.expander("Manage this desk: remove a student, joined and left, close the desk"),
+    st.container(key="desk-manage"),
+):
+    ui.desk_management(desk, rows, names)  # changes the desk, never a plan
 if not rows:
     st.write("No student has joined yet. Give your students the join code above.")
     st.stop()
 
-names = desk_names(rows)  # rows come in join order: a shared name keeps its number
 pathways, specialties = choices(rows)
 f0, f1, f2 = st.columns([2, 1, 1])
 statuses = f0.multiselect("Status", STATUSES, key="desk-status", placeholder="Any status")
@@ -109,6 +129,7 @@ day = st.column_config.DateColumn
 table = table_rows(shown)
 for cells, row in zip(table, shown, strict=True):
     cells["Student"] = names[row.plan_id]
+    cells["Note"] = notes.get(row.plan_id, "")
 picked = st.dataframe(
     table,
     hide_index=True,
@@ -136,6 +157,7 @@ picked = st.dataframe(
         "Letters needed": count("Needed", help="Letters the applications need (the most any one requires)"),
         "Applications": count("Apps", help="Applications in the plan", width="small"),
         "Last change": day(format="MMM D, YYYY", help="When the student last changed the plan"),
+        "Note": st.column_config.TextColumn(width="medium", help="Your private note (students never see it)"),
     },
 )
 selected = picked.selection.rows if picked else []
@@ -157,9 +179,12 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     ui.download_button(
         None,
         "Download the table (CSV)",
-        lambda: desk_csv(shown, names=names),
+        lambda: desk_csv(shown, names=names, notes=notes),
         kind="desk-csv",
         file_name=f"lor-desk-{today.isoformat()}.csv",
         mime="text/csv",
         key="desk-csv",
     )
+
+if who is not None:
+    ui.desk_note(desk, shown[who].plan_id, names[shown[who].plan_id], notes.get(shown[who].plan_id, ""))

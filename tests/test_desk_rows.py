@@ -21,11 +21,13 @@ from lor.desk import (
     desk_row,
     filter_by_status,
     filter_rows,
+    log_lines,
     table_rows,
 )
 from lor.joincodes import JOIN_ALPHABET, JoinAttempts, format_join_code, join_code_for, normalize_join_code
 from lor.models import LetterRequest, Mentor
 from lor.overview import overview_of
+from lor.store import DeskEvent
 from tools.advisees import add_advisee
 
 
@@ -178,13 +180,18 @@ def test_filters_by_application_type_and_specialty():
 def test_the_csv_has_one_row_per_student_in_the_given_order_and_is_spreadsheet_safe():
     rows = [_row("=HYPERLINK(1)", overdue=3), _row("Ana", missing=1, due=TODAY)]
     parsed = list(csv.reader(io.StringIO(desk_csv(rows))))
-    assert tuple(parsed[0]) == DESK_COLUMNS
+    assert tuple(parsed[0]) == (*DESK_COLUMNS, "Note")
     assert [r[0] for r in parsed[1:]] == ["'=HYPERLINK(1)", "Ana"]
-    named = dict(zip(DESK_COLUMNS, parsed[2], strict=True))
+    named = dict(zip((*DESK_COLUMNS, "Note"), parsed[2], strict=True))
     assert named["Missing required letters"] == "1" and named["Nearest due"] == TODAY.isoformat()
     assert named["Why"] == "step 0"
-    renamed = list(csv.reader(io.StringIO(desk_csv(rows, names={"Ana": "Ana (2)"}))))
-    assert renamed[2][0] == "Ana (2)"
+    renamed = list(csv.reader(io.StringIO(desk_csv(rows, names={"Ana": "Ana (2)"}, notes={"Ana": "=1+1 call her"}))))
+    assert renamed[2][0] == "Ana (2)" and renamed[2][-1] == "'=1+1 call her"  # the advisor's note, made safe too
+
+
+def test_the_desk_log_reads_as_sentences():
+    events = [DeskEvent("2026-11-25T14:02:09+00:00", "p1", "Ana Ruiz", "removed"), DeskEvent("x", "p2", "Ben", "left")]
+    assert log_lines(events) == ["Nov 25, 2026 14:02 UTC: Ana Ruiz was removed by an advisor", "x: Ben left the desk"]
 
 
 def test_join_codes_are_stable_readable_and_differ_by_salt():

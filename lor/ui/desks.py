@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from lor.desk import DeskRow, desk_row
+from lor.desk import DeskRow, desk_row, log_lines
 from lor.joincodes import JoinAttempts
 from lor.limits import (
     DESKS_PER_CLIENT,
@@ -16,6 +16,7 @@ from lor.limits import (
 from lor.overview import overview_of
 from lor.plancache import PlanCache, PlanSnapshot
 from lor.store import (
+    DESK_NOTE_MAX,
     EMPTY_DESK_AFTER,
     UNUSED_AFTER,
     Desk,
@@ -25,7 +26,7 @@ from lor.store import (
 from lor.ui import clients
 from lor.ui.cache import PLAN_CACHE, snapshot
 from lor.ui.keys import DESK_KEY, JOIN_ATTEMPTS_KEY, LINK_KEY, NEW_LINKS_KEY, WS_KEY
-from lor.ui.notices import flash, md, unique_labels
+from lor.ui.notices import flash, md
 from lor.ui.server import _link_gone, _run_through_app, mode_notice, shared_mode, store
 
 
@@ -187,22 +188,37 @@ def desk_sidebar(desk: Desk) -> None:
         mode_notice()  # class mode, and why
 
 
-def desk_management(desk: Desk, rows: list[DeskRow]) -> None:
-    """The advisor's controls over the desk itself: take a student off it, or close it for good."""
+def desk_management(desk: Desk, rows: list[DeskRow], names: dict[str, str]) -> None:
+    """The advisor's controls over the desk itself: take a student off it (after a confirmation), read who joined
+    and left, or close it for good."""
     if rows:
-        names = unique_labels({row.plan_id: row.name for row in rows})
         with st.container(horizontal=True, vertical_alignment="bottom"):
             who = st.selectbox(
                 "Remove a student from this desk", list(names), format_func=names.__getitem__, key="desk-remove-who"
             )
             if st.button("Remove from the desk", key="desk-remove") and who is not None:
-                desk.remove_member(who)
-                flash(
-                    "success",
-                    f"{names[who]} is no longer on this desk; their plan itself is unchanged. They can join again "
-                    "with the current join code (make a new one to stop that).",
-                )
-                st.rerun()
+                st.session_state["lor-remove-pending"] = who
+        pending = st.session_state.get("lor-remove-pending")
+        if pending in names:
+            st.warning(
+                f"Remove {names[pending]} from this desk? Their plan itself is unchanged, and they can join again "
+                "with the current join code (make a new one to stop that)."
+            )
+            with st.container(horizontal=True):
+                if st.button(f"Yes, remove {names[pending]}", key="desk-remove-confirm", type="primary"):
+                    st.session_state.pop("lor-remove-pending", None)
+                    desk.remove_member(pending, student=names[pending])
+                    flash("success", f"{names[pending]} is no longer on this desk; their plan itself is unchanged.")
+                    st.rerun()
+                if st.button("Cancel", key="desk-remove-cancel"):
+                    st.session_state.pop("lor-remove-pending", None)
+                    st.rerun()
+    events = desk.log()
+    st.markdown("**Joined and left** (newest first)")
+    if events:
+        st.markdown("\n".join(f"- {md(line)}" for line in log_lines(events)))
+    else:
+        st.caption("Nobody has joined or left yet.")
     st.caption(
         f"A desk whose link nobody opens for {UNUSED_AFTER.days} days (about 18 months) is deleted, and so is one no "
         f"student has joined after {EMPTY_DESK_AFTER.days} days without a visit; the students' plans stay."
@@ -218,6 +234,26 @@ def desk_management(desk: Desk, rows: list[DeskRow]) -> None:
         st.query_params.clear()
         flash("success", f"The desk {desk.name} is closed. The students' plans are unchanged.")
         st.rerun()
+
+
+def desk_note(desk: Desk, plan_id: str, name: str, note: str) -> None:
+    """The advisor's private note on one student: kept with the desk, seen only through the desk link."""
+    with st.container(key="desk-notes"):
+        text = st.text_area(
+            f"Your private note on {name}",
+            value=note,
+            key=f"desk-note-{plan_id}",
+            max_chars=DESK_NOTE_MAX,
+            help="Only people holding this desk's link see it; the student never does. Kept with the desk.",
+        )
+        if st.button("Save the note", key="desk-note-save"):
+            try:
+                desk.save_note(plan_id, text)
+            except (KeyError, ValueError) as exc:
+                st.error(md(str(exc.args[0])))
+            else:
+                flash("success", f"Note on {name} saved.")
+                st.rerun()
 
 
 def desk_rows(desk: Desk, day: date) -> list[DeskRow]:
