@@ -160,6 +160,7 @@ picked = st.dataframe(
         "Note": st.column_config.TextColumn(width="medium", help="Your private note (students never see it)"),
     },
 )
+ui.remember_order([r.plan_id for r in shown])  # Previous and Next student follow the desk's order
 selected = picked.selection.rows if picked else []
 if selected:
     ui.open_from_desk(shown[selected[0]].plan_id)

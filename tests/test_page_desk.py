@@ -170,10 +170,26 @@ def test_a_row_opens_the_plan_read_only_on_its_dashboard_with_a_way_back(open_pa
     at.selectbox(key="desk-student").select_index(names.index("Ana Ruiz")).run()
     at.button(key="desk-open").click().run()
     assert not at.exception
-    assert at.title[0].value == "Dashboard"
+    assert at.title[0].value == "Dashboard: Ana Ruiz"  # whose plan this is, even on a phone
     assert "read-only from your advisor desk" in at.info[0].value
     assert at.button(key="desk-back-top")
     assert at.query_params["plan"] == students["ana"].id
+
+
+def test_next_and_previous_student_follow_the_desks_order(open_page, class_desk):
+    _, token, _, students = class_desk
+    at = _open_desk(open_page, token)
+    assert [r["Student"] for r in _table(at)] == ["Ben Ortiz", "Ana Ruiz"]
+    at.button(key="desk-open").click().run()  # the first in the desk's order: Ben
+    assert at.title[0].value == "Dashboard: Ben Ortiz" and "Student 1 of 2 on the desk" in at.caption.values
+    assert not [b for b in at.button if b.key == "desk-prev"]
+    at.button(key="desk-next").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Dashboard: Ana Ruiz" and at.query_params["plan"] == students["ana"].id
+    at.switch_page("pages/letters.py").run()
+    assert at.title[0].value == "Letters: Ana Ruiz"
+    at.button(key="desk-prev").click().run()
+    assert at.title[0].value == "Letters: Ben Ortiz"
 
 
 def test_the_desk_and_an_opened_plan_have_no_input_that_changes_a_plan(open_page, class_desk):
@@ -200,7 +216,7 @@ def test_the_desk_and_an_opened_plan_have_no_input_that_changes_a_plan(open_page
             for w in at.main.get(kind)
         ]
         assert writable == [], (page, writable)
-        assert {b.key for b in at.main.get("button")} <= {"desk-back-top"}, page
+        assert {b.key for b in at.main.get("button")} <= {"desk-back-top", "desk-prev", "desk-next"}, page
     assert {k: ws.version() for k, ws in students.items()} == versions
 
 

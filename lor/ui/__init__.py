@@ -36,6 +36,7 @@ from lor.ui.desks import (
     join_attempts,
     open_desk_here,
     open_from_desk,
+    remember_order,
     resolve_desk,
     session_desk,
 )
@@ -96,8 +97,8 @@ __all__ = [
     "desk_rows", "desk_sidebar", "details_not_saved", "download_button", "drawn_last_run", "find_desk", "flash",
     "join_attempts", "lazy_for", "link_to", "lost_database", "md", "mode_notice", "new_private_link",
     "open_desk_here", "open_from_desk", "overview", "page_header", "page_link", "panel", "per_plan", "phone_fixes",
-    "plan_full", "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "resolve_desk",
-    "resolve_workspace", "restore_preview", "restore_refusal", "scroll_to", "session_desk", "settings",
+    "plan_full", "plan_params", "plan_version", "plans_can_vanish", "private_link_notice", "remember_order",
+    "resolve_desk", "resolve_workspace", "restore_preview", "restore_refusal", "scroll_to", "session_desk", "settings",
     "shared_mode", "show_flash", "show_validation_error", "sidebar", "snapshot", "stale_desk_page",
     "stale_link_page", "step_done", "store", "text_key", "today", "unchanged", "undo_notice", "unique_labels",
     "where_plans_live", "workspace",

@@ -70,6 +70,7 @@ def find_desk(code: str) -> DeskInfo:
 
 # -- advisor desks (class mode): ?desk=<token> opens a desk; ?desk=<token>&plan=<id> one advisee's plan from it ----
 
+DESK_ORDER_KEY = "lor-desk-order"  # the plan ids in the order the desk last showed them
 DESK_ROWS = PlanCache(max_entries=5_000)  # one small row per plan on any desk of this server, per plan version
 
 
@@ -134,6 +135,48 @@ def open_from_desk(plan_id: str) -> None:
     st.query_params["plan"] = plan_id
     st.session_state["lor-desk-opening"] = True
     st.rerun()
+
+
+def desk_plan_title(ws: object, title: str) -> str:
+    """A page's title, with the student's name when the page shows a plan opened from a desk ("Dashboard: Ana
+    Ruiz"), so an advisor always knows whose plan this is; the browser tab says it too."""
+    if not isinstance(ws, DeskView):
+        return title
+    student = snapshot(ws).student()
+    name = student.name if student and student.name.strip() else "Unnamed student"
+    st.set_page_config(page_title=f"{name} · {title}")
+    return f"{title}: {md(name)}"
+
+
+def desk_plan_bar() -> None:
+    """Above a plan opened from a desk: it is read-only, the way back, and the previous and next student in the
+    desk's order (as the desk last showed it, filters included)."""
+    st.info("You are viewing this plan read-only from your advisor desk. Nothing here can be changed.", icon="👁️")
+    kept = st.session_state.get(DESK_KEY)
+    order = st.session_state.get(DESK_ORDER_KEY, [])
+    at = order.index(kept[1]) if kept and kept[1] in order else None
+    with st.container(horizontal=True):
+        if st.button("Back to the desk", key="desk-back-top", icon="↩️"):
+            back_to_desk()
+        if at is not None:
+            st.caption(f"Student {at + 1} of {len(order)} on the desk")
+            if at > 0 and st.button("Previous student", key="desk-prev", icon="⬅️"):
+                _switch_plan(order[at - 1])
+            if at + 1 < len(order) and st.button("Next student", key="desk-next", icon="➡️"):
+                _switch_plan(order[at + 1])
+
+
+def _switch_plan(plan_id: str) -> None:
+    """Show another advisee's plan on this same page (resolve_desk opens it on the rerun)."""
+    token = st.session_state[DESK_KEY][0]
+    st.session_state[DESK_KEY] = (token, plan_id)
+    st.query_params["plan"] = plan_id
+    st.rerun()
+
+
+def remember_order(plan_ids: list[str]) -> None:
+    """The desk's order as last shown (for Previous and Next student on a plan opened from it)."""
+    st.session_state[DESK_ORDER_KEY] = plan_ids
 
 
 def desk_opening() -> bool:

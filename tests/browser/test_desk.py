@@ -168,13 +168,13 @@ def test_an_advisor_desk_with_three_students(shared_server, person):
     advisor.get_by_role("option", name="Ana Ruiz", exact=True).click()
     wait_for_app(advisor)
     press(advisor, "desk-open")
-    expect(_title(advisor)).to_have_text("Dashboard")
+    expect(_title(advisor)).to_have_text("Dashboard: Ana Ruiz")  # whose plan, on every page
     expect(advisor.get_by_text("read-only from your advisor desk")).to_be_visible()
     assert _editing_widgets(advisor) == {}
     assert f"plan={ana_id}" in advisor.url
     for page in ("Letters", "Timeline", "Share & backup"):
         advisor.get_by_test_id("stSidebarNav").get_by_role("link", name=page).click()
-        expect(_title(advisor)).to_have_text(page)
+        expect(_title(advisor)).to_have_text(f"{page}: Ana Ruiz")
         wait_for_app(advisor)
         assert _editing_widgets(advisor) == {}, page
     press(advisor, "desk-back-top")
