@@ -8,10 +8,12 @@ each writer's score with its reasons, and every step still to come.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from html import escape
 
-from lor.desk import why_reasons, why_text
+from lor.desk import STATUSES, DeskRow, why_reasons, why_text
 from lor.models import (
     ARRIVED_STATUSES,
     MILESTONE_KINDS,
@@ -396,4 +398,31 @@ def _timeline(ov: Overview) -> str:
     return (
         f"<h2>D. Every step still to come ({len(upcoming)})</h2><table><tr><th>Day</th><th>Step</th><th>Writer</th>"
         f"<th>What</th></tr>{rows}</table>"
+    )
+
+
+def desk_report_html(
+    desk_name: str, rows: Iterable[DeskRow], *, names: dict[str, str], notes: dict[str, str], today: date
+) -> str:
+    """One printable summary of a whole advisor desk, in the desk's order: each student's status, why, next
+    deadline, letters in and needed, and the advisor's note (the desk link holder's own). Every user string is
+    escaped."""
+    rows = list(rows)
+    counts = Counter(r.status_group for r in rows)
+    glance = " · ".join(f"{counts[s]} {s.lower()}" for s in STATUSES if counts[s])
+    body = "".join(
+        f"<tr><td><b>{_e(names.get(r.plan_id, r.name))}</b></td><td>{_e(r.status)}</td>"
+        f"<td>{_e(r.why) or '—'}</td><td>{_e(_day(r.nearest_due))}<br><span class='muted'>"
+        f"{_e(r.nearest_due_application)}</span></td><td>{r.letters_in} of {r.letters_needed}</td>"
+        f"<td>{_e(notes.get(r.plan_id, ''))}</td></tr>"
+        for r in rows
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Advisor desk: {_e(desk_name)}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{_e(desk_name)}</h1><div class='muted'>Advisor desk report of {_e(_day(today))}, made with "
+        f"LOR Planner: {plural(len(rows), 'student')}{_e(': ' + glance if glance else '')}. The most urgent first; "
+        "the notes are the advisor's own.</div></header>"
+        "<table class='desk'><tr><th>Student</th><th>Status</th><th>Why</th><th>Next deadline</th>"
+        f"<th>Letters in</th><th>Note</th></tr>{body}</table></body></html>"
     )

@@ -16,6 +16,7 @@ from lor.desk import (
     table_rows,
 )
 from lor.models import label
+from lor.report import desk_report_html
 from lor.text import plural
 
 desk = ui.session_desk()
@@ -185,6 +186,15 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         file_name=f"lor-desk-{today.isoformat()}.csv",
         mime="text/csv",
         key="desk-csv",
+    )
+    ui.download_button(
+        None,
+        "Desk report (HTML, prints)",
+        lambda: desk_report_html(desk.name, shown, names=names, notes=notes, today=today),
+        kind="desk-report",
+        file_name=f"lor-desk-report-{today.isoformat()}.html",
+        mime="text/html",
+        key="desk-report",
     )
 
 if who is not None:

@@ -27,6 +27,7 @@ from lor.desk import (
 from lor.joincodes import JOIN_ALPHABET, JoinAttempts, format_join_code, join_code_for, normalize_join_code
 from lor.models import LetterRequest, Mentor
 from lor.overview import overview_of
+from lor.report import desk_report_html
 from lor.store import DeskEvent
 from tools.advisees import add_advisee
 
@@ -210,3 +211,14 @@ def test_join_attempts_are_limited_per_window():
         attempts.record(t)
     assert attempts.wait_seconds(3) == 57
     assert attempts.wait_seconds(60) == 0  # the first one has aged out
+
+
+def test_the_desk_report_lists_every_student_in_order_with_why_and_escapes_user_text():
+    rows = by_need([_row("Ana", due=TODAY + timedelta(days=44)), _row("<b>Ben</b>", overdue=1), _row("Cal", planned=0)])
+    html = desk_report_html(
+        "Dr. Lee's <script>", rows, names={"Cal": "Cal (2)"}, notes={"Ana": "call <her>"}, today=TODAY
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;Ben&lt;/b&gt;" in html
+    assert "1 not started · 1 needs help · 1 on track" in html  # counted by status
+    assert html.index("&lt;b&gt;Ben") < html.index("Ana") and "Cal (2)" in html
+    assert "step 0" in html and "call &lt;her&gt;" in html and "Jan 8, 2027" in html

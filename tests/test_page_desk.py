@@ -148,11 +148,13 @@ def test_filters_by_application_type_and_specialty(open_page, class_desk):
     assert len(_table(at)) == 2
 
 
-def test_the_csv_download_holds_the_table(open_page, class_desk):
+def test_the_csv_and_the_desk_report_download(open_page, class_desk):
     _, token, _, _ = class_desk
     at = _open_desk(open_page, token)
-    (button,) = at.main.get("download_button")
-    assert button.proto.url and button.proto.ignore_rerun and button.proto.label == "Download the table (CSV)"
+    csv_button, report = at.main.get("download_button")
+    assert csv_button.proto.url and csv_button.proto.ignore_rerun
+    assert csv_button.proto.label == "Download the table (CSV)"
+    assert report.proto.url and report.proto.label == "Desk report (HTML, prints)"
 
 
 def test_a_student_who_leaves_disappears_at_once(open_page, class_desk):

@@ -146,7 +146,8 @@ def test_an_advisor_desk_with_three_students(shared_server, person):
     assert {"st-key-desk-rotate", "st-key-desk-open"} <= buttons, buttons
     # The desk's own management and the advisor's note: never a plan.
     managing = {"st-key-desk-remove", "st-key-desk-close", "st-key-desk-note-save"}
-    assert buttons <= {"st-key-desk-rotate", "st-key-desk-open", "st-key-desk-csv", *managing}, buttons
+    downloads = {"st-key-desk-csv", "st-key-desk-report"}
+    assert buttons <= {"st-key-desk-rotate", "st-key-desk-open", *downloads, *managing}, buttons
 
     # Cal leaves on Share & backup, and is gone from the desk at once.
     cal_page = students["Cal Kim"]
