@@ -108,7 +108,10 @@ class DeskRow:
         """The reasons' weight, scaled by how soon the nearest deadline is: a problem due in six weeks outranks
         the same problem due in nine months."""
         days = FAR_DAYS if self.days_to_due is None else self.days_to_due
-        return sum(r.weight for r in self.reasons) * 60 / (max(days, 0) + 30)
+        weights = sorted((r.weight for r in self.reasons), reverse=True)
+        # The worst reason counts in full, the others a quarter: three gaps are worse than one, not three times.
+        weight = (weights[0] + sum(weights[1:]) / 4) if weights else 0.0
+        return weight * 60 / (max(days, 0) + 30)
 
 
 def desk_row(ov: Overview, *, plan_id: str, last_change: str | date | None = None) -> DeskRow:
@@ -196,7 +199,7 @@ def why_reasons(ov: Overview, *, last_change: date | None = None) -> tuple[Reaso
             text = f"{who} ask {plural(late, 'day')} overdue"
         else:
             text = f"{m.title}: {plural(late, 'day')} overdue"
-        found.append(Reason(3 + late / 7, text))
+        found.append(Reason(3 + min(late, 28) / 14, text))  # four weeks late is as late as it gets
     for app in ov.applications:
         gaps = program_gaps(app, ov.letters)
         found += [Reason(3, gap.short) for gap in gaps]
@@ -204,7 +207,7 @@ def why_reasons(ov: Overview, *, last_change: date | None = None) -> tuple[Reaso
             if check.required and not check.ok and check.rule != PROGRAM_GAP_RULE and ov.letters:
                 found.append(Reason(3, f"{app.name}: {check.message}"))
     for mentor_id, days in asked.items():
-        found.append(Reason(2 + days / 14, f"{names.get(mentor_id, 'A writer')} silent {days} days"))
+        found.append(Reason(2 + min(days, 42) / 28, f"{names.get(mentor_id, 'A writer')} silent {days} days"))
     if changed is not None and (today - changed).days >= INACTIVE_DAYS:
         found.append(Reason(1, f"No change in {(today - changed).days} days"))
     return tuple(sorted(found, key=lambda r: -r.weight))

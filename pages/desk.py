@@ -139,7 +139,7 @@ picked = st.dataframe(
     selection_mode="single-row",
     height=min(35 * (len(shown) + 1) + 3, 640),  # a dozen advisees without a scrollbar; a class scrolls
     column_config={
-        "Student": st.column_config.TextColumn(width="small"),
+        "Student": st.column_config.TextColumn(width="medium"),
         "Status": st.column_config.TextColumn(
             help=f"Not started: no application or no letter yet. Needs help: an overdue step, a missing required "
             f"letter or a writer not answering. Inactive: no change for {INACTIVE_DAYS} days or more."

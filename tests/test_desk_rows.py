@@ -222,3 +222,10 @@ def test_the_desk_report_lists_every_student_in_order_with_why_and_escapes_user_
     assert "1 not started · 1 needs help · 1 on track" in html  # counted by status
     assert html.index("&lt;b&gt;Ben") < html.index("Ana") and "Cal (2)" in html
     assert "step 0" in html and "call &lt;her&gt;" in html and "Jan 8, 2027" in html
+
+
+def test_nothing_started_due_in_two_months_outranks_a_long_overdue_plan_due_in_nine():
+    late = _row("Late", overdue=4, missing=3, due=TODAY + timedelta(days=280))
+    new = _row("New", planned=0, due=TODAY + timedelta(days=60))
+    new = new.__class__(**{**new.__dict__, "reasons": (Reason(5, "No letter planned yet"),)})
+    assert [r.name for r in by_need([late, new])] == ["New", "Late"]
