@@ -13,6 +13,7 @@ from typing import Literal
 
 from lor.lifecycle import ARRIVED_STATUSES
 from lor.messages import lower_label
+from lor.mix import program_gaps
 from lor.models import CLOSED_STATUSES, Application, LetterRequest, Mentor, Program, label, name_key
 from lor.portals import default_max_letters, portal_rules
 from lor.text import month_year, plural
@@ -174,23 +175,24 @@ def _late_letter_slot(
     ]
 
 
-def _required_type_issues(program: Program, by_id: dict[str, LetterRequest]) -> list[AssignmentIssue]:
-    """A finding for each letter type the program requires that has not arrived among its assignments."""
+def _required_type_issues(
+    application: Application, program: Program, by_id: dict[str, LetterRequest]
+) -> list[AssignmentIssue]:
+    """A finding for each requirement of the program its assigned letters miss (lor.mix.program_gaps, the check
+    every page shows), and for each required type assigned that hasn't arrived yet."""
     found = [by_id[i] for i in program.assigned if i in by_id]
     out = []
+    for gap in program_gaps(application.model_copy(update={"programs": [program]}), list(by_id.values())):
+        out.append(_issue("error" if gap.letter_type else "warning", gap.message, program))
     for letter_type in dict.fromkeys(program.required_types):
-        wanted = _a(lower_label(letter_type))
-        typed = [x for x in found if x.letter_type == letter_type]
-        if any(x.status in ARRIVED_STATUSES for x in typed):
-            continue
-        if any(x.status not in CLOSED_STATUSES for x in typed):
+        typed = [x for x in found if x.letter_type == letter_type and x.status not in CLOSED_STATUSES]
+        if typed and not any(x.status in ARRIVED_STATUSES for x in typed):
+            wanted = _a(lower_label(letter_type))
             out.append(
                 _issue(
                     "warning", f"{program.name} requires {wanted}; yours is assigned but hasn't arrived yet.", program
                 )
             )
-        else:
-            out.append(_issue("error", f"{program.name} requires {wanted}, and none is assigned.", program))
     return out
 
 
@@ -225,13 +227,14 @@ def check_assignments(
             if note:
                 noted.add(letter.id)
                 found.append(_issue("info", note, program))
-        found += _required_type_issues(program, by_id)
+        found += _required_type_issues(application, program, by_id)
         found += _late_letter_slot(application, program, letters, names)
         if not found:
             count = len([i for i in program.assigned if i in by_id])
-            done = ", all arrived." if count else "."
             found.append(
-                _issue("info", f"{program.name}: {count} of {program.max_letters} letters assigned{done}", program)
+                _issue(
+                    "info", f"{program.name}: {count} of {program.max_letters} letters assigned, all arrived.", program
+                )
             )
         issues += found
     if application.programs:

@@ -15,6 +15,10 @@ A server that others reach (a database URL is set, it runs on Streamlit Communit
 a loopback address) runs in class mode unless ``shared = false`` says otherwise explicitly. With ``server.address``
 unset Streamlit listens on every network interface: a visitor from this computer gets its one plan, a visitor from
 another computer gets ``ModeNotChosen`` (a page with the two settings to choose from) until a setting picks the mode.
+
+Long on purpose: every setting, from every source (two secrets files, the environment, the server's own
+address), is read through one schema here, so a mistake is caught in one place and never falls back to a
+shared plan.
 """
 
 from __future__ import annotations

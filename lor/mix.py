@@ -1,4 +1,8 @@
-"""The letter mix an application needs, checked against the rules in data/letter_rules.toml."""
+"""The letter mix an application needs, checked against the rules in data/letter_rules.toml.
+
+Long on purpose: every check a student, an advisor and a desk see (the letter mix, a program's unmet requirement,
+the suggestions that answer each) is made here, so the pages can never disagree about what is missing.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,17 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from lor.models import Application, LetterRequest, Mentor, MentorScore, MixCheck, MixReport, label, label_in_sentence
+from lor.models import (
+    CLOSED_STATUSES,
+    Application,
+    LetterRequest,
+    Mentor,
+    MentorScore,
+    MixCheck,
+    MixReport,
+    label,
+    label_in_sentence,
+)
 from lor.portals import letter_limit, pathway_default, portal_rules
 from lor.scoring import CLINICAL_ROLES, active_letters, can_write, is_letter_source, knows_you_well, rank_mentors
 from lor.text import full_date, plural
@@ -209,10 +223,84 @@ def mix_for_letters(
     if ranked is not None:
         ranked = [(m, sc) for m, sc in ranked if m.id not in declined]
     report = check_mix(application, writers, letter_types=types, candidates=candidates, today=today, ranked=ranked)
+    gaps = program_gaps(application, letters)
+    if gaps:
+        report = report.model_copy(
+            update={
+                "ok": False,
+                "checks": [*report.checks, *(gap.check() for gap in gaps)],
+                "suggestions": [*report.suggestions, PROGRAM_GAP_SUGGESTION],
+            }
+        )
     if not active:
         # Before any letter is planned, advice that "passes" says nothing ("0 letters: within the limit").
         report = report.model_copy(update={"checks": [c for c in report.checks if c.required or not c.ok]})
     return report
+
+
+PROGRAM_GAP_RULE = "program-assigned"  # the MixCheck of a program's unmet requirement (lor.mix.program_gaps)
+PROGRAM_GAP_SOURCE = (
+    'The programs and their requirements entered under Letters → Assign to programs; AAMC, "ERAS for Letter '
+    'Writers FAQ" (a program sees only the letters assigned to it), '
+    "https://www.aamc.org/services/eras-institutions/eras-letter-writers-faq"
+)
+PROGRAM_GAP_SUGGESTION = "Assign letters to every program under Letters → Assign to programs."
+
+
+@dataclass(frozen=True)
+class ProgramGap:
+    """One program's unmet requirement: no letter assigned to it, or a required letter type none of its assigned
+    letters is. The one source of this check for the Letters tab, the mix panel, the Dashboard, the report and the
+    advisor desk."""
+
+    program: str
+    message: str  # the sentence: "Riverside University IM Residency requires an IM SEL, and none is assigned."
+    short: str  # for a list of reasons: "Riverside University IM Residency requires an IM SEL, none assigned"
+    letter_type: str | None = None  # the required type missing; None when no letter at all is assigned
+
+    def check(self) -> MixCheck:
+        """The gap as a failing required letter-mix check."""
+        return MixCheck(rule=PROGRAM_GAP_RULE, ok=False, required=True, message=self.message, source=PROGRAM_GAP_SOURCE)
+
+
+def program_gaps(application: Application, letters: Iterable[LetterRequest]) -> list[ProgramGap]:
+    """Every program of the application whose assigned letters (not declined or withdrawn) miss a requirement:
+    none at all, or none of a letter type the program requires. A letter assigned before it arrived counts here
+    (the Letters tab flags it as a placeholder)."""
+    by_id = {x.id: x for x in letters}
+    gaps = []
+    for program in application.programs:
+        live = [by_id[i] for i in program.assigned if i in by_id and by_id[i].status not in CLOSED_STATUSES]
+        if not live:
+            gaps.append(
+                ProgramGap(
+                    program.name,
+                    f"{program.name}: 0 of {program.max_letters} letters assigned. A program sees only the letters "
+                    "assigned to it.",
+                    f"{program.name}: no letters assigned",
+                )
+            )
+        for letter_type in dict.fromkeys(program.required_types):
+            if not any(x.letter_type == letter_type for x in live):
+                kind = short_letter_type(letter_type)
+                gaps.append(
+                    ProgramGap(
+                        program.name,
+                        f"{program.name} requires {_a(label_in_sentence(letter_type))}, and none is assigned.",
+                        f"{program.name} requires {_a(kind)}, none assigned",
+                        letter_type,
+                    )
+                )
+    return gaps
+
+
+def _a(text: str) -> str:
+    return f"an {text}" if text[:1].lower() in "aeiou" else f"a {text}"  # "an IM SEL", "a SLOE"
+
+
+def short_letter_type(letter_type: str) -> str:
+    """A letter type's label without its explanation: "IM SEL", not "IM SEL (departmental letter)"."""
+    return label_in_sentence(letter_type).split(" (", 1)[0]
 
 
 PICK_SPECIALTY = ("residency", "fellowship")

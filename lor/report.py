@@ -8,13 +8,25 @@ each writer's score with its reasons, and every step still to come.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from html import escape
 
-from lor.models import ARRIVED_STATUSES, MILESTONE_KINDS, Application, Mentor, MentorScore, Milestone, label
+from lor.desk import STATUSES, DeskRow, why_reasons, why_text
+from lor.models import (
+    ARRIVED_STATUSES,
+    MILESTONE_KINDS,
+    Application,
+    Mentor,
+    MentorScore,
+    Milestone,
+    Student,
+    label,
+)
 from lor.overview import Overview
 from lor.seasons import due_is_estimate
-from lor.text import applications_of, day_text, estimated, plural, step_label
+from lor.text import applications_of, day_text, estimated, file_slug, plural, step_label
 
 _CSS = """
 :root { --ink:#1f2a33; --muted:#5b6770; --line:#d8e0e5; --teal:#0f6e73; --ok:#1b7f4b; --warn:#a86400;
@@ -28,6 +40,7 @@ h2 { font-size: 19px; color: var(--teal); margin: 24px 0 8px; border-bottom: 1px
      padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 14px 0 4px; }
 .muted { color: var(--muted); }
+.why { margin: 6px 0 0; padding: 4px 10px; border-left: 4px solid var(--bad); background: #fbe4e2; }
 .guide { margin: 6px 0 0; }
 .summary { display: flex; gap: 8px; flex-wrap: wrap; margin: 8px 0; }
 .stat { background: var(--panel); border-radius: 8px; padding: 4px 12px; min-width: 90px; }
@@ -122,6 +135,7 @@ def advisor_report_html(ov: Overview) -> str:
         about = " · ".join(d for d in details if d)
         parts.append(f"<div class='muted'>{_e(_short(about, LINE_CHARS))}</div>")
     parts.append(f"<div class='muted'>Report of {_e(_day(ov.today))}, made with LOR Planner.</div>")
+    parts.append(_why(ov))
     parts.append(f"<p class='guide muted'>{_e(REPORT_LAYOUT)}</p></header>")
     parts.append(_summary(ov))
     parts.append(
@@ -139,6 +153,20 @@ def advisor_report_html(ov: Overview) -> str:
     parts.append(_timeline(ov))
     parts.append("</section></body></html>")
     return "".join(parts)
+
+
+def report_file_name(student: Student | None, day: date) -> str:
+    """The report's download name, after the student: "lor-report-ana-ruiz-2026-11-25.html"."""
+    who = file_slug(student.name, "student") if student else "student"
+    return f"lor-report-{who}-{day.isoformat()}.html"
+
+
+def _why(ov: Overview) -> str:
+    """The report's first line: the one or two most urgent reasons to act, the advisor desk's Why column."""
+    why = why_text(why_reasons(ov))
+    if not why:
+        return "<p class='why'><b>Why now:</b> nothing urgent: no step overdue, no requirement unmet.</p>"
+    return f"<p class='why'><b>Why now:</b> {_e(_short(why, 2 * LINE_CHARS))}</p>"
 
 
 def _more(count: int, where: str) -> str:
@@ -376,4 +404,31 @@ def _timeline(ov: Overview) -> str:
     return (
         f"<h2>D. Every step still to come ({len(upcoming)})</h2><table><tr><th>Day</th><th>Step</th><th>Writer</th>"
         f"<th>What</th></tr>{rows}</table>"
+    )
+
+
+def desk_report_html(
+    desk_name: str, rows: Iterable[DeskRow], *, names: dict[str, str], notes: dict[str, str], today: date
+) -> str:
+    """One printable summary of a whole advisor desk, in the desk's order: each student's status, why, next
+    deadline, letters in and needed, and the advisor's note (the desk link holder's own). Every user string is
+    escaped."""
+    rows = list(rows)
+    counts = Counter(r.status_group for r in rows)
+    glance = " · ".join(f"{counts[s]} {s.lower()}" for s in STATUSES if counts[s])
+    body = "".join(
+        f"<tr><td><b>{_e(names.get(r.plan_id, r.name))}</b></td><td>{_e(r.status)}</td>"
+        f"<td>{_e(r.why) or '—'}</td><td>{_e(_day(r.nearest_due))}<br><span class='muted'>"
+        f"{_e(r.nearest_due_application)}</span></td><td>{r.letters_in} of {r.letters_needed}</td>"
+        f"<td>{_e(notes.get(r.plan_id, ''))}</td></tr>"
+        for r in rows
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Advisor desk: {_e(desk_name)}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{_e(desk_name)}</h1><div class='muted'>Advisor desk report of {_e(_day(today))}, made with "
+        f"LOR Planner: {plural(len(rows), 'student')}{_e(': ' + glance if glance else '')}. The most urgent first; "
+        "the notes are the advisor's own.</div></header>"
+        "<table class='desk'><tr><th>Student</th><th>Status</th><th>Why</th><th>Next deadline</th>"
+        f"<th>Letters in</th><th>Note</th></tr>{body}</table></body></html>"
     )

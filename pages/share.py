@@ -4,7 +4,7 @@ import streamlit as st
 
 from lor import ui
 from lor.export import letters_csv, plan_csv
-from lor.report import advisor_report_html
+from lor.report import advisor_report_html, report_file_name
 from lor.store import DeskFull
 from lor.text import plural
 
@@ -63,9 +63,19 @@ if ui.shared_mode() and not ws.read_only:
     for joined in ws.desks():
         with st.container(border=True, horizontal=True, vertical_alignment="center"):
             st.markdown(f"🧑‍🏫 Shared with **{ui.md(joined.name)}**")
-            if st.button("Leave", key=f"share-leave-{joined.id}"):
+            if st.session_state.get("lor-leave-pending") != joined.id:
+                if st.button("Leave", key=f"share-leave-{joined.id}"):
+                    st.session_state["lor-leave-pending"] = joined.id
+                    st.rerun()
+                continue
+            st.markdown("Leave this desk? Your advisor will see that you left; you can join again with its code.")
+            if st.button("Yes, leave", key=f"share-leave-confirm-{joined.id}", type="primary"):
+                st.session_state.pop("lor-leave-pending", None)
                 ws.leave_desk(joined.id)
                 ui.flash("success", f"You left {joined.name}: it no longer sees your plan.")
+                st.rerun()
+            if st.button("Cancel", key=f"share-leave-cancel-{joined.id}"):
+                st.session_state.pop("lor-leave-pending", None)
                 st.rerun()
     pending = st.session_state.get("lor-join-pending")
     if pending is None:
@@ -129,7 +139,7 @@ ui.download_button(
     lambda: advisor_report_html(ov),
     kind="report",
     args=(today,),
-    file_name=f"lor-report-{stamp}.html",
+    file_name=report_file_name(ov.student, today),
     mime="text/html",
     key="share-report",
     where=files[0],

@@ -206,3 +206,36 @@ def test_a_program_can_be_renamed_redated_and_relimited_keeping_its_letters():
         edit_program(app, "Yale", Program(name="ucsf"))
     with pytest.raises(AssignmentError, match="untick some"):
         edit_program(app, "Yale", Program(name="Yale", max_letters=1))
+
+
+def test_a_programs_unmet_requirements_are_one_check_for_the_grid_and_the_letter_mix():
+    from lor.mix import PROGRAM_GAP_RULE, mix_for_letters, program_gaps
+
+    letters = [
+        LetterRequest(id="n1", mentor_id="m1", application_id="im", status="submitted"),
+        LetterRequest(id="sel", mentor_id="m2", application_id="im", letter_type="sel", status="declined"),
+    ]
+    app = Application(
+        id="im",
+        name="IM",
+        pathway="residency",
+        specialty="internal_medicine",
+        portal="ERAS",
+        deadline=date(2027, 9, 1),
+        programs=[
+            Program(name="Riverside", required_types=["sel"], assigned=["n1", "sel"]),  # the SEL was declined
+            Program(name="Lakeshore"),
+            Program(name="Harbor", assigned=["n1"]),
+        ],
+    )
+    gaps = program_gaps(app, letters)
+    assert [(g.program, g.short) for g in gaps] == [
+        ("Riverside", "Riverside requires an IM SEL, none assigned"),
+        ("Lakeshore", "Lakeshore: no letters assigned"),
+    ]
+    grid = [(i.level, i.message) for i in check_assignments(app, letters) if i.message in {g.message for g in gaps}]
+    assert grid == [("error", gaps[0].message), ("warning", gaps[1].message)]
+    mentors = [Mentor(id="m1", name="Dr. A", specialty="internal_medicine"), Mentor(id="m2", name="IM dept")]
+    mix = mix_for_letters(app, mentors, letters, today=date(2026, 11, 25))
+    failing = [c.message for c in mix.checks if c.rule == PROGRAM_GAP_RULE]
+    assert failing == [g.message for g in gaps] and not mix.ok

@@ -248,3 +248,45 @@ def test_an_older_sqlite_database_gains_desks_and_keeps_its_plans(tmp_path):
     assert store.open_desk(token).members() == []
     columns = [row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(workspaces)")]
     assert "changed" in columns
+
+
+def test_an_advisors_private_notes_are_kept_with_the_desk_and_never_in_a_plan(store):
+    token, code = store.create_desk("Dr. Lee")
+    desk = store.open_desk(token)
+    ana, edit, _ = _student(store, "Ana Ruiz")
+    ana.join_desk(code)
+    before = store.export_json(ana)
+    assert (
+        desk.save_note(ana.id, "  Met Nov 20:\x00 wants IM; chase the SEL  ") == "Met Nov 20: wants IM; chase the SEL"
+    )
+    assert store.open_desk(token).notes() == {ana.id: "Met Nov 20: wants IM; chase the SEL"}
+    assert store.export_json(store.open(edit)) == before  # the student's plan and backup hold no note
+    other_token, other_code = store.create_desk("Dr. Kim")
+    ana.join_desk(other_code)
+    assert store.open_desk(other_token).notes() == {}  # each desk's notes are its own
+    desk.save_note(ana.id, "")
+    assert desk.notes() == {}
+    with pytest.raises(ValueError, match="at most 2,000 characters"):
+        desk.save_note(ana.id, "x" * 2001)
+    ben, _, _ = _student(store, "Ben Ortiz")
+    with pytest.raises(KeyError):
+        desk.save_note(ben.id, "not on this desk")
+    assert store.dump_rows()["desk_notes"] == []
+
+
+def test_the_desk_log_says_who_joined_left_and_was_removed(store):
+    token, code = store.create_desk("Dr. Lee")
+    desk = store.open_desk(token)
+    ana, _, _ = _student(store, "Ana Ruiz")
+    ben, _, _ = _student(store, "Ben Ortiz")
+    ana.join_desk(code)
+    ana.join_desk(code)  # joining twice is one join
+    ben.join_desk(code)
+    ana.leave_desk(desk.id)
+    ana.leave_desk(desk.id)  # leaving twice is one leave
+    desk.remove_member(ben.id, student="Ben Ortiz")
+    events = sorted((e.student, e.event) for e in desk.log())
+    assert events == [("Ana Ruiz", "joined"), ("Ana Ruiz", "left"), ("Ben Ortiz", "joined"), ("Ben Ortiz", "removed")]
+    assert all(e.at for e in desk.log())
+    desk.close()
+    assert store.dump_rows()["desk_log"] == [] and store.dump_rows()["desk_notes"] == []

@@ -78,3 +78,17 @@ def test_counts_read_as_words_and_empty_sections_have_no_heading(open_page):
     at.run()
     assert not at.exception, at.exception
     assert "Letters by status" not in [s.value for s in at.subheader]
+
+
+def test_the_examples_unmet_program_requirements_fail_on_the_dashboard_and_the_mix_panel(open_page):
+    # One source for the check (lor.mix.program_gaps): the Letters tab's assignment grid, the Dashboard, the
+    # mix panel, the report and the advisor desk all say it.
+    at = open_page("dashboard")
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert (
+        "❌ Riverside University IM Residency requires an IM SEL (departmental letter), and none is assigned." in shown
+    )
+    assert "❌ Lakeshore Community IM Program: 0 of 4 letters assigned." in shown
+    assert "Every letter-mix check passes." not in [c.value for c in at.caption]
+    mix = open_page("recommenders")
+    assert "Not ready yet: at least one required letter is missing." in [e.value for e in mix.error]

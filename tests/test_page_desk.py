@@ -69,13 +69,73 @@ def test_the_desk_lists_exactly_the_students_who_joined_neediest_first(open_page
     assert at.title[0].value.replace("\\", "") == "Dr. Lee's advisees, Class of 2027"
     assert code in at.markdown[0].value
     rows = _table(at)
-    assert [r["Student"] for r in rows] == ["Ben Ortiz", "Ana Ruiz"]  # missing required letters first
+    assert [r["Student"] for r in rows] == ["Ben Ortiz", "Ana Ruiz"]  # due in 60 days with nothing started, first
     ben, ana = rows
+    assert (ben["Status"], ben["Why"]) == ("Not started", "No letter planned yet")
     assert (ben["Missing required letters"], ben["Overdue steps"], ben["Letters in"]) == (3, 0, 0)
-    assert (ana["Missing required letters"], ana["Overdue steps"]) == (0, 1)
-    assert (ana["Letters in"], ana["Letters needed"]) == (0, 5)
-    assert all(r["Status"] == "Needs help" for r in rows)
+    # The example's programs lack letters: Riverside's IM SEL, and nothing assigned to Lakeshore or Harbor.
+    assert (ana["Status"], ana["Missing required letters"], ana["Overdue steps"]) == ("Needs help", 3, 1)
+    assert ana["Why"].startswith("Send Dr. Priya Raman your packet: ") and "overdue; " in ana["Why"]
+    assert (ana["Letters in"], ana["Letters needed"]) == (0, 3)  # residency needs 3, whatever the plan holds
     assert "Dee" not in repr(at.main)  # never joined: never listed, not even as an option to open
+
+
+def test_a_status_filter_shows_only_those_students(open_page, class_desk):
+    _, token, _, _ = class_desk
+    at = _open_desk(open_page, token)
+    at.multiselect(key="desk-status").select("Not started").run()
+    assert [r["Student"] for r in _table(at)] == ["Ben Ortiz"]
+    at.multiselect(key="desk-status").unselect("Not started").select("On track").run()
+    assert _table(at) == [] and "No student matches these filters." in [m.value for m in at.markdown]
+
+
+def test_pressing_create_twice_makes_one_desk(open_page):
+    at = open_page("desk", example=False, shared=True)
+    at.text_input(key="desk-create-name").input("Dr. Lee's advisees")
+    at.button(key="desk-create").click().run()
+    first = [c.value for c in at.code]
+    at.button(key="desk-create").click().run()  # the double click's second press
+    assert not at.exception and [c.value for c in at.code] == first
+    assert len(configured_store().dump_rows()["desks"]) == 1
+
+
+def test_a_new_join_code_needs_a_confirmation(open_page, class_desk):
+    store, token, code, _ = class_desk
+    at = _open_desk(open_page, token)
+    at.button(key="desk-rotate").click().run()
+    assert store.open_desk(token).join_code == code  # not yet: the advisor is told what it does first
+    assert any("stops working at once" in w.value for w in at.warning)
+    at.button(key="desk-rotate-cancel").click().run()
+    assert store.open_desk(token).join_code == code
+    at.button(key="desk-rotate").click().run()
+    at.button(key="desk-rotate-confirm").click().run()
+    assert store.open_desk(token).join_code != code
+
+
+def test_removing_a_student_asks_first_and_the_log_says_so(open_page, class_desk):
+    store, token, _, students = class_desk
+    at = _open_desk(open_page, token)
+    at.selectbox(key="desk-remove-who").set_value(students["ben"].id).run()
+    at.button(key="desk-remove").click().run()
+    assert len(store.open_desk(token).members()) == 2  # not before confirming
+    at.button(key="desk-remove-confirm").click().run()
+    assert [r["Student"] for r in _table(at)] == ["Ana Ruiz"]
+    log = " ".join(m.value for m in at.markdown)
+    assert "Ben Ortiz was removed by an advisor" in log and "Ana Ruiz joined" in log
+
+
+def test_a_private_note_is_kept_with_the_desk_and_shown_in_its_table(open_page, class_desk):
+    store, token, _, students = class_desk
+    ana = students["ana"]
+    at = _open_desk(open_page, token)
+    names = at.selectbox(key="desk-student").options
+    at.selectbox(key="desk-student").select_index(names.index("Ana Ruiz")).run()
+    at.text_area(key=f"desk-note-{ana.id}").input("Met Nov 20: chase the IM SEL").run()
+    at.button(key="desk-note-save").click().run()
+    assert store.open_desk(token).notes() == {ana.id: "Met Nov 20: chase the IM SEL"}
+    assert {r["Student"]: r["Note"] for r in _table(at)}["Ana Ruiz"] == "Met Nov 20: chase the IM SEL"
+    share = _share_page(open_page, store.regenerate_link(ana, "edit"))
+    assert "chase the IM SEL" not in repr(share)  # the student never sees it
 
 
 def test_filters_by_application_type_and_specialty(open_page, class_desk):
@@ -88,11 +148,13 @@ def test_filters_by_application_type_and_specialty(open_page, class_desk):
     assert len(_table(at)) == 2
 
 
-def test_the_csv_download_holds_the_table(open_page, class_desk):
+def test_the_csv_and_the_desk_report_download(open_page, class_desk):
     _, token, _, _ = class_desk
     at = _open_desk(open_page, token)
-    (button,) = at.main.get("download_button")
-    assert button.proto.url and button.proto.ignore_rerun and button.proto.label == "Download the table (CSV)"
+    csv_button, report = at.main.get("download_button")
+    assert csv_button.proto.url and csv_button.proto.ignore_rerun
+    assert csv_button.proto.label == "Download the table (CSV)"
+    assert report.proto.url and report.proto.label == "Desk report (HTML, prints)"
 
 
 def test_a_student_who_leaves_disappears_at_once(open_page, class_desk):
@@ -110,10 +172,26 @@ def test_a_row_opens_the_plan_read_only_on_its_dashboard_with_a_way_back(open_pa
     at.selectbox(key="desk-student").select_index(names.index("Ana Ruiz")).run()
     at.button(key="desk-open").click().run()
     assert not at.exception
-    assert at.title[0].value == "Dashboard"
+    assert at.title[0].value == "Dashboard: Ana Ruiz"  # whose plan this is, even on a phone
     assert "read-only from your advisor desk" in at.info[0].value
     assert at.button(key="desk-back-top")
     assert at.query_params["plan"] == students["ana"].id
+
+
+def test_next_and_previous_student_follow_the_desks_order(open_page, class_desk):
+    _, token, _, students = class_desk
+    at = _open_desk(open_page, token)
+    assert [r["Student"] for r in _table(at)] == ["Ben Ortiz", "Ana Ruiz"]
+    at.button(key="desk-open").click().run()  # the first in the desk's order: Ben
+    assert at.title[0].value == "Dashboard: Ben Ortiz" and "Student 1 of 2 on the desk" in at.caption.values
+    assert not [b for b in at.button if b.key == "desk-prev"]
+    at.button(key="desk-next").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Dashboard: Ana Ruiz" and at.query_params["plan"] == students["ana"].id
+    at.switch_page("pages/letters.py").run()
+    assert at.title[0].value == "Letters: Ana Ruiz"
+    at.button(key="desk-prev").click().run()
+    assert at.title[0].value == "Letters: Ben Ortiz"
 
 
 def test_the_desk_and_an_opened_plan_have_no_input_that_changes_a_plan(open_page, class_desk):
@@ -121,7 +199,8 @@ def test_the_desk_and_an_opened_plan_have_no_input_that_changes_a_plan(open_page
     versions = {k: ws.version() for k, ws in students.items()}
     at = _open_desk(open_page, token)
     # The desk's own inputs: filters, the plan picker, opening a plan, a new join code. Press every button.
-    assert {w.key for w in at.main if getattr(w, "key", None) and w.type in ("text_input", "text_area")} == set()
+    typed = {w.key for w in at.main if getattr(w, "key", None) and w.type in ("text_input", "text_area")}
+    assert all(key.startswith("desk-note-") for key in typed)  # the advisor's private note: the desk's, not a plan's
     # Removing a student and closing the desk change the desk, never a plan (tested on their own below).
     for key in [b.key for b in at.button if b.key not in ("desk-remove", "desk-close")]:
         fresh = _open_desk(open_page, token)
@@ -139,7 +218,7 @@ def test_the_desk_and_an_opened_plan_have_no_input_that_changes_a_plan(open_page
             for w in at.main.get(kind)
         ]
         assert writable == [], (page, writable)
-        assert {b.key for b in at.main.get("button")} <= {"desk-back-top"}, page
+        assert {b.key for b in at.main.get("button")} <= {"desk-back-top", "desk-prev", "desk-next"}, page
     assert {k: ws.version() for k, ws in students.items()} == versions
 
 
@@ -225,9 +304,15 @@ def test_a_student_sees_their_desks_and_leaves_at_once(open_page, class_desk):
     at.button(key="share-new-view").click().run()  # a new advisor link does not detach the desk
     assert [d.name for d in ana.desks()] == ["Dr. Lee's advisees, Class of 2027"]
     at.button(key=f"share-leave-{desk_id}").click().run()
+    assert len(ana.desks()) == 1  # not before confirming
+    at.button(key=f"share-leave-cancel-{desk_id}").click().run()
+    at.button(key=f"share-leave-{desk_id}").click().run()
+    assert "Your advisor will see that you left" in " ".join(m.value for m in at.markdown)
+    at.button(key=f"share-leave-confirm-{desk_id}").click().run()
     assert ana.desks() == []
     assert [m.plan.student().name for m in store.open_desk(token).members()] == ["Ben Ortiz"]
     assert not any("Shared with" in m.value for m in at.markdown)
+    assert ("Ana Ruiz", "left") in [(e.student, e.event) for e in store.open_desk(token).log()]
 
 
 def test_a_hostile_desk_name_is_shown_as_typed_never_run(open_page):

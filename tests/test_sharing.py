@@ -11,7 +11,7 @@ from plan_dates import TODAY
 from lor.example import load_example
 from lor.models import Mentor
 from lor.overview import overview_of
-from lor.report import advisor_report_html
+from lor.report import advisor_report_html, report_file_name
 from lor.store import Store
 
 PAGES = ["dashboard", "recommenders", "letters", "timeline", "faq", "share"]
@@ -322,3 +322,17 @@ def test_share_and_backup_reports_the_class_databases_size_in_class_mode_only(op
 def test_local_mode_reports_no_class_database(open_page):
     local = open_page("share")
     assert not local.exception and "class database" not in " ".join(c.value for c in local.caption)
+
+
+def test_the_report_opens_with_why_the_student_needs_attention_and_is_named_after_them(example_ws):
+    ov = overview_of(example_ws, TODAY)
+    html = advisor_report_html(ov)
+    why = html.index("Why now:")
+    assert why < html.index("<h2>Summary</h2>")  # the first lines, before the summary
+    first = html[why : html.index("</p>", why)]
+    assert "Send Dr. Priya Raman your packet: " in first and " days overdue" in first
+    # The programs' unmet requirements fail in the report as on the Dashboard and the desk.
+    assert "Riverside University IM Residency requires an IM SEL" in html
+    assert "2 required checks failing" in html and "1 required check failing" in html
+    assert report_file_name(ov.student, TODAY) == "lor-report-jordan-rivera-2026-11-25.html"
+    assert report_file_name(None, TODAY) == "lor-report-student-2026-11-25.html"

@@ -1,6 +1,6 @@
 """Sign-in on a class deployment with [auth] (AppTest, st.user seeded): nothing opens before sign-in, a plan per
 account found by issuer and subject, who is refused and how, a link's plan brought into the account, a broken
-[auth] section refused by name. The browser story against a real provider is tests/browser/test_signin.py."""
+[auth] section refused by name. The browser story against a real provider is tests/browser/test_signin_oidc.py."""
 
 import os
 from pathlib import Path

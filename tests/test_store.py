@@ -50,6 +50,7 @@ def test_migrations_run_twice_are_harmless(store, store_location):
         "m004_desk_opened",
         "m005_feed",
         "m006_accounts",
+        "m007_desk_notes_and_log",
     ]
     assert [m.name for m in again.default_workspace().mentors()] == ["Dr. Lee"]
 

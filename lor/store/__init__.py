@@ -14,7 +14,7 @@ read a backup through the store.
 """
 
 from lor.backup import MAX_BACKUP_BYTES, MAX_PLAN_CHARS, SCHEMA, backup_text, confusable_ids, parse_backup
-from lor.store.desks import Desk, DeskMember
+from lor.store.desks import DESK_NOTE_MAX, Desk, DeskEvent, DeskMember
 from lor.store.errors import LINK_GONE, CreationRefused, DatabaseUnavailable, DeskFull, LinkGone
 from lor.store.links import hash_token, new_token
 from lor.store.store import (
@@ -35,9 +35,39 @@ from lor.store.store import (
 from lor.store.workspace import LOCAL_WORKSPACE, DeskInfo, DeskView, Workspace, narrowed
 
 __all__ = [
-    "ABANDONED_AFTER", "EMPTY_DESK_AFTER", "LINK_GONE", "LOCAL_WORKSPACE", "MAX_BACKUP_BYTES", "MAX_PLAN_CHARS",
-    "NEVER_WRITTEN_GRACE", "PURGE_EVERY", "SCHEMA", "UNUSED_AFTER", "CreationRefused", "DatabaseUnavailable", "Desk",
-    "DeskFull", "DeskInfo", "DeskMember", "DeskView", "FeedPlan", "LinkGone", "Purged", "Store", "Workspace",
-    "backup_text", "class_database_line", "confusable_ids", "copy_plans", "hash_token", "narrowed", "new_token",
-    "open_store", "parse_backup", "size_text", "store_at",
+    "ABANDONED_AFTER",
+    "DESK_NOTE_MAX",
+    "EMPTY_DESK_AFTER",
+    "LINK_GONE",
+    "LOCAL_WORKSPACE",
+    "MAX_BACKUP_BYTES",
+    "MAX_PLAN_CHARS",
+    "NEVER_WRITTEN_GRACE",
+    "PURGE_EVERY",
+    "SCHEMA",
+    "UNUSED_AFTER",
+    "CreationRefused",
+    "DatabaseUnavailable",
+    "Desk",
+    "DeskEvent",
+    "DeskFull",
+    "DeskInfo",
+    "DeskMember",
+    "DeskView",
+    "FeedPlan",
+    "LinkGone",
+    "Purged",
+    "Store",
+    "Workspace",
+    "backup_text",
+    "class_database_line",
+    "confusable_ids",
+    "copy_plans",
+    "hash_token",
+    "narrowed",
+    "new_token",
+    "open_store",
+    "parse_backup",
+    "size_text",
+    "store_at",
 ]  # fmt: skip

@@ -233,6 +233,38 @@ MIGRATIONS: tuple[Migration, ...] = (
             CreateIndex("accounts", ("workspace_id",), unique=True),
         ),
     ),
+    Migration(
+        "m007_desk_notes_and_log",
+        "An advisor's private note per student on a desk, and the desk's log of students who joined, left or were "
+        "removed (with the name they had then), both kept with the desk.",
+        (
+            CreateTable(
+                "desk_notes",
+                (
+                    Column("desk_id", not_null=True),
+                    Column("workspace_id", not_null=True),
+                    Column("note", not_null=True),
+                    Column("changed", not_null=True),
+                ),
+                key=("desk_id", "workspace_id"),
+                references=(("desk_id", "desks"),),
+            ),
+            CreateTable(
+                "desk_log",
+                (
+                    Column("desk_id", not_null=True),
+                    Column("id", not_null=True),
+                    Column("at", not_null=True),
+                    Column("workspace_id", not_null=True),
+                    Column("student"),
+                    Column("event", not_null=True),
+                ),
+                key=("desk_id", "id"),
+                references=(("desk_id", "desks"),),
+            ),
+            CreateIndex("desk_log", ("desk_id", "at")),
+        ),
+    ),
 )
 
 
@@ -251,7 +283,8 @@ def columns() -> dict[str, tuple[str, ...]]:
 COLUMNS = columns()
 RECORD_TABLES = ("mentors", "applications", "letters")  # a record per row, kept in the order added
 PLAN_TABLES = ("mentors", "applications", "letters", "settings", "student")  # every table that holds a plan's rows
-DESK_TABLES = ("desks", "desk_members", "accounts")  # copied with the plans, after them
+DESK_TABLES = ("desks", "desk_members", "desk_notes", "desk_log")  # copied with the plans, after them
+COPIED_TABLES = (*PLAN_TABLES, *DESK_TABLES, "accounts")  # everything a copy carries, in the order it is written
 MIGRATION_NAMES = tuple(m.name for m in MIGRATIONS)
 
 # The characters of JSON one plan takes (lor.backup.MAX_PLAN_CHARS): five sums by primary key prefix, one query.

@@ -28,7 +28,7 @@ from lor.limits import DESKS_PER_SERVER, PLANS_PER_SERVER, Rate, wait_words
 from lor.store.desks import Desk
 from lor.store.errors import LINK_GONE, CreationRefused, DatabaseUnavailable, LinkGone
 from lor.store.links import hash_token, new_token
-from lor.store.schema import COLUMNS, DESK_TABLES, MIGRATION_NAMES, PLAN_TABLES, Dialect, marks
+from lor.store.schema import COLUMNS, COPIED_TABLES, DESK_TABLES, MIGRATION_NAMES, PLAN_TABLES, Dialect, marks
 from lor.store.sqlite import SqliteBackend, newer_reason
 from lor.store.workspace import LOCAL_WORKSPACE, DeskInfo, Workspace, now_text, utc
 from lor.text import plural
@@ -562,7 +562,7 @@ class Store:
             ids = [r["id"] for r in db.query(f"SELECT w.id FROM workspaces w WHERE {unused_plan}{lock}", [idle])]
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                for table in (*PLAN_TABLES, "desk_members", "accounts"):
+                for table in (*PLAN_TABLES, "desk_members", "desk_notes", "accounts"):  # a desk's log keeps its names
                     db.execute(f"DELETE FROM {table} WHERE workspace_id IN ({marks(len(chunk))})", chunk)
                 db.execute(f"DELETE FROM workspaces WHERE id IN ({marks(len(chunk))})", chunk)
                 plans += len(chunk)
@@ -573,7 +573,8 @@ class Store:
             ]
             for start in range(0, len(gone), 500):
                 chunk = gone[start : start + 500]
-                db.execute(f"DELETE FROM desk_members WHERE desk_id IN ({marks(len(chunk))})", chunk)
+                for table in reversed(DESK_TABLES[1:]):
+                    db.execute(f"DELETE FROM {table} WHERE desk_id IN ({marks(len(chunk))})", chunk)
                 db.execute(f"DELETE FROM desks WHERE id IN ({marks(len(chunk))})", chunk)
                 desks += len(chunk)
         return Purged(unused=plans, desks=desks)
@@ -689,7 +690,7 @@ class Store:
         """Every row of every table, link hashes included, records in the order they were added."""
         with self._db() as db:
             out = {"workspaces": list(db.query(f"SELECT {', '.join(COLUMNS['workspaces'])} FROM workspaces"))}
-            for table in (*PLAN_TABLES, *DESK_TABLES):
+            for table in COPIED_TABLES:
                 order = f" ORDER BY {self.dialect.order_column}" if table in RECORD_MODELS else ""
                 out[table] = list(db.query(f"SELECT {', '.join(COLUMNS[table])} FROM {table}{order}"))
         return out
@@ -706,9 +707,9 @@ class Store:
                     f"The target database already holds {held} plan(s). Nothing was copied; copy with --replace "
                     "to delete them and put the source's plans in their place."
                 )
-            for table in ("accounts", "desk_members", "desks", *PLAN_TABLES, "workspaces"):
+            for table in ("accounts", *reversed(DESK_TABLES), *PLAN_TABLES, "workspaces"):
                 db.execute(f"DELETE FROM {table}")
-            for table in ("workspaces", *PLAN_TABLES, *DESK_TABLES):
+            for table in ("workspaces", *COPIED_TABLES):
                 columns = COLUMNS[table]
                 db.executemany(
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(len(columns))})",

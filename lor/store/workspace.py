@@ -5,6 +5,7 @@ version), share it with advisor desks. ``DeskView`` is a plan opened from a desk
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +31,14 @@ LOCAL_WORKSPACE = "local"  # the one plan of a student's own computer (no link)
 def now_text() -> str:
     """The current time, UTC, as the store writes it."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def log_event(db: Any, desk_id: str, workspace_id: str, student: str | None, event: str) -> None:
+    """Add a line to a desk's log, inside the caller's transaction."""
+    db.execute(
+        "INSERT INTO desk_log (desk_id, id, at, workspace_id, student, event) VALUES ($1, $2, $3, $4, $5, $6)",
+        [desk_id, secrets.token_hex(8), now_text(), workspace_id, student or "Unnamed student", event],
+    )
 
 
 def utc(now: datetime | None) -> datetime:
@@ -191,12 +200,15 @@ class Workspace:
                 f"This desk already has {DESK_MEMBERS_MAX} students, the most a desk holds. Ask your advisor to "
                 "remove students who have left it, or to make a second desk."
             )
+        student = self.student() if self.saved else None
         with self._sharing() as db:
-            db.execute(
-                "INSERT INTO desk_members (desk_id, workspace_id, joined) VALUES ($1, $2, $3) "
-                "ON CONFLICT (desk_id, workspace_id) DO NOTHING",
-                [desk.id, self.id, now_text()],
-            )
+            if not member:
+                db.execute(
+                    "INSERT INTO desk_members (desk_id, workspace_id, joined) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (desk_id, workspace_id) DO NOTHING",
+                    [desk.id, self.id, now_text()],
+                )
+                log_event(db, desk.id, self.id, student.name if student else None, "joined")
         return desk
 
     def leave_desk(self, desk_id: str) -> None:
@@ -204,8 +216,13 @@ class Workspace:
         self._check_writable()
         if not self.saved:
             return
+        student = self.student()
         with self._sharing() as db:
+            sql = "SELECT 1 AS found FROM desk_members WHERE desk_id = $1 AND workspace_id = $2"
+            if next(iter(db.query(sql, [str(desk_id), self.id])), None) is None:
+                return
             db.execute("DELETE FROM desk_members WHERE desk_id = $1 AND workspace_id = $2", [str(desk_id), self.id])
+            log_event(db, str(desk_id), self.id, student.name if student else None, "left")
 
     @contextmanager
     def _sharing(self) -> Iterator[Any]:

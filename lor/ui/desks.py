@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from lor.desk import DeskRow, desk_row
+from lor.desk import DeskRow, desk_row, log_lines
 from lor.joincodes import JoinAttempts
 from lor.limits import (
     DESKS_PER_CLIENT,
@@ -16,6 +16,7 @@ from lor.limits import (
 from lor.overview import overview_of
 from lor.plancache import PlanCache, PlanSnapshot
 from lor.store import (
+    DESK_NOTE_MAX,
     EMPTY_DESK_AFTER,
     UNUSED_AFTER,
     Desk,
@@ -25,7 +26,7 @@ from lor.store import (
 from lor.ui import clients
 from lor.ui.cache import PLAN_CACHE, snapshot
 from lor.ui.keys import DESK_KEY, JOIN_ATTEMPTS_KEY, LINK_KEY, NEW_LINKS_KEY, WS_KEY
-from lor.ui.notices import flash, md, unique_labels
+from lor.ui.notices import flash, md
 from lor.ui.server import _link_gone, _run_through_app, mode_notice, shared_mode, store
 
 
@@ -69,6 +70,7 @@ def find_desk(code: str) -> DeskInfo:
 
 # -- advisor desks (class mode): ?desk=<token> opens a desk; ?desk=<token>&plan=<id> one advisee's plan from it ----
 
+DESK_ORDER_KEY = "lor-desk-order"  # the plan ids in the order the desk last showed them
 DESK_ROWS = PlanCache(max_entries=5_000)  # one small row per plan on any desk of this server, per plan version
 
 
@@ -135,6 +137,48 @@ def open_from_desk(plan_id: str) -> None:
     st.rerun()
 
 
+def desk_plan_title(ws: object, title: str) -> str:
+    """A page's title, with the student's name when the page shows a plan opened from a desk ("Dashboard: Ana
+    Ruiz"), so an advisor always knows whose plan this is; the browser tab says it too."""
+    if not isinstance(ws, DeskView):
+        return title
+    student = snapshot(ws).student()
+    name = student.name if student and student.name.strip() else "Unnamed student"
+    st.set_page_config(page_title=f"{name} · {title}")
+    return f"{title}: {md(name)}"
+
+
+def desk_plan_bar() -> None:
+    """Above a plan opened from a desk: it is read-only, the way back, and the previous and next student in the
+    desk's order (as the desk last showed it, filters included)."""
+    st.info("You are viewing this plan read-only from your advisor desk. Nothing here can be changed.", icon="👁️")
+    kept = st.session_state.get(DESK_KEY)
+    order = st.session_state.get(DESK_ORDER_KEY, [])
+    at = order.index(kept[1]) if kept and kept[1] in order else None
+    with st.container(horizontal=True):
+        if st.button("Back to the desk", key="desk-back-top", icon="↩️"):
+            back_to_desk()
+        if at is not None:
+            st.caption(f"Student {at + 1} of {len(order)} on the desk")
+            if at > 0 and st.button("Previous student", key="desk-prev", icon="⬅️"):
+                _switch_plan(order[at - 1])
+            if at + 1 < len(order) and st.button("Next student", key="desk-next", icon="➡️"):
+                _switch_plan(order[at + 1])
+
+
+def _switch_plan(plan_id: str) -> None:
+    """Show another advisee's plan on this same page (resolve_desk opens it on the rerun)."""
+    token = st.session_state[DESK_KEY][0]
+    st.session_state[DESK_KEY] = (token, plan_id)
+    st.query_params["plan"] = plan_id
+    st.rerun()
+
+
+def remember_order(plan_ids: list[str]) -> None:
+    """The desk's order as last shown (for Previous and Next student on a plan opened from it)."""
+    st.session_state[DESK_ORDER_KEY] = plan_ids
+
+
 def desk_opening() -> bool:
     """True once, on the run right after ``open_from_desk``: the desk page then switches to the Dashboard."""
     kept = st.session_state.get(DESK_KEY)
@@ -187,22 +231,37 @@ def desk_sidebar(desk: Desk) -> None:
         mode_notice()  # class mode, and why
 
 
-def desk_management(desk: Desk, rows: list[DeskRow]) -> None:
-    """The advisor's controls over the desk itself: take a student off it, or close it for good."""
+def desk_management(desk: Desk, rows: list[DeskRow], names: dict[str, str]) -> None:
+    """The advisor's controls over the desk itself: take a student off it (after a confirmation), read who joined
+    and left, or close it for good."""
     if rows:
-        names = unique_labels({row.plan_id: row.name for row in rows})
         with st.container(horizontal=True, vertical_alignment="bottom"):
             who = st.selectbox(
                 "Remove a student from this desk", list(names), format_func=names.__getitem__, key="desk-remove-who"
             )
             if st.button("Remove from the desk", key="desk-remove") and who is not None:
-                desk.remove_member(who)
-                flash(
-                    "success",
-                    f"{names[who]} is no longer on this desk; their plan itself is unchanged. They can join again "
-                    "with the current join code (make a new one to stop that).",
-                )
-                st.rerun()
+                st.session_state["lor-remove-pending"] = who
+        pending = st.session_state.get("lor-remove-pending")
+        if pending in names:
+            st.warning(
+                f"Remove {names[pending]} from this desk? Their plan itself is unchanged, and they can join again "
+                "with the current join code (make a new one to stop that)."
+            )
+            with st.container(horizontal=True):
+                if st.button(f"Yes, remove {names[pending]}", key="desk-remove-confirm", type="primary"):
+                    st.session_state.pop("lor-remove-pending", None)
+                    desk.remove_member(pending, student=names[pending])
+                    flash("success", f"{names[pending]} is no longer on this desk; their plan itself is unchanged.")
+                    st.rerun()
+                if st.button("Cancel", key="desk-remove-cancel"):
+                    st.session_state.pop("lor-remove-pending", None)
+                    st.rerun()
+    events = desk.log()
+    st.markdown("**Joined and left** (newest first)")
+    if events:
+        st.markdown("\n".join(f"- {md(line)}" for line in log_lines(events)))
+    else:
+        st.caption("Nobody has joined or left yet.")
     st.caption(
         f"A desk whose link nobody opens for {UNUSED_AFTER.days} days (about 18 months) is deleted, and so is one no "
         f"student has joined after {EMPTY_DESK_AFTER.days} days without a visit; the students' plans stay."
@@ -218,6 +277,26 @@ def desk_management(desk: Desk, rows: list[DeskRow]) -> None:
         st.query_params.clear()
         flash("success", f"The desk {desk.name} is closed. The students' plans are unchanged.")
         st.rerun()
+
+
+def desk_note(desk: Desk, plan_id: str, name: str, note: str) -> None:
+    """The advisor's private note on one student: kept with the desk, seen only through the desk link."""
+    with st.container(key="desk-notes"):
+        text = st.text_area(
+            f"Your private note on {name}",
+            value=note,
+            key=f"desk-note-{plan_id}",
+            max_chars=DESK_NOTE_MAX,
+            help="Only people holding this desk's link see it; the student never does. Kept with the desk.",
+        )
+        if st.button("Save the note", key="desk-note-save"):
+            try:
+                desk.save_note(plan_id, text)
+            except (KeyError, ValueError) as exc:
+                st.error(md(str(exc.args[0])))
+            else:
+                flash("success", f"Note on {name} saved.")
+                st.rerun()
 
 
 def desk_rows(desk: Desk, day: date) -> list[DeskRow]:

@@ -14,7 +14,7 @@ from lor.store import (
     Workspace,
 )
 from lor.ui.clients import _client_may_start_a_plan, _not_created
-from lor.ui.desks import back_to_desk, desk_requested, resolve_desk
+from lor.ui.desks import desk_plan_bar, desk_plan_title, desk_requested, resolve_desk
 from lor.ui.keys import DESK_KEY, FRESH_LINK_KEY, LINK_KEY, NEW_LINKS_KEY, NOTICE_SHOWN_KEY, WS_KEY
 from lor.ui.notices import md
 from lor.ui.problems import configuration_problem_page, database_problem
@@ -128,16 +128,14 @@ def page_header(title: str, purpose: str, advisor: str | None = None) -> Workspa
     """Draw the page title and its one-line purpose (``advisor``: the same said about the student, for the
     read-only advisor view); returns the session's workspace."""
     ws = workspace()
-    st.title(title)
+    st.title(desk_plan_title(ws, title))
     st.caption(advisor if ws.read_only and advisor else purpose)
     # A plan saved by its first write shows its new private link at once, on whichever page that happened.
     st.session_state[NOTICE_SHOWN_KEY] = st.session_state.pop(FRESH_LINK_KEY, False)
     if st.session_state[NOTICE_SHOWN_KEY]:
         _link_notice()
     if isinstance(ws, DeskView):
-        st.info("You are viewing this plan read-only from your advisor desk. Nothing here can be changed.", icon="👁️")
-        if st.button("Back to the desk", key="desk-back-top", icon="↩️"):
-            back_to_desk()
+        desk_plan_bar()
     elif ws.store.read_only:
         st.warning(md(ws.store.read_only_reason), icon="🔒")
     elif ws.read_only:

@@ -1,6 +1,7 @@
 """The advisor desk in a real browser, on a class server: an advisor makes a desk, three students in their own
-browser contexts join with its code, the desk lists them with the right counts, one leaves and is gone at once,
-a student who never joined is never listed, and nothing on the desk can change a plan."""
+browser contexts join with its code, the desk lists them with the right statuses, reasons and counts, keeps a
+private note, asks before a new join code, one student leaves (after confirming) and is gone at once and in the
+desk's log, a student who never joined is never listed, and nothing on the desk can change a plan."""
 
 from __future__ import annotations
 
@@ -50,10 +51,12 @@ def _desk_csv(pg) -> dict[str, dict[str, str]]:
 
 
 def _editing_widgets(pg) -> dict[str, int]:
-    """Inputs in the page, except the desk's own management (removing a student, closing the desk: they change the
-    desk, never a plan)."""
+    """Inputs in the page, except the desk's own management (removing a student, closing the desk) and the advisor's
+    private note: they change the desk, never a plan."""
     found = {
-        kind: pg.locator(f'[data-testid="stMain"] [data-testid="{kind}"]:not(.st-key-desk-manage *)').count()
+        kind: pg.locator(
+            f'[data-testid="stMain"] [data-testid="{kind}"]:not(.st-key-desk-manage *):not(.st-key-desk-notes *)'
+        ).count()
         for kind in EDITING_WIDGETS
     }
     return {kind: n for kind, n in found.items() if n}
@@ -106,11 +109,30 @@ def test_an_advisor_desk_with_three_students(shared_server, person):
     wait_for_app(advisor)
     rows = _desk_csv(advisor)
     assert set(rows) == {"Ana Ruiz", "Ben Ortiz", "Cal Kim"}
-    assert next(iter(rows)) == "Ben Ortiz"  # missing required letters first
+    assert next(iter(rows)) == "Ben Ortiz"  # nothing started, due in 60 days: first
+    assert (rows["Ben Ortiz"]["Status"], rows["Ben Ortiz"]["Why"]) == ("Not started", "No letter planned yet")
     assert (rows["Ben Ortiz"]["Missing required letters"], rows["Ben Ortiz"]["Overdue steps"]) == ("3", "0")
-    assert (rows["Ana Ruiz"]["Missing required letters"], rows["Ana Ruiz"]["Overdue steps"]) == ("0", "1")
-    assert (rows["Ana Ruiz"]["Letters in"], rows["Ana Ruiz"]["Letters needed"]) == ("0", "5")
+    # The example's programs lack letters (Riverside's IM SEL, none for Lakeshore or Harbor): failing, as on its
+    # Dashboard.
+    assert (rows["Ana Ruiz"]["Missing required letters"], rows["Ana Ruiz"]["Overdue steps"]) == ("3", "1")
+    assert rows["Ana Ruiz"]["Status"] == "Needs help" and " days overdue; " in rows["Ana Ruiz"]["Why"]
+    assert (rows["Ana Ruiz"]["Letters in"], rows["Ana Ruiz"]["Letters needed"]) == ("0", "3")
     assert "Dee" not in advisor.get_by_test_id("stMain").inner_text()
+
+    # A new join code asks first.
+    press(advisor, "desk-rotate")
+    expect(advisor.get_by_text("stops working at once")).to_be_visible()
+    press(advisor, "desk-rotate-cancel")
+    expect(advisor.get_by_text(f"Join code for students: {code}")).to_be_visible()
+
+    # A private note on Ana, kept with the desk, in the table's CSV.
+    advisor.locator(".st-key-desk-student input").click()
+    advisor.get_by_role("option", name="Ana Ruiz", exact=True).click()
+    wait_for_app(advisor)
+    advisor.locator(f".st-key-desk-note-{ana_id} textarea").fill("Met Nov 20: chase the IM SEL")
+    press(advisor, "desk-note-save")
+    expect(advisor.get_by_text("Note on Ana Ruiz saved.")).to_be_visible()
+    assert _desk_csv(advisor)["Ana Ruiz"]["Note"] == "Met Nov 20: chase the IM SEL"
 
     # Nothing on the desk can change a plan: no input that writes, only its own buttons.
     assert _editing_widgets(advisor) == {}
@@ -122,14 +144,21 @@ def test_an_advisor_desk_with_three_students(shared_server, person):
         )
     }
     assert {"st-key-desk-rotate", "st-key-desk-open"} <= buttons, buttons
-    managing = {"st-key-desk-remove", "st-key-desk-close"}  # the desk's own management: never a plan
-    assert buttons <= {"st-key-desk-rotate", "st-key-desk-open", "st-key-desk-csv", *managing}, buttons
+    # The desk's own management and the advisor's note: never a plan.
+    managing = {"st-key-desk-remove", "st-key-desk-close", "st-key-desk-note-save"}
+    downloads = {"st-key-desk-csv", "st-key-desk-report"}
+    assert buttons <= {"st-key-desk-rotate", "st-key-desk-open", *downloads, *managing}, buttons
 
     # Cal leaves on Share & backup, and is gone from the desk at once.
     cal_page = students["Cal Kim"]
     cal_page.locator('[class*="st-key-share-leave-"] button').click()
     wait_for_app(cal_page)
+    expect(cal_page.get_by_text("Your advisor will see that you left")).to_be_visible()
+    cal_page.locator('[class*="st-key-share-leave-confirm-"] button').click()
+    wait_for_app(cal_page)
     expect(cal_page.locator('[class*="st-key-share-leave-"]')).to_have_count(0)
+    log = [(e.student, e.event) for e in Store(shared_server.db).open_desk(token).log()]
+    assert ("Cal Kim", "left") in log and ("Ana Ruiz", "joined") in log
     advisor.reload()
     wait_for_app(advisor)
     assert set(_desk_csv(advisor)) == {"Ana Ruiz", "Ben Ortiz"}
@@ -140,13 +169,13 @@ def test_an_advisor_desk_with_three_students(shared_server, person):
     advisor.get_by_role("option", name="Ana Ruiz", exact=True).click()
     wait_for_app(advisor)
     press(advisor, "desk-open")
-    expect(_title(advisor)).to_have_text("Dashboard")
+    expect(_title(advisor)).to_have_text("Dashboard: Ana Ruiz")  # whose plan, on every page
     expect(advisor.get_by_text("read-only from your advisor desk")).to_be_visible()
     assert _editing_widgets(advisor) == {}
     assert f"plan={ana_id}" in advisor.url
     for page in ("Letters", "Timeline", "Share & backup"):
         advisor.get_by_test_id("stSidebarNav").get_by_role("link", name=page).click()
-        expect(_title(advisor)).to_have_text(page)
+        expect(_title(advisor)).to_have_text(f"{page}: Ana Ruiz")
         wait_for_app(advisor)
         assert _editing_widgets(advisor) == {}, page
     press(advisor, "desk-back-top")
