@@ -53,9 +53,10 @@ def add_application(
 ) -> None:
     """The Add-an-application form, leaving what the student would leave (the portal, the season's due date)."""
     open_expander(pg, "Add an application", ".st-key-application-name input")
-    fill(pg, "application-name", name)
-    if pathway:
+    if pathway:  # first, as the form reads top down: the pathway decides which fields follow
         choose(pg, "application-pathway", pathway)
+        wait_for_app(pg)
+    fill(pg, "application-name", name)
     if specialty:
         choose(pg, "application-specialty", specialty)
     if track:

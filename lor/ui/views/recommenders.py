@@ -222,7 +222,8 @@ def bound(
 
 
 def add_application_form(ws: Workspace, today: date, *, expanded: bool) -> None:
-    with st.expander("Add an application", expanded=expanded, icon="➕"):
+    # Keyed, so the rerun a pathway pick makes (it changes the fields below) leaves the panel open.
+    with st.expander("Add an application", expanded=expanded, icon="➕", key="application-add-panel"):
         if ui.plan_full("applications", len(ui.snapshot(ws).applications())):
             return
         _application_form(ws, today)
