@@ -53,10 +53,11 @@ def add_application(
 ) -> None:
     """The Add-an-application form, leaving what the student would leave (the portal, the season's due date)."""
     open_expander(pg, "Add an application", ".st-key-application-name input")
-    if pathway:  # first, as the form reads top down: the pathway decides which fields follow
+    fill(pg, "application-name", name)
+    if pathway:  # after the name: a pathway pick redraws the fields below it, and the name typed must stay
         choose(pg, "application-pathway", pathway)
         wait_for_app(pg)
-    fill(pg, "application-name", name)
+        expect(pg.locator(".st-key-application-name input")).to_have_value(name)
     if specialty:
         choose(pg, "application-specialty", specialty)
     if track:

@@ -108,7 +108,7 @@ def test_marking_a_step_done_shows_the_writer_name_as_text(page, server, alerts)
     visit(page, server, "")
     expect(page.locator('[data-testid="stMain"]')).to_contain_text(f"Send Dr. {SVG} your packet")
     page.locator(".st-key-dash-done-l2-packet button").click()  # that step: letter l2's packet
-    notice = page.locator("[class*='st-key-change-']")  # said where it was clicked, with Undo
+    notice = page.locator("[data-testid='stVerticalBlock'][class*='st-key-change-']").first  # said where it was clicked
     expect(notice).to_contain_text(f"Done: Send Dr. {SVG} your packet")
     assert injected(page) == []
     assert alerts == []

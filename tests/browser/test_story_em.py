@@ -212,7 +212,7 @@ def test_5_an_ask_marked_done_on_the_dashboard_shows_done_on_the_timeline(story)
     uid = next(c for c in key if c.startswith("st-key-dash-done-")).removeprefix("st-key-dash-done-")
     letter_id = uid.removesuffix("-ask")
     done.click()
-    notice = pg.locator("[class*='st-key-change-']")  # said where it was clicked, with Undo
+    notice = pg.locator("[data-testid='stVerticalBlock'][class*='st-key-change-']").first  # said where it was clicked
     expect(notice).to_contain_text("Done: Ask")
     expect(notice.get_by_role("button", name="Undo")).to_be_visible()
     letter = next(r for r in saved(server).letters() if r.id == letter_id)
