@@ -35,8 +35,12 @@ def go(pg, server, path: str = "") -> None:
 
 
 def open_expander(pg, label: str, inside: str) -> None:
-    """Open the expander titled ``label`` unless what it holds (``inside``) already shows."""
-    if not pg.locator(inside).first.is_visible():
+    """Open the expander titled ``label`` unless it is open. Whether it is open is read from its ``<details>``, not
+    from whether what it holds (``inside``) shows yet: on a busy machine an open panel's contents can still be
+    drawing, and a click then would close it."""
+    wait_for_app(pg)
+    panel = pg.locator("details").filter(has=pg.get_by_text(label, exact=True)).first
+    if panel.get_attribute("open") is None:
         pg.get_by_text(label, exact=True).first.click()
     expect(pg.locator(inside).first).to_be_visible()
     wait_for_app(pg)
