@@ -23,7 +23,6 @@ from lor.store import Store
 if TYPE_CHECKING:
     from lor.timeline import PlanRecords
 
-CALENDAR_NAME = "LOR plan"  # the Timeline's whole-plan download uses the same name, so the bytes are the same
 MAX_AGE_S = 3 * 3600  # calendar apps that honour Cache-Control poll about this often
 # A calendar app polls a feed a few times a day; one address may be Google's fetchers, polling for a whole class.
 READS_PER_TOKEN = Rate(30, 3600.0)
@@ -42,7 +41,7 @@ def plan_ics(plan: PlanRecords, today: date) -> bytes:
         today=today,
         buffer_days=settings.buffer_days,
     )
-    return milestones_to_ics(planned.milestones, calendar_name=CALENDAR_NAME)
+    return milestones_to_ics(planned.milestones)  # the default name, as the Timeline's download: the same bytes
 
 
 @dataclass(frozen=True)

@@ -156,44 +156,54 @@ def status_place(letter_id: str) -> str:
     return f"letter-{letter_id}-status"
 
 
-def on_move(ws: Workspace, letter_id: str, status: str, drawn: str) -> None:
-    letter = _still(ws, letter_id, drawn, _status)
+def _record_step(
+    ws: Workspace,
+    letter_id: str,
+    drawn: object,
+    read: Callable[[LetterRequest], object],
+    change: Callable[[LetterRequest, date], tuple[list[LetterRequest], str]],
+    refused: str,
+) -> None:
+    """A status move or a reminder, recorded on the day the letter's "Day of this step" says: refused beside its
+    buttons with why (``refused``: "Not changed"), or saved with the change notice and its Undo."""
+    letter = _still(ws, letter_id, drawn, read)
     if letter is None:
         return
     place = status_place(letter_id)
     day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
     try:
-        moved = move_conversation(ws.letters(), letter, status, day)
+        changed, message = change(letter, day)
     except TransitionError as exc:
-        ui.flash("error", f"Not changed: {exc}", place=f"change-{place}")
+        ui.flash("error", f"{refused}: {exc}", place=f"change-{place}")
         return
-    also = f" So are the writer's {plural(len(moved) - 1, 'other letter')}, one conversation." if len(moved) > 1 else ""
 
     def save() -> str:
-        ws.save_letters(moved)
-        return f"Saved: the letter is now “{label(status)}” ({month_day(day)}).{also}"
+        ws.save_letters(changed)
+        return message
 
     ui.record_change(ws, place, save)
+
+
+def on_move(ws: Workspace, letter_id: str, status: str, drawn: str) -> None:
+    def change(letter: LetterRequest, day: date) -> tuple[list[LetterRequest], str]:
+        moved = move_conversation(ws.letters(), letter, status, day)
+        also = (
+            f" So are the writer's {plural(len(moved) - 1, 'other letter')}, one conversation."
+            if len(moved) > 1
+            else ""
+        )
+        return moved, f"Saved: the letter is now “{label(status)}” ({month_day(day)}).{also}"
+
+    _record_step(ws, letter_id, drawn, _status, change, "Not changed")
 
 
 def on_reminder(ws: Workspace, letter_id: str, drawn: tuple) -> None:
-    letter = _still(ws, letter_id, drawn, _reminders)
-    if letter is None:
-        return
-    place = status_place(letter_id)
-    day = st.session_state.get(f"letter-{letter_id}-day") or ui.today()
-    try:
+    def change(letter: LetterRequest, day: date) -> tuple[list[LetterRequest], str]:
         reminded = remind_conversation(ws.letters(), letter, day)
-    except TransitionError as exc:
-        ui.flash("error", f"Not recorded: {exc}", place=f"change-{place}")
-        return
-    also = f", for all {len(reminded)} of this writer's letters" if len(reminded) > 1 else ""
+        also = f", for all {len(reminded)} of this writer's letters" if len(reminded) > 1 else ""
+        return reminded, f"Reminder {reminders_sent(reminded[0])} recorded ({month_day(day)}){also}."
 
-    def save() -> str:
-        ws.save_letters(reminded)
-        return f"Reminder {reminders_sent(reminded[0])} recorded ({month_day(day)}){also}."
-
-    ui.record_change(ws, place, save)
+    _record_step(ws, letter_id, drawn, _reminders, change, "Not recorded")
 
 
 def _field(field: str) -> Callable[[LetterRequest], object]:

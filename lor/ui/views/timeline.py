@@ -328,7 +328,7 @@ def downloads_section(ws: Workspace, drawn: Timeline, today: date, *, lazy: bool
             ui.download_button(
                 ws,
                 "Whole plan (.ics)",
-                partial(milestones_to_ics, milestones, calendar_name="LOR plan"),
+                partial(milestones_to_ics, milestones),
                 kind="plan-ics",
                 args=(today,),
                 file_name=f"lor-plan-{stamp}.ics",
